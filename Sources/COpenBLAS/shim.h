@@ -1,0 +1,4 @@
+#ifndef SWIFTPOSE_COPENBLAS_SHIM_H
+#define SWIFTPOSE_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

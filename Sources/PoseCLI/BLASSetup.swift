@@ -1,0 +1,101 @@
+import Foundation
+import PoseTensor
+
+/// Start-up configuration of OpenBLAS, run by every executable before it does any work.
+///
+/// Debian's OpenBLAS 0.3.21 does not recognise recent Xeons and falls back to its generic
+/// "Prescott" kernels (about 5x slower). The kernel family is chosen when the library loads,
+/// before `main`, so the only fix from inside is to re-execute with `OPENBLAS_CORETYPE` set.
+public enum BLASSetup {
+    /// Kernel families that already use AVX2 or better.
+    static let fastCores: Set<String> = ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"]
+
+    /// The OpenBLAS core this CPU should use, or nil when the selected one is already fine.
+    public static func preferredCore(selected: String, cpuFlags: Set<String>) -> String? {
+        guard !fastCores.contains(selected.lowercased()) else { return nil }
+        if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) { return "SkylakeX" }
+        if cpuFlags.contains("avx2") && cpuFlags.contains("fma") { return "Haswell" }
+        return nil
+    }
+
+    /// The threads one rank may use: its affinity mask, shared among the ranks on this node.
+    public static func threadsPerRank(affinityCPUs: Int, onlineCPUs: Int, localRanks: Int) -> Int {
+        max(1, min(affinityCPUs, onlineCPUs / max(1, localRanks)))
+    }
+
+    /// Re-executes with a better core if needed, sets the BLAS thread count, logs both once
+    /// (rank 0) and checks one small GEMM against a naive product; exits with a message on failure.
+    public static func configure() {
+        let env = ProcessInfo.processInfo.environment
+        let selected = BLAS.coreName
+        var note = ""
+        if env["OPENBLAS_CORETYPE"] == nil,
+           let core = preferredCore(selected: selected, cpuFlags: cpuFlags()) {
+            setenv("OPENBLAS_CORETYPE", core, 1)
+            setenv("SWIFTPOSE_BLAS_REEXEC_FROM", selected, 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            note = " (re-executing with OPENBLAS_CORETYPE=\(core) failed: \(String(cString: strerror(errno))))"
+        }
+        if let previous = env["SWIFTPOSE_BLAS_REEXEC_FROM"] {
+            note = " (OpenBLAS detected \(previous); re-executed with OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "?"))"
+            unsetenv("SWIFTPOSE_BLAS_REEXEC_FROM")
+        }
+        let threads: Int
+        if let fixed = env["OPENBLAS_NUM_THREADS"], let n = Int(fixed) {
+            threads = n
+            note += " (OPENBLAS_NUM_THREADS set)"
+        } else {
+            let local = Int(env["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? 1
+            threads = threadsPerRank(affinityCPUs: affinityCPUCount(), onlineCPUs: ProcessInfo.processInfo.activeProcessorCount,
+                                     localRanks: local)
+            BLAS.setThreadCount(threads)
+        }
+        ComputeThreads.count = max(1, threads)
+        let rank = env["OMPI_COMM_WORLD_RANK"] ?? "0"
+        if rank == "0" {
+            log("OpenBLAS core \(BLAS.coreName), \(threads) thread\(threads == 1 ? "" : "s") per rank\(note)")
+        }
+        if let problem = selfCheck() {
+            fail("BLAS self-check failed on core \(BLAS.coreName): \(problem). Set OPENBLAS_CORETYPE to a core this CPU supports (for example Haswell) and retry.")
+        }
+    }
+
+    /// Compares one small sgemm with a naive product; returns a description of any mismatch.
+    public static func selfCheck() -> String? {
+        let m = 37, n = 29, k = 53
+        var rng = RandomGenerator(seed: 7)
+        let a = Tensor(zeros: [m, k]), b = Tensor(zeros: [k, n])
+        rng.fillUniform(a, low: -1, high: 1)
+        rng.fillUniform(b, low: -1, high: 1)
+        let fast = Tensor(zeros: [m, n]), slow = Tensor(zeros: [m, n])
+        BLAS.sgemm(m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: n, c: fast.data, ldc: n)
+        BLAS.naiveSgemm(m: m, n: n, k: k, a: a.data, lda: k, b: b.data, ldb: n, c: slow.data, ldc: n)
+        for i in 0..<fast.count where !(abs(fast[i] - slow[i]) <= 1e-4 * max(1, abs(slow[i]))) {
+            return "element \(i) is \(fast[i]), expected \(slow[i])"
+        }
+        return nil
+    }
+
+    /// CPU feature flags from /proc/cpuinfo (empty when unreadable).
+    static func cpuFlags() -> Set<String> {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    /// The number of CPUs in this process's affinity mask (from /proc/self/status).
+    public static func affinityCPUCount() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else {
+            return ProcessInfo.processInfo.activeProcessorCount
+        }
+        let list = line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces)
+        var count = 0
+        for part in list.split(separator: ",") {
+            let bounds = part.split(separator: "-").compactMap { Int($0) }
+            if bounds.count == 2 { count += bounds[1] - bounds[0] + 1 } else if bounds.count == 1 { count += 1 }
+        }
+        return max(1, count)
+    }
+}

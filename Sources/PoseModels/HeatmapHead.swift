@@ -1,0 +1,65 @@
+import PoseNN
+import PoseTensor
+
+/// MMPose's `HeatmapHead` (SimpleBaseline): stride-2 deconvolutions (`deconv_layers`), optional
+/// convolutions (`conv_layers`) and a final convolution with bias (`final_layer`).
+///
+/// Input: the last feature map `N × inChannels × h × w`; output heatmaps
+/// `N × outChannels × h·2^d × w·2^d` for `d` deconvolutions.
+public final class HeatmapHead: Layer {
+    public let settings: HeatmapHeadSettings
+    let deconvLayers: Sequential
+    let convLayers: Sequential
+    let finalLayer: Conv2d?
+
+    /// Builds the head with MMPose's default initialisation: N(0, 0.001²) for Conv2d and
+    /// ConvTranspose2d weights, zero biases, BatchNorm weight 1.
+    public init(_ settings: HeatmapHeadSettings, rng: inout RandomGenerator) throws {
+        try settings.validate()
+        self.settings = settings
+        var channels = settings.inChannels
+        var deconvs: [(String, Layer)] = []
+        for (i, (out, k)) in zip(settings.deconvOutChannels, settings.deconvKernelSizes).enumerated() {
+            let (padding, outputPadding) = k == 4 ? (1, 0) : k == 3 ? (1, 1) : (0, 0)
+            let deconv = ConvTranspose2d(channels, out, kernel: k, stride: 2, padding: padding,
+                                         outputPadding: outputPadding, bias: false)
+            WeightInit.normal(deconv.weight, bias: nil, std: 0.001, rng: &rng)
+            deconvs.append((String(3 * i), deconv))
+            deconvs.append((String(3 * i + 1), BatchNorm2d(out, relu: true)))
+            channels = out
+        }
+        deconvLayers = Sequential(deconvs)
+        var convs: [(String, Layer)] = []
+        for (i, (out, k)) in zip(settings.convOutChannels, settings.convKernelSizes).enumerated() {
+            let conv = Conv2d(channels, out, kernel: k, padding: (k - 1) / 2, bias: true)
+            WeightInit.normal(conv.weight, bias: conv.bias, std: 0.001, rng: &rng)
+            convs.append((String(3 * i), conv))
+            convs.append((String(3 * i + 1), BatchNorm2d(out, relu: true)))
+            channels = out
+        }
+        convLayers = Sequential(convs)
+        if let k = settings.finalLayerKernelSize {
+            let conv = Conv2d(channels, settings.outChannels, kernel: k, bias: true)
+            WeightInit.normal(conv.weight, bias: conv.bias, std: 0.001, rng: &rng)
+            finalLayer = conv
+        } else {
+            finalLayer = nil
+        }
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let h = convLayers.forward(deconvLayers.forward(x, mode: mode), mode: mode)
+        return finalLayer?.forward(h, mode: mode) ?? h
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let g = finalLayer?.backward(dy) ?? dy
+        return deconvLayers.backward(convLayers.backward(g))
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        deconvLayers.collectState(prefix: prefix + "deconv_layers.", into: &state)
+        convLayers.collectState(prefix: prefix + "conv_layers.", into: &state)
+        finalLayer?.collectState(prefix: prefix + "final_layer.", into: &state)
+    }
+}

@@ -1,0 +1,47 @@
+import PoseTensor
+
+/// MMPose's `KeypointMSELoss`: `loss_weight · mean over B·K·H·W of mask · (pred − gt)²`, where
+/// the mask is the keypoint weight `w[b, k]` (applied whenever weights are given, as MMPose
+/// does) times, with `skipEmptyChannel`, whether the target channel has any non-zero pixel.
+public struct KeypointMSELoss: Sendable {
+    public var useTargetWeight: Bool
+    public var skipEmptyChannel: Bool
+    public var lossWeight: Float
+
+    public init(useTargetWeight: Bool = false, skipEmptyChannel: Bool = false, lossWeight: Float = 1) {
+        self.useTargetWeight = useTargetWeight
+        self.skipEmptyChannel = skipEmptyChannel
+        self.lossWeight = lossWeight
+    }
+
+    /// Returns the loss and writes dLoss/dpred into `gradient`.
+    /// - Parameters:
+    ///   - prediction, target, gradient: `B × K × H × W`.
+    ///   - weights: `B × K` keypoint weights, or nil.
+    public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
+        precondition(prediction.shape == target.shape && gradient.shape == prediction.shape,
+                     "KeypointMSELoss: prediction \(prediction.shape), target \(target.shape), gradient \(gradient.shape)")
+        let planes = prediction.shape[0] * prediction.shape[1]
+        let spatial = prediction.count / max(planes, 1)
+        if let weights { precondition(weights.count == planes, "KeypointMSELoss: weights \(weights.shape) for \(planes) channels") }
+        let scale = lossWeight / Float(prediction.count)
+        var total = 0.0
+        for p in 0..<planes {
+            let pp = prediction.data + p * spatial, tp = target.data + p * spatial, gp = gradient.data + p * spatial
+            var mask: Float = weights?[p] ?? 1
+            if skipEmptyChannel {
+                var any = false
+                for i in 0..<spatial where tp[i] != 0 { any = true; break }
+                if !any { mask = 0 }
+            }
+            var s: Float = 0
+            for i in 0..<spatial {
+                let d = pp[i] - tp[i]
+                s += d * d
+                gp[i] = 2 * mask * d * scale
+            }
+            total += Double(s * mask)
+        }
+        return Float(total) * scale
+    }
+}

@@ -1,0 +1,125 @@
+import PoseNN
+import PoseTensor
+
+/// MMPose's `ResNet` backbone (torchvision v1.5 layout and key names).
+///
+/// Input `N × inChannels × H × W`; stage `i` outputs `N × C_i × H/2^(i+2) × W/2^(i+2)` with
+/// `C_i = baseChannels · 2^i · expansion` (expansion 4 for Bottleneck, 1 for BasicBlock).
+public final class ResNet: Backbone {
+    public let settings: ResNetSettings
+    public let outChannels: [Int]
+    let stem: Sequential
+    let stages: [Sequential]
+    private let convs: [Conv2d]
+    private let norms: [BatchNorm2d]
+    private let lastNorms: [BatchNorm2d]
+    private var gradSums: [Tensor?]
+
+    /// Builds the network and initialises it as MMPose does (Kaiming fan-out convs, BN 1/0,
+    /// zero-initialised last BN per block when `zeroInitResidual`).
+    public init(_ settings: ResNetSettings, rng: inout RandomGenerator) throws {
+        try settings.validate()
+        self.settings = settings
+        let arch = ResNetSettings.architectures[settings.depth]!
+        let expansion = arch.bottleneck ? 4 : 1
+        var convs: [Conv2d] = [], norms: [BatchNorm2d] = [], lastNorms: [BatchNorm2d] = []
+
+        let conv1 = Conv2d(settings.inChannels, settings.stemChannels, kernel: 7, stride: 2, padding: 3, bias: false)
+        conv1.setInputGradientNeeded(false)
+        let bn1 = BatchNorm2d(settings.stemChannels, relu: true)
+        stem = Sequential([("conv1", conv1), ("bn1", bn1), ("maxpool", MaxPool2d(kernel: 3, stride: 2, padding: 1))])
+        convs.append(conv1); norms.append(bn1)
+
+        var inChannels = settings.stemChannels
+        var stages: [Sequential] = []
+        var outs: [Int] = []
+        for i in 0..<settings.numStages {
+            let channels = settings.baseChannels * (1 << i)
+            let stride = settings.strides[i], dilation = settings.dilations[i]
+            var blocks: [(String, Layer)] = []
+            for b in 0..<arch.blocks[i] {
+                let blockStride = b == 0 ? stride : 1
+                var downsample: Layer?
+                if b == 0 && (stride != 1 || inChannels != channels * expansion) {
+                    let conv = Conv2d(inChannels, channels * expansion, kernel: 1, stride: stride, bias: false)
+                    let bn = BatchNorm2d(channels * expansion)
+                    downsample = Sequential([("0", conv), ("1", bn)])
+                    convs.append(conv); norms.append(bn)
+                }
+                let built = arch.bottleneck
+                    ? ResNetBlocks.bottleneck(inChannels: inChannels, channels: channels, stride: blockStride,
+                                              dilation: dilation, caffeStyle: settings.style == "caffe",
+                                              downsample: downsample)
+                    : ResNetBlocks.basic(inChannels: inChannels, channels: channels, stride: blockStride,
+                                         dilation: dilation, downsample: downsample)
+                blocks.append((String(b), built.block))
+                convs += built.convs; norms += built.norms; lastNorms.append(built.lastNorm)
+                inChannels = channels * expansion
+            }
+            stages.append(Sequential(blocks))
+            outs.append(inChannels)
+        }
+        self.stages = stages
+        self.outChannels = settings.outIndices.map { outs[$0] }
+        self.convs = convs; self.norms = norms; self.lastNorms = lastNorms
+        gradSums = Array(repeating: nil, count: settings.numStages)
+
+        for conv in convs { WeightInit.kaimingFanOut(conv, rng: &rng) }
+        for bn in norms { WeightInit.constant(bn, value: 1) }
+        if settings.zeroInitResidual {
+            for bn in lastNorms { WeightInit.constant(bn, value: 0) }
+        }
+        applyFreezing()
+    }
+
+    /// Applies `frozen_stages` and `norm_eval`.
+    private func applyFreezing() {
+        var frozen: [Layer] = []
+        if settings.frozenStages >= 0 { frozen.append(stem) }
+        if settings.frozenStages >= 1 { frozen += stages[0..<settings.frozenStages].map { $0 as Layer } }
+        for layer in frozen {
+            let state = layer.stateDict()
+            for p in state.parameters { p.parameter.requiresGrad = false }
+        }
+        let frozenNames = Set(frozen.flatMap { $0.stateDict().parameters.map { ObjectIdentifier($0.parameter) } })
+        for bn in norms where settings.normEval || frozenNames.contains(ObjectIdentifier(bn.weight)) {
+            bn.frozen = true
+        }
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> [Tensor] {
+        var h = stem.forward(x, mode: mode)
+        var outs: [Tensor] = []
+        for (i, stage) in stages.enumerated() {
+            h = stage.forward(h, mode: mode)
+            if settings.outIndices.contains(i) { outs.append(h) }
+        }
+        return outs
+    }
+
+    public func backward(_ dys: [Tensor?]) {
+        precondition(dys.count == settings.outIndices.count, "ResNet.backward needs one gradient per output")
+        var byStage = [Tensor?](repeating: nil, count: stages.count)
+        for (index, dy) in zip(settings.outIndices, dys) { byStage[index] = dy }
+        guard let last = byStage.lastIndex(where: { $0 != nil }) else { return }
+        var g: Tensor = byStage[last]!
+        for i in stride(from: last, through: 0, by: -1) {
+            if i != last, let extra = byStage[i] {
+                let sum = Tensor.reuse(gradSums[i], shape: g.shape)
+                gradSums[i] = sum
+                ElementwiseKernels.add(g.data, extra.data, sum.data, count: sum.count)
+                g = sum
+            }
+            if i < settings.frozenStages { return }
+            g = stages[i].backward(g)
+        }
+        if settings.frozenStages < 0 { _ = stem.backward(g) }
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        stem.collectState(prefix: prefix, into: &state)
+        for (i, stage) in stages.enumerated() {
+            stage.collectState(prefix: prefix + "layer\(i + 1).", into: &state)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// MMPose's `ResNet` arguments, with its defaults.
+public struct ResNetSettings: Sendable, Equatable {
+    public var depth: Int
+    public var inChannels = 3
+    public var stemChannels = 64
+    public var baseChannels = 64
+    public var numStages = 4
+    public var strides = [1, 2, 2, 2]
+    public var dilations = [1, 1, 1, 1]
+    public var outIndices = [3]
+    /// "pytorch" puts the stride on a Bottleneck's 3×3 conv, "caffe" on its first 1×1 conv.
+    public var style = "pytorch"
+    /// Stages frozen from the stem (−1: none).
+    public var frozenStages = -1
+    /// Keeps every BatchNorm in inference mode during training.
+    public var normEval = false
+    /// Zeroes the last BatchNorm of every block at initialisation.
+    public var zeroInitResidual = true
+
+    public init(depth: Int) { self.depth = depth }
+
+    /// The block kind and block count of each stage for a supported depth.
+    public static let architectures: [Int: (bottleneck: Bool, blocks: [Int])] = [
+        18: (false, [2, 2, 2, 2]), 34: (false, [3, 4, 6, 3]), 50: (true, [3, 4, 6, 3]),
+        101: (true, [3, 4, 23, 3]), 152: (true, [3, 8, 36, 3]),
+    ]
+
+    /// Checks the arguments and returns a message naming the first bad one.
+    public func validate() throws {
+        guard ResNetSettings.architectures[depth] != nil else {
+            throw ModelError("ResNet: invalid depth \(depth); expected one of 18, 34, 50, 101, 152")
+        }
+        guard (1...4).contains(numStages) else {
+            throw ModelError("ResNet: num_stages must be between 1 and 4, got \(numStages)")
+        }
+        guard strides.count == numStages, dilations.count == numStages else {
+            throw ModelError("ResNet: strides and dilations need num_stages (\(numStages)) entries, got \(strides) and \(dilations)")
+        }
+        guard !outIndices.isEmpty, outIndices.allSatisfy({ (0..<numStages).contains($0) }) else {
+            throw ModelError("ResNet: out_indices \(outIndices) must be within 0..<\(numStages)")
+        }
+        guard style == "pytorch" || style == "caffe" else {
+            throw ModelError("ResNet: style '\(style)' is not supported; expected 'pytorch' or 'caffe'")
+        }
+        guard (-1...numStages).contains(frozenStages) else {
+            throw ModelError("ResNet: frozen_stages must be between -1 and \(numStages), got \(frozenStages)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import PoseTensor
+
+/// PyTorch's `Conv2d`: input `N × inChannels × H × W`, output `N × outChannels × H' × W'`,
+/// weight `outChannels × inChannels × kH × kW` (`weight`), optional `bias` (`outChannels`).
+public final class Conv2d: Layer {
+    public let inChannels, outChannels: Int
+    public let kernel, stride, padding, dilation: (Int, Int)
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var inputGradientNeeded = true
+    private var input: Tensor?
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+    private var geometry: ConvGeometry?
+    private var frozenSink: Tensor?
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                dilation: Int = 1, bias: Bool = true) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = (kernel, kernel); self.stride = (stride, stride)
+        self.padding = (padding, padding); self.dilation = (dilation, dilation)
+        weight = Parameter(shape: [outChannels, inChannels, kernel, kernel])
+        self.bias = bias ? Parameter(shape: [outChannels]) : nil
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == inChannels,
+                     "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
+        let g = ConvGeometry(channels: inChannels, height: x.shape[2], width: x.shape[3], kernel: kernel,
+                             stride: stride, padding: padding, dilation: dilation)
+        let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.outHeight, g.outWidth])
+        Convolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                            batch: x.shape[0], geometry: g, outChannels: outChannels)
+        input = x; output = y; geometry = g
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+        var dx: Tensor?
+        if inputGradientNeeded {
+            dx = Tensor.reuse(inputGrad, shape: x.shape)
+            inputGrad = dx
+        }
+        if weight.requiresGrad || dx != nil {
+            // A frozen layer still needs dx; weight gradients then go to a scratch sink.
+            if !weight.requiresGrad { frozenSink = Tensor.reuse(frozenSink, shape: weight.shape) }
+            let dW = weight.requiresGrad ? weight.grad : frozenSink!
+            Convolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
+                                 dWeight: dW.data, dBias: (bias?.requiresGrad ?? false) ? bias!.grad.data : nil,
+                                 batch: x.shape[0], geometry: g, outChannels: outChannels)
+        }
+        return dx ?? noGradient
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        state.parameters.append((prefix + "weight", weight))
+        if let bias { state.parameters.append((prefix + "bias", bias)) }
+    }
+
+    public func setInputGradientNeeded(_ needed: Bool) { inputGradientNeeded = needed }
+}

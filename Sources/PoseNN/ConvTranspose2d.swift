@@ -1,0 +1,61 @@
+import PoseTensor
+
+/// PyTorch's `ConvTranspose2d`: input `N × inChannels × H × W`, output
+/// `N × outChannels × ((H−1)·s − 2p + k + op) × ((W−1)·s − 2p + k + op)`,
+/// weight `inChannels × outChannels × k × k` (IOHW), optional bias (`outChannels`).
+public final class ConvTranspose2d: Layer {
+    public let inChannels, outChannels: Int
+    public let kernel, stride, padding, outputPadding: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var inputGradientNeeded = true
+    private var input: Tensor?
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+    private var geometry: ConvGeometry?
+    private var frozenSink: Tensor?
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                outputPadding: Int = 0, bias: Bool = true) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel; self.stride = stride; self.padding = padding; self.outputPadding = outputPadding
+        weight = Parameter(shape: [inChannels, outChannels, kernel, kernel])
+        self.bias = bias ? Parameter(shape: [outChannels]) : nil
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == inChannels,
+                     "ConvTranspose2d expects N×\(inChannels)×H×W input, got \(x.shape)")
+        let g = TransposedConvolution.geometry(
+            inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels, kernel: (kernel, kernel),
+            stride: (stride, stride), padding: (padding, padding), outputPadding: (outputPadding, outputPadding))
+        let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.height, g.width])
+        TransposedConvolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                                      batch: x.shape[0], geometry: g, inChannels: inChannels)
+        input = x; output = y; geometry = g
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input, let g = geometry else { preconditionFailure("ConvTranspose2d.backward before forward") }
+        var dx: Tensor?
+        if inputGradientNeeded {
+            dx = Tensor.reuse(inputGrad, shape: x.shape)
+            inputGrad = dx
+        }
+        if !weight.requiresGrad { frozenSink = Tensor.reuse(frozenSink, shape: weight.shape) }
+        let dW = weight.requiresGrad ? weight.grad : frozenSink!
+        TransposedConvolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
+                                       dWeight: dW.data, dBias: (bias?.requiresGrad ?? false) ? bias!.grad.data : nil,
+                                       batch: x.shape[0], geometry: g, inChannels: inChannels)
+        return dx ?? noGradient
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        state.parameters.append((prefix + "weight", weight))
+        if let bias { state.parameters.append((prefix + "bias", bias)) }
+    }
+
+    public func setInputGradientNeeded(_ needed: Bool) { inputGradientNeeded = needed }
+}

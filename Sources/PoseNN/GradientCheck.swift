@@ -1,0 +1,83 @@
+import PoseTensor
+
+/// Finite-difference verification of hand-written backward passes.
+///
+/// The loss is `Σ y · R` for a fixed random `R` shaped like the output, so dL/dy = R. Each
+/// checked element is perturbed by ±`step` and the central difference compared with the
+/// analytic gradient.
+public struct GradientCheck {
+    /// One compared element.
+    public struct Mismatch: CustomStringConvertible {
+        public let tensor: String
+        public let index: Int
+        public let analytic: Double
+        public let numeric: Double
+        public var description: String { "\(tensor)[\(index)]: analytic \(analytic), numeric \(numeric)" }
+    }
+
+    public var step: Float = 1e-2
+    public var relativeTolerance = 2e-2
+    public var absoluteTolerance = 2e-3
+    /// Elements checked per tensor (all when the tensor is smaller).
+    public var samplesPerTensor = 24
+    public var seed: UInt64 = 11
+
+    public init() {}
+
+    /// Checks dx and every parameter's gradient of `forward`/`backward` at input `x`.
+    /// - Parameters:
+    ///   - parameters: named parameters whose gradients to check (usually the layer's state).
+    ///   - forward: runs the layer on `x` (training mode) and returns its output.
+    ///   - backward: back-propagates dL/dy and returns dx (nil when dx is not checked).
+    /// - Returns: every element outside tolerance; empty when the gradients agree.
+    public func run(input x: Tensor, parameters: [(name: String, parameter: Parameter)],
+                    forward: () -> Tensor, backward: (Tensor) -> Tensor?) -> [Mismatch] {
+        var rng = RandomGenerator(seed: seed)
+        let y0 = forward()
+        let r = Tensor(zeros: y0.shape)
+        rng.fillUniform(r, low: -1, high: 1)
+        for (_, p) in parameters { p.grad.zero() }
+        let dxAnalytic = backward(r)?.clone()
+
+        func loss() -> Double {
+            let y = forward()
+            var s = 0.0
+            for i in 0..<y.count { s += Double(y[i]) * Double(r[i]) }
+            return s
+        }
+        var mismatches: [Mismatch] = []
+        func check(_ name: String, _ values: Tensor, _ analytic: Tensor) {
+            let indices = values.count <= samplesPerTensor
+                ? Array(0..<values.count)
+                : (0..<samplesPerTensor).map { _ in Int(rng.next() % UInt64(values.count)) }
+            for i in indices {
+                let saved = values[i]
+                values[i] = saved + step
+                let plus = loss()
+                values[i] = saved - step
+                let minus = loss()
+                values[i] = saved
+                let numeric = (plus - minus) / (2 * Double(step))
+                let a = Double(analytic[i])
+                if abs(a - numeric) > absoluteTolerance + relativeTolerance * max(abs(a), abs(numeric)) {
+                    mismatches.append(Mismatch(tensor: name, index: i, analytic: a, numeric: numeric))
+                }
+            }
+        }
+        if let dxAnalytic { check("input", x, dxAnalytic) }
+        for (name, p) in parameters where p.requiresGrad {
+            check(name, p.value, p.grad.clone())
+        }
+        return mismatches
+    }
+
+    /// Checks a `Layer` and all of its parameters.
+    public func run(_ layer: Layer, input x: Tensor, checkInput: Bool = true) -> [Mismatch] {
+        run(input: x, parameters: layer.stateDict().parameters,
+            forward: { layer.forward(x, mode: .training) },
+            backward: { dy in
+                let dx = layer.backward(dy)
+                return checkInput ? dx : nil
+            })
+    }
+}

@@ -1,0 +1,38 @@
+import PoseTensor
+
+/// Whether a forward pass trains (batch statistics, cached activations) or only infers.
+public enum ForwardMode: Sendable {
+    case training
+    case inference
+}
+
+/// A differentiable operation with explicit forward and backward passes.
+///
+/// `forward` returns a tensor the layer owns and overwrites on its next call, and caches what
+/// `backward` needs. `backward(dy)` returns dLoss/dx (also owned by the layer) and adds the true
+/// dLoss/dθ into each parameter's `grad`.
+public protocol Layer: AnyObject {
+    /// Applies the layer; see the conforming type for shapes.
+    func forward(_ x: Tensor, mode: ForwardMode) -> Tensor
+    /// Back-propagates `dy` (shape of the last forward output) and returns dx.
+    func backward(_ dy: Tensor) -> Tensor
+    /// Adds this layer's parameters and buffers, named `prefix + local name`, to `state`.
+    func collectState(prefix: String, into state: inout StateDict)
+    /// Tells the layer whether its caller needs dx; the first convolution of a network does not.
+    func setInputGradientNeeded(_ needed: Bool)
+}
+
+extension Layer {
+    public func collectState(prefix: String, into state: inout StateDict) {}
+    public func setInputGradientNeeded(_ needed: Bool) {}
+
+    /// This layer's state_dict with keys relative to it.
+    public func stateDict(prefix: String = "") -> StateDict {
+        var state = StateDict()
+        collectState(prefix: prefix, into: &state)
+        return state
+    }
+}
+
+/// The empty tensor returned as dx by a layer told its input gradient is not needed.
+public let noGradient = Tensor(zeros: [0])

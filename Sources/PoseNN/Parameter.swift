@@ -1,0 +1,59 @@
+import PoseTensor
+
+/// A trainable tensor with its gradient.
+///
+/// After a model is built its parameters are moved into a `ParameterArena`, so `value` and
+/// `grad` become views into two flat buffers; always read them through the parameter.
+public final class Parameter {
+    /// The current value.
+    public internal(set) var value: Tensor
+    /// dLoss/dvalue, accumulated by `backward` until zeroed.
+    public internal(set) var grad: Tensor
+    /// Whether backward computes this gradient and the optimizer updates it (false for frozen stages).
+    public var requiresGrad = true
+
+    /// A zero-initialised parameter of `shape`.
+    public init(shape: [Int]) {
+        value = Tensor(zeros: shape)
+        grad = Tensor(zeros: shape)
+    }
+
+    /// The shape of `value`.
+    public var shape: [Int] { value.shape }
+}
+
+/// An int64 scalar in a layer's state, such as BatchNorm's `num_batches_tracked`.
+public final class Counter {
+    public var value: Int64
+    public init(_ value: Int64 = 0) { self.value = value }
+}
+
+/// Everything a layer contributes to the model's state_dict, under MMPose's key names.
+public struct StateDict {
+    /// Trainable tensors, in registration order.
+    public var parameters: [(name: String, parameter: Parameter)] = []
+    /// Float buffers (BatchNorm running statistics).
+    public var buffers: [(name: String, tensor: Tensor)] = []
+    /// Integer buffers (`num_batches_tracked`).
+    public var counters: [(name: String, counter: Counter)] = []
+
+    public init() {}
+
+    /// Every key: parameters, then buffers, then counters.
+    public var allKeys: [String] {
+        parameters.map(\.name) + buffers.map(\.name) + counters.map(\.name)
+    }
+
+    /// The number of scalar parameters that require gradients.
+    public var trainableCount: Int {
+        parameters.reduce(0) { $0 + ($1.parameter.requiresGrad ? $1.parameter.value.count : 0) }
+    }
+
+    /// The shape stored under `key`, or nil.
+    public func shape(of key: String) -> [Int]? {
+        if let p = parameters.first(where: { $0.name == key }) { return p.parameter.shape }
+        if let b = buffers.first(where: { $0.name == key }) { return b.tensor.shape }
+        if counters.contains(where: { $0.name == key }) { return [] }
+        return nil
+    }
+}

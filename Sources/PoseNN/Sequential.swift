@@ -1,0 +1,36 @@
+import PoseTensor
+
+/// Applies named children in order; state keys are `prefix + childName + "."`.
+///
+/// Names follow PyTorch's module paths, so a `Sequential(conv, BN, ReLU)` whose ReLU is fused
+/// into the BN is built as children "0" and "1" and keeps MMPose's key names.
+public final class Sequential: Layer {
+    public private(set) var children: [(name: String, layer: Layer)]
+
+    public init(_ children: [(String, Layer)]) {
+        self.children = children.map { (name: $0.0, layer: $0.1) }
+    }
+
+    /// Children named "0", "1", … in order.
+    public convenience init(_ layers: [Layer]) {
+        self.init(layers.enumerated().map { (String($0.offset), $0.element) })
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        var h = x
+        for child in children { h = child.layer.forward(h, mode: mode) }
+        return h
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        var g = dy
+        for child in children.reversed() { g = child.layer.backward(g) }
+        return g
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        for child in children { child.layer.collectState(prefix: prefix + child.name + ".", into: &state) }
+    }
+
+    public func setInputGradientNeeded(_ needed: Bool) { children.first?.layer.setInputGradientNeeded(needed) }
+}

@@ -1,0 +1,116 @@
+/// Batch normalisation over the N, H, W axes of an NCHW tensor, with an optional fused ReLU.
+public enum BatchNormKernels {
+    /// Training-mode forward with batch statistics.
+    /// - Parameters:
+    ///   - x, y: `batch × channels × spatial`.
+    ///   - mean, invStd: per-channel outputs: the batch mean and 1/sqrt(biased var + eps).
+    ///   - variance: per-channel output: the biased batch variance.
+    public static func forwardTraining(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                       y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                                       variance: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>,
+                                       batch: Int, channels: Int, spatial: Int, eps: Float, relu: Bool) {
+        let m = Double(batch * spatial)
+        for c in 0..<channels {
+            var sum = 0.0
+            for n in 0..<batch {
+                let p = x + (n * channels + c) * spatial
+                var s: Float = 0
+                for i in 0..<spatial { s += p[i] }
+                sum += Double(s)
+            }
+            let mu = sum / m
+            let muF = Float(mu)
+            var sq = 0.0
+            for n in 0..<batch {
+                let p = x + (n * channels + c) * spatial
+                var s: Float = 0
+                for i in 0..<spatial {
+                    let d = p[i] - muF
+                    s += d * d
+                }
+                sq += Double(s)
+            }
+            let v = sq / m
+            mean[c] = muF
+            variance[c] = Float(v)
+            invStd[c] = Float(1.0 / (v + Double(eps)).squareRoot())
+        }
+        normalize(x: x, gamma: gamma, beta: beta, y: y, mean: mean, invStd: invStd,
+                  batch: batch, channels: channels, spatial: spatial, relu: relu)
+    }
+
+    /// Eval-mode forward with the given statistics (`invStd` = 1/sqrt(running var + eps)).
+    public static func normalize(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                 y: UnsafeMutablePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                 batch: Int, channels: Int, spatial: Int, relu: Bool) {
+        for n in 0..<batch {
+            for c in 0..<channels {
+                let scale = gamma[c] * invStd[c]
+                let shift = beta[c] - mean[c] * scale
+                let off = (n * channels + c) * spatial
+                let p = x + off, q = y + off
+                if relu {
+                    for i in 0..<spatial { q[i] = max(p[i] * scale + shift, 0) }
+                } else {
+                    for i in 0..<spatial { q[i] = p[i] * scale + shift }
+                }
+            }
+        }
+    }
+
+    /// Backward of either mode. With `training`, gradients flow through the batch statistics.
+    /// `y` is the forward output, read only when `relu` is set (to mask `dy`).
+    /// Writes `dx` (if non-nil); adds into `dGamma` and `dBeta`.
+    public static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>,
+                                dBeta: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
+                                relu: Bool, training: Bool) {
+        let m = Float(batch * spatial)
+        for c in 0..<channels {
+            let mu = mean[c], istd = invStd[c]
+            var sumDy = 0.0, sumDyXhat = 0.0
+            for n in 0..<batch {
+                let off = (n * channels + c) * spatial
+                let px = x + off, pd = dy + off, py = y + off
+                var s1: Float = 0, s2: Float = 0
+                if relu {
+                    for i in 0..<spatial {
+                        let g = py[i] > 0 ? pd[i] : 0
+                        s1 += g
+                        s2 += g * (px[i] - mu)
+                    }
+                } else {
+                    for i in 0..<spatial {
+                        s1 += pd[i]
+                        s2 += pd[i] * (px[i] - mu)
+                    }
+                }
+                sumDy += Double(s1)
+                sumDyXhat += Double(s2)
+            }
+            let sDy = Float(sumDy), sDyXhat = Float(sumDyXhat) * istd
+            dBeta[c] += sDy
+            dGamma[c] += sDyXhat
+            guard let dx else { continue }
+            let k = gamma[c] * istd
+            for n in 0..<batch {
+                let off = (n * channels + c) * spatial
+                let px = x + off, pd = dy + off, py = y + off, pdx = dx + off
+                if training {
+                    let meanDy = sDy / m, meanDyXhat = sDyXhat / m
+                    for i in 0..<spatial {
+                        let g: Float = relu ? (py[i] > 0 ? pd[i] : 0) : pd[i]
+                        let xhat = (px[i] - mu) * istd
+                        pdx[i] = k * (g - meanDy - xhat * meanDyXhat)
+                    }
+                } else {
+                    for i in 0..<spatial {
+                        let g: Float = relu ? (py[i] > 0 ? pd[i] : 0) : pd[i]
+                        pdx[i] = k * g
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Pointwise operations and nearest-neighbour resizing.
+public enum ElementwiseKernels {
+    /// `y = max(x, 0)`; `x` and `y` may be the same buffer.
+    public static func relu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] = max(x[i], 0) }
+    }
+
+    /// `dx = y > 0 ? dy : 0`, from the forward output `y`.
+    public static func reluBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                    dx: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+    }
+
+    /// `y = a + b`.
+    public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                           count: Int) {
+        for i in 0..<count { y[i] = a[i] + b[i] }
+    }
+
+    /// `y += x`.
+    public static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] += x[i] }
+    }
+
+    /// `y = 1 / (1 + exp(-x))`.
+    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
+    }
+
+    /// `dx = dy · y · (1 − y)`, from the forward output `y`.
+    public static func sigmoidBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                       dx: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+    }
+
+    /// Nearest-neighbour upsampling of `planes` planes of `height × width` by an integer `factor`.
+    public static func upsampleNearest(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                       planes: Int, height: Int, width: Int, factor: Int) {
+        let ow = width * factor
+        for p in 0..<planes {
+            let xp = x + p * height * width
+            let yp = y + p * height * width * factor * factor
+            for iy in 0..<height {
+                let row = yp + iy * factor * ow
+                let src = xp + iy * width
+                for ix in 0..<width {
+                    let v = src[ix]
+                    for f in 0..<factor { row[ix * factor + f] = v }
+                }
+                for r in 1..<max(factor, 1) { (row + r * ow).update(from: row, count: ow) }
+            }
+        }
+    }
+
+    /// Adjoint of `upsampleNearest`: each input receives the sum of its `factor × factor` outputs.
+    public static func upsampleNearestBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                                               planes: Int, height: Int, width: Int, factor: Int) {
+        let ow = width * factor
+        for p in 0..<planes {
+            let dxp = dx + p * height * width
+            let dyp = dy + p * height * width * factor * factor
+            for iy in 0..<height {
+                for ix in 0..<width {
+                    var s: Float = 0
+                    for r in 0..<factor {
+                        let row = dyp + (iy * factor + r) * ow + ix * factor
+                        for f in 0..<factor { s += row[f] }
+                    }
+                    dxp[iy * width + ix] = s
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// Fully connected layers, PyTorch's `Linear` (weight `out × in`).
+public enum LinearKernels {
+    /// `y (batch × outFeatures) = x (batch × inFeatures) · weightᵀ + bias`.
+    public static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                               y: UnsafeMutablePointer<Float>, batch: Int, inFeatures: Int, outFeatures: Int) {
+        BLAS.sgemm(transB: true, m: batch, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
+                   b: weight, ldb: inFeatures, c: y, ldc: outFeatures)
+        if let bias {
+            for n in 0..<batch {
+                let row = y + n * outFeatures
+                for o in 0..<outFeatures { row[o] += bias[o] }
+            }
+        }
+    }
+
+    /// Writes `dx = dy · weight` (if non-nil); adds `dyᵀ · x` into `dWeight` and column sums into `dBias`.
+    public static func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
+                                dBias: UnsafeMutablePointer<Float>?, batch: Int, inFeatures: Int, outFeatures: Int) {
+        BLAS.sgemm(transA: true, m: outFeatures, n: inFeatures, k: batch, a: dy, lda: outFeatures,
+                   b: x, ldb: inFeatures, beta: 1, c: dWeight, ldc: inFeatures)
+        if let dBias {
+            for n in 0..<batch {
+                let row = dy + n * outFeatures
+                for o in 0..<outFeatures { dBias[o] += row[o] }
+            }
+        }
+        if let dx {
+            BLAS.sgemm(m: batch, n: inFeatures, k: outFeatures, a: dy, lda: outFeatures,
+                       b: weight, ldb: inFeatures, c: dx, ldc: inFeatures)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// Max pooling and global average pooling over NCHW tensors.
+public enum PoolingKernels {
+    /// Max pooling with implicit -∞ padding, as PyTorch's `MaxPool2d`.
+    /// `indices` receives, for every output, the flat index of the chosen input within its plane.
+    public static func maxPoolForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                      indices: UnsafeMutablePointer<Int32>, planes: Int, geometry g: ConvGeometry) {
+        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        for p in 0..<planes {
+            let xp = x + p * inPlane, yp = y + p * outPlane, ip = indices + p * outPlane
+            for oy in 0..<g.outHeight {
+                let y0 = oy * g.strideH - g.padH
+                for ox in 0..<g.outWidth {
+                    let x0 = ox * g.strideW - g.padW
+                    var best = -Float.infinity
+                    var bestIndex: Int32 = -1
+                    for ky in 0..<g.kernelH {
+                        let iy = y0 + ky * g.dilationH
+                        if iy < 0 || iy >= g.height { continue }
+                        for kx in 0..<g.kernelW {
+                            let ix = x0 + kx * g.dilationW
+                            if ix < 0 || ix >= g.width { continue }
+                            let v = xp[iy * g.width + ix]
+                            if v > best || bestIndex < 0 || v.isNaN {
+                                best = v
+                                bestIndex = Int32(iy * g.width + ix)
+                            }
+                        }
+                    }
+                    yp[oy * g.outWidth + ox] = best
+                    ip[oy * g.outWidth + ox] = bestIndex
+                }
+            }
+        }
+    }
+
+    /// Routes each output gradient to the input its maximum came from; overwrites `dx`.
+    public static func maxPoolBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+                                       dx: UnsafeMutablePointer<Float>, planes: Int, geometry g: ConvGeometry) {
+        let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
+        dx.update(repeating: 0, count: planes * inPlane)
+        for p in 0..<planes {
+            let dxp = dx + p * inPlane, dyp = dy + p * outPlane, ip = indices + p * outPlane
+            for i in 0..<outPlane { dxp[Int(ip[i])] += dyp[i] }
+        }
+    }
+
+    /// `y[p] = mean(x[p, :])` for each of `planes` planes of `spatial` elements.
+    public static func globalAverageForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                            planes: Int, spatial: Int) {
+        let inv = 1 / Float(spatial)
+        for p in 0..<planes {
+            let xp = x + p * spatial
+            var s: Float = 0
+            for i in 0..<spatial { s += xp[i] }
+            y[p] = s * inv
+        }
+    }
+
+    /// Spreads each plane's gradient evenly over its inputs; overwrites `dx`.
+    public static func globalAverageBackward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+                                             planes: Int, spatial: Int) {
+        let inv = 1 / Float(spatial)
+        for p in 0..<planes {
+            let g = dy[p] * inv
+            (dx + p * spatial).update(repeating: g, count: spatial)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A dense float32 array in row-major (NCHW for images) order.
+///
+/// A tensor either owns its 64-byte aligned storage or is a view into storage kept alive by
+/// `base` (for example one parameter inside a flat parameter arena). Tensors have reference
+/// semantics: layers keep their output tensors across steps and overwrite them in place, so the
+/// steady-state training step allocates nothing.
+public final class Tensor: @unchecked Sendable {
+    /// The extent of each dimension, outermost first.
+    public let shape: [Int]
+    /// The number of elements, the product of `shape`.
+    public let count: Int
+    /// The first element.
+    public let data: UnsafeMutablePointer<Float>
+    private let ownsMemory: Bool
+    private let base: AnyObject?
+
+    /// Allocates a zero-filled tensor.
+    public init(zeros shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.data = Tensor.allocate(count)
+        self.data.initialize(repeating: 0, count: count)
+        self.ownsMemory = true
+        self.base = nil
+    }
+
+    /// Allocates a tensor filled with `value`.
+    public convenience init(repeating value: Float, shape: [Int]) {
+        self.init(zeros: shape)
+        data.update(repeating: value, count: count)
+    }
+
+    /// Allocates a tensor holding a copy of `values`, which must have `shape`'s element count.
+    public convenience init(_ values: [Float], shape: [Int]) {
+        self.init(zeros: shape)
+        precondition(values.count == count, "\(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// A view of `count(shape)` elements at `pointer`, kept valid by holding `base`.
+    public init(viewing pointer: UnsafeMutablePointer<Float>, shape: [Int], base: AnyObject?) {
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.data = pointer
+        self.ownsMemory = false
+        self.base = base
+    }
+
+    deinit {
+        if ownsMemory { free(data) }
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        var raw: UnsafeMutableRawPointer?
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            fatalError("out of memory allocating \(bytes) bytes for a tensor")
+        }
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// The elements as a buffer pointer.
+    @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: data, count: count)
+    }
+
+    /// A copy of the elements as an array.
+    public var array: [Float] { Array(buffer) }
+
+    /// Reads or writes one element by flat index.
+    @inlinable public subscript(index: Int) -> Float {
+        get { data[index] }
+        set { data[index] = newValue }
+    }
+
+    /// A view with another shape of the same element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+        return Tensor(viewing: data, shape: newShape, base: self)
+    }
+
+    /// Sets every element to zero.
+    public func zero() { data.update(repeating: 0, count: count) }
+
+    /// Copies the elements of `other`, which must have the same count.
+    public func copy(from other: Tensor) {
+        precondition(other.count == count, "copy from \(other.shape) into \(shape)")
+        data.update(from: other.data, count: count)
+    }
+
+    /// A new tensor with a copy of the elements.
+    public func clone() -> Tensor {
+        let t = Tensor(zeros: shape)
+        t.copy(from: self)
+        return t
+    }
+
+    /// The dimension at `axis`; negative axes count from the end.
+    public func dim(_ axis: Int) -> Int { shape[axis < 0 ? shape.count + axis : axis] }
+}
+
+extension Tensor {
+    /// Returns `existing` when it already has `shape`, otherwise a new zeroed tensor.
+    /// Layers use this to keep their buffers across steps.
+    public static func reuse(_ existing: Tensor?, shape: [Int]) -> Tensor {
+        if let existing, existing.shape == shape { return existing }
+        return Tensor(zeros: shape)
+    }
+}
