@@ -30,10 +30,12 @@ let package = Package(
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor"], swiftSettings: fastMath),
         .target(name: "PoseData", dependencies: ["CJPEG", "PoseTensor"], swiftSettings: fastMath),
         .target(name: "PoseDistributed", dependencies: ["CMPI"]),
+        .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed"],
+                swiftSettings: fastMath),
         .target(name: "PoseCLI", dependencies: ["PoseTensor"]),
 
         .executableTarget(name: "pose-train", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed",
+            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-test", dependencies: [
             "PoseCLI", "PoseModels", "PoseData",
@@ -53,5 +55,7 @@ let package = Package(
         .testTarget(name: "PoseNNTests", dependencies: ["PoseNN", "PoseTensor"]),
         .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
+        .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
+        .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor"]),
     ]
 )

@@ -1,0 +1,93 @@
+import CMPI
+import Foundation
+
+/// OpenMPI's `MPI_COMM_WORLD`, with return codes turned into errors.
+///
+/// Created once per process; `MPI_Init_thread` asks for `MPI_THREAD_FUNNELED` since only the
+/// main thread makes MPI calls (loader threads never do).
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let size: Int
+    private let comm: MPI_Comm
+
+    /// Whether this process was started by mpirun (OpenMPI sets OMPI_COMM_WORLD_SIZE).
+    public static var isLaunchedByMPI: Bool {
+        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+    }
+
+    public init() throws {
+        var provided: Int32 = 0
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        if initialized == 0 {
+            let rc = MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided)
+            guard rc == cmpi_success() else { throw CommunicatorError("MPI_Init_thread failed with code \(rc)") }
+        }
+        comm = cmpi_comm_world()
+        MPI_Comm_set_errhandler(comm, cmpi_errors_return())
+        var r: Int32 = 0, s: Int32 = 0
+        MPI_Comm_rank(comm, &r)
+        MPI_Comm_size(comm, &s)
+        rank = Int(r)
+        size = Int(s)
+    }
+
+    /// Finalizes MPI; call once at a clean exit.
+    public func finalize() { MPI_Finalize() }
+
+    private func check(_ rc: Int32, _ what: String) throws {
+        guard rc != cmpi_success() else { return }
+        var buffer = [CChar](repeating: 0, count: 512)
+        var length: Int32 = 0
+        MPI_Error_string(rc, &buffer, &length)
+        let text = String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw CommunicatorError("rank \(rank): \(what) failed: \(text)")
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {
+        var offset = 0
+        while offset < count {
+            let n = min(count - offset, Int(Int32.max))
+            try check(MPI_Allreduce(cmpi_in_place(), buffer + offset, Int32(n), cmpi_float(), cmpi_sum(), comm),
+                      "MPI_Allreduce of \(n) floats")
+            offset += n
+        }
+    }
+
+    public func allReduceSum(_ values: inout [Double]) throws {
+        let n = Int32(values.count)
+        try values.withUnsafeMutableBufferPointer { buf in
+            try check(MPI_Allreduce(cmpi_in_place(), buf.baseAddress, n, cmpi_double(), cmpi_sum(), comm),
+                      "MPI_Allreduce of \(n) doubles")
+        }
+    }
+
+    public func broadcast(_ buffer: UnsafeMutableRawPointer, bytes: Int, root: Int) throws {
+        try check(MPI_Bcast(buffer, Int32(bytes), cmpi_byte(), Int32(root), comm), "MPI_Bcast of \(bytes) bytes")
+    }
+
+    public func gather(_ bytes: [UInt8], root: Int) throws -> [[UInt8]] {
+        var count = Int32(bytes.count)
+        var counts = [Int32](repeating: 0, count: size)
+        try check(MPI_Gather(&count, 1, cmpi_int32(), &counts, 1, cmpi_int32(), Int32(root), comm), "MPI_Gather of sizes")
+        var displacements = [Int32](repeating: 0, count: size)
+        var total: Int32 = 0
+        for i in 0..<size { displacements[i] = total; total += counts[i] }
+        var all = [UInt8](repeating: 0, count: rank == root ? Int(total) : 0)
+        try bytes.withUnsafeBufferPointer { src in
+            try all.withUnsafeMutableBufferPointer { dst in
+                try check(MPI_Gatherv(src.baseAddress, count, cmpi_byte(), dst.baseAddress, counts, displacements,
+                                      cmpi_byte(), Int32(root), comm), "MPI_Gatherv of \(count) bytes")
+            }
+        }
+        guard rank == root else { return [] }
+        return (0..<size).map { Array(all[Int(displacements[$0])..<Int(displacements[$0] + counts[$0])]) }
+    }
+
+    public func barrier() throws { try check(MPI_Barrier(comm), "MPI_Barrier") }
+
+    public func abort(status: Int32) -> Never {
+        MPI_Abort(comm, status)
+        exit(status)
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds in release mode, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+launch/setup.sh --with-tests
+# mpirun refuses root without these; tests that launch ranks oversubscribe 2 cores.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export SWIFT_BACKTRACE=enable=no
+swift test --skip-build -c release -Xswiftc -enable-testing "$@"
