@@ -25,6 +25,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
+        .target(name: "PoseConfig"),
         .target(name: "PoseTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "PoseNN", dependencies: ["PoseTensor"], swiftSettings: fastMath),
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor"], swiftSettings: fastMath),
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "PoseNNTests", dependencies: ["PoseNN", "PoseTensor"]),
         .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
+        .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
         .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
         .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor"]),
     ]

@@ -1,0 +1,213 @@
+import Foundation
+
+/// A parsed, merged config: MMEngine's `Config.fromfile` semantics for MMPose's Python configs.
+///
+/// `_base_` files are loaded relative to the including file and merged with MMEngine's rule
+/// (dicts merge recursively, lists and scalars replace, `_delete_=True` discards the base dict);
+/// the child sees the merged bases only as `_base_`. Module-level names starting with `__` and
+/// `_base_` itself are not part of the result.
+public struct Config: Equatable, Sendable {
+    /// The merged top-level names.
+    public var root: ConfigDict
+    /// The path the config was read from.
+    public let filename: String
+
+    public init(root: ConfigDict, filename: String) {
+        self.root = root
+        self.filename = filename
+    }
+
+    /// Reads and merges a config file and its bases.
+    public static func load(path: String) throws -> Config {
+        var visiting: [String] = []
+        return Config(root: try loadDict(path: path, visiting: &visiting), filename: path)
+    }
+
+    /// Parses config text (its `_base_` paths resolve against `file`'s directory).
+    public static func parse(_ source: String, file: String = "<string>") throws -> Config {
+        var visiting = [file]
+        return Config(root: try evaluate(source: source, file: file, visiting: &visiting), filename: file)
+    }
+
+    private static func loadDict(path: String, visiting: inout [String]) throws -> ConfigDict {
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard !visiting.contains(resolved) else {
+            throw ConfigError("\(path): _base_ inheritance cycle (\((visiting + [resolved]).joined(separator: " -> ")))")
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw ConfigError("\(path): config file not found or unreadable")
+        }
+        guard resolved.hasSuffix(".py") else {
+            throw ConfigError("\(path): only Python-syntax config files (.py) are supported")
+        }
+        visiting.append(resolved)
+        defer { visiting.removeLast() }
+        return try evaluate(source: String(decoding: data, as: UTF8.self), file: resolved, visiting: &visiting)
+    }
+
+    private static func evaluate(source: String, file: String, visiting: inout [String]) throws -> ConfigDict {
+        var lexer = ConfigLexer(source: source, file: file)
+        var parser = ConfigParser(tokens: try lexer.tokenize(), file: file)
+        let statements = try parser.parseModule()
+        var evaluator = ConfigEvaluator(file: file)
+
+        var base = ConfigDict()
+        if let baseStatement = statements.first(where: { $0.name == "_base_" }) {
+            let value = try evaluator.evaluate(baseStatement.value)
+            let paths: [String]
+            switch value {
+            case .string(let s): paths = [s]
+            case .list(let items), .tuple(let items):
+                paths = try items.map {
+                    guard case .string(let s) = $0 else {
+                        throw ConfigError.at(file, baseStatement.position.line, baseStatement.position.column,
+                                             "_base_ must be a path or a list of paths, found \($0.typeName)")
+                    }
+                    return s
+                }
+            default:
+                throw ConfigError.at(file, baseStatement.position.line, baseStatement.position.column,
+                                     "_base_ must be a path or a list of paths, found \(value.typeName)")
+            }
+            let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+            for relative in paths {
+                let basePath = relative.hasPrefix("/") ? relative : directory.appendingPathComponent(relative).path
+                let loaded = try loadDict(path: basePath, visiting: &visiting)
+                for key in loaded.keys where base[key] != nil {
+                    throw ConfigError("\(file): key '\(key)' is defined in more than one _base_ file (duplicate keys are not allowed among bases)")
+                }
+                for (k, v) in loaded.items { base[k] = v }
+            }
+        }
+        evaluator.names["_base_"] = .dict(base)
+        var child = ConfigDict()
+        for statement in statements where statement.name != "_base_" {
+            let value = try evaluator.evaluate(statement.value)
+            evaluator.names[statement.name] = value
+            if !statement.name.hasPrefix("__") { child[statement.name] = value }
+        }
+        return try merge(child, into: base, path: "")
+    }
+
+    /// MMEngine's `_merge_a_into_b`: dicts merge, everything else replaces; `_delete_=True`
+    /// replaces a base dict. With `allowListKeys`, digit keys index into base lists.
+    static func merge(_ a: ConfigDict, into b: ConfigDict, path: String, allowListKeys: Bool = false) throws -> ConfigDict {
+        var result = b
+        for (k, v) in a.items {
+            let keyPath = path.isEmpty ? k : path + "." + k
+            if case .dict(var vd) = v {
+                let delete = vd["_delete_"]?.isTruthy ?? false
+                vd["_delete_"] = nil
+                if let existing = result[k], !delete {
+                    switch existing {
+                    case .dict(let bd):
+                        result[k] = .dict(try merge(vd, into: bd, path: keyPath, allowListKeys: allowListKeys))
+                    case .list(let items) where allowListKeys:
+                        result[k] = .list(try mergeList(vd, into: items, path: keyPath))
+                    default:
+                        throw ConfigError("\(keyPath): cannot merge a dict into a \(existing.typeName); set _delete_=True to replace it")
+                    }
+                } else {
+                    result[k] = .dict(stripDelete(vd))
+                }
+            } else {
+                result[k] = v
+            }
+        }
+        return result
+    }
+
+    private static func mergeList(_ a: ConfigDict, into items: [ConfigValue], path: String) throws -> [ConfigValue] {
+        var out = items
+        for (k, v) in a.items {
+            guard let i = Int(k), out.indices.contains(i) else {
+                throw ConfigError("\(path): list index '\(k)' out of range (list has \(out.count) elements)")
+            }
+            if case .dict(let vd) = v, case .dict(let bd) = out[i] {
+                out[i] = .dict(try merge(vd, into: bd, path: "\(path).\(k)", allowListKeys: true))
+            } else {
+                out[i] = v
+            }
+        }
+        return out
+    }
+
+    private static func stripDelete(_ d: ConfigDict) -> ConfigDict {
+        var out = ConfigDict()
+        for (k, v) in d.items where k != "_delete_" {
+            if case .dict(let inner) = v { out[k] = .dict(stripDelete(inner)) } else { out[k] = v }
+        }
+        return out
+    }
+
+    /// Applies `--cfg-options key.path=value ...` with MMEngine's value parsing and list-index keys.
+    public mutating func apply(options: [String]) throws {
+        for option in options {
+            guard let eq = option.firstIndex(of: "=") else {
+                throw ConfigError("--cfg-options: '\(option)' is not of the form key=value")
+            }
+            let keyPath = String(option[..<eq]), text = String(option[option.index(after: eq)...])
+            guard !keyPath.isEmpty else { throw ConfigError("--cfg-options: '\(option)' has an empty key") }
+            var nested = ConfigValue.dict(ConfigDict([(String(keyPath.split(separator: ".").last!), Config.parseOptionValue(text))]))
+            for component in keyPath.split(separator: ".").dropLast().reversed() {
+                nested = .dict(ConfigDict([(String(component), nested)]))
+            }
+            guard case .dict(let d) = nested else { continue }
+            root = try Config.merge(d, into: root, path: "", allowListKeys: true)
+        }
+    }
+
+    /// MMEngine `DictAction` value parsing: quotes stripped, spaces removed, `(..)` tuples, `[..]`
+    /// lists, commas at depth 0 make a list; scalars int, float, true/false, None, else string.
+    public static func parseOptionValue(_ raw: String) -> ConfigValue {
+        func scalar(_ s: String) -> ConfigValue {
+            if let i = Int(s) { return .int(i) }
+            if let d = Double(s) { return .float(d) }
+            if s.lowercased() == "true" { return .bool(true) }
+            if s.lowercased() == "false" { return .bool(false) }
+            if s == "None" { return .none }
+            return .string(s)
+        }
+        func splitTopLevel(_ s: String) -> [String] {
+            var parts: [String] = [], current = "", depth = 0
+            for c in s {
+                if c == "(" || c == "[" { depth += 1 }
+                if c == ")" || c == "]" { depth -= 1 }
+                if c == "," && depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+            }
+            parts.append(current)
+            return parts
+        }
+        func parse(_ s: String) -> ConfigValue {
+            let stripped = s.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")).replacingOccurrences(of: " ", with: "")
+            var isTuple = false, body = stripped
+            if stripped.hasPrefix("(") && stripped.hasSuffix(")") {
+                isTuple = true; body = String(stripped.dropFirst().dropLast())
+            } else if stripped.hasPrefix("[") && stripped.hasSuffix("]") {
+                body = String(stripped.dropFirst().dropLast())
+            } else if !stripped.contains(",") {
+                return scalar(stripped)
+            }
+            let items = body.isEmpty ? [] : splitTopLevel(body).filter { !$0.isEmpty }.map(parse)
+            return isTuple ? .tuple(items) : .list(items)
+        }
+        return parse(raw)
+    }
+
+    /// The value at a dotted key path such as `model.backbone.depth`, or nil.
+    public func value(at keyPath: String) -> ConfigValue? {
+        var current = ConfigValue.dict(root)
+        for component in keyPath.split(separator: ".") {
+            switch current {
+            case .dict(let d):
+                guard let next = d[String(component)] else { return nil }
+                current = next
+            case .list(let items), .tuple(let items):
+                guard let i = Int(component), items.indices.contains(i) else { return nil }
+                current = items[i]
+            default: return nil
+            }
+        }
+        return current
+    }
+}

@@ -1,0 +1,10 @@
+/// A config that cannot be read: the message names the file, the line and column or the key
+/// path, and what was expected.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+
+    static func at(_ file: String, _ line: Int, _ column: Int, _ message: String) -> ConfigError {
+        ConfigError("\(file):\(line):\(column): \(message)")
+    }
+}

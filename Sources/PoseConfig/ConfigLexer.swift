@@ -1,0 +1,169 @@
+/// Tokens of the Python subset config files use.
+struct Token: Equatable {
+    enum Kind: Equatable {
+        case name(String)
+        case int(Int)
+        case float(Double)
+        /// A string literal; `isFormat` for f-strings (their text is parsed at evaluation).
+        case string(String, isFormat: Bool)
+        case op(String)
+        case newline
+        case end
+    }
+    let kind: Kind
+    let line: Int
+    let column: Int
+}
+
+/// Splits config source into tokens. Newlines inside brackets and after a backslash are joined,
+/// comments are dropped; indentation is only allowed inside brackets (no blocks are supported).
+struct ConfigLexer {
+    let file: String
+    let chars: [Character]
+    var index = 0
+    var line = 1
+    var column = 1
+    var depth = 0
+
+    init(source: String, file: String) {
+        self.file = file
+        chars = Array(source)
+    }
+
+    mutating func tokenize() throws -> [Token] {
+        var tokens: [Token] = []
+        var atLineStart = true
+        while index < chars.count {
+            let c = chars[index]
+            if c == "#" {
+                while index < chars.count && chars[index] != "\n" { advance() }
+                continue
+            }
+            if c == "\\" && peek(1) == "\n" { advance(); advance(); continue }
+            if c == "\n" {
+                if depth == 0, let last = tokens.last, last.kind != .newline {
+                    tokens.append(Token(kind: .newline, line: line, column: column))
+                }
+                advance()
+                atLineStart = true
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" {
+                if atLineStart && depth == 0 && c != "\r" {
+                    // leading indentation of a statement: skip the rest and reject if code follows
+                    let (l, col) = (line, column)
+                    while index < chars.count && (chars[index] == " " || chars[index] == "\t") { advance() }
+                    if index < chars.count && chars[index] != "\n" && chars[index] != "#" && chars[index] != "\r" {
+                        throw ConfigError.at(file, l, col, "unexpected indentation (blocks such as if/for/def are not supported in config files)")
+                    }
+                    continue
+                }
+                advance()
+                continue
+            }
+            atLineStart = false
+            let (l, col) = (line, column)
+            if c.isLetter || c == "_" {
+                var name = ""
+                while index < chars.count && (chars[index].isLetter || chars[index].isNumber || chars[index] == "_") {
+                    name.append(chars[index]); advance()
+                }
+                let lower = name.lowercased()
+                if index < chars.count && (chars[index] == "'" || chars[index] == "\"") && ["f", "r", "rf", "fr", "b", "u"].contains(lower) {
+                    let text = try readString(raw: lower.contains("r"))
+                    tokens.append(Token(kind: .string(text, isFormat: lower.contains("f")), line: l, column: col))
+                } else {
+                    tokens.append(Token(kind: .name(name), line: l, column: col))
+                }
+                continue
+            }
+            if c.isNumber || (c == "." && (peek(1)?.isNumber ?? false)) {
+                tokens.append(Token(kind: try readNumber(), line: l, column: col))
+                continue
+            }
+            if c == "'" || c == "\"" {
+                tokens.append(Token(kind: .string(try readString(raw: false), isFormat: false), line: l, column: col))
+                continue
+            }
+            let two = String(c) + String(peek(1) ?? " ")
+            if ["//", "**", "==", "!=", "<=", ">="].contains(two) {
+                advance(); advance()
+                tokens.append(Token(kind: .op(two), line: l, column: col))
+                continue
+            }
+            guard "()[]{},:=+-*/%.<>".contains(c) else {
+                throw ConfigError.at(file, l, col, "unexpected character '\(c)'")
+            }
+            if "([{".contains(c) { depth += 1 }
+            if ")]}".contains(c) { depth = max(0, depth - 1) }
+            advance()
+            tokens.append(Token(kind: .op(String(c)), line: l, column: col))
+        }
+        if let last = tokens.last, last.kind != .newline { tokens.append(Token(kind: .newline, line: line, column: column)) }
+        tokens.append(Token(kind: .end, line: line, column: column))
+        return tokens
+    }
+
+    private func peek(_ offset: Int) -> Character? {
+        index + offset < chars.count ? chars[index + offset] : nil
+    }
+
+    private mutating func advance() {
+        if chars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+        index += 1
+    }
+
+    private mutating func readNumber() throws -> Token.Kind {
+        let (l, col) = (line, column)
+        var text = ""
+        while index < chars.count {
+            let c = chars[index]
+            if c.isNumber || c == "." || c == "_" || c == "x" || c == "X" || ("abcdefABCDEF".contains(c) && text.hasPrefix("0x")) {
+                text.append(c); advance()
+            } else if (c == "e" || c == "E") && !text.hasPrefix("0x") {
+                text.append(c); advance()
+                if index < chars.count && (chars[index] == "+" || chars[index] == "-") { text.append(chars[index]); advance() }
+            } else {
+                break
+            }
+        }
+        let clean = text.replacingOccurrences(of: "_", with: "")
+        if clean.lowercased().hasPrefix("0x"), let v = Int(clean.dropFirst(2), radix: 16) { return .int(v) }
+        if let v = Int(clean) { return .int(v) }
+        if let v = Double(clean) { return .float(v) }
+        throw ConfigError.at(file, l, col, "invalid number '\(text)'")
+    }
+
+    private mutating func readString(raw: Bool) throws -> String {
+        let (l, col) = (line, column)
+        let quote = chars[index]
+        let triple = peek(1) == quote && peek(2) == quote
+        advance()
+        if triple { advance(); advance() }
+        var text = ""
+        while true {
+            guard index < chars.count else { throw ConfigError.at(file, l, col, "unterminated string literal") }
+            let c = chars[index]
+            if c == quote {
+                if !triple { advance(); return text }
+                if peek(1) == quote && peek(2) == quote { advance(); advance(); advance(); return text }
+            }
+            if c == "\n" && !triple { throw ConfigError.at(file, l, col, "unterminated string literal") }
+            if c == "\\" && !raw, let next = peek(1) {
+                advance(); advance()
+                switch next {
+                case "n": text.append("\n")
+                case "t": text.append("\t")
+                case "\\": text.append("\\")
+                case "'": text.append("'")
+                case "\"": text.append("\"")
+                case "\n": break
+                default: text.append("\\"); text.append(next)
+                }
+                continue
+            }
+            text.append(c)
+            advance()
+        }
+    }
+}

@@ -1,0 +1,295 @@
+/// A source position for error messages.
+struct SourcePosition { let line: Int; let column: Int }
+
+/// The expression tree of a config statement.
+indirect enum Expr {
+    case literal(ConfigValue, SourcePosition)
+    case formatString(String, SourcePosition)
+    case name(String, SourcePosition)
+    case list([Expr], SourcePosition)
+    case tuple([Expr], SourcePosition)
+    case dict([(Expr, Expr)], SourcePosition)
+    case call(Expr, [Expr], [(String, Expr)], SourcePosition)
+    case index(Expr, Expr, SourcePosition)
+    case slice(Expr?, Expr?, SourcePosition)
+    case attribute(Expr, String, SourcePosition)
+    case binary(String, Expr, Expr, SourcePosition)
+    case unary(String, Expr, SourcePosition)
+    case comprehension(element: Expr, variable: String, iterable: Expr, condition: Expr?, SourcePosition)
+
+    var position: SourcePosition {
+        switch self {
+        case .literal(_, let p), .formatString(_, let p), .name(_, let p), .list(_, let p), .tuple(_, let p),
+             .dict(_, let p), .call(_, _, _, let p), .index(_, _, let p), .slice(_, _, let p),
+             .attribute(_, _, let p), .binary(_, _, _, let p), .unary(_, _, let p),
+             .comprehension(_, _, _, _, let p):
+            return p
+        }
+    }
+}
+
+/// A module-level assignment `name = value`.
+struct Assignment {
+    let name: String
+    let value: Expr
+    let position: SourcePosition
+}
+
+/// Recursive-descent parser for module-level assignments of Python expressions.
+struct ConfigParser {
+    let file: String
+    let tokens: [Token]
+    var index = 0
+
+    init(tokens: [Token], file: String) {
+        self.tokens = tokens
+        self.file = file
+    }
+
+    mutating func parseModule() throws -> [Assignment] {
+        var statements: [Assignment] = []
+        while current.kind != .end {
+            if current.kind == .newline { index += 1; continue }
+            let start = current
+            guard case .name(let name) = start.kind else {
+                throw error(start, "expected an assignment 'name = value'")
+            }
+            if ["import", "from", "def", "class", "if", "for", "while", "with", "try"].contains(name) {
+                throw error(start, "'\(name)' statements are not supported in config files (only assignments)")
+            }
+            index += 1
+            guard current.kind == .op("=") else { throw error(current, "expected '=' after '\(name)'") }
+            index += 1
+            let value = try parseExpression()
+            guard current.kind == .newline || current.kind == .end else {
+                throw error(current, "unexpected \(describe(current)) after the value of '\(name)'")
+            }
+            statements.append(Assignment(name: name, value: value, position: SourcePosition(line: start.line, column: start.column)))
+        }
+        return statements
+    }
+
+    /// Parses one expression (used for f-string fields too).
+    mutating func parseExpression() throws -> Expr {
+        let first = try parseComparison()
+        // a bare tuple `a, b` at statement level
+        if current.kind == .op(","), isTopLevelTupleContext {
+            var items = [first]
+            while current.kind == .op(",") {
+                index += 1
+                if current.kind == .newline || current.kind == .end { break }
+                items.append(try parseComparison())
+            }
+            return .tuple(items, first.position)
+        }
+        return first
+    }
+
+    private var isTopLevelTupleContext: Bool { nesting == 0 }
+    private var nesting = 0
+
+    private var current: Token { tokens[index] }
+
+    private func error(_ token: Token, _ message: String) -> ConfigError {
+        ConfigError.at(file, token.line, token.column, message)
+    }
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .name(let n): return "name '\(n)'"
+        case .int(let i): return "number \(i)"
+        case .float(let d): return "number \(d)"
+        case .string: return "string"
+        case .op(let o): return "'\(o)'"
+        case .newline: return "end of line"
+        case .end: return "end of file"
+        }
+    }
+
+    private mutating func expect(_ op: String) throws {
+        guard current.kind == .op(op) else { throw error(current, "expected '\(op)', found \(describe(current))") }
+        index += 1
+    }
+
+    private mutating func parseComparison() throws -> Expr {
+        var lhs = try parseAdditive()
+        while case .op(let o) = current.kind, ["==", "!=", "<", ">", "<=", ">="].contains(o) {
+            let p = SourcePosition(line: current.line, column: current.column)
+            index += 1
+            lhs = .binary(o, lhs, try parseAdditive(), p)
+        }
+        return lhs
+    }
+
+    private mutating func parseAdditive() throws -> Expr {
+        var lhs = try parseMultiplicative()
+        while case .op(let o) = current.kind, o == "+" || o == "-" {
+            let p = SourcePosition(line: current.line, column: current.column)
+            index += 1
+            lhs = .binary(o, lhs, try parseMultiplicative(), p)
+        }
+        return lhs
+    }
+
+    private mutating func parseMultiplicative() throws -> Expr {
+        var lhs = try parseUnary()
+        while case .op(let o) = current.kind, ["*", "/", "//", "%"].contains(o) {
+            let p = SourcePosition(line: current.line, column: current.column)
+            index += 1
+            lhs = .binary(o, lhs, try parseUnary(), p)
+        }
+        return lhs
+    }
+
+    private mutating func parseUnary() throws -> Expr {
+        if case .op(let o) = current.kind, o == "-" || o == "+" {
+            let p = SourcePosition(line: current.line, column: current.column)
+            index += 1
+            return .unary(o, try parseUnary(), p)
+        }
+        if case .name("not") = current.kind {
+            let p = SourcePosition(line: current.line, column: current.column)
+            index += 1
+            return .unary("not", try parseUnary(), p)
+        }
+        return try parsePostfix()
+    }
+
+    private mutating func parsePostfix() throws -> Expr {
+        var expr = try parseAtom()
+        while true {
+            let p = SourcePosition(line: current.line, column: current.column)
+            if current.kind == .op("(") {
+                index += 1; nesting += 1
+                var args: [Expr] = [], kwargs: [(String, Expr)] = []
+                while current.kind != .op(")") {
+                    if case .name(let n) = current.kind, tokens[index + 1].kind == .op("=") {
+                        index += 2
+                        kwargs.append((n, try parseComparison()))
+                    } else {
+                        guard kwargs.isEmpty else { throw error(current, "positional argument after keyword argument") }
+                        args.append(try parseComparison())
+                    }
+                    if current.kind == .op(",") { index += 1 } else { break }
+                }
+                try expect(")"); nesting -= 1
+                expr = .call(expr, args, kwargs, p)
+            } else if current.kind == .op("[") {
+                index += 1; nesting += 1
+                var lower: Expr?, upper: Expr?
+                if current.kind != .op(":") { lower = try parseComparison() }
+                if current.kind == .op(":") {
+                    index += 1
+                    if current.kind != .op("]") { upper = try parseComparison() }
+                    try expect("]"); nesting -= 1
+                    expr = .index(expr, .slice(lower, upper, p), p)
+                } else {
+                    try expect("]"); nesting -= 1
+                    expr = .index(expr, lower!, p)
+                }
+            } else if current.kind == .op(".") {
+                index += 1
+                guard case .name(let attr) = current.kind else { throw error(current, "expected an attribute name after '.'") }
+                index += 1
+                expr = .attribute(expr, attr, p)
+            } else {
+                return expr
+            }
+        }
+    }
+
+    private mutating func parseAtom() throws -> Expr {
+        let t = current
+        let p = SourcePosition(line: t.line, column: t.column)
+        switch t.kind {
+        case .int(let i): index += 1; return .literal(.int(i), p)
+        case .float(let d): index += 1; return .literal(.float(d), p)
+        case .string:
+            // adjacent literals concatenate; any f-string part makes the whole an f-string
+            var text = "", format = false
+            var parts: [(String, Bool)] = []
+            while case .string(let s, let f) = current.kind {
+                parts.append((s, f)); format = format || f
+                index += 1
+            }
+            for (s, f) in parts {
+                text += (format && !f) ? s.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}") : s
+            }
+            return format ? .formatString(text, p) : .literal(.string(text), p)
+        case .name(let n):
+            index += 1
+            switch n {
+            case "True": return .literal(.bool(true), p)
+            case "False": return .literal(.bool(false), p)
+            case "None": return .literal(.none, p)
+            case "lambda", "yield", "await": throw error(t, "'\(n)' is not supported in config files")
+            default: return .name(n, p)
+            }
+        case .op("("):
+            index += 1; nesting += 1
+            if current.kind == .op(")") { index += 1; nesting -= 1; return .tuple([], p) }
+            let first = try parseComparison()
+            if case .name("for") = current.kind {
+                let comp = try parseComprehensionTail(element: first, p)
+                try expect(")"); nesting -= 1
+                return .call(.name("tuple", p), [comp], [], p)
+            }
+            if current.kind == .op(")") { index += 1; nesting -= 1; return first }
+            var items = [first]
+            while current.kind == .op(",") {
+                index += 1
+                if current.kind == .op(")") { break }
+                items.append(try parseComparison())
+            }
+            try expect(")"); nesting -= 1
+            return .tuple(items, p)
+        case .op("["):
+            index += 1; nesting += 1
+            var items: [Expr] = []
+            if current.kind != .op("]") {
+                let first = try parseComparison()
+                if case .name("for") = current.kind {
+                    let comp = try parseComprehensionTail(element: first, p)
+                    try expect("]"); nesting -= 1
+                    return comp
+                }
+                items.append(first)
+                while current.kind == .op(",") {
+                    index += 1
+                    if current.kind == .op("]") { break }
+                    items.append(try parseComparison())
+                }
+            }
+            try expect("]"); nesting -= 1
+            return .list(items, p)
+        case .op("{"):
+            index += 1; nesting += 1
+            var pairs: [(Expr, Expr)] = []
+            while current.kind != .op("}") {
+                let key = try parseComparison()
+                try expect(":")
+                pairs.append((key, try parseComparison()))
+                if current.kind == .op(",") { index += 1 } else { break }
+            }
+            try expect("}"); nesting -= 1
+            return .dict(pairs, p)
+        default:
+            throw error(t, "unexpected \(describe(t))")
+        }
+    }
+
+    private mutating func parseComprehensionTail(element: Expr, _ p: SourcePosition) throws -> Expr {
+        index += 1  // for
+        guard case .name(let variable) = current.kind else { throw error(current, "expected a loop variable after 'for'") }
+        index += 1
+        guard case .name("in") = current.kind else { throw error(current, "expected 'in' in comprehension") }
+        index += 1
+        let iterable = try parseComparison()
+        var condition: Expr?
+        if case .name("if") = current.kind {
+            index += 1
+            condition = try parseComparison()
+        }
+        return .comprehension(element: element, variable: variable, iterable: iterable, condition: condition, p)
+    }
+}

@@ -1,0 +1,97 @@
+/// A value in a config file: the subset of Python values MMPose configs use.
+public indirect enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case list([ConfigValue])
+    case tuple([ConfigValue])
+    case dict(ConfigDict)
+
+    /// Python's `repr`-like rendering, for messages and dumps.
+    public var description: String {
+        switch self {
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .float(let d): return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+        case .string(let s): return "'" + s.replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .tuple(let items): return "(" + items.map(\.description).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+        case .dict(let d): return d.description
+        }
+    }
+
+    /// The Python type name, for error messages.
+    public var typeName: String {
+        switch self {
+        case .none: return "None"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "str"
+        case .list: return "list"
+        case .tuple: return "tuple"
+        case .dict: return "dict"
+        }
+    }
+
+    /// The elements of a list or tuple.
+    public var sequence: [ConfigValue]? {
+        switch self {
+        case .list(let items), .tuple(let items): return items
+        default: return nil
+        }
+    }
+
+    /// Python truthiness.
+    public var isTruthy: Bool {
+        switch self {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let a), .tuple(let a): return !a.isEmpty
+        case .dict(let d): return !d.isEmpty
+        }
+    }
+}
+
+import Foundation
+
+/// An insertion-ordered string-keyed dictionary (Python dicts keep insertion order).
+/// Integer keys, as in metainfo files' `keypoint_info={0: ...}`, are stored as their decimal text.
+public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
+    public private(set) var keys: [String] = []
+    private var storage: [String: ConfigValue] = [:]
+
+    public init() {}
+
+    public init(_ pairs: [(String, ConfigValue)]) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public subscript(key: String) -> ConfigValue? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { keys.count }
+    /// Key-value pairs in insertion order.
+    public var items: [(key: String, value: ConfigValue)] { keys.map { ($0, storage[$0]!) } }
+
+    public var description: String {
+        "{" + items.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}"
+    }
+
+    public static func == (a: ConfigDict, b: ConfigDict) -> Bool { a.storage == b.storage }
+}

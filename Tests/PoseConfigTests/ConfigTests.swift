@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import PoseConfig
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite struct ConfigGrammarTests {
+    @Test func pythonSubsetEvaluates() throws {
+        let c = try Config.parse("""
+        codec = dict(type='MSRAHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
+        data_root = 'data/coco/'
+        ann = data_root + 'annotations/' 'x.json'
+        f = f'{data_root}train/{codec["sigma"]}'
+        size = codec['input_size']
+        last = codec['input_size'][-1]
+        half = [s // 32 for s in codec['input_size']]
+        feat = tuple([s // 32 for s in codec['input_size']])
+        one = (4, )
+        lst = [1, 2] * 2 + [3]
+        lr = 5e-4 * 2
+        neg = -3
+        flags = dict(a=True, b=False, c=None)
+        d = {'bias': dict(decay_mult=0.), 0: 'zero'}
+        __hidden = 1
+        """)
+        #expect(c.value(at: "codec.input_size") == .tuple([.int(192), .int(256)]))
+        #expect(c.value(at: "ann") == .string("data/coco/annotations/x.json"))
+        #expect(c.value(at: "f") == .string("data/coco/train/2"))
+        #expect(c.value(at: "last") == .int(256))
+        #expect(c.value(at: "half") == .list([.int(6), .int(8)]))
+        #expect(c.value(at: "feat") == .tuple([.int(6), .int(8)]))
+        #expect(c.value(at: "one") == .tuple([.int(4)]))
+        #expect(c.value(at: "lst") == .list([1, 2, 1, 2, 3].map { .int($0) }))
+        #expect(c.value(at: "lr") == .float(1e-3))
+        #expect(c.value(at: "neg") == .int(-3))
+        #expect(c.value(at: "flags.c") == ConfigValue.none)
+        #expect(c.value(at: "d.bias.decay_mult") == .float(0))
+        #expect(c.value(at: "d.0") == .string("zero"))
+        #expect(c.root["__hidden"] == nil)
+        #expect(c.root.keys.first == "codec")
+    }
+
+    @Test func syntaxErrorsNameFileLineAndColumn() {
+        #expect(throws: ConfigError("my.py:2:10: unexpected ')' after the value of 'b'")) {
+            try Config.parse("a = 1\nb = (1, ))\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:1:1: 'import' statements are not supported in config files (only assignments)")) {
+            try Config.parse("import os\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:3:5: name 'undefined_name' is not defined")) {
+            try Config.parse("a = 1\n\nb = undefined_name + 1\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:2:6: key 'nope' not found; known keys: x")) {
+            try Config.parse("a = {'x': 1}\nb = a['nope']\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:1:5: unterminated string literal")) {
+            try Config.parse("a = 'abc\n", file: "my.py")
+        }
+    }
+
+    @Test func realMMPoseMetainfoFileParses() throws {
+        let c = try Config.load(path: repositoryRoot.appendingPathComponent("Tests/Fixtures/configs/mpii.py").path)
+        guard case .dict(let info) = c.value(at: "dataset_info"), case .dict(let kpts) = info["keypoint_info"] else {
+            Issue.record("dataset_info.keypoint_info missing"); return
+        }
+        #expect(kpts.count == 16)
+        #expect(c.value(at: "dataset_info.keypoint_info.9.name") == .string("head_top"))
+        #expect(c.value(at: "dataset_info.keypoint_info.0.swap") == .string("left_ankle"))
+        #expect(c.value(at: "dataset_info.skeleton_info.10.link") == .tuple([.string("right_shoulder"), .string("right_elbow")]))
+        #expect(c.value(at: "dataset_info.skeleton_info.10.color") == .list([.int(255), .int(128), .int(0)]))
+        #expect(c.value(at: "dataset_info.paper_info.author") == .string("Mykhaylo Andriluka and Leonid Pishchulin and Peter Gehler and Schiele, Bernt"))
+        #expect(c.value(at: "dataset_info.sigmas")?.sequence?.count == 16)
+        #expect(c.value(at: "dataset_info.joint_weights.0") == .float(1.5))
+    }
+}
+
+@Suite struct ConfigMergeTests {
+    @Test func mmposeZooConfigInheritsDefaultRuntime() throws {
+        let path = repositoryRoot.appendingPathComponent(
+            "configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py").path
+        let c = try Config.load(path: path)
+        // from the base, merged with the child's dict
+        #expect(c.value(at: "default_hooks.logger.interval") == .int(50))
+        #expect(c.value(at: "default_hooks.checkpoint.interval") == .int(10))
+        #expect(c.value(at: "default_hooks.checkpoint.save_best") == .string("coco/AP"))
+        #expect(c.value(at: "train_cfg.by_epoch") == .bool(true))
+        #expect(c.value(at: "train_cfg.max_epochs") == .int(210))
+        #expect(c.value(at: "model.backbone.depth") == .int(50))
+        #expect(c.value(at: "model.head.decoder.input_size") == .tuple([.int(192), .int(256)]))
+        #expect(c.value(at: "train_pipeline.5.input_size") == .tuple([.int(192), .int(256)]))
+        #expect(c.value(at: "val_dataloader.dataset.bbox_file") == .string(
+            "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json"))
+        #expect(c.value(at: "val_evaluator.ann_file") == .string("data/coco/annotations/person_keypoints_val2017.json"))
+        #expect(c.value(at: "optim_wrapper.optimizer.lr") == .float(5e-4))
+        #expect(c.value(at: "test_dataloader") == c.value(at: "val_dataloader"))
+    }
+
+    @Test func listsReplaceDictsMergeAndDeleteDiscards() throws {
+        let dir = try temporaryDirectory()
+        try """
+        a = dict(x=1, y=dict(p=1, q=2), lst=[1, 2, 3])
+        b = dict(k=1, m=2)
+        s = 'base'
+        """.write(to: dir.appendingPathComponent("base.py"), atomically: true, encoding: .utf8)
+        try """
+        _base_ = './base.py'
+        a = dict(y=dict(q=3), lst=[9])
+        b = dict(_delete_=True, n=5)
+        s = _base_.s + '-child'
+        """.write(to: dir.appendingPathComponent("child.py"), atomically: true, encoding: .utf8)
+        let c = try Config.load(path: dir.appendingPathComponent("child.py").path)
+        #expect(c.value(at: "a.x") == .int(1))
+        #expect(c.value(at: "a.y.p") == .int(1))
+        #expect(c.value(at: "a.y.q") == .int(3))
+        #expect(c.value(at: "a.lst") == .list([.int(9)]))
+        #expect(c.value(at: "b") == .dict(ConfigDict([("n", .int(5))])))
+        #expect(c.value(at: "s") == .string("base-child"))
+        #expect(c.root["_base_"] == nil)
+    }
+
+    @Test func duplicateKeysAmongBasesAndCyclesAreErrors() throws {
+        let dir = try temporaryDirectory()
+        try "x = 1\n".write(to: dir.appendingPathComponent("b1.py"), atomically: true, encoding: .utf8)
+        try "x = 2\n".write(to: dir.appendingPathComponent("b2.py"), atomically: true, encoding: .utf8)
+        try "_base_ = ['b1.py', 'b2.py']\n".write(to: dir.appendingPathComponent("c.py"), atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try Config.load(path: dir.appendingPathComponent("c.py").path) }
+        try "_base_ = ['loop.py']\n".write(to: dir.appendingPathComponent("loop.py"), atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try Config.load(path: dir.appendingPathComponent("loop.py").path) }
+        #expect(throws: ConfigError("/nonexistent/x.py: config file not found or unreadable")) {
+            try Config.load(path: "/nonexistent/x.py")
+        }
+    }
+
+    @Test func cfgOptionsFollowMMEngineParsing() throws {
+        var c = try Config.parse("""
+        model = dict(backbone=dict(depth=50), head=dict(out_channels=17))
+        pipeline = [dict(type='A', p=0.5), dict(type='B')]
+        """)
+        try c.apply(options: ["model.backbone.depth=18", "model.head.loss='MSE'", "pipeline.0.p=0.7",
+                              "new.key=[1,2]", "t=(1, 2)", "flag=false", "n=None", "csv=a,b", "f=1e-3"])
+        #expect(c.value(at: "model.backbone.depth") == .int(18))
+        #expect(c.value(at: "model.head.out_channels") == .int(17))
+        #expect(c.value(at: "model.head.loss") == .string("MSE"))
+        #expect(c.value(at: "pipeline.0.p") == .float(0.7))
+        #expect(c.value(at: "pipeline.0.type") == .string("A"))
+        #expect(c.value(at: "new.key") == .list([.int(1), .int(2)]))
+        #expect(c.value(at: "t") == .tuple([.int(1), .int(2)]))
+        #expect(c.value(at: "flag") == .bool(false))
+        #expect(c.value(at: "n") == ConfigValue.none)
+        #expect(c.value(at: "csv") == .list([.string("a"), .string("b")]))
+        #expect(c.value(at: "f") == .float(1e-3))
+        #expect(throws: ConfigError.self) { try c.apply(options: ["pipeline.5.p=1"]) }
+        #expect(throws: ConfigError.self) { try c.apply(options: ["novalue"]) }
+    }
+}
