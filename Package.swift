@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "PoseTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
         .target(name: "PoseNN", dependencies: ["PoseTensor"], swiftSettings: fastMath),
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor"], swiftSettings: fastMath),
-        .target(name: "PoseData", dependencies: ["CJPEG", "PoseTensor"], swiftSettings: fastMath),
+        .target(name: "PoseData", dependencies: ["CJPEG", "PoseTensor", "PoseConfig"], swiftSettings: fastMath),
+        .target(name: "PoseEval", dependencies: ["PoseData"]),
         .target(name: "PoseDistributed", dependencies: ["CMPI"]),
         .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed"],
                 swiftSettings: fastMath),
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
         .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
+        .testTarget(name: "PoseEvalTests", dependencies: ["PoseEval", "PoseData"]),
         .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
         .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor"]),
     ]

@@ -149,6 +149,12 @@ struct ConfigLexer {
                 if peek(1) == quote && peek(2) == quote { advance(); advance(); advance(); return text }
             }
             if c == "\n" && !triple { throw ConfigError.at(file, l, col, "unterminated string literal") }
+            if c == "\\" && raw, let next = peek(1) {
+                // a raw string keeps the backslash, but it still stops the next quote from closing it
+                text.append(c); text.append(next)
+                advance(); advance()
+                continue
+            }
             if c == "\\" && !raw, let next = peek(1) {
                 advance(); advance()
                 switch next {

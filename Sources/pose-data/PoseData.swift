@@ -1,23 +1,57 @@
 import ArgumentParser
+import Foundation
 import PoseCLI
+import PoseData
 
 @main
 struct Main {
     static func main() {
         BLASSetup.configure()
-        PoseData.main()
+        PoseDataCommand.main()
     }
 }
 
-struct PoseData: ParsableCommand {
+struct PoseDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pose-data",
-        abstract: "Generate and inspect datasets.")
+        abstract: "Generate and inspect datasets.",
+        subcommands: [Synth.self])
+}
 
-    @Argument(help: "Arguments (not yet implemented).")
-    var arguments: [String] = []
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic COCO-format person-keypoint dataset (JPEG images, annotations, val detections).",
+        discussion: """
+        Layout: DIR/annotations/person_keypoints_{train,val}.json, DIR/train/*.jpg, DIR/val/*.jpg,
+        DIR/person_detection_results/val_detections.json. The same seed gives the same bytes.
+        """)
+
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Training images.") var train = 1000
+    @Option(help: "Validation images.") var val = 100
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Image size as WIDTHxHEIGHT.") var size = "320x240"
+
+    func validate() throws {
+        guard parsedSize != nil else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with both at least 32, e.g. 320x240") }
+        guard train >= 0, val >= 0 else { throw ValidationError("--train and --val must not be negative") }
+    }
+
+    var parsedSize: (Int, Int)? {
+        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 32, parts[1] >= 32 else { return nil }
+        return (parts[0], parts[1])
+    }
 
     func run() throws {
-        fail("pose-data is not implemented yet in this build")
+        let (w, h) = parsedSize!
+        let t0 = Date()
+        do {
+            try SyntheticCOCO(width: w, height: h, seed: seed).write(to: out, trainImages: train, valImages: val)
+        } catch {
+            fail("\(error)")
+        }
+        print(String(format: "wrote %d train and %d val images (%dx%d, seed %llu) to %@ in %.1f s",
+                     train, val, w, h, seed, out, Date().timeIntervalSince(t0)))
     }
 }

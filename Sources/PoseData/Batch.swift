@@ -1,0 +1,22 @@
+import PoseTensor
+
+/// A collated batch: normalised images and (for training) targets.
+public final class Batch: @unchecked Sendable {
+    /// `N × 3 × H × W`, `(pixel − mean) / std`, RGB.
+    public let images: Tensor
+    /// `N × K × h × w` target heatmaps (training pipelines only).
+    public let targets: Tensor?
+    /// `N × K` keypoint weights (training pipelines only).
+    public let weights: Tensor?
+    /// The pipeline state of each sample, without its pixel buffers.
+    public internal(set) var samples: [TopdownSample]
+
+    init(images: Tensor, targets: Tensor?, weights: Tensor?, samples: [TopdownSample]) {
+        self.images = images
+        self.targets = targets
+        self.weights = weights
+        self.samples = samples
+    }
+
+    public var count: Int { images.shape[0] }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import PoseTensor
+
+/// Prepares batches on background threads, ahead of the model.
+///
+/// Sample `i` of epoch `e` is augmented with a generator seeded by (seed, e, i), so what the
+/// model sees depends neither on the number of ranks nor on the number of loader threads.
+/// Up to `prefetch` batches are prepared ahead; `next()` returns them in order.
+public final class DataLoader: @unchecked Sendable {
+    public let instances: [PoseInstance]
+    public let pipeline: TopdownPipeline
+    public let batchSize: Int
+    public let mean: [Float], std: [Float]
+    public let seed: UInt64
+    public let workers: Int
+    public let prefetch: Int
+
+    private let lock = NSCondition()
+    private var plan: [[Int]] = []
+    private var epoch = 0
+    private var nextJob = 0           // flat sample position across the epoch
+    private var totalJobs = 0
+    private var results: [Int: Batch] = [:]
+    private var pending: [Int: (filled: Int, samples: [TopdownSample?], error: Error?, batch: Batch?)] = [:]
+    private var consumed = 0
+    private var generation = 0
+    private var threads: [Thread] = []
+    private var stopped = false
+
+    /// - Parameters:
+    ///   - mean, std: the data preprocessor's per-channel normalisation (RGB).
+    ///   - workers: loader threads.
+    ///   - prefetch: batches prepared ahead of the consumer.
+    public init(instances: [PoseInstance], pipeline: TopdownPipeline, batchSize: Int, mean: [Float], std: [Float],
+                seed: UInt64, workers: Int, prefetch: Int = 2) {
+        self.instances = instances
+        self.pipeline = pipeline
+        self.batchSize = batchSize
+        self.mean = mean
+        self.std = std
+        self.seed = seed
+        self.workers = max(1, workers)
+        self.prefetch = max(1, prefetch)
+    }
+
+    deinit {
+        lock.lock(); stopped = true; lock.broadcast(); lock.unlock()
+    }
+
+    /// Starts an epoch over `indices` (this rank's share, in order); `dropLast` drops a final
+    /// partial batch.
+    public func start(epoch: Int, indices: [Int], dropLast: Bool = false) {
+        lock.lock()
+        generation += 1
+        self.epoch = epoch
+        var batches: [[Int]] = []
+        var i = 0
+        while i < indices.count {
+            let chunk = Array(indices[i..<min(i + batchSize, indices.count)])
+            if chunk.count == batchSize || !dropLast { batches.append(chunk) }
+            i += batchSize
+        }
+        plan = batches
+        totalJobs = batches.reduce(0) { $0 + $1.count }
+        nextJob = 0
+        consumed = 0
+        results = [:]
+        pending = [:]
+        if threads.isEmpty {
+            for w in 0..<workers {
+                let t = Thread { [weak self] in self?.work() }
+                t.name = "loader-\(w)"
+                t.stackSize = 4 << 20
+                threads.append(t)
+                t.start()
+            }
+        }
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Batches in this epoch.
+    public var batchCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return plan.count
+    }
+
+    /// The next batch of the epoch in order, or nil at its end; rethrows a sample's error
+    /// (for example an unreadable image, named in the message).
+    public func next() throws -> Batch? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard consumed < plan.count else { return nil }
+        let b = consumed
+        while results[b] == nil {
+            if let p = pending[b], let error = p.error, p.filled == plan[b].count { throw error }
+            lock.wait()
+        }
+        let batch = results.removeValue(forKey: b)!
+        consumed += 1
+        lock.broadcast()
+        return batch
+    }
+
+    private func work() {
+        lock.lock()
+        while !stopped {
+            // claim the next sample whose batch is within the prefetch window
+            guard nextJob < totalJobs, batchOf(nextJob).batch < consumed + prefetch else {
+                lock.wait()
+                continue
+            }
+            let job = nextJob
+            nextJob += 1
+            let (b, slot) = batchOf(job)
+            let index = plan[b][slot]
+            let gen = generation, ep = epoch
+            lock.unlock()
+
+            var rng = RandomGenerator(seed: seed, stream: [UInt64(ep), UInt64(index)])
+            var sample: TopdownSample?
+            var failure: Error?
+            do { sample = try pipeline.run(instances[index], rng: &rng) } catch { failure = error }
+
+            lock.lock()
+            guard gen == generation else { continue }
+            var entry = pending[b] ?? (0, Array(repeating: nil, count: plan[b].count), nil, nil)
+            entry.filled += 1
+            entry.samples[slot] = sample
+            if let failure, entry.error == nil { entry.error = failure }
+            pending[b] = entry
+            if entry.filled == plan[b].count {
+                if entry.error == nil {
+                    lock.unlock()
+                    let batch = collate(entry.samples.map { $0! })
+                    lock.lock()
+                    if gen == generation {
+                        results[b] = batch
+                        pending[b] = nil
+                    }
+                }
+                lock.broadcast()
+            }
+        }
+        lock.unlock()
+    }
+
+    private func batchOf(_ job: Int) -> (batch: Int, slot: Int) {
+        // every batch but possibly the last has batchSize samples
+        (job / batchSize, job % batchSize)
+    }
+
+    private func collate(_ samples: [TopdownSample]) -> Batch {
+        let (w, h) = pipeline.inputSize ?? (0, 0)
+        let n = samples.count
+        let images = Tensor(zeros: [n, 3, h, w])
+        let plane = w * h
+        for (i, s) in samples.enumerated() {
+            let dst = images.data + i * 3 * plane
+            s.input.withUnsafeBufferPointer { src in
+                for c in 0..<3 {
+                    let m = mean[c], inv = 1 / std[c]
+                    for p in 0..<plane { dst[c * plane + p] = (src[c * plane + p] - m) * inv }
+                }
+            }
+        }
+        var targets: Tensor?, weights: Tensor?
+        if let codec = pipeline.codec, let first = samples.first {
+            let k = first.keypointWeights.count
+            let hw = codec.heatmapSize.0 * codec.heatmapSize.1
+            let t = Tensor(zeros: [n, k, codec.heatmapSize.1, codec.heatmapSize.0])
+            let wt = Tensor(zeros: [n, k])
+            for (i, s) in samples.enumerated() {
+                s.heatmaps.withUnsafeBufferPointer { (t.data + i * k * hw).update(from: $0.baseAddress!, count: k * hw) }
+                for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] }
+            }
+            targets = t; weights = wt
+        }
+        let light = samples.map { s -> TopdownSample in
+            var c = s
+            c.input = []; c.heatmaps = []
+            return c
+        }
+        return Batch(images: images, targets: targets, weights: weights, samples: light)
+    }
+}

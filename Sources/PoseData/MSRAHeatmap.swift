@@ -1,0 +1,97 @@
+import Foundation
+
+/// MMPose's `MSRAHeatmap` codec: integer-centred unnormalised Gaussians (peak 1) on a heatmap
+/// `heatmapSize` of the `inputSize` crop, and argmax + quarter-offset decoding.
+public struct MSRAHeatmap: Sendable, Equatable {
+    /// (width, height) of the network input.
+    public var inputSize: (Int, Int)
+    /// (width, height) of the heatmaps.
+    public var heatmapSize: (Int, Int)
+    public var sigma: Double
+
+    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double) {
+        self.inputSize = inputSize
+        self.heatmapSize = heatmapSize
+        self.sigma = sigma
+    }
+
+    public static func == (a: MSRAHeatmap, b: MSRAHeatmap) -> Bool {
+        a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma
+    }
+
+    /// Input pixels per heatmap pixel along x and y.
+    public var scaleFactor: (Double, Double) {
+        (Double(Float(inputSize.0) / Float(heatmapSize.0)), Double(Float(inputSize.1) / Float(heatmapSize.1)))
+    }
+
+    /// Writes `K × H × W` heatmaps into `heatmaps` and returns the keypoint weights.
+    /// - Parameters:
+    ///   - keypoints: `K` (x, y) pairs in input-image pixels.
+    ///   - visible: `K` visibilities; below 0.5 gives weight 0 and an empty map.
+    public func encode(keypoints: [Double], visible: [Double], heatmaps: UnsafeMutablePointer<Float>) -> [Float] {
+        let (w, h) = heatmapSize
+        let k = visible.count
+        heatmaps.update(repeating: 0, count: k * w * h)
+        var weights = visible.map { Float($0) }
+        let radius = Int(sigma * 3)
+        let size = 2 * radius + 1
+        var gaussian = [Float](repeating: 0, count: size * size)
+        for y in 0..<size { for x in 0..<size {
+            let dx = Double(x - size / 2), dy = Double(y - size / 2)
+            gaussian[y * size + x] = Float(exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)))
+        } }
+        let (sx, sy) = scaleFactor
+        for j in 0..<k {
+            if visible[j] < 0.5 { continue }
+            // numpy's astype(int64) truncates toward zero
+            let mx = Int((keypoints[2 * j] / sx + 0.5).rounded(.towardZero))
+            let my = Int((keypoints[2 * j + 1] / sy + 0.5).rounded(.towardZero))
+            let left = mx - radius, top = my - radius, right = mx + radius + 1, bottom = my + radius + 1
+            if left >= w || top >= h || right < 0 || bottom < 0 {
+                weights[j] = 0
+                continue
+            }
+            let map = heatmaps + j * w * h
+            for y in max(0, top)..<min(h, bottom) {
+                for x in max(0, left)..<min(w, right) {
+                    let g = gaussian[(y - top) * size + (x - left)]
+                    map[y * w + x] = max(map[y * w + x], g)
+                }
+            }
+        }
+        return weights
+    }
+
+    /// Decodes `K × H × W` heatmaps to `K` (x, y) input-image positions and their scores
+    /// (argmax, ±0.25 px toward the higher neighbour, times the scale factor).
+    public func decode(_ heatmaps: UnsafePointer<Float>, keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
+        let (w, h) = heatmapSize
+        var points = [Double](repeating: 0, count: 2 * k), scores = [Double](repeating: 0, count: k)
+        let (sx, sy) = scaleFactor
+        for j in 0..<k {
+            let map = heatmaps + j * w * h
+            var best = 0
+            for i in 1..<(w * h) where map[i] > map[best] { best = i }
+            let score = map[best]
+            scores[j] = Double(score)
+            if score <= 0 {
+                points[2 * j] = -1 * sx; points[2 * j + 1] = -1 * sy
+                continue
+            }
+            let x = best % w, y = best / w
+            var px = Double(x), py = Double(y)
+            // MMPose's refine_keypoints bounds: x needs 1 < x < W-1 and 0 < y < H; y likewise.
+            if x > 1 && x < w - 1 && y > 0 && y < h {
+                let d = map[y * w + x + 1] - map[y * w + x - 1]
+                px += d > 0 ? 0.25 : d < 0 ? -0.25 : 0
+            }
+            if y > 1 && y < h - 1 && x > 0 && x < w {
+                let d = map[(y + 1) * w + x] - map[(y - 1) * w + x]
+                py += d > 0 ? 0.25 : d < 0 ? -0.25 : 0
+            }
+            points[2 * j] = px * sx
+            points[2 * j + 1] = py * sy
+        }
+        return (points, scores)
+    }
+}

@@ -1,0 +1,31 @@
+/// One person instance of a top-down dataset: a box (ground truth or detected) with its keypoints.
+public struct PoseInstance: Sendable {
+    /// Annotation (or detection) id.
+    public var id: Int
+    public var imageId: Int
+    /// Path of the image file.
+    public var imagePath: String
+    /// Image size in pixels.
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// Box corners (x1, y1, x2, y2) in image pixels.
+    public var bbox: (Double, Double, Double, Double)
+    public var bboxScore: Double
+    /// Keypoint positions, `K` (x, y) pairs in image pixels.
+    public var keypoints: [Double]
+    /// Keypoint visibility, `min(1, v)` of COCO's v, per keypoint.
+    public var visible: [Double]
+    public var numKeypoints: Int
+    public var area: Double
+    public var isCrowd: Bool
+    public var categoryId: Int
+
+    public init(id: Int, imageId: Int, imagePath: String, imageWidth: Int, imageHeight: Int,
+                bbox: (Double, Double, Double, Double), bboxScore: Double, keypoints: [Double], visible: [Double],
+                numKeypoints: Int, area: Double, isCrowd: Bool, categoryId: Int) {
+        self.id = id; self.imageId = imageId; self.imagePath = imagePath
+        self.imageWidth = imageWidth; self.imageHeight = imageHeight
+        self.bbox = bbox; self.bboxScore = bboxScore; self.keypoints = keypoints; self.visible = visible
+        self.numKeypoints = numKeypoints; self.area = area; self.isCrowd = isCrowd; self.categoryId = categoryId
+    }
+}

@@ -1,0 +1,32 @@
+/// The state one instance carries through a top-down pipeline (MMPose's `results` dict).
+public struct TopdownSample: Sendable {
+    public var instance: PoseInstance
+    public var image: RGBImage?
+    /// Box centre and size (after padding, augmentation and aspect fixing), image pixels.
+    public var center: (Double, Double)
+    public var scale: (Double, Double)
+    /// Degrees, counter-clockwise as MMPose's `bbox_rotation`.
+    public var rotation: Double = 0
+    /// `K` (x, y) pairs in image pixels (flipped with the image).
+    public var keypoints: [Double]
+    public var visible: [Double]
+    public var flipped = false
+    /// (width, height) of the network input once `TopdownAffine` ran.
+    public var inputSize: (Int, Int)?
+    /// `3 × H × W` RGB pixels (0–255) of the warped crop.
+    public var input: [Float] = []
+    /// Keypoints in input-crop pixels.
+    public var transformedKeypoints: [Double] = []
+    /// `K × h × w` target heatmaps and `K` keypoint weights once `GenerateTarget` ran.
+    public var heatmaps: [Float] = []
+    public var keypointWeights: [Float] = []
+
+    public init(instance: PoseInstance) {
+        self.instance = instance
+        let (x1, y1, x2, y2) = instance.bbox
+        center = ((x1 + x2) / 2, (y1 + y2) / 2)
+        scale = (x2 - x1, y2 - y1)
+        keypoints = instance.keypoints
+        visible = instance.visible
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import PoseData
+
+/// COCOeval for `iouType='keypoints'` (pycocotools ≡ xtcocotools for COCO): OKS with per-keypoint
+/// sigmas and the GT area, thresholds .50:.05:.95, 101 recall points, maxDets 20, area ranges
+/// all / medium (32²–96²) / large, crowd and ignore handling as COCOeval does.
+public struct COCOKeypointEval {
+    public static let iouThresholds: [Double] = (0..<10).map { 0.5 + 0.05 * Double($0) }
+    public static let recallThresholds: [Double] = (0...100).map { Double($0) / 100 }
+    public static let maxDetections = 20
+    public static let areaRanges: [(Double, Double)] = [(0, 1e10), (32 * 32, 96 * 96), (96 * 96, 1e10)]
+    public static let metricNames = ["AP", "AP .5", "AP .75", "AP (M)", "AP (L)", "AR", "AR .5", "AR .75", "AR (M)", "AR (L)"]
+
+    struct GroundTruth {
+        var id: Int
+        var keypoints: [Double]  // K × (x, y, v)
+        var bbox: [Double]
+        var area: Double
+        var isCrowd: Bool
+        var ignore: Bool
+    }
+
+    struct Detection {
+        var id: Int
+        var keypoints: [Double]  // K × (x, y, s)
+        var score: Double
+        var area: Double
+    }
+
+    /// A detection in COCO's results format: `keypoints` are K × (x, y, score).
+    public struct Result: Sendable {
+        public var imageId: Int
+        public var categoryId: Int
+        public var keypoints: [Double]
+        public var score: Double
+        public init(imageId: Int, categoryId: Int = 1, keypoints: [Double], score: Double) {
+            self.imageId = imageId; self.categoryId = categoryId; self.keypoints = keypoints; self.score = score
+        }
+    }
+
+    public let sigmas: [Double]
+    let gts: [Int: [GroundTruth]]
+    let dts: [Int: [Detection]]
+    let imageIds: [Int]
+
+    /// - Parameters:
+    ///   - groundTruth: the annotation file (category 1 annotations are evaluated).
+    ///   - results: detections; as `loadRes` does, each one's area becomes its keypoint extent.
+    ///   - sigmas: per-keypoint OKS sigmas.
+    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double]) {
+        self.sigmas = sigmas
+        var gts: [Int: [GroundTruth]] = [:]
+        for a in groundTruth.annotations where a.categoryId == 1 {
+            let kp = a.keypoints ?? []
+            let numKeypoints = a.numKeypoints ?? stride(from: 2, to: kp.count, by: 3).filter { kp[$0] > 0 }.count
+            gts[a.imageId, default: []].append(GroundTruth(
+                id: a.id, keypoints: kp, bbox: a.bbox ?? [0, 0, 0, 0], area: a.area ?? 0, isCrowd: a.isCrowd,
+                ignore: a.isCrowd || numKeypoints == 0))
+        }
+        var dts: [Int: [Detection]] = [:]
+        for (i, r) in results.enumerated() where r.categoryId == 1 {
+            let xs = stride(from: 0, to: r.keypoints.count, by: 3).map { r.keypoints[$0] }
+            let ys = stride(from: 1, to: r.keypoints.count, by: 3).map { r.keypoints[$0] }
+            let area = ((xs.max() ?? 0) - (xs.min() ?? 0)) * ((ys.max() ?? 0) - (ys.min() ?? 0))
+            dts[r.imageId, default: []].append(Detection(id: i + 1, keypoints: r.keypoints, score: r.score, area: area))
+        }
+        self.gts = gts
+        self.dts = dts
+        imageIds = groundTruth.images.map(\.id).sorted()
+    }
+
+    /// COCOeval's `computeOks`: rows are the image's detections sorted by score (top 20),
+    /// columns its ground truths.
+    func computeOKS(gts: [GroundTruth], dts: [Detection]) -> [[Double]] {
+        guard !gts.isEmpty, !dts.isEmpty else { return [] }
+        let vars = sigmas.map { ($0 * 2) * ($0 * 2) }
+        let k = sigmas.count
+        let eps = Double.ulpOfOne
+        return dts.map { d in
+            gts.map { g in
+                let visible = (0..<k).filter { g.keypoints[3 * $0 + 2] > 0 }
+                let bb = g.bbox
+                let x0 = bb[0] - bb[2], x1 = bb[0] + bb[2] * 2, y0 = bb[1] - bb[3], y1 = bb[1] + bb[3] * 2
+                var sum = 0.0
+                let used = visible.isEmpty ? Array(0..<k) : visible
+                for j in used {
+                    let xd = d.keypoints[3 * j], yd = d.keypoints[3 * j + 1]
+                    let dx: Double, dy: Double
+                    if visible.isEmpty {
+                        dx = max(0, x0 - xd) + max(0, xd - x1)
+                        dy = max(0, y0 - yd) + max(0, yd - y1)
+                    } else {
+                        dx = xd - g.keypoints[3 * j]; dy = yd - g.keypoints[3 * j + 1]
+                    }
+                    let e = (dx * dx + dy * dy) / vars[j] / (g.area + eps) / 2
+                    sum += exp(-e)
+                }
+                return sum / Double(used.count)
+            }
+        }
+    }
+
+    struct ImageEval {
+        var scores: [Double]
+        var matched: [[Bool]]     // [threshold][detection]
+        var detIgnore: [[Bool]]   // [threshold][detection]
+        var gtIgnore: [Bool]
+    }
+
+    func evaluateImage(_ imageId: Int, area: (Double, Double), oks: [[Double]], sortedDts: [Detection]) -> ImageEval? {
+        let gtAll = gts[imageId] ?? []
+        if gtAll.isEmpty && sortedDts.isEmpty { return nil }
+        let gtIgnoreAll = gtAll.map { $0.ignore || $0.area < area.0 || $0.area > area.1 }
+        // stable: non-ignored ground truths first
+        let order = gtAll.indices.sorted { (gtIgnoreAll[$0] ? 1 : 0, $0) < (gtIgnoreAll[$1] ? 1 : 0, $1) }
+        let gt = order.map { gtAll[$0] }
+        let gtIgnore = order.map { gtIgnoreAll[$0] }
+        let dt = Array(sortedDts.prefix(COCOKeypointEval.maxDetections))
+        let t = COCOKeypointEval.iouThresholds.count
+        var gtMatched = [[Bool]](repeating: [Bool](repeating: false, count: gt.count), count: t)
+        var dtMatched = [[Bool]](repeating: [Bool](repeating: false, count: dt.count), count: t)
+        var dtIgnore = [[Bool]](repeating: [Bool](repeating: false, count: dt.count), count: t)
+        if !oks.isEmpty {
+            for (ti, threshold) in COCOKeypointEval.iouThresholds.enumerated() {
+                for di in dt.indices {
+                    var best = min(threshold, 1 - 1e-10)
+                    var m = -1
+                    for gi in gt.indices {
+                        if gtMatched[ti][gi] && !gt[gi].isCrowd { continue }
+                        if m > -1 && !gtIgnore[m] && gtIgnore[gi] { break }
+                        let value = oks[di][order[gi]]
+                        if value < best { continue }
+                        best = value
+                        m = gi
+                    }
+                    if m == -1 { continue }
+                    dtIgnore[ti][di] = gtIgnore[m]
+                    dtMatched[ti][di] = true
+                    gtMatched[ti][m] = true
+                }
+            }
+        }
+        for ti in 0..<t {
+            for di in dt.indices where !dtMatched[ti][di] && (dt[di].area < area.0 || dt[di].area > area.1) {
+                dtIgnore[ti][di] = true
+            }
+        }
+        return ImageEval(scores: dt.map(\.score), matched: dtMatched, detIgnore: dtIgnore, gtIgnore: gtIgnore)
+    }
+
+    /// Runs evaluate, accumulate and summarize; returns the ten statistics in `metricNames` order.
+    public func run() -> [Double] {
+        let t = COCOKeypointEval.iouThresholds.count
+        let r = COCOKeypointEval.recallThresholds.count
+        var precision = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: -1, count: r), count: t),
+                                     count: COCOKeypointEval.areaRanges.count)
+        var recall = [[Double]](repeating: [Double](repeating: -1, count: t), count: COCOKeypointEval.areaRanges.count)
+        // per image: detections sorted by score (stable) and truncated, and their OKS
+        var prepared: [Int: ([Detection], [[Double]])] = [:]
+        for id in imageIds {
+            let d = (dts[id] ?? []).enumerated().sorted { ($0.element.score, -$0.offset) > ($1.element.score, -$1.offset) }
+                .map(\.element)
+            let top = Array(d.prefix(COCOKeypointEval.maxDetections))
+            prepared[id] = (top, computeOKS(gts: gts[id] ?? [], dts: top))
+        }
+        for (ai, area) in COCOKeypointEval.areaRanges.enumerated() {
+            let evals = imageIds.compactMap { id in evaluateImage(id, area: area, oks: prepared[id]!.1, sortedDts: prepared[id]!.0) }
+            let scores = evals.flatMap(\.scores)
+            let order = scores.indices.sorted { (scores[$0], -$0) > (scores[$1], -$1) }
+            let npig = evals.reduce(0) { $0 + $1.gtIgnore.filter { !$0 }.count }
+            if npig == 0 { continue }
+            for ti in 0..<t {
+                let matched = evals.flatMap { $0.matched[ti] }
+                let ignored = evals.flatMap { $0.detIgnore[ti] }
+                var tp = 0.0, fp = 0.0
+                var rc: [Double] = [], pr: [Double] = []
+                // ignored detections count as neither, but keep their place as COCOeval's cumsum does
+                for i in order {
+                    if !ignored[i] { if matched[i] { tp += 1 } else { fp += 1 } }
+                    rc.append(tp / Double(npig))
+                    pr.append(tp / (tp + fp + Double.ulpOfOne))
+                }
+                recall[ai][ti] = rc.last ?? 0
+                if pr.count > 1 { for i in stride(from: pr.count - 1, to: 0, by: -1) where pr[i] > pr[i - 1] { pr[i - 1] = pr[i] } }
+                var q = [Double](repeating: 0, count: r)
+                for (ri, threshold) in COCOKeypointEval.recallThresholds.enumerated() {
+                    // searchsorted(rc, threshold, side='left')
+                    var lo = 0, hi = rc.count
+                    while lo < hi { let mid = (lo + hi) / 2; if rc[mid] < threshold { lo = mid + 1 } else { hi = mid } }
+                    if lo >= pr.count { break }
+                    q[ri] = pr[lo]
+                }
+                precision[ai][ti] = q
+            }
+        }
+        func ap(_ area: Int, _ threshold: Int?) -> Double {
+            let values = (threshold.map { [precision[area][$0]] } ?? precision[area]).flatMap { $0 }.filter { $0 > -1 }
+            return values.isEmpty ? -1 : values.reduce(0, +) / Double(values.count)
+        }
+        func ar(_ area: Int, _ threshold: Int?) -> Double {
+            let values = (threshold.map { [recall[area][$0]] } ?? recall[area]).filter { $0 > -1 }
+            return values.isEmpty ? -1 : values.reduce(0, +) / Double(values.count)
+        }
+        return [ap(0, nil), ap(0, 0), ap(0, 5), ap(1, nil), ap(2, nil), ar(0, nil), ar(0, 0), ar(0, 5), ar(1, nil), ar(2, nil)]
+    }
+}

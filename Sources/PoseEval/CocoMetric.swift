@@ -1,0 +1,114 @@
+import Foundation
+import PoseData
+
+/// MMPose's `CocoMetric`: instance rescoring, per-image OKS-NMS, then COCO keypoint AP/AR.
+public struct CocoMetric {
+    public enum ScoreMode: String, Sendable { case bbox, keypoint, bboxKeypoint = "bbox_keypoint", bboxRLE = "bbox_rle" }
+    public enum NMSMode: String, Sendable { case oksNMS = "oks_nms", softOKSNMS = "soft_oks_nms", none }
+
+    public var scoreMode: ScoreMode = .bboxKeypoint
+    public var keypointScoreThreshold = 0.2
+    public var nmsMode: NMSMode = .oksNMS
+    public var nmsThreshold = 0.9
+    public var sigmas: [Double]
+
+    public init(sigmas: [Double]) { self.sigmas = sigmas }
+
+    /// Metric keys in MMPose's order, prefixed `coco/`.
+    public static let keys = COCOKeypointEval.metricNames.map { "coco/" + $0 }
+
+    /// Rescoring and NMS as MMPose does before COCOeval; returns the kept predictions.
+    public func postprocess(_ predictions: [KeypointPrediction]) -> [KeypointPrediction] {
+        var byImage: [Int: [KeypointPrediction]] = [:]
+        var seen = Set<Int>()
+        for p in predictions.sorted(by: { $0.id < $1.id }) where seen.insert(p.id).inserted {
+            byImage[p.imageId, default: []].append(p)
+        }
+        var kept: [KeypointPrediction] = []
+        for imageId in byImage.keys.sorted() {
+            var instances = byImage[imageId]!
+            for i in instances.indices {
+                let s = instances[i].keypointScores
+                switch scoreMode {
+                case .bbox: instances[i].score = instances[i].bboxScore
+                case .keypoint: instances[i].score = s.reduce(0, +) / Double(max(1, s.count))
+                case .bboxKeypoint:
+                    let above = s.filter { $0 > keypointScoreThreshold }
+                    let mean = above.isEmpty ? 0 : above.reduce(0, +) / Double(above.count)
+                    instances[i].score = instances[i].bboxScore * mean
+                case .bboxRLE:
+                    instances[i].score = instances[i].bboxScore + s.reduce(0, +) / Double(max(1, s.count)) + (s.max() ?? 0)
+                }
+            }
+            switch nmsMode {
+            case .none: kept += instances
+            case .oksNMS: kept += oksNMS(instances).map { instances[$0] }
+            case .softOKSNMS: kept += softOKSNMS(instances)
+            }
+        }
+        return kept
+    }
+
+    /// MMPose's `oks_iou` between one instance and others (areas averaged, all keypoints).
+    func oks(_ a: KeypointPrediction, _ b: KeypointPrediction) -> Double {
+        let k = sigmas.count
+        var sum = 0.0
+        for j in 0..<k {
+            let v = (2 * sigmas[j]) * (2 * sigmas[j])
+            let dx = a.keypoints[2 * j] - b.keypoints[2 * j], dy = a.keypoints[2 * j + 1] - b.keypoints[2 * j + 1]
+            let e = (dx * dx + dy * dy) / v / ((a.area + b.area) / 2 + Double.ulpOfOne) / 2
+            sum += exp(-e)
+        }
+        return sum / Double(k)
+    }
+
+    /// Greedy OKS-NMS: indices kept, highest score first.
+    func oksNMS(_ instances: [KeypointPrediction]) -> [Int] {
+        var order = instances.indices.sorted { (instances[$0].score, -$0) > (instances[$1].score, -$1) }
+        var keep: [Int] = []
+        while let first = order.first {
+            keep.append(first)
+            order = order.dropFirst().filter { oks(instances[first], instances[$0]) <= nmsThreshold }
+        }
+        return keep
+    }
+
+    /// Soft OKS-NMS (Gaussian rescoring, at most 20 kept), as MMPose's `soft_oks_nms`.
+    func softOKSNMS(_ instances: [KeypointPrediction], maxDets: Int = 20) -> [KeypointPrediction] {
+        var pool = instances
+        var kept: [KeypointPrediction] = []
+        while !pool.isEmpty && kept.count < maxDets {
+            let best = pool.indices.max { (pool[$0].score, -$0) < (pool[$1].score, -$1) }!
+            let top = pool.remove(at: best)
+            kept.append(top)
+            for i in pool.indices {
+                let o = oks(top, pool[i])
+                pool[i].score *= exp(-(o * o) / nmsThreshold)
+            }
+        }
+        return kept
+    }
+
+    /// Rescoring, NMS and COCOeval; returns `coco/AP`, … in `keys` order.
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: CocoAnnotationFile) -> [(String, Double)] {
+        let kept = postprocess(predictions)
+        let results = kept.map { p -> COCOKeypointEval.Result in
+            var kp: [Double] = []
+            for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
+            return COCOKeypointEval.Result(imageId: p.imageId, categoryId: p.categoryId, keypoints: kp, score: p.score)
+        }
+        let stats = COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas).run()
+        return Array(zip(CocoMetric.keys, stats))
+    }
+
+    /// COCO keypoint results json (image_id, category_id, keypoints as K × [x, y, score], score)
+    /// after rescoring and NMS, as `--dump` writes it.
+    public func resultsJSON(_ predictions: [KeypointPrediction]) throws -> Data {
+        let list: [[String: Any]] = postprocess(predictions).map { p in
+            var kp: [Double] = []
+            for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
+            return ["image_id": p.imageId, "category_id": p.categoryId, "keypoints": kp, "score": p.score]
+        }
+        return try JSONSerialization.data(withJSONObject: list)
+    }
+}

@@ -1,0 +1,23 @@
+/// One predicted person: keypoints in image pixels with scores, as CocoMetric receives them.
+public struct KeypointPrediction: Sendable {
+    /// Instance id (the annotation or detection id); duplicates are dropped before evaluation.
+    public var id: Int
+    public var imageId: Int
+    public var categoryId: Int
+    /// `K` (x, y) pairs in image pixels.
+    public var keypoints: [Double]
+    /// `K` keypoint scores.
+    public var keypointScores: [Double]
+    public var bboxScore: Double
+    /// w·h of the padded, aspect-fixed input box (used by OKS-NMS).
+    public var area: Double
+    /// Instance score after rescoring (set by `CocoMetric`).
+    public var score: Double = 0
+
+    public init(id: Int, imageId: Int, categoryId: Int = 1, keypoints: [Double], keypointScores: [Double],
+                bboxScore: Double, area: Double) {
+        self.id = id; self.imageId = imageId; self.categoryId = categoryId
+        self.keypoints = keypoints; self.keypointScores = keypointScores
+        self.bboxScore = bboxScore; self.area = area
+    }
+}
