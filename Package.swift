@@ -32,15 +32,15 @@ let package = Package(
         .target(name: "PoseData", dependencies: ["CJPEG", "PoseTensor", "PoseConfig"], swiftSettings: fastMath),
         .target(name: "PoseEval", dependencies: ["PoseData"]),
         .target(name: "PoseDistributed", dependencies: ["CMPI"]),
-        .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed"],
+        .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed", "PoseConfig", "PoseData", "PoseEval"],
                 swiftSettings: fastMath),
-        .target(name: "PoseCLI", dependencies: ["PoseTensor"]),
+        .target(name: "PoseCLI", dependencies: ["PoseTensor", "PoseConfig", "PoseDistributed", "PoseTraining"]),
 
         .executableTarget(name: "pose-train", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining",
+            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining", "PoseConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-test", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData",
+            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining", "PoseConfig", "PoseEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-infer", dependencies: [
             "PoseCLI", "PoseModels", "PoseData",
@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
         .testTarget(name: "PoseEvalTests", dependencies: ["PoseEval", "PoseData"]),
         .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
-        .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor"]),
+        .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor", "PoseConfig", "PoseData", "PoseEval", "PoseDistributed"]),
     ]
 )

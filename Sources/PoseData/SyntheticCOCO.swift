@@ -184,9 +184,10 @@ public struct SyntheticCOCO {
         local[13] = limb(local[11], lThigh, 0.25); local[14] = limb(local[12], rThigh, 0.25)
         local[15] = limb(local[13], lThigh - deg(rng.uniform(0, 90)), 0.24)
         local[16] = limb(local[14], rThigh + deg(rng.uniform(0, 90)), 0.24)
-        let flipSides = rng.uniform() < 0.5   // facing away: the person's left is on the image left
+        // People face the camera, so a person's left is on the image right, as in most COCO
+        // images; this stays true under horizontal flips, which swap the labels with the image.
         var pts = local.map { p -> (Double, Double) in
-            let x = (flipSides ? -p.0 : p.0) * h, y = p.1 * h
+            let x = p.0 * h, y = p.1 * h
             return (cx + cos(tilt) * x - sin(tilt) * y, cy + sin(tilt) * x + cos(tilt) * y)
         }
         let r = max(2, 0.022 * h)

@@ -42,6 +42,8 @@ public final class Adam: Optimizer {
         }
     }
 
+    public var stateTensors: [(name: String, tensor: Tensor)] { [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] }
+
     /// Restores the step count (with the moment buffers restored by the caller).
     public func restore(stepCount: Int) { self.stepCount = stepCount }
 }

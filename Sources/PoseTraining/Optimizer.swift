@@ -1,4 +1,5 @@
 import PoseNN
+import PoseTensor
 
 /// Updates parameters in place from their gradients at a given learning rate.
 public protocol Optimizer: AnyObject {
@@ -6,4 +7,8 @@ public protocol Optimizer: AnyObject {
     func step(learningRate: Float)
     /// The number of steps taken.
     var stepCount: Int { get }
+    /// Restores the step count after the state tensors were loaded.
+    func restore(stepCount: Int)
+    /// Named state buffers, each laid out like the parameter arena (for checkpoints).
+    var stateTensors: [(name: String, tensor: Tensor)] { get }
 }

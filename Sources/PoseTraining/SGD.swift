@@ -36,6 +36,8 @@ public final class SGD: Optimizer {
         }
     }
 
+    public var stateTensors: [(name: String, tensor: Tensor)] { [("momentum_buffer", momentumBuffer)] }
+
     /// Restores the step count (with the momentum buffer restored by the caller).
     public func restore(stepCount: Int) { self.stepCount = stepCount }
 }

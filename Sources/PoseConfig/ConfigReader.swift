@@ -1,0 +1,161 @@
+/// Strict typed access to one config dict: every read key is recorded, and `finish()` rejects
+/// keys nobody read, naming the file, the key path and the accepted keys.
+public final class ConfigReader {
+    public let dict: ConfigDict
+    /// Dotted path of this dict from the config root, for messages.
+    public let path: String
+    public let file: String
+    private var known: Set<String> = []
+    private var ignoredKeys: Set<String> = []
+    /// Keys accepted without effect (GPU-only or presentation settings), reported by the caller.
+    public private(set) var ignored: [String] = []
+
+    public init(_ dict: ConfigDict, path: String, file: String) {
+        self.dict = dict
+        self.path = path
+        self.file = file
+    }
+
+    private func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    public func error(_ key: String, _ message: String) -> ConfigError {
+        ConfigError("\(file): \(keyPath(key)): \(message)")
+    }
+
+    /// The raw value, marking the key as known.
+    public func value(_ key: String) -> ConfigValue? {
+        known.insert(key)
+        if case .none? = dict[key] { return nil }
+        return dict[key]
+    }
+
+    /// Marks keys as accepted and without effect here.
+    public func ignore(_ keys: String...) {
+        for k in keys {
+            known.insert(k)
+            if dict[k] != nil { ignored.append(keyPath(k)) }
+        }
+    }
+
+    public func has(_ key: String) -> Bool { known.insert(key); return value(key) != nil }
+
+    public func int(_ key: String, default fallback: Int? = nil) throws -> Int {
+        switch value(key) {
+        case .int(let i)?: return i
+        case .float(let d)? where d == d.rounded(): return Int(d)
+        case nil:
+            if let fallback { return fallback }
+            throw error(key, "is required (an integer)")
+        case let v?: throw error(key, "expected an integer, found \(v.typeName) \(v)")
+        }
+    }
+
+    public func double(_ key: String, default fallback: Double? = nil) throws -> Double {
+        switch value(key) {
+        case .int(let i)?: return Double(i)
+        case .float(let d)?: return d
+        case nil:
+            if let fallback { return fallback }
+            throw error(key, "is required (a number)")
+        case let v?: throw error(key, "expected a number, found \(v.typeName) \(v)")
+        }
+    }
+
+    public func bool(_ key: String, default fallback: Bool? = nil) throws -> Bool {
+        switch value(key) {
+        case .bool(let b)?: return b
+        case .int(let i)? where i == 0 || i == 1: return i == 1
+        case nil:
+            if let fallback { return fallback }
+            throw error(key, "is required (True or False)")
+        case let v?: throw error(key, "expected True or False, found \(v.typeName) \(v)")
+        }
+    }
+
+    public func string(_ key: String, default fallback: String? = nil) throws -> String {
+        switch value(key) {
+        case .string(let s)?: return s
+        case nil:
+            if let fallback { return fallback }
+            throw error(key, "is required (a string)")
+        case let v?: throw error(key, "expected a string, found \(v.typeName) \(v)")
+        }
+    }
+
+    public func optionalString(_ key: String) throws -> String? {
+        has(key) ? try string(key) : nil
+    }
+
+    public func ints(_ key: String, default fallback: [Int]? = nil) throws -> [Int] {
+        guard let v = value(key) else {
+            if let fallback { return fallback }
+            throw error(key, "is required (a list of integers)")
+        }
+        if case .int(let i) = v { return [i] }
+        guard let seq = v.sequence else { throw error(key, "expected a list or tuple of integers, found \(v.typeName) \(v)") }
+        return try seq.map {
+            guard case .int(let i) = $0 else { throw error(key, "expected integers, found \($0.typeName) \($0)") }
+            return i
+        }
+    }
+
+    public func doubles(_ key: String, default fallback: [Double]? = nil) throws -> [Double] {
+        guard let v = value(key) else {
+            if let fallback { return fallback }
+            throw error(key, "is required (a list of numbers)")
+        }
+        guard let seq = v.sequence else { throw error(key, "expected a list or tuple of numbers, found \(v.typeName) \(v)") }
+        return try seq.map {
+            switch $0 {
+            case .int(let i): return Double(i)
+            case .float(let d): return d
+            default: throw error(key, "expected numbers, found \($0.typeName) \($0)")
+            }
+        }
+    }
+
+    /// A (width, height)-style pair.
+    public func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
+        if value(key) == nil, let fallback { return fallback }
+        let v = try ints(key)
+        guard v.count == 2 else { throw error(key, "expected two integers, found \(v)") }
+        return (v[0], v[1])
+    }
+
+    /// A nested dict reader.
+    public func dictionary(_ key: String) throws -> ConfigReader? {
+        switch value(key) {
+        case .dict(let d)?: return ConfigReader(d, path: keyPath(key), file: file)
+        case nil: return nil
+        case let v?: throw error(key, "expected a dict, found \(v.typeName) \(v)")
+        }
+    }
+
+    /// Readers for a list of dicts.
+    public func dictionaries(_ key: String) throws -> [ConfigReader]? {
+        guard let v = value(key) else { return nil }
+        if case .dict(let d) = v { return [ConfigReader(d, path: keyPath(key), file: file)] }
+        guard let seq = v.sequence else { throw error(key, "expected a list of dicts, found \(v.typeName)") }
+        return try seq.enumerated().map { i, item in
+            guard case .dict(let d) = item else { throw error("\(key).\(i)", "expected a dict, found \(item.typeName)") }
+            return ConfigReader(d, path: keyPath("\(key).\(i)"), file: file)
+        }
+    }
+
+    /// The `type` key, checked against the accepted names.
+    public func type(among accepted: [String]) throws -> String {
+        let t = try string("type")
+        guard accepted.contains(t) else {
+            throw error("type", "unknown type '\(t)'; supported: \(accepted.joined(separator: ", "))")
+        }
+        return t
+    }
+
+    /// Fails on any key that was neither read nor ignored.
+    public func finish() throws {
+        let unknown = dict.keys.filter { !known.contains($0) }
+        if let first = unknown.first {
+            throw error(first, "unknown key; accepted keys here: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import PoseModels
+import PoseNN
+import PoseTensor
+
+/// What a checkpoint records besides tensors (stored as JSON in the safetensors metadata).
+public struct CheckpointMeta: Codable, Sendable, Equatable {
+    public var format = "swiftpose-checkpoint-1"
+    /// Completed epochs.
+    public var epoch: Int
+    /// Completed iterations (global, per rank).
+    public var iteration: Int
+    public var optimizerSteps: Int
+    public var optimizer: String
+    public var seed: UInt64
+    public var worldSize: Int
+    public var bestScore: Double?
+    public var bestCheckpoint: String?
+    public var keptCheckpoints: [String] = []
+    /// Hex checksum of every tensor byte, in header order.
+    public var dataChecksum: String = ""
+    public var config: String = ""
+    /// Whether optimizer state is included (false for best/weights-only files).
+    public var resumable: Bool = true
+}
+
+/// Saving and loading a model (and optimizer) as one `.safetensors` file with MMPose's key names.
+public enum Checkpoint {
+    /// Writes the model's state_dict (parameters, BN buffers, `num_batches_tracked` as I64) and,
+    /// if given, the optimizer state under `optimizer.<state>.<parameter name>`, atomically.
+    public static func save(model: TopdownPoseEstimator, optimizer: Optimizer?, meta: CheckpointMeta, to path: String) throws {
+        var meta = meta
+        meta.resumable = optimizer != nil
+        var counters = model.state.counters.map { $0.counter.value.littleEndian }
+        try counters.withUnsafeMutableBytes { counterBytes in
+            var entries: [SafeTensors.Entry] = []
+            for (name, p) in model.state.parameters {
+                entries.append(.init(name: name, dtype: "F32", shape: p.shape, bytes: UnsafeRawBufferPointer(p.value.buffer)))
+            }
+            for (name, t) in model.state.buffers {
+                entries.append(.init(name: name, dtype: "F32", shape: t.shape, bytes: UnsafeRawBufferPointer(t.buffer)))
+            }
+            for (i, (name, _)) in model.state.counters.enumerated() {
+                entries.append(.init(name: name, dtype: "I64", shape: [],
+                                     bytes: UnsafeRawBufferPointer(rebasing: counterBytes[(i * 8)..<(i * 8 + 8)])))
+            }
+            if let optimizer {
+                for (stateName, tensor) in optimizer.stateTensors {
+                    for ((name, p), offset) in zip(model.state.parameters, model.arena.offsets) {
+                        entries.append(.init(name: "optimizer.\(stateName).\(name)", dtype: "F32", shape: p.shape,
+                                             bytes: UnsafeRawBufferPointer(start: tensor.data + offset, count: p.value.count * 4)))
+                    }
+                }
+            }
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for e in entries { h = SafeTensors.checksum(e.bytes, seed: h) }
+            meta.dataChecksum = String(h, radix: 16)
+            let json = String(decoding: try JSONEncoder().encode(meta), as: UTF8.self)
+            try SafeTensors.write(entries, metadata: ["swiftpose": json, "format": "pt"], to: path)
+        }
+    }
+
+    /// A loaded checkpoint file.
+    public struct Loaded {
+        public let path: String
+        public let meta: CheckpointMeta?
+        public let tensors: [String: SafeTensors.Info]
+        public let data: Data
+    }
+
+    /// Reads and verifies a checkpoint (its checksum, when SwiftPose wrote it).
+    public static func load(path: String) throws -> Loaded {
+        let (tensors, metadata, data) = try SafeTensors.read(path: path)
+        var meta: CheckpointMeta?
+        if let json = metadata["swiftpose"] {
+            meta = try? JSONDecoder().decode(CheckpointMeta.self, from: Data(json.utf8))
+            guard let m = meta else { throw CheckpointError("\(path): unreadable SwiftPose metadata") }
+            // recompute in header order: the same order the writer used (sorted offsets)
+            let ordered = tensors.values.sorted { $0.range.lowerBound < $1.range.lowerBound }
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            data.withUnsafeBytes { raw in
+                for info in ordered { h = SafeTensors.checksum(UnsafeRawBufferPointer(rebasing: raw[info.range]), seed: h) }
+            }
+            guard String(h, radix: 16) == m.dataChecksum else {
+                throw CheckpointError("\(path): checksum mismatch (the file is damaged or incomplete)")
+            }
+        }
+        return Loaded(path: path, meta: meta, tensors: tensors, data: data)
+    }
+
+    /// Copies tensors into the model by name (keys prefixed `module.` are accepted).
+    /// Returns the missing and unexpected keys; mis-shaped keys are an error naming the key.
+    @discardableResult
+    public static func loadWeights(_ loaded: Loaded, into model: TopdownPoseEstimator, strict: Bool) throws
+        -> (missing: [String], unexpected: [String]) {
+        var available: [String: SafeTensors.Info] = [:]
+        for (k, v) in loaded.tensors where !k.hasPrefix("optimizer.") {
+            available[k.hasPrefix("module.") ? String(k.dropFirst(7)) : k] = v
+        }
+        var missing: [String] = []
+        func copyFloats(_ key: String, into tensor: Tensor) throws {
+            guard let info = available.removeValue(forKey: key) else { missing.append(key); return }
+            guard info.shape == tensor.shape || (info.shape.reduce(1, *) == tensor.count && info.shape.isEmpty == tensor.shape.isEmpty) else {
+                throw CheckpointError("\(loaded.path): '\(key)' has shape \(info.shape), the model expects \(tensor.shape)")
+            }
+            try readFloats(info, from: loaded, key: key, into: tensor.data, count: tensor.count)
+        }
+        for (name, p) in model.state.parameters { try copyFloats(name, into: p.value) }
+        for (name, t) in model.state.buffers { try copyFloats(name, into: t) }
+        for (name, counter) in model.state.counters {
+            guard let info = available.removeValue(forKey: name) else { missing.append(name); continue }
+            guard info.dtype == "I64", info.range.count == 8 else {
+                throw CheckpointError("\(loaded.path): '\(name)' should be an int64 scalar, found \(info.dtype) \(info.shape)")
+            }
+            counter.value = loaded.data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: info.range.lowerBound, as: Int64.self) }.littleEndian
+        }
+        let unexpected = available.keys.sorted()
+        if strict && (!missing.isEmpty || !unexpected.isEmpty) {
+            throw CheckpointError("\(loaded.path): strict loading failed; missing keys: \(missing.prefix(10)); unexpected keys: \(unexpected.prefix(10))")
+        }
+        return (missing, unexpected)
+    }
+
+    /// Restores optimizer state tensors saved by `save`.
+    public static func loadOptimizer(_ loaded: Loaded, into optimizer: Optimizer, model: TopdownPoseEstimator) throws {
+        for (stateName, tensor) in optimizer.stateTensors {
+            for ((name, p), offset) in zip(model.state.parameters, model.arena.offsets) {
+                let key = "optimizer.\(stateName).\(name)"
+                guard let info = loaded.tensors[key] else {
+                    throw CheckpointError("\(loaded.path): optimizer state '\(key)' is missing; was the checkpoint written with another optimizer?")
+                }
+                guard info.shape == p.shape else {
+                    throw CheckpointError("\(loaded.path): '\(key)' has shape \(info.shape), expected \(p.shape)")
+                }
+                try readFloats(info, from: loaded, key: key, into: tensor.data + offset, count: p.value.count)
+            }
+        }
+        optimizer.restore(stepCount: loaded.meta?.optimizerSteps ?? 0)
+    }
+
+    static func readFloats(_ info: SafeTensors.Info, from loaded: Loaded, key: String, into dst: UnsafeMutablePointer<Float>, count: Int) throws {
+        switch info.dtype {
+        case "F32":
+            guard info.range.count == count * 4 else { throw CheckpointError("\(loaded.path): '\(key)' has \(info.range.count) bytes, expected \(count * 4)") }
+            loaded.data.withUnsafeBytes { raw in
+                for i in 0..<count { dst[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 4 * i, as: UInt32.self).littleEndian) }
+            }
+        case "F16":
+            guard info.range.count == count * 2 else { throw CheckpointError("\(loaded.path): '\(key)' has \(info.range.count) bytes, expected \(count * 2)") }
+            loaded.data.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    let bits = raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 2 * i, as: UInt16.self).littleEndian
+                    dst[i] = Float(Float16(bitPattern: bits))
+                }
+            }
+        default:
+            throw CheckpointError("\(loaded.path): '\(key)' has dtype \(info.dtype); expected F32 or F16")
+        }
+    }
+}

@@ -1,0 +1,353 @@
+import Foundation
+import PoseConfig
+import PoseData
+import PoseEval
+import PoseModels
+
+extension ExperimentSettings {
+    /// Decodes a merged config; unknown keys inside known sections and unknown `type` names are
+    /// errors naming the file, the key path and what is accepted.
+    public static func decode(_ config: Config, repositoryRoot: String) throws -> ExperimentSettings {
+        let root = ConfigReader(config.root, path: "", file: config.filename)
+        var ignored: [String] = []
+        func done(_ r: ConfigReader) throws {
+            try r.finish()
+            ignored += r.ignored
+        }
+
+        guard let modelReader = try root.dictionary("model") else { throw root.error("model", "is required") }
+        let model = try decodeModel(modelReader, done: done)
+
+        func data(_ key: String) throws -> Data? {
+            guard let r = try root.dictionary(key) else { return nil }
+            return try decodeData(r, codec: model.codec, repositoryRoot: repositoryRoot, done: done)
+        }
+        let train = try data("train_dataloader")
+        let val = try data("val_dataloader")
+        let test = try data("test_dataloader")
+
+        var optimizer = Optimizer(kind: .adam(betas: (0.9, 0.999), eps: 1e-8), lr: 1e-3, weightDecay: 0)
+        if let ow = try root.dictionary("optim_wrapper") {
+            _ = try ow.has("type") ? ow.type(among: ["OptimWrapper"]) : "OptimWrapper"
+            ow.ignore("clip_grad")
+            if ow.dict["clip_grad"] != nil, case .dict? = ow.dict["clip_grad"] {
+                throw ow.error("clip_grad", "gradient clipping is not supported yet")
+            }
+            guard let o = try ow.dictionary("optimizer") else { throw ow.error("optimizer", "is required") }
+            let type = try o.type(among: ["Adam", "SGD"])
+            let lr = try o.double("lr")
+            let wd = try o.double("weight_decay", default: 0)
+            if type == "Adam" {
+                let betas = try o.doubles("betas", default: [0.9, 0.999])
+                guard betas.count == 2 else { throw o.error("betas", "expected two numbers") }
+                let eps = try o.double("eps", default: 1e-8)
+                if try o.bool("amsgrad", default: false) { throw o.error("amsgrad", "amsgrad=True is not supported") }
+                optimizer = Optimizer(kind: .adam(betas: (Float(betas[0]), Float(betas[1])), eps: Float(eps)), lr: lr, weightDecay: wd)
+            } else {
+                optimizer = Optimizer(kind: .sgd(momentum: Float(try o.double("momentum", default: 0)),
+                                                 dampening: Float(try o.double("dampening", default: 0)),
+                                                 nesterov: try o.bool("nesterov", default: false)),
+                                      lr: lr, weightDecay: wd)
+            }
+            try done(o); try done(ow)
+        }
+
+        var schedulers: [LRScheduler] = []
+        for s in try root.dictionaries("param_scheduler") ?? [] {
+            let type = try s.type(among: ["LinearLR", "MultiStepLR", "ConstantLR"])
+            let byEpoch = try s.bool("by_epoch", default: true)
+            let begin = try s.int("begin", default: 0)
+            let end = try s.int("end", default: Int(Int32.max))
+            switch type {
+            case "LinearLR":
+                schedulers.append(.linear(startFactor: try s.double("start_factor", default: 1.0 / 3),
+                                          endFactor: try s.double("end_factor", default: 1), begin: begin, end: end, byEpoch: byEpoch))
+            case "MultiStepLR":
+                schedulers.append(.multiStep(milestones: try s.ints("milestones"), gamma: try s.double("gamma", default: 0.1),
+                                             begin: begin, end: end, byEpoch: byEpoch))
+            default:
+                schedulers.append(.constant(factor: try s.double("factor", default: 1.0 / 3), begin: begin, end: end, byEpoch: byEpoch))
+            }
+            s.ignore("verbose", "convert_to_iter_based")
+            try done(s)
+        }
+
+        var maxEpochs = 1, valInterval = 1
+        if let t = try root.dictionary("train_cfg") {
+            if try !t.bool("by_epoch", default: true) { throw t.error("by_epoch", "only epoch-based training is supported") }
+            if t.has("type") { _ = try t.type(among: ["EpochBasedTrainLoop"]) }
+            maxEpochs = try t.int("max_epochs", default: 1)
+            valInterval = try t.int("val_interval", default: 1)
+            t.ignore("val_begin", "dynamic_intervals")
+            try done(t)
+        }
+        guard maxEpochs >= 1 else { throw ConfigError("\(config.filename): train_cfg.max_epochs must be at least 1") }
+
+        var logInterval = 50, checkpointInterval = 1, maxKeep = -1
+        var saveBest: String?
+        if let hooks = try root.dictionary("default_hooks") {
+            if let l = try hooks.dictionary("logger") {
+                logInterval = try l.int("interval", default: 10)
+                l.ignore("type", "ignore_last", "interval_exp_name", "log_metric_by_epoch", "out_suffix", "keep_local")
+                try done(l)
+            }
+            if let c = try hooks.dictionary("checkpoint") {
+                checkpointInterval = try c.int("interval", default: -1)
+                maxKeep = try c.int("max_keep_ckpts", default: -1)
+                if let best = try c.optionalString("save_best") {
+                    guard best == "coco/AP" || best.hasPrefix("coco/") else {
+                        throw c.error("save_best", "'\(best)' is not a metric this run reports; expected one of \(CocoMetric.keys.joined(separator: ", "))")
+                    }
+                    saveBest = best
+                }
+                if let rule = try c.optionalString("rule"), rule != "greater" {
+                    throw c.error("rule", "only 'greater' is supported for COCO metrics")
+                }
+                c.ignore("type", "by_epoch", "save_optimizer", "save_param_scheduler", "save_last", "out_dir", "filename_tmpl")
+                try done(c)
+            }
+            hooks.ignore("timer", "param_scheduler", "sampler_seed", "visualization", "badcase")
+            try done(hooks)
+        }
+
+        func evaluator(_ key: String) throws -> Evaluator? {
+            guard let e = try root.dictionary(key) else { return nil }
+            _ = try e.type(among: ["CocoMetric"])
+            let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
+            let nmsMode = try e.string("nms_mode", default: "oks_nms")
+            guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
+                throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
+            }
+            guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
+                throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
+            }
+            if try !e.bool("use_area", default: true) { throw e.error("use_area", "use_area=False is not supported") }
+            let result = Evaluator(annotationFile: try e.optionalString("ann_file"), scoreMode: sm, nmsMode: nm,
+                                   nmsThreshold: try e.double("nms_thr", default: 0.9),
+                                   keypointScoreThreshold: try e.double("keypoint_score_thr", default: 0.2))
+            e.ignore("iou_type", "format_only", "outfile_prefix", "collect_device", "prefix")
+            try done(e)
+            return result
+        }
+        let valEvaluator = try evaluator("val_evaluator")
+        let testEvaluator = try evaluator("test_evaluator")
+
+        var seed: UInt64 = 0
+        if let r = try root.dictionary("randomness") {
+            seed = UInt64(try r.int("seed", default: 0))
+            r.ignore("deterministic", "diff_rank_seed")
+            try done(r)
+        }
+        let workDir = try root.optionalString("work_dir")
+        let loadFrom = try root.optionalString("load_from")
+        let resume = try root.bool("resume", default: false)
+        root.ignore("default_scope", "env_cfg", "vis_backends", "visualizer", "log_processor", "log_level", "backend_args",
+                    "custom_hooks", "val_cfg", "test_cfg", "auto_scale_lr")
+        ignored += root.ignored
+        // other top-level names are the config's own variables (codec, data_root, pipelines, …)
+
+        return ExperimentSettings(
+            model: model, train: train, val: val, test: test, optimizer: optimizer, schedulers: schedulers,
+            maxEpochs: maxEpochs, valInterval: valInterval, logInterval: logInterval,
+            checkpointInterval: checkpointInterval, maxKeepCheckpoints: maxKeep, saveBest: saveBest,
+            valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, workDir: workDir,
+            loadFrom: loadFrom, resume: resume, ignoredKeys: ignored, configText: config.root.description)
+    }
+
+    static func decodeCodec(_ c: ConfigReader) throws -> MSRAHeatmap {
+        _ = try c.type(among: ["MSRAHeatmap"])
+        if try c.bool("unbiased", default: false) { throw c.error("unbiased", "DARK decoding (unbiased=True) is not supported yet") }
+        c.ignore("blur_kernel_size")
+        let codec = MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
+                                sigma: try c.double("sigma"))
+        try c.finish()
+        return codec
+    }
+
+    static func decodeModel(_ m: ConfigReader, done: (ConfigReader) throws -> Void) throws -> Model {
+        _ = try m.type(among: ["TopdownPoseEstimator"])
+        var mean: [Float] = [123.675, 116.28, 103.53], std: [Float] = [58.395, 57.12, 57.375]
+        if let p = try m.dictionary("data_preprocessor") {
+            _ = try p.type(among: ["PoseDataPreprocessor"])
+            mean = try p.doubles("mean", default: mean.map(Double.init)).map(Float.init)
+            std = try p.doubles("std", default: std.map(Double.init)).map(Float.init)
+            // images are decoded as RGB; MMPose's bgr_to_rgb=True turns its BGR decode into the same
+            if try !p.bool("bgr_to_rgb", default: false) {
+                throw p.error("bgr_to_rgb", "SwiftPose decodes RGB; configs must use bgr_to_rgb=True (MMPose's standard) so mean/std are in RGB order")
+            }
+            p.ignore("pad_size_divisor", "pad_value", "non_blocking")
+            guard mean.count == 3, std.count == 3 else { throw p.error("mean", "mean and std need three values") }
+            try done(p)
+        }
+        guard let b = try m.dictionary("backbone") else { throw m.error("backbone", "is required") }
+        _ = try b.type(among: ["ResNet"])
+        var rs = ResNetSettings(depth: try b.int("depth"))
+        rs.inChannels = try b.int("in_channels", default: 3)
+        rs.stemChannels = try b.int("stem_channels", default: 64)
+        rs.baseChannels = try b.int("base_channels", default: 64)
+        rs.numStages = try b.int("num_stages", default: 4)
+        rs.strides = try b.ints("strides", default: [1, 2, 2, 2])
+        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1])
+        rs.outIndices = try b.ints("out_indices", default: [3])
+        rs.style = try b.string("style", default: "pytorch")
+        rs.frozenStages = try b.int("frozen_stages", default: -1)
+        rs.normEval = try b.bool("norm_eval", default: false)
+        rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
+        if try b.bool("deep_stem", default: false) { throw b.error("deep_stem", "deep_stem=True is not supported") }
+        if try b.bool("avg_down", default: false) { throw b.error("avg_down", "avg_down=True is not supported") }
+        if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
+        if let n = try b.dictionary("norm_cfg") {
+            let t = try n.string("type")
+            guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
+            n.ignore("requires_grad", "momentum", "eps")
+            try done(n)
+        }
+        var pretrained: String?
+        if let i = try b.dictionary("init_cfg") {
+            _ = try i.type(among: ["Pretrained"])
+            pretrained = try i.string("checkpoint")
+            i.ignore("prefix")
+            try done(i)
+        }
+        try done(b)
+
+        guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }
+        _ = try h.type(among: ["HeatmapHead"])
+        var hs = HeatmapHeadSettings(inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
+        // absent keeps MMPose's default; None (or an empty list) means no such layers
+        func layerList(_ key: String, default fallback: [Int]) throws -> [Int] {
+            switch h.dict[key] {
+            case nil: _ = h.value(key); return fallback
+            case .none?: _ = h.value(key); return []
+            default: return try h.ints(key)
+            }
+        }
+        hs.deconvOutChannels = try layerList("deconv_out_channels", default: [256, 256, 256])
+        hs.deconvKernelSizes = try layerList("deconv_kernel_sizes", default: hs.deconvOutChannels.isEmpty ? [] : [4, 4, 4])
+        hs.convOutChannels = try layerList("conv_out_channels", default: [])
+        hs.convKernelSizes = try layerList("conv_kernel_sizes", default: [])
+        if let f = try h.dictionary("final_layer") {
+            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1)
+            try done(f)
+        } else if h.dict["final_layer"] != nil {
+            hs.finalLayerKernelSize = nil
+        }
+        var loss = KeypointMSELoss(useTargetWeight: true)
+        if let l = try h.dictionary("loss") {
+            _ = try l.type(among: ["KeypointMSELoss"])
+            loss = KeypointMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                                   skipEmptyChannel: try l.bool("skip_empty_channel", default: false),
+                                   lossWeight: Float(try l.double("loss_weight", default: 1)))
+            try done(l)
+        }
+        guard let d = try h.dictionary("decoder") else { throw h.error("decoder", "is required (the codec used to decode heatmaps)") }
+        let codec = try decodeCodec(d)
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        try done(h)
+
+        var flipTest = false, shiftHeatmap = false
+        if let t = try m.dictionary("test_cfg") {
+            flipTest = try t.bool("flip_test", default: false)
+            let mode = try t.string("flip_mode", default: "heatmap")
+            guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported for heatmap heads") }
+            shiftHeatmap = try t.bool("shift_heatmap", default: false)
+            t.ignore("output_heatmaps")
+            try done(t)
+        }
+        m.ignore("train_cfg", "init_cfg", "neck")
+        if m.dict["neck"] != nil, case .dict? = m.dict["neck"] { throw m.error("neck", "necks are not supported yet") }
+        try done(m)
+        return Model(backbone: rs, head: hs, loss: loss, codec: codec, mean: mean, std: std, flipTest: flipTest,
+                     shiftHeatmap: shiftHeatmap, backbonePretrained: pretrained)
+    }
+
+    static func decodeData(_ r: ConfigReader, codec: MSRAHeatmap, repositoryRoot: String,
+                           done: (ConfigReader) throws -> Void) throws -> Data {
+        let batchSize = try r.int("batch_size")
+        guard batchSize >= 1 else { throw r.error("batch_size", "must be at least 1") }
+        let numWorkers = try r.int("num_workers", default: 2)
+        var shuffle = false, roundUp = true
+        if let s = try r.dictionary("sampler") {
+            _ = try s.type(among: ["DefaultSampler"])
+            shuffle = try s.bool("shuffle", default: true)
+            roundUp = try s.bool("round_up", default: true)
+            s.ignore("seed")
+            try done(s)
+        }
+        let dropLast = try r.bool("drop_last", default: false)
+        r.ignore("persistent_workers", "pin_memory", "collate_fn")
+        guard let d = try r.dictionary("dataset") else { throw r.error("dataset", "is required") }
+        _ = try d.type(among: ["CocoDataset"])
+        let mode = try d.string("data_mode", default: "topdown")
+        guard mode == "topdown" else { throw d.error("data_mode", "only 'topdown' is supported") }
+        var imagePrefix = ""
+        if let p = try d.dictionary("data_prefix") {
+            imagePrefix = try p.string("img", default: "")
+            try done(p)
+        }
+        var metainfo = URL(fileURLWithPath: repositoryRoot).appendingPathComponent("configs/_base_/datasets/coco.py").path
+        if let m = try d.dictionary("metainfo") {
+            metainfo = try m.string("from_file")
+            if !metainfo.hasPrefix("/") && !FileManager.default.fileExists(atPath: metainfo) {
+                metainfo = URL(fileURLWithPath: repositoryRoot).appendingPathComponent(metainfo).path
+            }
+            try done(m)
+        }
+        var pipeline: [TopdownTransform] = []
+        for t in try d.dictionaries("pipeline") ?? [] {
+            pipeline.append(try decodeTransform(t, done: done))
+        }
+        let data = Data(batchSize: batchSize, numWorkers: numWorkers, shuffle: shuffle, roundUp: roundUp, dropLast: dropLast,
+                        annotationFile: try d.string("ann_file"), dataRoot: try d.string("data_root", default: ""),
+                        imagePrefix: imagePrefix, bboxFile: try d.optionalString("bbox_file"),
+                        testMode: try d.bool("test_mode", default: false), metainfoFile: metainfo, pipeline: pipeline)
+        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
+        try done(d)
+        try done(r)
+        return data
+    }
+
+    static func decodeTransform(_ t: ConfigReader, done: (ConfigReader) throws -> Void) throws -> TopdownTransform {
+        let type = try t.type(among: ["LoadImage", "GetBBoxCenterScale", "RandomFlip", "RandomHalfBody",
+                                      "RandomBBoxTransform", "TopdownAffine", "GenerateTarget", "PackPoseInputs"])
+        let result: TopdownTransform
+        switch type {
+        case "LoadImage":
+            t.ignore("backend_args", "imdecode_backend", "to_float32", "color_type")
+            result = .loadImage
+        case "GetBBoxCenterScale":
+            result = .getBBoxCenterScale(padding: try t.double("padding", default: 1.25))
+        case "RandomFlip":
+            let direction = try t.string("direction", default: "horizontal")
+            guard direction == "horizontal" else { throw t.error("direction", "only 'horizontal' is supported") }
+            result = .randomFlip(prob: try t.double("prob", default: 0.5))
+        case "RandomHalfBody":
+            result = .randomHalfBody(minTotal: try t.int("min_total_keypoints", default: 9),
+                                     minUpper: try t.int("min_upper_keypoints", default: 2),
+                                     minLower: try t.int("min_lower_keypoints", default: 3),
+                                     padding: try t.double("padding", default: 1.5), prob: try t.double("prob", default: 0.3),
+                                     upperPrioritizedProb: try t.double("upper_prioritized_prob", default: 0.7))
+        case "RandomBBoxTransform":
+            let sf = try t.doubles("scale_factor", default: [0.5, 1.5])
+            guard sf.count == 2 else { throw t.error("scale_factor", "expected (low, high)") }
+            result = .randomBBoxTransform(shiftFactor: try t.double("shift_factor", default: 0.16),
+                                          shiftProb: try t.double("shift_prob", default: 0.3), scaleFactor: (sf[0], sf[1]),
+                                          scaleProb: try t.double("scale_prob", default: 1),
+                                          rotateFactor: try t.double("rotate_factor", default: 80),
+                                          rotateProb: try t.double("rotate_prob", default: 0.6))
+        case "TopdownAffine":
+            if try t.bool("use_udp", default: false) { throw t.error("use_udp", "use_udp=True is not supported yet") }
+            result = .topdownAffine(inputSize: try t.pair("input_size"))
+        case "GenerateTarget":
+            guard let e = try t.dictionary("encoder") else { throw t.error("encoder", "is required") }
+            let codec = try decodeCodec(e)
+            if try t.bool("multilevel", default: false) { throw t.error("multilevel", "multilevel targets are not supported") }
+            result = .generateTarget(codec, useDatasetKeypointWeights: try t.bool("use_dataset_keypoint_weights", default: false))
+        default:
+            t.ignore("meta_keys", "pack_transformed")
+            result = .packPoseInputs
+        }
+        try done(t)
+        return result
+    }
+}

@@ -1,0 +1,77 @@
+import PoseData
+import PoseEval
+import PoseModels
+
+/// Everything a run needs, decoded from an MMPose-style config.
+public struct ExperimentSettings: @unchecked Sendable {
+    public struct Model {
+        public var backbone: ResNetSettings
+        public var head: HeatmapHeadSettings
+        public var loss: KeypointMSELoss
+        public var codec: MSRAHeatmap
+        /// Data preprocessor normalisation, RGB.
+        public var mean: [Float]
+        public var std: [Float]
+        public var flipTest: Bool
+        public var shiftHeatmap: Bool
+        /// `init_cfg=dict(type='Pretrained', checkpoint=...)` of the backbone, if any.
+        public var backbonePretrained: String?
+    }
+
+    public struct Data {
+        public var batchSize: Int
+        public var numWorkers: Int
+        public var shuffle: Bool
+        public var roundUp: Bool
+        public var dropLast: Bool
+        public var annotationFile: String
+        public var dataRoot: String
+        public var imagePrefix: String
+        public var bboxFile: String?
+        public var testMode: Bool
+        public var metainfoFile: String
+        public var pipeline: [TopdownTransform]
+    }
+
+    public enum OptimizerKind: Sendable {
+        case adam(betas: (Float, Float), eps: Float)
+        case sgd(momentum: Float, dampening: Float, nesterov: Bool)
+    }
+
+    public struct Optimizer {
+        public var kind: OptimizerKind
+        public var lr: Double
+        public var weightDecay: Double
+    }
+
+    public struct Evaluator {
+        public var annotationFile: String?
+        public var scoreMode: CocoMetric.ScoreMode
+        public var nmsMode: CocoMetric.NMSMode
+        public var nmsThreshold: Double
+        public var keypointScoreThreshold: Double
+    }
+
+    public var model: Model
+    public var train: Data?
+    public var val: Data?
+    public var test: Data?
+    public var optimizer: Optimizer
+    public var schedulers: [LRScheduler]
+    public var maxEpochs: Int
+    public var valInterval: Int
+    public var logInterval: Int
+    public var checkpointInterval: Int
+    public var maxKeepCheckpoints: Int
+    public var saveBest: String?
+    public var valEvaluator: Evaluator?
+    public var testEvaluator: Evaluator?
+    public var seed: UInt64
+    public var workDir: String?
+    public var loadFrom: String?
+    public var resume: Bool
+    /// Config keys accepted without effect (GPU-only or presentation settings).
+    public var ignoredKeys: [String]
+    /// The resolved config, for checkpoints.
+    public var configText: String
+}

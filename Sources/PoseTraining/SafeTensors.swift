@@ -1,0 +1,131 @@
+import Foundation
+
+/// The safetensors file format: an 8-byte little-endian header length, a JSON header of
+/// `name: {dtype, shape, data_offsets}` plus string `__metadata__`, then the raw tensor bytes.
+public enum SafeTensors {
+    /// One tensor to write: raw little-endian bytes of `dtype` ("F32", "I64", …).
+    public struct Entry {
+        public var name: String
+        public var dtype: String
+        public var shape: [Int]
+        public var bytes: UnsafeRawBufferPointer
+        public init(name: String, dtype: String, shape: [Int], bytes: UnsafeRawBufferPointer) {
+            self.name = name; self.dtype = dtype; self.shape = shape; self.bytes = bytes
+        }
+    }
+
+    /// A tensor read back: its dtype, shape and byte range in the file.
+    public struct Info: Sendable {
+        public var dtype: String
+        public var shape: [Int]
+        public var range: Range<Int>
+    }
+
+    /// Writes `entries` to `path` through a temporary file that is fsynced and then renamed, so a
+    /// crash never leaves a half-written file under `path`.
+    public static func write(_ entries: [Entry], metadata: [String: String], to path: String) throws {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for e in entries {
+            header[e.name] = ["dtype": e.dtype, "shape": e.shape, "data_offsets": [offset, offset + e.bytes.count]]
+            offset += e.bytes.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var length = UInt64(json.count).littleEndian
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw CheckpointError("\(temporary): cannot create file (check the directory exists and is writable)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: Data(bytes: &length, count: 8))
+            try handle.write(contentsOf: json)
+            for e in entries where e.bytes.count > 0 {
+                // write in 64 MB pieces to bound the copy Data makes
+                var start = 0
+                while start < e.bytes.count {
+                    let end = min(e.bytes.count, start + (64 << 20))
+                    try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: e.bytes.baseAddress! + start),
+                                                      count: end - start, deallocator: .none))
+                    start = end
+                }
+            }
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CheckpointError("\(path): writing failed (\(error.localizedDescription)); the previous checkpoint is intact")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CheckpointError("\(path): cannot move the finished file into place (\(reason))")
+        }
+        syncDirectory(of: path)
+    }
+
+    /// fsyncs the directory holding `path`, so the rename itself is durable.
+    static func syncDirectory(of path: String) {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let fd = open(dir, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// Reads a file: its tensor table, metadata and the whole contents.
+    public static func read(path: String) throws -> (tensors: [String: Info], metadata: [String: String], data: Data) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("\(path): not found or unreadable")
+        }
+        guard data.count >= 8 else { throw CheckpointError("\(path): too short to be a safetensors file (\(data.count) bytes)") }
+        let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        guard length < UInt64(data.count - 8) || (length == UInt64(data.count - 8)) else {
+            throw CheckpointError("\(path): header length \(length) exceeds the file (\(data.count) bytes); the file is truncated or not safetensors")
+        }
+        let headerData = data.subdata(in: 8..<(8 + Int(length)))
+        guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
+            throw CheckpointError("\(path): the safetensors header is not valid JSON")
+        }
+        let base = 8 + Int(length)
+        var tensors: [String: Info] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                metadata = value as? [String: String] ?? [:]
+                continue
+            }
+            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
+                  let shape = (info["shape"] as? [NSNumber])?.map(\.intValue),
+                  let offsets = (info["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
+                throw CheckpointError("\(path): header entry '\(name)' lacks dtype, shape or data_offsets")
+            }
+            let range = (base + offsets[0])..<(base + offsets[1])
+            guard offsets[0] <= offsets[1], range.upperBound <= data.count else {
+                throw CheckpointError("\(path): tensor '\(name)' lies beyond the end of the file; the file is truncated")
+            }
+            tensors[name] = Info(dtype: dtype, shape: shape, range: range)
+        }
+        return (tensors, metadata, data)
+    }
+
+    /// A 64-bit checksum of a byte range (words multiplied and folded; not cryptographic).
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64 {
+        var h = seed
+        let words = bytes.count / 8
+        bytes.baseAddress.map { base in
+            for i in 0..<words {
+                h = (h ^ base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01B3
+                h ^= h >> 29
+            }
+            for i in (words * 8)..<bytes.count { h = (h ^ UInt64(base.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01B3 }
+        }
+        return h
+    }
+}
+
+/// A checkpoint that cannot be written or read; the message names the file and the problem.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import PoseData
+import PoseDistributed
+@testable import PoseTraining
+
+/// The built `pose-train` next to the test bundle.
+func executable(_ name: String) throws -> String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = dir.appendingPathComponent(name).path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    throw TrainingError("\(name) is not built next to the tests (\(CommandLine.arguments[0])); run `swift build` with the same configuration first")
+}
+
+/// Runs a command with a time limit; returns its exit status and combined output.
+func run(_ command: [String], timeout: TimeInterval = 600) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    var env = ProcessInfo.processInfo.environment
+    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    env["SWIFT_BACKTRACE"] = "enable=no"
+    process.environment = env
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-run-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: output.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: output)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(100_000) }
+    if process.isRunning { process.terminate(); process.waitUntilExit() }
+    try handle.close()
+    return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+}
+
+/// Losses by step from a work dir's `vis_data/scalars.json`.
+func losses(in workDir: String) throws -> [Double] {
+    let runs = try FileManager.default.contentsOfDirectory(atPath: workDir).filter { $0.first?.isNumber == true }.sorted()
+    guard let last = runs.last else { return [] }
+    let text = try String(contentsOfFile: "\(workDir)/\(last)/vis_data/scalars.json", encoding: .utf8)
+    return text.split(separator: "\n").compactMap {
+        (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+    }.compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
+}
+
+@Suite(.serialized) struct DistributedTrainingTests {
+    @Test func twoRanksEqualOneRankAtTheSameGlobalBatch() throws {
+        let dir = try temporaryDirectory("mpi")
+        try makeDataset(in: dir, train: 10, val: 2)
+        // keep a multiple of 4 valid instances so both runs see identical global batches
+        let annPath = dir + "/data/annotations/person_keypoints_train.json"
+        let metainfo = try DatasetMetainfo.load(path: repositoryRoot + "/configs/_base_/datasets/coco.py")
+        let valid = try CocoDataset(annotationFile: annPath, metainfo: metainfo).instances.map(\.id)
+        let keep = Set(valid.prefix(valid.count / 4 * 4))
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: annPath))) as! [String: Any]
+        json["annotations"] = (json["annotations"] as! [[String: Any]]).filter { keep.contains(($0["id"] as! NSNumber).intValue) }
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: annPath))
+        #expect(keep.count >= 8)
+
+        // BatchNorm in eval mode (norm_eval) so the only per-rank difference would be a bug
+        let config = try tinyConfig(in: dir, batchSize: 4, epochs: 1, normEval: true)
+        let train = try executable("pose-train")
+        let (s1, out1) = try run([train, config, "--work-dir", dir + "/one", "--cfg-options", "train_cfg.val_interval=100"])
+        #expect(s1 == 0, "\(out1)")
+        let (s2, out2) = try run(["mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none", "--timeout", "500",
+                                  "-x", "OPENBLAS_NUM_THREADS=1", train, config, "--work-dir", dir + "/two",
+                                  "--cfg-options", "train_dataloader.batch_size=2", "train_cfg.val_interval=100"])
+        #expect(s2 == 0, "\(out2)")
+        #expect(out2.contains("2 ranks"))
+
+        let l1 = try losses(in: dir + "/one"), l2 = try losses(in: dir + "/two")
+        #expect(l1.count == keep.count / 4 && l1.count == l2.count)
+        for (a, b) in zip(l1, l2) { #expect(abs(a - b) <= 1e-5 * abs(a), "losses \(l1) vs \(l2)") }
+
+        let w1 = try Checkpoint.load(path: dir + "/one/epoch_1.safetensors")
+        let w2 = try Checkpoint.load(path: dir + "/two/epoch_1.safetensors")
+        var worst = 0.0
+        for (name, info) in w1.tensors where info.dtype == "F32" && !name.hasPrefix("optimizer.") {
+            let other = try #require(w2.tensors[name])
+            let a: [Float] = w1.data.withUnsafeBytes { raw in (0..<(info.range.count / 4)).map { raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 4 * $0, as: Float.self) } }
+            let b: [Float] = w2.data.withUnsafeBytes { raw in (0..<(other.range.count / 4)).map { raw.loadUnaligned(fromByteOffset: other.range.lowerBound + 4 * $0, as: Float.self) } }
+            var diff = 0.0, norm = 0.0
+            for i in a.indices { diff += Double(a[i] - b[i]) * Double(a[i] - b[i]); norm += Double(a[i]) * Double(a[i]) }
+            if norm > 0 { worst = max(worst, (diff / norm).squareRoot()) }
+        }
+        #expect(worst <= 1e-5, "largest relative difference of a weight tensor: \(worst)")
+    }
+
+    @Test func aFailingRankStopsTheWholeJob() throws {
+        let dir = try temporaryDirectory("mpi-fail")
+        try makeDataset(in: dir, train: 4, val: 1)
+        let config = try tinyConfig(in: dir, batchSize: 2, epochs: 1)
+        // one image that every rank's loader will reach is unreadable
+        let image = dir + "/data/train/000000000001.jpg"
+        try Data([0xFF, 0xD8, 0xFF, 0x00, 0x01]).write(to: URL(fileURLWithPath: image))
+        let started = Date()
+        let (status, output) = try run(["mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none", "--timeout", "300",
+                                        "--mca", "odls_base_sigkill_timeout", "0", "-x", "OPENBLAS_NUM_THREADS=1",
+                                        try executable("pose-train"), config, "--work-dir", dir + "/w"])
+        #expect(status != 0)
+        #expect(output.contains("error: rank"), "\(output)")
+        #expect(output.contains("000000000001.jpg: not a readable JPEG"), "\(output)")
+        #expect(Date().timeIntervalSince(started) < 120)
+    }
+}

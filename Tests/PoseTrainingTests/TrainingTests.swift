@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import PoseConfig
+import PoseDistributed
+import PoseModels
+import PoseTensor
+@testable import PoseTraining
+
+@Suite struct SchedulerTests {
+    @Test func mmposeWarmupAndMultiStepAtClosedFormPoints() {
+        let s: [LRScheduler] = [.linear(startFactor: 0.001, endFactor: 1, begin: 0, end: 500, byEpoch: false),
+                                .multiStep(milestones: [170, 200], gamma: 0.1, begin: 0, end: 210, byEpoch: true)]
+        func lr(_ e: Int, _ i: Int) -> Double { LRScheduler.learningRate(base: 5e-4, schedulers: s, epoch: e, iteration: i) }
+        #expect(abs(lr(0, 0) - 5e-7) < 1e-15)
+        #expect(abs(lr(0, 250) - 5e-4 * (0.001 + 0.999 * 250 / 499)) < 1e-15)
+        #expect(abs(lr(0, 499) - 5e-4) < 1e-15)
+        #expect(abs(lr(3, 5000) - 5e-4) < 1e-15)
+        #expect(abs(lr(169, 100_000) - 5e-4) < 1e-15)   // 1-based epoch 170
+        #expect(abs(lr(170, 100_000) - 5e-5) < 1e-15)   // 1-based epoch 171
+        #expect(abs(lr(199, 100_000) - 5e-5) < 1e-15)
+        #expect(abs(lr(200, 100_000) - 5e-6) < 1e-16)
+        #expect(abs(lr(209, 100_000) - 5e-6) < 1e-16)
+    }
+}
+
+@Suite struct ExperimentDecodingTests {
+    @Test func zooConfigDecodesAndBuilds() throws {
+        let s = try settings(repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py")
+        #expect(s.model.backbone.depth == 50)
+        #expect(s.model.head.inChannels == 2048 && s.model.head.deconvOutChannels == [256, 256, 256])
+        #expect(s.model.codec.inputSize == (192, 256) && s.model.codec.heatmapSize == (48, 64))
+        #expect(s.model.flipTest && s.model.shiftHeatmap)
+        #expect(s.train?.batchSize == 64 && s.train?.shuffle == true)
+        #expect(s.val?.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
+        #expect(s.maxEpochs == 210 && s.valInterval == 10 && s.checkpointInterval == 10 && s.logInterval == 50)
+        #expect(s.saveBest == "coco/AP")
+        #expect(s.schedulers.count == 2)
+        #expect(s.model.backbonePretrained == "torchvision://resnet50")
+        #expect(s.ignoredKeys.contains("env_cfg"))
+        let model = try ModelFactory.build(s.model, seed: 0)
+        #expect(model.trainableParameterCount == 33_999_697)
+    }
+
+    @Test func quickStartConfigDecodes() throws {
+        let s = try settings(repositoryRoot + "/configs/quickstart/td-hm_res18-tiny_synthetic-128x96.py")
+        #expect(s.model.backbone.depth == 18 && s.model.backbone.baseChannels == 32)
+        #expect(s.train?.pipeline.count == 8)
+    }
+
+    @Test func unknownKeysAndTypesAreErrorsNamingThePath() throws {
+        let zoo = repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py"
+        do {
+            _ = try settings(zoo, options: ["model.backbone.depht=18"])
+            Issue.record("no error")
+        } catch let e as ConfigError {
+            #expect(e.description.contains("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.depht: unknown key; accepted keys here:"))
+            #expect(e.description.contains("depth"))
+        }
+        do {
+            _ = try settings(zoo, options: ["model.head.type=FancyHead"])
+            Issue.record("no error")
+        } catch let e as ConfigError {
+            #expect(e.description.contains("model.head.type: unknown type 'FancyHead'; supported: HeatmapHead"))
+        }
+        #expect(throws: ConfigError.self) { try settings(zoo, options: ["train_cfg.max_epochs=ten"]) }
+    }
+}
+
+@Suite(.serialized) struct CheckpointAndResumeTests {
+    @Test func checkpointRoundTripAndDamageDetection() throws {
+        let dir = try temporaryDirectory("ckpt")
+        let s = try settings(try tinyConfig(in: dir))
+        let model = try ModelFactory.build(s.model, seed: 1)
+        let adam = Adam(arena: model.arena)
+        var rng = RandomGenerator(seed: 2)
+        rng.fillUniform(adam.expAvg, low: -1, high: 1)
+        model.state.counters[0].counter.value = 17
+        let meta = CheckpointMeta(epoch: 3, iteration: 30, optimizerSteps: 30, optimizer: "Adam", seed: 3, worldSize: 2)
+        let path = dir + "/epoch_3.safetensors"
+        try Checkpoint.save(model: model, optimizer: adam, meta: meta, to: path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
+
+        let other = try ModelFactory.build(s.model, seed: 99)
+        let adam2 = Adam(arena: other.arena)
+        let loaded = try Checkpoint.load(path: path)
+        #expect(loaded.meta?.epoch == 3 && loaded.meta?.worldSize == 2)
+        let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: other, strict: true)
+        #expect(missing.isEmpty && unexpected.isEmpty)
+        try Checkpoint.loadOptimizer(loaded, into: adam2, model: other)
+        #expect(other.arena.values.array == model.arena.values.array)
+        // every parameter's slice (the arena's alignment padding is not state)
+        for (p, offset) in zip(model.arena.parameters, model.arena.offsets) {
+            #expect(Array(UnsafeBufferPointer(start: adam2.expAvg.data + offset, count: p.value.count))
+                    == Array(UnsafeBufferPointer(start: adam.expAvg.data + offset, count: p.value.count)))
+        }
+        #expect(adam2.stepCount == 30)
+        #expect(other.state.counters[0].counter.value == 17)
+        #expect(other.state.buffers.map { $0.tensor.array } == model.state.buffers.map { $0.tensor.array })
+
+        // a truncated or corrupted file is refused with a message naming it
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.safetensors"))
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(path: dir + "/cut.safetensors") }
+        bytes[bytes.count - 10] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: dir + "/flipped.safetensors"))
+        #expect(throws: CheckpointError("\(dir)/flipped.safetensors: checksum mismatch (the file is damaged or incomplete)")) {
+            try Checkpoint.load(path: dir + "/flipped.safetensors")
+        }
+    }
+
+    @Test func resumeIsBitIdenticalToAnUninterruptedRun() throws {
+        let dir = try temporaryDirectory("resume")
+        try makeDataset(in: dir)
+        let config = try tinyConfig(in: dir, batchSize: 6, epochs: 2)
+        // 2 epochs straight (2 iterations each)
+        let straight = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(),
+                               workDir: dir + "/straight", loaderThreads: 2)
+        try straight.run()
+        // 1 epoch, then resume for the second
+        let first = Trainer(settings: try settings(config, options: ["train_cfg.max_epochs=1"]),
+                            communicator: SingleProcessCommunicator(), workDir: dir + "/split", loaderThreads: 1)
+        try first.run()
+        let second = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(),
+                             workDir: dir + "/split", resume: .latest, loaderThreads: 3)
+        try second.run()
+        #expect(straight.losses.count == 4)
+        #expect(first.losses + second.losses == straight.losses)
+        #expect(second.model.arena.values.array == straight.model.arena.values.array)
+        #expect(second.model.state.buffers.map { $0.tensor.array } == straight.model.state.buffers.map { $0.tensor.array })
+        #expect(second.model.state.counters.map(\.counter.value) == straight.model.state.counters.map(\.counter.value))
+        #expect(FileManager.default.fileExists(atPath: dir + "/split/last_checkpoint"))
+    }
+
+    @Test func resumeSkipsADamagedNewestCheckpoint() throws {
+        let dir = try temporaryDirectory("resume-damaged")
+        try makeDataset(in: dir)
+        let config = try tinyConfig(in: dir, batchSize: 6, epochs: 2)
+        let run = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(), workDir: dir + "/w", loaderThreads: 2)
+        try run.run()
+        // the newest checkpoint is cut short: resume falls back to epoch 1 and redoes epoch 2
+        let newest = dir + "/w/epoch_2.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: newest))
+        try bytes.prefix(1000).write(to: URL(fileURLWithPath: newest))
+        let again = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(), workDir: dir + "/w",
+                            resume: .latest, loaderThreads: 2)
+        try again.run()
+        #expect(again.losses == Array(run.losses.suffix(2)))
+        #expect(again.model.arena.values.array == run.model.arena.values.array)
+    }
+}
