@@ -18,24 +18,36 @@ func makeDataset(in dir: String, train: Int = 6, val: Int = 3) throws {
 }
 
 /// A tiny top-down config (ResNet-18 with 4 base channels, 64×64 input) over `dir/data`.
-func tinyConfig(in dir: String, batchSize: Int = 4, epochs: Int = 2, normEval: Bool = false,
+/// With `batchNormFree`, the model has no training-mode batch norm: a two-stage ResNet with
+/// `norm_eval=True` and a head that is a single 1×1 conv (8×8 heatmaps), trained with SGD.
+func tinyConfig(in dir: String, batchSize: Int = 4, epochs: Int = 2, batchNormFree: Bool = false,
                 extra: String = "") throws -> String {
+    let codec = batchNormFree
+        ? "dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(8, 8), sigma=1)"
+        : "dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)"
+    let backbone = batchNormFree
+        ? "dict(type='ResNet', depth=18, stem_channels=4, base_channels=4, num_stages=2, strides=(1, 2), dilations=(1, 1), out_indices=(1, ), norm_eval=True)"
+        : "dict(type='ResNet', depth=18, stem_channels=4, base_channels=4)"
+    let head = batchNormFree
+        ? "dict(type='HeatmapHead', in_channels=8, out_channels=17, deconv_out_channels=None,"
+        : "dict(type='HeatmapHead', in_channels=32, out_channels=17, deconv_out_channels=(8, 8, 8),"
+    let optimizer = batchNormFree ? "dict(type='SGD', lr=0.05, momentum=0.9)" : "dict(type='Adam', lr=1e-3)"
     let text = """
     _base_ = ['\(repositoryRoot)/configs/_base_/default_runtime.py']
     train_cfg = dict(max_epochs=\(epochs), val_interval=\(epochs))
     randomness = dict(seed=3)
-    optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
+    optim_wrapper = dict(optimizer=\(optimizer))
     param_scheduler = [
         dict(type='LinearLR', begin=0, end=3, start_factor=0.1, by_epoch=False),
         dict(type='MultiStepLR', begin=0, end=10, milestones=[1], gamma=0.5, by_epoch=True)]
     default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))
-    codec = dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)
+    codec = \(codec)
     model = dict(
         type='TopdownPoseEstimator',
         data_preprocessor=dict(type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53],
                                std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
-        backbone=dict(type='ResNet', depth=18, stem_channels=4, base_channels=4, norm_eval=\(normEval ? "True" : "False")),
-        head=dict(type='HeatmapHead', in_channels=32, out_channels=17, deconv_out_channels=(8, 8, 8),
+        backbone=\(backbone),
+        head=\(head)
                   loss=dict(type='KeypointMSELoss', use_target_weight=True), decoder=codec),
         test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
     data_root = '\(dir)/data/'
