@@ -66,7 +66,7 @@ func temporaryDirectory() throws -> URL {
     }
 
     @Test func realMMPoseMetainfoFileParses() throws {
-        let c = try Config.load(path: repositoryRoot.appendingPathComponent("Tests/Fixtures/configs/mpii.py").path)
+        let c = try Config.load(path: repositoryRoot.appendingPathComponent("configs/_base_/datasets/mpii.py").path)
         guard case .dict(let info) = c.value(at: "dataset_info"), case .dict(let kpts) = info["keypoint_info"] else {
             Issue.record("dataset_info.keypoint_info missing"); return
         }

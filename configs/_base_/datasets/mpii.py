@@ -1,3 +1,4 @@
+# MMPose's configs/_base_/datasets/mpii.py (the dataset_info assignment).
 dataset_info = dict(
     dataset_name='mpii',
     paper_info=dict(
