@@ -68,8 +68,10 @@ public enum Checkpoint {
         public let data: Data
     }
 
-    /// Reads and verifies a checkpoint (its checksum, when SwiftPose wrote it).
+    /// Reads and verifies a checkpoint: a `.safetensors` file (checksum-verified when SwiftPose
+    /// wrote it) or a PyTorch `.pth` zip archive written by `torch.save`.
     public static func load(path: String) throws -> Loaded {
+        if path.hasSuffix(".pth") || path.hasSuffix(".pt") { return try TorchCheckpoint.load(path: path) }
         let (tensors, metadata, data) = try SafeTensors.read(path: path)
         var meta: CheckpointMeta?
         if let json = metadata["swiftpose"] {
@@ -95,7 +97,10 @@ public enum Checkpoint {
         -> (missing: [String], unexpected: [String]) {
         var available: [String: SafeTensors.Info] = [:]
         for (k, v) in loaded.tensors where !k.hasPrefix("optimizer.") {
-            available[k.hasPrefix("module.") ? String(k.dropFirst(7)) : k] = v
+            var key = k.hasPrefix("module.") ? String(k.dropFirst(7)) : k
+            // MMPose 0.x checkpoints name the head `keypoint_head`
+            if key.hasPrefix("keypoint_head.") { key = "head." + key.dropFirst("keypoint_head.".count) }
+            available[key] = v
         }
         var missing: [String] = []
         func copyFloats(_ key: String, into tensor: Tensor) throws {
@@ -153,8 +158,21 @@ public enum Checkpoint {
                     dst[i] = Float(Float16(bitPattern: bits))
                 }
             }
+        case "F64":
+            guard info.range.count == count * 8 else { throw CheckpointError("\(loaded.path): '\(key)' has \(info.range.count) bytes, expected \(count * 8)") }
+            loaded.data.withUnsafeBytes { raw in
+                for i in 0..<count { dst[i] = Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 8 * i, as: UInt64.self).littleEndian)) }
+            }
+        case "BF16":
+            guard info.range.count == count * 2 else { throw CheckpointError("\(loaded.path): '\(key)' has \(info.range.count) bytes, expected \(count * 2)") }
+            loaded.data.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    let bits = UInt32(raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 2 * i, as: UInt16.self).littleEndian) << 16
+                    dst[i] = Float(bitPattern: bits)
+                }
+            }
         default:
-            throw CheckpointError("\(loaded.path): '\(key)' has dtype \(info.dtype); expected F32 or F16")
+            throw CheckpointError("\(loaded.path): '\(key)' has dtype \(info.dtype); expected F32, F16, BF16 or F64")
         }
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Reads PyTorch `.pth` files written by `torch.save` (a zip archive with `data.pkl` and one
+/// stored entry per storage): the state dict at the top level or under `state_dict`, tensors
+/// mapped to byte ranges of the file. Objects the reader does not know are kept opaque.
+enum TorchCheckpoint {
+    static let elementSizes = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1]
+
+    static func load(path: String) throws -> Checkpoint.Loaded {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("\(path): not found or unreadable")
+        }
+        let archive = try ZipArchive(data: data, source: path)
+        guard let pickle = archive.entries.values.first(where: { $0.name.hasSuffix("/data.pkl") || $0.name == "data.pkl" }) else {
+            throw CheckpointError("\(path): no data.pkl in the archive; not a torch.save file")
+        }
+        let prefix = String(pickle.name.dropLast("data.pkl".count))
+        var reader = PickleReader(bytes: [UInt8](data[pickle.range]), source: path)
+        let root = try reader.load()
+        guard case .dict(var dict) = root else { throw CheckpointError("\(path): the pickled object is not a dict") }
+        for (k, v) in zip(dict.keys, dict.values) {
+            if k.string == "state_dict", case .dict(let inner) = v { dict = inner; break }
+        }
+        var tensors: [String: SafeTensors.Info] = [:]
+        for (k, v) in zip(dict.keys, dict.values) {
+            guard let name = k.string, case .tensor(let dtype, let storage, let offset, let shape, let stride) = v else { continue }
+            guard let size = elementSizes[dtype] else {
+                throw CheckpointError("\(path): '\(name)' has storage type \(dtype), which SwiftPose cannot read")
+            }
+            var expected = 1
+            var contiguous = true
+            for (d, st) in zip(shape, stride).reversed() {
+                if d > 1 && st != expected { contiguous = false }
+                expected *= d
+            }
+            guard contiguous else { throw CheckpointError("\(path): '\(name)' is not stored contiguously (stride \(stride))") }
+            guard let entry = archive.entries[prefix + "data/" + storage] else {
+                throw CheckpointError("\(path): storage '\(storage)' of '\(name)' is missing from the archive")
+            }
+            let start = entry.range.lowerBound + offset * size
+            let end = start + shape.reduce(1, *) * size
+            guard end <= entry.range.upperBound else { throw CheckpointError("\(path): '\(name)' extends past its storage") }
+            tensors[name] = SafeTensors.Info(dtype: dtype, shape: shape, range: start..<end)
+        }
+        guard !tensors.isEmpty else { throw CheckpointError("\(path): no tensors found at the top level or under 'state_dict'") }
+        return Checkpoint.Loaded(path: path, meta: nil, tensors: tensors, data: data)
+    }
+}

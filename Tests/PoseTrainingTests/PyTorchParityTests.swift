@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import PoseModels
+import PoseNN
+import PoseTensor
+@testable import PoseTraining
+
+/// Outputs and gradients against PyTorch, from fixtures written by tools/make_parity_fixtures.py.
+@Suite struct PyTorchParityTests {
+    let parity = repositoryRoot + "/Tests/Fixtures/parity/"
+
+    func tensor(_ loaded: Checkpoint.Loaded, _ key: String) throws -> [Float] {
+        let info = try #require(loaded.tensors[key], "fixture lacks \(key)")
+        let out = Tensor(zeros: info.shape)
+        try Checkpoint.readFloats(info, from: loaded, key: key, into: out.data, count: out.count)
+        return out.array
+    }
+
+    func relativeL2(_ a: [Float], _ b: [Float]) -> Double {
+        var d = 0.0, n = 0.0
+        for i in a.indices { d += Double(a[i] - b[i]) * Double(a[i] - b[i]); n += Double(b[i]) * Double(b[i]) }
+        return (d / max(n, 1e-30)).squareRoot()
+    }
+
+    func check(model: TopdownPoseEstimator, weights: Checkpoint.Loaded, reference ref: Checkpoint.Loaded) throws {
+        let (missing, _) = try Checkpoint.loadWeights(weights, into: model, strict: false)
+        #expect(missing.isEmpty, "missing: \(missing)")
+        let input = Tensor(try tensor(ref, "input"), shape: ref.tensors["input"]!.shape)
+        // inference with the loaded running statistics
+        let eval = model.predict(input).array
+        #expect(relativeL2(eval, try tensor(ref, "eval_heatmaps")) < 1e-4)
+        // one training step: batch statistics, loss, every gradient
+        let target = Tensor(try tensor(ref, "target"), shape: ref.tensors["target"]!.shape)
+        let weightsTensor = Tensor(try tensor(ref, "target_weights"), shape: ref.tensors["target_weights"]!.shape)
+        let heatmaps = model.head.forward(model.backbone.forward(input, mode: .training).last!, mode: .training)
+        #expect(relativeL2(heatmaps.array, try tensor(ref, "train_heatmaps")) < 1e-4)
+        model.arena.zeroGradients()
+        let loss = model.forwardBackward(images: input, targets: target, weights: weightsTensor)
+        #expect(abs(Double(loss) - Double(try tensor(ref, "loss")[0])) < 1e-5 * Double(loss))
+        var worst = (0.0, "")
+        for (name, p) in model.state.parameters {
+            let e = relativeL2(p.grad.array, try tensor(ref, "grad." + name))
+            if e > worst.0 { worst = (e, name) }
+        }
+        #expect(worst.0 < 1e-3, "largest gradient error \(worst.0) at \(worst.1)")
+    }
+
+    @Test func resNet18SimpleBaselineMatchesPyTorch() throws {
+        var rng = RandomGenerator(seed: 0)
+        var r = ResNetSettings(depth: 18)
+        r.stemChannels = 8; r.baseChannels = 8
+        var h = HeatmapHeadSettings(inChannels: 64, outChannels: 17)
+        h.deconvOutChannels = [16, 16]; h.deconvKernelSizes = [4, 4]
+        let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng),
+                                         loss: KeypointMSELoss(useTargetWeight: true))
+        // the weights come from a real torch.save .pth; strict: the key sets are equal
+        let pth = try Checkpoint.load(path: parity + "resnet18_sb.pth")
+        let (missing, unexpected) = try Checkpoint.loadWeights(pth, into: model, strict: true)
+        #expect(missing.isEmpty && unexpected.isEmpty)
+        #expect(pth.tensors["backbone.bn1.num_batches_tracked"]?.dtype == "I64")
+        try check(model: model, weights: pth, reference: try Checkpoint.load(path: parity + "resnet18_sb.safetensors"))
+    }
+
+    @Test func smallHRNetMatchesPyTorch() throws {
+        var rng = RandomGenerator(seed: 0)
+        let s = HRNetSettings(stages: [
+            HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [16]),
+            HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [8, 16], multiscaleOutput: false),
+        ])
+        var h = HeatmapHeadSettings(inChannels: 8, outChannels: 17)
+        h.deconvOutChannels = []; h.deconvKernelSizes = []
+        let model = TopdownPoseEstimator(backbone: try HRNet(s, rng: &rng), head: try HeatmapHead(h, rng: &rng),
+                                         loss: KeypointMSELoss(useTargetWeight: true))
+        let fixture = try Checkpoint.load(path: parity + "hrnet_small.safetensors")
+        try check(model: model, weights: fixture, reference: fixture)
+    }
+
+    @Test func damagedPthIsAClearError() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: parity + "resnet18_sb.pth"))
+        let dir = try temporaryDirectory("pth")
+        try bytes.prefix(bytes.count - 5000).write(to: URL(fileURLWithPath: dir + "/cut.pth"))
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(path: dir + "/cut.pth") }
+        try Data("not a zip".utf8).write(to: URL(fileURLWithPath: dir + "/text.pth"))
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(path: dir + "/text.pth") }
+    }
+}
