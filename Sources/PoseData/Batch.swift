@@ -6,14 +6,17 @@ public final class Batch: @unchecked Sendable {
     public let images: Tensor
     /// `N × K × h × w` target heatmaps (training pipelines only).
     public let targets: Tensor?
+    /// `N × K × 2` normalised keypoint labels (regression codecs only).
+    public let labels: Tensor?
     /// `N × K` keypoint weights (training pipelines only).
     public let weights: Tensor?
     /// The pipeline state of each sample, without its pixel buffers.
     public internal(set) var samples: [TopdownSample]
 
-    init(images: Tensor, targets: Tensor?, weights: Tensor?, samples: [TopdownSample]) {
+    init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample]) {
         self.images = images
         self.targets = targets
+        self.labels = labels
         self.weights = weights
         self.samples = samples
     }

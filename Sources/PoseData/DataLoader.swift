@@ -164,23 +164,30 @@ public final class DataLoader: @unchecked Sendable {
                 }
             }
         }
-        var targets: Tensor?, weights: Tensor?
+        var targets: Tensor?, labels: Tensor?, weights: Tensor?
         if let codec = pipeline.codec, let first = samples.first {
             let k = first.keypointWeights.count
-            let hw = codec.heatmapSize.0 * codec.heatmapSize.1
-            let t = Tensor(zeros: [n, k, codec.heatmapSize.1, codec.heatmapSize.0])
-            let wt = Tensor(zeros: [n, k])
-            for (i, s) in samples.enumerated() {
-                s.heatmaps.withUnsafeBufferPointer { (t.data + i * k * hw).update(from: $0.baseAddress!, count: k * hw) }
-                for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] }
+            if let (mw, mh) = codec.heatmapSize {
+                let t = Tensor(zeros: [n, k, mh, mw])
+                for (i, s) in samples.enumerated() {
+                    s.heatmaps.withUnsafeBufferPointer { (t.data + i * k * mw * mh).update(from: $0.baseAddress!, count: k * mw * mh) }
+                }
+                targets = t
             }
-            targets = t; weights = wt
+            if codec.makesLabels {
+                let l = Tensor(zeros: [n, k, 2])
+                for (i, s) in samples.enumerated() { for j in 0..<(2 * k) { l[i * 2 * k + j] = s.labels[j] } }
+                labels = l
+            }
+            let wt = Tensor(zeros: [n, k])
+            for (i, s) in samples.enumerated() { for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] } }
+            weights = wt
         }
         let light = samples.map { s -> TopdownSample in
             var c = s
-            c.input = []; c.heatmaps = []
+            c.input = []; c.heatmaps = []; c.labels = []
             return c
         }
-        return Batch(images: images, targets: targets, weights: weights, samples: light)
+        return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light)
     }
 }

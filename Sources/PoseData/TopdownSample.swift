@@ -19,6 +19,8 @@ public struct TopdownSample: Sendable {
     public var transformedKeypoints: [Double] = []
     /// `K × h × w` target heatmaps and `K` keypoint weights once `GenerateTarget` ran.
     public var heatmaps: [Float] = []
+    /// `K × 2` keypoints normalised by the input size (regression codecs).
+    public var labels: [Float] = []
     public var keypointWeights: [Float] = []
 
     public init(instance: PoseInstance) {

@@ -18,8 +18,8 @@ public enum TopdownTransform: Sendable {
                              rotateFactor: Double, rotateProb: Double)
     /// `TopdownAffine(input_size)`: fixes the aspect ratio and warps the crop (bilinear).
     case topdownAffine(inputSize: (Int, Int))
-    /// `GenerateTarget(encoder)` with an MSRAHeatmap encoder.
-    case generateTarget(MSRAHeatmap, useDatasetKeypointWeights: Bool)
+    /// `GenerateTarget(encoder)`.
+    case generateTarget(KeypointCodec, useDatasetKeypointWeights: Bool)
     /// `PackPoseInputs`: nothing to do here; the loader packs batches.
     case packPoseInputs
 
@@ -88,12 +88,11 @@ public enum TopdownTransform: Sendable {
             s.image = nil  // the full image is not needed past the crop
         case .generateTarget(let codec, let useDatasetWeights):
             let k = s.visible.count
-            s.heatmaps = [Float](repeating: 0, count: k * codec.heatmapSize.0 * codec.heatmapSize.1)
             let points = s.transformedKeypoints.isEmpty ? s.keypoints : s.transformedKeypoints
-            var weights = s.heatmaps.withUnsafeMutableBufferPointer {
-                codec.encode(keypoints: points, visible: s.visible, heatmaps: $0.baseAddress!)
-            }
+            var (maps, labels, weights) = codec.encode(keypoints: points, visible: s.visible)
             if useDatasetWeights { for j in 0..<k { weights[j] *= metainfo.jointWeights[j] } }
+            s.heatmaps = maps
+            s.labels = labels
             s.keypointWeights = weights
         case .packPoseInputs:
             break
@@ -148,7 +147,7 @@ public struct TopdownPipeline: Sendable {
     }
 
     /// The codec of the pipeline's `GenerateTarget`, if any.
-    public var codec: MSRAHeatmap? {
+    public var codec: KeypointCodec? {
         for t in transforms { if case .generateTarget(let c, _) = t { return c } }
         return nil
     }

@@ -13,6 +13,8 @@ public struct KeypointPrediction: Sendable {
     public var area: Double
     /// Instance score after rescoring (set by `CocoMetric`).
     public var score: Double = 0
+    /// `K` predicted visibilities (VisPredictHead), if any.
+    public var visibility: [Double]?
 
     public init(id: Int, imageId: Int, categoryId: Int = 1, keypoints: [Double], keypointScores: [Double],
                 bboxScore: Double, area: Double) {

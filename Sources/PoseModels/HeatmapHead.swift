@@ -6,11 +6,14 @@ import PoseTensor
 ///
 /// Input: the last feature map `N × inChannels × h × w`; output heatmaps
 /// `N × outChannels × h·2^d × w·2^d` for `d` deconvolutions.
-public final class HeatmapHead: Layer {
+public final class HeatmapHead: Layer, PoseHead {
     public let settings: HeatmapHeadSettings
     let deconvLayers: Sequential
     let convLayers: Sequential
     let finalLayer: Conv2d?
+    /// The training loss (MMPose's default: KeypointMSELoss with target weights).
+    public var loss: HeatmapLoss = .mse(KeypointMSELoss(useTargetWeight: true))
+    private var lossGradient: Tensor?
 
     /// Builds the head with MMPose's default initialisation: N(0, 0.001²) for Conv2d and
     /// ConvTranspose2d weights, zero biases, BatchNorm weight 1.
@@ -55,6 +58,21 @@ public final class HeatmapHead: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let g = finalLayer?.backward(dy) ?? dy
         return deconvLayers.backward(convLayers.backward(g))
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        let heatmaps = forward(feats.last!, mode: .training)
+        guard let target = targets.heatmaps else { preconditionFailure("HeatmapHead needs heatmap targets (GenerateTarget with a heatmap codec)") }
+        let grad = Tensor.reuse(lossGradient, shape: heatmaps.shape)
+        lossGradient = grad
+        let value = loss(prediction: heatmaps, target: target, weights: targets.weights, gradient: grad)
+        var grads = [Tensor?](repeating: nil, count: feats.count)
+        grads[feats.count - 1] = backward(grad)
+        return ([("loss_kpt", value)], grads)
+    }
+
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        HeadOutput(heatmaps: forward(feats.last!, mode: .inference).clone())
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

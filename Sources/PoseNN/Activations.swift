@@ -1,3 +1,4 @@
+import Foundation
 import PoseTensor
 
 /// `y = max(x, 0)`, any shape.
@@ -51,4 +52,52 @@ public final class Identity: Layer {
     public init() {}
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor { x }
     public func backward(_ dy: Tensor) -> Tensor { dy }
+}
+
+/// `y = x` for x ≥ 0, `slope · x` otherwise (PyTorch's `LeakyReLU`, slope 0.01), any shape.
+public final class LeakyReLU: Layer {
+    public let slope: Float
+    private var input: Tensor?
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+
+    public init(slope: Float = 0.01) { self.slope = slope }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let y = Tensor.reuse(output, shape: x.shape)
+        for i in 0..<x.count { y[i] = x[i] >= 0 ? x[i] : slope * x[i] }
+        input = x; output = y
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("LeakyReLU.backward before forward") }
+        let dx = Tensor.reuse(inputGrad, shape: x.shape)
+        inputGrad = dx
+        for i in 0..<x.count { dx[i] = x[i] >= 0 ? dy[i] : slope * dy[i] }
+        return dx
+    }
+}
+
+/// `y = tanh(x)`, any shape.
+public final class Tanh: Layer {
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let y = Tensor.reuse(output, shape: x.shape)
+        for i in 0..<x.count { y[i] = tanhf(x[i]) }
+        output = y
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let y = output else { preconditionFailure("Tanh.backward before forward") }
+        let dx = Tensor.reuse(inputGrad, shape: y.shape)
+        inputGrad = dx
+        for i in 0..<y.count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+        return dx
+    }
 }

@@ -32,7 +32,7 @@ public struct Evaluation {
                                 mean: model.mean, std: model.std, seed: seed, workers: workers)
         loader.start(epoch: 0, indices: sampler.indices(epoch: 0))
         let predictor = Predictor(model: estimator, codec: model.codec, flipTest: model.flipTest,
-                                  shiftHeatmap: model.shiftHeatmap, flipIndices: metainfo.flipIndices)
+                                  shiftHeatmap: model.shiftHeatmap, shiftCoords: model.shiftCoords, flipIndices: metainfo.flipIndices)
         var predictions: [KeypointPrediction] = []
         while let batch = try loader.next() { predictions += predictor.predict(batch) }
         let gathered = try communicator.gather(PredictionCodec.encode(predictions), root: 0)

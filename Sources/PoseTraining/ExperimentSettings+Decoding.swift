@@ -154,14 +154,218 @@ extension ExperimentSettings {
             loadFrom: loadFrom, resume: resume, ignoredKeys: ignored, configText: config.root.description)
     }
 
-    static func decodeCodec(_ c: ConfigReader) throws -> MSRAHeatmap {
-        _ = try c.type(among: ["MSRAHeatmap"])
-        if try c.bool("unbiased", default: false) { throw c.error("unbiased", "DARK decoding (unbiased=True) is not supported yet") }
-        c.ignore("blur_kernel_size")
-        let codec = MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
-                                sigma: try c.double("sigma"))
+    static func decodeCodec(_ c: ConfigReader) throws -> KeypointCodec {
+        let type = try c.type(among: ["MSRAHeatmap", "RegressionLabel", "IntegralRegressionLabel"])
+        let codec: KeypointCodec
+        switch type {
+        case "MSRAHeatmap":
+            if try c.bool("unbiased", default: false) { throw c.error("unbiased", "DARK decoding (unbiased=True) is not supported yet") }
+            c.ignore("blur_kernel_size")
+            codec = .msraHeatmap(MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
+                                             sigma: try c.double("sigma")))
+        case "RegressionLabel":
+            codec = .regressionLabel(RegressionLabel(inputSize: try c.pair("input_size")))
+        default:
+            if try c.bool("unbiased", default: false) { throw c.error("unbiased", "unbiased=True is not supported yet") }
+            c.ignore("blur_kernel_size")
+            codec = .integralRegressionLabel(IntegralRegressionLabel(
+                inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), sigma: try c.double("sigma"),
+                normalize: try c.bool("normalize", default: true)))
+        }
         try c.finish()
         return codec
+    }
+
+    static func decodeBackbone(_ b: ConfigReader, done: (ConfigReader) throws -> Void) throws
+        -> (Backbone, pretrained: String?, prefix: String?) {
+        let type = try b.type(among: ["ResNet", "HRNet"])
+        var pretrained: String?, prefix: String?
+        if let i = try b.dictionary("init_cfg") {
+            _ = try i.type(among: ["Pretrained"])
+            pretrained = try i.string("checkpoint")
+            prefix = try i.optionalString("prefix")
+            try done(i)
+        }
+        if let n = try b.dictionary("norm_cfg") {
+            let t = try n.string("type")
+            guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
+            n.ignore("requires_grad", "momentum", "eps")
+            try done(n)
+        }
+        if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
+        b.ignore("conv_cfg")
+        if type == "HRNet" {
+            guard let extra = try b.dictionary("extra") else { throw b.error("extra", "is required (stage1 … stage4)") }
+            var stages: [HRNetStage] = []
+            for i in 1...4 {
+                guard let st = try extra.dictionary("stage\(i)") else { break }
+                let block = try st.string("block")
+                guard block == "BASIC" || block == "BOTTLENECK" else { throw st.error("block", "expected 'BASIC' or 'BOTTLENECK', found '\(block)'") }
+                stages.append(HRNetStage(numModules: try st.int("num_modules"), numBranches: try st.int("num_branches"), block: block,
+                                         numBlocks: try st.ints("num_blocks"), numChannels: try st.ints("num_channels"),
+                                         multiscaleOutput: try st.bool("multiscale_output", default: i < 4)))
+                st.ignore("fuse_method")
+                try done(st)
+            }
+            if let up = try extra.dictionary("upsample") {
+                let mode = try up.string("mode", default: "nearest")
+                guard mode == "nearest" else { throw up.error("mode", "only 'nearest' upsampling is supported") }
+                up.ignore("align_corners")
+                try done(up)
+            }
+            try done(extra)
+            var hs = HRNetSettings(stages: stages)
+            hs.inChannels = try b.int("in_channels", default: 3)
+            hs.frozenStages = try b.int("frozen_stages", default: -1)
+            hs.normEval = try b.bool("norm_eval", default: false)
+            hs.zeroInitResidual = try b.bool("zero_init_residual", default: false)
+            try done(b)
+            return (.hrnet(hs), pretrained, prefix)
+        }
+        var rs = ResNetSettings(depth: try b.int("depth"))
+        rs.inChannels = try b.int("in_channels", default: 3)
+        rs.stemChannels = try b.int("stem_channels", default: 64)
+        rs.baseChannels = try b.int("base_channels", default: 64)
+        rs.numStages = try b.int("num_stages", default: 4)
+        rs.strides = try b.ints("strides", default: [1, 2, 2, 2])
+        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1])
+        rs.outIndices = try b.ints("out_indices", default: [3])
+        rs.style = try b.string("style", default: "pytorch")
+        rs.frozenStages = try b.int("frozen_stages", default: -1)
+        rs.normEval = try b.bool("norm_eval", default: false)
+        rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
+        if try b.bool("deep_stem", default: false) { throw b.error("deep_stem", "deep_stem=True is not supported") }
+        if try b.bool("avg_down", default: false) { throw b.error("avg_down", "avg_down=True is not supported") }
+        try done(b)
+        return (.resnet(rs), pretrained, prefix)
+    }
+
+    static func decodeCoordinateLoss(_ l: ConfigReader, done: (ConfigReader) throws -> Void) throws -> CoordinateLoss {
+        let type = try l.type(among: ["SmoothL1Loss", "L1Loss"])
+        let w = try l.bool("use_target_weight", default: false), lw = Float(try l.double("loss_weight", default: 1))
+        if type == "L1Loss", try l.string("reduction", default: "mean") != "mean" { throw l.error("reduction", "only 'mean' is supported") }
+        try done(l)
+        return type == "SmoothL1Loss" ? .smoothL1(useTargetWeight: w, lossWeight: lw) : .l1(useTargetWeight: w, lossWeight: lw)
+    }
+
+    /// Layer lists of a heatmap-style head: absent keeps MMPose's default; None means none.
+    static func heatmapSettings(_ h: ConfigReader, inChannels: Int, outChannels: Int) throws -> HeatmapHeadSettings {
+        var hs = HeatmapHeadSettings(inChannels: inChannels, outChannels: outChannels)
+        func layerList(_ key: String, default fallback: [Int]) throws -> [Int] {
+            switch h.dict[key] {
+            case nil: _ = h.value(key); return fallback
+            case .none?: _ = h.value(key); return []
+            default: return try h.ints(key)
+            }
+        }
+        hs.deconvOutChannels = try layerList("deconv_out_channels", default: [256, 256, 256])
+        hs.deconvKernelSizes = try layerList("deconv_kernel_sizes", default: hs.deconvOutChannels.isEmpty ? [] : [4, 4, 4])
+        hs.convOutChannels = try layerList("conv_out_channels", default: [])
+        hs.convKernelSizes = try layerList("conv_kernel_sizes", default: [])
+        if let f = try h.dictionary("final_layer") {
+            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1)
+            try f.finish()
+        } else if h.dict["final_layer"] != nil {
+            hs.finalLayerKernelSize = nil
+        }
+        if try !h.bool("has_final_layer", default: true) { hs.finalLayerKernelSize = nil }
+        return hs
+    }
+
+    static func decodeHead(_ h: ConfigReader, done: (ConfigReader) throws -> Void) throws -> (Head, KeypointCodec) {
+        let type = try h.type(among: ["HeatmapHead", "RegressionHead", "RLEHead", "IntegralRegressionHead", "DSNTHead", "VisPredictHead"])
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        if type == "VisPredictHead" {
+            guard let p = try h.dictionary("pose_cfg") else { throw h.error("pose_cfg", "is required (the wrapped pose head)") }
+            let (pose, codec) = try decodeHead(p, done: done)
+            var loss = BCELoss(useTargetWeight: false, lossWeight: 1, useSigmoid: true)
+            if let l = try h.dictionary("loss") {
+                _ = try l.type(among: ["BCELoss"])
+                loss = BCELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                               lossWeight: Float(try l.double("loss_weight", default: 1)), useSigmoid: try l.bool("use_sigmoid", default: false))
+                if try l.string("reduction", default: "mean") != "mean" { throw l.error("reduction", "only 'mean' is supported") }
+                try done(l)
+            }
+            let inChannels: Int, keypoints: Int
+            switch pose {
+            case .heatmap(let s, _): (inChannels, keypoints) = (s.inChannels, s.outChannels)
+            case .regression(let c, let k, _), .rle(let c, let k, _): (inChannels, keypoints) = (c, k)
+            case .integral(let s, _, _, _, _, _): (inChannels, keypoints) = (s.inChannels, s.outChannels)
+            case .visibility: throw p.error("type", "a VisPredictHead cannot wrap another VisPredictHead")
+            }
+            try done(h)
+            return (.visibility(pose: pose, inChannels: inChannels, keypoints: keypoints, loss: loss), codec)
+        }
+        guard let d = try h.dictionary("decoder") else { throw h.error("decoder", "is required (the codec used to decode predictions)") }
+        let codec = try decodeCodec(d)
+        let head: Head
+        switch type {
+        case "HeatmapHead":
+            guard case .msraHeatmap = codec else { throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap)") }
+            let hs = try heatmapSettings(h, inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
+            var loss = HeatmapLoss.mse(KeypointMSELoss(useTargetWeight: true))
+            if let l = try h.dictionary("loss") {
+                let lt = try l.type(among: ["KeypointMSELoss", "KeypointOHKMMSELoss"])
+                if lt == "KeypointMSELoss" {
+                    loss = .mse(KeypointMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                                                skipEmptyChannel: try l.bool("skip_empty_channel", default: false),
+                                                lossWeight: Float(try l.double("loss_weight", default: 1))))
+                } else {
+                    loss = .ohkm(KeypointOHKMMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                                                     topk: try l.int("topk", default: 8), lossWeight: Float(try l.double("loss_weight", default: 1))))
+                }
+                try done(l)
+            }
+            head = .heatmap(hs, loss)
+        case "RegressionHead", "RLEHead":
+            guard case .regressionLabel = codec else { throw h.error("decoder", "\(type) needs the RegressionLabel codec") }
+            let c = try h.int("in_channels"), k = try h.int("num_joints")
+            if type == "RegressionHead" {
+                var loss = CoordinateLoss.smoothL1(useTargetWeight: true, lossWeight: 1)
+                if let l = try h.dictionary("loss") { loss = try decodeCoordinateLoss(l, done: done) }
+                head = .regression(inChannels: c, keypoints: k, loss: loss)
+            } else {
+                var useWeight = true
+                if let l = try h.dictionary("loss") {
+                    _ = try l.type(among: ["RLELoss"])
+                    useWeight = try l.bool("use_target_weight", default: false)
+                    if try !l.bool("size_average", default: true) { throw l.error("size_average", "only True is supported") }
+                    if try !l.bool("residual", default: true) { throw l.error("residual", "only True is supported") }
+                    let q = try l.string("q_dis", default: "laplace")
+                    guard q == "laplace" else { throw l.error("q_dis", "only 'laplace' is supported") }
+                    try done(l)
+                }
+                head = .rle(inChannels: c, keypoints: k, useTargetWeight: useWeight)
+            }
+        default:
+            guard case .integralRegressionLabel = codec else { throw h.error("decoder", "\(type) needs the IntegralRegressionLabel codec") }
+            let k = try h.int("num_joints")
+            let hs = try heatmapSettings(h, inChannels: try h.int("in_channels"), outChannels: k)
+            let size = try h.pair("in_featuremap_size")
+            var coordLoss = CoordinateLoss.smoothL1(useTargetWeight: true, lossWeight: 1)
+            var jsWeight = true
+            let dsnt = type == "DSNTHead"
+            if let l = try h.dictionary("loss") {
+                if dsnt {
+                    _ = try l.type(among: ["MultipleLossWrapper"])
+                    guard let parts = try l.dictionaries("losses"), parts.count == 2 else {
+                        throw l.error("losses", "DSNTHead needs [SmoothL1Loss or L1Loss, JSDiscretLoss]")
+                    }
+                    coordLoss = try decodeCoordinateLoss(parts[0], done: done)
+                    _ = try parts[1].type(among: ["JSDiscretLoss"])
+                    jsWeight = try parts[1].bool("use_target_weight", default: true)
+                    if try !parts[1].bool("size_average", default: true) { throw parts[1].error("size_average", "only True is supported") }
+                    try done(parts[1])
+                    try done(l)
+                } else {
+                    coordLoss = try decodeCoordinateLoss(l, done: done)
+                }
+            }
+            head = .integral(hs, inFeaturemapSize: size, dsnt: dsnt, loss: coordLoss, jsUseTargetWeight: jsWeight,
+                             lambdaT: dsnt ? try h.int("lambda_t", default: -1) : -1)
+        }
+        try done(h)
+        return (head, codec)
     }
 
     static func decodeModel(_ m: ConfigReader, done: (ConfigReader) throws -> Void) throws -> Model {
@@ -180,88 +384,39 @@ extension ExperimentSettings {
             try done(p)
         }
         guard let b = try m.dictionary("backbone") else { throw m.error("backbone", "is required") }
-        _ = try b.type(among: ["ResNet"])
-        var rs = ResNetSettings(depth: try b.int("depth"))
-        rs.inChannels = try b.int("in_channels", default: 3)
-        rs.stemChannels = try b.int("stem_channels", default: 64)
-        rs.baseChannels = try b.int("base_channels", default: 64)
-        rs.numStages = try b.int("num_stages", default: 4)
-        rs.strides = try b.ints("strides", default: [1, 2, 2, 2])
-        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1])
-        rs.outIndices = try b.ints("out_indices", default: [3])
-        rs.style = try b.string("style", default: "pytorch")
-        rs.frozenStages = try b.int("frozen_stages", default: -1)
-        rs.normEval = try b.bool("norm_eval", default: false)
-        rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
-        if try b.bool("deep_stem", default: false) { throw b.error("deep_stem", "deep_stem=True is not supported") }
-        if try b.bool("avg_down", default: false) { throw b.error("avg_down", "avg_down=True is not supported") }
-        if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
-        if let n = try b.dictionary("norm_cfg") {
-            let t = try n.string("type")
-            guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
-            n.ignore("requires_grad", "momentum", "eps")
+        let (backbone, pretrained, prefix) = try decodeBackbone(b, done: done)
+        var neck: String?
+        if let n = try m.dictionary("neck") {
+            neck = try n.type(among: ["GlobalAveragePooling"])
             try done(n)
         }
-        var pretrained: String?
-        if let i = try b.dictionary("init_cfg") {
-            _ = try i.type(among: ["Pretrained"])
-            pretrained = try i.string("checkpoint")
-            i.ignore("prefix")
-            try done(i)
-        }
-        try done(b)
-
         guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }
-        _ = try h.type(among: ["HeatmapHead"])
-        var hs = HeatmapHeadSettings(inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
-        // absent keeps MMPose's default; None (or an empty list) means no such layers
-        func layerList(_ key: String, default fallback: [Int]) throws -> [Int] {
-            switch h.dict[key] {
-            case nil: _ = h.value(key); return fallback
-            case .none?: _ = h.value(key); return []
-            default: return try h.ints(key)
-            }
-        }
-        hs.deconvOutChannels = try layerList("deconv_out_channels", default: [256, 256, 256])
-        hs.deconvKernelSizes = try layerList("deconv_kernel_sizes", default: hs.deconvOutChannels.isEmpty ? [] : [4, 4, 4])
-        hs.convOutChannels = try layerList("conv_out_channels", default: [])
-        hs.convKernelSizes = try layerList("conv_kernel_sizes", default: [])
-        if let f = try h.dictionary("final_layer") {
-            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1)
-            try done(f)
-        } else if h.dict["final_layer"] != nil {
-            hs.finalLayerKernelSize = nil
-        }
-        var loss = KeypointMSELoss(useTargetWeight: true)
-        if let l = try h.dictionary("loss") {
-            _ = try l.type(among: ["KeypointMSELoss"])
-            loss = KeypointMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
-                                   skipEmptyChannel: try l.bool("skip_empty_channel", default: false),
-                                   lossWeight: Float(try l.double("loss_weight", default: 1)))
-            try done(l)
-        }
-        guard let d = try h.dictionary("decoder") else { throw h.error("decoder", "is required (the codec used to decode heatmaps)") }
-        let codec = try decodeCodec(d)
-        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
-        try done(h)
+        let (head, codec) = try decodeHead(h, done: done)
 
-        var flipTest = false, shiftHeatmap = false
+        var flipTest = false, shiftHeatmap = false, shiftCoords = true
         if let t = try m.dictionary("test_cfg") {
             flipTest = try t.bool("flip_test", default: false)
             let mode = try t.string("flip_mode", default: "heatmap")
-            guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported for heatmap heads") }
+            guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported") }
             shiftHeatmap = try t.bool("shift_heatmap", default: false)
+            shiftCoords = try t.bool("shift_coords", default: true)
             t.ignore("output_heatmaps")
             try done(t)
         }
-        m.ignore("train_cfg", "init_cfg", "neck")
-        if m.dict["neck"] != nil, case .dict? = m.dict["neck"] { throw m.error("neck", "necks are not supported yet") }
+        var modelPretrained: String?
+        if let i = try m.dictionary("init_cfg") {
+            _ = try i.type(among: ["Pretrained"])
+            modelPretrained = try i.string("checkpoint")
+            try done(i)
+        }
+        m.ignore("train_cfg", "metainfo")
         try done(m)
-        return Model(backbone: rs, head: hs, loss: loss, codec: codec, mean: mean, std: std, flipTest: flipTest,
-                     shiftHeatmap: shiftHeatmap, backbonePretrained: pretrained)
+        return Model(backbone: backbone, neck: neck, head: head, codec: codec, mean: mean, std: std, flipTest: flipTest,
+                     shiftHeatmap: shiftHeatmap, shiftCoords: shiftCoords, backbonePretrained: pretrained,
+                     backbonePretrainedPrefix: prefix, modelPretrained: modelPretrained)
     }
 
-    static func decodeData(_ r: ConfigReader, codec: MSRAHeatmap, repositoryRoot: String,
+    static func decodeData(_ r: ConfigReader, codec: KeypointCodec, repositoryRoot: String,
                            done: (ConfigReader) throws -> Void) throws -> Data {
         let batchSize = try r.int("batch_size")
         guard batchSize >= 1 else { throw r.error("batch_size", "must be at least 1") }
@@ -342,6 +497,7 @@ extension ExperimentSettings {
             guard let e = try t.dictionary("encoder") else { throw t.error("encoder", "is required") }
             let codec = try decodeCodec(e)
             if try t.bool("multilevel", default: false) { throw t.error("multilevel", "multilevel targets are not supported") }
+            t.ignore("target_type")
             result = .generateTarget(codec, useDatasetKeypointWeights: try t.bool("use_dataset_keypoint_weights", default: false))
         default:
             t.ignore("meta_keys", "pack_transformed")

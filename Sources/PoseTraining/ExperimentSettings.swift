@@ -4,18 +4,55 @@ import PoseModels
 
 /// Everything a run needs, decoded from an MMPose-style config.
 public struct ExperimentSettings: @unchecked Sendable {
+    public enum Backbone {
+        case resnet(ResNetSettings)
+        case hrnet(HRNetSettings)
+
+        public var name: String {
+            switch self {
+            case .resnet(let r): return "ResNet-\(r.depth)"
+            case .hrnet(let h): return "HRNet-W\(h.stages.count > 1 ? h.stages[1].numChannels[0] : 0)"
+            }
+        }
+    }
+
+    public indirect enum Head {
+        case heatmap(HeatmapHeadSettings, HeatmapLoss)
+        case regression(inChannels: Int, keypoints: Int, loss: CoordinateLoss)
+        case rle(inChannels: Int, keypoints: Int, useTargetWeight: Bool)
+        case integral(HeatmapHeadSettings, inFeaturemapSize: (Int, Int), dsnt: Bool, loss: CoordinateLoss,
+                      jsUseTargetWeight: Bool, lambdaT: Int)
+        case visibility(pose: Head, inChannels: Int, keypoints: Int, loss: BCELoss)
+
+        public var name: String {
+            switch self {
+            case .heatmap: return "HeatmapHead"
+            case .regression: return "RegressionHead"
+            case .rle: return "RLEHead"
+            case .integral(_, _, let dsnt, _, _, _): return dsnt ? "DSNTHead" : "IntegralRegressionHead"
+            case .visibility(let pose, _, _, _): return "VisPredictHead(\(pose.name))"
+            }
+        }
+    }
+
     public struct Model {
-        public var backbone: ResNetSettings
-        public var head: HeatmapHeadSettings
-        public var loss: KeypointMSELoss
-        public var codec: MSRAHeatmap
+        public var backbone: Backbone
+        /// "GlobalAveragePooling" or nil.
+        public var neck: String?
+        public var head: Head
+        /// The head's decoder (and the train pipeline's encoder).
+        public var codec: KeypointCodec
         /// Data preprocessor normalisation, RGB.
         public var mean: [Float]
         public var std: [Float]
         public var flipTest: Bool
         public var shiftHeatmap: Bool
-        /// `init_cfg=dict(type='Pretrained', checkpoint=...)` of the backbone, if any.
+        public var shiftCoords: Bool
+        /// `init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)` of the backbone, if any.
         public var backbonePretrained: String?
+        public var backbonePretrainedPrefix: String?
+        /// `init_cfg=dict(type='Pretrained', checkpoint=...)` of the whole model, if any.
+        public var modelPretrained: String?
     }
 
     public struct Data {

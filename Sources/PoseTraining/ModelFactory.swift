@@ -1,3 +1,4 @@
+import PoseData
 import PoseModels
 import PoseTensor
 
@@ -6,11 +7,48 @@ import PoseTensor
 public enum ModelFactory {
     public static func build(_ settings: ExperimentSettings.Model, seed: UInt64) throws -> TopdownPoseEstimator {
         var rng = RandomGenerator(seed: seed, stream: [0x1417])
-        let backbone = try ResNet(settings.backbone, rng: &rng)
-        guard backbone.outChannels.last == settings.head.inChannels else {
-            throw ModelError("model.head.in_channels is \(settings.head.inChannels) but the backbone's last output has \(backbone.outChannels.last ?? 0) channels")
+        let backbone: Backbone
+        switch settings.backbone {
+        case .resnet(let r): backbone = try ResNet(r, rng: &rng)
+        case .hrnet(let h): backbone = try HRNet(h, rng: &rng)
         }
-        let head = try HeatmapHead(settings.head, rng: &rng)
-        return TopdownPoseEstimator(backbone: backbone, head: head, loss: settings.loss)
+        let channels = backbone.outChannels.last ?? 0
+        let head = try buildHead(settings.head, featureChannels: channels, rng: &rng)
+        let neck: Neck? = settings.neck == "GlobalAveragePooling" ? GlobalAveragePoolingNeck() : nil
+        return TopdownPoseEstimator(backbone: backbone, neck: neck, head: head)
+    }
+
+    static func buildHead(_ head: ExperimentSettings.Head, featureChannels: Int, rng: inout RandomGenerator) throws -> PoseHead {
+        func check(_ inChannels: Int) throws {
+            guard inChannels == featureChannels else {
+                throw ModelError("model.head.in_channels is \(inChannels) but the backbone's last output has \(featureChannels) channels")
+            }
+        }
+        switch head {
+        case .heatmap(let s, let loss):
+            try check(s.inChannels)
+            let h = try HeatmapHead(s, rng: &rng)
+            h.loss = loss
+            return h
+        case .regression(let c, let k, let loss):
+            try check(c)
+            let h = RegressionHead(inChannels: c, keypoints: k, rng: &rng)
+            h.loss = loss
+            return h
+        case .rle(let c, let k, let useWeight):
+            try check(c)
+            return RLEHead(inChannels: c, keypoints: k, useTargetWeight: useWeight, rng: &rng)
+        case .integral(let s, let size, let dsnt, let loss, let jsWeight, let lambdaT):
+            try check(s.inChannels)
+            let h = try IntegralRegressionHead(s, inFeaturemapSize: size, dsnt: dsnt, rng: &rng)
+            h.loss = loss
+            h.jsUseTargetWeight = jsWeight
+            h.lambdaT = lambdaT
+            return h
+        case .visibility(let pose, let c, let k, let loss):
+            try check(c)
+            let inner = try buildHead(pose, featureChannels: featureChannels, rng: &rng)
+            return VisPredictHead(poseHead: inner, inChannels: c, keypoints: k, loss: loss, rng: &rng)
+        }
     }
 }

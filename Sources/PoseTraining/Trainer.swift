@@ -59,7 +59,7 @@ public final class Trainer {
         }
         if isMain {
             log("SwiftPose training: \(communicator.size) rank\(communicator.size == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
-            log("model: ResNet-\(settings.model.backbone.depth) + HeatmapHead, \(model.trainableParameterCount) trainable parameters")
+            log("model: \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0 } ?? "") + \(settings.model.head.name), \(model.trainableParameterCount) trainable parameters")
             if !settings.ignoredKeys.isEmpty {
                 log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
             }
@@ -107,7 +107,7 @@ public final class Trainer {
         guard let codec = pipeline.codec, pipeline.inputSize != nil else {
             throw DatasetError("train_pipeline needs TopdownAffine and GenerateTarget")
         }
-        guard codec.inputSize == settings.model.codec.inputSize else {
+        guard codec.inputSize == settings.model.codec.inputSize, codec.makesLabels == settings.model.codec.makesLabels else {
             throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(settings.model.codec.inputSize)")
         }
         let sampler = DistributedSampler(count: dataset.instances.count, shuffle: trainData.shuffle, seed: seed,
@@ -133,7 +133,8 @@ public final class Trainer {
                 let lr = LRScheduler.learningRate(base: settings.optimizer.lr, schedulers: settings.schedulers,
                                                   epoch: epoch, iteration: iteration)
                 model.arena.zeroGradients()
-                var loss = [Double(model.forwardBackward(images: batch.images, targets: batch.targets!, weights: batch.weights))]
+                let targets = HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: batch.weights!, epoch: epoch)
+                var loss = [Double(model.forwardBackward(images: batch.images, targets: targets))]
                 try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
                 optimizer.step(learningRate: Float(lr))
                 try communicator.allReduceSum(&loss)

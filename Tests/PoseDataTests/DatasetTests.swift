@@ -183,7 +183,7 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         let pipeline = TopdownPipeline([
             .loadImage, .getBBoxCenterScale(padding: 1.25), .randomFlip(prob: 0.5),
             .randomBBoxTransform(shiftFactor: 0.16, shiftProb: 0.3, scaleFactor: (0.5, 1.5), scaleProb: 1, rotateFactor: 80, rotateProb: 0.6),
-            .topdownAffine(inputSize: (48, 64)), .generateTarget(codec, useDatasetKeypointWeights: false), .packPoseInputs,
+            .topdownAffine(inputSize: (48, 64)), .generateTarget(.msraHeatmap(codec), useDatasetKeypointWeights: false), .packPoseInputs,
         ], metainfo: m)
         func run(workers: Int) throws -> [[Float]] {
             let loader = DataLoader(instances: ds.instances, pipeline: pipeline, batchSize: 5, mean: [123.675, 116.28, 103.53],

@@ -32,7 +32,7 @@ import PoseTensor
         // one training step: batch statistics, loss, every gradient
         let target = Tensor(try tensor(ref, "target"), shape: ref.tensors["target"]!.shape)
         let weightsTensor = Tensor(try tensor(ref, "target_weights"), shape: ref.tensors["target_weights"]!.shape)
-        let heatmaps = model.head.forward(model.backbone.forward(input, mode: .training).last!, mode: .training)
+        let heatmaps = (model.head as! HeatmapHead).forward(model.backbone.forward(input, mode: .training).last!, mode: .training)
         #expect(relativeL2(heatmaps.array, try tensor(ref, "train_heatmaps")) < 1e-4)
         model.arena.zeroGradients()
         let loss = model.forwardBackward(images: input, targets: target, weights: weightsTensor)

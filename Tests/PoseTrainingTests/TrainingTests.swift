@@ -26,9 +26,12 @@ import PoseTensor
 @Suite struct ExperimentDecodingTests {
     @Test func zooConfigDecodesAndBuilds() throws {
         let s = try settings(repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py")
-        #expect(s.model.backbone.depth == 50)
-        #expect(s.model.head.inChannels == 2048 && s.model.head.deconvOutChannels == [256, 256, 256])
-        #expect(s.model.codec.inputSize == (192, 256) && s.model.codec.heatmapSize == (48, 64))
+        guard case .resnet(let r) = s.model.backbone, case .heatmap(let h, _) = s.model.head else {
+            Issue.record("expected ResNet + HeatmapHead"); return
+        }
+        #expect(r.depth == 50)
+        #expect(h.inChannels == 2048 && h.deconvOutChannels == [256, 256, 256])
+        #expect(s.model.codec.inputSize == (192, 256) && s.model.codec.heatmapSize! == (48, 64))
         #expect(s.model.flipTest && s.model.shiftHeatmap)
         #expect(s.train?.batchSize == 64 && s.train?.shuffle == true)
         #expect(s.val?.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
@@ -43,7 +46,8 @@ import PoseTensor
 
     @Test func quickStartConfigDecodes() throws {
         let s = try settings(repositoryRoot + "/configs/quickstart/td-hm_res18-tiny_synthetic-128x96.py")
-        #expect(s.model.backbone.depth == 18 && s.model.backbone.baseChannels == 32)
+        guard case .resnet(let r) = s.model.backbone else { Issue.record("expected ResNet"); return }
+        #expect(r.depth == 18 && r.baseChannels == 32)
         #expect(s.train?.pipeline.count == 8)
     }
 

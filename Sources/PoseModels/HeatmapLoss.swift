@@ -1,0 +1,54 @@
+import PoseTensor
+
+/// The losses a heatmap head can train with.
+public enum HeatmapLoss: Sendable {
+    case mse(KeypointMSELoss)
+    case ohkm(KeypointOHKMMSELoss)
+
+    /// Returns the loss and writes dLoss/dprediction into `gradient` (all `N × K × H × W`).
+    public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
+        switch self {
+        case .mse(let l): return l(prediction: prediction, target: target, weights: weights, gradient: gradient)
+        case .ohkm(let l): return l(prediction: prediction, target: target, weights: weights, gradient: gradient)
+        }
+    }
+}
+
+/// MMPose's `KeypointOHKMMSELoss` (online hard keypoint mining): per keypoint
+/// `mean_HW((p·w − g·w)²)`, the mean of each sample's `topk` largest, averaged over the batch.
+public struct KeypointOHKMMSELoss: Sendable {
+    public var useTargetWeight: Bool
+    public var topk: Int
+    public var lossWeight: Float
+
+    public init(useTargetWeight: Bool = false, topk: Int = 8, lossWeight: Float = 1) {
+        self.useTargetWeight = useTargetWeight; self.topk = topk; self.lossWeight = lossWeight
+    }
+
+    public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
+        let n = prediction.shape[0], k = prediction.shape[1]
+        let hw = prediction.count / max(1, n * k)
+        precondition(topk <= k, "KeypointOHKMMSELoss: topk \(topk) exceeds the \(k) keypoints")
+        gradient.zero()
+        var total = 0.0
+        for b in 0..<n {
+            var perKeypoint = [(Double, Int)]()
+            for j in 0..<k {
+                let w: Float = useTargetWeight ? (weights?[b * k + j] ?? 1) : 1
+                let p = prediction.data + (b * k + j) * hw, g = target.data + (b * k + j) * hw
+                var s: Float = 0
+                for i in 0..<hw { let d = (p[i] - g[i]) * w; s += d * d }
+                perKeypoint.append((Double(s) / Double(hw), j))
+            }
+            let hardest = perKeypoint.sorted { ($0.0, -$0.1) > ($1.0, -$1.1) }.prefix(topk)
+            total += hardest.reduce(0) { $0 + $1.0 } / Double(topk)
+            for (_, j) in hardest {
+                let w: Float = useTargetWeight ? (weights?[b * k + j] ?? 1) : 1
+                let scale = lossWeight * 2 * w * w / Float(hw * topk * n)
+                let p = prediction.data + (b * k + j) * hw, g = target.data + (b * k + j) * hw, d = gradient.data + (b * k + j) * hw
+                for i in 0..<hw { d[i] = scale * (p[i] - g[i]) }
+            }
+        }
+        return Float(total / Double(n)) * lossWeight
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import PoseNN
+import PoseTensor
+
+/// MMPose's `IntegralRegressionHead` (IPR) and, with `dsnt`, its `DSNTHead`: a SimpleBaseline
+/// heatmap head (`simplebaseline_head`), a softmax over each `H × W` map and the expected
+/// position `x = Σ p·i/W`, `y = Σ p·j/H` (the non-trainable `linspace_x` `1×1×1×W` and
+/// `linspace_y` `1×1×H×1`). Loss: SmoothL1 on coordinates, plus for DSNT the JS divergence of
+/// the soft maps to the normalised target heatmaps (dropped after epoch `lambdaT` when > 0).
+public final class IntegralRegressionHead: PoseHead {
+    public let keypoints: Int
+    let heatmapHead: HeatmapHead
+    let linspaceX: Parameter
+    let linspaceY: Parameter
+    public var loss: CoordinateLoss = .smoothL1(useTargetWeight: true, lossWeight: 1)
+    public let dsnt: Bool
+    /// JSDiscretLoss `use_target_weight`.
+    public var jsUseTargetWeight = true
+    public var lambdaT = -1
+    private var probabilities: Tensor?
+    private var coordinates: Tensor?
+    private var coordGrad: Tensor?
+    private var mapGrad: Tensor?
+
+    /// - Parameters:
+    ///   - settings: the SimpleBaseline part (deconvolutions, final 1×1 conv to K maps).
+    ///   - inFeaturemapSize: (W, H) of the backbone feature; the heatmaps are `2^deconvs` times larger.
+    public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), dsnt: Bool, rng: inout RandomGenerator) throws {
+        keypoints = settings.outChannels
+        heatmapHead = try HeatmapHead(settings, rng: &rng)
+        self.dsnt = dsnt
+        let factor = 1 << settings.deconvOutChannels.count
+        let (w, h) = (inFeaturemapSize.0 * factor, inFeaturemapSize.1 * factor)
+        linspaceX = Parameter(shape: [1, 1, 1, w])
+        linspaceY = Parameter(shape: [1, 1, h, 1])
+        for x in 0..<w { linspaceX.value[x] = Float(x) / Float(w) }
+        for y in 0..<h { linspaceY.value[y] = Float(y) / Float(h) }
+        linspaceX.requiresGrad = false
+        linspaceY.requiresGrad = false
+    }
+
+    /// Softmax over each map and the expected coordinates; keeps both for backward.
+    private func integrate(_ maps: Tensor) -> (Tensor, Tensor) {
+        let (n, k, h, w) = (maps.shape[0], maps.shape[1], maps.shape[2], maps.shape[3])
+        precondition(linspaceX.value.count == w && linspaceY.value.count == h,
+                     "IntegralRegressionHead: heatmaps are \(w)x\(h) but in_featuremap_size gives \(linspaceX.value.count)x\(linspaceY.value.count)")
+        let p = Tensor.reuse(probabilities, shape: maps.shape), c = Tensor.reuse(coordinates, shape: [n, k, 2])
+        probabilities = p; coordinates = c
+        for plane in 0..<(n * k) {
+            let src = maps.data + plane * h * w, dst = p.data + plane * h * w
+            var mx = -Float.infinity
+            for i in 0..<(h * w) { mx = max(mx, src[i]) }
+            var sum: Float = 0
+            for i in 0..<(h * w) { dst[i] = expf(src[i] - mx); sum += dst[i] }
+            var ex: Float = 0, ey: Float = 0
+            for y in 0..<h { for x in 0..<w {
+                dst[y * w + x] /= sum
+                ex += dst[y * w + x] * linspaceX.value[x]
+                ey += dst[y * w + x] * linspaceY.value[y]
+            } }
+            c[2 * plane] = ex; c[2 * plane + 1] = ey
+        }
+        return (c, p)
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        let maps = heatmapHead.forward(feats.last!, mode: .training)
+        let (coords, probs) = integrate(maps)
+        guard let labels = targets.labels else { preconditionFailure("IntegralRegressionHead needs keypoint labels (IntegralRegressionLabel codec)") }
+        let gc = Tensor.reuse(coordGrad, shape: coords.shape)
+        coordGrad = gc
+        var value = loss(prediction: coords, target: labels, weights: targets.weights, gradient: gc)
+        let (n, k, h, w) = (maps.shape[0], maps.shape[1], maps.shape[2], maps.shape[3])
+        // dL/dp from the coordinates, plus the JS term for DSNT
+        let gp = Tensor(zeros: maps.shape)
+        for plane in 0..<(n * k) {
+            for y in 0..<h { for x in 0..<w {
+                gp[(plane * h + y) * w + x] = gc[2 * plane] * linspaceX.value[x] + gc[2 * plane + 1] * linspaceY.value[y]
+            } }
+        }
+        if dsnt && (lambdaT <= 0 || targets.epoch < lambdaT) {
+            guard let gt = targets.heatmaps else { preconditionFailure("DSNTHead needs normalised target heatmaps") }
+            value += jsDivergence(probs, gt, weights: targets.weights, gradient: gp)
+        }
+        // softmax backward: dz = p ⊙ (dp − Σ p·dp)
+        let gm = Tensor.reuse(mapGrad, shape: maps.shape)
+        mapGrad = gm
+        for plane in 0..<(n * k) {
+            let p = probs.data + plane * h * w, g = gp.data + plane * h * w, d = gm.data + plane * h * w
+            var dot: Float = 0
+            for i in 0..<(h * w) { dot += p[i] * g[i] }
+            for i in 0..<(h * w) { d[i] = p[i] * (g[i] - dot) }
+        }
+        var grads = [Tensor?](repeating: nil, count: feats.count)
+        grads[feats.count - 1] = heatmapHead.backward(gm)
+        return ([("loss_kpt", value)], grads)
+    }
+
+    /// MMPose's `JSDiscretLoss(use_target_weight, size_average=True)`: Σ JS(p·w, g·w) / N,
+    /// with KL(a‖m) = a·(log a − log(m + 1e-24)); adds dL/dp into `gradient`.
+    func jsDivergence(_ p: Tensor, _ g: Tensor, weights: Tensor, gradient: Tensor) -> Float {
+        let n = p.shape[0], k = p.shape[1], hw = p.count / max(1, n * k)
+        var total = 0.0
+        for plane in 0..<(n * k) {
+            let w: Float = jsUseTargetWeight ? weights[plane] : 1
+            for i in 0..<hw {
+                let a = p[plane * hw + i] * w, b = g[plane * hw + i] * w
+                let m = 0.5 * (a + b)
+                let logm = logf(m + 1e-24)
+                let ka = a > 0 ? a * (logf(a) - logm) : 0
+                let kb = b > 0 ? b * (logf(b) - logm) : 0
+                total += Double(0.5 * (ka + kb)) / Double(n)
+                // d/da [½a(log a − log m) + ½b(log b − log m)] with m = (a + b)/2 is ½(log a − log m)
+                let da = a > 0 ? 0.5 * (logf(a) - logm) : 0
+                gradient[plane * hw + i] += da * w / Float(n)
+            }
+        }
+        return Float(total)
+    }
+
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        let maps = heatmapHead.forward(feats.last!, mode: .inference)
+        let (coords, probs) = integrate(maps)
+        return HeadOutput(heatmaps: probs.clone(), coordinates: coords.clone())
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        heatmapHead.collectState(prefix: prefix + "simplebaseline_head.", into: &state)
+        state.parameters.append((prefix + "linspace_x", linspaceX))
+        state.parameters.append((prefix + "linspace_y", linspaceY))
+    }
+}

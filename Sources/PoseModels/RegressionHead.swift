@@ -1,0 +1,38 @@
+import PoseNN
+import PoseTensor
+
+/// MMPose's `RegressionHead` (DeepPose): `fc = Linear(in_channels, K·2)` on the flattened last
+/// feature (`N × C × 1 × 1` after GlobalAveragePooling) → `N × K × 2` normalised coordinates.
+public final class RegressionHead: PoseHead {
+    public let keypoints: Int
+    let fc: Linear
+    public var loss: CoordinateLoss = .smoothL1(useTargetWeight: true, lossWeight: 1)
+    private var gradient: Tensor?
+
+    /// Linear weights ~ N(0, 0.01²), bias 0 (MMPose's default init).
+    public init(inChannels: Int, keypoints: Int, rng: inout RandomGenerator) {
+        self.keypoints = keypoints
+        fc = Linear(inChannels, keypoints * 2)
+        WeightInit.normal(fc.weight, bias: fc.bias, std: 0.01, rng: &rng)
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        let y = fc.forward(feats.last!, mode: .training).reshaped([feats.last!.shape[0], keypoints, 2])
+        guard let labels = targets.labels else { preconditionFailure("RegressionHead needs keypoint labels (RegressionLabel codec)") }
+        let g = Tensor.reuse(gradient, shape: y.shape)
+        gradient = g
+        let value = loss(prediction: y, target: labels, weights: targets.weights, gradient: g)
+        var grads = [Tensor?](repeating: nil, count: feats.count)
+        grads[feats.count - 1] = fc.backward(g.reshaped([y.shape[0], keypoints * 2])).reshaped(feats.last!.shape)
+        return ([("loss_kpt", value)], grads)
+    }
+
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        let y = fc.forward(feats.last!, mode: .inference)
+        return HeadOutput(coordinates: y.clone().reshaped([y.shape[0], keypoints, 2]))
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        fc.collectState(prefix: prefix + "fc.", into: &state)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PoseNN
+import PoseTensor
+
+/// MMPose's `VisPredictHead`: a pose head (`pose_head`) plus a visibility branch
+/// `vis_head = Sequential(AdaptiveAvgPool2d(1), Flatten(), Linear(C, K)[, Sigmoid()])` on the last
+/// feature, trained with BCELoss against the keypoint weights (labelled and inside the map).
+public final class VisPredictHead: PoseHead {
+    public let poseHead: PoseHead
+    let pool = GlobalAveragePool()
+    let linear: Linear
+    let sigmoid: Sigmoid?
+    public var loss: BCELoss
+    private var gradient: Tensor?
+
+    /// - Parameter loss: MMPose's `BCELoss`; `useSigmoid` appends the Sigmoid (inputs are probabilities).
+    public init(poseHead: PoseHead, inChannels: Int, keypoints: Int, loss: BCELoss, rng: inout RandomGenerator) {
+        self.poseHead = poseHead
+        linear = Linear(inChannels, keypoints)
+        WeightInit.normal(linear.weight, bias: linear.bias, std: 0.01, rng: &rng)
+        sigmoid = loss.useSigmoid ? Sigmoid() : nil
+        self.loss = loss
+    }
+
+    private func visibility(_ feat: Tensor, mode: ForwardMode) -> Tensor {
+        let v = linear.forward(pool.forward(feat, mode: mode), mode: mode)
+        return sigmoid?.forward(v, mode: mode) ?? v
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        var (losses, grads) = poseHead.trainStep(feats, targets: targets)
+        let v = visibility(feats.last!, mode: .training)
+        let g = Tensor.reuse(gradient, shape: v.shape)
+        gradient = g
+        // labels are the keypoint weights; MMPose weighs by keypoints_visible_weights (ones here)
+        let value = loss(prediction: v, target: targets.weights, weights: nil, gradient: g)
+        var acc = 0
+        for i in 0..<v.count where ((sigmoid == nil ? 1 / (1 + expf(-v[i])) : v[i]) > 0.5) == (targets.weights[i] > 0.5) { acc += 1 }
+        let dv = sigmoid?.backward(g) ?? g
+        let dFeat = pool.backward(linear.backward(dv))
+        let last = feats.count - 1
+        if let existing = grads[last] {
+            let sum = existing.clone()
+            ElementwiseKernels.accumulate(dFeat.data, into: sum.data, count: sum.count)
+            grads[last] = sum
+        } else {
+            grads[last] = dFeat
+        }
+        losses += [("loss_vis", value), ("acc_vis", Float(acc) / Float(max(1, v.count)))]
+        return (losses, grads)
+    }
+
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        var out = poseHead.predict(feats)
+        let v = visibility(feats.last!, mode: .inference)
+        let probs = v.clone()
+        if sigmoid == nil { ElementwiseKernels.sigmoid(probs.data, probs.data, count: probs.count) }
+        out.visibility = probs
+        return out
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        poseHead.collectState(prefix: prefix + "pose_head.", into: &state)
+        linear.collectState(prefix: prefix + "vis_head.2.", into: &state)
+    }
+}
