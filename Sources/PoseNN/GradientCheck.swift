@@ -52,6 +52,8 @@ public struct GradientCheck {
         let atol = max(absoluteTolerance, noiseFloor)
         for (_, p) in parameters { p.grad.zero() }
         let dxAnalytic = backward(r)?.clone()
+        // snapshot every gradient now: the numeric passes may run code that accumulates again
+        let analyticGrads = parameters.map { $0.parameter.grad.clone() }
 
         func loss() -> Double {
             let y = forward()
@@ -93,8 +95,8 @@ public struct GradientCheck {
             }
         }
         if let dxAnalytic { check("input", x, dxAnalytic) }
-        for (name, p) in parameters where p.requiresGrad {
-            check(name, p.value, p.grad.clone())
+        for ((name, p), grad) in zip(parameters, analyticGrads) where p.requiresGrad {
+            check(name, p.value, grad)
         }
         return mismatches
     }

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import PoseModels
+import PoseNN
+import PoseTensor
+
+/// Finite-difference check of a head's loss with respect to its input feature and parameters.
+func expectHeadGradientsMatch(_ head: PoseHead, feature shape: [Int], targets: HeadTargets, seed: UInt64 = 3,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+    var rng = RandomGenerator(seed: seed)
+    let x = Tensor(zeros: shape)
+    rng.fillUniform(x, low: -1, high: 1)
+    var state = StateDict()
+    head.collectState(prefix: "", into: &state)
+    let mismatches = GradientCheck().run(
+        input: x, parameters: state.parameters,
+        forward: { Tensor([head.trainStep([x], targets: targets).losses.filter { $0.0.contains("loss") }.reduce(0) { $0 + $1.1 }], shape: [1]) },
+        backward: { dy in
+            for (_, p) in state.parameters { p.grad.zero() }
+            let grads = head.trainStep([x], targets: targets).featureGradients
+            let scale = dy[0]
+            for (_, p) in state.parameters { for i in 0..<p.grad.count { p.grad[i] *= scale } }
+            let g = grads[0]!.clone()
+            for i in 0..<g.count { g[i] *= scale }
+            return g
+        })
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(6))", sourceLocation: sourceLocation)
+}
+
+func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
+    var rng = RandomGenerator(seed: seed)
+    let labels = Tensor(zeros: [n, k, 2]), weights = Tensor(zeros: [n, k])
+    rng.fillUniform(labels, low: 0, high: 1)
+    for i in 0..<weights.count { weights[i] = rng.uniform() < 0.8 ? 1 : 0 }
+    return (labels, weights)
+}
+
+@Suite struct HeadTests {
+    @Test func regressionHeadWithSmoothL1AndL1() {
+        var rng = RandomGenerator(seed: 1)
+        let (labels, weights) = randomLabels(3, 4, seed: 2)
+        for loss in [CoordinateLoss.smoothL1(useTargetWeight: true, lossWeight: 1), .l1(useTargetWeight: true, lossWeight: 2)] {
+            let head = RegressionHead(inChannels: 5, keypoints: 4, rng: &rng)
+            head.loss = loss
+            rng.fillNormal(head.fc.weight.value, std: 2)   // errors large enough to reach both SmoothL1 branches
+            expectHeadGradientsMatch(head, feature: [3, 5, 1, 1], targets: HeadTargets(labels: labels, weights: weights))
+        }
+        #expect(RegressionHead(inChannels: 2048, keypoints: 17, rng: &rng).fc.weight.shape == [34, 2048])
+    }
+
+    @Test func rleHeadIncludingItsFlow() {
+        // The flow's LeakyReLUs make the loss piecewise smooth; this seed keeps the checked
+        // elements away from kinks the second-difference test cannot see.
+        var rng = RandomGenerator(seed: 11)
+        let head = RLEHead(inChannels: 6, keypoints: 3, useTargetWeight: true, rng: &rng)
+        rng.fillNormal(head.fc.weight.value, std: 0.5)
+        // give the flow non-trivial weights so its gradient is checked for real
+        var state = StateDict()
+        head.loss.flow.collectState(prefix: "", into: &state)
+        for (_, p) in state.parameters { rng.fillNormal(p.value, std: 0.3) }
+        let (labels, weights) = randomLabels(2, 3, seed: 5)
+        expectHeadGradientsMatch(head, feature: [2, 6, 1, 1], targets: HeadTargets(labels: labels, weights: weights))
+        var all = StateDict()
+        head.collectState(prefix: "head.", into: &all)
+        #expect(all.shape(of: "head.loss_module.flow_model.s.5.4.weight") == [2, 64])
+        #expect(all.shape(of: "head.loss_module.flow_model.t.0.0.weight") == [64, 2])
+        #expect(all.shape(of: "head.loss_module.flow_model.mask") == [6, 2])
+        #expect(all.shape(of: "head.fc.weight") == [12, 6])
+    }
+
+    @Test func realNVPLogProbMatchesItsDefinitionAtIdentity() {
+        // with zero nets every coupling is the identity: log p(x) is the standard normal's
+        var rng = RandomGenerator(seed: 0)
+        let flow = RealNVP(rng: &rng)
+        var state = StateDict()
+        flow.collectState(prefix: "", into: &state)
+        for (_, p) in state.parameters { p.value.zero() }
+        let x = Tensor([0.5, -1, 2, 0.25], shape: [2, 2])
+        let lp = flow.logProb(x)
+        #expect(abs(lp[0] - Float(-0.5 * (0.25 + 1) - log(2 * Double.pi))) < 1e-5)
+        #expect(abs(lp[1] - Float(-0.5 * (4 + 0.0625) - log(2 * Double.pi))) < 1e-5)
+    }
+
+    @Test(arguments: [false, true])
+    func integralAndDSNTHeads(dsnt: Bool) throws {
+        var rng = RandomGenerator(seed: 6)
+        var s = HeatmapHeadSettings(inChannels: 3, outChannels: 2)
+        s.deconvOutChannels = [4]; s.deconvKernelSizes = [4]
+        let head = try IntegralRegressionHead(s, inFeaturemapSize: (3, 2), dsnt: dsnt, rng: &rng)
+        var state = StateDict()
+        head.collectState(prefix: "", into: &state)
+        for (name, p) in state.parameters where !name.hasPrefix("linspace") {
+            if name.hasSuffix("1.weight") { rng.fillUniform(p.value, low: 0.5, high: 1.5) } else { rng.fillNormal(p.value, std: 0.5) }
+        }
+        #expect(state.shape(of: "linspace_x") == [1, 1, 1, 6] && state.shape(of: "linspace_y") == [1, 1, 4, 1])
+        #expect(state.trainableCount == state.parameters.filter { !$0.name.hasPrefix("linspace") }.reduce(0) { $0 + $1.parameter.value.count })
+        let (labels, weights) = randomLabels(2, 2, seed: 7)
+        let maps = Tensor(zeros: [2, 2, 4, 6])
+        rng.fillUniform(maps, low: 0, high: 1)
+        for p in 0..<4 {   // normalised target maps, as IntegralRegressionLabel makes them
+            var sum: Float = 0
+            for i in 0..<24 { sum += maps[p * 24 + i] }
+            for i in 0..<24 { maps[p * 24 + i] /= sum }
+        }
+        expectHeadGradientsMatch(head, feature: [2, 3, 2, 3], targets: HeadTargets(heatmaps: maps, labels: labels, weights: weights))
+    }
+
+    @Test func visPredictHeadWrapsAPoseHead() throws {
+        var rng = RandomGenerator(seed: 8)
+        var s = HeatmapHeadSettings(inChannels: 3, outChannels: 2)
+        s.deconvOutChannels = []; s.deconvKernelSizes = []
+        let pose = try HeatmapHead(s, rng: &rng)
+        rng.fillNormal(pose.finalLayer!.weight.value, std: 0.5)
+        let head = VisPredictHead(poseHead: pose, inChannels: 3, keypoints: 2,
+                                  loss: BCELoss(useTargetWeight: true, lossWeight: 0.5, useSigmoid: true), rng: &rng)
+        rng.fillNormal(head.linear.weight.value, std: 0.5)
+        let target = Tensor(zeros: [2, 2, 3, 4])
+        rng.fillUniform(target, low: 0, high: 1)
+        let weights = Tensor([1, 0, 1, 1], shape: [2, 2])
+        expectHeadGradientsMatch(head, feature: [2, 3, 3, 4], targets: HeadTargets(heatmaps: target, weights: weights))
+        var state = StateDict()
+        head.collectState(prefix: "head.", into: &state)
+        #expect(state.shape(of: "head.vis_head.2.weight") == [2, 3] && state.shape(of: "head.pose_head.final_layer.weight") == [2, 3, 1, 1])
+        let out = head.predict([Tensor(zeros: [1, 3, 3, 4])])
+        #expect(out.visibility?.shape == [1, 2] && out.heatmaps?.shape == [1, 2, 3, 4])
+    }
+
+    @Test func lossesAgainstHandComputedValues() {
+        // SmoothL1: |d| < 1 → d²/2, else |d| − 1/2; mean over elements
+        let p = Tensor([0.5, 3, -2, 0], shape: [1, 2, 2]), t = Tensor([0, 0, 0, 0], shape: [1, 2, 2])
+        let g = Tensor(zeros: [1, 2, 2])
+        let sl1 = CoordinateLoss.smoothL1(useTargetWeight: false, lossWeight: 1)(prediction: p, target: t, weights: nil, gradient: g)
+        #expect(abs(sl1 - (0.125 + 2.5 + 1.5 + 0) / 4) < 1e-6)
+        #expect(g.array == [0.125, 0.25, -0.25, 0])
+        let l1 = CoordinateLoss.l1(useTargetWeight: true, lossWeight: 1)(prediction: p, target: t, weights: Tensor([1, 0], shape: [1, 2]), gradient: g)
+        #expect(abs(l1 - 3.5 / 4) < 1e-6)
+        // BCE on probabilities and on logits agree through the sigmoid
+        let probs = Tensor([0.2, 0.9], shape: [1, 2]), labels = Tensor([0, 1], shape: [1, 2])
+        let bce = BCELoss(useSigmoid: true)(prediction: probs, target: labels, weights: nil, gradient: g)
+        #expect(abs(Double(bce) - (-log(0.8) - log(0.9)) / 2) < 1e-6)
+        let logits = Tensor([Float(log(0.2 / 0.8)), Float(log(0.9 / 0.1))], shape: [1, 2])
+        let bceLogits = BCELoss()(prediction: logits, target: labels, weights: nil, gradient: g)
+        #expect(abs(bce - bceLogits) < 1e-5)
+    }
+
+    @Test func ohkmKeepsTheHardestKeypoints() {
+        let pred = Tensor([1, 1, 0, 0, 3, 3, 0, 0], shape: [1, 4, 1, 2]), target = Tensor(zeros: [1, 4, 1, 2])
+        let grad = Tensor(zeros: pred.shape)
+        let loss = KeypointOHKMMSELoss(topk: 2)(prediction: pred, target: target, weights: nil, gradient: grad)
+        // per-keypoint means 1, 0, 9, 0 → top-2 mean 5
+        #expect(abs(loss - 5) < 1e-6)
+        #expect(grad[2] == 0 && grad[0] > 0 && grad[4] > grad[0])
+        var rng = RandomGenerator(seed: 3)
+        let p2 = Tensor(zeros: [2, 5, 3, 3]), t2 = Tensor(zeros: [2, 5, 3, 3]), w2 = Tensor(repeating: 1, shape: [2, 5])
+        rng.fillUniform(p2, low: 0, high: 1); rng.fillUniform(t2, low: 0, high: 1)
+        let ohkm = KeypointOHKMMSELoss(useTargetWeight: true, topk: 3)
+        let g2 = Tensor(zeros: p2.shape), scratch = Tensor(zeros: p2.shape)
+        _ = ohkm(prediction: p2, target: t2, weights: w2, gradient: g2)
+        for i in stride(from: 0, to: p2.count, by: 5) {
+            let saved = p2[i]
+            p2[i] = saved + 1e-3; let plus = ohkm(prediction: p2, target: t2, weights: w2, gradient: scratch)
+            p2[i] = saved - 1e-3; let minus = ohkm(prediction: p2, target: t2, weights: w2, gradient: scratch)
+            p2[i] = saved
+            #expect(abs((plus - minus) / 2e-3 - g2[i]) < 2e-3)
+        }
+    }
+}
