@@ -468,7 +468,7 @@ extension ExperimentSettings {
         let result: TopdownTransform
         switch type {
         case "LoadImage":
-            t.ignore("backend_args", "imdecode_backend", "to_float32", "color_type")
+            t.ignore("backend_args", "file_client_args", "imdecode_backend", "to_float32", "color_type")
             result = .loadImage
         case "GetBBoxCenterScale":
             result = .getBBoxCenterScale(padding: try t.double("padding", default: 1.25))
