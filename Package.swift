@@ -49,7 +49,7 @@ let package = Package(
             "PoseCLI", "PoseData",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-bench", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN",
+            "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fastMath),
 

@@ -15,6 +15,7 @@ public enum Convolution {
         let outSize = g.columnCount
         let outPlane = outChannels * outSize
         let cols = g.isPointwise ? nil : workspace.buffer(g.columnRows * outSize)
+        OperationCounter.add(batch * outChannels * g.columnRows * outSize)
         for n in 0..<batch {
             let xn = x + n * inPlane
             let yn = y + n * outPlane

@@ -3,6 +3,7 @@ public enum LinearKernels {
     /// `y (batch × outFeatures) = x (batch × inFeatures) · weightᵀ + bias`.
     public static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                y: UnsafeMutablePointer<Float>, batch: Int, inFeatures: Int, outFeatures: Int) {
+        OperationCounter.add(batch * inFeatures * outFeatures)
         BLAS.sgemm(transB: true, m: batch, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
                    b: weight, ldb: inFeatures, c: y, ldc: outFeatures)
         if let bias {

@@ -26,6 +26,7 @@ public enum TransposedConvolution {
         let inSize = g.columnCount
         let outPlane = g.channels * g.height * g.width
         let cols = workspace.buffer(g.columnRows * inSize)
+        OperationCounter.add(batch * inChannels * g.columnRows * inSize)
         for n in 0..<batch {
             let xn = x + n * inChannels * inSize
             let yn = y + n * outPlane

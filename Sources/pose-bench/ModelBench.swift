@@ -1,62 +1,94 @@
 import ArgumentParser
 import Foundation
 import PoseCLI
+import PoseData
 import PoseModels
 import PoseNN
 import PoseTensor
+import PoseTraining
 
-/// Train-step and inference throughput of a SimpleBaseline (ResNet + HeatmapHead).
+/// Parameters, GFLOPs, train-step and inference throughput and peak memory of a model: the
+/// one a config builds, or a SimpleBaseline ResNet.
 struct ModelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Parameters, train-step and inference images/s and peak memory of a SimpleBaseline ResNet.")
+        abstract: "Parameters, GFLOPs, train-step and inference images/s and peak memory of a model.",
+        discussion: "With CONFIG the model, input size and targets come from the config; otherwise a SimpleBaseline ResNet of --depth.")
 
-    @Option(help: "ResNet depth: 18, 34, 50, 101 or 152.") var depth = 50
+    @Argument(help: "Config file; omit for a SimpleBaseline ResNet.") var config: String?
+    @Option(help: "ResNet depth when no config is given: 18, 34, 50, 101 or 152.") var depth = 50
     @Option(help: "Images per batch.") var batch = 32
-    @Option(help: "Input height.") var height = 256
-    @Option(help: "Input width.") var width = 192
-    @Option(help: "Keypoints.") var keypoints = 17
+    @Option(help: "Input height when no config is given.") var height = 256
+    @Option(help: "Input width when no config is given.") var width = 192
     @Option(help: "Timed steps (median reported).") var steps = 3
     @Option(help: "Untimed warm-up steps.") var warmup = 1
+    @Flag(help: "Only count parameters and FLOPs; skip the timing.") var countOnly = false
+    @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
     func run() throws {
         var rng = RandomGenerator(seed: 0)
-        let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
-        var headSettings = HeatmapHeadSettings(inChannels: backbone.outChannels.last!, outChannels: keypoints)
-        headSettings.deconvOutChannels = [256, 256, 256]
-        let head = try HeatmapHead(headSettings, rng: &rng)
-        let model = TopdownPoseEstimator(backbone: backbone, head: head, loss: KeypointMSELoss(useTargetWeight: true))
-
-        let images = Tensor(zeros: [batch, 3, height, width])
+        let model: TopdownPoseEstimator
+        let codec: KeypointCodec
+        let name: String
+        if let config {
+            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions)
+            model = try ModelFactory.build(settings.model, seed: 0)
+            codec = settings.model.codec
+            name = "\(URL(fileURLWithPath: config).lastPathComponent): \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0 } ?? "") + \(settings.model.head.name)"
+        } else {
+            let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
+            let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last!, outChannels: 17), rng: &rng)
+            model = TopdownPoseEstimator(backbone: backbone, head: head, loss: KeypointMSELoss(useTargetWeight: true))
+            codec = .msraHeatmap(MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2))
+            name = "SimpleBaseline ResNet-\(depth)"
+        }
+        let (w, h) = codec.inputSize
+        let k = 17
+        let images = Tensor(zeros: [batch, 3, h, w])
         rng.fillNormal(images, std: 1)
-        let targets = Tensor(zeros: [batch, keypoints, height / 4, width / 4])
-        rng.fillUniform(targets, low: 0, high: 1)
-        let weights = Tensor(repeating: 1, shape: [batch, keypoints])
 
-        print("SimpleBaseline ResNet-\(depth), input \(height)x\(width), batch \(batch), \(keypoints) keypoints")
+        OperationCounter.multiplyAdds = 0
+        OperationCounter.enabled = true
+        _ = model.predictOutput(Tensor(zeros: [1, 3, h, w]))
+        OperationCounter.enabled = false
+        let macs = Double(OperationCounter.multiplyAdds)
+
+        print("\(name), input \(w)x\(h) (WxH)")
         print("BLAS core \(BLAS.coreName), \(BLAS.threadCount) BLAS threads")
         print("trainable parameters: \(model.trainableParameterCount)")
+        print(String(format: "GFLOPs per image (inference): %.2f (= 2 x %.2f G multiply-adds; deconvolutions counted on input pixels)",
+                     2 * macs / 1e9, macs / 1e9))
+        if countOnly { return }
 
-        let lr: Float = 1e-6
+        var targets = HeadTargets(weights: Tensor(repeating: 1, shape: [batch, k]))
+        if let (mw, mh) = codec.heatmapSize {
+            let maps = Tensor(zeros: [batch, k, mh, mw])
+            rng.fillUniform(maps, low: 0, high: 1e-2)
+            targets.heatmaps = maps
+        }
+        if codec.makesLabels {
+            let labels = Tensor(zeros: [batch, k, 2])
+            rng.fillUniform(labels, low: 0.1, high: 0.9)
+            targets.labels = labels
+        }
+        let optimizer = Adam(arena: model.arena)
         var trainTimes: [Double] = []
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
             model.arena.zeroGradients()
-            _ = model.forwardBackward(images: images, targets: targets, weights: weights)
-            // Plain SGD over the flat arena: the optimizer's share of a real step.
-            let v = model.arena.values.data, g = model.arena.gradients.data
-            for i in 0..<model.arena.values.count { v[i] -= lr * g[i] }
+            _ = model.forwardBackward(images: images, targets: targets)
+            optimizer.step(learningRate: 1e-6)
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }
         var inferTimes: [Double] = []
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
-            _ = model.predict(images)
+            _ = model.predictOutput(images)
             if step >= warmup { inferTimes.append(monotonicSeconds() - t0) }
         }
         let train = median(trainTimes), infer = median(inferTimes)
-        print(String(format: "train step: %.3f s/step, %.2f images/s", train, Double(batch) / train))
-        print(String(format: "inference:  %.3f s/batch, %.2f images/s", infer, Double(batch) / infer))
+        print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
+        print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s", batch, infer, Double(batch) / infer))
         print(String(format: "peak resident memory: %.2f GiB", Double(peakResidentBytes()) / 1_073_741_824))
     }
 }
