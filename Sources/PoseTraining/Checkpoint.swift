@@ -92,16 +92,23 @@ public enum Checkpoint {
 
     /// Copies tensors into the model by name (keys prefixed `module.` are accepted).
     /// Returns the missing and unexpected keys; mis-shaped keys are an error naming the key.
+    /// - Parameter rename: maps a (normalised) checkpoint key to a model key, or nil to skip it
+    ///   (`init_cfg` Pretrained with a `prefix`, backbone-only weights).
     @discardableResult
-    public static func loadWeights(_ loaded: Loaded, into model: TopdownPoseEstimator, strict: Bool) throws
-        -> (missing: [String], unexpected: [String]) {
+    public static func loadWeights(_ loaded: Loaded, into model: TopdownPoseEstimator, strict: Bool,
+                                   rename: ((String) -> String?)? = nil) throws -> (missing: [String], unexpected: [String]) {
         var available: [String: SafeTensors.Info] = [:]
         for (k, v) in loaded.tensors where !k.hasPrefix("optimizer.") {
             var key = k.hasPrefix("module.") ? String(k.dropFirst(7)) : k
             // MMPose 0.x checkpoints name the head `keypoint_head`
             if key.hasPrefix("keypoint_head.") { key = "head." + key.dropFirst("keypoint_head.".count) }
+            if let rename {
+                guard let mapped = rename(key) else { continue }
+                key = mapped
+            }
             available[key] = v
         }
+        let onlyBackbone = rename != nil && available.keys.allSatisfy { $0.hasPrefix("backbone.") }
         var missing: [String] = []
         func copyFloats(_ key: String, into tensor: Tensor) throws {
             guard let info = available.removeValue(forKey: key) else { missing.append(key); return }
@@ -110,9 +117,11 @@ public enum Checkpoint {
             }
             try readFloats(info, from: loaded, key: key, into: tensor.data, count: tensor.count)
         }
-        for (name, p) in model.state.parameters { try copyFloats(name, into: p.value) }
-        for (name, t) in model.state.buffers { try copyFloats(name, into: t) }
-        for (name, counter) in model.state.counters {
+        // backbone-only weights say nothing about the head
+        func wanted(_ name: String) -> Bool { !onlyBackbone || name.hasPrefix("backbone.") }
+        for (name, p) in model.state.parameters where wanted(name) { try copyFloats(name, into: p.value) }
+        for (name, t) in model.state.buffers where wanted(name) { try copyFloats(name, into: t) }
+        for (name, counter) in model.state.counters where wanted(name) {
             guard let info = available.removeValue(forKey: name) else { missing.append(name); continue }
             guard info.dtype == "I64", info.range.count == 8 else {
                 throw CheckpointError("\(loaded.path): '\(name)' should be an int64 scalar, found \(info.dtype) \(info.shape)")

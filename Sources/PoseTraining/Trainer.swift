@@ -24,6 +24,8 @@ public final class Trainer {
     public let loadFrom: String?
     /// Loader threads per rank.
     public let loaderThreads: Int
+    /// Fail on missing or unexpected keys when loading initial weights.
+    public var strictLoading = false
     public private(set) var model: TopdownPoseEstimator!
     public private(set) var optimizer: Optimizer!
     /// Mean loss over ranks of every iteration run by this trainer.
@@ -63,9 +65,6 @@ public final class Trainer {
             if !settings.ignoredKeys.isEmpty {
                 log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
             }
-            if let p = settings.model.backbonePretrained {
-                log("note: backbone init_cfg Pretrained '\(p)' is not loaded (weights from a hub cannot be fetched here; use load_from with a local file); training from MMPose's random initialisation")
-            }
         }
 
         var startEpoch = 0, iteration = 0
@@ -85,10 +84,8 @@ public final class Trainer {
                 if meta.worldSize != communicator.size {
                     log("warning: the checkpoint was written by \(meta.worldSize) ranks, this run has \(communicator.size); the global batch and learning rate differ")
                 }
-            } else if let path = loadFrom {
-                let loaded = try Checkpoint.load(path: path)
-                let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: false)
-                log("loaded weights from \(path) (missing \(missing.count) keys, unexpected \(unexpected.count))")
+            } else {
+                try loadInitialWeights()
             }
         }
         try header.withUnsafeMutableBytes { try communicator.broadcast($0.baseAddress!, bytes: $0.count, root: 0) }
@@ -199,6 +196,44 @@ public final class Trainer {
     }
 
     private var optimizerName: String { optimizer is Adam ? "Adam" : "SGD" }
+
+    /// `init_cfg` Pretrained weights (backbone, with an optional key prefix, or whole model), then
+    /// `load_from`; rank 0 only (the state is broadcast afterwards).
+    private func loadInitialWeights() throws {
+        func pretrained(_ path: String, what: String, rename: ((String) -> String?)?) throws {
+            if path.contains("://") {
+                log("note: \(what) init_cfg Pretrained '\(path)' is a download, which SwiftPose does not fetch; keeping MMPose's random initialisation (give a local .pth or .safetensors path to load it)")
+                return
+            }
+            let loaded = try Checkpoint.load(path: path)
+            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading, rename: rename)
+            log("\(what) initialised from \(path)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
+        }
+        if let path = settings.model.modelPretrained {
+            try pretrained(path, what: "model", rename: nil)
+        }
+        if let path = settings.model.backbonePretrained {
+            let prefix = settings.model.backbonePretrainedPrefix
+            try pretrained(path, what: "backbone", rename: { key in
+                if let prefix { return key.hasPrefix(prefix) ? "backbone." + key.dropFirst(prefix.count) : nil }
+                return key.hasPrefix("backbone.") ? key : "backbone." + key
+            })
+        }
+        if let path = loadFrom {
+            let loaded = try Checkpoint.load(path: path)
+            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading)
+            log("loaded weights from \(path)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
+        }
+    }
+
+    /// " (all keys matched)" or the missing and unexpected keys, a few by name.
+    public static func keyReport(missing: [String], unexpected: [String]) -> String {
+        if missing.isEmpty && unexpected.isEmpty { return " (all keys matched)" }
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("\(missing.count) missing: \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "")") }
+        if !unexpected.isEmpty { parts.append("\(unexpected.count) unexpected: \(unexpected.prefix(5).joined(separator: ", "))\(unexpected.count > 5 ? ", …" : "")") }
+        return " (" + parts.joined(separator: "; ") + ")"
+    }
 
     /// Writes `epoch_N.safetensors` (rank 0) and `last_checkpoint`, removing ones beyond `max_keep_ckpts`.
     private func saveCheckpoint(_ meta: inout CheckpointMeta, kept: inout [String]) throws {

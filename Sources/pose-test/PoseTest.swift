@@ -23,7 +23,8 @@ struct PoseTest: ParsableCommand {
         """)
 
     @Argument(help: "Config file (MMPose Python syntax).") var config: String
-    @Argument(help: "Checkpoint (.safetensors) to evaluate.") var checkpoint: String
+    @Argument(help: "Checkpoint to evaluate: .safetensors, or a PyTorch/MMPose .pth.") var checkpoint: String
+    @Flag(help: "Fail on unexpected checkpoint keys too (missing keys always fail).") var strict = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") var cfgOptions: [String] = []
     @Option(help: "Write COCO keypoint results (image_id, category_id, keypoints, score) to this json file.")
     var dump: String?
@@ -37,12 +38,12 @@ struct PoseTest: ParsableCommand {
             }
             let model = try ModelFactory.build(settings.model, seed: settings.seed)
             let loaded = try Checkpoint.load(path: checkpoint)
-            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: false)
+            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict)
             if !missing.isEmpty {
-                throw CheckpointError("\(checkpoint): \(missing.count) model keys are missing (first: \(missing.prefix(5).joined(separator: ", ")))")
+                throw CheckpointError("\(checkpoint): the model's keys are not all in the checkpoint;" + Trainer.keyReport(missing: missing, unexpected: unexpected))
             }
             if communicator.rank == 0 && !unexpected.isEmpty {
-                print("note: \(unexpected.count) checkpoint keys are not used by this model (first: \(unexpected.prefix(3).joined(separator: ", ")))")
+                print("note: loaded \(checkpoint);" + Trainer.keyReport(missing: missing, unexpected: unexpected))
             }
             let t0 = Date()
             let result = try Evaluation(data: data, evaluator: evaluator, model: settings.model, seed: settings.seed)

@@ -41,7 +41,8 @@ struct PoseTrain: ParsableCommand {
     @Flag(help: "Resume from the newest complete checkpoint in the work dir (or give a checkpoint path after it).")
     var resume = false
     @Option(name: .customLong("resume-from"), help: .hidden) var resumeFrom: String?
-    @Option(help: "Initial weights (.safetensors) to load before training (weights only).") var loadFrom: String?
+    @Option(help: "Initial weights (.safetensors or a PyTorch .pth) to load before training (weights only).") var loadFrom: String?
+    @Flag(help: "Fail when initial weights have missing or unexpected keys (default: list them and continue).") var strict = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") var cfgOptions: [String] = []
 
     func run() throws {
@@ -53,6 +54,7 @@ struct PoseTrain: ParsableCommand {
             let mode: Trainer.Resume = resumeFrom.map { .path($0) } ?? (resume || settings.resume ? .latest : .none)
             let trainer = Trainer(settings: settings, communicator: communicator, workDir: dir, resume: mode,
                                   loadFrom: loadFrom, loaderThreads: Job.loaderThreads)
+            trainer.strictLoading = strict
             try trainer.run()
         }
     }
