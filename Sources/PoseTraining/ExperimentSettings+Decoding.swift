@@ -385,9 +385,17 @@ extension ExperimentSettings {
         }
         guard let b = try m.dictionary("backbone") else { throw m.error("backbone", "is required") }
         let (backbone, pretrained, prefix) = try decodeBackbone(b, done: done)
-        var neck: String?
+        var neck: Neck?
         if let n = try m.dictionary("neck") {
-            neck = try n.type(among: ["GlobalAveragePooling"])
+            if try n.type(among: ["GlobalAveragePooling", "FeatureMapProcessor"]) == "GlobalAveragePooling" {
+                neck = .globalAveragePooling
+            } else {
+                neck = .featureMapProcessor(selectIndex: n.has("select_index") ? try n.ints("select_index") : nil,
+                                            concat: try n.bool("concat", default: false),
+                                            scaleFactor: try n.double("scale_factor", default: 1),
+                                            applyReLU: try n.bool("apply_relu", default: false),
+                                            alignCorners: try n.bool("align_corners", default: false))
+            }
             try done(n)
         }
         guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }

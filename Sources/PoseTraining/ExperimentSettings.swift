@@ -35,10 +35,21 @@ public struct ExperimentSettings: @unchecked Sendable {
         }
     }
 
+    public enum Neck {
+        case globalAveragePooling
+        case featureMapProcessor(selectIndex: [Int]?, concat: Bool, scaleFactor: Double, applyReLU: Bool, alignCorners: Bool)
+
+        public var name: String {
+            switch self {
+            case .globalAveragePooling: return "GlobalAveragePooling"
+            case .featureMapProcessor: return "FeatureMapProcessor"
+            }
+        }
+    }
+
     public struct Model {
         public var backbone: Backbone
-        /// "GlobalAveragePooling" or nil.
-        public var neck: String?
+        public var neck: Neck?
         public var head: Head
         /// The head's decoder (and the train pipeline's encoder).
         public var codec: KeypointCodec

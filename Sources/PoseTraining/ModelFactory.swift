@@ -12,9 +12,21 @@ public enum ModelFactory {
         case .resnet(let r): backbone = try ResNet(r, rng: &rng)
         case .hrnet(let h): backbone = try HRNet(h, rng: &rng)
         }
-        let channels = backbone.outChannels.last ?? 0
+        var channels = backbone.outChannels.last ?? 0
+        var neck: Neck?
+        switch settings.neck {
+        case .globalAveragePooling?: neck = GlobalAveragePoolingNeck()
+        case .featureMapProcessor(let select, let concat, let scale, let relu, let align)?:
+            let outs = backbone.outChannels
+            let picked = (select ?? Array(outs.indices)).map { $0 < 0 ? outs.count + $0 : $0 }
+            guard picked.allSatisfy({ outs.indices.contains($0) }) else {
+                throw ModelError("model.neck.select_index \(select ?? []) is outside the backbone's \(outs.count) outputs")
+            }
+            channels = concat ? picked.reduce(0) { $0 + outs[$1] } : outs[picked.last!]
+            neck = FeatureMapProcessor(selectIndex: select, concat: concat, scaleFactor: scale, applyReLU: relu, alignCorners: align)
+        case nil: neck = nil
+        }
         let head = try buildHead(settings.head, featureChannels: channels, rng: &rng)
-        let neck: Neck? = settings.neck == "GlobalAveragePooling" ? GlobalAveragePoolingNeck() : nil
         return TopdownPoseEstimator(backbone: backbone, neck: neck, head: head)
     }
 

@@ -61,7 +61,7 @@ public final class Trainer {
         }
         if isMain {
             log("SwiftPose training: \(communicator.size) rank\(communicator.size == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
-            log("model: \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0 } ?? "") + \(settings.model.head.name), \(model.trainableParameterCount) trainable parameters")
+            log("model: \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0.name } ?? "") + \(settings.model.head.name), \(model.trainableParameterCount) trainable parameters")
             if !settings.ignoredKeys.isEmpty {
                 log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
             }

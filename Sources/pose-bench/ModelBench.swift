@@ -34,7 +34,7 @@ struct ModelBench: ParsableCommand {
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions)
             model = try ModelFactory.build(settings.model, seed: 0)
             codec = settings.model.codec
-            name = "\(URL(fileURLWithPath: config).lastPathComponent): \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0 } ?? "") + \(settings.model.head.name)"
+            name = "\(URL(fileURLWithPath: config).lastPathComponent): \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0.name } ?? "") + \(settings.model.head.name)"
         } else {
             let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
             let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last!, outChannels: 17), rng: &rng)

@@ -165,3 +165,26 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         }
     }
 }
+
+@Suite struct NeckTests {
+    @Test func featureMapProcessorConcatRescaleAndGradients() {
+        let neck = FeatureMapProcessor(selectIndex: [0, 2], concat: true, scaleFactor: 2, applyReLU: true)
+        var rng = RandomGenerator(seed: 9)
+        let feats = [[2, 2, 4, 6], [2, 3, 2, 3], [2, 3, 2, 3]].map { s -> Tensor in
+            let t = Tensor(zeros: s); rng.fillUniform(t, low: -1, high: 1); return t
+        }
+        let out = neck.forward(feats, mode: .training)
+        #expect(out.map(\.shape) == [[2, 5, 8, 12]])
+        for index in [0, 2] {
+            let mismatches = GradientCheck().run(
+                input: feats[index], parameters: [],
+                forward: { neck.forward(feats, mode: .training)[0] },
+                backward: { dy in
+                    _ = neck.forward(feats, mode: .training)
+                    return neck.backward([dy])[index]!.clone()
+                })
+            #expect(mismatches.isEmpty, "input \(index): \(mismatches.prefix(4))")
+        }
+        #expect(neck.backward([out[0]])[1] == nil)
+    }
+}

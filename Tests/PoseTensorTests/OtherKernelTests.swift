@@ -87,3 +87,35 @@ import Testing
         #expect(abs(variance - 1) < 0.05)
     }
 }
+
+@Suite struct BilinearResizeTests {
+    /// Values from PyTorch 2.15's F.interpolate(mode='bilinear').
+    @Test func matchesPyTorch() {
+        let x = Tensor((0..<6).map(Float.init), shape: [1, 1, 2, 3])
+        let y = Tensor(zeros: [1, 1, 3, 5])
+        BilinearResize.forward(x.data, y.data, planes: 1, inH: 2, inW: 3, outH: 3, outW: 5)
+        let expected: [Float] = [0, 0.4, 1, 1.6, 2, 1.5, 1.9, 2.5, 3.1, 3.5, 3, 3.4, 4, 4.6, 5]
+        for i in 0..<15 { #expect(abs(y[i] - expected[i]) < 1e-5) }
+        BilinearResize.forward(x.data, y.data, planes: 1, inH: 2, inW: 3, outH: 3, outW: 5, alignCorners: true)
+        let aligned: [Float] = [0, 0.5, 1, 1.5, 2, 1.5, 2, 2.5, 3, 3.5, 3, 3.5, 4, 4.5, 5]
+        for i in 0..<15 { #expect(abs(y[i] - aligned[i]) < 1e-5) }
+        let z = Tensor(zeros: [1, 1, 3, 4])
+        BilinearResize.forward(x.data, z.data, planes: 1, inH: 2, inW: 3, outH: 3, outW: 4, scale: 1.5)
+        let scaled: [Float] = [0, 0.5, 1.1666667, 1.8333334, 1.5, 2, 2.666667, 3.3333335, 3, 3.5, 4.1666665, 4.8333335]
+        for i in 0..<12 { #expect(abs(z[i] - scaled[i]) < 1e-5) }
+        let big = Tensor((0..<12).map(Float.init), shape: [1, 1, 3, 4]), small = Tensor(zeros: [1, 1, 2, 2])
+        BilinearResize.forward(big.data, small.data, planes: 1, inH: 3, inW: 4, outH: 2, outW: 2)
+        #expect(small.array == [1.5, 3.5, 7.5, 9.5])
+    }
+
+    @Test func backwardIsTheAdjoint() {
+        let x = randomTensor([2, 5, 4], seed: 61), c = randomTensor([2, 7, 9], seed: 62)
+        let y = Tensor(zeros: c.shape), back = Tensor(zeros: x.shape)
+        BilinearResize.forward(x.data, y.data, planes: 2, inH: 5, inW: 4, outH: 7, outW: 9)
+        BilinearResize.backward(c.data, back.data, planes: 2, inH: 5, inW: 4, outH: 7, outW: 9)
+        var lhs = 0.0, rhs = 0.0
+        for i in 0..<y.count { lhs += Double(y[i]) * Double(c[i]) }
+        for i in 0..<x.count { rhs += Double(x[i]) * Double(back[i]) }
+        #expect(abs(lhs - rhs) < 1e-4)
+    }
+}

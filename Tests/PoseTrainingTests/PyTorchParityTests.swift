@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PoseDistributed
 import PoseModels
 import PoseNN
 import PoseTensor
@@ -82,5 +83,38 @@ import PoseTensor
         #expect(throws: CheckpointError.self) { try Checkpoint.load(path: dir + "/cut.pth") }
         try Data("not a zip".utf8).write(to: URL(fileURLWithPath: dir + "/text.pth"))
         #expect(throws: CheckpointError.self) { try Checkpoint.load(path: dir + "/text.pth") }
+    }
+}
+
+@Suite struct PretrainedLoadingTests {
+    @Test func backboneInitFromAPrefixedCheckpoint() throws {
+        // the parity .pth holds a whole SimpleBaseline; a backbone init_cfg with prefix='backbone.'
+        // loads only its backbone part, and the (differently shaped) head keeps its initialisation
+        let dir = try temporaryDirectory("pretrained")
+        try makeDataset(in: dir)
+        let pth = repositoryRoot + "/Tests/Fixtures/parity/resnet18_sb.pth"
+        let config = try tinyConfig(in: dir, epochs: 1, extra: """
+        model = dict(
+            type='TopdownPoseEstimator',
+            data_preprocessor=dict(type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53],
+                                   std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
+            backbone=dict(type='ResNet', depth=18, stem_channels=8, base_channels=8,
+                          init_cfg=dict(type='Pretrained', checkpoint='\(pth)', prefix='backbone.')),
+            head=dict(type='HeatmapHead', in_channels=64, out_channels=17, deconv_out_channels=(8, 8, 8),
+                      loss=dict(type='KeypointMSELoss', use_target_weight=True), decoder=codec))
+        """)
+        let s = try settings(config, options: ["optim_wrapper.optimizer.lr=0.0", "train_cfg.val_interval=100"])
+        let trainer = Trainer(settings: s, communicator: SingleProcessCommunicator(), workDir: dir + "/w", loaderThreads: 1)
+        try trainer.run()
+        let reference = try Checkpoint.load(path: pth)
+        let model = trainer.model!
+        for (name, p) in model.state.parameters where name.hasPrefix("backbone.") {
+            let info = try #require(reference.tensors[name])
+            let expected = Tensor(zeros: info.shape)
+            try Checkpoint.readFloats(info, from: reference, key: name, into: expected.data, count: expected.count)
+            // lr 0: Adam leaves the weights as loaded
+            #expect(p.value.array == expected.array, "\(name)")
+        }
+        #expect(model.state.shape(of: "head.deconv_layers.0.weight") == [64, 8, 4, 4])
     }
 }
