@@ -21,3 +21,11 @@ public func peakResidentBytes() -> Int {
     let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
     return kb * 1024
 }
+
+/// Current resident memory of this process in bytes (VmRSS), or 0 when unknown.
+public func currentResidentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+    let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+    return kb * 1024
+}

@@ -22,6 +22,18 @@ public struct AffineTransform: Sendable, Equatable {
         return AffineTransform(a: a, b: b, c: c, d: d, e: e, f: f)
     }
 
+    /// MMPose's `get_udp_warp_matrix`: maps `center` to ((w−1)/2, (h−1)/2) with scales
+    /// (w−1)/scale.w and (h−1)/scale.h and rotation by `rotation` degrees.
+    public static func topdownUDP(center: (Double, Double), scale: (Double, Double), rotation: Double,
+                                  outputSize: (Int, Int)) -> AffineTransform {
+        let theta = rotation * .pi / 180
+        let cs = cos(theta), sn = sin(theta)
+        let sx = Double(outputSize.0 - 1) / scale.0, sy = Double(outputSize.1 - 1) / scale.1
+        let ix = 2 * center.0, iy = 2 * center.1
+        return AffineTransform(a: cs * sx, b: -sn * sx, c: sx * (-0.5 * ix * cs + 0.5 * iy * sn + 0.5 * scale.0),
+                               d: sn * sy, e: cs * sy, f: sy * (-0.5 * ix * sn - 0.5 * iy * cs + 0.5 * scale.1))
+    }
+
     /// Maps one point.
     @inlinable public func apply(_ x: Double, _ y: Double) -> (Double, Double) {
         (a * x + b * y + c, d * x + e * y + f)

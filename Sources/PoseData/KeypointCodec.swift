@@ -48,6 +48,7 @@ public struct IntegralRegressionLabel: Sendable, Equatable {
 /// The codec of a `GenerateTarget` step (and of a head's decoder).
 public enum KeypointCodec: Sendable, Equatable {
     case msraHeatmap(MSRAHeatmap)
+    case udpHeatmap(UDPHeatmap)
     case regressionLabel(RegressionLabel)
     case integralRegressionLabel(IntegralRegressionLabel)
 
@@ -55,6 +56,7 @@ public enum KeypointCodec: Sendable, Equatable {
     public var inputSize: (Int, Int) {
         switch self {
         case .msraHeatmap(let c): return c.inputSize
+        case .udpHeatmap(let c): return c.inputSize
         case .regressionLabel(let c): return c.inputSize
         case .integralRegressionLabel(let c): return c.regression.inputSize
         }
@@ -64,6 +66,7 @@ public enum KeypointCodec: Sendable, Equatable {
     public var heatmapSize: (Int, Int)? {
         switch self {
         case .msraHeatmap(let c): return c.heatmapSize
+        case .udpHeatmap(let c): return c.heatmapSize
         case .regressionLabel: return nil
         case .integralRegressionLabel(let c): return c.heatmap.heatmapSize
         }
@@ -71,8 +74,19 @@ public enum KeypointCodec: Sendable, Equatable {
 
     /// Whether the codec makes normalised coordinate labels.
     public var makesLabels: Bool {
-        if case .msraHeatmap = self { return false }
-        return true
+        switch self {
+        case .msraHeatmap, .udpHeatmap: return false
+        case .regressionLabel, .integralRegressionLabel: return true
+        }
+    }
+
+    /// Decodes `K × h × w` heatmaps of a heatmap codec; nil for coordinate codecs.
+    public func decodeHeatmaps(_ maps: UnsafePointer<Float>, keypoints k: Int) -> (keypoints: [Double], scores: [Double])? {
+        switch self {
+        case .msraHeatmap(let c): return c.decode(maps, keypoints: k)
+        case .udpHeatmap(let c): return c.decode(maps, keypoints: k)
+        default: return nil
+        }
     }
 
     /// Encodes one instance: heatmaps (`K × h × w`, empty without), labels (`K × 2`, empty
@@ -80,6 +94,10 @@ public enum KeypointCodec: Sendable, Equatable {
     public func encode(keypoints: [Double], visible: [Double]) -> (heatmaps: [Float], labels: [Float], weights: [Float]) {
         switch self {
         case .msraHeatmap(let c):
+            var maps = [Float](repeating: 0, count: visible.count * c.heatmapSize.0 * c.heatmapSize.1)
+            let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
+            return (maps, [], w)
+        case .udpHeatmap(let c):
             var maps = [Float](repeating: 0, count: visible.count * c.heatmapSize.0 * c.heatmapSize.1)
             let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
             return (maps, [], w)

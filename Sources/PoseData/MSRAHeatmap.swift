@@ -8,15 +8,21 @@ public struct MSRAHeatmap: Sendable, Equatable {
     /// (width, height) of the heatmaps.
     public var heatmapSize: (Int, Int)
     public var sigma: Double
+    /// DARK: sub-pixel Gaussian centres and Taylor-expansion decoding.
+    public var unbiased: Bool
+    public var blurKernelSize: Int
 
-    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double) {
+    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double, unbiased: Bool = false, blurKernelSize: Int = 11) {
         self.inputSize = inputSize
         self.heatmapSize = heatmapSize
         self.sigma = sigma
+        self.unbiased = unbiased
+        self.blurKernelSize = blurKernelSize
     }
 
     public static func == (a: MSRAHeatmap, b: MSRAHeatmap) -> Bool {
-        a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma
+        a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma && a.unbiased == b.unbiased
+            && a.blurKernelSize == b.blurKernelSize
     }
 
     /// Input pixels per heatmap pixel along x and y.
@@ -41,6 +47,21 @@ public struct MSRAHeatmap: Sendable, Equatable {
             gaussian[y * size + x] = Float(exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)))
         } }
         let (sx, sy) = scaleFactor
+        if unbiased {
+            // generate_unbiased_gaussian_heatmaps: a full-map Gaussian at the sub-pixel centre
+            for j in 0..<k {
+                if visible[j] < 0.5 { continue }
+                let mx = keypoints[2 * j] / sx, my = keypoints[2 * j + 1] / sy
+                let r = Double(radius)
+                if mx - r >= Double(w) || my - r >= Double(h) || mx + r + 1 < 0 || my + r + 1 < 0 { weights[j] = 0; continue }
+                let map = heatmaps + j * w * h
+                for y in 0..<h { for x in 0..<w {
+                    let dx = Double(x) - mx, dy = Double(y) - my
+                    map[y * w + x] = max(map[y * w + x], Float(exp(-(dx * dx + dy * dy) / (2 * sigma * sigma))))
+                } }
+            }
+            return weights
+        }
         for j in 0..<k {
             if visible[j] < 0.5 { continue }
             // numpy's astype(int64) truncates toward zero
@@ -66,6 +87,13 @@ public struct MSRAHeatmap: Sendable, Equatable {
     /// (argmax, ±0.25 px toward the higher neighbour, times the scale factor).
     public func decode(_ heatmaps: UnsafePointer<Float>, keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
         let (w, h) = heatmapSize
+        if unbiased {
+            var (points, scores) = HeatmapRefinement.maxima(heatmaps, keypoints: k, height: h, width: w)
+            HeatmapRefinement.dark(&points, maps: heatmaps, keypoints: k, height: h, width: w, kernel: blurKernelSize)
+            let (sx, sy) = scaleFactor
+            for j in 0..<k { points[2 * j] *= sx; points[2 * j + 1] *= sy }
+            return (points, scores)
+        }
         var points = [Double](repeating: 0, count: 2 * k), scores = [Double](repeating: 0, count: k)
         let (sx, sy) = scaleFactor
         for j in 0..<k {

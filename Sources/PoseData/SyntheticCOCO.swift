@@ -35,7 +35,8 @@ public struct SyntheticCOCO {
     ]
 
     /// Writes `train` and `val` images, annotations and val detections under `directory`.
-    public func write(to directory: String, trainImages: Int, valImages: Int) throws {
+    /// With `annotationsOnly` no image is drawn or written (for annotation-scale tests).
+    public func write(to directory: String, trainImages: Int, valImages: Int, annotationsOnly: Bool = false) throws {
         let fm = FileManager.default
         for sub in ["annotations", "train", "val", "person_detection_results"] {
             try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
@@ -46,9 +47,9 @@ public struct SyntheticCOCO {
             for i in 0..<count {
                 let imageId = offset + i + 1
                 var rng = RandomGenerator(seed: seed, stream: [split == "train" ? 1 : 2, UInt64(i)])
-                let (image, people) = render(rng: &rng)
+                let (image, people) = render(rng: &rng, draw: !annotationsOnly)
                 let name = String(format: "%012d.jpg", imageId)
-                try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality)
+                if !annotationsOnly { try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality) }
                 images.append(["id": imageId, "file_name": name, "width": width, "height": height])
                 for p in people {
                     let numKeypoints = stride(from: 2, to: 51, by: 3).filter { p.keypoints[$0] > 0 }.count
@@ -101,21 +102,21 @@ public struct SyntheticCOCO {
     }
 
     /// Draws one image with 1–3 people.
-    func render(rng: inout RandomGenerator) -> (RGBImage, [Person]) {
-        var canvas = Canvas(width: width, height: height)
-        drawBackground(&canvas, rng: &rng)
+    func render(rng: inout RandomGenerator, draw: Bool = true) -> (RGBImage, [Person]) {
+        var canvas = Canvas(width: draw ? width : 1, height: draw ? height : 1)
+        if draw { drawBackground(&canvas, rng: &rng) }
         let count = 1 + Int(rng.next() % 3)
         var people: [Person] = []
         var occluders: [(Double, Double, Double, Double)] = []
         for _ in 0..<count {
-            let p = drawPerson(&canvas, rng: &rng)
+            let p = drawPerson(&canvas, rng: &rng, draw: draw)
             // an occluder over part of some people: keypoints under it become v=1
             if rng.uniform() < 0.35 {
                 let (bx, by, bw, bh) = (p.bbox[0], p.bbox[1], p.bbox[2], p.bbox[3])
                 let w = bw * rng.uniform(0.3, 0.7), h = bh * rng.uniform(0.15, 0.35)
                 let x = bx + rng.uniform(0, max(1, bw - w)), y = by + rng.uniform(0, max(1, bh - h))
                 let c = (rng.uniform(40, 220), rng.uniform(40, 220), rng.uniform(40, 220))
-                canvas.fillRect(x, y, x + w, y + h, c)
+                if draw { canvas.fillRect(x, y, x + w, y + h, c) }
                 occluders.append((x, y, x + w, y + h))
             }
             people.append(p)
@@ -158,7 +159,7 @@ public struct SyntheticCOCO {
     }
 
     /// Draws a person in a random pose and returns its annotation.
-    private func drawPerson(_ canvas: inout Canvas, rng: inout RandomGenerator) -> Person {
+    private func drawPerson(_ canvas: inout Canvas, rng: inout RandomGenerator, draw: Bool) -> Person {
         let h = rng.uniform(0.35, 0.95) * Double(height)           // person height in pixels
         let cx = rng.uniform(-0.05, 1.05) * Double(width), cy = rng.uniform(0.1, 0.9) * Double(height)
         let tilt = rng.uniform(-25, 25) * .pi / 180
@@ -194,17 +195,19 @@ public struct SyntheticCOCO {
         let skin = (rng.uniform(150, 240), rng.uniform(110, 190), rng.uniform(90, 160))
         let shirt = (rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255))
         // torso, then limbs in left (green) / right (orange) shades, head, joints
-        canvas.fillConvexPolygon([pts[5], pts[6], pts[12], pts[11]], shirt)
+        if draw { canvas.fillConvexPolygon([pts[5], pts[6], pts[12], pts[11]], shirt) }
         let left = (40.0, 200.0, 60.0), right = (240.0, 140.0, 20.0)
         for (a, b, c) in [(5, 7, left), (7, 9, left), (6, 8, right), (8, 10, right),
                           (11, 13, (20.0, 140.0, 40.0)), (13, 15, (20.0, 140.0, 40.0)),
                           (12, 14, (190.0, 100.0, 10.0)), (14, 16, (190.0, 100.0, 10.0))] {
-            canvas.capsule(pts[a].0, pts[a].1, pts[b].0, pts[b].1, r * 1.3, c)
+            if draw { canvas.capsule(pts[a].0, pts[a].1, pts[b].0, pts[b].1, r * 1.3, c) }
         }
         let headCenter = ((pts[3].0 + pts[4].0) / 2, (pts[3].1 + pts[4].1) / 2)
-        canvas.fillCircle(headCenter.0, headCenter.1, 0.075 * h, skin)
-        for j in 0..<17 {
-            canvas.fillCircle(pts[j].0, pts[j].1, j <= 4 ? max(1.5, 0.012 * h) : r, SyntheticCOCO.jointColors[j])
+        if draw {
+            canvas.fillCircle(headCenter.0, headCenter.1, 0.075 * h, skin)
+            for j in 0..<17 {
+                canvas.fillCircle(pts[j].0, pts[j].1, j <= 4 ? max(1.5, 0.012 * h) : r, SyntheticCOCO.jointColors[j])
+            }
         }
         var keypoints: [Double] = []
         var xs: [Double] = [], ys: [Double] = []

@@ -16,8 +16,8 @@ public enum TopdownTransform: Sendable {
     /// rotate_factor=80.0, rotate_prob=0.6)`.
     case randomBBoxTransform(shiftFactor: Double, shiftProb: Double, scaleFactor: (Double, Double), scaleProb: Double,
                              rotateFactor: Double, rotateProb: Double)
-    /// `TopdownAffine(input_size)`: fixes the aspect ratio and warps the crop (bilinear).
-    case topdownAffine(inputSize: (Int, Int))
+    /// `TopdownAffine(input_size, use_udp)`: fixes the aspect ratio and warps the crop (bilinear).
+    case topdownAffine(inputSize: (Int, Int), useUDP: Bool)
     /// `GenerateTarget(encoder)`.
     case generateTarget(KeypointCodec, useDatasetKeypointWeights: Bool)
     /// `PackPoseInputs`: nothing to do here; the loader packs batches.
@@ -70,12 +70,13 @@ public enum TopdownTransform: Sendable {
             s.center = (s.center.0 + offset.0 * s.scale.0, s.center.1 + offset.1 * s.scale.1)
             s.scale = (s.scale.0 * scale, s.scale.1 * scale)
             s.rotation = rotate
-        case .topdownAffine(let inputSize):
+        case .topdownAffine(let inputSize, let useUDP):
             let (w, h) = inputSize
             let aspect = Double(w) / Double(h)
             if s.scale.0 > s.scale.1 * aspect { s.scale = (s.scale.0, s.scale.0 / aspect) }
             else { s.scale = (s.scale.1 * aspect, s.scale.1) }
-            let m = AffineTransform.topdown(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: inputSize)
+            let m = useUDP ? AffineTransform.topdownUDP(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: inputSize)
+                           : AffineTransform.topdown(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: inputSize)
             guard let image = s.image else { throw DatasetError("TopdownAffine needs LoadImage first in the pipeline") }
             s.input = [Float](repeating: 0, count: 3 * w * h)
             s.input.withUnsafeMutableBufferPointer { m.warp(image, width: w, height: h, into: $0.baseAddress!) }
@@ -142,7 +143,7 @@ public struct TopdownPipeline: Sendable {
 
     /// The input size set by the pipeline's `TopdownAffine`, if any.
     public var inputSize: (Int, Int)? {
-        for t in transforms { if case .topdownAffine(let size) = t { return size } }
+        for t in transforms { if case .topdownAffine(let size, _) = t { return size } }
         return nil
     }
 

@@ -155,14 +155,19 @@ extension ExperimentSettings {
     }
 
     static func decodeCodec(_ c: ConfigReader) throws -> KeypointCodec {
-        let type = try c.type(among: ["MSRAHeatmap", "RegressionLabel", "IntegralRegressionLabel"])
+        let type = try c.type(among: ["MSRAHeatmap", "UDPHeatmap", "RegressionLabel", "IntegralRegressionLabel"])
         let codec: KeypointCodec
         switch type {
         case "MSRAHeatmap":
-            if try c.bool("unbiased", default: false) { throw c.error("unbiased", "DARK decoding (unbiased=True) is not supported yet") }
-            c.ignore("blur_kernel_size")
             codec = .msraHeatmap(MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
-                                             sigma: try c.double("sigma")))
+                                             sigma: try c.double("sigma"), unbiased: try c.bool("unbiased", default: false),
+                                             blurKernelSize: try c.int("blur_kernel_size", default: 11)))
+        case "UDPHeatmap":
+            let kind = try c.string("heatmap_type", default: "gaussian")
+            guard kind == "gaussian" else { throw c.error("heatmap_type", "only 'gaussian' is supported; 'combined' (offset maps) is not") }
+            c.ignore("radius_factor")
+            codec = .udpHeatmap(UDPHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
+                                           sigma: try c.double("sigma", default: 2), blurKernelSize: try c.int("blur_kernel_size", default: 11)))
         case "RegressionLabel":
             codec = .regressionLabel(RegressionLabel(inputSize: try c.pair("input_size")))
         default:
@@ -301,7 +306,7 @@ extension ExperimentSettings {
         let head: Head
         switch type {
         case "HeatmapHead":
-            guard case .msraHeatmap = codec else { throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap)") }
+            guard !codec.makesLabels else { throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap or UDPHeatmap)") }
             let hs = try heatmapSettings(h, inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
             var loss = HeatmapLoss.mse(KeypointMSELoss(useTargetWeight: true))
             if let l = try h.dictionary("loss") {
@@ -499,8 +504,7 @@ extension ExperimentSettings {
                                           rotateFactor: try t.double("rotate_factor", default: 80),
                                           rotateProb: try t.double("rotate_prob", default: 0.6))
         case "TopdownAffine":
-            if try t.bool("use_udp", default: false) { throw t.error("use_udp", "use_udp=True is not supported yet") }
-            result = .topdownAffine(inputSize: try t.pair("input_size"))
+            result = .topdownAffine(inputSize: try t.pair("input_size"), useUDP: try t.bool("use_udp", default: false))
         case "GenerateTarget":
             guard let e = try t.dictionary("encoder") else { throw t.error("encoder", "is required") }
             let codec = try decodeCodec(e)

@@ -70,9 +70,9 @@ public struct Predictor {
         return batch.samples.enumerated().map { b, s in
             let points: [Double], scores: [Double]
             let k: Int
-            if case .msraHeatmap(let c) = codec, let maps = out.heatmaps {
+            if !codec.makesLabels, let maps = out.heatmaps {
                 k = maps.shape[1]
-                (points, scores) = c.decode(maps.data + b * k * maps.shape[2] * maps.shape[3], keypoints: k)
+                (points, scores) = codec.decodeHeatmaps(maps.data + b * k * maps.shape[2] * maps.shape[3], keypoints: k)!
             } else {
                 let coords = out.coordinates!
                 k = coords.shape[1]
@@ -80,7 +80,7 @@ public struct Predictor {
                 switch codec {
                 case .regressionLabel(let r): regression = r
                 case .integralRegressionLabel(let i): regression = i.regression
-                case .msraHeatmap(let m): regression = RegressionLabel(inputSize: m.inputSize)
+                case .msraHeatmap, .udpHeatmap: regression = RegressionLabel(inputSize: codec.inputSize)
                 }
                 (points, scores) = regression.decode(coords.data + b * k * 2, sigma: out.sigma.map { $0.data + b * k * 2 }, keypoints: k)
             }

@@ -31,6 +31,8 @@ struct Synth: ParsableCommand {
     @Option(help: "Validation images.") var val = 100
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Image size as WIDTHxHEIGHT.") var size = "320x240"
+    @Flag(help: "Write annotations and detections only, no images (for annotation-scale tests; the people differ from an image run).")
+    var annotationsOnly = false
 
     func validate() throws {
         guard parsedSize != nil else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with both at least 32, e.g. 320x240") }
@@ -47,11 +49,12 @@ struct Synth: ParsableCommand {
         let (w, h) = parsedSize!
         let t0 = Date()
         do {
-            try SyntheticCOCO(width: w, height: h, seed: seed).write(to: out, trainImages: train, valImages: val)
+            try SyntheticCOCO(width: w, height: h, seed: seed).write(to: out, trainImages: train, valImages: val, annotationsOnly: annotationsOnly)
         } catch {
             fail("\(error)")
         }
-        print(String(format: "wrote %d train and %d val images (%dx%d, seed %llu) to %@ in %.1f s",
-                     train, val, w, h, seed, out, Date().timeIntervalSince(t0)))
+        print(String(format: "wrote %d train and %d val %@ (%dx%d, seed %llu) to %@ in %.1f s",
+                     train, val, annotationsOnly ? "image records (annotations only)" : "images", w, h, seed, out,
+                     Date().timeIntervalSince(t0)))
     }
 }

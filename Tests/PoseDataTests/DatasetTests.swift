@@ -113,7 +113,7 @@ func cocoMetainfo() throws -> DatasetMetainfo {
             var rng = RandomGenerator(seed: 0)
             try TopdownTransform.getBBoxCenterScale(padding: 1.25).apply(&s, metainfo: m, rng: &rng)
             let center = s.center
-            try TopdownTransform.topdownAffine(inputSize: (96, 128)).apply(&s, metainfo: m, rng: &rng)
+            try TopdownTransform.topdownAffine(inputSize: (96, 128), useUDP: false).apply(&s, metainfo: m, rng: &rng)
             let t = AffineTransform.topdown(center: center, scale: s.scale, rotation: rotation, outputSize: (96, 128))
             let (cx, cy) = t.apply(center.0, center.1)
             #expect(abs(cx - 48) < 1e-9 && abs(cy - 64) < 1e-9)
@@ -183,7 +183,7 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         let pipeline = TopdownPipeline([
             .loadImage, .getBBoxCenterScale(padding: 1.25), .randomFlip(prob: 0.5),
             .randomBBoxTransform(shiftFactor: 0.16, shiftProb: 0.3, scaleFactor: (0.5, 1.5), scaleProb: 1, rotateFactor: 80, rotateProb: 0.6),
-            .topdownAffine(inputSize: (48, 64)), .generateTarget(.msraHeatmap(codec), useDatasetKeypointWeights: false), .packPoseInputs,
+            .topdownAffine(inputSize: (48, 64), useUDP: false), .generateTarget(.msraHeatmap(codec), useDatasetKeypointWeights: false), .packPoseInputs,
         ], metainfo: m)
         func run(workers: Int) throws -> [[Float]] {
             let loader = DataLoader(instances: ds.instances, pipeline: pipeline, batchSize: 5, mean: [123.675, 116.28, 103.53],

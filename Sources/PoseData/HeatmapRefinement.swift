@@ -1,0 +1,95 @@
+import Foundation
+
+/// Heatmap post-processing shared by MMPose's DARK and UDP decoders.
+enum HeatmapRefinement {
+    /// MMPose's `gaussian_blur`: each map zero-padded by (k−1)/2, blurred with OpenCV's
+    /// σ-from-size Gaussian (σ = 0.3·((k−1)/2 − 1) + 0.8), cropped and rescaled so its maximum
+    /// equals the original maximum.
+    static func blur(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
+        let r = (kernel - 1) / 2
+        let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
+        var taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
+        let sum = taps.reduce(0, +)
+        taps = taps.map { $0 / sum }
+        var tmp = [Double](repeating: 0, count: h * w)
+        for j in 0..<k {
+            let base = j * h * w
+            var origin: Float = -.infinity
+            for i in 0..<(h * w) { origin = max(origin, maps[base + i]) }
+            for y in 0..<h { for x in 0..<w {
+                var s = 0.0
+                for t in 0..<kernel { let xx = x + t - r; if xx >= 0 && xx < w { s += taps[t] * Double(maps[base + y * w + xx]) } }
+                tmp[y * w + x] = s
+            } }
+            var blurredMax: Float = -.infinity
+            for y in 0..<h { for x in 0..<w {
+                var s = 0.0
+                for t in 0..<kernel { let yy = y + t - r; if yy >= 0 && yy < h { s += taps[t] * tmp[yy * w + x] } }
+                maps[base + y * w + x] = Float(s)
+                blurredMax = max(blurredMax, Float(s))
+            } }
+            if blurredMax != 0 { for i in 0..<(h * w) { maps[base + i] *= origin / blurredMax } }
+        }
+    }
+
+    /// Argmax location (x, y) and value of each map; (−1, −1) when the maximum is ≤ 0.
+    static func maxima(_ maps: UnsafePointer<Float>, keypoints k: Int, height h: Int, width w: Int) -> ([Double], [Double]) {
+        var points = [Double](repeating: -1, count: 2 * k), scores = [Double](repeating: 0, count: k)
+        for j in 0..<k {
+            let m = maps + j * h * w
+            var best = 0
+            for i in 1..<(h * w) where m[i] > m[best] { best = i }
+            scores[j] = Double(m[best])
+            if m[best] > 0 { points[2 * j] = Double(best % w); points[2 * j + 1] = Double(best / w) }
+        }
+        return (points, scores)
+    }
+
+    /// MMPose's `refine_keypoints_dark`: blur, log, one Newton step of the 2-D Taylor expansion
+    /// where `1 < x < W−2` and `1 < y < H−2`.
+    static func dark(_ points: inout [Double], maps source: UnsafePointer<Float>, keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
+        var maps = Array(UnsafeBufferPointer(start: source, count: k * h * w))
+        blur(&maps, keypoints: k, height: h, width: w, kernel: kernel)
+        for i in maps.indices { maps[i] = logf(max(maps[i], 1e-10)) }
+        for j in 0..<k {
+            let x = Int(points[2 * j]), y = Int(points[2 * j + 1])
+            guard 1 < x && x < w - 2 && 1 < y && y < h - 2 else { continue }
+            func v(_ yy: Int, _ xx: Int) -> Double { Double(maps[j * h * w + yy * w + xx]) }
+            let dx = 0.5 * (v(y, x + 1) - v(y, x - 1)), dy = 0.5 * (v(y + 1, x) - v(y - 1, x))
+            let dxx = 0.25 * (v(y, x + 2) - 2 * v(y, x) + v(y, x - 2))
+            let dyy = 0.25 * (v(y + 2, x) - 2 * v(y, x) + v(y - 2, x))
+            let dxy = 0.25 * (v(y + 1, x + 1) - v(y - 1, x + 1) - v(y + 1, x - 1) + v(y - 1, x - 1))
+            let det = dxx * dyy - dxy * dxy
+            guard det != 0 else { continue }
+            // −H⁻¹·∇
+            points[2 * j] -= (dyy * dx - dxy * dy) / det
+            points[2 * j + 1] -= (-dxy * dx + dxx * dy) / det
+        }
+    }
+
+    /// MMPose's `refine_keypoints_dark_udp`: blur, clip to [1e-3, 50], log, edge-padded
+    /// derivatives and one Newton step with `H + eps·I`.
+    static func darkUDP(_ points: inout [Double], maps source: UnsafePointer<Float>, keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
+        var maps = Array(UnsafeBufferPointer(start: source, count: k * h * w))
+        blur(&maps, keypoints: k, height: h, width: w, kernel: kernel)
+        for i in maps.indices { maps[i] = logf(min(max(maps[i], 1e-3), 50)) }
+        for j in 0..<k {
+            // positions index an edge-padded map, so out-of-range neighbours repeat the border
+            let x = Int(points[2 * j]), y = Int(points[2 * j + 1])
+            func v(_ yy: Int, _ xx: Int) -> Double {
+                Double(maps[j * h * w + min(max(yy, 0), h - 1) * w + min(max(xx, 0), w - 1)])
+            }
+            let i0 = v(y, x), ix1 = v(y, x + 1), iy1 = v(y + 1, x), ix1y1 = v(y + 1, x + 1)
+            let ix1_y1_ = v(y - 1, x - 1), ix1_ = v(y, x - 1), iy1_ = v(y - 1, x)
+            let dx = 0.5 * (ix1 - ix1_), dy = 0.5 * (iy1 - iy1_)
+            let dxx = ix1 - 2 * i0 + ix1_, dyy = iy1 - 2 * i0 + iy1_
+            let dxy = 0.5 * (ix1y1 - ix1 - iy1 + i0 + i0 - ix1_ - iy1_ + ix1_y1_)
+            let eps = Double(Float.ulpOfOne)
+            let a = dxx + eps, b = dxy, c = dxy, d = dyy + eps
+            let det = a * d - b * c
+            guard det != 0 else { continue }
+            points[2 * j] -= (d * dx - b * dy) / det
+            points[2 * j + 1] -= (-c * dx + a * dy) / det
+        }
+    }
+}

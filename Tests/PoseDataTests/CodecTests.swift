@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import PoseData
+import PoseTensor
+
+@Suite struct CodecTests {
+    /// Sub-pixel keypoints well inside the map, in input pixels.
+    func interiorKeypoints(_ k: Int, seed: UInt64, input: (Int, Int)) -> [Double] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<(2 * k)).map { i in
+            i % 2 == 0 ? rng.uniform(0.25, 0.75) * Double(input.0) : rng.uniform(0.25, 0.75) * Double(input.1)
+        }
+    }
+
+    @Test func darkRecoversSubPixelKeypoints() {
+        let codec = MSRAHeatmap(inputSize: (192, 256), heatmapSize: (48, 64), sigma: 2, unbiased: true)
+        let k = 17
+        let points = interiorKeypoints(k, seed: 1, input: codec.inputSize)
+        var maps = [Float](repeating: 0, count: k * 48 * 64)
+        let w = maps.withUnsafeMutableBufferPointer { codec.encode(keypoints: points, visible: [Double](repeating: 1, count: k), heatmaps: $0.baseAddress!) }
+        #expect(w.allSatisfy { $0 == 1 })
+        let (decoded, _) = maps.withUnsafeBufferPointer { codec.decode($0.baseAddress!, keypoints: k) }
+        for j in 0..<(2 * k) {
+            // within 0.05 heatmap pixels (4 input pixels per heatmap pixel)
+            #expect(abs(decoded[j] - points[j]) / 4 < 0.05, "coordinate \(j): \(decoded[j]) vs \(points[j])")
+        }
+        // the plain MSRA decoder is only quarter-pixel accurate on the same maps
+        let plain = MSRAHeatmap(inputSize: (192, 256), heatmapSize: (48, 64), sigma: 2)
+        let (rough, _) = maps.withUnsafeBufferPointer { plain.decode($0.baseAddress!, keypoints: k) }
+        #expect(zip(rough, points).map { abs($0 - $1) }.max()! > zip(decoded, points).map { abs($0 - $1) }.max()!)
+    }
+
+    @Test func udpRecoversSubPixelKeypoints() {
+        let codec = UDPHeatmap(inputSize: (192, 256), heatmapSize: (48, 64), sigma: 2)
+        let k = 17
+        let points = interiorKeypoints(k, seed: 2, input: codec.inputSize)
+        var maps = [Float](repeating: 0, count: k * 48 * 64)
+        _ = maps.withUnsafeMutableBufferPointer { codec.encode(keypoints: points, visible: [Double](repeating: 1, count: k), heatmaps: $0.baseAddress!) }
+        let (decoded, scores) = maps.withUnsafeBufferPointer { codec.decode($0.baseAddress!, keypoints: k) }
+        // decode maps kp_hm/(W−1)·input; the generic back-projection divides by input again, so
+        // compare in heatmap pixels through the encoder's (input−1)/(heatmap−1) scale
+        for j in 0..<k {
+            let hx = decoded[2 * j] / 192 * 47, hy = decoded[2 * j + 1] / 256 * 63
+            let ex = points[2 * j] / (191.0 / 47.0), ey = points[2 * j + 1] / (255.0 / 63.0)
+            #expect(abs(hx - ex) < 0.05 && abs(hy - ey) < 0.05, "keypoint \(j): (\(hx), \(hy)) vs (\(ex), \(ey))")
+            #expect(scores[j] > 0.9)
+        }
+    }
+
+    @Test func weightRules() {
+        let codec = UDPHeatmap(inputSize: (192, 256), heatmapSize: (48, 64), sigma: 2)
+        var maps = [Float](repeating: 0, count: 3 * 48 * 64)
+        let w = maps.withUnsafeMutableBufferPointer {
+            codec.encode(keypoints: [50, 50, -100, 20, -8, 100], visible: [0, 1, 1], heatmaps: $0.baseAddress!)
+        }
+        #expect(w == [0, 0, 1])
+        let reg = RegressionLabel(inputSize: (192, 256))
+        let (labels, rw) = reg.encode(keypoints: [96, 128, 191, 255, 192, 10, -1, 10], visible: [1, 1, 1, 0.4])
+        #expect(rw == [1, 1, 0, 0])
+        #expect(labels[0] == 0.5 && labels[1] == 0.5)
+        let integral = KeypointCodec.integralRegressionLabel(IntegralRegressionLabel(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2))
+        let (imaps, _, iw) = integral.encode(keypoints: [32, 32, 70, 10], visible: [1, 1])
+        #expect(abs(imaps[0..<256].reduce(0, +) - 1) < 1e-5)
+        #expect(iw == [1, 0])
+    }
+
+    @Test func udpWarpMapsTheCentreToTheCropCentre() {
+        for rotation in [0.0, 25.0] {
+            let m = AffineTransform.topdownUDP(center: (100, 80), scale: (60, 80), rotation: rotation, outputSize: (48, 64))
+            let (x, y) = m.apply(100, 80)
+            #expect(abs(x - 23.5) < 1e-9 && abs(y - 31.5) < 1e-9)
+        }
+        let m = AffineTransform.topdownUDP(center: (100, 80), scale: (60, 80), rotation: 0, outputSize: (48, 64))
+        let (x, _) = m.apply(130, 80)
+        #expect(abs(x - (23.5 + 30 * 47.0 / 60)) < 1e-9)
+    }
+}
