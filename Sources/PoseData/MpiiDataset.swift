@@ -1,0 +1,45 @@
+import Foundation
+
+/// MMPose's `MpiiDataset` for MMPose's MPII json (a list of `image`, `center`, `scale`,
+/// `joints`, `joints_vis`): `scale·200` boxes, the centre moved down by 15/200 of the box and
+/// shifted from MATLAB's 1-based pixels to 0-based, as MMPose does.
+public final class MpiiDataset: @unchecked Sendable {
+    public let metainfo: DatasetMetainfo
+    public let instances: [PoseInstance]
+
+    public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", metainfo: DatasetMetainfo) throws {
+        func join(_ root: String, _ path: String) -> String {
+            if path.hasPrefix("/") || root.isEmpty { return path }
+            return URL(fileURLWithPath: root).appendingPathComponent(path).path
+        }
+        let path = join(dataRoot, annotationFile)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetError("\(path): annotation file not found or unreadable")
+        }
+        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw DatasetError("\(path): expected a JSON list of MPII annotations (image, center, scale, joints, joints_vis)")
+        }
+        let k = metainfo.keypointCount
+        let prefix = join(dataRoot, imagePrefix)
+        var instances: [PoseInstance] = []
+        for (i, a) in list.enumerated() {
+            guard let image = a["image"] as? String, let c = (a["center"] as? [NSNumber])?.map(\.doubleValue), c.count == 2,
+                  let s = (a["scale"] as? NSNumber)?.doubleValue,
+                  let joints = (a["joints"] as? [[NSNumber]])?.map({ $0.map(\.doubleValue) }), joints.count == k,
+                  let vis = (a["joints_vis"] as? [NSNumber])?.map(\.doubleValue), vis.count == k else {
+                throw DatasetError("\(path): entry [\(i)] needs image, center (2), scale, joints (\(k)×2) and joints_vis (\(k))")
+            }
+            let scale = s * 200
+            var center = c
+            if center[0] != -1 { center[1] += 15.0 / 200 * scale }
+            center = center.map { $0 - 1 }
+            let bbox = (center[0] - scale / 2, center[1] - scale / 2, center[0] + scale / 2, center[1] + scale / 2)
+            instances.append(PoseInstance(
+                id: i, imageId: i, imagePath: join(prefix, image), imageWidth: 0, imageHeight: 0, bbox: bbox, bboxScore: 1,
+                keypoints: joints.flatMap { $0 }, visible: vis, numKeypoints: vis.filter { $0 > 0 }.count,
+                area: max(scale * scale * 0.53, 1), isCrowd: false, categoryId: 1))
+        }
+        self.metainfo = metainfo
+        self.instances = instances
+    }
+}

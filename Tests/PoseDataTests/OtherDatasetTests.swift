@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import PoseData
+import PoseTensor
+
+@Suite struct OtherDatasetTests {
+    @Test func mpiiFollowsMMPoseBoxes() throws {
+        let meta = try DatasetMetainfo.load(path: repositoryRoot.appendingPathComponent("configs/_base_/datasets/mpii.py").path)
+        #expect(meta.keypointCount == 16)
+        #expect(meta.flipIndices == [5, 4, 3, 2, 1, 0, 6, 7, 8, 9, 15, 14, 13, 12, 11, 10])
+        let ds = try MpiiDataset(annotationFile: fixtures.appendingPathComponent("mpii/test_mpii.json").path,
+                                 imagePrefix: fixtures.appendingPathComponent("mpii").path, metainfo: meta)
+        #expect(ds.instances.count == 5)
+        // 005808361.jpg: center (966, 340), scale 4.718488 → 943.7 px box, centre moved down 70.8 px, minus 1
+        let first = ds.instances[0]
+        let scale = 4.718488 * 200
+        #expect(abs((first.bbox.0 + first.bbox.2) / 2 - 965) < 1e-9)
+        #expect(abs((first.bbox.1 + first.bbox.3) / 2 - (340 + 15.0 / 200 * scale - 1)) < 1e-9)
+        #expect(abs(first.bbox.2 - first.bbox.0 - scale) < 1e-9)
+        #expect(first.keypoints[0] == 804 && first.visible.count == 16)
+        var rng = RandomGenerator(seed: 0)
+        let pipeline = TopdownPipeline([.loadImage, .getBBoxCenterScale(padding: 1.25), .topdownAffine(inputSize: (64, 64), useUDP: false)],
+                                       metainfo: meta)
+        let sample = try pipeline.run(first, rng: &rng)
+        #expect(sample.input.count == 3 * 64 * 64)
+    }
+
+    @Test func crowdPoseIsACocoStyleDatasetWithItsOwnMetainfo() throws {
+        let meta = try DatasetMetainfo.load(path: repositoryRoot.appendingPathComponent("configs/_base_/datasets/crowdpose.py").path)
+        #expect(meta.keypointCount == 14)
+        #expect(meta.flipIndices == [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 12, 13])
+        let ds = try CocoDataset(annotationFile: fixtures.appendingPathComponent("crowdpose/test_crowdpose.json").path,
+                                 imagePrefix: fixtures.appendingPathComponent("crowdpose").path, metainfo: meta)
+        #expect(ds.annotations.annotations.count == 5)
+        #expect(!ds.instances.isEmpty && ds.instances.allSatisfy { $0.keypoints.count == 28 })
+        let det = try CocoDataset(annotationFile: fixtures.appendingPathComponent("crowdpose/test_crowdpose.json").path,
+                                  imagePrefix: fixtures.appendingPathComponent("crowdpose").path,
+                                  bboxFile: fixtures.appendingPathComponent("crowdpose/test_crowdpose_det_AP_40.json").path,
+                                  testMode: true, metainfo: meta)
+        #expect(!det.instances.isEmpty)
+        // a COCO dataset with the wrong metainfo is refused by name
+        let coco = try DatasetMetainfo.load(path: repositoryRoot.appendingPathComponent("configs/_base_/datasets/coco.py").path)
+        #expect(throws: DatasetError.self) {
+            try CocoDataset(annotationFile: fixtures.appendingPathComponent("crowdpose/test_crowdpose.json").path, metainfo: coco)
+        }
+    }
+}
