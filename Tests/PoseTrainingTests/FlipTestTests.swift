@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import PoseData
+@testable import PoseModels
+import PoseTensor
+@testable import PoseTraining
+
+/// The flip test against MMPose's formulas applied to the model's two passes.
+@Suite struct FlipTestTests {
+    let flip = [0, 2, 1, 4, 3]
+
+    func mirrored(_ images: Tensor) -> Tensor {
+        let out = Tensor(zeros: images.shape)
+        let w = images.shape[3]
+        for r in 0..<(images.count / w) { for x in 0..<w { out[r * w + x] = images[r * w + w - 1 - x] } }
+        return out
+    }
+
+    @Test func heatmapFlipWithShift() throws {
+        var rng = RandomGenerator(seed: 1)
+        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = [4, 4]; h.deconvKernelSizes = [4, 4]
+        let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), loss: KeypointMSELoss())
+        let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
+        let codec = KeypointCodec.msraHeatmap(MSRAHeatmap(inputSize: (64, 64), heatmapSize: (8, 8), sigma: 2))
+        let a = model.predict(images), b = model.predict(mirrored(images))
+        let out = Predictor(model: model, codec: codec, flipTest: true, shiftHeatmap: true, flipIndices: flip).outputs(images).heatmaps!
+        let (n, k, hh, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
+        for i in 0..<n { for j in 0..<k { for y in 0..<hh { for x in 0..<w {
+            // flipped = b[:, flip_indices, :, ::-1]; shift: flipped[..., 1:] = flipped[..., :-1]
+            let sx = x == 0 ? w - 1 : w - x
+            let expected = (a[((i * k + j) * hh + y) * w + x] + b[((i * k + flip[j]) * hh + y) * w + sx]) * 0.5
+            #expect(abs(out[((i * k + j) * hh + y) * w + x] - expected) < 1e-6)
+        } } } }
+    }
+
+    @Test func coordinateFlipWithShift() throws {
+        var rng = RandomGenerator(seed: 2)
+        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        let head = RLEHead(inChannels: 32, keypoints: 5, useTargetWeight: true, rng: &rng)
+        rng.fillNormal(head.fc.weight.value, std: 0.5)
+        let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), neck: GlobalAveragePoolingNeck(), head: head)
+        let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
+        let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
+        let codec = KeypointCodec.regressionLabel(RegressionLabel(inputSize: (48, 64)))
+        let out = Predictor(model: model, codec: codec, flipTest: true, shiftHeatmap: false, shiftCoords: true, flipIndices: flip).outputs(images)
+        for i in 0..<2 { for j in 0..<5 {
+            let d = (i * 5 + j) * 2, s = (i * 5 + flip[j]) * 2
+            // flip_coordinates: x → 1 − x − 1/input_w, keypoints reordered; sigma reordered
+            #expect(abs(out.coordinates![d] - (a.coordinates![d] + 1 - b.coordinates![s] - 1 / 48) * 0.5) < 1e-6)
+            #expect(abs(out.coordinates![d + 1] - (a.coordinates![d + 1] + b.coordinates![s + 1]) * 0.5) < 1e-6)
+            #expect(abs(out.sigma![d] - (a.sigma![d] + b.sigma![s]) * 0.5) < 1e-6)
+        } }
+    }
+}
