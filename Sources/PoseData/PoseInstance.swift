@@ -19,6 +19,8 @@ public struct PoseInstance: Sendable {
     public var area: Double
     public var isCrowd: Bool
     public var categoryId: Int
+    /// MPII head size (0.6 · head-box diagonal), when known.
+    public var headSize: Double?
 
     public init(id: Int, imageId: Int, imagePath: String, imageWidth: Int, imageHeight: Int,
                 bbox: (Double, Double, Double, Double), bboxScore: Double, keypoints: [Double], visible: [Double],

@@ -85,6 +85,7 @@ extension ExperimentSettings {
 
         var logInterval = 50, checkpointInterval = 1, maxKeep = -1
         var saveBest: String?
+        var saveBestError: ConfigError?
         if let hooks = try root.dictionary("default_hooks") {
             if let l = try hooks.dictionary("logger") {
                 logInterval = try l.int("interval", default: 10)
@@ -95,10 +96,8 @@ extension ExperimentSettings {
                 checkpointInterval = try c.int("interval", default: -1)
                 maxKeep = try c.int("max_keep_ckpts", default: -1)
                 if let best = try c.optionalString("save_best") {
-                    guard best == "coco/AP" || best.hasPrefix("coco/") else {
-                        throw c.error("save_best", "'\(best)' is not a metric this run reports; expected one of \(CocoMetric.keys.joined(separator: ", "))")
-                    }
                     saveBest = best
+                    saveBestError = c.error("save_best", "'\(best)' is not a metric val_evaluator reports")
                 }
                 if let rule = try c.optionalString("rule"), rule != "greater" {
                     throw c.error("rule", "only 'greater' is supported for COCO metrics")
@@ -111,26 +110,64 @@ extension ExperimentSettings {
         }
 
         func evaluator(_ key: String) throws -> Evaluator? {
-            guard let e = try root.dictionary(key) else { return nil }
-            _ = try e.type(among: ["CocoMetric"])
-            let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
-            let nmsMode = try e.string("nms_mode", default: "oks_nms")
-            guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
-                throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
+            guard let list = try root.dictionaries(key) else { return nil }
+            var metrics: [Evaluator.Metric] = []
+            for e in list {
+                let type = try e.type(among: ["CocoMetric", "PCKAccuracy", "MpiiPCKAccuracy", "AUC", "EPE", "NME"])
+                switch type {
+                case "CocoMetric":
+                    let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
+                    let nmsMode = try e.string("nms_mode", default: "oks_nms")
+                    guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
+                        throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
+                    }
+                    guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
+                        throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
+                    }
+                    if try !e.bool("use_area", default: true) { throw e.error("use_area", "use_area=False is not supported") }
+                    metrics.append(.coco(annotationFile: try e.optionalString("ann_file"), scoreMode: sm, nmsMode: nm,
+                                         nmsThreshold: try e.double("nms_thr", default: 0.9),
+                                         keypointScoreThreshold: try e.double("keypoint_score_thr", default: 0.2)))
+                    e.ignore("iou_type", "format_only", "outfile_prefix")
+                case "PCKAccuracy":
+                    var items = ["bbox"]
+                    if case .string(let one)? = e.dict["norm_item"] { _ = e.value("norm_item"); items = [one] }
+                    else if e.dict["norm_item"] != nil {
+                        items = try (e.value("norm_item")?.sequence ?? []).map {
+                            guard case .string(let s) = $0 else { throw e.error("norm_item", "expected 'bbox', 'head' or 'torso'") }
+                            return s
+                        }
+                    }
+                    metrics.append(.pck(threshold: try e.double("thr", default: 0.05), normItems: items))
+                case "MpiiPCKAccuracy":
+                    let item = try e.string("norm_item", default: "head")
+                    guard item == "head" else { throw e.error("norm_item", "MpiiPCKAccuracy supports 'head' only") }
+                    metrics.append(.mpiiPCK(threshold: try e.double("thr", default: 0.5)))
+                case "AUC":
+                    metrics.append(.auc(normFactor: try e.double("norm_factor", default: 30), thresholds: try e.int("num_thrs", default: 20)))
+                case "EPE":
+                    metrics.append(.epe)
+                default:
+                    let mode = try e.string("norm_mode")
+                    switch mode {
+                    case "keypoint_distance": metrics.append(.nme(keypointIndices: try e.ints("keypoint_indices")))
+                    case "use_norm_item":
+                        let item = try e.string("norm_item")
+                        guard item == "bbox_size" else { throw e.error("norm_item", "only 'bbox_size' is available here") }
+                        metrics.append(.nme(keypointIndices: nil))
+                    default: throw e.error("norm_mode", "expected 'use_norm_item' or 'keypoint_distance'")
+                    }
+                }
+                e.ignore("collect_device", "prefix")
+                try done(e)
             }
-            guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
-                throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
-            }
-            if try !e.bool("use_area", default: true) { throw e.error("use_area", "use_area=False is not supported") }
-            let result = Evaluator(annotationFile: try e.optionalString("ann_file"), scoreMode: sm, nmsMode: nm,
-                                   nmsThreshold: try e.double("nms_thr", default: 0.9),
-                                   keypointScoreThreshold: try e.double("keypoint_score_thr", default: 0.2))
-            e.ignore("iou_type", "format_only", "outfile_prefix", "collect_device", "prefix")
-            try done(e)
-            return result
+            return Evaluator(metrics: metrics)
         }
         let valEvaluator = try evaluator("val_evaluator")
         let testEvaluator = try evaluator("test_evaluator")
+        if let best = saveBest, let valEvaluator, !valEvaluator.metricNames.contains(best) {
+            throw ConfigError((saveBestError?.description ?? "save_best '\(best)'") + "; it reports: \(valEvaluator.metricNames.joined(separator: ", "))")
+        }
 
         var seed: UInt64 = 0
         if let r = try root.dictionary("randomness") {
@@ -445,7 +482,7 @@ extension ExperimentSettings {
         let dropLast = try r.bool("drop_last", default: false)
         r.ignore("persistent_workers", "pin_memory", "collate_fn")
         guard let d = try r.dictionary("dataset") else { throw r.error("dataset", "is required") }
-        _ = try d.type(among: ["CocoDataset"])
+        let datasetType = try d.type(among: ["CocoDataset", "CrowdPoseDataset", "MpiiDataset"])
         let mode = try d.string("data_mode", default: "topdown")
         guard mode == "topdown" else { throw d.error("data_mode", "only 'topdown' is supported") }
         var imagePrefix = ""
@@ -453,7 +490,8 @@ extension ExperimentSettings {
             imagePrefix = try p.string("img", default: "")
             try done(p)
         }
-        var metainfo = URL(fileURLWithPath: repositoryRoot).appendingPathComponent("configs/_base_/datasets/coco.py").path
+        let defaultMetainfo = ["CocoDataset": "coco.py", "CrowdPoseDataset": "crowdpose.py", "MpiiDataset": "mpii.py"][datasetType]!
+        var metainfo = URL(fileURLWithPath: repositoryRoot).appendingPathComponent("configs/_base_/datasets/" + defaultMetainfo).path
         if let m = try d.dictionary("metainfo") {
             metainfo = try m.string("from_file")
             if !metainfo.hasPrefix("/") && !FileManager.default.fileExists(atPath: metainfo) {
@@ -468,8 +506,10 @@ extension ExperimentSettings {
         let data = Data(batchSize: batchSize, numWorkers: numWorkers, shuffle: shuffle, roundUp: roundUp, dropLast: dropLast,
                         annotationFile: try d.string("ann_file"), dataRoot: try d.string("data_root", default: ""),
                         imagePrefix: imagePrefix, bboxFile: try d.optionalString("bbox_file"),
-                        testMode: try d.bool("test_mode", default: false), metainfoFile: metainfo, pipeline: pipeline)
-        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
+                        testMode: try d.bool("test_mode", default: false), metainfoFile: metainfo, pipeline: pipeline,
+                        datasetType: datasetType)
+        // MPII's head boxes come as a .mat file, which is not read (PCKh then reports it)
+        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices", "headbox_file")
         try done(d)
         try done(r)
         return data

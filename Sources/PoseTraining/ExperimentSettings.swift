@@ -79,6 +79,8 @@ public struct ExperimentSettings: @unchecked Sendable {
         public var testMode: Bool
         public var metainfoFile: String
         public var pipeline: [TopdownTransform]
+        /// "CocoDataset", "CrowdPoseDataset" or "MpiiDataset".
+        public var datasetType: String
     }
 
     public enum OptimizerKind: Sendable {
@@ -92,12 +94,33 @@ public struct ExperimentSettings: @unchecked Sendable {
         public var weightDecay: Double
     }
 
+    /// An evaluator: one or more of MMPose's metrics.
     public struct Evaluator {
-        public var annotationFile: String?
-        public var scoreMode: CocoMetric.ScoreMode
-        public var nmsMode: CocoMetric.NMSMode
-        public var nmsThreshold: Double
-        public var keypointScoreThreshold: Double
+        public enum Metric {
+            case coco(annotationFile: String?, scoreMode: CocoMetric.ScoreMode, nmsMode: CocoMetric.NMSMode,
+                      nmsThreshold: Double, keypointScoreThreshold: Double)
+            case pck(threshold: Double, normItems: [String])
+            case mpiiPCK(threshold: Double)
+            case auc(normFactor: Double, thresholds: Int)
+            case epe
+            /// `NME(norm_mode='keypoint_distance', keypoint_indices)`; nil indices use the bbox size.
+            case nme(keypointIndices: [Int]?)
+        }
+        public var metrics: [Metric]
+
+        /// The names the metrics report, in order.
+        public var metricNames: [String] {
+            metrics.flatMap { m -> [String] in
+                switch m {
+                case .coco: return CocoMetric.keys
+                case .pck(_, let items): return items.map { ["bbox": "PCK", "head": "PCKh", "torso": "tPCK"][$0] ?? $0 }
+                case .mpiiPCK: return ["Head PCK", "Shoulder PCK", "Elbow PCK", "Wrist PCK", "Hip PCK", "Knee PCK", "Ankle PCK", "PCK", "PCK@0.1"]
+                case .auc: return ["AUC"]
+                case .epe: return ["EPE"]
+                case .nme: return ["NME"]
+                }
+            }
+        }
     }
 
     public var model: Model

@@ -97,8 +97,7 @@ public final class Trainer {
         try broadcastState()
 
         let metainfo = try DatasetMetainfo.load(path: trainData.metainfoFile)
-        let dataset = try CocoDataset(annotationFile: trainData.annotationFile, dataRoot: trainData.dataRoot,
-                                      imagePrefix: trainData.imagePrefix, metainfo: metainfo)
+        let dataset = (instances: try DatasetFactory.load(trainData, metainfo: metainfo, testMode: false).instances, ())
         guard !dataset.instances.isEmpty else { throw DatasetError("\(trainData.annotationFile): no valid training instances") }
         let pipeline = TopdownPipeline(trainData.pipeline, metainfo: metainfo)
         guard let codec = pipeline.codec, pipeline.inputSize != nil else {

@@ -52,7 +52,8 @@ struct PoseTest: ParsableCommand {
             print(String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0)))
             for (key, value) in result.metrics { print(String(format: "%@: %.6f", key, value)) }
             if let dump {
-                try result.metric.resultsJSON(result.predictions).write(to: URL(fileURLWithPath: dump), options: .atomic)
+                guard let metric = result.metric else { throw TrainingError("--dump writes COCO keypoint results; the evaluator has no CocoMetric") }
+                try metric.resultsJSON(result.predictions).write(to: URL(fileURLWithPath: dump), options: .atomic)
                 print("wrote \(dump)")
             }
         }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import PoseDistributed
+import PoseEval
+@testable import PoseTraining
+
+/// Evaluation on MPII's and CrowdPose's real samples through configs.
+@Suite struct OtherDatasetEvaluationTests {
+    let mpiiConfig = repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/mpii/td-hm_res50_8xb64-210e_mpii-256x256.py"
+    var fixtures: String { repositoryRoot + "/Tests/Fixtures/" }
+
+    func mpiiOptions(_ metric: String) -> [String] {
+        ["test_dataloader.dataset.data_root=\(fixtures)mpii/", "test_dataloader.dataset.ann_file=test_mpii.json",
+         "test_dataloader.dataset.data_prefix.img=", "test_dataloader.batch_size=2",
+         "model.backbone.depth=18", "model.head.in_channels=512", "model.head.deconv_out_channels=(8,8,8)",
+         "test_evaluator.type=\(metric)"]
+    }
+
+    @Test func mpiiWithPCKAndHeadSizeError() throws {
+        let s = try settings(mpiiConfig, options: mpiiOptions("PCKAccuracy"))
+        #expect(s.test?.datasetType == "MpiiDataset")
+        let model = try ModelFactory.build(s.model, seed: 0)
+        let result = try Evaluation(data: s.test!, evaluator: s.testEvaluator!, model: s.model, seed: 0)
+            .run(model, communicator: SingleProcessCommunicator(), workers: 1)
+        #expect(result.predictions.count == 5)
+        #expect(result.metrics.count == 1 && result.metrics[0].0 == "PCK")
+        #expect((0...1).contains(result.metrics[0].1))
+        // MPII's PCKh needs the head boxes of mpii_gt_val.mat, which are not read
+        let pckh = try settings(mpiiConfig, options: mpiiOptions("MpiiPCKAccuracy"))
+        #expect(throws: MetricError.self) {
+            try Evaluation(data: pckh.test!, evaluator: pckh.testEvaluator!, model: pckh.model, seed: 0)
+                .run(model, communicator: SingleProcessCommunicator(), workers: 1)
+        }
+    }
+
+    @Test func crowdPoseThroughCocoMetricAndEPE() throws {
+        let dir = try temporaryDirectory("crowdpose")
+        let config = dir + "/crowd.py"
+        try """
+        _base_ = ['\(mpiiConfig)']
+        codec = dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)
+        model = dict(head=dict(out_channels=14, decoder=codec))
+        test_dataloader = dict(
+            batch_size=2,
+            dataset=dict(_delete_=True, type='CrowdPoseDataset', data_root='\(fixtures)crowdpose/', ann_file='test_crowdpose.json',
+                         data_prefix=dict(img=''), test_mode=True,
+                         pipeline=[dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),
+                                   dict(type='TopdownAffine', input_size=(64, 64)), dict(type='PackPoseInputs')]))
+        test_evaluator = [dict(type='CocoMetric', ann_file='\(fixtures)crowdpose/test_crowdpose.json'), dict(type='EPE')]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let s = try settings(config, options: ["model.backbone.depth=18", "model.head.in_channels=512", "model.head.deconv_out_channels=(8,8,8)"])
+        let model = try ModelFactory.build(s.model, seed: 0)
+        let result = try Evaluation(data: s.test!, evaluator: s.testEvaluator!, model: s.model, seed: 0)
+            .run(model, communicator: SingleProcessCommunicator(), workers: 1)
+        #expect(result.metrics.map(\.0).contains("coco/AP") && result.metrics.last?.0 == "EPE")
+        #expect(result.metric != nil)
+    }
+}
