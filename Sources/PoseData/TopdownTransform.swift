@@ -20,6 +20,8 @@ public enum TopdownTransform: Sendable {
     case topdownAffine(inputSize: (Int, Int), useUDP: Bool)
     /// `GenerateTarget(encoder)`.
     case generateTarget(KeypointCodec, useDatasetKeypointWeights: Bool)
+    /// `PhotometricDistortion` on the loaded image.
+    case photometricDistortion(PhotometricDistortion)
     /// `PackPoseInputs`: nothing to do here; the loader packs batches.
     case packPoseInputs
 
@@ -95,6 +97,10 @@ public enum TopdownTransform: Sendable {
             s.heatmaps = maps
             s.labels = labels
             s.keypointWeights = weights
+        case .photometricDistortion(let p):
+            guard var image = s.image else { throw DatasetError("PhotometricDistortion needs LoadImage before it and TopdownAffine after it") }
+            p.apply(&image, rng: &rng)
+            s.image = image
         case .packPoseInputs:
             break
         }

@@ -517,7 +517,7 @@ extension ExperimentSettings {
 
     static func decodeTransform(_ t: ConfigReader, done: (ConfigReader) throws -> Void) throws -> TopdownTransform {
         let type = try t.type(among: ["LoadImage", "GetBBoxCenterScale", "RandomFlip", "RandomHalfBody",
-                                      "RandomBBoxTransform", "TopdownAffine", "GenerateTarget", "PackPoseInputs"])
+                                      "RandomBBoxTransform", "TopdownAffine", "GenerateTarget", "PhotometricDistortion", "PackPoseInputs"])
         let result: TopdownTransform
         switch type {
         case "LoadImage":
@@ -551,6 +551,14 @@ extension ExperimentSettings {
             if try t.bool("multilevel", default: false) { throw t.error("multilevel", "multilevel targets are not supported") }
             t.ignore("target_type")
             result = .generateTarget(codec, useDatasetKeypointWeights: try t.bool("use_dataset_keypoint_weights", default: false))
+        case "PhotometricDistortion":
+            var p = PhotometricDistortion()
+            p.brightnessDelta = try t.double("brightness_delta", default: 32)
+            let c = try t.doubles("contrast_range", default: [0.5, 1.5]), sat = try t.doubles("saturation_range", default: [0.5, 1.5])
+            guard c.count == 2, sat.count == 2 else { throw t.error("contrast_range", "contrast_range and saturation_range take (low, high)") }
+            p.contrastRange = (c[0], c[1]); p.saturationRange = (sat[0], sat[1])
+            p.hueDelta = try t.int("hue_delta", default: 18)
+            result = .photometricDistortion(p)
         default:
             t.ignore("meta_keys", "pack_transformed")
             result = .packPoseInputs

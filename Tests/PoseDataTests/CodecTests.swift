@@ -75,3 +75,28 @@ import PoseTensor
         #expect(abs(x - (23.5 + 30 * 47.0 / 60)) < 1e-9)
     }
 }
+
+@Suite struct SimCCTests {
+    @Test func gaussianRoundTripAndHalfToEvenCentres() {
+        let codec = SimCCLabel(inputSize: (192, 256), sigma: (6, 6), splitRatio: 2)
+        #expect(codec.bins == (384, 512))
+        let points: [Double] = [10.25, 20.75, 100, 200, 1.25, 3.75]
+        let (x, y, w) = codec.encode(keypoints: points, visible: [1, 1, 1])
+        #expect(w == [1, 1, 1])
+        // 10.25·2 = 20.5 → 20 (half to even), 20.75·2 = 41.5 → 42
+        var bx = 0
+        for i in 0..<384 where x[i] > x[bx] { bx = i }
+        #expect(bx == 20)
+        let (decoded, scores) = codec.decode(x: x, y: y, keypoints: 3)
+        for j in 0..<6 { #expect(abs(decoded[j] - points[j]) <= 0.5 / 1 + 1e-9) }
+        // normalised: the peak is 1/(σ√2π)
+        #expect(abs(scores[1] - 1 / (6 * (2 * Double.pi).squareRoot())) < 1e-6)
+    }
+
+    @Test func standardLabelsAndWeights() {
+        let codec = SimCCLabel(inputSize: (4, 4), smoothingType: "standard", splitRatio: 1, labelSmoothWeight: 0.3)
+        let (x, _, w) = codec.encode(keypoints: [2, 1, 9, 1], visible: [1, 1])
+        #expect(w == [1, 0])
+        #expect(abs(x[2] - 0.7) < 1e-6 && abs(x[0] - 0.1) < 1e-6)
+    }
+}

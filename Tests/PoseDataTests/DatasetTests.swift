@@ -222,3 +222,73 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         }
     }
 }
+
+@Suite struct AugmentationTests {
+    @Test func hsvRoundTripAndPhotometricRanges() {
+        for (r, g, b) in [(255, 0, 0), (10, 200, 30), (128, 128, 128), (3, 7, 250)] as [(UInt8, UInt8, UInt8)] {
+            let (h, s, v) = PhotometricDistortion.rgbToHSV(r, g, b)
+            let (r2, g2, b2) = PhotometricDistortion.hsvToRGB(h, s, v)
+            // OpenCV stores hue in 2-degree steps, so a round trip may move a channel by a few levels
+            #expect(abs(Int(r2) - Int(r)) <= 6 && abs(Int(g2) - Int(g)) <= 6 && abs(Int(b2) - Int(b)) <= 6)
+        }
+        var image = RGBImage(width: 8, height: 8, pixels: (0..<192).map { UInt8($0) })
+        var rng = RandomGenerator(seed: 4)
+        var changed = 0
+        for _ in 0..<10 {
+            var copy = image
+            PhotometricDistortion().apply(&copy, rng: &rng)
+            if copy != image { changed += 1 }
+        }
+        #expect(changed > 5)
+        image.pixels = [UInt8](repeating: 0, count: 192)
+        PhotometricDistortion().apply(&image, rng: &rng)
+        #expect(image.pixels.allSatisfy { $0 <= 255 })
+    }
+
+    @Test func randomBBoxTransformStaysInMMPoseRanges() throws {
+        let m = try cocoMetainfo()
+        let inst = PoseInstance(id: 1, imageId: 1, imagePath: "", imageWidth: 100, imageHeight: 100, bbox: (20, 20, 60, 80), bboxScore: 1,
+                                keypoints: [Double](repeating: 50, count: 34), visible: [Double](repeating: 1, count: 17),
+                                numKeypoints: 17, area: 1, isCrowd: false, categoryId: 1)
+        let t = TopdownTransform.randomBBoxTransform(shiftFactor: 0.16, shiftProb: 0.3, scaleFactor: (0.5, 1.5), scaleProb: 1,
+                                                     rotateFactor: 80, rotateProb: 0.6)
+        var rotated = 0, shifted = 0
+        for i in 0..<2000 {
+            var s = TopdownSample(instance: inst)
+            var rng = RandomGenerator(seed: UInt64(i))
+            try t.apply(&s, metainfo: m, rng: &rng)
+            let scale = s.scale.0 / 40
+            #expect(scale >= 0.5 && scale <= 1.5 && abs(s.scale.1 / 60 - scale) < 1e-12)
+            #expect(abs(s.rotation) <= 80)
+            #expect(abs(s.center.0 - 40) <= 0.16 * 40 + 1e-9)
+            if s.rotation != 0 { rotated += 1 }
+            if s.center.0 != 40 { shifted += 1 }
+        }
+        #expect(abs(Double(rotated) / 2000 - 0.6) < 0.05)
+        #expect(abs(Double(shifted) / 2000 - 0.3) < 0.05)
+    }
+
+    @Test func halfBodyPicksUpperOrLowerKeypoints() throws {
+        let m = try cocoMetainfo()
+        var kp = [Double]()
+        for j in 0..<17 { kp += [Double(10 + j), j <= 10 ? 20 : 80] }
+        let inst = PoseInstance(id: 1, imageId: 1, imagePath: "", imageWidth: 200, imageHeight: 200, bbox: (0, 0, 100, 100), bboxScore: 1,
+                                keypoints: kp, visible: [Double](repeating: 1, count: 17), numKeypoints: 17, area: 1, isCrowd: false, categoryId: 1)
+        let t = TopdownTransform.randomHalfBody(minTotal: 9, minUpper: 2, minLower: 3, padding: 1.5, prob: 1, upperPrioritizedProb: 0.7)
+        var upper = 0
+        for i in 0..<500 {
+            var s = TopdownSample(instance: inst)
+            var rng = RandomGenerator(seed: UInt64(i))
+            try t.apply(&s, metainfo: m, rng: &rng)
+            if s.center.1 == 20 { upper += 1; #expect(abs(s.scale.0 - 10 * 1.5) < 1e-9) } else { #expect(s.center.1 == 80) }
+        }
+        #expect(abs(Double(upper) / 500 - 0.7) < 0.07)
+        // fewer than 9 visible keypoints: untouched
+        var few = inst
+        few.visible = [Double](repeating: 0, count: 17); for j in 0..<8 { few.visible[j] = 1 }
+        var s = TopdownSample(instance: few)
+        var rng = RandomGenerator(seed: 1)
+        try t.apply(&s, metainfo: m, rng: &rng)
+        #expect(s.center.0 == 50 && s.center.1 == 50)
+    }
+}

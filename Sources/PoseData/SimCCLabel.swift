@@ -1,0 +1,80 @@
+import Foundation
+
+/// MMPose's `SimCCLabel(input_size, smoothing_type, sigma, simcc_split_ratio, label_smooth_weight,
+/// normalize)`: 1-D x and y classification targets at `ratio` bins per pixel. Centres are
+/// `np.around(kp · ratio)` (half to even); decoding takes each axis' argmax, scored by the smaller
+/// of the two maxima, divided by the ratio.
+public struct SimCCLabel: Sendable, Equatable {
+    public var inputSize: (Int, Int)
+    /// "gaussian" or "standard".
+    public var smoothingType: String
+    /// σ along x and y, in bins.
+    public var sigma: (Double, Double)
+    public var splitRatio: Double
+    public var labelSmoothWeight: Double
+    public var normalize: Bool
+
+    public init(inputSize: (Int, Int), smoothingType: String = "gaussian", sigma: (Double, Double) = (6, 6),
+                splitRatio: Double = 2, labelSmoothWeight: Double = 0, normalize: Bool = true) {
+        self.inputSize = inputSize; self.smoothingType = smoothingType; self.sigma = sigma
+        self.splitRatio = splitRatio; self.labelSmoothWeight = labelSmoothWeight; self.normalize = normalize
+    }
+
+    public static func == (a: SimCCLabel, b: SimCCLabel) -> Bool {
+        a.inputSize == b.inputSize && a.smoothingType == b.smoothingType && a.sigma == b.sigma && a.splitRatio == b.splitRatio
+            && a.labelSmoothWeight == b.labelSmoothWeight && a.normalize == b.normalize
+    }
+
+    /// Bins along x and y: `np.around(size · ratio)`.
+    public var bins: (Int, Int) {
+        (Int((Double(inputSize.0) * splitRatio).rounded(.toNearestOrEven)), Int((Double(inputSize.1) * splitRatio).rounded(.toNearestOrEven)))
+    }
+
+    /// `K × Wx` and `K × Wy` labels and `K` weights.
+    public func encode(keypoints: [Double], visible: [Double]) -> (x: [Float], y: [Float], weights: [Float]) {
+        let (bw, bh) = bins
+        let k = visible.count
+        var tx = [Float](repeating: 0, count: k * bw), ty = [Float](repeating: 0, count: k * bh)
+        var weights = visible.map { Float($0) }
+        for j in 0..<k {
+            if visible[j] < 0.5 { continue }
+            let mx = Int((keypoints[2 * j] * splitRatio).rounded(.toNearestOrEven))
+            let my = Int((keypoints[2 * j + 1] * splitRatio).rounded(.toNearestOrEven))
+            if smoothingType == "standard" {
+                if mx >= bw || my >= bh || mx < 0 || my < 0 { weights[j] = 0; continue }
+                if labelSmoothWeight > 0 {
+                    for i in 0..<bw { tx[j * bw + i] = Float(labelSmoothWeight / Double(bw - 1)) }
+                    for i in 0..<bh { ty[j * bh + i] = Float(labelSmoothWeight / Double(bh - 1)) }
+                }
+                tx[j * bw + mx] = Float(1 - labelSmoothWeight)
+                ty[j * bh + my] = Float(1 - labelSmoothWeight)
+            } else {
+                let rx = sigma.0 * 3, ry = sigma.1 * 3
+                if Double(mx) - rx >= Double(bw) || Double(my) - ry >= Double(bh) || Double(mx) + rx + 1 < 0 || Double(my) + ry + 1 < 0 {
+                    weights[j] = 0; continue
+                }
+                let nx = normalize ? sigma.0 * (2 * Double.pi).squareRoot() : 1
+                let ny = normalize ? sigma.1 * (2 * Double.pi).squareRoot() : 1
+                for i in 0..<bw { let d = Double(i - mx); tx[j * bw + i] = Float(exp(-d * d / (2 * sigma.0 * sigma.0)) / nx) }
+                for i in 0..<bh { let d = Double(i - my); ty[j * bh + i] = Float(exp(-d * d / (2 * sigma.1 * sigma.1)) / ny) }
+            }
+        }
+        return (tx, ty, weights)
+    }
+
+    /// Keypoints in input pixels and scores from `K × Wx` and `K × Wy` predictions.
+    public func decode(x: [Float], y: [Float], keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
+        let (bw, bh) = bins
+        var points = [Double](repeating: 0, count: 2 * k), scores = [Double](repeating: 0, count: k)
+        for j in 0..<k {
+            var bx = 0, by = 0
+            for i in 1..<bw where x[j * bw + i] > x[j * bw + bx] { bx = i }
+            for i in 1..<bh where y[j * bh + i] > y[j * bh + by] { by = i }
+            let score = Double(min(x[j * bw + bx], y[j * bh + by]))
+            scores[j] = score
+            points[2 * j] = score <= 0 ? -1 / splitRatio : Double(bx) / splitRatio
+            points[2 * j + 1] = score <= 0 ? -1 / splitRatio : Double(by) / splitRatio
+        }
+        return (points, scores)
+    }
+}
