@@ -32,6 +32,35 @@ enum HeatmapRefinement {
         }
     }
 
+    /// OpenCV's `GaussianBlur(ksize, 0)` with its default reflect-101 border, in place.
+    static func blurReflect(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
+        let r = (kernel - 1) / 2
+        let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
+        var taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
+        let sum = taps.reduce(0, +)
+        taps = taps.map { $0 / sum }
+        func reflect(_ i: Int, _ n: Int) -> Int {
+            guard n > 1 else { return 0 }
+            var i = i
+            while i < 0 || i >= n { i = i < 0 ? -i : 2 * (n - 1) - i }
+            return i
+        }
+        var tmp = [Double](repeating: 0, count: h * w)
+        for j in 0..<k {
+            let base = j * h * w
+            for y in 0..<h { for x in 0..<w {
+                var s = 0.0
+                for t in 0..<kernel { s += taps[t] * Double(maps[base + y * w + reflect(x + t - r, w)]) }
+                tmp[y * w + x] = s
+            } }
+            for y in 0..<h { for x in 0..<w {
+                var s = 0.0
+                for t in 0..<kernel { s += taps[t] * tmp[reflect(y + t - r, h) * w + x] }
+                maps[base + y * w + x] = Float(s)
+            } }
+        }
+    }
+
     /// Argmax location (x, y) and value of each map; (−1, −1) when the maximum is ≤ 0.
     static func maxima(_ maps: UnsafePointer<Float>, keypoints k: Int, height h: Int, width w: Int) -> ([Double], [Double]) {
         var points = [Double](repeating: -1, count: 2 * k), scores = [Double](repeating: 0, count: k)

@@ -98,7 +98,7 @@ public enum KeypointCodec: Sendable, Equatable {
             let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
             return (maps, [], w)
         case .udpHeatmap(let c):
-            var maps = [Float](repeating: 0, count: visible.count * c.heatmapSize.0 * c.heatmapSize.1)
+            var maps = [Float](repeating: 0, count: c.channelsPerKeypoint * visible.count * c.heatmapSize.0 * c.heatmapSize.1)
             let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
             return (maps, [], w)
         case .regressionLabel(let c):

@@ -1,30 +1,57 @@
 import Foundation
 
-/// MMPose's `UDPHeatmap(input_size, heatmap_size, heatmap_type='gaussian', sigma=2)`: unbiased
-/// data processing, with `scale = (input − 1)/(heatmap − 1)`, sub-pixel Gaussian centres and
-/// DARK-UDP decoding. (The 'combined' offset type is not supported.)
+/// MMPose's `UDPHeatmap(input_size, heatmap_size, heatmap_type, sigma=2, radius_factor=0.0546875,
+/// blur_kernel_size=11)`: unbiased data processing, with `scale = (input − 1)/(heatmap − 1)`.
+/// 'gaussian': sub-pixel Gaussian centres and DARK-UDP decoding. 'combined': per keypoint a
+/// classification disc and x/y offset maps (3K channels), decoded by blurring the discs, taking
+/// the argmax and adding the offset there.
 public struct UDPHeatmap: Sendable, Equatable {
     public var inputSize: (Int, Int)
     public var heatmapSize: (Int, Int)
     public var sigma: Double
     public var blurKernelSize: Int
+    /// "gaussian" or "combined".
+    public var heatmapType: String
+    public var radiusFactor: Double
 
-    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double = 2, blurKernelSize: Int = 11) {
+    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), heatmapType: String = "gaussian", sigma: Double = 2,
+                radiusFactor: Double = 0.0546875, blurKernelSize: Int = 11) {
         self.inputSize = inputSize; self.heatmapSize = heatmapSize; self.sigma = sigma; self.blurKernelSize = blurKernelSize
+        self.heatmapType = heatmapType; self.radiusFactor = radiusFactor
     }
 
     public static func == (a: UDPHeatmap, b: UDPHeatmap) -> Bool {
         a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma && a.blurKernelSize == b.blurKernelSize
+            && a.heatmapType == b.heatmapType && a.radiusFactor == b.radiusFactor
     }
+
+    /// Heatmap channels per keypoint: 1, or 3 for 'combined'.
+    public var channelsPerKeypoint: Int { heatmapType == "combined" ? 3 : 1 }
 
     var scaleFactor: (Double, Double) {
         (Double(inputSize.0 - 1) / Double(heatmapSize.0 - 1), Double(inputSize.1 - 1) / Double(heatmapSize.1 - 1))
     }
 
-    /// `K × H × W` heatmaps into `heatmaps`; returns the keypoint weights.
+    /// `K × H × W` heatmaps (`3K` for 'combined') into `heatmaps`; returns the keypoint weights.
     public func encode(keypoints: [Double], visible: [Double], heatmaps: UnsafeMutablePointer<Float>) -> [Float] {
         let (w, h) = heatmapSize
         let k = visible.count
+        if heatmapType == "combined" {
+            // generate_offset_heatmap: disc of radius radius_factor·max(W, H), offsets in units of it
+            heatmaps.update(repeating: 0, count: 3 * k * w * h)
+            let radius = radiusFactor * Double(max(w, h))
+            let (sx, sy) = scaleFactor
+            for j in 0..<k where visible[j] >= 0.5 {
+                let mx = keypoints[2 * j] / sx, my = keypoints[2 * j + 1] / sy
+                let cls = heatmaps + 3 * j * w * h, ox = cls + w * h, oy = ox + w * h
+                for y in 0..<h { for x in 0..<w {
+                    let dx = (mx - Double(x)) / radius, dy = (my - Double(y)) / radius
+                    cls[y * w + x] = dx * dx + dy * dy <= 1 ? 1 : 0
+                    ox[y * w + x] = Float(dx); oy[y * w + x] = Float(dy)
+                } }
+            }
+            return visible.map { Float($0) }
+        }
         heatmaps.update(repeating: 0, count: k * w * h)
         var weights = visible.map { Float($0) }
         let radius = Int(sigma * 3), size = 2 * Int(sigma * 3) + 1
@@ -50,8 +77,24 @@ public struct UDPHeatmap: Sendable, Equatable {
     /// Keypoints in input pixels (`kp / (heatmap − 1) · input`) and scores.
     public func decode(_ heatmaps: UnsafePointer<Float>, keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
         let (w, h) = heatmapSize
-        var (points, scores) = HeatmapRefinement.maxima(heatmaps, keypoints: k, height: h, width: w)
-        HeatmapRefinement.darkUDP(&points, maps: heatmaps, keypoints: k, height: h, width: w, kernel: blurKernelSize)
+        var points: [Double], scores: [Double]
+        if heatmapType == "combined" {
+            // blur the discs (OpenCV, kernel 2·blur_kernel_size + 1, reflect-101 border), argmax, add offsets
+            var cls = [Float](repeating: 0, count: k * w * h)
+            for j in 0..<k { for i in 0..<(w * h) { cls[j * w * h + i] = heatmaps[3 * j * w * h + i] } }
+            HeatmapRefinement.blurReflect(&cls, keypoints: k, height: h, width: w, kernel: 2 * blurKernelSize + 1)
+            (points, scores) = cls.withUnsafeBufferPointer { HeatmapRefinement.maxima($0.baseAddress!, keypoints: k, height: h, width: w) }
+            let radius = radiusFactor * Double(max(w, h))
+            for j in 0..<k {
+                let x = max(0, Int(points[2 * j])), y = max(0, Int(points[2 * j + 1]))
+                let base = 3 * j * w * h
+                points[2 * j] += Double(heatmaps[base + w * h + y * w + x]) * radius
+                points[2 * j + 1] += Double(heatmaps[base + 2 * w * h + y * w + x]) * radius
+            }
+        } else {
+            (points, scores) = HeatmapRefinement.maxima(heatmaps, keypoints: k, height: h, width: w)
+            HeatmapRefinement.darkUDP(&points, maps: heatmaps, keypoints: k, height: h, width: w, kernel: blurKernelSize)
+        }
         for j in 0..<k {
             points[2 * j] = points[2 * j] / Double(w - 1) * Double(inputSize.0)
             points[2 * j + 1] = points[2 * j + 1] / Double(h - 1) * Double(inputSize.1)

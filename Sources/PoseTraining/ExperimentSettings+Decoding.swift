@@ -201,10 +201,10 @@ extension ExperimentSettings {
                                              blurKernelSize: try c.int("blur_kernel_size", default: 11)))
         case "UDPHeatmap":
             let kind = try c.string("heatmap_type", default: "gaussian")
-            guard kind == "gaussian" else { throw c.error("heatmap_type", "only 'gaussian' is supported; 'combined' (offset maps) is not") }
-            c.ignore("radius_factor")
-            codec = .udpHeatmap(UDPHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
-                                           sigma: try c.double("sigma", default: 2), blurKernelSize: try c.int("blur_kernel_size", default: 11)))
+            guard kind == "gaussian" || kind == "combined" else { throw c.error("heatmap_type", "expected 'gaussian' or 'combined'") }
+            codec = .udpHeatmap(UDPHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), heatmapType: kind,
+                                           sigma: try c.double("sigma", default: 2), radiusFactor: try c.double("radius_factor", default: 0.0546875),
+                                           blurKernelSize: try c.int("blur_kernel_size", default: 11)))
         case "RegressionLabel":
             codec = .regressionLabel(RegressionLabel(inputSize: try c.pair("input_size")))
         default:

@@ -100,3 +100,34 @@ import PoseTensor
         #expect(abs(x[2] - 0.7) < 1e-6 && abs(x[0] - 0.1) < 1e-6)
     }
 }
+
+@Suite struct UDPCombinedTests {
+    @Test func combinedRoundTrip() {
+        let codec = UDPHeatmap(inputSize: (192, 256), heatmapSize: (48, 64), heatmapType: "combined")
+        let k = 5
+        var rng = RandomGenerator(seed: 3)
+        let points = (0..<(2 * k)).map { i in i % 2 == 0 ? rng.uniform(40, 150) : rng.uniform(40, 210) }
+        var maps = [Float](repeating: 0, count: 3 * k * 48 * 64)
+        let w = maps.withUnsafeMutableBufferPointer { codec.encode(keypoints: points, visible: [1, 1, 1, 1, 0], heatmaps: $0.baseAddress!) }
+        #expect(w == [1, 1, 1, 1, 0])
+        // the disc radius is 0.0546875·64 = 3.5 heatmap pixels
+        let disc = maps[0..<(48 * 64)].reduce(0, +)
+        #expect(disc > 30 && disc < 45)
+        let (decoded, _) = maps.withUnsafeBufferPointer { codec.decode($0.baseAddress!, keypoints: k) }
+        for j in 0..<4 {
+            let hx = decoded[2 * j] / 192 * 47, hy = decoded[2 * j + 1] / 256 * 63
+            let ex = points[2 * j] / (191.0 / 47.0), ey = points[2 * j + 1] / (255.0 / 63.0)
+            #expect(abs(hx - ex) < 1e-3 && abs(hy - ey) < 1e-3, "keypoint \(j)")
+        }
+    }
+
+    @Test func msraQuarterOffsetByHand() {
+        let codec = MSRAHeatmap(inputSize: (32, 32), heatmapSize: (8, 8), sigma: 2)
+        var maps = [Float](repeating: 0, count: 64)
+        maps[3 * 8 + 4] = 1      // peak at (4, 3)
+        maps[3 * 8 + 5] = 0.5    // right neighbour higher than the left → +0.25 in x
+        maps[2 * 8 + 4] = 0.25   // upper neighbour higher than the lower → −0.25 in y
+        let (p, s) = maps.withUnsafeBufferPointer { codec.decode($0.baseAddress!, keypoints: 1) }
+        #expect(p == [4.25 * 4, 2.75 * 4] && s == [1])
+    }
+}
