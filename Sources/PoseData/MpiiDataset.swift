@@ -7,7 +7,10 @@ public final class MpiiDataset: @unchecked Sendable {
     public let metainfo: DatasetMetainfo
     public let instances: [PoseInstance]
 
-    public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", metainfo: DatasetMetainfo) throws {
+    /// - Parameter headboxFile: MPII's `mpii_gt_val.mat` (`headboxes_src`, 2 × 2 × N); gives each
+    ///   instance `head_size = 0.6 · ‖corner₂ − corner₁‖` for PCKh.
+    public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", headboxFile: String? = nil,
+                metainfo: DatasetMetainfo) throws {
         func join(_ root: String, _ path: String) -> String {
             if path.hasPrefix("/") || root.isEmpty { return path }
             return URL(fileURLWithPath: root).appendingPathComponent(path).path
@@ -38,6 +41,17 @@ public final class MpiiDataset: @unchecked Sendable {
                 id: i, imageId: i, imagePath: join(prefix, image), imageWidth: 0, imageHeight: 0, bbox: bbox, bboxScore: 1,
                 keypoints: joints.flatMap { $0 }, visible: vis, numKeypoints: vis.filter { $0 > 0 }.count,
                 area: max(scale * scale * 0.53, 1), isCrowd: false, categoryId: 1))
+        }
+        if let headboxFile {
+            let (dims, boxes) = try MatFile.numericArray(path: headboxFile, name: "headboxes_src")
+            guard dims.count == 3, dims[0] == 2, dims[1] == 2, dims[2] == instances.count else {
+                throw DatasetError("\(headboxFile): headboxes_src has dimensions \(dims); expected [2, 2, \(instances.count)] for \(path)")
+            }
+            for n in instances.indices {
+                // column-major (a, b, n) → a + 2b + 4n; box corners are rows a = 0, 1
+                let dx = boxes[1 + 4 * n] - boxes[0 + 4 * n], dy = boxes[1 + 2 + 4 * n] - boxes[0 + 2 + 4 * n]
+                instances[n].headSize = (dx * dx + dy * dy).squareRoot() * 0.6
+            }
         }
         self.metainfo = metainfo
         self.instances = instances

@@ -8,7 +8,7 @@ enum DatasetFactory {
         switch data.datasetType {
         case "MpiiDataset":
             let ds = try MpiiDataset(annotationFile: data.annotationFile, dataRoot: data.dataRoot, imagePrefix: data.imagePrefix,
-                                     metainfo: metainfo)
+                                     headboxFile: testMode ? data.headboxFile : nil, metainfo: metainfo)
             return (ds.instances, nil)
         default:
             let ds = try CocoDataset(annotationFile: data.annotationFile, dataRoot: data.dataRoot, imagePrefix: data.imagePrefix,

@@ -507,9 +507,8 @@ extension ExperimentSettings {
                         annotationFile: try d.string("ann_file"), dataRoot: try d.string("data_root", default: ""),
                         imagePrefix: imagePrefix, bboxFile: try d.optionalString("bbox_file"),
                         testMode: try d.bool("test_mode", default: false), metainfoFile: metainfo, pipeline: pipeline,
-                        datasetType: datasetType)
-        // MPII's head boxes come as a .mat file, which is not read (PCKh then reports it)
-        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices", "headbox_file")
+                        datasetType: datasetType, headboxFile: try d.optionalString("headbox_file"))
+        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
         try done(d)
         try done(r)
         return data

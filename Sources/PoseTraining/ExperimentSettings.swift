@@ -81,6 +81,8 @@ public struct ExperimentSettings: @unchecked Sendable {
         public var pipeline: [TopdownTransform]
         /// "CocoDataset", "CrowdPoseDataset" or "MpiiDataset".
         public var datasetType: String
+        /// MPII's head boxes (`.mat`), test mode only.
+        public var headboxFile: String?
     }
 
     public enum OptimizerKind: Sendable {

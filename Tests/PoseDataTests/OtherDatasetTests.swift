@@ -45,3 +45,20 @@ import PoseTensor
         }
     }
 }
+
+@Suite struct MatFileTests {
+    @Test func mpiiHeadBoxesFromACompressedMatFile() throws {
+        let meta = try DatasetMetainfo.load(path: repositoryRoot.appendingPathComponent("configs/_base_/datasets/mpii.py").path)
+        let ds = try MpiiDataset(annotationFile: fixtures.appendingPathComponent("mpii/test_mpii.json").path,
+                                 headboxFile: fixtures.appendingPathComponent("mpii/test_mpii_headbox.mat").path, metainfo: meta)
+        // values scipy's loadmat gives for the same file (0.6 · box diagonal)
+        let expected = [140.8037408903499, 56.18121768446104, 93.54988773972529, 98.31488234824263, 93.44993112513677]
+        for (inst, e) in zip(ds.instances, expected) { #expect(abs(inst.headSize! - e) < 1e-9) }
+        #expect(throws: DatasetError.self) {
+            try MatFile.numericArray(path: fixtures.appendingPathComponent("mpii/test_mpii_headbox.mat").path, name: "nothing")
+        }
+        #expect(throws: DatasetError.self) {
+            try MatFile.numericArray(path: fixtures.appendingPathComponent("mpii/test_mpii.json").path, name: "headboxes_src")
+        }
+    }
+}

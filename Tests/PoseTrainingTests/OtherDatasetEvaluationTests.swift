@@ -13,7 +13,7 @@ import PoseEval
         ["test_dataloader.dataset.data_root=\(fixtures)mpii/", "test_dataloader.dataset.ann_file=test_mpii.json",
          "test_dataloader.dataset.data_prefix.img=", "test_dataloader.batch_size=2",
          "model.backbone.depth=18", "model.head.in_channels=512", "model.head.deconv_out_channels=(8,8,8)",
-         "test_evaluator.type=\(metric)"]
+         "test_evaluator.type=\(metric)", "test_dataloader.dataset.headbox_file=None"]
     }
 
     @Test func mpiiWithPCKAndHeadSizeError() throws {
@@ -25,10 +25,17 @@ import PoseEval
         #expect(result.predictions.count == 5)
         #expect(result.metrics.count == 1 && result.metrics[0].0 == "PCK")
         #expect((0...1).contains(result.metrics[0].1))
-        // MPII's PCKh needs the head boxes of mpii_gt_val.mat, which are not read
-        let pckh = try settings(mpiiConfig, options: mpiiOptions("MpiiPCKAccuracy"))
+        // PCKh with head sizes from a .mat head-box file, as MPII's mpii_gt_val.mat provides them
+        let pckh = try settings(mpiiConfig, options: mpiiOptions("MpiiPCKAccuracy")
+                                + ["test_dataloader.dataset.headbox_file=\(fixtures)mpii/test_mpii_headbox.mat"])
+        let r = try Evaluation(data: pckh.test!, evaluator: pckh.testEvaluator!, model: pckh.model, seed: 0)
+            .run(model, communicator: SingleProcessCommunicator(), workers: 1)
+        #expect(r.metrics.map(\.0) == ["Head PCK", "Shoulder PCK", "Elbow PCK", "Wrist PCK", "Hip PCK", "Knee PCK", "Ankle PCK", "PCK", "PCK@0.1"])
+        #expect(r.metrics.allSatisfy { (0...100).contains($0.1) })
+        // without the head boxes PCKh says what is missing
+        let noBoxes = try settings(mpiiConfig, options: mpiiOptions("MpiiPCKAccuracy") + ["test_dataloader.dataset.headbox_file=None"])
         #expect(throws: MetricError.self) {
-            try Evaluation(data: pckh.test!, evaluator: pckh.testEvaluator!, model: pckh.model, seed: 0)
+            try Evaluation(data: noBoxes.test!, evaluator: noBoxes.testEvaluator!, model: noBoxes.model, seed: 0)
                 .run(model, communicator: SingleProcessCommunicator(), workers: 1)
         }
     }
