@@ -2,15 +2,21 @@ import Foundation
 
 /// Heatmap post-processing shared by MMPose's DARK and UDP decoders.
 enum HeatmapRefinement {
+    /// OpenCV's `getGaussianKernel(ksize, 0)`: σ = 0.3·((k−1)/2 − 1) + 0.8, normalised to sum 1.
+    static func gaussianTaps(_ kernel: Int) -> [Double] {
+        let r = (kernel - 1) / 2
+        let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
+        let taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
+        let sum = taps.reduce(0, +)
+        return taps.map { $0 / sum }
+    }
+
     /// MMPose's `gaussian_blur`: each map zero-padded by (k−1)/2, blurred with OpenCV's
     /// σ-from-size Gaussian (σ = 0.3·((k−1)/2 − 1) + 0.8), cropped and rescaled so its maximum
     /// equals the original maximum.
     static func blur(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
         let r = (kernel - 1) / 2
-        let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
-        var taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
-        let sum = taps.reduce(0, +)
-        taps = taps.map { $0 / sum }
+        let taps = gaussianTaps(kernel)
         var tmp = [Double](repeating: 0, count: h * w)
         for j in 0..<k {
             let base = j * h * w
@@ -35,10 +41,7 @@ enum HeatmapRefinement {
     /// OpenCV's `GaussianBlur(ksize, 0)` with its default reflect-101 border, in place.
     static func blurReflect(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
         let r = (kernel - 1) / 2
-        let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
-        var taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
-        let sum = taps.reduce(0, +)
-        taps = taps.map { $0 / sum }
+        let taps = gaussianTaps(kernel)
         func reflect(_ i: Int, _ n: Int) -> Int {
             guard n > 1 else { return 0 }
             var i = i
