@@ -46,11 +46,14 @@ public struct IntegralRegressionLabel: Sendable, Equatable {
 }
 
 /// The codec of a `GenerateTarget` step (and of a head's decoder).
-public enum KeypointCodec: Sendable, Equatable {
+public indirect enum KeypointCodec: Sendable, Equatable {
     case msraHeatmap(MSRAHeatmap)
     case udpHeatmap(UDPHeatmap)
     case regressionLabel(RegressionLabel)
     case integralRegressionLabel(IntegralRegressionLabel)
+    /// `GenerateTarget(encoder=[...], multilevel=False)`: every encoder's targets together; no
+    /// two may make the same kind (heatmaps or labels), and the keypoint weights multiply.
+    case combined([KeypointCodec])
 
     /// (width, height) of the network input.
     public var inputSize: (Int, Int) {
@@ -59,6 +62,7 @@ public enum KeypointCodec: Sendable, Equatable {
         case .udpHeatmap(let c): return c.inputSize
         case .regressionLabel(let c): return c.inputSize
         case .integralRegressionLabel(let c): return c.regression.inputSize
+        case .combined(let list): return list[0].inputSize
         }
     }
 
@@ -69,6 +73,7 @@ public enum KeypointCodec: Sendable, Equatable {
         case .udpHeatmap(let c): return c.heatmapSize
         case .regressionLabel: return nil
         case .integralRegressionLabel(let c): return c.heatmap.heatmapSize
+        case .combined(let list): return list.compactMap(\.heatmapSize).first
         }
     }
 
@@ -77,6 +82,7 @@ public enum KeypointCodec: Sendable, Equatable {
         switch self {
         case .msraHeatmap, .udpHeatmap: return false
         case .regressionLabel, .integralRegressionLabel: return true
+        case .combined(let list): return list.contains(where: \.makesLabels)
         }
     }
 
@@ -85,6 +91,7 @@ public enum KeypointCodec: Sendable, Equatable {
         switch self {
         case .msraHeatmap(let c): return c.decode(maps, keypoints: k)
         case .udpHeatmap(let c): return c.decode(maps, keypoints: k)
+        case .combined(let list): return list.lazy.compactMap { $0.decodeHeatmaps(maps, keypoints: k) }.first
         default: return nil
         }
     }
@@ -117,6 +124,28 @@ public enum KeypointCodec: Sendable, Equatable {
             }
             let (labels, w) = c.regression.encode(keypoints: keypoints, visible: visible)
             return (maps, labels, w)
+        case .combined(let list):
+            var maps: [Float] = [], labels: [Float] = []
+            var weights = [Float](repeating: 1, count: visible.count)
+            for codec in list {
+                let (m, l, w) = codec.encode(keypoints: keypoints, visible: visible)
+                if !m.isEmpty { maps = m }
+                if !l.isEmpty { labels = l }
+                for j in weights.indices { weights[j] *= w[j] }
+            }
+            return (maps, labels, weights)
         }
+    }
+
+    /// Checks a combination of encoders as MMPose does (no overlapping targets).
+    public static func combine(_ list: [KeypointCodec]) throws -> KeypointCodec {
+        guard list.count > 1 else { return list[0] }
+        if list.filter({ $0.heatmapSize != nil }).count > 1 || list.filter(\.makesLabels).count > 1 {
+            throw DatasetError("GenerateTarget: encoders \(list.count) overlap (two make heatmaps or two make labels), which MMPose rejects when multilevel=False")
+        }
+        guard Set(list.map { "\($0.inputSize.0)x\($0.inputSize.1)" }).count == 1 else {
+            throw DatasetError("GenerateTarget: encoders disagree on input_size")
+        }
+        return .combined(list)
     }
 }

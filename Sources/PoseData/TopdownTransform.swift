@@ -7,8 +7,9 @@ public enum TopdownTransform: Sendable {
     case loadImage
     /// `GetBBoxCenterScale(padding=1.25)`: centre and padded size from the box.
     case getBBoxCenterScale(padding: Double)
-    /// `RandomFlip(prob=0.5, direction='horizontal')`.
-    case randomFlip(prob: Double)
+    /// `RandomFlip(prob=0.5, direction='horizontal')` with one probability per direction
+    /// ('horizontal', 'vertical', 'diagonal'), chosen as `np.random.choice(directions + [None])`.
+    case randomFlip(prob: Double, directions: [String] = ["horizontal"], probs: [Double]? = nil)
     /// `RandomHalfBody(min_total_keypoints=9, min_upper_keypoints=2, min_lower_keypoints=3,
     /// padding=1.5, prob=0.3, upper_prioritized_prob=0.7)`.
     case randomHalfBody(minTotal: Int, minUpper: Int, minLower: Int, padding: Double, prob: Double, upperPrioritizedProb: Double)
@@ -32,17 +33,31 @@ public enum TopdownTransform: Sendable {
             s.image = try JPEG.read(path: s.instance.imagePath)
         case .getBBoxCenterScale(let padding):
             s.scale = (s.scale.0 * padding, s.scale.1 * padding)
-        case .randomFlip(let prob):
-            guard rng.uniform() < prob else { return }
-            let w = Double(s.image?.width ?? s.instance.imageWidth)
+        case .randomFlip(let prob, let directions, let probs):
+            // one probability per direction (a single prob is shared out evenly), the rest: no flip
+            let p = probs ?? Array(repeating: prob / Double(directions.count), count: directions.count)
+            let u = rng.uniform()
+            var acc = 0.0
+            var chosen: String?
+            for (d, q) in zip(directions, p) { acc += q; if u < acc { chosen = d; break } }
+            guard let direction = chosen else { return }
+            let w = Double(s.image?.width ?? s.instance.imageWidth), h = Double(s.image?.height ?? s.instance.imageHeight)
+            let horizontal = direction != "vertical", vertical = direction != "horizontal"
             s.flipped = true
-            if var image = s.image { TopdownTransform.flipHorizontally(&image); s.image = image }
-            s.center.0 = w - s.center.0 - 1
-            let flip = metainfo.flipIndices
+            if var image = s.image {
+                if horizontal { TopdownTransform.flipHorizontally(&image) }
+                if vertical { TopdownTransform.flipVertically(&image) }
+                s.image = image
+            }
+            if horizontal { s.center.0 = w - s.center.0 - 1 }
+            if vertical { s.center.1 = h - s.center.1 - 1 }
+            // MMPose reorders by flip_indices for horizontal and diagonal flips, not vertical ones
+            let flip = horizontal ? metainfo.flipIndices : Array(0..<metainfo.flipIndices.count)
             var kp = s.keypoints, vis = s.visible
             for j in 0..<flip.count {
-                kp[2 * j] = w - 1 - s.keypoints[2 * flip[j]]
-                kp[2 * j + 1] = s.keypoints[2 * flip[j] + 1]
+                let x = s.keypoints[2 * flip[j]], y = s.keypoints[2 * flip[j] + 1]
+                kp[2 * j] = horizontal ? w - 1 - x : x
+                kp[2 * j + 1] = vertical ? h - 1 - y : y
                 vis[j] = s.visible[flip[j]]
             }
             s.keypoints = kp; s.visible = vis
@@ -111,6 +126,18 @@ public enum TopdownTransform: Sendable {
         while true {
             let v = rng.normal()
             if v >= -1 && v <= 1 { return v }
+        }
+    }
+
+    /// Mirrors an image top to bottom in place.
+    public static func flipVertically(_ image: inout RGBImage) {
+        let stride = image.width * 3
+        image.pixels.withUnsafeMutableBufferPointer { px in
+            var top = 0, bottom = image.height - 1
+            while top < bottom {
+                for i in 0..<stride { px.swapAt(top * stride + i, bottom * stride + i) }
+                top += 1; bottom -= 1
+            }
         }
     }
 

@@ -525,9 +525,26 @@ extension ExperimentSettings {
         case "GetBBoxCenterScale":
             result = .getBBoxCenterScale(padding: try t.double("padding", default: 1.25))
         case "RandomFlip":
-            let direction = try t.string("direction", default: "horizontal")
-            guard direction == "horizontal" else { throw t.error("direction", "only 'horizontal' is supported") }
-            result = .randomFlip(prob: try t.double("prob", default: 0.5))
+            var directions = ["horizontal"]
+            if case .string(let d)? = t.dict["direction"] { directions = [d] }
+            else if t.dict["direction"] != nil {
+                directions = try (t.value("direction")?.sequence ?? []).map {
+                    guard case .string(let d) = $0 else { throw t.error("direction", "expected direction names") }
+                    return d
+                }
+            }
+            _ = t.value("direction")
+            for d in directions where !["horizontal", "vertical", "diagonal"].contains(d) {
+                throw t.error("direction", "unknown '\(d)'; expected 'horizontal', 'vertical' or 'diagonal'")
+            }
+            var probs: [Double]?
+            if t.dict["prob"]?.sequence != nil {
+                probs = try t.doubles("prob")
+                guard probs!.count == directions.count, probs!.reduce(0, +) <= 1 else {
+                    throw t.error("prob", "needs one probability per direction, summing to at most 1")
+                }
+            }
+            result = .randomFlip(prob: probs == nil ? try t.double("prob", default: 0.5) : 0, directions: directions, probs: probs)
         case "RandomHalfBody":
             result = .randomHalfBody(minTotal: try t.int("min_total_keypoints", default: 9),
                                      minUpper: try t.int("min_upper_keypoints", default: 2),
@@ -545,9 +562,14 @@ extension ExperimentSettings {
         case "TopdownAffine":
             result = .topdownAffine(inputSize: try t.pair("input_size"), useUDP: try t.bool("use_udp", default: false))
         case "GenerateTarget":
-            guard let e = try t.dictionary("encoder") else { throw t.error("encoder", "is required") }
-            let codec = try decodeCodec(e)
-            if try t.bool("multilevel", default: false) { throw t.error("multilevel", "multilevel targets are not supported") }
+            guard let encoders = try t.dictionaries("encoder"), !encoders.isEmpty else { throw t.error("encoder", "is required (a codec or a list of codecs)") }
+            if try t.bool("multilevel", default: false) {
+                throw t.error("multilevel", "multilevel targets (RSN/MSPN multi-stage heads) are not supported")
+            }
+            let codec: KeypointCodec
+            do { codec = try KeypointCodec.combine(try encoders.map(decodeCodec)) } catch let e as DatasetError {
+                throw t.error("encoder", e.description)
+            }
             t.ignore("target_type")
             result = .generateTarget(codec, useDatasetKeypointWeights: try t.bool("use_dataset_keypoint_weights", default: false))
         case "PhotometricDistortion":

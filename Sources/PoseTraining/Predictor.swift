@@ -80,7 +80,7 @@ public struct Predictor {
                 switch codec {
                 case .regressionLabel(let r): regression = r
                 case .integralRegressionLabel(let i): regression = i.regression
-                case .msraHeatmap, .udpHeatmap: regression = RegressionLabel(inputSize: codec.inputSize)
+                case .msraHeatmap, .udpHeatmap, .combined: regression = RegressionLabel(inputSize: codec.inputSize)
                 }
                 (points, scores) = regression.decode(coords.data + b * k * 2, sigma: out.sigma.map { $0.data + b * k * 2 }, keypoints: k)
             }

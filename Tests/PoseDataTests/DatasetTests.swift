@@ -292,3 +292,38 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         #expect(s.center.0 == 50 && s.center.1 == 50)
     }
 }
+
+@Suite struct FlipDirectionTests {
+    @Test func verticalAndDiagonalFlips() throws {
+        let m = try cocoMetainfo()
+        var image = RGBImage(width: 4, height: 3)
+        for i in 0..<image.pixels.count { image.pixels[i] = UInt8(i) }
+        var kp = [Double]()
+        for j in 0..<17 { kp += [Double(j % 4), Double(j % 3)] }
+        let inst = PoseInstance(id: 1, imageId: 1, imagePath: "", imageWidth: 4, imageHeight: 3, bbox: (0, 0, 3, 2), bboxScore: 1,
+                                keypoints: kp, visible: (0..<17).map { Double($0 % 2) }, numKeypoints: 17, area: 1, isCrowd: false, categoryId: 1)
+        var rng = RandomGenerator(seed: 0)
+        // vertical: y → h − 1 − y, no reordering
+        var v = TopdownSample(instance: inst); v.image = image
+        try TopdownTransform.randomFlip(prob: 1, directions: ["vertical"]).apply(&v, metainfo: m, rng: &rng)
+        for j in 0..<17 { #expect(v.keypoints[2 * j] == kp[2 * j] && v.keypoints[2 * j + 1] == 2 - kp[2 * j + 1]) }
+        #expect(Array(v.image!.pixels[0..<12]) == Array(image.pixels[24..<36]))
+        // diagonal = horizontal + vertical, reordered by flip_indices; twice is the identity
+        var d = TopdownSample(instance: inst); d.image = image
+        try TopdownTransform.randomFlip(prob: 1, directions: ["diagonal"]).apply(&d, metainfo: m, rng: &rng)
+        #expect(d.keypoints[2] == 3 - kp[4] && d.keypoints[3] == 2 - kp[5])   // keypoint 1 ← mirrored keypoint 2
+        try TopdownTransform.randomFlip(prob: 1, directions: ["diagonal"]).apply(&d, metainfo: m, rng: &rng)
+        #expect(d.keypoints == kp && d.image == image && d.visible == inst.visible)
+    }
+
+    @Test func combinedEncodersMergeTargetsAndMultiplyWeights() throws {
+        let heat = KeypointCodec.msraHeatmap(MSRAHeatmap(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2))
+        let reg = KeypointCodec.regressionLabel(RegressionLabel(inputSize: (64, 64)))
+        let both = try KeypointCodec.combine([heat, reg])
+        let (maps, labels, weights) = both.encode(keypoints: [32, 32, 70, 10, -30, 5], visible: [1, 1, 1])
+        #expect(maps.count == 3 * 256 && labels.count == 6)
+        // the second keypoint is outside the input (label weight 0) but its Gaussian reaches the map
+        #expect(weights == [1, 0, 0])
+        #expect(throws: DatasetError.self) { try KeypointCodec.combine([heat, heat]) }
+    }
+}
