@@ -230,8 +230,15 @@ extension ExperimentSettings {
         }
         if let n = try b.dictionary("norm_cfg") {
             let t = try n.string("type")
-            guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
-            n.ignore("requires_grad", "momentum", "eps")
+            guard t == "BN" else {
+                throw n.error("type", t == "SyncBN"
+                    ? "SyncBN is not implemented; use 'BN' (batch statistics per rank, running buffers averaged over ranks every epoch)"
+                    : "unknown norm '\(t)'; supported: BN")
+            }
+            if try !n.bool("requires_grad", default: true) { throw n.error("requires_grad", "requires_grad=False is not supported (use frozen_stages or norm_eval)") }
+            if try n.double("momentum", default: 0.1) != 0.1 || n.double("eps", default: 1e-5) != 1e-5 {
+                throw n.error("momentum", "only PyTorch's BatchNorm defaults (momentum 0.1, eps 1e-5) are supported")
+            }
             try done(n)
         }
         if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }

@@ -152,3 +152,17 @@ import PoseTensor
         #expect(again.model.arena.values.array == run.model.arena.values.array)
     }
 }
+
+@Suite struct NormConfigTests {
+    @Test func syncBNAndNonDefaultBatchNormAreClearErrors() throws {
+        let zoo = repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py"
+        do {
+            _ = try settings(zoo, options: ["model.backbone.norm_cfg.type=SyncBN"])
+            Issue.record("no error")
+        } catch let e as ConfigError {
+            #expect(e.description.contains("model.backbone.norm_cfg.type: SyncBN is not implemented"))
+        }
+        #expect(throws: ConfigError.self) { try settings(zoo, options: ["model.backbone.norm_cfg.type=BN", "model.backbone.norm_cfg.momentum=0.03"]) }
+        _ = try settings(zoo, options: ["model.backbone.norm_cfg.type=BN", "model.backbone.norm_cfg.requires_grad=True"])
+    }
+}
