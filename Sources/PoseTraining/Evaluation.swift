@@ -22,7 +22,6 @@ public struct Evaluation {
         throws -> (metrics: [(String, Double)], predictions: [KeypointPrediction], metric: CocoMetric?) {
         let metainfo = try DatasetMetainfo.load(path: data.metainfoFile)
         let (instances, annotations) = try DatasetFactory.load(data, metainfo: metainfo, testMode: true)
-        let dataset = (instances: instances, annotations: annotations)
         let pipeline = TopdownPipeline(data.pipeline, metainfo: metainfo)
         guard pipeline.inputSize != nil else {
             throw DatasetError("the evaluation pipeline has no TopdownAffine; add dict(type='TopdownAffine', input_size=codec['input_size'])")
@@ -60,7 +59,7 @@ public struct Evaluation {
                 let groundTruth: CocoAnnotationFile
                 if let ann = annotationFile {
                     groundTruth = try CocoAnnotationFile.load(path: ann)
-                } else if let annotations = dataset.annotations {
+                } else if let annotations {
                     groundTruth = annotations
                 } else {
                     throw MetricError("CocoMetric needs COCO annotations: set ann_file or use a COCO-style dataset")

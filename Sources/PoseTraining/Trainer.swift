@@ -97,8 +97,8 @@ public final class Trainer {
         try broadcastState()
 
         let metainfo = try DatasetMetainfo.load(path: trainData.metainfoFile)
-        let dataset = (instances: try DatasetFactory.load(trainData, metainfo: metainfo, testMode: false).instances, ())
-        guard !dataset.instances.isEmpty else { throw DatasetError("\(trainData.annotationFile): no valid training instances") }
+        let instances = try DatasetFactory.load(trainData, metainfo: metainfo, testMode: false).instances
+        guard !instances.isEmpty else { throw DatasetError("\(trainData.annotationFile): no valid training instances") }
         let pipeline = TopdownPipeline(trainData.pipeline, metainfo: metainfo)
         guard let codec = pipeline.codec, pipeline.inputSize != nil else {
             throw DatasetError("train_pipeline needs TopdownAffine and GenerateTarget")
@@ -106,15 +106,15 @@ public final class Trainer {
         guard codec.inputSize == settings.model.codec.inputSize, codec.makesLabels == settings.model.codec.makesLabels else {
             throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(settings.model.codec.inputSize)")
         }
-        let sampler = DistributedSampler(count: dataset.instances.count, shuffle: trainData.shuffle, seed: seed,
+        let sampler = DistributedSampler(count: instances.count, shuffle: trainData.shuffle, seed: seed,
                                          rank: communicator.rank, worldSize: communicator.size, roundUp: trainData.roundUp)
-        let loader = DataLoader(instances: dataset.instances, pipeline: pipeline, batchSize: trainData.batchSize,
+        let loader = DataLoader(instances: instances, pipeline: pipeline, batchSize: trainData.batchSize,
                                 mean: settings.model.mean, std: settings.model.std, seed: seed, workers: loaderThreads)
         let itersPerEpoch = trainData.dropLast ? sampler.samplesPerRank / trainData.batchSize
                                                : (sampler.samplesPerRank + trainData.batchSize - 1) / trainData.batchSize
         let totalIters = itersPerEpoch * settings.maxEpochs
         if isMain {
-            log("train: \(dataset.instances.count) instances, \(itersPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * communicator.size)), \(settings.maxEpochs) epochs")
+            log("train: \(instances.count) instances, \(itersPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * communicator.size)), \(settings.maxEpochs) epochs")
         }
 
         var iterTimes: [Double] = []
