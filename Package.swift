@@ -44,7 +44,7 @@ let package = Package(
             "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining", "PoseConfig", "PoseEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-infer", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData",
+            "PoseCLI", "PoseModels", "PoseData", "PoseTraining", "PoseTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-data", dependencies: [
             "PoseCLI", "PoseData",

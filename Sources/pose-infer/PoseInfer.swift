@@ -1,5 +1,9 @@
 import ArgumentParser
+import Foundation
 import PoseCLI
+import PoseData
+import PoseTensor
+import PoseTraining
 
 @main
 struct Main {
@@ -12,12 +16,100 @@ struct Main {
 struct PoseInfer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pose-infer",
-        abstract: "Run a trained model on images.")
+        abstract: "Run a trained top-down model on images.",
+        discussion: """
+        Each image is processed with one person box: --bbox when given, otherwise the whole image
+        (as MMPose's inferencer does without a detector). The config's test pipeline and flip test
+        apply. Prints (or writes with --out) JSON with the keypoints in image pixels and their scores;
+        --draw writes each image with the skeleton drawn. Example:
+          pose-infer CONFIG work_dirs/quickstart/epoch_16.safetensors data/synthetic/val/000001000001.jpg --draw out/
+        """)
 
-    @Argument(help: "Arguments (not yet implemented).")
-    var arguments: [String] = []
+    @Argument(help: "Config file.") var config: String
+    @Argument(help: "Checkpoint (.safetensors or .pth).") var checkpoint: String
+    @Argument(help: "JPEG images.") var images: [String]
+    @Option(help: "Person box as x1,y1,x2,y2 in pixels (default: the whole image).") var bbox: String?
+    @Option(help: "Write the JSON results to this file instead of standard output.") var out: String?
+    @Option(help: "Write each image with the predicted skeleton into this folder.") var draw: String?
+    @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
     func run() throws {
-        fail("pose-infer is not implemented yet in this build")
+        do {
+            try infer()
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func infer() throws {
+        let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions)
+        guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
+        var box: (Double, Double, Double, Double)?
+        if let bbox {
+            let v = bbox.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard v.count == 4, v[2] > v[0], v[3] > v[1] else { throw ValidationError("--bbox '\(bbox)' is not x1,y1,x2,y2 with x2 > x1 and y2 > y1") }
+            box = (v[0], v[1], v[2], v[3])
+        }
+        let model = try ModelFactory.build(settings.model, seed: settings.seed)
+        let loaded = try Checkpoint.load(path: checkpoint)
+        let (missing, _) = try Checkpoint.loadWeights(loaded, into: model, strict: false)
+        guard missing.isEmpty else { throw CheckpointError("\(checkpoint): model keys missing:" + Trainer.keyReport(missing: missing, unexpected: [])) }
+        let metainfo = try DatasetMetainfo.load(path: data.metainfoFile)
+        var instances: [PoseInstance] = []
+        for (i, path) in images.enumerated() {
+            let image = try JPEG.read(path: path)
+            let b = box ?? (0, 0, Double(image.width - 1), Double(image.height - 1))
+            instances.append(PoseInstance(id: i, imageId: i, imagePath: path, imageWidth: image.width, imageHeight: image.height,
+                                          bbox: b, bboxScore: 1, keypoints: [Double](repeating: 0, count: 2 * metainfo.keypointCount),
+                                          visible: [Double](repeating: 1, count: metainfo.keypointCount), numKeypoints: 0,
+                                          area: (b.2 - b.0) * (b.3 - b.1), isCrowd: false, categoryId: 1))
+        }
+        let loader = DataLoader(instances: instances, pipeline: TopdownPipeline(data.pipeline, metainfo: metainfo),
+                                batchSize: max(1, data.batchSize), mean: settings.model.mean, std: settings.model.std,
+                                seed: settings.seed, workers: Job.loaderThreads)
+        loader.start(epoch: 0, indices: Array(instances.indices))
+        let predictor = Predictor(model: model, codec: settings.model.codec, flipTest: settings.model.flipTest,
+                                  shiftHeatmap: settings.model.shiftHeatmap, shiftCoords: settings.model.shiftCoords,
+                                  flipIndices: metainfo.flipIndices)
+        var results: [[String: Any]] = []
+        while let batch = try loader.next() {
+            for p in predictor.predict(batch) {
+                let inst = instances[p.id]
+                var points: [[Double]] = []
+                for j in 0..<metainfo.keypointCount {
+                    points.append([p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]])
+                }
+                let box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
+                let record: [String: Any] = ["image": inst.imagePath, "bbox": box, "keypoints": points,
+                                             "keypoint_names": metainfo.keypointNames]
+                results.append(record)
+                if let draw { try drawPrediction(p.keypoints, scores: p.keypointScores, on: inst.imagePath, metainfo: metainfo, into: draw) }
+            }
+        }
+        let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+        if let out {
+            try json.write(to: URL(fileURLWithPath: out), options: .atomic)
+            print("wrote \(results.count) predictions to \(out)")
+        } else {
+            print(String(decoding: json, as: UTF8.self))
+        }
+    }
+
+    /// Draws the skeleton (links and keypoints with score > 0.3) in the dataset's colours.
+    func drawPrediction(_ keypoints: [Double], scores: [Double], on path: String, metainfo: DatasetMetainfo, into folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var canvas = Canvas(width: 1, height: 1)
+        canvas.image = try JPEG.read(path: path)
+        let r = max(2, Double(max(canvas.image.width, canvas.image.height)) / 150)
+        func color(_ c: [UInt8]) -> (Double, Double, Double) { c.count == 3 ? (Double(c[0]), Double(c[1]), Double(c[2])) : (255, 255, 255) }
+        for (i, (a, b)) in metainfo.skeletonLinks.enumerated() where scores[a] > 0.3 && scores[b] > 0.3 {
+            canvas.capsule(keypoints[2 * a], keypoints[2 * a + 1], keypoints[2 * b], keypoints[2 * b + 1], r / 2,
+                           color(i < metainfo.linkColors.count ? metainfo.linkColors[i] : []))
+        }
+        for j in 0..<metainfo.keypointCount where scores[j] > 0.3 {
+            canvas.fillCircle(keypoints[2 * j], keypoints[2 * j + 1], r, color(metainfo.keypointColors[j]))
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        try JPEG.write(canvas.image, path: folder + "/" + name + "_pose.jpg")
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import PoseTraining
+
+@Suite(.serialized) struct PoseInferTests {
+    @Test func infersOnImagesAndDraws() throws {
+        let dir = try temporaryDirectory("infer")
+        try makeDataset(in: dir, train: 2, val: 2)
+        let config = try tinyConfig(in: dir, batchSize: 2, epochs: 1)
+        let s = try settings(config)
+        let model = try ModelFactory.build(s.model, seed: 0)
+        let checkpoint = dir + "/w.safetensors"
+        try Checkpoint.save(model: model, optimizer: nil, meta: CheckpointMeta(epoch: 0, iteration: 0, optimizerSteps: 0, optimizer: "Adam",
+                                                                               seed: 0, worldSize: 1), to: checkpoint)
+        let image = dir + "/data/val/000001000001.jpg"
+        let (status, output) = try run([try executable("pose-infer"), config, checkpoint, image, image, "--bbox", "5,5,60,70",
+                                        "--out", dir + "/r.json", "--draw", dir + "/drawn"])
+        #expect(status == 0, "\(output)")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as! [[String: Any]]
+        #expect(results.count == 2)
+        #expect((results[0]["keypoints"] as! [[Double]]).count == 17)
+        #expect((results[0]["bbox"] as! [Double]) == [5, 5, 60, 70])
+        #expect(FileManager.default.fileExists(atPath: dir + "/drawn/000001000001_pose.jpg"))
+        let (bad, message) = try run([try executable("pose-infer"), config, checkpoint, image, "--bbox", "1,2,3"])
+        #expect(bad != 0 && message.contains("--bbox '1,2,3' is not x1,y1,x2,y2"))
+    }
+}
