@@ -213,3 +213,50 @@ def reference(model, name, x, save_pth):
 x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(4))
 reference(Estimator(ResNet(8), HeatmapHead(64, 17, [16, 16])), 'resnet18_sb', x, save_pth=True)
 reference(Estimator(SmallHRNet(), HeatmapHead(8, 17, [])), 'hrnet_small', x, save_pth=False)
+
+
+# RLELoss with its RealNVP flow (MMPose's rle_head / regression_loss / realnvp), with random flow
+# weights so every coupling matters: output (2, 3, 4), labels (2, 3, 2), weights (2, 3, 1).
+class RealNVP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer('loc', torch.zeros(2))
+        self.register_buffer('cov', torch.eye(2))
+        self.register_buffer('mask', torch.tensor([[0, 1], [1, 0]] * 3, dtype=torch.float32))
+        net = lambda tanh: nn.Sequential(nn.Linear(2, 64), nn.LeakyReLU(), nn.Linear(64, 64), nn.LeakyReLU(),
+                                         nn.Linear(64, 2), *([nn.Tanh()] if tanh else []))
+        self.s = nn.ModuleList([net(True) for _ in range(6)])
+        self.t = nn.ModuleList([net(False) for _ in range(6)])
+
+    def log_prob(self, x):
+        log_det, z = x.new_zeros(x.shape[0]), x
+        for i in reversed(range(6)):
+            z_ = self.mask[i] * z
+            s = self.s[i](z_) * (1 - self.mask[i])
+            t = self.t[i](z_) * (1 - self.mask[i])
+            z = (1 - self.mask[i]) * (z - t) * torch.exp(-s) + z_
+            log_det -= s.sum(dim=1)
+        prior = torch.distributions.MultivariateNormal(self.loc, self.cov)
+        return prior.log_prob(z) + log_det
+
+
+flow = RealNVP()
+g = torch.Generator().manual_seed(5)
+with torch.no_grad():
+    for p in flow.parameters():
+        p.copy_(torch.randn(p.shape, generator=g) * 0.3)
+output = (torch.randn(2, 3, 4, generator=g) * 0.5).requires_grad_(True)
+target = torch.rand(2, 3, 2, generator=g)
+weight = (torch.rand(2, 3, 1, generator=g) > 0.3).float()
+pred, sigma = output[:, :, :2], output[:, :, 2:4].sigmoid()
+error = (pred - target) / (sigma + 1e-9)
+log_phi = flow.log_prob(error.reshape(-1, 2)).reshape(2, 3, 1)
+loss = ((torch.log(sigma) - log_phi + torch.log(sigma * 2) + torch.abs(error)) * weight / 2).sum()
+loss.backward()
+rle = {'output': output.detach(), 'target': target, 'weight': weight.reshape(2, 3), 'loss': loss.detach().reshape(1),
+       'grad.output': output.grad}
+for name, p in flow.named_parameters():
+    rle['flow.' + name] = p.detach().clone()
+    rle['grad.flow.' + name] = p.grad.clone()
+save_file({k: v.contiguous() for k, v in rle.items()}, OUT + 'rle_loss.safetensors')
+print('rle loss', float(loss))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import PoseDistributed
-import PoseModels
+@testable import PoseModels
 import PoseNN
 import PoseTensor
 @testable import PoseTraining
@@ -116,5 +116,39 @@ import PoseTensor
             #expect(p.value.array == expected.array, "\(name)")
         }
         #expect(model.state.shape(of: "head.deconv_layers.0.weight") == [64, 8, 4, 4])
+    }
+}
+
+@Suite struct RLEParityTests {
+    @Test func rleLossAndFlowGradientsMatchPyTorch() throws {
+        let ref = try Checkpoint.load(path: repositoryRoot + "/Tests/Fixtures/parity/rle_loss.safetensors")
+        func tensor(_ key: String) throws -> Tensor {
+            let info = try #require(ref.tensors[key], "fixture lacks \(key)")
+            let t = Tensor(zeros: info.shape)
+            try Checkpoint.readFloats(info, from: ref, key: key, into: t.data, count: t.count)
+            return t
+        }
+        var rng = RandomGenerator(seed: 0)
+        let loss = RLELoss(useTargetWeight: true, rng: &rng)
+        var state = StateDict()
+        loss.flow.collectState(prefix: "flow.", into: &state)
+        for (name, p) in state.parameters { p.value.copy(from: try tensor(name)); p.grad.zero() }
+        let output = try tensor("output")
+        let gradient = Tensor(zeros: output.shape)
+        let value = loss(output: output, labels: try tensor("target"), weights: try tensor("weight"), gradient: gradient)
+        let expected = try tensor("loss")[0]
+        #expect(abs(value - expected) < 1e-4 * abs(expected), "loss \(value) vs \(expected)")
+        func relativeL2(_ a: Tensor, _ b: Tensor) -> Double {
+            var d = 0.0, n = 0.0
+            for i in 0..<a.count { d += Double(a[i] - b[i]) * Double(a[i] - b[i]); n += Double(b[i]) * Double(b[i]) }
+            return (d / max(n, 1e-30)).squareRoot()
+        }
+        #expect(relativeL2(gradient, try tensor("grad.output")) < 1e-3)
+        var worst = (0.0, "")
+        for (name, p) in state.parameters {
+            let e = relativeL2(p.grad, try tensor("grad." + name))
+            if e > worst.0 { worst = (e, name) }
+        }
+        #expect(worst.0 < 1e-3, "largest flow gradient error \(worst.0) at \(worst.1)")
     }
 }
