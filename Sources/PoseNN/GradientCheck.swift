@@ -101,6 +101,35 @@ public struct GradientCheck {
         return mismatches
     }
 
+    /// Checks a block with several inputs and outputs (parallel branches, fuse layers) with
+    /// respect to `inputs[checkedInput]` and every parameter. The outputs are flattened into
+    /// one vector, so a single loss covers all of them.
+    /// - Parameters:
+    ///   - forward: runs the block on `inputs` (training mode) and returns its outputs.
+    ///   - backward: back-propagates one dL/dy per output and returns one dx per input.
+    public func run(inputs: [Tensor], checkedInput: Int, parameters: [(name: String, parameter: Parameter)],
+                    forward: () -> [Tensor], backward: ([Tensor]) -> [Tensor]) -> [Mismatch] {
+        run(input: inputs[checkedInput], parameters: parameters,
+            forward: {
+                let ys = forward()
+                let flat = Tensor(zeros: [ys.reduce(0) { $0 + $1.count }])
+                var offset = 0
+                for y in ys { (flat.data + offset).update(from: y.data, count: y.count); offset += y.count }
+                return flat
+            },
+            backward: { dy in
+                // backward needs the caches of a forward pass with the unperturbed inputs
+                var offset = 0
+                let dys = forward().map { y -> Tensor in
+                    let t = Tensor(zeros: y.shape)
+                    t.data.update(from: dy.data + offset, count: y.count)
+                    offset += y.count
+                    return t
+                }
+                return backward(dys)[checkedInput].clone()
+            })
+    }
+
     /// Checks a `Layer` and all of its parameters.
     public func run(_ layer: Layer, input x: Tensor, checkInput: Bool = true) -> [Mismatch] {
         run(input: x, parameters: layer.stateDict().parameters,

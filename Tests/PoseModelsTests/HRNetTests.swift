@@ -84,22 +84,9 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
         }
         for branch in 0..<3 {
             let mismatches = GradientCheck().run(
-                input: xs[branch], parameters: state.parameters,
-                forward: {
-                    let ys = module.forward(xs, mode: .training)
-                    let flat = Tensor(zeros: [ys.reduce(0) { $0 + $1.count }])
-                    var o = 0
-                    for y in ys { (flat.data + o).update(from: y.data, count: y.count); o += y.count }
-                    return flat
-                },
-                backward: { dy in
-                    let ys = module.forward(xs, mode: .training)
-                    var o = 0
-                    let dys = ys.map { y -> Tensor in
-                        let t = Tensor(zeros: y.shape); t.data.update(from: dy.data + o, count: y.count); o += y.count; return t
-                    }
-                    return module.backward(dys)[branch].clone()
-                })
+                inputs: xs, checkedInput: branch, parameters: state.parameters,
+                forward: { module.forward(xs, mode: .training) },
+                backward: { module.backward($0) })
             #expect(mismatches.isEmpty, "branch \(branch): \(mismatches.prefix(6))")
         }
     }

@@ -102,26 +102,9 @@ func expectGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 1, c
         // Check all three inputs and parameters by flattening the outputs into one loss.
         for branch in 0..<3 {
             let mismatches = GradientCheck().run(
-                input: xs[branch], parameters: state.parameters,
-                forward: {
-                    let ys = parallel.forward(xs, mode: .training)
-                    let total = ys.reduce(0) { $0 + $1.count }
-                    let flat = Tensor(zeros: [total])
-                    var offset = 0
-                    for y in ys { (flat.data + offset).update(from: y.data, count: y.count); offset += y.count }
-                    return flat
-                },
-                backward: { dy in
-                    let ys = parallel.forward(xs, mode: .training)
-                    var offset = 0
-                    let dys = ys.map { y -> Tensor in
-                        let t = Tensor(zeros: y.shape)
-                        t.data.update(from: dy.data + offset, count: y.count)
-                        offset += y.count
-                        return t
-                    }
-                    return parallel.backward(dys)[branch].clone()
-                })
+                inputs: xs, checkedInput: branch, parameters: state.parameters,
+                forward: { parallel.forward(xs, mode: .training) },
+                backward: { parallel.backward($0) })
             #expect(mismatches.isEmpty, "branch \(branch): \(mismatches.prefix(5))")
         }
     }
