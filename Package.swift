@@ -1,13 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Release builds drive the numeric kernels; the flags keep hot loops free of exclusivity checks.
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-
+// No unsafeFlags anywhere: SwiftPM refuses them in a package that is depended upon by version,
+// and `-enforce-exclusivity=unchecked` measured no faster here (BENCHMARKS.md).
 let package = Package(
     name: "SwiftPose",
     platforms: [.macOS(.v14)],
     products: [
+        // Everything an extension needs: protocols, registries, stock components and the mains.
+        .library(name: "SwiftPose", targets: ["SwiftPose"]),
         .executable(name: "pose-train", targets: ["pose-train"]),
         .executable(name: "pose-test", targets: ["pose-test"]),
         .executable(name: "pose-infer", targets: ["pose-infer"]),
@@ -27,40 +28,45 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "PoseConfig"),
-        .target(name: "PoseTensor", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
-        .target(name: "PoseNN", dependencies: ["PoseTensor"], swiftSettings: fastMath),
-        .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor"], swiftSettings: fastMath),
-        .target(name: "PoseData", dependencies: ["CJPEG", "CZlib", "PoseTensor", "PoseConfig"], swiftSettings: fastMath),
+        .target(name: "PoseTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "PoseNN", dependencies: ["PoseTensor"]),
+        // Dataset metainfo files (`configs/_base_/datasets/*.py` is a link to them) ship with the library.
+        .target(name: "PoseData", dependencies: ["CJPEG", "CZlib", "PoseTensor", "PoseConfig"],
+                resources: [.copy("Resources/datasets")]),
+        .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor", "PoseData"]),
         .target(name: "PoseEval", dependencies: ["PoseData"]),
         .target(name: "PoseDistributed", dependencies: ["CMPI"]),
-        .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed", "PoseConfig", "PoseData", "PoseEval"],
-                swiftSettings: fastMath),
-        .target(name: "PoseCLI", dependencies: ["PoseTensor", "PoseConfig", "PoseDistributed", "PoseTraining"]),
+        .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed", "PoseConfig",
+                                                     "PoseData", "PoseEval"]),
+        .target(name: "PoseCLI", dependencies: [
+            "PoseTensor", "PoseConfig", "PoseData", "PoseModels", "PoseDistributed", "PoseTraining",
+            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "SwiftPose", dependencies: [
+            "PoseConfig", "PoseTensor", "PoseNN", "PoseData", "PoseModels", "PoseEval", "PoseDistributed",
+            "PoseTraining", "PoseCLI"]),
 
-        .executableTarget(name: "pose-train", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining", "PoseConfig",
-            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "pose-test", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseDistributed", "PoseTraining", "PoseConfig", "PoseEval",
-            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "pose-infer", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseTraining", "PoseTensor",
-            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "pose-train", dependencies: ["PoseCLI"]),
+        .executableTarget(name: "pose-test", dependencies: ["PoseCLI"]),
+        .executableTarget(name: "pose-infer", dependencies: ["PoseCLI"]),
         .executableTarget(name: "pose-data", dependencies: [
             "PoseCLI", "PoseData",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-bench", dependencies: [
             "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining",
-            .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: fastMath),
+            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Toy components in a module of their own, registered by the tests as a user would.
+        .target(name: "ToyComponents", dependencies: ["SwiftPose"], path: "Tests/ToyComponents"),
 
         .testTarget(name: "PoseTensorTests", dependencies: ["PoseTensor"]),
         .testTarget(name: "PoseNNTests", dependencies: ["PoseNN", "PoseTensor"]),
-        .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor"]),
+        .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseData"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
         .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
         .testTarget(name: "PoseEvalTests", dependencies: ["PoseEval", "PoseData"]),
         .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
-        .testTarget(name: "PoseTrainingTests", dependencies: ["PoseTraining", "PoseModels", "PoseNN", "PoseTensor", "PoseConfig", "PoseData", "PoseEval", "PoseDistributed"]),
+        .testTarget(name: "PoseTrainingTests", dependencies: [
+            "PoseTraining", "PoseModels", "PoseNN", "PoseTensor", "PoseConfig", "PoseData", "PoseEval",
+            "PoseDistributed", "PoseCLI", "SwiftPose", "ToyComponents"]),
     ]
 )

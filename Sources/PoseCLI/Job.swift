@@ -1,6 +1,7 @@
 import Foundation
 import PoseConfig
 import PoseDistributed
+import PoseModels
 import PoseTraining
 
 /// Shared set-up of the job executables: communicator, config loading and fail-stop errors.
@@ -11,27 +12,25 @@ public enum Job {
         do { return try MPICommunicator() } catch { fail("cannot start MPI: \(error)") }
     }
 
-    /// The repository root: `SWIFTPOSE_ROOT`, else the nearest folder above the executable (or
-    /// the working directory) that holds `configs/_base_/datasets/coco.py`.
-    public static var repositoryRoot: String {
-        if let root = ProcessInfo.processInfo.environment["SWIFTPOSE_ROOT"] { return root }
-        let marker = "configs/_base_/datasets/coco.py"
-        for start in [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
-            var dir = start
-            for _ in 0..<8 {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent(marker).path) { return dir.path }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return FileManager.default.currentDirectoryPath
-    }
-
-    /// Loads a config, applies `--cfg-options` and decodes it.
-    public static func loadSettings(path: String, options: [String]) throws -> (Config, ExperimentSettings) {
+    /// Loads a config, applies `--cfg-options` and decodes it through `components`.
+    public static func loadSettings(path: String, options: [String], components: Components) throws -> (Config, ExperimentSettings) {
         var config = try Config.load(path: path)
         try config.apply(options: options)
-        return (config, try ExperimentSettings.decode(config, repositoryRoot: repositoryRoot))
+        return (config, try ExperimentSettings.decode(config, components: components))
+    }
+
+    /// Builds the configured model and loads trained weights into it: every model key must be in
+    /// the file; unexpected keys are an error with `strict`, otherwise listed by `note`.
+    public static func loadTrainedModel(_ settings: ExperimentSettings, checkpoint: String, strict: Bool,
+                                        note: (String) -> Void) throws -> PoseEstimator {
+        let model = try makeModel(settings, seed: settings.seed)
+        let loaded = try Checkpoint.load(path: checkpoint)
+        let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict)
+        if !missing.isEmpty {
+            throw CheckpointError("\(checkpoint): the model's keys are not all in the checkpoint;" + Trainer.keyReport(missing: missing, unexpected: unexpected))
+        }
+        if !unexpected.isEmpty { note("note: loaded \(checkpoint);" + Trainer.keyReport(missing: missing, unexpected: unexpected)) }
+        return model
     }
 
     /// Runs `body`; on an error prints which rank failed and what, then ends the whole job

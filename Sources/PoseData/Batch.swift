@@ -4,7 +4,7 @@ import PoseTensor
 public final class Batch: @unchecked Sendable {
     /// `N × 3 × H × W`, `(pixel − mean) / std`, RGB.
     public let images: Tensor
-    /// `N × K × h × w` target heatmaps (training pipelines only).
+    /// `N × C × h × w` target heatmaps (training pipelines with a heatmap codec).
     public let targets: Tensor?
     /// `N × K × 2` normalised keypoint labels (regression codecs only).
     public let labels: Tensor?
@@ -12,8 +12,12 @@ public final class Batch: @unchecked Sendable {
     public let weights: Tensor?
     /// The pipeline state of each sample, without its pixel buffers.
     public internal(set) var samples: [TopdownSample]
+    /// The dataset's flip indices (for flip tests): keypoint j's mirror image is keypoint `flipIndices[j]`.
+    public let flipIndices: [Int]
 
-    init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample]) {
+    public init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample],
+                flipIndices: [Int]) {
+        self.flipIndices = flipIndices
         self.images = images
         self.targets = targets
         self.labels = labels

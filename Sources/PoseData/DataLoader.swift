@@ -167,10 +167,12 @@ public final class DataLoader: @unchecked Sendable {
         var targets: Tensor?, labels: Tensor?, weights: Tensor?
         if let codec = pipeline.codec, let first = samples.first {
             let k = first.keypointWeights.count
-            if let (mw, mh) = codec.heatmapSize {
-                let t = Tensor(zeros: [n, k, mh, mw])
+            if let (mw, mh) = codec.heatmapTargetSize {
+                // codecs may make several planes per keypoint (UDP 'combined')
+                let planes = first.heatmaps.count
+                let t = Tensor(zeros: [n, planes / (mw * mh), mh, mw])
                 for (i, s) in samples.enumerated() {
-                    s.heatmaps.withUnsafeBufferPointer { (t.data + i * k * mw * mh).update(from: $0.baseAddress!, count: k * mw * mh) }
+                    s.heatmaps.withUnsafeBufferPointer { (t.data + i * planes).update(from: $0.baseAddress!, count: planes) }
                 }
                 targets = t
             }
@@ -188,6 +190,7 @@ public final class DataLoader: @unchecked Sendable {
             c.input = []; c.heatmaps = []; c.labels = []
             return c
         }
-        return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light)
+        return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light,
+                     flipIndices: pipeline.metainfo.flipIndices)
     }
 }

@@ -28,6 +28,26 @@ public struct DatasetMetainfo: Sendable, Equatable {
             && a.skeletonLinks.map { [$0.0, $0.1] } == b.skeletonLinks.map { [$0.0, $0.1] }
     }
 
+    /// The metainfo files that ship with SwiftPose (`coco.py`, `crowdpose.py`, `mpii.py`, …), the
+    /// files of MMPose's `configs/_base_/datasets`.
+    public static var bundledFiles: [String] {
+        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("datasets").path,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        return names.filter { $0.hasSuffix(".py") }.sorted()
+    }
+
+    /// Reads a metainfo file as MMPose's `parse_pose_metainfo` resolves `from_file`: the path as
+    /// given when it exists, otherwise the bundled copy of the same file name (MMPose falls back to
+    /// its installed package's copy of `configs/_base_/datasets` the same way).
+    public static func resolve(_ path: String) throws -> DatasetMetainfo {
+        if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "datasets") else {
+            throw ConfigError("metainfo file '\(path)' not found, and SwiftPose bundles no '\(name)' (bundled: \(bundledFiles.joined(separator: ", ")))")
+        }
+        return try load(path: url.path)
+    }
+
     /// Reads `dataset_info` from a metainfo config file.
     public static func load(path: String) throws -> DatasetMetainfo {
         let config = try Config.load(path: path)

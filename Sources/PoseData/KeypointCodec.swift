@@ -1,151 +1,61 @@
-/// MMPose's `RegressionLabel(input_size)`: keypoints normalised by the input size; weight 1 only
-/// for visible keypoints inside `[0, w−1] × [0, h−1]`.
-public struct RegressionLabel: Sendable, Equatable {
-    public var inputSize: (Int, Int)
-    public init(inputSize: (Int, Int)) { self.inputSize = inputSize }
-    public static func == (a: RegressionLabel, b: RegressionLabel) -> Bool { a.inputSize == b.inputSize }
+/// One instance's training targets, as a codec encodes them.
+public struct EncodedKeypoints: Sendable {
+    /// `C × h × w` heatmaps (empty when the codec makes none).
+    public var heatmaps: [Float]
+    /// `K × 2` labels normalised by the input size (empty when the codec makes none).
+    public var labels: [Float]
+    /// `K` keypoint weights: 0 for keypoints that must not contribute to the loss.
+    public var weights: [Float]
 
-    /// `K × 2` labels and `K` weights.
-    public func encode(keypoints: [Double], visible: [Double]) -> (labels: [Float], weights: [Float]) {
-        let (w, h) = (Double(inputSize.0), Double(inputSize.1))
-        var labels = [Float](repeating: 0, count: keypoints.count), weights = [Float](repeating: 0, count: visible.count)
-        for j in 0..<visible.count {
-            let x = keypoints[2 * j], y = keypoints[2 * j + 1]
-            labels[2 * j] = Float(x / w); labels[2 * j + 1] = Float(y / h)
-            weights[j] = (x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1 && visible[j] > 0.5) ? 1 : 0
-        }
-        return (labels, weights)
-    }
-
-    /// Input-pixel keypoints from `K × 2` normalised coordinates; with `sigma` (RLE, sigmoid-ed)
-    /// the scores are `mean(1 − σ)`, otherwise 1.
-    public func decode(_ coordinates: UnsafePointer<Float>, sigma: UnsafePointer<Float>?, keypoints k: Int)
-        -> (keypoints: [Double], scores: [Double]) {
-        var points = [Double](repeating: 0, count: 2 * k), scores = [Double](repeating: 1, count: k)
-        for j in 0..<k {
-            points[2 * j] = Double(coordinates[2 * j]) * Double(inputSize.0)
-            points[2 * j + 1] = Double(coordinates[2 * j + 1]) * Double(inputSize.1)
-            if let sigma { scores[j] = Double((1 - sigma[2 * j]) + (1 - sigma[2 * j + 1])) / 2 }
-        }
-        return (points, scores)
+    public init(heatmaps: [Float] = [], labels: [Float] = [], weights: [Float]) {
+        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights
     }
 }
 
-/// MMPose's `IntegralRegressionLabel`: an MSRAHeatmap target (normalised to sum 1 per channel
-/// when `normalize`) and a RegressionLabel target, whose weights are used.
-public struct IntegralRegressionLabel: Sendable, Equatable {
-    public var heatmap: MSRAHeatmap
-    public var regression: RegressionLabel
-    public var normalize: Bool
-
-    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double, normalize: Bool = true) {
-        heatmap = MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma)
-        regression = RegressionLabel(inputSize: inputSize)
-        self.normalize = normalize
-    }
-}
-
-/// The codec of a `GenerateTarget` step (and of a head's decoder).
-public indirect enum KeypointCodec: Sendable, Equatable {
-    case msraHeatmap(MSRAHeatmap)
-    case udpHeatmap(UDPHeatmap)
-    case regressionLabel(RegressionLabel)
-    case integralRegressionLabel(IntegralRegressionLabel)
-    /// `GenerateTarget(encoder=[...], multilevel=False)`: every encoder's targets together; no
-    /// two may make the same kind (heatmaps or labels), and the keypoint weights multiply.
-    case combined([KeypointCodec])
-
+/// A keypoint codec, MMPose's `codecs`: `GenerateTarget` encodes each instance's keypoints into
+/// training targets with it, and a head's `decoder` turns predictions back into keypoints.
+///
+/// Contract for an implementation:
+/// - `encode` gets `K` (x, y) keypoints in input-crop pixels (after `TopdownAffine`) and `K`
+///   visibilities, and returns heatmaps (`C × h × w`, with `h, w` from `heatmapTargetSize`), labels
+///   (`K × 2`) or both, plus `K` keypoint weights. The loader stacks them into `N × C × h × w`
+///   and `N × K × 2` tensors (`HeadTargets`).
+/// - `decode` gets the head's batch output and a sample index and returns `K` (x, y) keypoints
+///   in input-crop pixels with `K` scores; the estimator maps them back to the image. It throws
+///   when the output lacks what the codec decodes (a heatmap codec on a regression head).
+/// - Codecs are values (`Sendable`): decoded once from the config and shared by every loader
+///   thread.
+public protocol KeypointCodec: Sendable {
     /// (width, height) of the network input.
-    public var inputSize: (Int, Int) {
-        switch self {
-        case .msraHeatmap(let c): return c.inputSize
-        case .udpHeatmap(let c): return c.inputSize
-        case .regressionLabel(let c): return c.inputSize
-        case .integralRegressionLabel(let c): return c.regression.inputSize
-        case .combined(let list): return list[0].inputSize
+    var inputSize: (Int, Int) { get }
+    /// (width, height) of the heatmap targets, or nil when the codec makes none.
+    var heatmapTargetSize: (Int, Int)? { get }
+    /// Whether the codec makes `K × 2` normalised coordinate labels.
+    var makesLabels: Bool { get }
+    /// Encodes one instance: keypoints `K × 2` in input pixels and `K` visibilities.
+    func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints
+    /// Decodes sample `index` of a batch output into `K` input-pixel keypoints and their scores.
+    func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double])
+}
+
+extension KeypointCodec {
+    /// The heatmap planes of sample `index`, or an error naming the codec when the head made none.
+    func heatmaps(of output: HeadOutput, at index: Int, channelsPerKeypoint: Int = 1)
+        throws -> (maps: UnsafePointer<Float>, keypoints: Int) {
+        guard let maps = output.heatmaps, maps.shape.count == 4 else {
+            throw DatasetError("\(Self.self) decodes heatmaps, but the head predicted none; use a heatmap head or another decoder")
         }
+        let (c, h, w) = (maps.shape[1], maps.shape[2], maps.shape[3])
+        return (UnsafePointer(maps.data + index * c * h * w), c / channelsPerKeypoint)
     }
 
-    /// (width, height) of the heatmap targets, if the codec makes any.
-    public var heatmapSize: (Int, Int)? {
-        switch self {
-        case .msraHeatmap(let c): return c.heatmapSize
-        case .udpHeatmap(let c): return c.heatmapSize
-        case .regressionLabel: return nil
-        case .integralRegressionLabel(let c): return c.heatmap.heatmapSize
-        case .combined(let list): return list.compactMap(\.heatmapSize).first
+    /// The `K × 2` coordinates (and sigmas, if any) of sample `index`, or an error naming the codec.
+    func coordinates(of output: HeadOutput, at index: Int)
+        throws -> (coordinates: UnsafePointer<Float>, sigma: UnsafePointer<Float>?, keypoints: Int) {
+        guard let coords = output.coordinates, coords.shape.count == 3 else {
+            throw DatasetError("\(Self.self) decodes coordinates, but the head predicted none; use a regression head or another decoder")
         }
-    }
-
-    /// Whether the codec makes normalised coordinate labels.
-    public var makesLabels: Bool {
-        switch self {
-        case .msraHeatmap, .udpHeatmap: return false
-        case .regressionLabel, .integralRegressionLabel: return true
-        case .combined(let list): return list.contains(where: \.makesLabels)
-        }
-    }
-
-    /// Decodes `K × h × w` heatmaps of a heatmap codec; nil for coordinate codecs.
-    public func decodeHeatmaps(_ maps: UnsafePointer<Float>, keypoints k: Int) -> (keypoints: [Double], scores: [Double])? {
-        switch self {
-        case .msraHeatmap(let c): return c.decode(maps, keypoints: k)
-        case .udpHeatmap(let c): return c.decode(maps, keypoints: k)
-        case .combined(let list): return list.lazy.compactMap { $0.decodeHeatmaps(maps, keypoints: k) }.first
-        default: return nil
-        }
-    }
-
-    /// Encodes one instance: heatmaps (`K × h × w`, empty without), labels (`K × 2`, empty
-    /// without) and keypoint weights.
-    public func encode(keypoints: [Double], visible: [Double]) -> (heatmaps: [Float], labels: [Float], weights: [Float]) {
-        switch self {
-        case .msraHeatmap(let c):
-            var maps = [Float](repeating: 0, count: visible.count * c.heatmapSize.0 * c.heatmapSize.1)
-            let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
-            return (maps, [], w)
-        case .udpHeatmap(let c):
-            var maps = [Float](repeating: 0, count: c.channelsPerKeypoint * visible.count * c.heatmapSize.0 * c.heatmapSize.1)
-            let w = maps.withUnsafeMutableBufferPointer { c.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
-            return (maps, [], w)
-        case .regressionLabel(let c):
-            let (labels, w) = c.encode(keypoints: keypoints, visible: visible)
-            return ([], labels, w)
-        case .integralRegressionLabel(let c):
-            let plane = c.heatmap.heatmapSize.0 * c.heatmap.heatmapSize.1
-            var maps = [Float](repeating: 0, count: visible.count * plane)
-            _ = maps.withUnsafeMutableBufferPointer { c.heatmap.encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
-            if c.normalize {
-                for j in 0..<visible.count {
-                    var sum: Float = 0
-                    for i in 0..<plane { sum += maps[j * plane + i] }
-                    for i in 0..<plane { maps[j * plane + i] /= sum + 1e-24 }
-                }
-            }
-            let (labels, w) = c.regression.encode(keypoints: keypoints, visible: visible)
-            return (maps, labels, w)
-        case .combined(let list):
-            var maps: [Float] = [], labels: [Float] = []
-            var weights = [Float](repeating: 1, count: visible.count)
-            for codec in list {
-                let (m, l, w) = codec.encode(keypoints: keypoints, visible: visible)
-                if !m.isEmpty { maps = m }
-                if !l.isEmpty { labels = l }
-                for j in weights.indices { weights[j] *= w[j] }
-            }
-            return (maps, labels, weights)
-        }
-    }
-
-    /// Checks a combination of encoders as MMPose does (no overlapping targets).
-    public static func combine(_ list: [KeypointCodec]) throws -> KeypointCodec {
-        guard list.count > 1 else { return list[0] }
-        if list.filter({ $0.heatmapSize != nil }).count > 1 || list.filter(\.makesLabels).count > 1 {
-            throw DatasetError("GenerateTarget: encoders \(list.count) overlap (two make heatmaps or two make labels), which MMPose rejects when multilevel=False")
-        }
-        guard Set(list.map { "\($0.inputSize.0)x\($0.inputSize.1)" }).count == 1 else {
-            throw DatasetError("GenerateTarget: encoders disagree on input_size")
-        }
-        return .combined(list)
+        let k = coords.shape[1]
+        return (UnsafePointer(coords.data + index * k * 2), output.sigma.map { UnsafePointer($0.data + index * k * 2) }, k)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// MMPose's `MSRAHeatmap` codec: integer-centred unnormalised Gaussians (peak 1) on a heatmap
 /// `heatmapSize` of the `inputSize` crop, and argmax + quarter-offset decoding.
-public struct MSRAHeatmap: Sendable, Equatable {
+public struct MSRAHeatmap: KeypointCodec, Equatable {
     /// (width, height) of the network input.
     public var inputSize: (Int, Int)
     /// (width, height) of the heatmaps.
@@ -23,6 +23,20 @@ public struct MSRAHeatmap: Sendable, Equatable {
     public static func == (a: MSRAHeatmap, b: MSRAHeatmap) -> Bool {
         a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma && a.unbiased == b.unbiased
             && a.blurKernelSize == b.blurKernelSize
+    }
+
+    public var heatmapTargetSize: (Int, Int)? { heatmapSize }
+    public var makesLabels: Bool { false }
+
+    public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
+        var maps = [Float](repeating: 0, count: visible.count * heatmapSize.0 * heatmapSize.1)
+        let weights = maps.withUnsafeMutableBufferPointer { encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
+        return EncodedKeypoints(heatmaps: maps, weights: weights)
+    }
+
+    public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {
+        let (maps, k) = try heatmaps(of: output, at: index)
+        return decode(maps, keypoints: k)
     }
 
     /// Input pixels per heatmap pixel along x and y.

@@ -6,7 +6,7 @@ import PoseTensor
 /// HSV step, chosen by `contrast_mode`, applied twice or never as MMPose's code does), saturation,
 /// hue (OpenCV's 0–180 hue scale, wrapped) and a random channel permutation, each in uint8 with
 /// clipping.
-public struct PhotometricDistortion: Sendable, Equatable {
+public struct PhotometricDistortion: Transform, Equatable {
     public var brightnessDelta: Double = 32
     public var contrastRange: (Double, Double) = (0.5, 1.5)
     public var saturationRange: (Double, Double) = (0.5, 1.5)
@@ -17,6 +17,12 @@ public struct PhotometricDistortion: Sendable, Equatable {
     public static func == (a: PhotometricDistortion, b: PhotometricDistortion) -> Bool {
         a.brightnessDelta == b.brightnessDelta && a.contrastRange == b.contrastRange && a.saturationRange == b.saturationRange
             && a.hueDelta == b.hueDelta
+    }
+
+    public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
+        guard var image = s.image else { throw DatasetError("PhotometricDistortion needs LoadImage before it and TopdownAffine after it") }
+        apply(&image, rng: &rng)
+        s.image = image
     }
 
     public func apply(_ image: inout RGBImage, rng: inout RandomGenerator) {

@@ -5,7 +5,7 @@ import Foundation
 /// 'gaussian': sub-pixel Gaussian centres and DARK-UDP decoding. 'combined': per keypoint a
 /// classification disc and x/y offset maps (3K channels), decoded by blurring the discs, taking
 /// the argmax and adding the offset there.
-public struct UDPHeatmap: Sendable, Equatable {
+public struct UDPHeatmap: KeypointCodec, Equatable {
     public var inputSize: (Int, Int)
     public var heatmapSize: (Int, Int)
     public var sigma: Double
@@ -27,6 +27,20 @@ public struct UDPHeatmap: Sendable, Equatable {
 
     /// Heatmap channels per keypoint: 1, or 3 for 'combined'.
     public var channelsPerKeypoint: Int { heatmapType == "combined" ? 3 : 1 }
+
+    public var heatmapTargetSize: (Int, Int)? { heatmapSize }
+    public var makesLabels: Bool { false }
+
+    public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
+        var maps = [Float](repeating: 0, count: channelsPerKeypoint * visible.count * heatmapSize.0 * heatmapSize.1)
+        let weights = maps.withUnsafeMutableBufferPointer { encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
+        return EncodedKeypoints(heatmaps: maps, weights: weights)
+    }
+
+    public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {
+        let (maps, k) = try heatmaps(of: output, at: index, channelsPerKeypoint: channelsPerKeypoint)
+        return decode(maps, keypoints: k)
+    }
 
     var scaleFactor: (Double, Double) {
         (Double(inputSize.0 - 1) / Double(heatmapSize.0 - 1), Double(inputSize.1 - 1) / Double(heatmapSize.1 - 1))

@@ -34,6 +34,21 @@ extension Communicator {
     }
 }
 
+extension Communicator {
+    /// Sends `bytes` from `root` to every rank and returns them there; other ranks pass nil.
+    /// When `root` has nothing to send (nil), every rank gets nil.
+    public func broadcast(_ bytes: [UInt8]?, root: Int) throws -> [UInt8]? {
+        var header: [Int64] = [bytes.map { Int64($0.count) } ?? -1]
+        try header.withUnsafeMutableBytes { try broadcast($0.baseAddress!, bytes: $0.count, root: root) }
+        guard header[0] >= 0 else { return nil }
+        var data = rank == root ? bytes ?? [] : [UInt8](repeating: 0, count: Int(header[0]))
+        if !data.isEmpty {
+            try data.withUnsafeMutableBytes { try broadcast($0.baseAddress!, bytes: $0.count, root: root) }
+        }
+        return data
+    }
+}
+
 /// A failed collective; the message names the operation and MPI's error text.
 public struct CommunicatorError: Error, CustomStringConvertible {
     public let description: String

@@ -63,7 +63,12 @@ public final class MPICommunicator: Communicator {
     }
 
     public func broadcast(_ buffer: UnsafeMutableRawPointer, bytes: Int, root: Int) throws {
-        try check(MPI_Bcast(buffer, Int32(bytes), cmpi_byte(), Int32(root), comm), "MPI_Bcast of \(bytes) bytes")
+        var offset = 0
+        while offset < bytes {
+            let n = min(bytes - offset, 1 << 30)
+            try check(MPI_Bcast(buffer + offset, Int32(n), cmpi_byte(), Int32(root), comm), "MPI_Bcast of \(n) bytes")
+            offset += n
+        }
     }
 
     public func gather(_ bytes: [UInt8], root: Int) throws -> [[UInt8]] {

@@ -2,7 +2,7 @@ import Foundation
 import PoseData
 
 /// MMPose's `CocoMetric`: instance rescoring, per-image OKS-NMS, then COCO keypoint AP/AR.
-public struct CocoMetric {
+public struct CocoMetric: Metric {
     public enum ScoreMode: String, Sendable { case bbox, keypoint, bboxKeypoint = "bbox_keypoint", bboxRLE = "bbox_rle" }
     public enum NMSMode: String, Sendable { case oksNMS = "oks_nms", softOKSNMS = "soft_oks_nms", none }
 
@@ -10,9 +10,31 @@ public struct CocoMetric {
     public var keypointScoreThreshold = 0.2
     public var nmsMode: NMSMode = .oksNMS
     public var nmsThreshold = 0.9
+    /// OKS sigmas; empty takes the evaluation dataset's metainfo's.
     public var sigmas: [Double]
+    /// `ann_file`: the ground truth to evaluate against, instead of the dataset's annotations.
+    public var annotationFile: String?
 
-    public init(sigmas: [Double]) { self.sigmas = sigmas }
+    public init(sigmas: [Double] = [], annotationFile: String? = nil) {
+        self.sigmas = sigmas
+        self.annotationFile = annotationFile
+    }
+
+    public var names: [String] { CocoMetric.keys }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        var metric = self
+        if metric.sigmas.isEmpty { metric.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }
+        let file: CocoAnnotationFile
+        if let annotationFile {
+            file = try CocoAnnotationFile.load(path: annotationFile)
+        } else if let annotations = groundTruth.annotations {
+            file = annotations
+        } else {
+            throw MetricError("CocoMetric needs COCO annotations: set ann_file or use a COCO-style dataset")
+        }
+        return metric.evaluate(predictions, groundTruth: file)
+    }
 
     /// Metric keys in MMPose's order, prefixed `coco/`.
     public static let keys = COCOKeypointEval.metricNames.map { "coco/" + $0 }

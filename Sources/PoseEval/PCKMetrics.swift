@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 
 /// One evaluated instance for the PCK family: `K` (x, y) predictions and ground truth, the GT
 /// visibility mask and the normalisers MMPose's metrics read.
@@ -72,28 +73,47 @@ public enum KeypointEval {
 
 /// MMPose's `PCKAccuracy(thr=0.05, norm_item)`: `PCK` (bbox: max side of the GT box), `PCKh`
 /// (head size) and `tPCK` (torso: ‖kpt4 − kpt5‖ of the GT, of the prediction if < 1).
-public struct PCKAccuracy {
-    public var threshold: Double
-    public var normItems: [String]
+public struct PCKAccuracy: Metric {
+    /// What PCK normalises distances by, and the name it reports.
+    public enum NormItem: String, Sendable, CaseIterable {
+        case bbox, head, torso
 
-    public init(threshold: Double = 0.05, normItems: [String] = ["bbox"]) {
+        public var metricName: String {
+            switch self {
+            case .bbox: return "PCK"
+            case .head: return "PCKh"
+            case .torso: return "tPCK"
+            }
+        }
+    }
+
+    public var threshold: Double
+    public var normItems: [NormItem]
+
+    public init(threshold: Double = 0.05, normItems: [NormItem] = [.bbox]) {
         self.threshold = threshold; self.normItems = normItems
+    }
+
+    public var names: [String] { normItems.map(\.metricName) }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        try evaluate(groundTruth.samples(for: predictions))
     }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
         var out: [(String, Double)] = []
         for item in normItems {
             switch item {
-            case "bbox":
+            case .bbox:
                 let norms = samples.map { s -> (Double, Double) in let m = max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1); return (m, m) }
                 out.append(("PCK", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
-            case "head":
+            case .head:
                 let norms = try samples.map { s -> (Double, Double) in
                     guard let h = s.headSize else { throw MetricError("PCKAccuracy(norm_item='head') needs head sizes; this dataset has none") }
                     return (h, h)
                 }
                 out.append(("PCKh", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
-            case "torso":
+            case .torso:
                 let norms = samples.map { s -> (Double, Double) in
                     func dist(_ p: [Double]) -> Double { ((p[8] - p[10]) * (p[8] - p[10]) + (p[9] - p[11]) * (p[9] - p[11])).squareRoot() }
                     var t = dist(s.groundTruth)
@@ -101,8 +121,6 @@ public struct PCKAccuracy {
                     return (t, t)
                 }
                 out.append(("tPCK", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
-            default:
-                throw MetricError("PCKAccuracy: unknown norm_item '\(item)'; expected bbox, head or torso")
             }
         }
         return out
@@ -111,9 +129,17 @@ public struct PCKAccuracy {
 
 /// MMPose's `MpiiPCKAccuracy(thr=0.5)`: PCKh per body part and overall, in percent, with
 /// predictions shifted by +1 to MATLAB's 1-based ground truth and pelvis/thorax left out.
-public struct MpiiPCKAccuracy {
+public struct MpiiPCKAccuracy: Metric {
     public var threshold: Double
     public init(threshold: Double = 0.5) { self.threshold = threshold }
+
+    public var names: [String] {
+        ["Head PCK", "Shoulder PCK", "Elbow PCK", "Wrist PCK", "Hip PCK", "Knee PCK", "Ankle PCK", "PCK", "PCK@0.1"]
+    }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        try evaluate(groundTruth.samples(for: predictions))
+    }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
         let k = 16

@@ -1,7 +1,21 @@
 import PoseNN
 import PoseTensor
 
-/// A feature extractor: image batch `N × 3 × H × W` → one feature map per output index.
+/// A feature extractor (MMPose's `backbones`): image batch `N × 3 × H × W` → one feature map per
+/// output index.
+///
+/// Contract for an implementation:
+/// - `forward` returns the selected feature maps (`N × outChannels[i] × H_i × W_i`), keeping what
+///   `backward` needs when `mode` is `.training`. Returned tensors may be the layers' own
+///   buffers, overwritten by the next forward.
+/// - `backward` gets one gradient per returned map (nil where the head and neck used none),
+///   adds dL/dθ into every trainable parameter's `grad`, and needs to compute no input gradient
+///   (the image is not trained).
+/// - `collectState` adds parameters, BatchNorm buffers and counters under `prefix` with MMPose's
+///   state_dict names (`layer1.0.conv1.weight`), in a fixed order: checkpoints, the optimizer
+///   and the gradient allreduce all follow it.
+/// - Frozen parts (`frozen_stages`, `norm_eval`) set `requiresGrad = false` on their parameters
+///   and keep their BatchNorms in inference mode.
 public protocol Backbone: AnyObject {
     /// Channels of each returned feature map.
     var outChannels: [Int] { get }

@@ -1,3 +1,4 @@
+import PoseData
 import PoseNN
 import PoseTensor
 
@@ -11,8 +12,9 @@ public final class HeatmapHead: Layer, PoseHead {
     let deconvLayers: Sequential
     let convLayers: Sequential
     let finalLayer: Conv2d?
-    /// The training loss (MMPose's default: KeypointMSELoss with target weights).
-    public var loss: HeatmapLoss = .mse(KeypointMSELoss(useTargetWeight: true))
+    /// The training loss on `N × K × h × w` heatmaps (MMPose's default: KeypointMSELoss with
+    /// target weights).
+    public var loss: any PoseLoss = KeypointMSELoss(useTargetWeight: true)
     private var lossGradient: Tensor?
 
     /// Builds the head with MMPose's default initialisation: N(0, 0.001²) for Conv2d and
@@ -79,5 +81,6 @@ public final class HeatmapHead: Layer, PoseHead {
         deconvLayers.collectState(prefix: prefix + "deconv_layers.", into: &state)
         convLayers.collectState(prefix: prefix + "conv_layers.", into: &state)
         finalLayer?.collectState(prefix: prefix + "final_layer.", into: &state)
+        loss.collectState(prefix: prefix + "loss_module.", into: &state)
     }
 }

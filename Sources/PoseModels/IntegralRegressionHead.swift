@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 import PoseNN
 import PoseTensor
 
@@ -12,11 +13,14 @@ public final class IntegralRegressionHead: PoseHead {
     let heatmapHead: HeatmapHead
     let linspaceX: Parameter
     let linspaceY: Parameter
-    public var loss: CoordinateLoss = .smoothL1(useTargetWeight: true, lossWeight: 1)
+    /// The loss on the `N × K × 2` integrated coordinates (MMPose's default: SmoothL1Loss).
+    public var loss: any PoseLoss = SmoothL1Loss(useTargetWeight: true)
+    /// DSNT's loss on the soft maps against the normalised target heatmaps (JSDiscretLoss).
+    public var heatmapLoss: (any PoseLoss)?
     public let dsnt: Bool
-    /// JSDiscretLoss `use_target_weight`.
-    public var jsUseTargetWeight = true
+    /// DSNT drops `heatmapLoss` from this 0-based epoch on (−1: never).
     public var lambdaT = -1
+    private var heatmapGradient: Tensor?
     private var probabilities: Tensor?
     private var coordinates: Tensor?
     private var coordGrad: Tensor?
@@ -31,8 +35,8 @@ public final class IntegralRegressionHead: PoseHead {
         self.dsnt = dsnt
         let factor = 1 << settings.deconvOutChannels.count
         let (w, h) = (inFeaturemapSize.0 * factor, inFeaturemapSize.1 * factor)
-        linspaceX = Parameter(shape: [1, 1, 1, w])
-        linspaceY = Parameter(shape: [1, 1, h, 1])
+        linspaceX = Parameter(shape: [1, 1, 1, w], role: .other)
+        linspaceY = Parameter(shape: [1, 1, h, 1], role: .other)
         for x in 0..<w { linspaceX.value[x] = Float(x) / Float(w) }
         for y in 0..<h { linspaceY.value[y] = Float(y) / Float(h) }
         linspaceX.requiresGrad = false
@@ -78,9 +82,12 @@ public final class IntegralRegressionHead: PoseHead {
                 gp[(plane * h + y) * w + x] = gc[2 * plane] * linspaceX.value[x] + gc[2 * plane + 1] * linspaceY.value[y]
             } }
         }
-        if dsnt && (lambdaT <= 0 || targets.epoch < lambdaT) {
+        if let heatmapLoss, lambdaT <= 0 || targets.epoch < lambdaT {
             guard let gt = targets.heatmaps else { preconditionFailure("DSNTHead needs normalised target heatmaps") }
-            value += jsDivergence(probs, gt, weights: targets.weights, gradient: gp)
+            let gh = Tensor.reuse(heatmapGradient, shape: probs.shape)
+            heatmapGradient = gh
+            value += heatmapLoss(prediction: probs, target: gt, weights: targets.weights, gradient: gh)
+            ElementwiseKernels.accumulate(gh.data, into: gp.data, count: gp.count)
         }
         // softmax backward: dz = p ⊙ (dp − Σ p·dp)
         let gm = Tensor.reuse(mapGrad, shape: maps.shape)
@@ -96,28 +103,6 @@ public final class IntegralRegressionHead: PoseHead {
         return ([("loss_kpt", value)], grads)
     }
 
-    /// MMPose's `JSDiscretLoss(use_target_weight, size_average=True)`: Σ JS(p·w, g·w) / N,
-    /// with KL(a‖m) = a·(log a − log(m + 1e-24)); adds dL/dp into `gradient`.
-    func jsDivergence(_ p: Tensor, _ g: Tensor, weights: Tensor, gradient: Tensor) -> Float {
-        let n = p.shape[0], k = p.shape[1], hw = p.count / max(1, n * k)
-        var total = 0.0
-        for plane in 0..<(n * k) {
-            let w: Float = jsUseTargetWeight ? weights[plane] : 1
-            for i in 0..<hw {
-                let a = p[plane * hw + i] * w, b = g[plane * hw + i] * w
-                let m = 0.5 * (a + b)
-                let logm = logf(m + 1e-24)
-                let ka = a > 0 ? a * (logf(a) - logm) : 0
-                let kb = b > 0 ? b * (logf(b) - logm) : 0
-                total += Double(0.5 * (ka + kb)) / Double(n)
-                // d/da [½a(log a − log m) + ½b(log b − log m)] with m = (a + b)/2 is ½(log a − log m)
-                let da = a > 0 ? 0.5 * (logf(a) - logm) : 0
-                gradient[plane * hw + i] += da * w / Float(n)
-            }
-        }
-        return Float(total)
-    }
-
     public func predict(_ feats: [Tensor]) -> HeadOutput {
         let maps = heatmapHead.forward(feats.last!, mode: .inference)
         let (coords, probs) = integrate(maps)
@@ -128,5 +113,6 @@ public final class IntegralRegressionHead: PoseHead {
         heatmapHead.collectState(prefix: prefix + "simplebaseline_head.", into: &state)
         state.parameters.append((prefix + "linspace_x", linspaceX))
         state.parameters.append((prefix + "linspace_y", linspaceY))
+        loss.collectState(prefix: prefix + "loss_module.", into: &state)
     }
 }

@@ -3,7 +3,7 @@ import PoseTensor
 /// MMPose's `KeypointMSELoss`: `loss_weight · mean over B·K·H·W of mask · (pred − gt)²`, where
 /// the mask is the keypoint weight `w[b, k]` (applied whenever weights are given, as MMPose
 /// does) times, with `skipEmptyChannel`, whether the target channel has any non-zero pixel.
-public struct KeypointMSELoss: Sendable {
+public struct KeypointMSELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
     public var skipEmptyChannel: Bool
     public var lossWeight: Float

@@ -1,39 +1,23 @@
+import PoseData
 import PoseNN
 import PoseTensor
 
-/// The training targets of a batch, as MMPose's codecs encode them.
-public struct HeadTargets {
-    /// `N × K × h × w` target heatmaps (heatmap and integral heads; normalised for DSNT).
-    public var heatmaps: Tensor?
-    /// `N × K × 2` keypoints normalised by the input size (regression heads).
-    public var labels: Tensor?
-    /// `N × K` keypoint weights.
-    public var weights: Tensor
-    /// The current 0-based epoch (DSNT's `lambda_t`).
-    public var epoch: Int
-
-    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0) {
-        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.epoch = epoch
-    }
-}
-
-/// What a head predicts for a batch (copies, safe to keep across forward passes).
-public struct HeadOutput {
-    /// `N × K × h × w` heatmaps (heatmap heads).
-    public var heatmaps: Tensor?
-    /// `N × K × 2` coordinates normalised by the input size (regression heads).
-    public var coordinates: Tensor?
-    /// `N × K × 2` sigmoid-ed sigmas of RLE heads.
-    public var sigma: Tensor?
-    /// `N × K` visibility probabilities (VisPredictHead).
-    public var visibility: Tensor?
-
-    public init(heatmaps: Tensor? = nil, coordinates: Tensor? = nil, sigma: Tensor? = nil, visibility: Tensor? = nil) {
-        self.heatmaps = heatmaps; self.coordinates = coordinates; self.sigma = sigma; self.visibility = visibility
-    }
-}
-
-/// A pose head: features → predictions, with its loss and a hand-written backward.
+/// A pose head (MMPose's `heads`): feature maps → predictions, with its loss and a
+/// hand-written backward.
+///
+/// Contract for an implementation:
+/// - `trainStep` gets the neck's (or backbone's) feature maps, each `N × C_i × H_i × W_i`, and the
+///   batch's targets; it runs a training-mode forward, computes its loss(es) against the targets,
+///   back-propagates through its own layers, adding dL/dθ into its parameters' gradients, and
+///   returns dL/dfeature for each feature map (nil for maps it did not use). The returned named
+///   values are logged; those whose name contains "loss" are summed into the optimised loss
+///   (MMPose's `parse_losses`), others (accuracies) are only logged.
+/// - `predict` runs an inference-mode forward and returns copies (`HeadOutput`): heatmaps
+///   `N × K × h × w`, coordinates `N × K × 2` normalised by the input size, and optionally
+///   sigmas and `N × K` visibility probabilities. The head's `decoder` codec decodes them.
+/// - `collectState` adds every parameter and buffer, named under `prefix` with MMPose's
+///   state_dict names, so checkpoints and the optimizer see them.
+/// - Layers keep their output and gradient buffers across steps; a head may too.
 public protocol PoseHead: AnyObject {
     /// One training forward, the loss against `targets` and backward; returns the named losses
     /// (those containing "loss" are summed and optimised) and dLoss/dfeature per feature map.
@@ -44,24 +28,20 @@ public protocol PoseHead: AnyObject {
     func collectState(prefix: String, into state: inout StateDict)
 }
 
-/// A neck between backbone and head.
+/// A neck between backbone and head (MMPose's `necks`): feature maps in, feature maps out.
+///
+/// Contract: `forward` gets the backbone's maps (`N × C_i × H_i × W_i`) and returns the maps the
+/// head sees, keeping what `backward` needs; `backward` gets one gradient per returned map (nil
+/// where the head used none), adds dL/dθ into its parameters' gradients and returns one
+/// gradient per input map. A neck with parameters names them in `collectState` (they are saved
+/// under `neck.`).
 public protocol Neck: AnyObject {
     func forward(_ feats: [Tensor], mode: ForwardMode) -> [Tensor]
     func backward(_ dys: [Tensor?]) -> [Tensor?]
+    /// Adds parameters and buffers under `prefix`.
+    func collectState(prefix: String, into state: inout StateDict)
 }
 
-/// MMPose's `GlobalAveragePooling` neck: each `N × C × H × W` feature map → `N × C × 1 × 1`
-/// (MMPose flattens to `N × C`; the following `Linear` flattens here).
-public final class GlobalAveragePoolingNeck: Neck {
-    private var pools: [GlobalAveragePool] = []
-    public init() {}
-
-    public func forward(_ feats: [Tensor], mode: ForwardMode) -> [Tensor] {
-        while pools.count < feats.count { pools.append(GlobalAveragePool()) }
-        return zip(pools, feats).map { $0.forward($1, mode: mode) }
-    }
-
-    public func backward(_ dys: [Tensor?]) -> [Tensor?] {
-        zip(pools, dys).map { pool, dy in dy.map { pool.backward($0) } }
-    }
+extension Neck {
+    public func collectState(prefix: String, into state: inout StateDict) {}
 }

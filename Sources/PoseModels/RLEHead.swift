@@ -1,10 +1,11 @@
 import Foundation
+import PoseData
 import PoseNN
 import PoseTensor
 
 /// MMPose's `RLELoss(use_target_weight, size_average=True, residual=True, q_dis='laplace')` with
 /// its trainable RealNVP flow (saved under `head.loss_module.flow_model.*`).
-public final class RLELoss {
+public final class RLELoss: PoseLoss {
     public var useTargetWeight: Bool
     public var gaussian: Bool
     let flow: RealNVP
@@ -16,7 +17,7 @@ public final class RLELoss {
     }
 
     /// `output` `N × K × 4` (x, y, raw σx, raw σy), `labels` `N × K × 2`; writes dL/doutput.
-    public func callAsFunction(output: Tensor, labels: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
+    public func callAsFunction(prediction output: Tensor, target labels: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
         let n = output.shape[0], k = output.shape[1], m = n * k
         var sigma = [Float](repeating: 0, count: 2 * m), error = [Float](repeating: 0, count: 2 * m)
         let errors = Tensor(zeros: [m, 2])
@@ -59,6 +60,27 @@ public final class RLELoss {
         }
         return Float(total)
     }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        flow.collectState(prefix: prefix + "flow_model.", into: &state)
+    }
+}
+
+/// MMPose's `RLELoss(use_target_weight=False, size_average=True, residual=True,
+/// q_dis='laplace')` as configured; each head gets its own flow.
+public struct RLELossSettings: LossSpec {
+    public var useTargetWeight = false
+    /// `q_dis='gaussian'` instead of MMPose's default Laplace.
+    public var gaussian = false
+
+    public init(useTargetWeight: Bool = false, gaussian: Bool = false) {
+        self.useTargetWeight = useTargetWeight
+        self.gaussian = gaussian
+    }
+
+    public func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss {
+        RLELoss(useTargetWeight: useTargetWeight, gaussian: gaussian, rng: &rng)
+    }
 }
 
 /// MMPose's `RLEHead`: `fc = Linear(in_channels, K·4)` → (x, y, σx, σy); trained with RLELoss,
@@ -66,14 +88,15 @@ public final class RLELoss {
 public final class RLEHead: PoseHead {
     public let keypoints: Int
     let fc: Linear
-    public let loss: RLELoss
+    public let loss: any PoseLoss
     private var gradient: Tensor?
 
-    public init(inChannels: Int, keypoints: Int, useTargetWeight: Bool, rng: inout RandomGenerator) {
+    /// - Parameter loss: usually `RLELossSettings` (its flow is made after the head's own weights).
+    public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSettings(), rng: inout RandomGenerator) throws {
         self.keypoints = keypoints
         fc = Linear(inChannels, keypoints * 4)
         WeightInit.normal(fc.weight, bias: fc.bias, std: 0.01, rng: &rng)
-        loss = RLELoss(useTargetWeight: useTargetWeight, rng: &rng)
+        self.loss = try loss.makeLoss(rng: &rng)
     }
 
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
@@ -82,7 +105,7 @@ public final class RLEHead: PoseHead {
         guard let labels = targets.labels else { preconditionFailure("RLEHead needs keypoint labels (RegressionLabel codec)") }
         let g = Tensor.reuse(gradient, shape: y.shape)
         gradient = g
-        let value = loss(output: y, labels: labels, weights: targets.weights, gradient: g)
+        let value = loss(prediction: y, target: labels, weights: targets.weights, gradient: g)
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = fc.backward(g.reshaped([x.shape[0], keypoints * 4])).reshaped(x.shape)
         return ([("loss_kpt", value)], grads)
@@ -103,6 +126,6 @@ public final class RLEHead: PoseHead {
 
     public func collectState(prefix: String, into state: inout StateDict) {
         fc.collectState(prefix: prefix + "fc.", into: &state)
-        loss.flow.collectState(prefix: prefix + "loss_module.flow_model.", into: &state)
+        loss.collectState(prefix: prefix + "loss_module.", into: &state)
     }
 }

@@ -1,3 +1,4 @@
+import PoseData
 import PoseNN
 import PoseTensor
 
@@ -6,7 +7,8 @@ import PoseTensor
 public final class RegressionHead: PoseHead {
     public let keypoints: Int
     let fc: Linear
-    public var loss: CoordinateLoss = .smoothL1(useTargetWeight: true, lossWeight: 1)
+    /// The loss on `N × K × 2` coordinates (MMPose's default: SmoothL1Loss with target weights).
+    public var loss: any PoseLoss = SmoothL1Loss(useTargetWeight: true)
     private var gradient: Tensor?
 
     /// Linear weights ~ N(0, 0.01²), bias 0 (MMPose's default init).
@@ -34,5 +36,6 @@ public final class RegressionHead: PoseHead {
 
     public func collectState(prefix: String, into state: inout StateDict) {
         fc.collectState(prefix: prefix + "fc.", into: &state)
+        loss.collectState(prefix: prefix + "loss_module.", into: &state)
     }
 }

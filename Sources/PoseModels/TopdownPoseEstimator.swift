@@ -1,26 +1,49 @@
+import PoseData
 import PoseNN
 import PoseTensor
 
-/// MMPose's `TopdownPoseEstimator`: backbone → (neck) → head.
+/// MMPose's `test_cfg` of a top-down model.
+public struct TopdownTestConfig: Sendable, Equatable {
+    /// Average with the prediction on the horizontally flipped image.
+    public var flipTest = false
+    /// Shift the flipped heatmaps one pixel right (MMPose's `shift_heatmap`).
+    public var shiftHeatmap = false
+    /// Shift flipped coordinates by one input pixel (MMPose's `shift_coords`).
+    public var shiftCoords = true
+
+    public init(flipTest: Bool = false, shiftHeatmap: Bool = false, shiftCoords: Bool = true) {
+        self.flipTest = flipTest; self.shiftHeatmap = shiftHeatmap; self.shiftCoords = shiftCoords
+    }
+}
+
+/// MMPose's `TopdownPoseEstimator`: backbone → (neck) → head, decoding with the head's codec.
 ///
-/// State keys are `backbone.*` and `head.*` (necks have no parameters here). After building,
-/// every parameter lives in one `ParameterArena`, so the optimizer, gradient allreduce and
-/// checkpoints each see one buffer.
-public final class TopdownPoseEstimator {
+/// State keys are `backbone.*`, `neck.*` and `head.*`. After building, every parameter lives in
+/// one `ParameterArena`, so the optimizer, gradient allreduce and checkpoints each see one buffer.
+public final class TopdownPoseEstimator: PoseEstimator {
     public let backbone: Backbone
     public let neck: Neck?
     public let head: PoseHead
     public let arena: ParameterArena
     public let state: StateDict
+    /// Decodes the head's outputs (nil: `predict(_:)` on batches is unavailable).
+    public let decoder: (any KeypointCodec)?
+    public var testConfig: TopdownTestConfig
+    public var summary: String
     /// The named losses of the last training step.
     public private(set) var lastLosses: [(String, Float)] = []
 
-    public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead) {
+    public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
+                testConfig: TopdownTestConfig = TopdownTestConfig(), summary: String = "TopdownPoseEstimator") {
         self.backbone = backbone
         self.neck = neck
         self.head = head
+        self.decoder = decoder
+        self.testConfig = testConfig
+        self.summary = summary
         var state = StateDict()
         backbone.collectState(prefix: "backbone.", into: &state)
+        neck?.collectState(prefix: "neck.", into: &state)
         head.collectState(prefix: "head.", into: &state)
         self.state = state
         arena = ParameterArena(state.parameters.map(\.parameter))
@@ -28,7 +51,7 @@ public final class TopdownPoseEstimator {
 
     /// A SimpleBaseline: a backbone and a heatmap head trained with `loss`.
     public convenience init(backbone: Backbone, head: HeatmapHead, loss: KeypointMSELoss) {
-        head.loss = .mse(loss)
+        head.loss = loss
         self.init(backbone: backbone, neck: nil, head: head)
     }
 
@@ -65,6 +88,113 @@ public final class TopdownPoseEstimator {
         return forwardBackward(images: images, targets: HeadTargets(heatmaps: targets, weights: weights ?? Tensor(repeating: 1, shape: [n, k])))
     }
 
-    /// The number of trainable scalar parameters.
-    public var trainableParameterCount: Int { state.trainableCount }
+    public func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)] {
+        guard let weights = batch.weights else {
+            throw ModelError("TopdownPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
+        }
+        _ = forwardBackward(images: batch.images,
+                            targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch))
+        return lastLosses.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The head's outputs for a batch, averaged with the flipped pass when `testConfig.flipTest`:
+    /// heatmaps as MMPose's `flip_heatmaps(mode='heatmap')` (optional `shift_heatmap`),
+    /// coordinates as `flip_coordinates` (x → 1 − x, minus 1/input_w with `shift_coords`),
+    /// sigmas and visibilities reordered by the flip indices.
+    public func outputs(_ images: Tensor, flipIndices: [Int]) -> HeadOutput {
+        let plain = predictOutput(images)
+        guard testConfig.flipTest else { return plain }
+        let flipped = Tensor(zeros: images.shape)
+        let w = images.shape[3]
+        for r in 0..<(images.count / w) {
+            let src = images.data + r * w, dst = flipped.data + r * w
+            for x in 0..<w { dst[x] = src[w - 1 - x] }
+        }
+        let back = predictOutput(flipped)
+        if let a = plain.heatmaps, let b = back.heatmaps {
+            let (n, k, h, hw) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
+            for i in 0..<n { for j in 0..<k {
+                let src = b.data + (i * k + flipIndices[j]) * h * hw, dst = a.data + (i * k + j) * h * hw
+                for y in 0..<h { for x in 0..<hw {
+                    // mirror, then optionally shift right by one pixel (column 0 keeps its value)
+                    let sx = testConfig.shiftHeatmap && x > 0 ? hw - x : hw - 1 - x
+                    dst[y * hw + x] = (dst[y * hw + x] + src[y * hw + sx]) * 0.5
+                } }
+            } }
+        }
+        let shift = testConfig.shiftCoords ? 1 / Float(images.shape[3]) : 0
+        if let a = plain.coordinates, let b = back.coordinates {
+            let (n, k) = (a.shape[0], a.shape[1])
+            for i in 0..<n { for j in 0..<k {
+                let s = (i * k + flipIndices[j]) * 2, d = (i * k + j) * 2
+                a[d] = (a[d] + (1 - b[s] - shift)) * 0.5
+                a[d + 1] = (a[d + 1] + b[s + 1]) * 0.5
+            } }
+        }
+        for (a, b, width) in [(plain.sigma, back.sigma, 2), (plain.visibility, back.visibility, 1)] {
+            guard let a, let b else { continue }
+            let (n, k) = (a.shape[0], a.shape[1])
+            for i in 0..<n { for j in 0..<k { for c in 0..<width {
+                let s = (i * k + flipIndices[j]) * width + c, d = (i * k + j) * width + c
+                a[d] = (a[d] + b[s]) * 0.5
+            } } }
+        }
+        return plain
+    }
+
+    /// Decoded predictions for a batch, in original-image pixels:
+    /// `kp_img = kp_input / input_size · scale + center − scale / 2`.
+    public func predict(_ batch: Batch) throws -> [KeypointPrediction] {
+        guard let decoder else { throw ModelError("TopdownPoseEstimator: the head has no decoder; set the head's decoder=codec") }
+        let out = outputs(batch.images, flipIndices: batch.flipIndices)
+        return try batch.samples.enumerated().map { b, s in
+            let (points, scores) = try decoder.decode(out, at: b)
+            let k = scores.count
+            let (iw, ih) = s.inputSize ?? decoder.inputSize
+            var image = [Double](repeating: 0, count: 2 * k)
+            for j in 0..<k {
+                image[2 * j] = points[2 * j] / Double(iw) * s.scale.0 + s.center.0 - 0.5 * s.scale.0
+                image[2 * j + 1] = points[2 * j + 1] / Double(ih) * s.scale.1 + s.center.1 - 0.5 * s.scale.1
+            }
+            var p = KeypointPrediction(id: s.instance.id, imageId: s.instance.imageId, categoryId: s.instance.categoryId,
+                                       keypoints: image, keypointScores: scores, bboxScore: s.instance.bboxScore,
+                                       area: s.scale.0 * s.scale.1)
+            if let v = out.visibility { p.visibility = (0..<k).map { Double(v[b * k + $0]) } }
+            return p
+        }
+    }
+}
+
+/// MMPose's `TopdownPoseEstimator` as configured: its parts' specs and test settings.
+public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
+    public var backbone: any BackboneSpec
+    public var neck: (any NeckSpec)?
+    public var head: any HeadSpec
+    public var dataPreprocessor: DataPreprocessor
+    public var testConfig: TopdownTestConfig
+    public var pretrained: [PretrainedWeights]
+    /// The parts' type names, for logs ("ResNet + HeatmapHead").
+    public var summary: String
+
+    public init(backbone: any BackboneSpec, neck: (any NeckSpec)? = nil, head: any HeadSpec,
+                dataPreprocessor: DataPreprocessor = DataPreprocessor(), testConfig: TopdownTestConfig = TopdownTestConfig(),
+                pretrained: [PretrainedWeights] = [], summary: String = "TopdownPoseEstimator") {
+        self.backbone = backbone; self.neck = neck; self.head = head; self.dataPreprocessor = dataPreprocessor
+        self.testConfig = testConfig; self.pretrained = pretrained; self.summary = summary
+    }
+
+    public var decoder: (any KeypointCodec)? { head.decoder }
+
+    public func makeEstimator(rng: inout RandomGenerator) throws -> PoseEstimator {
+        let backbone = try self.backbone.makeBackbone(rng: &rng)
+        var channels = backbone.outChannels
+        var neck: Neck?
+        if let spec = self.neck {
+            neck = try spec.makeNeck(inputChannels: channels, rng: &rng)
+            channels = try spec.outputChannels(for: channels)
+        }
+        let head = try self.head.makeHead(featureChannels: channels, rng: &rng)
+        return TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
+                                    summary: summary)
+    }
 }

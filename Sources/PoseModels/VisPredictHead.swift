@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 import PoseNN
 import PoseTensor
 
@@ -10,15 +11,19 @@ public final class VisPredictHead: PoseHead {
     let pool = GlobalAveragePool()
     let linear: Linear
     let sigmoid: Sigmoid?
-    public var loss: BCELoss
+    /// The visibility loss on `N × K` logits, or probabilities with `useSigmoid`.
+    public var loss: any PoseLoss
     private var gradient: Tensor?
 
-    /// - Parameter loss: MMPose's `BCELoss`; `useSigmoid` appends the Sigmoid (inputs are probabilities).
-    public init(poseHead: PoseHead, inChannels: Int, keypoints: Int, loss: BCELoss, rng: inout RandomGenerator) {
+    /// - Parameters:
+    ///   - loss: usually MMPose's `BCELoss`.
+    ///   - useSigmoid: appends the Sigmoid, so the loss gets probabilities (`BCELoss(use_sigmoid=True)`).
+    public init(poseHead: PoseHead, inChannels: Int, keypoints: Int, loss: any PoseLoss, useSigmoid: Bool,
+                rng: inout RandomGenerator) {
         self.poseHead = poseHead
         linear = Linear(inChannels, keypoints)
         WeightInit.normal(linear.weight, bias: linear.bias, std: 0.01, rng: &rng)
-        sigmoid = loss.useSigmoid ? Sigmoid() : nil
+        sigmoid = useSigmoid ? Sigmoid() : nil
         self.loss = loss
     }
 

@@ -32,9 +32,9 @@ public final class BatchNorm2d: Layer {
         self.eps = eps
         self.momentum = momentum
         self.relu = relu
-        weight = Parameter(shape: [channels])
+        weight = Parameter(shape: [channels], role: .normWeight)
         weight.value.data.update(repeating: 1, count: channels)
-        bias = Parameter(shape: [channels])
+        bias = Parameter(shape: [channels], role: .normBias)
         runningMean = Tensor(zeros: [channels])
         runningVar = Tensor(repeating: 1, shape: [channels])
         mean = Tensor(zeros: [channels]); variance = Tensor(zeros: [channels]); invStd = Tensor(zeros: [channels])

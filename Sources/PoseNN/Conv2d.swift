@@ -20,8 +20,8 @@ public final class Conv2d: Layer {
         self.outChannels = outChannels
         self.kernel = (kernel, kernel); self.stride = (stride, stride)
         self.padding = (padding, padding); self.dilation = (dilation, dilation)
-        weight = Parameter(shape: [outChannels, inChannels, kernel, kernel])
-        self.bias = bias ? Parameter(shape: [outChannels]) : nil
+        weight = Parameter(shape: [outChannels, inChannels, kernel, kernel], role: .weight)
+        self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {

@@ -20,8 +20,8 @@ public final class ConvTranspose2d: Layer {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel; self.stride = stride; self.padding = padding; self.outputPadding = outputPadding
-        weight = Parameter(shape: [inChannels, outChannels, kernel, kernel])
-        self.bias = bias ? Parameter(shape: [outChannels]) : nil
+        weight = Parameter(shape: [inChannels, outChannels, kernel, kernel], role: .weight)
+        self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {

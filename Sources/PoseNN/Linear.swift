@@ -14,8 +14,8 @@ public final class Linear: Layer {
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        weight = Parameter(shape: [outFeatures, inFeatures])
-        self.bias = bias ? Parameter(shape: [outFeatures]) : nil
+        weight = Parameter(shape: [outFeatures, inFeatures], role: .weight)
+        self.bias = bias ? Parameter(shape: [outFeatures], role: .bias) : nil
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {

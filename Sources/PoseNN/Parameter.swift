@@ -1,5 +1,23 @@
 import PoseTensor
 
+/// What a parameter is to the layer that owns it. Optimizer constructors read it to set
+/// per-parameter options (MMEngine's `paramwise_cfg`: `bias_decay_mult`, `norm_decay_mult`, …).
+public enum ParameterRole: Sendable, Hashable {
+    /// The weight of a convolution, transposed convolution or linear layer.
+    case weight
+    /// The bias of a convolution, transposed convolution or linear layer.
+    case bias
+    /// The scale (γ) of a normalisation layer.
+    case normWeight
+    /// The shift (β) of a normalisation layer.
+    case normBias
+    /// Anything else (fixed grids, flow parameters of a loss, a user layer's own tensors).
+    case other
+
+    /// Whether the parameter belongs to a normalisation layer.
+    public var isNormalization: Bool { self == .normWeight || self == .normBias }
+}
+
 /// A trainable tensor with its gradient.
 ///
 /// After a model is built its parameters are moved into a `ParameterArena`, so `value` and
@@ -11,11 +29,14 @@ public final class Parameter {
     public internal(set) var grad: Tensor
     /// Whether backward computes this gradient and the optimizer updates it (false for frozen stages).
     public var requiresGrad = true
+    /// What the parameter is to its layer.
+    public let role: ParameterRole
 
     /// A zero-initialised parameter of `shape`.
-    public init(shape: [Int]) {
+    public init(shape: [Int], role: ParameterRole = .other) {
         value = Tensor(zeros: shape)
         grad = Tensor(zeros: shape)
+        self.role = role
     }
 
     /// The shape of `value`.

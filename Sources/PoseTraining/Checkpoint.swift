@@ -5,31 +5,67 @@ import PoseTensor
 
 /// What a checkpoint records besides tensors (stored as JSON in the safetensors metadata).
 public struct CheckpointMeta: Codable, Sendable, Equatable {
-    public var format = "swiftpose-checkpoint-1"
+    public var format = "swiftpose-checkpoint-2"
     /// Completed epochs.
     public var epoch: Int
     /// Completed iterations (global, per rank).
     public var iteration: Int
     public var optimizerSteps: Int
+    /// The optimizer's registered type name (`optim_wrapper.optimizer.type`).
     public var optimizer: String
     public var seed: UInt64
     public var worldSize: Int
-    public var bestScore: Double?
-    public var bestCheckpoint: String?
-    public var keptCheckpoints: [String] = []
+    /// Hooks' own state, by hook (see `Hook.beforeSaveCheckpoint`).
+    public var hookStates: [String: String] = [:]
     /// Hex checksum of every tensor byte, in header order.
     public var dataChecksum: String = ""
     public var config: String = ""
     /// Whether optimizer state is included (false for best/weights-only files).
     public var resumable: Bool = true
+
+    public init(epoch: Int, iteration: Int, optimizerSteps: Int, optimizer: String, seed: UInt64, worldSize: Int,
+                config: String = "") {
+        self.epoch = epoch; self.iteration = iteration; self.optimizerSteps = optimizerSteps; self.optimizer = optimizer
+        self.seed = seed; self.worldSize = worldSize; self.config = config
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, epoch, iteration, optimizerSteps, optimizer, seed, worldSize, hookStates, dataChecksum, config, resumable
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        iteration = try c.decode(Int.self, forKey: .iteration)
+        optimizerSteps = try c.decode(Int.self, forKey: .optimizerSteps)
+        optimizer = try c.decode(String.self, forKey: .optimizer)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        worldSize = try c.decode(Int.self, forKey: .worldSize)
+        // files of format 1 have no hook states
+        hookStates = try c.decodeIfPresent([String: String].self, forKey: .hookStates) ?? [:]
+        dataChecksum = try c.decode(String.self, forKey: .dataChecksum)
+        config = try c.decodeIfPresent(String.self, forKey: .config) ?? ""
+        resumable = try c.decodeIfPresent(Bool.self, forKey: .resumable) ?? true
+    }
+}
+
+/// Everything a checkpoint will hold beyond the model and optimizer state: its metadata and the
+/// tensors hooks add (under their own names, saved as F32).
+public struct CheckpointContents {
+    public var meta: CheckpointMeta
+    public var extraTensors: [(name: String, tensor: Tensor)] = []
+
+    public init(meta: CheckpointMeta) { self.meta = meta }
 }
 
 /// Saving and loading a model (and optimizer) as one `.safetensors` file with MMPose's key names.
 public enum Checkpoint {
-    /// Writes the model's state_dict (parameters, BN buffers, `num_batches_tracked` as I64) and,
-    /// if given, the optimizer state under `optimizer.<state>.<parameter name>`, atomically.
-    public static func save(model: TopdownPoseEstimator, optimizer: Optimizer?, meta: CheckpointMeta, to path: String) throws {
-        var meta = meta
+    /// Writes the model's state_dict (parameters, BN buffers, `num_batches_tracked` as I64), the
+    /// optimizer state under `optimizer.<state>.<parameter name>` when given, and the contents'
+    /// extra tensors, atomically.
+    public static func save(model: PoseEstimator, optimizer: Optimizer?, contents: CheckpointContents, to path: String) throws {
+        var meta = contents.meta
         meta.resumable = optimizer != nil
         var counters = model.state.counters.map { $0.counter.value.littleEndian }
         try counters.withUnsafeMutableBytes { counterBytes in
@@ -52,6 +88,12 @@ public enum Checkpoint {
                     }
                 }
             }
+            for (name, t) in contents.extraTensors {
+                guard !entries.contains(where: { $0.name == name }) else {
+                    throw CheckpointError("\(path): a hook adds tensor '\(name)', which the model or optimizer already saves under that name")
+                }
+                entries.append(.init(name: name, dtype: "F32", shape: t.shape, bytes: UnsafeRawBufferPointer(t.buffer)))
+            }
             var h: UInt64 = 0xCBF2_9CE4_8422_2325
             for e in entries { h = SafeTensors.checksum(e.bytes, seed: h) }
             meta.dataChecksum = String(h, radix: 16)
@@ -71,8 +113,17 @@ public enum Checkpoint {
     /// Reads and verifies a checkpoint: a `.safetensors` file (checksum-verified when SwiftPose
     /// wrote it) or a PyTorch `.pth` zip archive written by `torch.save`.
     public static func load(path: String) throws -> Loaded {
-        if path.hasSuffix(".pth") || path.hasSuffix(".pt") { return try TorchCheckpoint.load(path: path) }
-        let (tensors, metadata, data) = try SafeTensors.read(path: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("\(path): not found or unreadable")
+        }
+        return try load(data: data, path: path)
+    }
+
+    /// Parses and verifies a checkpoint's contents (read elsewhere, for example by rank 0 and
+    /// broadcast); `path` names it in errors and tells `.pth` from `.safetensors`.
+    public static func load(data: Data, path: String) throws -> Loaded {
+        if path.hasSuffix(".pth") || path.hasSuffix(".pt") { return try TorchCheckpoint.load(data: data, path: path) }
+        let (tensors, metadata, data) = try SafeTensors.read(data: data, path: path)
         var meta: CheckpointMeta?
         if let json = metadata["swiftpose"] {
             meta = try? JSONDecoder().decode(CheckpointMeta.self, from: Data(json.utf8))
@@ -95,7 +146,7 @@ public enum Checkpoint {
     /// - Parameter rename: maps a (normalised) checkpoint key to a model key, or nil to skip it
     ///   (`init_cfg` Pretrained with a `prefix`, backbone-only weights).
     @discardableResult
-    public static func loadWeights(_ loaded: Loaded, into model: TopdownPoseEstimator, strict: Bool,
+    public static func loadWeights(_ loaded: Loaded, into model: PoseEstimator, strict: Bool,
                                    rename: ((String) -> String?)? = nil) throws -> (missing: [String], unexpected: [String]) {
         var available: [String: SafeTensors.Info] = [:]
         for (k, v) in loaded.tensors where !k.hasPrefix("optimizer.") {
@@ -136,7 +187,7 @@ public enum Checkpoint {
     }
 
     /// Restores optimizer state tensors saved by `save`.
-    public static func loadOptimizer(_ loaded: Loaded, into optimizer: Optimizer, model: TopdownPoseEstimator) throws {
+    public static func loadOptimizer(_ loaded: Loaded, into optimizer: Optimizer, model: PoseEstimator) throws {
         for (stateName, tensor) in optimizer.stateTensors {
             for ((name, p), offset) in zip(model.state.parameters, model.arena.offsets) {
                 let key = "optimizer.\(stateName).\(name)"

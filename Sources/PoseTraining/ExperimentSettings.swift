@@ -2,141 +2,68 @@ import PoseData
 import PoseEval
 import PoseModels
 
-/// Everything a run needs, decoded from an MMPose-style config.
-public struct ExperimentSettings: @unchecked Sendable {
-    public enum Backbone {
-        case resnet(ResNetSettings)
-        case hrnet(HRNetSettings)
+/// A dataloader as configured (`train_dataloader`, `val_dataloader`, `test_dataloader`).
+public struct DataloaderSettings: Sendable {
+    public var batchSize: Int
+    public var numWorkers: Int
+    /// `DefaultSampler(shuffle, round_up)`.
+    public var shuffle: Bool
+    public var roundUp: Bool
+    public var dropLast: Bool
+    public var dataset: any DatasetSpec
+}
 
-        public var name: String {
-            switch self {
-            case .resnet(let r): return "ResNet-\(r.depth)"
-            case .hrnet(let h): return "HRNet-W\(h.stages.count > 1 ? h.stages[1].numChannels[0] : 0)"
-            }
-        }
+/// `val_evaluator` / `test_evaluator`: one or more metrics.
+public struct Evaluator: Sendable {
+    public var metrics: [any Metric]
+
+    public init(metrics: [any Metric]) { self.metrics = metrics }
+
+    /// The names the metrics report, in order.
+    public var metricNames: [String] { metrics.flatMap(\.names) }
+}
+
+/// `optim_wrapper`: the optimizer and the constructor that groups the parameters.
+public struct OptimWrapperSettings: Sendable {
+    /// The optimizer's registered type name (saved in checkpoints).
+    public var optimizerType: String
+    public var optimizer: any OptimizerSpec
+    public var constructorType: String
+    public var constructor: any OptimizerConstructorSpec
+
+    public init(optimizerType: String, optimizer: any OptimizerSpec, constructorType: String = "DefaultOptimWrapperConstructor",
+                constructor: any OptimizerConstructorSpec = DefaultOptimWrapperConstructor()) {
+        self.optimizerType = optimizerType; self.optimizer = optimizer
+        self.constructorType = constructorType; self.constructor = constructor
     }
+}
 
-    public indirect enum Head {
-        case heatmap(HeatmapHeadSettings, HeatmapLoss)
-        case regression(inChannels: Int, keypoints: Int, loss: CoordinateLoss)
-        case rle(inChannels: Int, keypoints: Int, useTargetWeight: Bool)
-        case integral(HeatmapHeadSettings, inFeaturemapSize: (Int, Int), dsnt: Bool, loss: CoordinateLoss,
-                      jsUseTargetWeight: Bool, lambdaT: Int)
-        case visibility(pose: Head, inChannels: Int, keypoints: Int, loss: BCELoss)
+/// One configured hook: where it came from, its priority and its spec.
+public struct HookEntry: Sendable {
+    /// The `default_hooks` key, or `custom_hooks[i]`.
+    public var key: String
+    /// The registered type name.
+    public var type: String
+    public var priority: HookPriority
+    public var spec: any HookSpec
+}
 
-        public var name: String {
-            switch self {
-            case .heatmap: return "HeatmapHead"
-            case .regression: return "RegressionHead"
-            case .rle: return "RLEHead"
-            case .integral(_, _, let dsnt, _, _, _): return dsnt ? "DSNTHead" : "IntegralRegressionHead"
-            case .visibility(let pose, _, _, _): return "VisPredictHead(\(pose.name))"
-            }
-        }
-    }
-
-    public enum Neck {
-        case globalAveragePooling
-        case featureMapProcessor(selectIndex: [Int]?, concat: Bool, scaleFactor: Double, applyReLU: Bool, alignCorners: Bool)
-
-        public var name: String {
-            switch self {
-            case .globalAveragePooling: return "GlobalAveragePooling"
-            case .featureMapProcessor: return "FeatureMapProcessor"
-            }
-        }
-    }
-
-    public struct Model {
-        public var backbone: Backbone
-        public var neck: Neck?
-        public var head: Head
-        /// The head's decoder (and the train pipeline's encoder).
-        public var codec: KeypointCodec
-        /// Data preprocessor normalisation, RGB.
-        public var mean: [Float]
-        public var std: [Float]
-        public var flipTest: Bool
-        public var shiftHeatmap: Bool
-        public var shiftCoords: Bool
-        /// `init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)` of the backbone, if any.
-        public var backbonePretrained: String?
-        public var backbonePretrainedPrefix: String?
-        /// `init_cfg=dict(type='Pretrained', checkpoint=...)` of the whole model, if any.
-        public var modelPretrained: String?
-    }
-
-    public struct Data {
-        public var batchSize: Int
-        public var numWorkers: Int
-        public var shuffle: Bool
-        public var roundUp: Bool
-        public var dropLast: Bool
-        public var annotationFile: String
-        public var dataRoot: String
-        public var imagePrefix: String
-        public var bboxFile: String?
-        public var testMode: Bool
-        public var metainfoFile: String
-        public var pipeline: [TopdownTransform]
-        /// "CocoDataset", "CrowdPoseDataset" or "MpiiDataset".
-        public var datasetType: String
-        /// MPII's head boxes (`.mat`), test mode only.
-        public var headboxFile: String?
-    }
-
-    public enum OptimizerKind: Sendable {
-        case adam(betas: (Float, Float), eps: Float)
-        case sgd(momentum: Float, dampening: Float, nesterov: Bool)
-    }
-
-    public struct Optimizer {
-        public var kind: OptimizerKind
-        public var lr: Double
-        public var weightDecay: Double
-    }
-
-    /// An evaluator: one or more of MMPose's metrics.
-    public struct Evaluator {
-        public enum Metric {
-            case coco(annotationFile: String?, scoreMode: CocoMetric.ScoreMode, nmsMode: CocoMetric.NMSMode,
-                      nmsThreshold: Double, keypointScoreThreshold: Double)
-            case pck(threshold: Double, normItems: [String])
-            case mpiiPCK(threshold: Double)
-            case auc(normFactor: Double, thresholds: Int)
-            case epe
-            /// `NME(norm_mode='keypoint_distance', keypoint_indices)`; nil indices use the bbox size.
-            case nme(keypointIndices: [Int]?)
-        }
-        public var metrics: [Metric]
-
-        /// The names the metrics report, in order.
-        public var metricNames: [String] {
-            metrics.flatMap { m -> [String] in
-                switch m {
-                case .coco: return CocoMetric.keys
-                case .pck(_, let items): return items.map { ["bbox": "PCK", "head": "PCKh", "torso": "tPCK"][$0] ?? $0 }
-                case .mpiiPCK: return ["Head PCK", "Shoulder PCK", "Elbow PCK", "Wrist PCK", "Hip PCK", "Knee PCK", "Ankle PCK", "PCK", "PCK@0.1"]
-                case .auc: return ["AUC"]
-                case .epe: return ["EPE"]
-                case .nme: return ["NME"]
-                }
-            }
-        }
-    }
-
-    public var model: Model
-    public var train: Data?
-    public var val: Data?
-    public var test: Data?
-    public var optimizer: Optimizer
-    public var schedulers: [LRScheduler]
+/// Everything a run needs, decoded from an MMPose-style config through a `Components` set.
+public struct ExperimentSettings: Sendable {
+    public var model: any PoseEstimatorSpec
+    /// `model.type`.
+    public var modelType: String
+    public var train: DataloaderSettings?
+    public var val: DataloaderSettings?
+    public var test: DataloaderSettings?
+    public var optimWrapper: OptimWrapperSettings
+    public var schedulers: [any ParameterScheduler]
     public var maxEpochs: Int
+    /// `train_cfg.val_interval` and `val_begin` (epochs).
     public var valInterval: Int
-    public var logInterval: Int
-    public var checkpointInterval: Int
-    public var maxKeepCheckpoints: Int
-    public var saveBest: String?
+    public var valBegin: Int
+    /// `default_hooks` (over MMEngine's defaults) then `custom_hooks`, in registration order.
+    public var hooks: [HookEntry]
     public var valEvaluator: Evaluator?
     public var testEvaluator: Evaluator?
     public var seed: UInt64
@@ -147,4 +74,9 @@ public struct ExperimentSettings: @unchecked Sendable {
     public var ignoredKeys: [String]
     /// The resolved config, for checkpoints.
     public var configText: String
+
+    /// The spec of the first hook of `type`, if the config has one.
+    public func hook<Spec: HookSpec>(_ type: Spec.Type) -> Spec? {
+        hooks.lazy.compactMap { $0.spec as? Spec }.first
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 import PoseEval
 
 /// Packs predictions into bytes for gathering over MPI (doubles and int64s, native order:

@@ -78,6 +78,11 @@ public enum SafeTensors {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError("\(path): not found or unreadable")
         }
+        return try read(data: data, path: path)
+    }
+
+    /// Parses a file's contents; `path` names it in errors.
+    public static func read(data: Data, path: String) throws -> (tensors: [String: Info], metadata: [String: String], data: Data) {
         guard data.count >= 8 else { throw CheckpointError("\(path): too short to be a safetensors file (\(data.count) bytes)") }
         let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard length < UInt64(data.count - 8) || (length == UInt64(data.count - 8)) else {

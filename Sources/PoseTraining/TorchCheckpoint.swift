@@ -10,6 +10,11 @@ enum TorchCheckpoint {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError("\(path): not found or unreadable")
         }
+        return try load(data: data, path: path)
+    }
+
+    /// Parses a `torch.save` archive's contents; `path` names it in errors.
+    static func load(data: Data, path: String) throws -> Checkpoint.Loaded {
         let archive = try ZipArchive(data: data, source: path)
         guard let pickle = archive.entries.values.first(where: { $0.name.hasSuffix("/data.pkl") || $0.name == "data.pkl" }) else {
             throw CheckpointError("\(path): no data.pkl in the archive; not a torch.save file")

@@ -6,9 +6,10 @@ import PoseModels
 import PoseNN
 import PoseTensor
 
-/// MMEngine's epoch-based runner for a top-down heatmap model, data-parallel over ranks:
-/// load batch → forward → loss → backward → allreduce gradients → optimizer step at the
-/// scheduled learning rate → hooks (logging, BN-buffer sync, checkpoints, validation).
+/// MMEngine's epoch-based runner, data-parallel over ranks. The loop itself is only: load a
+/// batch → forward, loss, backward → allreduce gradients → optimizer step; everything else
+/// (timing, logging, learning-rate schedules, BatchNorm buffer sync, checkpoints, validation)
+/// is a hook, called at MMEngine's points.
 public final class Trainer {
     public enum Resume: Equatable, Sendable {
         case none
@@ -26,13 +27,42 @@ public final class Trainer {
     public let loaderThreads: Int
     /// Fail on missing or unexpected keys when loading initial weights.
     public var strictLoading = false
-    public private(set) var model: TopdownPoseEstimator!
+    /// Rank 0's log (lines and `vis_data/scalars.json`); a no-op on other ranks.
+    public let log: TrainingLog
+
+    public private(set) var model: PoseEstimator!
     public private(set) var optimizer: Optimizer!
-    /// Mean loss over ranks of every iteration run by this trainer.
+    /// The learning-rate schedulers over the optimizer's groups (stepped by `ParamSchedulerHook`).
+    public private(set) var schedule: LearningRateSchedule!
+    /// The hooks, in the order they are called.
+    public private(set) var hooks: [Hook] = []
+    /// 0-based index of the epoch being trained (after the run: the number of epochs trained).
+    public private(set) var epoch = 0
+    /// 0-based index of the iteration being trained, counted over the whole run.
+    public private(set) var iteration = 0
+    /// 0-based index of the iteration within its epoch.
+    public private(set) var innerIteration = 0
+    public private(set) var iterationsPerEpoch = 0
+    /// The epoch the sampler shuffles for; `DistSamplerSeedHook` sets it to `epoch` (without it
+    /// every epoch sees the first epoch's order, as in MMEngine).
+    public var samplerEpoch = 0
+    public private(set) var seed: UInt64
+    /// Values of the current iteration for loggers (MMEngine's message hub): the runner adds
+    /// `lr` and the losses, `IterTimerHook` the times. Cleared at the start of each iteration.
+    public var messages: [String: Double] = [:]
+    /// The mean loss over ranks of every iteration this trainer ran.
     public private(set) var losses: [Float] = []
     /// Metrics of the last validation (rank 0).
-    public private(set) var lastMetrics: [(String, Double)] = []
-    let log: TrainingLog
+    public internal(set) var lastMetrics: [(String, Double)] = []
+
+    public var maxEpochs: Int { settings.maxEpochs }
+    public var isMain: Bool { communicator.rank == 0 }
+    public var worldSize: Int { communicator.size }
+
+    private var trainData: DataloaderSettings?
+    private var instances: [PoseInstance] = []
+    private var sampler: DistributedSampler?
+    private var loader: DataLoader?
 
     public init(settings: ExperimentSettings, communicator: Communicator, workDir: String, resume: Resume = .none,
                 loadFrom: String? = nil, loaderThreads: Int) {
@@ -42,184 +72,193 @@ public final class Trainer {
         self.resume = resume
         self.loadFrom = loadFrom ?? settings.loadFrom
         self.loaderThreads = max(1, loaderThreads)
+        seed = settings.seed
         log = TrainingLog(directory: communicator.rank == 0 ? workDir : nil, enabled: communicator.rank == 0)
     }
 
-    private var isMain: Bool { communicator.rank == 0 }
-
     /// Trains to `max_epochs`, resuming first if asked.
     public func run() throws {
+        try setUp()
+        try callHooks { try $0.beforeRun(self) }
+        while epoch < maxEpochs {
+            try trainEpoch()
+        }
+        try callHooks { try $0.afterRun(self) }
+        log("training finished after \(maxEpochs) epochs (\(iteration) iterations)")
+    }
+
+    private func trainEpoch() throws {
+        guard let loader, let sampler, let trainData else { return }
+        try callHooks { try $0.beforeTrainEpoch(self) }
+        loader.start(epoch: epoch, indices: sampler.indices(epoch: samplerEpoch), dropLast: trainData.dropLast)
+        innerIteration = 0
+        while let batch = try loader.next() {
+            messages = [:]
+            try callHooks { try $0.beforeTrainIteration(self, batch: batch) }
+            let outputs = try trainStep(batch)
+            try callHooks { try $0.afterTrainIteration(self, batch: batch, outputs: outputs) }
+            iteration += 1
+            innerIteration += 1
+        }
+        try callHooks { try $0.afterTrainEpoch(self) }
+        epoch += 1
+    }
+
+    /// Forward, loss and backward, gradients averaged over ranks, one optimizer step.
+    private func trainStep(_ batch: Batch) throws -> TrainStepOutputs {
+        model.arena.zeroGradients()
+        let named = try model.trainStep(batch, epoch: epoch)
+        try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
+        messages["lr"] = schedule.learningRate
+        optimizer.step()
+        // every logged value is the mean over ranks (MMPose logs rank 0's own)
+        var values = named.map { Double($0.value) }
+        try communicator.allReduceSum(&values)
+        let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
+        let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
+        guard loss.isFinite else {
+            throw TrainingError("epoch \(epoch + 1), iteration \(innerIteration + 1): the loss is \(loss); lower the learning rate or check the data")
+        }
+        losses.append(Float(loss))
+        messages["loss"] = loss
+        for (name, value) in means { messages[name] = value }
+        return TrainStepOutputs(loss: loss, values: means)
+    }
+
+    /// Builds the model, optimizer, schedule and hooks, resumes or loads initial weights, and
+    /// prepares the training data.
+    private func setUp() throws {
         guard let trainData = settings.train else { throw DatasetError("the config has no train_dataloader") }
+        self.trainData = trainData
         if isMain { try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true) }
-        model = try ModelFactory.build(settings.model, seed: settings.seed)
-        switch settings.optimizer.kind {
-        case .adam(let betas, let eps):
-            optimizer = Adam(arena: model.arena, betas: betas, eps: eps, weightDecay: Float(settings.optimizer.weightDecay))
-        case .sgd(let momentum, let dampening, let nesterov):
-            optimizer = SGD(arena: model.arena, momentum: momentum, dampening: dampening,
-                            weightDecay: Float(settings.optimizer.weightDecay), nesterov: nesterov)
-        }
-        if isMain {
-            log("SwiftPose training: \(communicator.size) rank\(communicator.size == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
-            log("model: \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0.name } ?? "") + \(settings.model.head.name), \(model.trainableParameterCount) trainable parameters")
-            if !settings.ignoredKeys.isEmpty {
-                log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
-            }
+        model = try makeModel(settings, seed: settings.seed)
+        let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
+        optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
+        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer)
+        let ordered = orderedHooks()
+        hooks = try ordered.map { try $0.spec.makeHook() }
+        log("SwiftPose training: \(worldSize) rank\(worldSize == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
+        log("model: \(model.summary), \(model.trainableParameterCount) trainable parameters; optimizer \(settings.optimWrapper.optimizerType) (\(groups.count) parameter group\(groups.count == 1 ? "" : "s"))")
+        log("hooks, in call order: " + ordered.map { "\($0.type) (\($0.priority))" }.joined(separator: ", "))
+        if !settings.ignoredKeys.isEmpty {
+            log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
 
-        var startEpoch = 0, iteration = 0
-        var best: Double? = nil, bestFile: String? = nil, kept: [String] = []
-        var seed = settings.seed
-        // rank 0 reads checkpoints and broadcasts, so ranks need no shared filesystem
-        var header: [UInt64] = [0, 0, 0, seed, 0]
-        if isMain {
-            if let loaded = try findResumeCheckpoint() {
-                let meta = loaded.meta!
-                guard meta.resumable else { throw CheckpointError("\(loaded.path): a weights-only checkpoint cannot be resumed; use load_from") }
-                try Checkpoint.loadWeights(loaded, into: model, strict: true)
-                try Checkpoint.loadOptimizer(loaded, into: optimizer, model: model)
-                best = meta.bestScore; bestFile = meta.bestCheckpoint; kept = meta.keptCheckpoints
-                header = [1, UInt64(meta.epoch), UInt64(meta.iteration), meta.seed, UInt64(meta.optimizerSteps)]
-                log("resumed from \(loaded.path): epoch \(meta.epoch), iteration \(meta.iteration)")
-                if meta.worldSize != communicator.size {
-                    log("warning: the checkpoint was written by \(meta.worldSize) ranks, this run has \(communicator.size); the global batch and learning rate differ")
-                }
-            } else {
-                try loadInitialWeights()
-            }
+        if let loaded = try broadcastResumeCheckpoint() {
+            try restore(from: loaded)
+        } else {
+            try loadInitialWeights()
         }
-        try header.withUnsafeMutableBytes { try communicator.broadcast($0.baseAddress!, bytes: $0.count, root: 0) }
-        if header[0] == 1 {
-            startEpoch = Int(header[1]); iteration = Int(header[2]); seed = header[3]
-            optimizer.restore(stepCount: Int(header[4]))
-        }
-        // one set of weights and state on every rank
-        try broadcastState()
 
-        let metainfo = try DatasetMetainfo.load(path: trainData.metainfoFile)
-        let instances = try DatasetFactory.load(trainData, metainfo: metainfo, testMode: false).instances
-        guard !instances.isEmpty else { throw DatasetError("\(trainData.annotationFile): no valid training instances") }
-        let pipeline = TopdownPipeline(trainData.pipeline, metainfo: metainfo)
+        let dataset = trainData.dataset
+        instances = try dataset.load(testMode: false).instances
+        guard !instances.isEmpty else { throw DatasetError("train_dataloader: the dataset has no valid training instances") }
+        let pipeline = dataset.pipeline
         guard let codec = pipeline.codec, pipeline.inputSize != nil else {
             throw DatasetError("train_pipeline needs TopdownAffine and GenerateTarget")
         }
-        guard codec.inputSize == settings.model.codec.inputSize, codec.makesLabels == settings.model.codec.makesLabels else {
-            throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(settings.model.codec.inputSize)")
+        if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
+            throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
         }
         let sampler = DistributedSampler(count: instances.count, shuffle: trainData.shuffle, seed: seed,
-                                         rank: communicator.rank, worldSize: communicator.size, roundUp: trainData.roundUp)
-        let loader = DataLoader(instances: instances, pipeline: pipeline, batchSize: trainData.batchSize,
-                                mean: settings.model.mean, std: settings.model.std, seed: seed, workers: loaderThreads)
-        let itersPerEpoch = trainData.dropLast ? sampler.samplesPerRank / trainData.batchSize
-                                               : (sampler.samplesPerRank + trainData.batchSize - 1) / trainData.batchSize
-        let totalIters = itersPerEpoch * settings.maxEpochs
-        if isMain {
-            log("train: \(instances.count) instances, \(itersPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * communicator.size)), \(settings.maxEpochs) epochs")
-        }
-
-        var iterTimes: [Double] = []
-        for epoch in startEpoch..<settings.maxEpochs {
-            loader.start(epoch: epoch, indices: sampler.indices(epoch: epoch), dropLast: trainData.dropLast)
-            var inEpoch = 0
-            var windowLoss = 0.0, windowData = 0.0, windowTime = 0.0, windowImages = 0, windowCount = 0
-            var t0 = monotonicClock()
-            while true {
-                guard let batch = try loader.next() else { break }
-                let tData = monotonicClock() - t0
-                let lr = LRScheduler.learningRate(base: settings.optimizer.lr, schedulers: settings.schedulers,
-                                                  epoch: epoch, iteration: iteration)
-                model.arena.zeroGradients()
-                let targets = HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: batch.weights!, epoch: epoch)
-                var loss = [Double(model.forwardBackward(images: batch.images, targets: targets))]
-                try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
-                optimizer.step(learningRate: Float(lr))
-                try communicator.allReduceSum(&loss)
-                let meanLoss = loss[0] / Double(communicator.size)
-                guard meanLoss.isFinite else {
-                    throw TrainingError("epoch \(epoch + 1), iteration \(inEpoch + 1): the loss is \(meanLoss); lower the learning rate or check the data")
-                }
-                losses.append(Float(meanLoss))
-                if isMain { log.scalars(["step": iteration + 1, "epoch": epoch + 1, "lr": lr, "loss": meanLoss, "data_time": tData]) }
-                iteration += 1; inEpoch += 1
-                let tIter = monotonicClock() - t0
-                iterTimes.append(tIter)
-                windowLoss += meanLoss; windowData += tData; windowTime += tIter; windowImages += batch.count * communicator.size
-                windowCount += 1
-                if isMain && (inEpoch % max(1, settings.logInterval) == 0 || inEpoch == itersPerEpoch) {
-                    let n = Double(windowCount)
-                    let recent = iterTimes.suffix(50)
-                    let eta = Double(totalIters - iteration) * recent.reduce(0, +) / Double(recent.count)
-                    log(String(format: "Epoch(train) [%d][%\(String(itersPerEpoch).count)d/%d]  lr: %.4e  eta: %@  time: %.4f  data_time: %.4f  images/s: %.1f  loss: %.6f",
-                               epoch + 1, inEpoch, itersPerEpoch, lr, formatDuration(eta), windowTime / n, windowData / n,
-                               Double(windowImages) / windowTime, windowLoss / n))
-                    windowLoss = 0; windowData = 0; windowTime = 0; windowImages = 0; windowCount = 0
-                }
-                t0 = monotonicClock()
-            }
-            try syncBuffers()
-            let completed = epoch + 1
-            let isLast = completed == settings.maxEpochs
-            var meta = CheckpointMeta(epoch: completed, iteration: iteration, optimizerSteps: optimizer.stepCount,
-                                      optimizer: optimizerName, seed: seed, worldSize: communicator.size, bestScore: best,
-                                      bestCheckpoint: bestFile, keptCheckpoints: kept, config: settings.configText)
-            let interval = settings.checkpointInterval
-            if interval > 0 && (completed % interval == 0 || isLast) {
-                try saveCheckpoint(&meta, kept: &kept)
-            }
-            if let val = settings.val, let evaluator = settings.valEvaluator,
-               completed % max(1, settings.valInterval) == 0 || isLast {
-                let result = try Evaluation(data: val, evaluator: evaluator, model: settings.model, seed: seed)
-                    .run(model, communicator: communicator, workers: loaderThreads)
-                if isMain {
-                    lastMetrics = result.metrics
-                    var record: [String: Any] = ["step": iteration, "epoch": completed]
-                    for (k, v) in result.metrics { record[k] = v }
-                    log.scalars(record)
-                    log("Epoch(val) [\(completed)]  " + result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }.joined(separator: "  "))
-                    if let key = settings.saveBest, let score = result.metrics.first(where: { $0.0 == key })?.1,
-                       score > (best ?? -.infinity) {
-                        if let old = bestFile { try? FileManager.default.removeItem(atPath: old) }
-                        best = score
-                        bestFile = workDir + "/best_\(key.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: " ", with: "_"))_epoch_\(completed).safetensors"
-                        meta.bestScore = best; meta.bestCheckpoint = bestFile
-                        try Checkpoint.save(model: model, optimizer: nil, meta: meta, to: bestFile!)
-                        log(String(format: "the best checkpoint with %.4f %@ at epoch %d is saved to %@", score, key, completed, bestFile!))
-                        // the resumable checkpoint of this epoch must know the new best
-                        if interval > 0 { try saveCheckpoint(&meta, kept: &kept) }
-                    }
-                }
-                try communicator.barrier()
-            }
-        }
-        if isMain { log("training finished after \(settings.maxEpochs) epochs (\(iteration) iterations)") }
+                                         rank: communicator.rank, worldSize: worldSize, roundUp: trainData.roundUp)
+        self.sampler = sampler
+        loader = DataLoader(instances: instances, pipeline: pipeline, batchSize: trainData.batchSize,
+                            mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
+                            seed: seed, workers: loaderThreads)
+        iterationsPerEpoch = trainData.dropLast ? sampler.samplesPerRank / trainData.batchSize
+                                                : (sampler.samplesPerRank + trainData.batchSize - 1) / trainData.batchSize
+        log("train: \(instances.count) instances, \(iterationsPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * worldSize)), \(maxEpochs) epochs")
     }
 
-    private var optimizerName: String { optimizer is Adam ? "Adam" : "SGD" }
+    /// The configured hooks in MMEngine's order (priority, then registration), with the
+    /// validation hook the run adds when it has a val dataloader and evaluator.
+    private func orderedHooks() -> [HookEntry] {
+        var entries = settings.hooks
+        if settings.val != nil && settings.valEvaluator != nil {
+            let validation = ValidationHookSettings(interval: settings.valInterval, begin: settings.valBegin)
+            entries.append(HookEntry(key: "val_cfg", type: "ValidationHook", priority: validation.defaultPriority, spec: validation))
+        }
+        return entries.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
 
-    /// `init_cfg` Pretrained weights (backbone, with an optional key prefix, or whole model), then
-    /// `load_from`; rank 0 only (the state is broadcast afterwards).
+    func callHooks(_ stage: (Hook) throws -> Void) throws {
+        for hook in hooks { try stage(hook) }
+    }
+
+    // MARK: - Services for hooks
+
+    /// Runs the validation loop on every rank and the hooks' validation stages; returns the
+    /// metrics (on rank 0; empty elsewhere).
+    public func validate() throws -> [(String, Double)] {
+        guard let val = settings.val, let evaluator = settings.valEvaluator else { return [] }
+        try callHooks { try $0.beforeValidation(self) }
+        let result = try Evaluation(dataloader: val, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor, seed: seed)
+            .run(model, communicator: communicator, workers: loaderThreads)
+        if isMain { lastMetrics = result.metrics }
+        try callHooks { try $0.afterValidation(self, metrics: result.metrics) }
+        return result.metrics
+    }
+
+    /// Writes a checkpoint of the current state to `path` (rank 0; other ranks return at once):
+    /// model, optimizer (unless `includeOptimizer` is false), run metadata and what the hooks add.
+    public func saveCheckpoint(to path: String, includeOptimizer: Bool = true) throws {
+        guard isMain else { return }
+        var contents = CheckpointContents(meta: CheckpointMeta(
+            epoch: epoch + 1, iteration: iteration, optimizerSteps: optimizer.stepCount, optimizer: settings.optimWrapper.optimizerType,
+            seed: seed, worldSize: worldSize, config: settings.configText))
+        try callHooks { try $0.beforeSaveCheckpoint(self, checkpoint: &contents) }
+        try Checkpoint.save(model: model, optimizer: includeOptimizer ? optimizer : nil, contents: contents, to: path)
+    }
+
+    /// Averages every float buffer (BatchNorm running statistics) over ranks.
+    public func syncBuffers() throws {
+        guard worldSize > 1 else { return }
+        for (_, t) in model.state.buffers { try communicator.allReduceMean(t.data, count: t.count) }
+    }
+
+    // MARK: - Weights and resume
+
+    /// Restores model, optimizer, counters and hook state from a checkpoint every rank has read.
+    private func restore(from loaded: Checkpoint.Loaded) throws {
+        guard let meta = loaded.meta else {
+            throw CheckpointError("\(loaded.path): not a SwiftPose checkpoint (no run metadata); to start from its weights use load_from or --load-from")
+        }
+        guard meta.resumable else { throw CheckpointError("\(loaded.path): a weights-only checkpoint cannot be resumed; use load_from") }
+        if meta.optimizer != settings.optimWrapper.optimizerType {
+            throw CheckpointError("\(loaded.path): written with optimizer \(meta.optimizer), but the config uses \(settings.optimWrapper.optimizerType)")
+        }
+        try Checkpoint.loadWeights(loaded, into: model, strict: true)
+        try Checkpoint.loadOptimizer(loaded, into: optimizer, model: model)
+        epoch = meta.epoch
+        iteration = meta.iteration
+        seed = meta.seed
+        samplerEpoch = meta.epoch
+        try callHooks { try $0.afterLoadCheckpoint(self, checkpoint: loaded) }
+        log("resumed from \(loaded.path): epoch \(meta.epoch), iteration \(meta.iteration)")
+        if meta.worldSize != worldSize {
+            log("warning: the checkpoint was written by \(meta.worldSize) ranks, this run has \(worldSize); the global batch and learning rate differ")
+        }
+    }
+
+    /// `init_cfg` Pretrained weights, then `load_from`: rank 0 reads each file and every rank
+    /// loads the same bytes.
     private func loadInitialWeights() throws {
-        func pretrained(_ path: String, what: String, rename: ((String) -> String?)?) throws {
-            if path.contains("://") {
-                log("note: \(what) init_cfg Pretrained '\(path)' is a download, which SwiftPose does not fetch; keeping MMPose's random initialisation (give a local .pth or .safetensors path to load it)")
-                return
+        for pretrained in settings.model.pretrained {
+            let what = pretrained.target.isEmpty ? "model" : String(pretrained.target.dropLast())
+            if pretrained.checkpoint.contains("://") {
+                log("note: \(what) init_cfg Pretrained '\(pretrained.checkpoint)' is a download, which SwiftPose does not fetch; keeping MMPose's random initialisation (give a local .pth or .safetensors path to load it)")
+                continue
             }
-            let loaded = try Checkpoint.load(path: path)
+            guard let loaded = try broadcastCheckpoint(path: pretrained.checkpoint) else { continue }
+            let rename: ((String) -> String?)? = pretrained.target.isEmpty && pretrained.prefix == nil ? nil : { key in
+                if let prefix = pretrained.prefix { return key.hasPrefix(prefix) ? pretrained.target + key.dropFirst(prefix.count) : nil }
+                return key.hasPrefix(pretrained.target) ? key : pretrained.target + key
+            }
             let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading, rename: rename)
-            log("\(what) initialised from \(path)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
+            log("\(what) initialised from \(pretrained.checkpoint)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
         }
-        if let path = settings.model.modelPretrained {
-            try pretrained(path, what: "model", rename: nil)
-        }
-        if let path = settings.model.backbonePretrained {
-            let prefix = settings.model.backbonePretrainedPrefix
-            try pretrained(path, what: "backbone", rename: { key in
-                if let prefix { return key.hasPrefix(prefix) ? "backbone." + key.dropFirst(prefix.count) : nil }
-                return key.hasPrefix("backbone.") ? key : "backbone." + key
-            })
-        }
-        if let path = loadFrom {
-            let loaded = try Checkpoint.load(path: path)
+        if let path = loadFrom, let loaded = try broadcastCheckpoint(path: path) {
             let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading)
             log("loaded weights from \(path)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
         }
@@ -234,26 +273,44 @@ public final class Trainer {
         return " (" + parts.joined(separator: "; ") + ")"
     }
 
-    /// Writes `epoch_N.safetensors` (rank 0) and `last_checkpoint`, removing ones beyond `max_keep_ckpts`.
-    private func saveCheckpoint(_ meta: inout CheckpointMeta, kept: inout [String]) throws {
-        guard isMain else { return }
-        let path = workDir + "/epoch_\(meta.epoch).safetensors"
-        if !kept.contains(path) { kept.append(path) }
-        if settings.maxKeepCheckpoints > 0 {
-            while kept.count > settings.maxKeepCheckpoints {
-                let old = kept.removeFirst()
-                try? FileManager.default.removeItem(atPath: old)
-            }
-        }
-        meta.keptCheckpoints = kept
-        try Checkpoint.save(model: model, optimizer: optimizer, meta: meta, to: path)
-        let marker = workDir + "/last_checkpoint"
-        try Data(path.utf8).write(to: URL(fileURLWithPath: marker), options: .atomic)
-        log("saved checkpoint \(path)")
+    /// Rank 0 reads and verifies `path`; every rank gets the same parsed file.
+    private func broadcastCheckpoint(path: String) throws -> Checkpoint.Loaded? {
+        try broadcast { try Checkpoint.load(path: path) }
     }
 
-    /// The checkpoint to resume from (rank 0 decides; every rank reads the same file), skipping
-    /// damaged files back to the newest complete one.
+    /// Rank 0 picks the checkpoint to resume from; every rank gets the same parsed file.
+    private func broadcastResumeCheckpoint() throws -> Checkpoint.Loaded? {
+        try broadcast { try findResumeCheckpoint() }
+    }
+
+    /// Runs `read` on rank 0 and sends the file (path and bytes) to the other ranks, which
+    /// parse it themselves, so the ranks need no shared filesystem. A failure on rank 0 ends
+    /// every rank.
+    private func broadcast(_ read: () throws -> Checkpoint.Loaded?) throws -> Checkpoint.Loaded? {
+        var loaded: Checkpoint.Loaded?
+        var failure: Error?
+        if isMain {
+            do { loaded = try read() } catch { failure = error }
+        }
+        guard worldSize > 1 else {
+            if let failure { throw failure }
+            return loaded
+        }
+        var status: [Int64] = [failure != nil ? -1 : loaded == nil ? 0 : 1]
+        try status.withUnsafeMutableBytes { try communicator.broadcast($0.baseAddress!, bytes: $0.count, root: 0) }
+        if let failure { throw failure }
+        guard status[0] == 1 else {
+            if status[0] < 0 { throw TrainingError("rank 0 could not read a checkpoint (its error is reported by rank 0)") }
+            return nil
+        }
+        let path = try communicator.broadcast(loaded.map { Array($0.path.utf8) }, root: 0) ?? []
+        let bytes = try communicator.broadcast(loaded.map { [UInt8]($0.data) }, root: 0) ?? []
+        if isMain { return loaded }
+        return try Checkpoint.load(data: Data(bytes), path: String(decoding: path, as: UTF8.self))
+    }
+
+    /// The checkpoint to resume from (rank 0 decides), skipping damaged files back to the
+    /// newest complete one.
     private func findResumeCheckpoint() throws -> Checkpoint.Loaded? {
         switch resume {
         case .none: return nil
@@ -275,30 +332,20 @@ public final class Trainer {
                 do {
                     return try Checkpoint.load(path: c)
                 } catch {
-                    if isMain { log("warning: cannot resume from \(c) (\(error)); trying an older checkpoint") }
+                    log("warning: cannot resume from \(c) (\(error)); trying an older checkpoint")
                 }
             }
-            if isMain { log("no checkpoint found in \(workDir) to resume from; starting from scratch") }
+            log("no checkpoint found in \(workDir) to resume from; starting from scratch")
             return nil
         }
     }
+}
 
-    /// Copies rank 0's parameters, buffers, counters and optimizer state to every rank.
-    private func broadcastState() throws {
-        guard communicator.size > 1 else { return }
-        try communicator.broadcast(model.arena.values.data, bytes: model.arena.values.count * 4, root: 0)
-        for (_, t) in model.state.buffers { try communicator.broadcast(t.data, bytes: t.count * 4, root: 0) }
-        var counters = model.state.counters.map(\.counter.value)
-        try counters.withUnsafeMutableBytes { try communicator.broadcast($0.baseAddress!, bytes: $0.count, root: 0) }
-        for (i, c) in model.state.counters.enumerated() { c.counter.value = counters[i] }
-        for (_, t) in optimizer.stateTensors { try communicator.broadcast(t.data, bytes: t.count * 4, root: 0) }
-    }
-
-    /// MMPose's SyncBuffersHook: average BatchNorm running statistics over ranks.
-    private func syncBuffers() throws {
-        guard communicator.size > 1 else { return }
-        for (_, t) in model.state.buffers { try communicator.allReduceMean(t.data, count: t.count) }
-    }
+/// Builds the configured model with its initialisation drawn from a generator seeded by `seed`,
+/// so every rank that uses the same seed starts from the same weights.
+public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> PoseEstimator {
+    var rng = RandomGenerator(seed: seed, stream: [0x1417])
+    return try settings.model.makeEstimator(rng: &rng)
 }
 
 /// A training run that cannot continue; the message says where and why.

@@ -24,20 +24,18 @@ struct DataBench: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
     func run() throws {
-        let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions)
+        let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: .stock)
         guard let data = settings.train else { throw ValidationError("\(config) has no train_dataloader") }
-        let metainfo = try DatasetMetainfo.load(path: data.metainfoFile)
         let t0 = monotonicSeconds()
-        let dataset = try CocoDataset(annotationFile: data.annotationFile, dataRoot: data.dataRoot,
-                                      imagePrefix: data.imagePrefix, metainfo: metainfo)
-        let pipeline = TopdownPipeline(data.pipeline, metainfo: metainfo)
+        let dataset = try data.dataset.load(testMode: false)
+        let pipeline = data.dataset.pipeline
         print(String(format: "dataset: %d instances loaded in %.2f s; input %@, batch %d",
                      dataset.instances.count, monotonicSeconds() - t0, "\(pipeline.inputSize.map { "\($0.0)x\($0.1)" } ?? "?")",
                      data.batchSize))
         let counts = threads.isEmpty ? [1, ProcessInfo.processInfo.activeProcessorCount] : threads
         for n in counts {
             let loader = DataLoader(instances: dataset.instances, pipeline: pipeline, batchSize: data.batchSize,
-                                    mean: settings.model.mean, std: settings.model.std, seed: 0, workers: n, prefetch: 4)
+                                    mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std, seed: 0, workers: n, prefetch: 4)
             let indices = DistributedSampler(count: dataset.instances.count, shuffle: true, seed: 0).indices(epoch: 0)
             loader.start(epoch: 0, indices: Array(indices.prefix(batches * data.batchSize)))
             let start = monotonicSeconds()

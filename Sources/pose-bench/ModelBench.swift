@@ -28,30 +28,34 @@ struct ModelBench: ParsableCommand {
     func run() throws {
         var rng = RandomGenerator(seed: 0)
         let model: TopdownPoseEstimator
-        let codec: KeypointCodec
+        let codec: any KeypointCodec
         let name: String
         if let config {
-            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions)
-            model = try ModelFactory.build(settings.model, seed: 0)
-            codec = settings.model.codec
-            name = "\(URL(fileURLWithPath: config).lastPathComponent): \(settings.model.backbone.name)\(settings.model.neck.map { " + " + $0.name } ?? "") + \(settings.model.head.name)"
+            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: .stock)
+            guard let topdown = try makeModel(settings, seed: 0) as? TopdownPoseEstimator, let decoder = settings.model.decoder else {
+                throw ValidationError("\(config): pose-bench model measures TopdownPoseEstimator models with a head decoder")
+            }
+            model = topdown
+            codec = decoder
+            name = "\(URL(fileURLWithPath: config).lastPathComponent): \(model.summary)"
         } else {
             let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
-            let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last!, outChannels: 17), rng: &rng)
+            let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last ?? 0, outChannels: 17), rng: &rng)
             model = TopdownPoseEstimator(backbone: backbone, head: head, loss: KeypointMSELoss(useTargetWeight: true))
-            codec = .msraHeatmap(MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2))
+            codec = MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2)
             name = "SimpleBaseline ResNet-\(depth)"
         }
         let (w, h) = codec.inputSize
-        let k = 17
         let images = Tensor(zeros: [batch, 3, h, w])
         rng.fillNormal(images, std: 1)
 
         OperationCounter.multiplyAdds = 0
         OperationCounter.enabled = true
-        _ = model.predictOutput(Tensor(zeros: [1, 3, h, w]))
+        let probe = model.predictOutput(Tensor(zeros: [1, 3, h, w]))
         OperationCounter.enabled = false
         let macs = Double(OperationCounter.multiplyAdds)
+        // targets with as many keypoints as the head predicts
+        let k = probe.coordinates?.shape[1] ?? probe.heatmaps?.shape[1] ?? 17
 
         print("\(name), input \(w)x\(h) (WxH)")
         print("BLAS core \(BLAS.coreName), \(BLAS.threadCount) BLAS threads")
@@ -61,7 +65,7 @@ struct ModelBench: ParsableCommand {
         if countOnly { return }
 
         var targets = HeadTargets(weights: Tensor(repeating: 1, shape: [batch, k]))
-        if let (mw, mh) = codec.heatmapSize {
+        if let (mw, mh) = codec.heatmapTargetSize {
             let maps = Tensor(zeros: [batch, k, mh, mw])
             rng.fillUniform(maps, low: 0, high: 1e-2)
             targets.heatmaps = maps
@@ -71,13 +75,13 @@ struct ModelBench: ParsableCommand {
             rng.fillUniform(labels, low: 0.1, high: 0.9)
             targets.labels = labels
         }
-        let optimizer = Adam(arena: model.arena)
+        let optimizer = Adam(arena: model.arena, learningRate: 1e-6)
         var trainTimes: [Double] = []
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
             model.arena.zeroGradients()
             _ = model.forwardBackward(images: images, targets: targets)
-            optimizer.step(learningRate: 1e-6)
+            optimizer.step()
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }
         var inferTimes: [Double] = []

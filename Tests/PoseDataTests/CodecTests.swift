@@ -55,11 +55,13 @@ import PoseTensor
         }
         #expect(w == [0, 0, 1])
         let reg = RegressionLabel(inputSize: (192, 256))
-        let (labels, rw) = reg.encode(keypoints: [96, 128, 191, 255, 192, 10, -1, 10], visible: [1, 1, 1, 0.4])
+        let encoded = reg.encode(keypoints: [96, 128, 191, 255, 192, 10, -1, 10], visible: [1, 1, 1, 0.4])
+        let (labels, rw) = (encoded.labels, encoded.weights)
         #expect(rw == [1, 1, 0, 0])
         #expect(labels[0] == 0.5 && labels[1] == 0.5)
-        let integral = KeypointCodec.integralRegressionLabel(IntegralRegressionLabel(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2))
-        let (imaps, _, iw) = integral.encode(keypoints: [32, 32, 70, 10], visible: [1, 1])
+        let integral = IntegralRegressionLabel(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2)
+        let iEncoded = integral.encode(keypoints: [32, 32, 70, 10], visible: [1, 1])
+        let (imaps, iw) = (iEncoded.heatmaps, iEncoded.weights)
         #expect(abs(imaps[0..<256].reduce(0, +) - 1) < 1e-5)
         #expect(iw == [1, 0])
     }

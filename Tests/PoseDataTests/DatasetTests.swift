@@ -60,7 +60,7 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         let inst = PoseInstance(id: 1, imageId: 1, imagePath: "/nonexistent/a.jpg", imageWidth: 10, imageHeight: 10,
                                 bbox: (0, 0, 5, 5), bboxScore: 1, keypoints: [Double](repeating: 1, count: 34),
                                 visible: [Double](repeating: 1, count: 17), numKeypoints: 17, area: 10, isCrowd: false, categoryId: 1)
-        let pipeline = TopdownPipeline([.loadImage], metainfo: try cocoMetainfo())
+        let pipeline = TopdownPipeline([LoadImage()], metainfo: try cocoMetainfo())
         var rng = RandomGenerator(seed: 0)
         #expect(throws: ImageError("/nonexistent/a.jpg: cannot read image file (missing or unreadable)")) {
             try pipeline.run(inst, rng: &rng)
@@ -75,8 +75,8 @@ func cocoMetainfo() throws -> DatasetMetainfo {
                                  imagePrefix: fixtures.appendingPathComponent("coco").path, metainfo: m)
         var s = TopdownSample(instance: ds.instances[0])
         var rng = RandomGenerator(seed: 1)
-        try TopdownTransform.loadImage.apply(&s, metainfo: m, rng: &rng)
-        try TopdownTransform.getBBoxCenterScale(padding: 1.25).apply(&s, metainfo: m, rng: &rng)
+        try LoadImage().apply(&s, metainfo: m, rng: &rng)
+        try GetBBoxCenterScale(padding: 1.25).apply(&s, metainfo: m, rng: &rng)
         return (s, m)
     }
 
@@ -84,13 +84,13 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         let (s0, m) = try sample()
         var s = s0
         var rng = RandomGenerator(seed: 2)
-        try TopdownTransform.randomFlip(prob: 1).apply(&s, metainfo: m, rng: &rng)
+        try RandomFlip(prob: 1).apply(&s, metainfo: m, rng: &rng)
         #expect(s.flipped)
         #expect(s.image != s0.image)
         // the flipped left shoulder is the mirrored right shoulder
         #expect(s.keypoints[2 * 5] == Double(s0.image!.width) - 1 - s0.keypoints[2 * 6])
         #expect(s.visible[5] == s0.visible[6])
-        try TopdownTransform.randomFlip(prob: 1).apply(&s, metainfo: m, rng: &rng)
+        try RandomFlip(prob: 1).apply(&s, metainfo: m, rng: &rng)
         #expect(s.image == s0.image)
         #expect(s.keypoints == s0.keypoints)
         #expect(s.visible == s0.visible)
@@ -111,9 +111,9 @@ func cocoMetainfo() throws -> DatasetMetainfo {
             s.image = image
             s.rotation = rotation
             var rng = RandomGenerator(seed: 0)
-            try TopdownTransform.getBBoxCenterScale(padding: 1.25).apply(&s, metainfo: m, rng: &rng)
+            try GetBBoxCenterScale(padding: 1.25).apply(&s, metainfo: m, rng: &rng)
             let center = s.center
-            try TopdownTransform.topdownAffine(inputSize: (96, 128), useUDP: false).apply(&s, metainfo: m, rng: &rng)
+            try TopdownAffine(inputSize: (96, 128), useUDP: false).apply(&s, metainfo: m, rng: &rng)
             let t = AffineTransform.topdown(center: center, scale: s.scale, rotation: rotation, outputSize: (96, 128))
             let (cx, cy) = t.apply(center.0, center.1)
             #expect(abs(cx - 48) < 1e-9 && abs(cy - 64) < 1e-9)
@@ -181,9 +181,8 @@ func cocoMetainfo() throws -> DatasetMetainfo {
                                  imagePrefix: fixtures.appendingPathComponent("coco").path, metainfo: m)
         let codec = MSRAHeatmap(inputSize: (48, 64), heatmapSize: (12, 16), sigma: 2)
         let pipeline = TopdownPipeline([
-            .loadImage, .getBBoxCenterScale(padding: 1.25), .randomFlip(prob: 0.5),
-            .randomBBoxTransform(shiftFactor: 0.16, shiftProb: 0.3, scaleFactor: (0.5, 1.5), scaleProb: 1, rotateFactor: 80, rotateProb: 0.6),
-            .topdownAffine(inputSize: (48, 64), useUDP: false), .generateTarget(.msraHeatmap(codec), useDatasetKeypointWeights: false), .packPoseInputs,
+            LoadImage(), GetBBoxCenterScale(padding: 1.25), RandomFlip(prob: 0.5), RandomBBoxTransform(),
+            TopdownAffine(inputSize: (48, 64), useUDP: false), GenerateTarget(codec: codec, useDatasetKeypointWeights: false), PackPoseInputs(),
         ], metainfo: m)
         func run(workers: Int) throws -> [[Float]] {
             let loader = DataLoader(instances: ds.instances, pipeline: pipeline, batchSize: 5, mean: [123.675, 116.28, 103.53],
@@ -250,8 +249,7 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         let inst = PoseInstance(id: 1, imageId: 1, imagePath: "", imageWidth: 100, imageHeight: 100, bbox: (20, 20, 60, 80), bboxScore: 1,
                                 keypoints: [Double](repeating: 50, count: 34), visible: [Double](repeating: 1, count: 17),
                                 numKeypoints: 17, area: 1, isCrowd: false, categoryId: 1)
-        let t = TopdownTransform.randomBBoxTransform(shiftFactor: 0.16, shiftProb: 0.3, scaleFactor: (0.5, 1.5), scaleProb: 1,
-                                                     rotateFactor: 80, rotateProb: 0.6)
+        let t = RandomBBoxTransform()   // MMPose's defaults: shift 0.16 at 0.3, scale (0.5, 1.5), rotate 80 at 0.6
         var rotated = 0, shifted = 0
         for i in 0..<2000 {
             var s = TopdownSample(instance: inst)
@@ -274,7 +272,8 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         for j in 0..<17 { kp += [Double(10 + j), j <= 10 ? 20 : 80] }
         let inst = PoseInstance(id: 1, imageId: 1, imagePath: "", imageWidth: 200, imageHeight: 200, bbox: (0, 0, 100, 100), bboxScore: 1,
                                 keypoints: kp, visible: [Double](repeating: 1, count: 17), numKeypoints: 17, area: 1, isCrowd: false, categoryId: 1)
-        let t = TopdownTransform.randomHalfBody(minTotal: 9, minUpper: 2, minLower: 3, padding: 1.5, prob: 1, upperPrioritizedProb: 0.7)
+        var t = RandomHalfBody()   // MMPose's defaults but always applied
+        t.prob = 1
         var upper = 0
         for i in 0..<500 {
             var s = TopdownSample(instance: inst)
@@ -305,25 +304,26 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         var rng = RandomGenerator(seed: 0)
         // vertical: y → h − 1 − y, no reordering
         var v = TopdownSample(instance: inst); v.image = image
-        try TopdownTransform.randomFlip(prob: 1, directions: ["vertical"]).apply(&v, metainfo: m, rng: &rng)
+        try RandomFlip(prob: 1, directions: [.vertical]).apply(&v, metainfo: m, rng: &rng)
         for j in 0..<17 { #expect(v.keypoints[2 * j] == kp[2 * j] && v.keypoints[2 * j + 1] == 2 - kp[2 * j + 1]) }
         #expect(Array(v.image!.pixels[0..<12]) == Array(image.pixels[24..<36]))
         // diagonal = horizontal + vertical, reordered by flip_indices; twice is the identity
         var d = TopdownSample(instance: inst); d.image = image
-        try TopdownTransform.randomFlip(prob: 1, directions: ["diagonal"]).apply(&d, metainfo: m, rng: &rng)
+        try RandomFlip(prob: 1, directions: [.diagonal]).apply(&d, metainfo: m, rng: &rng)
         #expect(d.keypoints[2] == 3 - kp[4] && d.keypoints[3] == 2 - kp[5])   // keypoint 1 ← mirrored keypoint 2
-        try TopdownTransform.randomFlip(prob: 1, directions: ["diagonal"]).apply(&d, metainfo: m, rng: &rng)
+        try RandomFlip(prob: 1, directions: [.diagonal]).apply(&d, metainfo: m, rng: &rng)
         #expect(d.keypoints == kp && d.image == image && d.visible == inst.visible)
     }
 
     @Test func combinedEncodersMergeTargetsAndMultiplyWeights() throws {
-        let heat = KeypointCodec.msraHeatmap(MSRAHeatmap(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2))
-        let reg = KeypointCodec.regressionLabel(RegressionLabel(inputSize: (64, 64)))
-        let both = try KeypointCodec.combine([heat, reg])
-        let (maps, labels, weights) = both.encode(keypoints: [32, 32, 70, 10, -30, 5], visible: [1, 1, 1])
+        let heat = MSRAHeatmap(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2)
+        let reg = RegressionLabel(inputSize: (64, 64))
+        let both = try CombinedCodec([heat, reg])
+        let encoded = both.encode(keypoints: [32, 32, 70, 10, -30, 5], visible: [1, 1, 1])
+        let (maps, labels, weights) = (encoded.heatmaps, encoded.labels, encoded.weights)
         #expect(maps.count == 3 * 256 && labels.count == 6)
         // the second keypoint is outside the input (label weight 0) but its Gaussian reaches the map
         #expect(weights == [1, 0, 0])
-        #expect(throws: DatasetError.self) { try KeypointCodec.combine([heat, heat]) }
+        #expect(throws: DatasetError.self) { try CombinedCodec([heat, heat]) }
     }
 }

@@ -19,7 +19,7 @@ import PoseTensor
         #expect(abs(first.bbox.2 - first.bbox.0 - scale) < 1e-9)
         #expect(first.keypoints[0] == 804 && first.visible.count == 16)
         var rng = RandomGenerator(seed: 0)
-        let pipeline = TopdownPipeline([.loadImage, .getBBoxCenterScale(padding: 1.25), .topdownAffine(inputSize: (64, 64), useUDP: false)],
+        let pipeline = TopdownPipeline([LoadImage(), GetBBoxCenterScale(padding: 1.25), TopdownAffine(inputSize: (64, 64), useUDP: false)],
                                        metainfo: meta)
         let sample = try pipeline.run(first, rng: &rng)
         #expect(sample.input.count == 3 * 64 * 64)

@@ -11,7 +11,7 @@ import Testing
     @Test func pckByHand() throws {
         // bbox norm 100: offsets 2, 6, 4 → 0.02, 0.06, 0.04 < 0.05 → 2 of 3 (last invisible ignored)
         let s = [sample([2, 6, 4, 50], visible: [true, true, true, false])]
-        let pck = try PCKAccuracy(threshold: 0.05, normItems: ["bbox", "head"]).evaluate(s)
+        let pck = try PCKAccuracy(threshold: 0.05, normItems: [.bbox, .head]).evaluate(s)
         #expect(pck[0].0 == "PCK" && abs(pck[0].1 - 2.0 / 3) < 1e-12)
         // head norm 10: 0.2, 0.6, 0.4 → none below 0.05
         #expect(pck[1].0 == "PCKh" && pck[1].1 == 0)

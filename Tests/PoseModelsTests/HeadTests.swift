@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PoseData
 @testable import PoseModels
 import PoseNN
 import PoseTensor
@@ -39,7 +40,7 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
     @Test func regressionHeadWithSmoothL1AndL1() {
         var rng = RandomGenerator(seed: 1)
         let (labels, weights) = randomLabels(3, 4, seed: 2)
-        for loss in [CoordinateLoss.smoothL1(useTargetWeight: true, lossWeight: 1), .l1(useTargetWeight: true, lossWeight: 2)] {
+        for loss: any PoseLoss in [SmoothL1Loss(useTargetWeight: true, lossWeight: 1), L1Loss(useTargetWeight: true, lossWeight: 2)] {
             let head = RegressionHead(inChannels: 5, keypoints: 4, rng: &rng)
             head.loss = loss
             rng.fillNormal(head.fc.weight.value, std: 2)   // errors large enough to reach both SmoothL1 branches
@@ -48,15 +49,15 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         #expect(RegressionHead(inChannels: 2048, keypoints: 17, rng: &rng).fc.weight.shape == [34, 2048])
     }
 
-    @Test func rleHeadIncludingItsFlow() {
+    @Test func rleHeadIncludingItsFlow() throws {
         // The flow's LeakyReLUs make the loss piecewise smooth; this seed keeps the checked
         // elements away from kinks the second-difference test cannot see.
         var rng = RandomGenerator(seed: 11)
-        let head = RLEHead(inChannels: 6, keypoints: 3, useTargetWeight: true, rng: &rng)
+        let head = try RLEHead(inChannels: 6, keypoints: 3, loss: RLELossSettings(useTargetWeight: true), rng: &rng)
         rng.fillNormal(head.fc.weight.value, std: 0.5)
         // give the flow non-trivial weights so its gradient is checked for real
         var state = StateDict()
-        head.loss.flow.collectState(prefix: "", into: &state)
+        head.loss.collectState(prefix: "", into: &state)
         for (_, p) in state.parameters { rng.fillNormal(p.value, std: 0.3) }
         let (labels, weights) = randomLabels(2, 3, seed: 5)
         expectHeadGradientsMatch(head, feature: [2, 6, 1, 1], targets: HeadTargets(labels: labels, weights: weights))
@@ -112,7 +113,7 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         let pose = try HeatmapHead(s, rng: &rng)
         rng.fillNormal(pose.finalLayer!.weight.value, std: 0.5)
         let head = VisPredictHead(poseHead: pose, inChannels: 3, keypoints: 2,
-                                  loss: BCELoss(useTargetWeight: true, lossWeight: 0.5, useSigmoid: true), rng: &rng)
+                                  loss: BCELoss(useTargetWeight: true, lossWeight: 0.5, useSigmoid: true), useSigmoid: true, rng: &rng)
         rng.fillNormal(head.linear.weight.value, std: 0.5)
         let target = Tensor(zeros: [2, 2, 3, 4])
         rng.fillUniform(target, low: 0, high: 1)
@@ -129,10 +130,10 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         // SmoothL1: |d| < 1 → d²/2, else |d| − 1/2; mean over elements
         let p = Tensor([0.5, 3, -2, 0], shape: [1, 2, 2]), t = Tensor([0, 0, 0, 0], shape: [1, 2, 2])
         let g = Tensor(zeros: [1, 2, 2])
-        let sl1 = CoordinateLoss.smoothL1(useTargetWeight: false, lossWeight: 1)(prediction: p, target: t, weights: nil, gradient: g)
+        let sl1 = SmoothL1Loss(useTargetWeight: false, lossWeight: 1)(prediction: p, target: t, weights: nil, gradient: g)
         #expect(abs(sl1 - (0.125 + 2.5 + 1.5 + 0) / 4) < 1e-6)
         #expect(g.array == [0.125, 0.25, -0.25, 0])
-        let l1 = CoordinateLoss.l1(useTargetWeight: true, lossWeight: 1)(prediction: p, target: t, weights: Tensor([1, 0], shape: [1, 2]), gradient: g)
+        let l1 = L1Loss(useTargetWeight: true, lossWeight: 1)(prediction: p, target: t, weights: Tensor([1, 0], shape: [1, 2]), gradient: g)
         #expect(abs(l1 - 3.5 / 4) < 1e-6)
         // BCE on probabilities and on logits agree through the sigmoid
         let probs = Tensor([0.2, 0.9], shape: [1, 2]), labels = Tensor([0, 1], shape: [1, 2])

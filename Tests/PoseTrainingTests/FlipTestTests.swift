@@ -22,9 +22,9 @@ import PoseTensor
         var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = [4, 4]; h.deconvKernelSizes = [4, 4]
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), loss: KeypointMSELoss())
         let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
-        let codec = KeypointCodec.msraHeatmap(MSRAHeatmap(inputSize: (64, 64), heatmapSize: (8, 8), sigma: 2))
         let a = model.predict(images), b = model.predict(mirrored(images))
-        let out = Predictor(model: model, codec: codec, flipTest: true, shiftHeatmap: true, flipIndices: flip).outputs(images).heatmaps!
+        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: true)
+        let out = model.outputs(images, flipIndices: flip).heatmaps!
         let (n, k, hh, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
         for i in 0..<n { for j in 0..<k { for y in 0..<hh { for x in 0..<w {
             // flipped = b[:, flip_indices, :, ::-1]; shift: flipped[..., 1:] = flipped[..., :-1]
@@ -37,13 +37,13 @@ import PoseTensor
     @Test func coordinateFlipWithShift() throws {
         var rng = RandomGenerator(seed: 2)
         var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
-        let head = RLEHead(inChannels: 32, keypoints: 5, useTargetWeight: true, rng: &rng)
+        let head = try RLEHead(inChannels: 32, keypoints: 5, loss: RLELossSettings(useTargetWeight: true), rng: &rng)
         rng.fillNormal(head.fc.weight.value, std: 0.5)
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), neck: GlobalAveragePoolingNeck(), head: head)
         let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
         let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
-        let codec = KeypointCodec.regressionLabel(RegressionLabel(inputSize: (48, 64)))
-        let out = Predictor(model: model, codec: codec, flipTest: true, shiftHeatmap: false, shiftCoords: true, flipIndices: flip).outputs(images)
+        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: false, shiftCoords: true)
+        let out = model.outputs(images, flipIndices: flip)
         for i in 0..<2 { for j in 0..<5 {
             let d = (i * 5 + j) * 2, s = (i * 5 + flip[j]) * 2
             // flip_coordinates: x → 1 − x − 1/input_w, keypoints reordered; sigma reordered

@@ -38,12 +38,12 @@ import Foundation
         rng.fillNormal(images, std: 1)
         let targets = gaussianTargets(batch: 4, keypoints: 4, height: 8, width: 8, rng: &rng)
         let weights = Tensor(repeating: 1, shape: [4, 4])
-        let adam = Adam(arena: model.arena)
+        let adam = Adam(arena: model.arena, learningRate: 3e-3)
         var losses: [Float] = []
         for _ in 0..<steps {
             model.arena.zeroGradients()
             losses.append(model.forwardBackward(images: images, targets: targets, weights: weights))
-            adam.step(learningRate: 3e-3)
+            adam.step()
         }
         return losses
     }

@@ -8,10 +8,10 @@ import Testing
         try makeDataset(in: dir, train: 2, val: 2)
         let config = try tinyConfig(in: dir, batchSize: 2, epochs: 1)
         let s = try settings(config)
-        let model = try ModelFactory.build(s.model, seed: 0)
+        let model = try makeModel(s, seed: 0)
         let checkpoint = dir + "/w.safetensors"
-        try Checkpoint.save(model: model, optimizer: nil, meta: CheckpointMeta(epoch: 0, iteration: 0, optimizerSteps: 0, optimizer: "Adam",
-                                                                               seed: 0, worldSize: 1), to: checkpoint)
+        let meta = CheckpointMeta(epoch: 0, iteration: 0, optimizerSteps: 0, optimizer: "Adam", seed: 0, worldSize: 1)
+        try Checkpoint.save(model: model, optimizer: nil, contents: CheckpointContents(meta: meta), to: checkpoint)
         let image = dir + "/data/val/000001000001.jpg"
         let (status, output) = try run([try executable("pose-infer"), config, checkpoint, image, image, "--bbox", "5,5,60,70",
                                         "--out", dir + "/r.json", "--draw", dir + "/drawn"])

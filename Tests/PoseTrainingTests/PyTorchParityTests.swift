@@ -135,7 +135,7 @@ import PoseTensor
         for (name, p) in state.parameters { p.value.copy(from: try tensor(name)); p.grad.zero() }
         let output = try tensor("output")
         let gradient = Tensor(zeros: output.shape)
-        let value = loss(output: output, labels: try tensor("target"), weights: try tensor("weight"), gradient: gradient)
+        let value = loss(prediction: output, target: try tensor("target"), weights: try tensor("weight"), gradient: gradient)
         let expected = try tensor("loss")[0]
         #expect(abs(value - expected) < 1e-4 * abs(expected), "loss \(value) vs \(expected)")
         func relativeL2(_ a: Tensor, _ b: Tensor) -> Double {

@@ -1,6 +1,8 @@
 import Foundation
 import PoseConfig
 import PoseData
+import PoseModels
+import Testing
 @testable import PoseTraining
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -78,8 +80,18 @@ func tinyConfig(in dir: String, batchSize: Int = 4, epochs: Int = 2, batchNormFr
     return path
 }
 
-func settings(_ path: String, options: [String] = []) throws -> ExperimentSettings {
+func settings(_ path: String, options: [String] = [], components: Components = .stock) throws -> ExperimentSettings {
     var config = try Config.load(path: path)
     try config.apply(options: options)
-    return try ExperimentSettings.decode(config, repositoryRoot: repositoryRoot)
+    return try ExperimentSettings.decode(config, components: components)
+}
+
+/// The top-down model spec of decoded settings.
+func topdown(_ s: ExperimentSettings) throws -> TopdownPoseEstimatorSpec {
+    try #require(s.model as? TopdownPoseEstimatorSpec)
+}
+
+/// The built model of decoded settings, as the top-down estimator it is.
+func buildTopdown(_ s: ExperimentSettings, seed: UInt64 = 0) throws -> TopdownPoseEstimator {
+    try #require(try makeModel(s, seed: seed) as? TopdownPoseEstimator)
 }

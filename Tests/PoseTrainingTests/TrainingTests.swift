@@ -2,53 +2,84 @@ import Foundation
 import Testing
 import PoseConfig
 import PoseDistributed
+import PoseData
 import PoseModels
+import PoseNN
 import PoseTensor
 @testable import PoseTraining
 
 @Suite struct SchedulerTests {
+    /// The learning rate each iteration of `epochs` epochs sees, stepping as ParamSchedulerHook does.
+    func rates(_ schedulers: [any ParameterScheduler], base: Double, epochs: Int, iterationsPerEpoch: Int) -> [[Double]] {
+        let arena = ParameterArena([Parameter(shape: [1])])
+        let schedule = LearningRateSchedule(schedulers, optimizer: SGD(arena: arena, learningRate: base))
+        return (0..<epochs).map { _ in
+            let epoch = (0..<iterationsPerEpoch).map { _ -> Double in
+                defer { schedule.step(byEpoch: false) }
+                return schedule.learningRate
+            }
+            schedule.step(byEpoch: true)
+            return epoch
+        }
+    }
+
     @Test func mmposeWarmupAndMultiStepAtClosedFormPoints() {
-        let s: [LRScheduler] = [.linear(startFactor: 0.001, endFactor: 1, begin: 0, end: 500, byEpoch: false),
-                                .multiStep(milestones: [170, 200], gamma: 0.1, begin: 0, end: 210, byEpoch: true)]
-        func lr(_ e: Int, _ i: Int) -> Double { LRScheduler.learningRate(base: 5e-4, schedulers: s, epoch: e, iteration: i) }
-        #expect(abs(lr(0, 0) - 5e-7) < 1e-15)
-        #expect(abs(lr(0, 250) - 5e-4 * (0.001 + 0.999 * 250 / 499)) < 1e-15)
-        #expect(abs(lr(0, 499) - 5e-4) < 1e-15)
-        #expect(abs(lr(3, 5000) - 5e-4) < 1e-15)
-        #expect(abs(lr(169, 100_000) - 5e-4) < 1e-15)   // 1-based epoch 170
-        #expect(abs(lr(170, 100_000) - 5e-5) < 1e-15)   // 1-based epoch 171
-        #expect(abs(lr(199, 100_000) - 5e-5) < 1e-15)
-        #expect(abs(lr(200, 100_000) - 5e-6) < 1e-16)
-        #expect(abs(lr(209, 100_000) - 5e-6) < 1e-16)
+        var warmup = LinearLR()
+        (warmup.startFactor, warmup.end, warmup.byEpoch) = (0.001, 500, false)
+        var steps = MultiStepLR(milestones: [170, 200])
+        steps.end = 210
+        let lr = rates([warmup, steps], base: 5e-4, epochs: 210, iterationsPerEpoch: 100)
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * b }
+        #expect(close(lr[0][0], 5e-7))
+        #expect(close(lr[2][50], 5e-4 * (0.001 + 0.999 * 250 / 499)))
+        #expect(close(lr[4][99], 5e-4))
+        #expect(close(lr[30][0], 5e-4))
+        #expect(close(lr[169][99], 5e-4))   // 1-based epoch 170
+        #expect(close(lr[170][0], 5e-5))    // 1-based epoch 171
+        #expect(close(lr[199][99], 5e-5))
+        #expect(close(lr[200][0], 5e-6))
+        #expect(close(lr[209][99], 5e-6))
+    }
+
+    @Test func constantLRRestoresOnItsLastStepAsMMEngine() {
+        // MMEngine's ConstantLR: × factor from `begin`, the rate restored at step end − 1
+        var c = ConstantLR()
+        (c.factor, c.end, c.byEpoch) = (0.5, 3, false)
+        let lr = rates([c], base: 1, epochs: 1, iterationsPerEpoch: 5)[0]
+        #expect(lr == [0.5, 0.5, 1, 1, 1])
     }
 }
 
 @Suite struct ExperimentDecodingTests {
     @Test func zooConfigDecodesAndBuilds() throws {
         let s = try settings(repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py")
-        guard case .resnet(let r) = s.model.backbone, case .heatmap(let h, _) = s.model.head else {
-            Issue.record("expected ResNet + HeatmapHead"); return
-        }
+        let m = try topdown(s)
+        let r = try #require(m.backbone as? ResNetSettings), h = try #require(m.head as? HeatmapHeadSpec)
         #expect(r.depth == 50)
-        #expect(h.inChannels == 2048 && h.deconvOutChannels == [256, 256, 256])
-        #expect(s.model.codec.inputSize == (192, 256) && s.model.codec.heatmapSize! == (48, 64))
-        #expect(s.model.flipTest && s.model.shiftHeatmap)
+        #expect(h.settings.inChannels == 2048 && h.settings.deconvOutChannels == [256, 256, 256])
+        let codec = try #require(s.model.decoder)
+        #expect(codec.inputSize == (192, 256) && codec.heatmapTargetSize! == (48, 64))
+        #expect(m.testConfig.flipTest && m.testConfig.shiftHeatmap)
         #expect(s.train?.batchSize == 64 && s.train?.shuffle == true)
-        #expect(s.val?.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
-        #expect(s.maxEpochs == 210 && s.valInterval == 10 && s.checkpointInterval == 10 && s.logInterval == 50)
-        #expect(s.saveBest == "coco/AP")
+        #expect((s.val?.dataset as? CocoStyleDatasetSpec)?.settings.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
+        #expect(s.maxEpochs == 210 && s.valInterval == 10)
+        #expect(s.hook(CheckpointHookSettings.self)?.interval == 10 && s.hook(LoggerHookSettings.self)?.interval == 50)
+        #expect(s.hook(CheckpointHookSettings.self)?.saveBest == "coco/AP")
+        #expect(s.hooks.map(\.type) == ["IterTimerHook", "DistSamplerSeedHook", "LoggerHook", "ParamSchedulerHook", "CheckpointHook",
+                                         "PoseVisualizationHook", "BadCaseAnalysisHook", "SyncBuffersHook"])
         #expect(s.schedulers.count == 2)
-        #expect(s.model.backbonePretrained == "torchvision://resnet50")
+        #expect(m.pretrained == [PretrainedWeights(checkpoint: "torchvision://resnet50", target: "backbone.")])
         #expect(s.ignoredKeys.contains("env_cfg"))
-        let model = try ModelFactory.build(s.model, seed: 0)
+        #expect(s.optimWrapper.optimizerType == "Adam")
+        let model = try makeModel(s, seed: 0)
         #expect(model.trainableParameterCount == 33_999_697)
     }
 
     @Test func quickStartConfigDecodes() throws {
         let s = try settings(repositoryRoot + "/configs/quickstart/td-hm_res18-tiny_synthetic-128x96.py")
-        guard case .resnet(let r) = s.model.backbone else { Issue.record("expected ResNet"); return }
+        let r = try #require(try topdown(s).backbone as? ResNetSettings)
         #expect(r.depth == 18 && r.baseChannels == 32)
-        #expect(s.train?.pipeline.count == 8)
+        #expect(s.train?.dataset.pipeline.transforms.count == 8)
     }
 
     @Test func unknownKeysAndTypesAreErrorsNamingThePath() throws {
@@ -64,7 +95,7 @@ import PoseTensor
             _ = try settings(zoo, options: ["model.head.type=FancyHead"])
             Issue.record("no error")
         } catch let e as ConfigError {
-            #expect(e.description.contains("model.head.type: unknown type 'FancyHead'; supported: HeatmapHead"))
+            #expect(e.description.contains("model.head.type: unknown head type 'FancyHead'; registered: DSNTHead, HeatmapHead, IntegralRegressionHead"))
         }
         #expect(throws: ConfigError.self) { try settings(zoo, options: ["train_cfg.max_epochs=ten"]) }
     }
@@ -74,17 +105,17 @@ import PoseTensor
     @Test func checkpointRoundTripAndDamageDetection() throws {
         let dir = try temporaryDirectory("ckpt")
         let s = try settings(try tinyConfig(in: dir))
-        let model = try ModelFactory.build(s.model, seed: 1)
+        let model = try makeModel(s, seed: 1)
         let adam = Adam(arena: model.arena)
         var rng = RandomGenerator(seed: 2)
         rng.fillUniform(adam.expAvg, low: -1, high: 1)
         model.state.counters[0].counter.value = 17
         let meta = CheckpointMeta(epoch: 3, iteration: 30, optimizerSteps: 30, optimizer: "Adam", seed: 3, worldSize: 2)
         let path = dir + "/epoch_3.safetensors"
-        try Checkpoint.save(model: model, optimizer: adam, meta: meta, to: path)
+        try Checkpoint.save(model: model, optimizer: adam, contents: CheckpointContents(meta: meta), to: path)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
 
-        let other = try ModelFactory.build(s.model, seed: 99)
+        let other = try makeModel(s, seed: 99)
         let adam2 = Adam(arena: other.arena)
         let loaded = try Checkpoint.load(path: path)
         #expect(loaded.meta?.epoch == 3 && loaded.meta?.worldSize == 2)

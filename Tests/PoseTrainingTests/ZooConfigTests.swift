@@ -31,7 +31,8 @@ import PoseTensor
     @Test(arguments: cases)
     func parsesBuildsAndTrainsOneStep(_ c: Case) throws {
         let s = try settings(repositoryRoot + "/configs/body_2d_keypoint/" + c.path, options: c.options)
-        let model = try ModelFactory.build(s.model, seed: 0)
+        let model = try buildTopdown(s)
+        let codec = try #require(s.model.decoder)
         if let expected = c.parameters { #expect(model.trainableParameterCount == expected) }
         // one step on a random 64×64 batch with targets shaped by the config's codec
         var rng = RandomGenerator(seed: 1)
@@ -39,23 +40,23 @@ import PoseTensor
         let images = Tensor(zeros: [n, 3, size, size])
         rng.fillNormal(images, std: 1)
         var targets = HeadTargets(weights: Tensor(repeating: 1, shape: [n, k]))
-        if let (hw, hh) = s.model.codec.heatmapSize {
-            let scale = s.model.codec.inputSize.0 / hw
+        if let (hw, hh) = codec.heatmapTargetSize {
+            let scale = codec.inputSize.0 / hw
             let maps = Tensor(zeros: [n, k, size / scale, size / scale])
             rng.fillUniform(maps, low: 0, high: 1e-2)
             _ = hh
             targets.heatmaps = maps
         }
-        if s.model.codec.makesLabels {
+        if codec.makesLabels {
             let labels = Tensor(zeros: [n, k, 2])
             rng.fillUniform(labels, low: 0.1, high: 0.9)
             targets.labels = labels
         }
         let before = model.arena.values.clone()
-        let optimizer = Adam(arena: model.arena)
+        let optimizer = Adam(arena: model.arena, learningRate: 1e-3)
         model.arena.zeroGradients()
         let loss = model.forwardBackward(images: images, targets: targets)
-        optimizer.step(learningRate: 1e-3)
+        optimizer.step()
         #expect(loss.isFinite)
         #expect(model.arena.values.array != before.array)
         let out = model.predictOutput(images)

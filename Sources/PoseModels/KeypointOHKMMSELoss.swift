@@ -1,22 +1,8 @@
 import PoseTensor
 
-/// The losses a heatmap head can train with.
-public enum HeatmapLoss: Sendable {
-    case mse(KeypointMSELoss)
-    case ohkm(KeypointOHKMMSELoss)
-
-    /// Returns the loss and writes dLoss/dprediction into `gradient` (all `N × K × H × W`).
-    public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
-        switch self {
-        case .mse(let l): return l(prediction: prediction, target: target, weights: weights, gradient: gradient)
-        case .ohkm(let l): return l(prediction: prediction, target: target, weights: weights, gradient: gradient)
-        }
-    }
-}
-
 /// MMPose's `KeypointOHKMMSELoss` (online hard keypoint mining): per keypoint
 /// `mean_HW((p·w − g·w)²)`, the mean of each sample's `topk` largest, averaged over the batch.
-public struct KeypointOHKMMSELoss: Sendable {
+public struct KeypointOHKMMSELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
     public var topk: Int
     public var lossWeight: Float

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import PoseTraining
+
+/// `pose-train`: trains a model from an MMPose-style config, alone or under mpirun.
+///
+/// A package with its own components runs the same command with them:
+/// ```swift
+/// var components = Components.stock
+/// try MyComponents.register(in: &components)
+/// PoseTrainCommand.main(components: components)
+/// ```
+public struct PoseTrainCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pose-train",
+        abstract: "Train a top-down pose model from an MMPose-style config, alone or under mpirun.",
+        discussion: """
+        Examples:
+          pose-train configs/quickstart/td-hm_res18-tiny_synthetic-128x96.py
+          mpirun -np 4 pose-train CONFIG --work-dir work_dirs/run1
+          pose-train CONFIG --resume                      # newest complete checkpoint in the work dir
+          pose-train CONFIG --resume work_dirs/run1/epoch_10.safetensors
+          pose-train CONFIG --cfg-options train_cfg.max_epochs=5 optim_wrapper.optimizer.lr=1e-3
+        Rank 0 writes checkpoints (epoch_N.safetensors, last_checkpoint) and logs to the work dir.
+        """)
+
+    @Argument(help: "Config file (MMPose Python syntax).") public var config: String
+    @Option(help: "Work directory (default: ./work_dirs/<config name>).") public var workDir: String?
+    @Flag(help: "Resume from the newest complete checkpoint in the work dir (or give a checkpoint path after it).")
+    public var resume = false
+    @Option(name: .customLong("resume-from"), help: .hidden) public var resumeFrom: String?
+    @Option(help: "Initial weights (.safetensors or a PyTorch .pth) to load before training (weights only).") public var loadFrom: String?
+    @Flag(help: "Fail when initial weights have missing or unexpected keys (default: list them and continue).") public var strict = false
+    @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
+
+    public init() {}
+
+    public func run() throws { run(components: .stock) }
+
+    /// Trains with the config's components looked up in `components`; ends the job on an error.
+    public func run(components: Components) {
+        let communicator = Job.makeCommunicator()
+        Job.run(communicator) {
+            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
+            let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
+            let dir = workDir ?? settings.workDir ?? "work_dirs/\(name)"
+            let mode: Trainer.Resume = resumeFrom.map { .path($0) } ?? (resume || settings.resume ? .latest : .none)
+            let trainer = Trainer(settings: settings, communicator: communicator, workDir: dir, resume: mode,
+                                  loadFrom: loadFrom, loaderThreads: Job.loaderThreads)
+            trainer.strictLoading = strict
+            try trainer.run()
+        }
+    }
+
+    /// The entry point of `pose-train`, and of a user's executable with more components.
+    public static func main(components: Components) {
+        BLASSetup.configure()
+        do {
+            try parse(arguments()).run(components: components)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// `--resume` takes an optional value: a following `.safetensors`/`.pth` path is its checkpoint.
+    static func arguments() -> [String] {
+        var args = Array(CommandLine.arguments.dropFirst())
+        if let i = args.firstIndex(of: "--resume"), i + 1 < args.count,
+           args[i + 1].hasSuffix(".safetensors") || args[i + 1].hasSuffix(".pth") {
+            args[i] = "--resume-from"
+        }
+        return args
+    }
+}

@@ -1,0 +1,27 @@
+import PoseTensor
+
+/// MMPose's `GenerateTarget(encoder, use_dataset_keypoint_weights=False)`: encodes the
+/// (transformed) keypoints with the codec into the sample's heatmaps, labels and weights.
+public struct GenerateTarget: Transform {
+    public var codec: any KeypointCodec
+    /// Multiplies the keypoint weights by the metainfo's `joint_weights`.
+    public var useDatasetKeypointWeights: Bool
+
+    public init(codec: any KeypointCodec, useDatasetKeypointWeights: Bool = false) {
+        self.codec = codec
+        self.useDatasetKeypointWeights = useDatasetKeypointWeights
+    }
+
+    public var encoder: (any KeypointCodec)? { codec }
+
+    public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
+        let points = s.transformedKeypoints.isEmpty ? s.keypoints : s.transformedKeypoints
+        var encoded = codec.encode(keypoints: points, visible: s.visible)
+        if useDatasetKeypointWeights {
+            for j in encoded.weights.indices { encoded.weights[j] *= metainfo.jointWeights[j] }
+        }
+        s.heatmaps = encoded.heatmaps
+        s.labels = encoded.labels
+        s.keypointWeights = encoded.weights
+    }
+}

@@ -1,0 +1,13 @@
+import PoseTensor
+
+/// MMPose's `GetBBoxCenterScale(padding=1.25)`: the box size scaled by `padding` (the centre is
+/// set from the box when the sample is made).
+public struct GetBBoxCenterScale: Transform {
+    public var padding: Double
+
+    public init(padding: Double = 1.25) { self.padding = padding }
+
+    public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
+        s.scale = (s.scale.0 * padding, s.scale.1 * padding)
+    }
+}

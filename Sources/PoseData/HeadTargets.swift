@@ -1,0 +1,17 @@
+import PoseTensor
+
+/// The training targets of a batch, as the pipeline's codec encoded them.
+public struct HeadTargets {
+    /// `N × C × h × w` target heatmaps (heatmap and integral heads; normalised for DSNT).
+    public var heatmaps: Tensor?
+    /// `N × K × 2` keypoints normalised by the input size (regression heads).
+    public var labels: Tensor?
+    /// `N × K` keypoint weights.
+    public var weights: Tensor
+    /// The current 0-based epoch (DSNT's `lambda_t`).
+    public var epoch: Int
+
+    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0) {
+        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.epoch = epoch
+    }
+}

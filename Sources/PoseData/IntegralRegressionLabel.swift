@@ -1,0 +1,37 @@
+/// MMPose's `IntegralRegressionLabel`: an MSRAHeatmap target (normalised to sum 1 per channel
+/// when `normalize`) and a RegressionLabel target, whose weights are used. Decodes the head's
+/// integrated coordinates.
+public struct IntegralRegressionLabel: KeypointCodec, Equatable {
+    public var heatmap: MSRAHeatmap
+    public var regression: RegressionLabel
+    public var normalize: Bool
+
+    public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double, normalize: Bool = true) {
+        heatmap = MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma)
+        regression = RegressionLabel(inputSize: inputSize)
+        self.normalize = normalize
+    }
+
+    public var inputSize: (Int, Int) { regression.inputSize }
+    public var heatmapTargetSize: (Int, Int)? { heatmap.heatmapSize }
+    public var makesLabels: Bool { true }
+
+    public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
+        var maps = heatmap.encode(keypoints: keypoints, visible: visible).heatmaps
+        if normalize {
+            let plane = heatmap.heatmapSize.0 * heatmap.heatmapSize.1
+            for j in 0..<visible.count {
+                var sum: Float = 0
+                for i in 0..<plane { sum += maps[j * plane + i] }
+                for i in 0..<plane { maps[j * plane + i] /= sum + 1e-24 }
+            }
+        }
+        var out = regression.encode(keypoints: keypoints, visible: visible)
+        out.heatmaps = maps
+        return out
+    }
+
+    public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {
+        try regression.decode(output, at: index)
+    }
+}

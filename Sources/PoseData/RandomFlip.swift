@@ -1,0 +1,79 @@
+import PoseTensor
+
+/// MMPose's `RandomFlip(prob=0.5, direction='horizontal')`: with one probability per direction
+/// (a single `prob` is shared out evenly), chosen as `np.random.choice(directions + [None])`.
+/// Horizontal and diagonal flips also swap left and right keypoints by the metainfo's flip indices.
+public struct RandomFlip: Transform {
+    public enum Direction: String, Sendable, CaseIterable {
+        case horizontal, vertical, diagonal
+    }
+
+    public var directions: [Direction]
+    /// One probability per direction, summing to at most 1.
+    public var probabilities: [Double]
+
+    public init(prob: Double = 0.5, directions: [Direction] = [.horizontal]) {
+        self.directions = directions
+        probabilities = Array(repeating: prob / Double(directions.count), count: directions.count)
+    }
+
+    public init(directions: [Direction], probabilities: [Double]) {
+        self.directions = directions
+        self.probabilities = probabilities
+    }
+
+    public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
+        let u = rng.uniform()
+        var acc = 0.0
+        var chosen: Direction?
+        for (d, q) in zip(directions, probabilities) { acc += q; if u < acc { chosen = d; break } }
+        guard let direction = chosen else { return }
+        let w = Double(s.image?.width ?? s.instance.imageWidth), h = Double(s.image?.height ?? s.instance.imageHeight)
+        let horizontal = direction != .vertical, vertical = direction != .horizontal
+        s.flipped = true
+        if var image = s.image {
+            if horizontal { RandomFlip.flipHorizontally(&image) }
+            if vertical { RandomFlip.flipVertically(&image) }
+            s.image = image
+        }
+        if horizontal { s.center.0 = w - s.center.0 - 1 }
+        if vertical { s.center.1 = h - s.center.1 - 1 }
+        // MMPose reorders by flip_indices for horizontal and diagonal flips, not vertical ones
+        let flip = horizontal ? metainfo.flipIndices : Array(0..<metainfo.flipIndices.count)
+        var kp = s.keypoints, vis = s.visible
+        for j in 0..<flip.count {
+            let x = s.keypoints[2 * flip[j]], y = s.keypoints[2 * flip[j] + 1]
+            kp[2 * j] = horizontal ? w - 1 - x : x
+            kp[2 * j + 1] = vertical ? h - 1 - y : y
+            vis[j] = s.visible[flip[j]]
+        }
+        s.keypoints = kp; s.visible = vis
+    }
+
+    /// Mirrors an image top to bottom in place.
+    public static func flipVertically(_ image: inout RGBImage) {
+        let stride = image.width * 3
+        image.pixels.withUnsafeMutableBufferPointer { px in
+            var top = 0, bottom = image.height - 1
+            while top < bottom {
+                for i in 0..<stride { px.swapAt(top * stride + i, bottom * stride + i) }
+                top += 1; bottom -= 1
+            }
+        }
+    }
+
+    /// Mirrors an image left to right in place.
+    public static func flipHorizontally(_ image: inout RGBImage) {
+        let w = image.width
+        image.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<image.height {
+                let row = px.baseAddress! + y * w * 3
+                var l = 0, r = w - 1
+                while l < r {
+                    for c in 0..<3 { let t = row[l * 3 + c]; row[l * 3 + c] = row[r * 3 + c]; row[r * 3 + c] = t }
+                    l += 1; r -= 1
+                }
+            }
+        }
+    }
+}

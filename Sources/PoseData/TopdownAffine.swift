@@ -1,0 +1,35 @@
+import PoseTensor
+
+/// MMPose's `TopdownAffine(input_size, use_udp=False)`: fixes the box's aspect ratio to the
+/// input's, warps the crop (bilinear) into `input` and maps the keypoints into it.
+public struct TopdownAffine: Transform {
+    /// (width, height) of the network input.
+    public var size: (Int, Int)
+    public var useUDP: Bool
+
+    public init(inputSize: (Int, Int), useUDP: Bool = false) {
+        size = inputSize
+        self.useUDP = useUDP
+    }
+
+    public var inputSize: (Int, Int)? { size }
+
+    public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
+        let (w, h) = size
+        let aspect = Double(w) / Double(h)
+        if s.scale.0 > s.scale.1 * aspect { s.scale = (s.scale.0, s.scale.0 / aspect) }
+        else { s.scale = (s.scale.1 * aspect, s.scale.1) }
+        let m = useUDP ? AffineTransform.topdownUDP(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: size)
+                       : AffineTransform.topdown(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: size)
+        guard let image = s.image else { throw DatasetError("TopdownAffine needs LoadImage first in the pipeline") }
+        s.input = [Float](repeating: 0, count: 3 * w * h)
+        s.input.withUnsafeMutableBufferPointer { m.warp(image, width: w, height: h, into: $0.baseAddress!) }
+        var t = [Double](repeating: 0, count: s.keypoints.count)
+        for j in 0..<(s.keypoints.count / 2) {
+            (t[2 * j], t[2 * j + 1]) = m.apply(s.keypoints[2 * j], s.keypoints[2 * j + 1])
+        }
+        s.transformedKeypoints = t
+        s.inputSize = size
+        s.image = nil  // the full image is not needed past the crop
+    }
+}

@@ -1,0 +1,86 @@
+import PoseData
+
+/// The ground truth a metric evaluates predictions against: the evaluation dataset's instances
+/// (by id), its COCO annotation file when it has one, and its metainfo.
+public struct EvaluationGroundTruth: Sendable {
+    public var instances: [PoseInstance]
+    public var annotations: CocoAnnotationFile?
+    public var metainfo: DatasetMetainfo
+
+    public init(instances: [PoseInstance], annotations: CocoAnnotationFile?, metainfo: DatasetMetainfo) {
+        self.instances = instances; self.annotations = annotations; self.metainfo = metainfo
+    }
+
+    /// Each prediction paired with its instance's ground truth (predictions of unknown
+    /// instances and duplicates from the sampler's padding dropped).
+    public func samples(for predictions: [KeypointPrediction]) -> [KeypointEvalSample] {
+        let byId = Dictionary(instances.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<Int>()
+        return predictions.filter { seen.insert($0.id).inserted }.compactMap { p in
+            guard let gt = byId[p.id] else { return nil }
+            return KeypointEvalSample(predicted: p.keypoints, groundTruth: gt.keypoints, visible: gt.visible.map { $0 > 0 },
+                                      bbox: gt.bbox, headSize: gt.headSize)
+        }
+    }
+}
+
+/// An evaluation metric (MMPose's `METRICS`, `val_evaluator=dict(type=...)`).
+///
+/// Contract: `evaluate` runs on rank 0 with every rank's predictions gathered (keypoints in
+/// original-image pixels, duplicates possible) and returns `(name, value)` pairs in the order
+/// of `names`, with MMPose's names (`coco/AP`, `PCK`, `NME`, …) so `save_best` and logs find
+/// them. Input it cannot evaluate is a `MetricError` naming what is missing.
+public protocol Metric: Sendable {
+    /// The names `evaluate` reports, in order.
+    var names: [String] { get }
+    func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)]
+}
+
+/// MMPose's `AUC(norm_factor=30, num_thrs=20)`.
+public struct AUCMetric: Metric {
+    public var normFactor = 30.0
+    public var thresholds = 20
+
+    public init(normFactor: Double = 30, thresholds: Int = 20) { self.normFactor = normFactor; self.thresholds = thresholds }
+
+    public var names: [String] { ["AUC"] }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        [("AUC", KeypointEval.auc(groundTruth.samples(for: predictions), normFactor: normFactor, thresholds: thresholds))]
+    }
+}
+
+/// MMPose's `EPE`: the mean end-point error in pixels.
+public struct EPEMetric: Metric {
+    public init() {}
+
+    public var names: [String] { ["EPE"] }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        [("EPE", KeypointEval.epe(groundTruth.samples(for: predictions)))]
+    }
+}
+
+/// MMPose's `NME`: `norm_mode='keypoint_distance'` normalises by the distance between two
+/// ground-truth keypoints; `'use_norm_item'` with `norm_item='bbox_size'` by the box's longer side.
+public struct NMEMetric: Metric {
+    /// The two keypoints whose distance normalises, or nil for the box size.
+    public var keypointIndices: (Int, Int)?
+
+    public init(keypointIndices: (Int, Int)?) { self.keypointIndices = keypointIndices }
+
+    public var names: [String] { ["NME"] }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        let samples = groundTruth.samples(for: predictions)
+        let norms = try samples.map { s -> Double in
+            guard let (a, b) = keypointIndices else { return max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1) }
+            guard max(a, b) < s.groundTruth.count / 2 else {
+                throw MetricError("NME: keypoint_indices (\(a), \(b)) outside the \(s.groundTruth.count / 2) keypoints")
+            }
+            let dx = s.groundTruth[2 * a] - s.groundTruth[2 * b], dy = s.groundTruth[2 * a + 1] - s.groundTruth[2 * b + 1]
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        return [("NME", KeypointEval.nme(samples, norms: norms))]
+    }
+}

@@ -1,0 +1,18 @@
+import PoseTensor
+
+/// A configured backbone, decoded from `model.backbone` by a registered builder: a `Sendable`
+/// value every rank decodes the same way, which then makes the rank's own layers.
+///
+/// `makeBackbone` initialises every weight from `rng` (MMPose's `init_cfg` defaults), so ranks
+/// that use the same seed start from the same weights.
+public protocol BackboneSpec: Sendable {
+    func makeBackbone(rng: inout RandomGenerator) throws -> Backbone
+}
+
+extension ResNetSettings: BackboneSpec {
+    public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { try ResNet(self, rng: &rng) }
+}
+
+extension HRNetSettings: BackboneSpec {
+    public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { try HRNet(self, rng: &rng) }
+}

@@ -1,0 +1,57 @@
+import PoseData
+import PoseNN
+import PoseTensor
+
+/// A pose estimation paradigm (MMPose's `pose_estimators`, `model=dict(type=...)`): the whole
+/// model the trainer drives.
+///
+/// Contract for an implementation:
+/// - Every parameter lives in `arena` (one flat value buffer and one gradient buffer), named in
+///   `state` with MMPose's state_dict keys; the trainer allreduces `arena.gradients`, the
+///   optimizer updates `arena.values`, checkpoints save `state`.
+/// - `trainStep` runs a training forward, the losses and backward on a batch, adding dL/dθ into
+///   `arena.gradients` (the trainer zeroes them first). It returns named values: those whose
+///   name contains "loss" are summed into the optimised loss, the rest are logged.
+/// - `predict` runs inference on a batch and returns one prediction per sample, keypoints in
+///   original-image pixels (flip test and decoding as the model's `test_cfg` says).
+public protocol PoseEstimator: AnyObject {
+    var arena: ParameterArena { get }
+    var state: StateDict { get }
+    /// One line for logs, such as "ResNet + HeatmapHead".
+    var summary: String { get }
+    func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)]
+    func predict(_ batch: Batch) throws -> [KeypointPrediction]
+}
+
+extension PoseEstimator {
+    /// The number of trainable scalar parameters.
+    public var trainableParameterCount: Int { state.trainableCount }
+}
+
+/// Weights to load into a freshly built model: MMEngine's `init_cfg=dict(type='Pretrained',
+/// checkpoint=..., prefix=...)` on the model or one of its parts.
+public struct PretrainedWeights: Sendable, Equatable {
+    /// The file (`.pth` or `.safetensors`) or a download URL.
+    public var checkpoint: String
+    /// The model part the weights are for: `"backbone."`, or `""` for the whole model.
+    public var target: String
+    /// Only the file's keys under this prefix are used, with the prefix removed (MMEngine's `prefix`).
+    public var prefix: String?
+
+    public init(checkpoint: String, target: String, prefix: String? = nil) {
+        self.checkpoint = checkpoint; self.target = target; self.prefix = prefix
+    }
+}
+
+/// A configured pose estimator, decoded from `model` by a registered builder.
+public protocol PoseEstimatorSpec: Sendable {
+    /// The input normalisation the loaders apply (`data_preprocessor`).
+    var dataPreprocessor: DataPreprocessor { get }
+    /// The codec that decodes predictions (the head's `decoder`): the training pipeline's
+    /// `GenerateTarget` must produce targets for the same input size.
+    var decoder: (any KeypointCodec)? { get }
+    /// `init_cfg` weights to load after building, in order.
+    var pretrained: [PretrainedWeights] { get }
+    /// Builds the model, initialising every weight from `rng`.
+    func makeEstimator(rng: inout RandomGenerator) throws -> PoseEstimator
+}

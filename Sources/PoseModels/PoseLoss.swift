@@ -1,0 +1,36 @@
+import PoseNN
+import PoseTensor
+
+/// A loss (MMPose's `losses`) with its hand-written gradient.
+///
+/// Contract for an implementation:
+/// - `callAsFunction` compares `prediction` with `target` (shapes agreed with the head that uses
+///   the loss: `N × K × h × w` heatmaps for heatmap heads, `N × K × 2` coordinates for regression
+///   heads, `N × K` logits or probabilities for visibility), weighted by the `N × K` keypoint
+///   `weights` when given. It returns the loss value and writes dLoss/dprediction into
+///   `gradient` (shaped like `prediction`; every element written, not accumulated).
+/// - A loss with trainable parameters (RLE's normalising flow) adds them in `collectState`; the
+///   head that owns it names them (`head.loss_module.…`) and they train like any other.
+/// - Shapes the loss cannot handle are a programming error of the head that calls it; values it
+///   reads from a config are checked by its builder.
+public protocol PoseLoss {
+    /// Returns the loss and writes dLoss/dprediction into `gradient`.
+    func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float
+    /// Adds the loss's trainable parameters (if any) under `prefix`.
+    func collectState(prefix: String, into state: inout StateDict)
+}
+
+extension PoseLoss {
+    public func collectState(prefix: String, into state: inout StateDict) {}
+}
+
+/// A configured loss, decoded from a `loss=dict(type=...)` by a registered builder; the head
+/// makes its own instance (a loss with parameters needs one per model).
+public protocol LossSpec: Sendable {
+    func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss
+}
+
+extension LossSpec where Self: PoseLoss {
+    /// A stateless loss is its own spec.
+    public func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss { self }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PoseData
+
+/// MMEngine's `LoggerHook(interval=10)`: every `interval` iterations (and at the end of each
+/// epoch) rank 0 logs a line with the learning rate, ETA, times, images/s and the losses averaged
+/// over the window; every iteration's values go to `vis_data/scalars.json`; after validation
+/// the metrics are logged.
+public struct LoggerHookSettings: HookSpec {
+    public var interval = 10
+
+    public init(interval: Int = 10) { self.interval = interval }
+
+    public var defaultPriority: HookPriority { .belowNormal }
+    public func makeHook() throws -> Hook { LoggerHook(settings: self) }
+}
+
+public final class LoggerHook: Hook {
+    public let settings: LoggerHookSettings
+    private var window: [[String: Double]] = []
+    private var windowImages = 0
+    private var recentTimes: [Double] = []
+
+    public init(settings: LoggerHookSettings) { self.settings = settings }
+
+    public func beforeTrainEpoch(_ runner: Trainer) throws {
+        window = []
+        windowImages = 0
+    }
+
+    public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
+        guard runner.isMain else { return }
+        let m = runner.messages
+        var record: [String: Any] = ["step": runner.iteration + 1, "epoch": runner.epoch + 1]
+        for key in ["lr", "loss", "data_time"] { if let v = m[key] { record[key] = v } }
+        runner.log.scalars(record)
+        window.append(m)
+        windowImages += batch.count * runner.worldSize
+        if let t = m["time"] {
+            recentTimes.append(t)
+            if recentTimes.count > 50 { recentTimes.removeFirst() }
+        }
+        let inEpoch = runner.innerIteration + 1
+        guard inEpoch % max(1, settings.interval) == 0 || inEpoch == runner.iterationsPerEpoch else { return }
+        func mean(_ key: String) -> Double {
+            let values = window.compactMap { $0[key] }
+            return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        }
+        let time = mean("time"), totalTime = window.compactMap { $0["time"] }.reduce(0, +)
+        let remaining = runner.iterationsPerEpoch * runner.maxEpochs - runner.iteration - 1
+        let eta = recentTimes.isEmpty ? 0 : Double(remaining) * recentTimes.reduce(0, +) / Double(recentTimes.count)
+        let width = String(runner.iterationsPerEpoch).count
+        var line = String(format: "Epoch(train) [%d][%\(width)d/%d]  lr: %.4e  eta: %@  time: %.4f  data_time: %.4f  images/s: %.1f  loss: %.6f",
+                          runner.epoch + 1, inEpoch, runner.iterationsPerEpoch, m["lr"] ?? 0, formatDuration(eta), time,
+                          mean("data_time"), totalTime > 0 ? Double(windowImages) / totalTime : 0, mean("loss"))
+        // the model's own values (loss_kpt, acc_vis, …) when it reports more than one
+        let named = outputs.values.map(\.name)
+        if named.count > 1 { line += named.map { String(format: "  %@: %.6f", $0, mean($0)) }.joined() }
+        runner.log(line)
+        window = []
+        windowImages = 0
+    }
+
+    public func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws {
+        guard runner.isMain else { return }
+        var record: [String: Any] = ["step": runner.iteration, "epoch": runner.epoch + 1]
+        for (k, v) in metrics { record[k] = v }
+        runner.log.scalars(record)
+        runner.log("Epoch(val) [\(runner.epoch + 1)]  " + metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }.joined(separator: "  "))
+    }
+}

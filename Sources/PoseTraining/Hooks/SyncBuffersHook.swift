@@ -1,0 +1,11 @@
+/// MMEngine's `SyncBuffersHook`: averages the BatchNorm running statistics over ranks after
+/// every epoch (before checkpoints and validation see them).
+public struct SyncBuffersHookSettings: HookSpec {
+    public init() {}
+    public func makeHook() throws -> Hook { SyncBuffersHook() }
+}
+
+public final class SyncBuffersHook: Hook {
+    public init() {}
+    public func afterTrainEpoch(_ runner: Trainer) throws { try runner.syncBuffers() }
+}

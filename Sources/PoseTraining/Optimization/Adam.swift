@@ -1,0 +1,81 @@
+import Foundation
+import PoseNN
+import PoseTensor
+
+/// PyTorch's `Adam` (L2 `weight_decay` added to the gradient, bias-corrected moments), per group.
+///
+/// Works on the model's `ParameterArena`: the moment estimates are two flat buffers laid out
+/// like the parameters, so one loop updates the whole model.
+public final class Adam: Optimizer {
+    public let beta1: Float, beta2: Float, eps: Float
+    public let arena: ParameterArena
+    public var groups: [ParameterGroup]
+    /// First-moment estimates, laid out like `arena.values`.
+    public let expAvg: Tensor
+    /// Second-moment estimates, laid out like `arena.values`.
+    public let expAvgSq: Tensor
+    public private(set) var stepCount = 0
+
+    public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8) {
+        self.arena = arena
+        self.groups = groups
+        (beta1, beta2) = betas
+        self.eps = eps
+        expAvg = Tensor(zeros: arena.values.shape)
+        expAvgSq = Tensor(zeros: arena.values.shape)
+    }
+
+    /// One group with every parameter.
+    public convenience init(arena: ParameterArena, learningRate: Double = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+                            eps: Float = 1e-8, weightDecay: Float = 0) {
+        self.init(arena: arena, groups: [ParameterGroup(parameters: Array(arena.parameters.indices), learningRate: learningRate,
+                                                        weightDecay: Double(weightDecay))],
+                  betas: betas, eps: eps)
+    }
+
+    public func step() {
+        stepCount += 1
+        let t = Float(stepCount)
+        let c1 = 1 - Float.pow(beta1, t), c2 = 1 - Float.pow(beta2, t)
+        let c2Root = c2.squareRoot()
+        for group in groups {
+            let stepSize = Float(group.learningRate) / c1, weightDecay = Float(group.weightDecay)
+            for index in group.parameters where arena.parameters[index].requiresGrad {
+                let offset = arena.offsets[index], count = arena.parameters[index].value.count
+                let v = arena.values.data + offset, g = arena.gradients.data + offset
+                let m = expAvg.data + offset, s = expAvgSq.data + offset
+                for i in 0..<count {
+                    let grad = g[i] + weightDecay * v[i]
+                    m[i] = beta1 * m[i] + (1 - beta1) * grad
+                    s[i] = beta2 * s[i] + (1 - beta2) * grad * grad
+                    v[i] -= stepSize * m[i] / (s[i].squareRoot() / c2Root + eps)
+                }
+            }
+        }
+    }
+
+    public var stateTensors: [(name: String, tensor: Tensor)] { [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] }
+
+    /// Restores the step count (with the moment buffers restored by the caller).
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
+}
+
+/// PyTorch's `Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` as configured.
+public struct AdamSettings: OptimizerSpec {
+    public var learningRate: Double
+    public var betas = (0.9, 0.999)
+    public var eps = 1e-8
+    public var weightDecay = 0.0
+
+    public init(learningRate: Double) { self.learningRate = learningRate }
+
+    public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {
+        Adam(arena: arena, groups: groups, betas: (Float(betas.0), Float(betas.1)), eps: Float(eps))
+    }
+}
+
+extension Float {
+    static func pow(_ base: Float, _ exponent: Float) -> Float {
+        Float(Foundation.pow(Double(base), Double(exponent)))
+    }
+}

@@ -1,0 +1,49 @@
+/// The learning-rate schedulers of a run, stepping an optimizer's groups as MMEngine does: each
+/// scheduler steps once when it is built (in list order), then `ParamSchedulerHook` steps the
+/// iteration-based ones after every iteration and the epoch-based ones after every epoch.
+public final class LearningRateSchedule {
+    public let schedulers: [any ParameterScheduler]
+    public let optimizer: Optimizer
+    /// Each scheduler's `_global_step` and `last_step`.
+    private var globalSteps: [Int]
+    private var lastSteps: [Int]
+
+    /// Resets the groups to their initial rates and takes the construction step.
+    public init(_ schedulers: [any ParameterScheduler], optimizer: Optimizer) {
+        self.schedulers = schedulers
+        self.optimizer = optimizer
+        globalSteps = Array(repeating: -1, count: schedulers.count)
+        lastSteps = Array(repeating: -1, count: schedulers.count)
+        for g in optimizer.groups.indices { optimizer.groups[g].learningRate = optimizer.groups[g].initialLearningRate }
+        for i in schedulers.indices { step(i) }
+    }
+
+    /// Steps every scheduler counted in epochs (`byEpoch`) or in iterations.
+    public func step(byEpoch: Bool) {
+        for i in schedulers.indices where schedulers[i].byEpoch == byEpoch { step(i) }
+    }
+
+    /// Replays the steps of `epochs` whole epochs of `iterationsPerEpoch` iterations, as a run
+    /// resumed at that point must see them.
+    public func advance(epochs: Int, iterationsPerEpoch: Int) {
+        for _ in 0..<max(0, epochs) {
+            for _ in 0..<iterationsPerEpoch { step(byEpoch: false) }
+            step(byEpoch: true)
+        }
+    }
+
+    /// The first group's current rate (the one logs show, as MMEngine's `lr`).
+    public var learningRate: Double { optimizer.groups.first?.learningRate ?? 0 }
+
+    private func step(_ i: Int) {
+        let s = schedulers[i]
+        globalSteps[i] += 1
+        guard s.begin <= globalSteps[i] && globalSteps[i] < s.end else { return }
+        lastSteps[i] += 1
+        for g in optimizer.groups.indices {
+            let group = optimizer.groups[g]
+            optimizer.groups[g].learningRate = s.value(lastStep: lastSteps[i], current: group.learningRate,
+                                                       initial: group.initialLearningRate)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import PoseNN
+import PoseTensor
+
+/// Parameters updated with the same learning rate and weight decay (PyTorch's `param_groups`
+/// entry). Parameter schedulers set `learningRate` from `initialLearningRate`.
+public struct ParameterGroup: Sendable, Equatable {
+    /// Indices into the arena's parameters (the model's state_dict order).
+    public var parameters: [Int]
+    /// The rate the schedulers start from (MMEngine's `initial_lr`).
+    public var initialLearningRate: Double
+    /// The current rate.
+    public var learningRate: Double
+    public var weightDecay: Double
+
+    public init(parameters: [Int], learningRate: Double, weightDecay: Double) {
+        self.parameters = parameters
+        initialLearningRate = learningRate
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+    }
+}
+
+/// An optimizer (MMEngine's `OPTIMIZERS`): updates the model's parameters in place from their
+/// gradients, group by group.
+///
+/// Contract for an implementation:
+/// - It works on the model's `ParameterArena`: parameter `i` of a group is
+///   `arena.parameters[i]`, its value and gradient views into two flat buffers. `step()` updates
+///   every parameter with `requiresGrad` from its (already averaged over ranks) gradient, at its
+///   group's current `learningRate` and `weightDecay`.
+/// - Its state (momenta, moment estimates) is laid out like `arena.values`, one flat tensor per
+///   kind, listed in `stateTensors` by name: checkpoints save each as
+///   `optimizer.<name>.<parameter key>` and `restore(stepCount:)` follows loading them.
+public protocol Optimizer: AnyObject {
+    /// The parameter groups; schedulers set their learning rates between steps.
+    var groups: [ParameterGroup] { get set }
+    /// Applies one update to every parameter that requires gradients.
+    func step()
+    /// The number of steps taken.
+    var stepCount: Int { get }
+    /// Restores the step count after the state tensors were loaded.
+    func restore(stepCount: Int)
+    /// Named state buffers, each laid out like the parameter arena (for checkpoints).
+    var stateTensors: [(name: String, tensor: Tensor)] { get }
+}
+
+/// A configured optimizer, decoded from `optim_wrapper.optimizer` by a registered builder.
+public protocol OptimizerSpec: Sendable {
+    /// The base learning rate (`lr`) groups start from.
+    var learningRate: Double { get }
+    /// The base `weight_decay`.
+    var weightDecay: Double { get }
+    /// Makes the optimizer for a model's arena with the constructor's groups.
+    func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer
+}
+
+/// A configured optimizer constructor (MMEngine's `OPTIM_WRAPPER_CONSTRUCTORS`, named by
+/// `optim_wrapper.constructor`): splits the model's parameters into groups with their own
+/// learning rates and weight decays (`paramwise_cfg`).
+///
+/// It gets the model's named parameters (`state.parameters`, in arena order, each with its
+/// `role`: weight, bias, norm weight, norm bias) and the optimizer's base rate and decay.
+public protocol OptimizerConstructorSpec: Sendable {
+    func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup]
+}
+
+/// MMEngine's `DefaultOptimWrapperConstructor` without `paramwise_cfg`: one group with every
+/// parameter at the optimizer's rate and decay.
+public struct DefaultOptimWrapperConstructor: OptimizerConstructorSpec {
+    public init() {}
+
+    public func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup] {
+        [ParameterGroup(parameters: Array(state.parameters.indices), learningRate: optimizer.learningRate,
+                        weightDecay: optimizer.weightDecay)]
+    }
+}

@@ -1,0 +1,71 @@
+import PoseNN
+import PoseTensor
+
+/// PyTorch's `SGD` with momentum, dampening, Nesterov and L2 `weight_decay` (per group).
+public final class SGD: Optimizer {
+    public let momentum: Float, dampening: Float, nesterov: Bool
+    public let arena: ParameterArena
+    public var groups: [ParameterGroup]
+    /// Momentum buffers, laid out like `arena.values`.
+    public let momentumBuffer: Tensor
+    public private(set) var stepCount = 0
+
+    public init(arena: ParameterArena, groups: [ParameterGroup], momentum: Float = 0, dampening: Float = 0,
+                nesterov: Bool = false) {
+        self.arena = arena
+        self.groups = groups
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+        momentumBuffer = Tensor(zeros: arena.values.shape)
+    }
+
+    /// One group with every parameter.
+    public convenience init(arena: ParameterArena, learningRate: Double = 0.01, momentum: Float = 0, dampening: Float = 0,
+                            weightDecay: Float = 0, nesterov: Bool = false) {
+        self.init(arena: arena, groups: [ParameterGroup(parameters: Array(arena.parameters.indices), learningRate: learningRate,
+                                                        weightDecay: Double(weightDecay))],
+                  momentum: momentum, dampening: dampening, nesterov: nesterov)
+    }
+
+    public func step() {
+        let first = stepCount == 0
+        stepCount += 1
+        for group in groups {
+            let learningRate = Float(group.learningRate), weightDecay = Float(group.weightDecay)
+            for index in group.parameters where arena.parameters[index].requiresGrad {
+                let offset = arena.offsets[index], count = arena.parameters[index].value.count
+                let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
+                for i in 0..<count {
+                    var d = g[i] + weightDecay * v[i]
+                    if momentum != 0 {
+                        // PyTorch starts the buffer at the first gradient, undampened.
+                        b[i] = first ? d : momentum * b[i] + (1 - dampening) * d
+                        d = nesterov ? d + momentum * b[i] : b[i]
+                    }
+                    v[i] -= learningRate * d
+                }
+            }
+        }
+    }
+
+    public var stateTensors: [(name: String, tensor: Tensor)] { [("momentum_buffer", momentumBuffer)] }
+
+    /// Restores the step count (with the momentum buffer restored by the caller).
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
+}
+
+/// PyTorch's `SGD(lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)` as configured.
+public struct SGDSettings: OptimizerSpec {
+    public var learningRate: Double
+    public var momentum = 0.0
+    public var dampening = 0.0
+    public var weightDecay = 0.0
+    public var nesterov = false
+
+    public init(learningRate: Double) { self.learningRate = learningRate }
+
+    public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {
+        SGD(arena: arena, groups: groups, momentum: Float(momentum), dampening: Float(dampening), nesterov: nesterov)
+    }
+}

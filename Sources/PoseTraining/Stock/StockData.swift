@@ -1,0 +1,151 @@
+import Foundation
+import PoseConfig
+import PoseData
+
+extension Components {
+    /// SwiftPose's codecs, transforms and datasets, with MMPose's names and defaults.
+    mutating func registerStockData() throws {
+        try codecs.register("MSRAHeatmap") { c, _ in
+            MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), sigma: try c.double("sigma"),
+                        unbiased: try c.bool("unbiased", default: false), blurKernelSize: try c.int("blur_kernel_size", default: 11))
+        }
+        try codecs.register("UDPHeatmap") { c, _ in
+            let kind = try c.string("heatmap_type", default: "gaussian")
+            guard kind == "gaussian" || kind == "combined" else { throw c.error("heatmap_type", "expected 'gaussian' or 'combined'") }
+            return UDPHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), heatmapType: kind,
+                              sigma: try c.double("sigma", default: 2), radiusFactor: try c.double("radius_factor", default: 0.0546875),
+                              blurKernelSize: try c.int("blur_kernel_size", default: 11))
+        }
+        try codecs.register("RegressionLabel") { c, _ in RegressionLabel(inputSize: try c.pair("input_size")) }
+        try codecs.register("IntegralRegressionLabel") { c, _ in
+            if try c.bool("unbiased", default: false) { throw c.error("unbiased", "unbiased=True is not supported yet") }
+            c.ignore("blur_kernel_size")
+            return IntegralRegressionLabel(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
+                                           sigma: try c.double("sigma"), normalize: try c.bool("normalize", default: true))
+        }
+
+        try transforms.register("LoadImage") { t, _ in
+            t.ignore("backend_args", "file_client_args", "imdecode_backend", "to_float32", "color_type")
+            return LoadImage()
+        }
+        try transforms.register("GetBBoxCenterScale") { t, _ in GetBBoxCenterScale(padding: try t.double("padding", default: 1.25)) }
+        try transforms.register("RandomFlip", StockData.randomFlip)
+        try transforms.register("RandomHalfBody") { t, _ in
+            var h = RandomHalfBody()
+            h.minTotalKeypoints = try t.int("min_total_keypoints", default: 9)
+            h.minUpperKeypoints = try t.int("min_upper_keypoints", default: 2)
+            h.minLowerKeypoints = try t.int("min_lower_keypoints", default: 3)
+            h.padding = try t.double("padding", default: 1.5)
+            h.prob = try t.double("prob", default: 0.3)
+            h.upperPrioritizedProb = try t.double("upper_prioritized_prob", default: 0.7)
+            return h
+        }
+        try transforms.register("RandomBBoxTransform") { t, _ in
+            var r = RandomBBoxTransform()
+            let sf = try t.doubles("scale_factor", default: [0.5, 1.5])
+            guard sf.count == 2 else { throw t.error("scale_factor", "expected (low, high)") }
+            r.scaleFactor = (sf[0], sf[1])
+            r.shiftFactor = try t.double("shift_factor", default: 0.16)
+            r.shiftProb = try t.double("shift_prob", default: 0.3)
+            r.scaleProb = try t.double("scale_prob", default: 1)
+            r.rotateFactor = try t.double("rotate_factor", default: 80)
+            r.rotateProb = try t.double("rotate_prob", default: 0.6)
+            return r
+        }
+        try transforms.register("TopdownAffine") { t, _ in
+            TopdownAffine(inputSize: try t.pair("input_size"), useUDP: try t.bool("use_udp", default: false))
+        }
+        try transforms.register("GenerateTarget") { t, context in
+            guard let encoders = try context.buildList(\.codecs, t, key: "encoder"), !encoders.isEmpty else {
+                throw t.error("encoder", "is required (a codec or a list of codecs)")
+            }
+            if try t.bool("multilevel", default: false) {
+                throw t.error("multilevel", "multilevel targets (RSN/MSPN multi-stage heads) are not supported")
+            }
+            let codec: any KeypointCodec
+            do { codec = try CombinedCodec.combining(encoders) } catch let e as DatasetError { throw t.error("encoder", e.description) }
+            t.ignore("target_type")
+            return GenerateTarget(codec: codec, useDatasetKeypointWeights: try t.bool("use_dataset_keypoint_weights", default: false))
+        }
+        try transforms.register("PhotometricDistortion") { t, _ in
+            var p = PhotometricDistortion()
+            p.brightnessDelta = try t.double("brightness_delta", default: 32)
+            let c = try t.doubles("contrast_range", default: [0.5, 1.5]), sat = try t.doubles("saturation_range", default: [0.5, 1.5])
+            guard c.count == 2, sat.count == 2 else { throw t.error("contrast_range", "contrast_range and saturation_range take (low, high)") }
+            p.contrastRange = (c[0], c[1]); p.saturationRange = (sat[0], sat[1])
+            p.hueDelta = try t.int("hue_delta", default: 18)
+            return p
+        }
+        try transforms.register("PackPoseInputs") { t, _ in
+            t.ignore("meta_keys", "pack_transformed")
+            return PackPoseInputs()
+        }
+
+        try datasets.register("CocoDataset") { d, context in
+            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "coco.py"))
+        }
+        try datasets.register("CrowdPoseDataset") { d, context in
+            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "crowdpose.py"))
+        }
+        try datasets.register("MpiiDataset") { d, context in
+            MpiiDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "mpii.py"),
+                            headboxFile: try d.optionalString("headbox_file"))
+        }
+    }
+}
+
+/// The builders of the stock data components that need more than a few lines.
+enum StockData {
+    @Sendable static func randomFlip(_ t: ConfigReader, _ context: BuildContext) throws -> any Transform {
+        var directions: [RandomFlip.Direction] = [.horizontal]
+        if let value = t.value("direction") {
+            let names: [ConfigValue]
+            if case .string = value { names = [value] } else if let seq = value.sequence { names = seq } else {
+                throw t.error("direction", "expected a direction name or a list of them, found \(value.typeName)")
+            }
+            directions = try names.map {
+                guard case .string(let name) = $0, let d = RandomFlip.Direction(rawValue: name) else {
+                    throw t.error("direction", "unknown \($0); expected 'horizontal', 'vertical' or 'diagonal'")
+                }
+                return d
+            }
+        }
+        if t.dict["prob"]?.sequence != nil {
+            let probs = try t.doubles("prob")
+            guard probs.count == directions.count, probs.reduce(0, +) <= 1 else {
+                throw t.error("prob", "needs one probability per direction, summing to at most 1")
+            }
+            return RandomFlip(directions: directions, probabilities: probs)
+        }
+        return RandomFlip(prob: try t.double("prob", default: 0.5), directions: directions)
+    }
+
+    /// MMPose's `BaseCocoStyleDataset` keys; `metainfo=dict(from_file=...)` overrides the type's
+    /// default metainfo file, which SwiftPose bundles.
+    static func cocoStyleSettings(_ d: ConfigReader, _ context: BuildContext, defaultMetainfo: String) throws -> CocoStyleDatasetSettings {
+        let mode = try d.string("data_mode", default: "topdown")
+        guard mode == "topdown" else { throw d.error("data_mode", "only 'topdown' is supported") }
+        var imagePrefix = ""
+        if let p = try d.dictionary("data_prefix") {
+            imagePrefix = try p.string("img", default: "")
+            try context.finish(p)
+        }
+        var metainfoFile = "configs/_base_/datasets/" + defaultMetainfo
+        if let m = try d.dictionary("metainfo") {
+            metainfoFile = try m.string("from_file")
+            try context.finish(m)
+        }
+        let metainfo: DatasetMetainfo
+        do { metainfo = try DatasetMetainfo.resolve(metainfoFile) } catch let e as ConfigError {
+            throw d.error("metainfo", e.description)
+        }
+        let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
+        var settings = CocoStyleDatasetSettings(annotationFile: try d.string("ann_file"), metainfo: metainfo, pipeline: pipeline)
+        settings.dataRoot = try d.string("data_root", default: "")
+        settings.imagePrefix = imagePrefix
+        settings.bboxFile = try d.optionalString("bbox_file")
+        _ = try d.bool("test_mode", default: false)
+        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
+        return settings
+    }
+}

@@ -1,0 +1,39 @@
+import PoseConfig
+
+extension Components {
+    /// SwiftPose's hooks, with MMEngine's and MMPose's names and defaults.
+    mutating func registerStockHooks() throws {
+        try hooks.register("IterTimerHook") { _, _ in IterTimerHookSettings() }
+        try hooks.register("DistSamplerSeedHook") { _, _ in DistSamplerSeedHookSettings() }
+        try hooks.register("ParamSchedulerHook") { _, _ in ParamSchedulerHookSettings() }
+        try hooks.register("SyncBuffersHook") { _, _ in SyncBuffersHookSettings() }
+        try hooks.register("LoggerHook") { l, _ in
+            let interval = try l.int("interval", default: 10)
+            guard interval >= 1 else { throw l.error("interval", "must be at least 1, got \(interval)") }
+            l.ignore("ignore_last", "interval_exp_name", "log_metric_by_epoch", "out_suffix", "keep_local")
+            return LoggerHookSettings(interval: interval)
+        }
+        try hooks.register("CheckpointHook") { c, _ in
+            if try !c.bool("by_epoch", default: true) {
+                throw c.error("by_epoch", "iteration-based checkpoints (by_epoch=False) are not supported yet")
+            }
+            var settings = CheckpointHookSettings(interval: try c.int("interval", default: -1))
+            settings.maxKeepCheckpoints = try c.int("max_keep_ckpts", default: -1)
+            settings.saveBest = try c.optionalString("save_best")
+            if let rule = try c.optionalString("rule"), rule != "greater" {
+                throw c.error("rule", "only 'greater' is supported for COCO metrics")
+            }
+            c.ignore("save_optimizer", "save_param_scheduler", "save_last", "out_dir", "filename_tmpl")
+            return settings
+        }
+        for name in ["PoseVisualizationHook", "BadCaseAnalysisHook"] {
+            try hooks.register(name) { h, _ in
+                if try h.bool("enable", default: false) {
+                    throw h.error("enable", "\(name) with enable=True is not supported yet; set enable=False")
+                }
+                h.ignore("interval", "kpt_thr", "show", "wait_time", "out_dir", "backend_args", "metric_type", "badcase_thr")
+                return InactiveHookSettings()
+            }
+        }
+    }
+}

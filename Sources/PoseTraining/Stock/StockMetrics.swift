@@ -1,0 +1,68 @@
+import PoseConfig
+import PoseEval
+
+extension Components {
+    /// SwiftPose's metrics, with MMPose's names and defaults.
+    mutating func registerStockMetrics() throws {
+        try metrics.register("CocoMetric") { e, _ in
+            let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
+            let nmsMode = try e.string("nms_mode", default: "oks_nms")
+            guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
+                throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
+            }
+            guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
+                throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
+            }
+            if try !e.bool("use_area", default: true) { throw e.error("use_area", "use_area=False is not supported") }
+            var metric = CocoMetric(annotationFile: try e.optionalString("ann_file"))
+            metric.scoreMode = sm
+            metric.nmsMode = nm
+            metric.nmsThreshold = try e.double("nms_thr", default: 0.9)
+            metric.keypointScoreThreshold = try e.double("keypoint_score_thr", default: 0.2)
+            e.ignore("iou_type", "format_only", "outfile_prefix")
+            return metric
+        }
+        try metrics.register("PCKAccuracy") { e, _ in
+            var items: [PCKAccuracy.NormItem] = [.bbox]
+            if let value = e.value("norm_item") {
+                let names: [ConfigValue]
+                if case .string = value { names = [value] } else { names = value.sequence ?? [value] }
+                items = try names.map {
+                    guard case .string(let s) = $0, let item = PCKAccuracy.NormItem(rawValue: s) else {
+                        throw e.error("norm_item", "unknown \($0); expected 'bbox', 'head' or 'torso'")
+                    }
+                    return item
+                }
+            }
+            return PCKAccuracy(threshold: try e.double("thr", default: 0.05), normItems: items)
+        }
+        try metrics.register("MpiiPCKAccuracy") { e, _ in
+            let item = try e.string("norm_item", default: "head")
+            guard item == "head" else { throw e.error("norm_item", "MpiiPCKAccuracy supports 'head' only") }
+            return MpiiPCKAccuracy(threshold: try e.double("thr", default: 0.5))
+        }
+        try metrics.register("AUC") { e, _ in
+            let thresholds = try e.int("num_thrs", default: 20)
+            guard thresholds >= 1 else { throw e.error("num_thrs", "must be at least 1, got \(thresholds)") }
+            return AUCMetric(normFactor: try e.double("norm_factor", default: 30), thresholds: thresholds)
+        }
+        try metrics.register("EPE") { _, _ in EPEMetric() }
+        try metrics.register("NME") { e, _ in
+            let mode = try e.string("norm_mode")
+            switch mode {
+            case "keypoint_distance":
+                let indices = try e.ints("keypoint_indices")
+                guard indices.count == 2, indices.allSatisfy({ $0 >= 0 }) else {
+                    throw e.error("keypoint_indices", "expected two keypoint indices, got \(indices)")
+                }
+                return NMEMetric(keypointIndices: (indices[0], indices[1]))
+            case "use_norm_item":
+                let item = try e.string("norm_item")
+                guard item == "bbox_size" else { throw e.error("norm_item", "only 'bbox_size' is available here") }
+                return NMEMetric(keypointIndices: nil)
+            default:
+                throw e.error("norm_mode", "expected 'keypoint_distance' or 'use_norm_item', found '\(mode)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import PoseConfig
+import PoseData
+import PoseModels
+
+extension Components {
+    /// SwiftPose's paradigm, backbones, necks, heads and losses, with MMPose's names and defaults.
+    mutating func registerStockModels() throws {
+        try estimators.register("TopdownPoseEstimator", StockModels.topdownPoseEstimator)
+        try backbones.register("ResNet", StockModels.resNet)
+        try backbones.register("HRNet", StockModels.hrNet)
+        try necks.register("GlobalAveragePooling") { _, _ in GlobalAveragePoolingSpec() }
+        try necks.register("FeatureMapProcessor", StockModels.featureMapProcessor)
+        try heads.register("HeatmapHead", StockModels.heatmapHead)
+        try heads.register("RegressionHead", StockModels.regressionHead)
+        try heads.register("RLEHead", StockModels.rleHead)
+        try heads.register("IntegralRegressionHead") { h, context in try StockModels.integralHead(h, context, dsnt: false) }
+        try heads.register("DSNTHead") { h, context in try StockModels.integralHead(h, context, dsnt: true) }
+        try heads.register("VisPredictHead", StockModels.visPredictHead)
+        try losses.register("KeypointMSELoss") { l, _ in
+            KeypointMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                            skipEmptyChannel: try l.bool("skip_empty_channel", default: false),
+                            lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("KeypointOHKMMSELoss") { l, _ in
+            let topk = try l.int("topk", default: 8)
+            guard topk >= 1 else { throw l.error("topk", "must be at least 1, got \(topk)") }
+            return KeypointOHKMMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false), topk: topk,
+                                       lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("SmoothL1Loss") { l, _ in
+            SmoothL1Loss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                         lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("L1Loss") { l, _ in
+            if try l.string("reduction", default: "mean") != "mean" { throw l.error("reduction", "only 'mean' is supported") }
+            return L1Loss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                          lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("BCELoss") { l, _ in
+            if try l.string("reduction", default: "mean") != "mean" { throw l.error("reduction", "only 'mean' is supported") }
+            return BCELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                           lossWeight: Float(try l.double("loss_weight", default: 1)),
+                           useSigmoid: try l.bool("use_sigmoid", default: false))
+        }
+        try losses.register("RLELoss") { l, _ in
+            if try !l.bool("size_average", default: true) { throw l.error("size_average", "only True is supported") }
+            if try !l.bool("residual", default: true) { throw l.error("residual", "only True is supported") }
+            let q = try l.string("q_dis", default: "laplace")
+            guard q == "laplace" || q == "gaussian" else { throw l.error("q_dis", "expected 'laplace' or 'gaussian', found '\(q)'") }
+            return RLELossSettings(useTargetWeight: try l.bool("use_target_weight", default: false), gaussian: q == "gaussian")
+        }
+        try losses.register("JSDiscretLoss") { l, _ in
+            if try !l.bool("size_average", default: true) { throw l.error("size_average", "only True is supported") }
+            return JSDiscretLoss(useTargetWeight: try l.bool("use_target_weight", default: true))
+        }
+        try losses.register("MultipleLossWrapper") { l, context in
+            guard let losses = try context.buildList(\.losses, l, key: "losses"), !losses.isEmpty else {
+                throw l.error("losses", "is required (a list of loss dicts)")
+            }
+            return MultipleLossWrapper(losses: losses)
+        }
+    }
+}
+
+/// The builders of the stock model components (config dict → spec).
+enum StockModels {
+    @Sendable static func topdownPoseEstimator(_ m: ConfigReader, _ context: BuildContext) throws -> any PoseEstimatorSpec {
+        var preprocessor = DataPreprocessor()
+        if let p = try m.dictionary("data_preprocessor") {
+            _ = try p.type(among: ["PoseDataPreprocessor"])
+            let mean = try p.doubles("mean", default: preprocessor.mean.map(Double.init)).map(Float.init)
+            let std = try p.doubles("std", default: preprocessor.std.map(Double.init)).map(Float.init)
+            // images are decoded as RGB; MMPose's bgr_to_rgb=True turns its BGR decode into the same
+            if try !p.bool("bgr_to_rgb", default: false) {
+                throw p.error("bgr_to_rgb", "SwiftPose decodes RGB; configs must use bgr_to_rgb=True (MMPose's standard) so mean/std are in RGB order")
+            }
+            p.ignore("pad_size_divisor", "pad_value", "non_blocking")
+            guard mean.count == 3, std.count == 3 else { throw p.error("mean", "mean and std need three values") }
+            guard std.allSatisfy({ $0 != 0 && $0.isFinite }) else { throw p.error("std", "must be three finite non-zero values, got \(std)") }
+            preprocessor = DataPreprocessor(mean: mean, std: std)
+            try context.finish(p)
+        }
+        var pretrained: [PretrainedWeights] = []
+        guard let b = try m.dictionary("backbone") else { throw m.error("backbone", "is required") }
+        let backboneType = try b.string("type")
+        if let weights = try context.pretrainedWeights(b, target: "backbone.") { pretrained.append(weights) }
+        let backbone = try context.components.backbones.build(b, context: context)
+        var neckType: String?
+        var neck: (any NeckSpec)?
+        if let n = try m.dictionary("neck") {
+            neckType = try n.string("type")
+            neck = try context.components.necks.build(n, context: context)
+        }
+        guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }
+        let headType = try h.string("type")
+        let head = try context.components.heads.build(h, context: context)
+
+        var test = TopdownTestConfig()
+        if let t = try m.dictionary("test_cfg") {
+            test.flipTest = try t.bool("flip_test", default: false)
+            let mode = try t.string("flip_mode", default: "heatmap")
+            guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported") }
+            test.shiftHeatmap = try t.bool("shift_heatmap", default: false)
+            test.shiftCoords = try t.bool("shift_coords", default: true)
+            t.ignore("output_heatmaps")
+            try context.finish(t)
+        }
+        // the whole model's weights load before the backbone's, as MMEngine initialises parents first
+        if let weights = try context.pretrainedWeights(m, target: "") { pretrained.insert(weights, at: 0) }
+        m.ignore("train_cfg", "metainfo")
+        return TopdownPoseEstimatorSpec(backbone: backbone, neck: neck, head: head, dataPreprocessor: preprocessor, testConfig: test,
+                                        pretrained: pretrained,
+                                        summary: ([backboneType] + (neckType.map { [$0] } ?? []) + [headType]).joined(separator: " + "))
+    }
+
+    /// Reads a norm_cfg: only PyTorch's BatchNorm with its defaults is built here.
+    static func checkNormConfig(_ b: ConfigReader, _ context: BuildContext) throws {
+        guard let n = try b.dictionary("norm_cfg") else { return }
+        let t = try n.string("type")
+        guard t == "BN" else {
+            throw n.error("type", t == "SyncBN"
+                ? "SyncBN is not implemented; use 'BN' (batch statistics per rank, running buffers averaged over ranks every epoch)"
+                : "unknown norm '\(t)'; supported: BN")
+        }
+        if try !n.bool("requires_grad", default: true) { throw n.error("requires_grad", "requires_grad=False is not supported (use frozen_stages or norm_eval)") }
+        if try n.double("momentum", default: 0.1) != 0.1 || n.double("eps", default: 1e-5) != 1e-5 {
+            throw n.error("momentum", "only PyTorch's BatchNorm defaults (momentum 0.1, eps 1e-5) are supported")
+        }
+        try context.finish(n)
+    }
+
+    @Sendable static func resNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        try checkNormConfig(b, context)
+        if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
+        b.ignore("conv_cfg")
+        var rs = ResNetSettings(depth: try b.int("depth"))
+        rs.inChannels = try b.int("in_channels", default: 3)
+        rs.stemChannels = try b.int("stem_channels", default: 64)
+        rs.baseChannels = try b.int("base_channels", default: 64)
+        rs.numStages = try b.int("num_stages", default: 4)
+        rs.strides = try b.ints("strides", default: [1, 2, 2, 2])
+        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1])
+        rs.outIndices = try b.ints("out_indices", default: [3])
+        rs.style = try b.string("style", default: "pytorch")
+        rs.frozenStages = try b.int("frozen_stages", default: -1)
+        rs.normEval = try b.bool("norm_eval", default: false)
+        rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
+        if try b.bool("deep_stem", default: false) { throw b.error("deep_stem", "deep_stem=True is not supported") }
+        if try b.bool("avg_down", default: false) { throw b.error("avg_down", "avg_down=True is not supported") }
+        return rs
+    }
+
+    @Sendable static func hrNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        try checkNormConfig(b, context)
+        if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
+        b.ignore("conv_cfg")
+        guard let extra = try b.dictionary("extra") else { throw b.error("extra", "is required (stage1 … stage4)") }
+        var stages: [HRNetStage] = []
+        for i in 1...4 {
+            guard let st = try extra.dictionary("stage\(i)") else { break }
+            let block = try st.string("block")
+            guard block == "BASIC" || block == "BOTTLENECK" else { throw st.error("block", "expected 'BASIC' or 'BOTTLENECK', found '\(block)'") }
+            stages.append(HRNetStage(numModules: try st.int("num_modules"), numBranches: try st.int("num_branches"), block: block,
+                                     numBlocks: try st.ints("num_blocks"), numChannels: try st.ints("num_channels"),
+                                     multiscaleOutput: try st.bool("multiscale_output", default: i < 4)))
+            st.ignore("fuse_method")
+            try context.finish(st)
+        }
+        if let up = try extra.dictionary("upsample") {
+            let mode = try up.string("mode", default: "nearest")
+            guard mode == "nearest" else { throw up.error("mode", "only 'nearest' upsampling is supported") }
+            up.ignore("align_corners")
+            try context.finish(up)
+        }
+        try context.finish(extra)
+        var hs = HRNetSettings(stages: stages)
+        hs.inChannels = try b.int("in_channels", default: 3)
+        hs.frozenStages = try b.int("frozen_stages", default: -1)
+        hs.normEval = try b.bool("norm_eval", default: false)
+        hs.zeroInitResidual = try b.bool("zero_init_residual", default: false)
+        return hs
+    }
+
+    @Sendable static func featureMapProcessor(_ n: ConfigReader, _ context: BuildContext) throws -> any NeckSpec {
+        var spec = FeatureMapProcessorSpec()
+        spec.selectIndex = n.has("select_index") ? try n.ints("select_index") : nil
+        spec.concat = try n.bool("concat", default: false)
+        spec.scaleFactor = try n.double("scale_factor", default: 1)
+        guard spec.scaleFactor > 0 && spec.scaleFactor.isFinite else {
+            throw n.error("scale_factor", "must be a positive number, got \(spec.scaleFactor)")
+        }
+        spec.applyReLU = try n.bool("apply_relu", default: false)
+        spec.alignCorners = try n.bool("align_corners", default: false)
+        return spec
+    }
+
+    /// The head's `decoder` codec, built through the codec registry.
+    static func decoder(_ h: ConfigReader, _ context: BuildContext) throws -> any KeypointCodec {
+        guard let codec = try context.build(\.codecs, h, key: "decoder") else {
+            throw h.error("decoder", "is required (the codec used to decode predictions)")
+        }
+        return codec
+    }
+
+    /// Layer lists of a heatmap-style head: absent keeps MMPose's default; None means none.
+    static func heatmapSettings(_ h: ConfigReader, _ context: BuildContext, inChannels: Int, outChannels: Int) throws -> HeatmapHeadSettings {
+        var hs = HeatmapHeadSettings(inChannels: inChannels, outChannels: outChannels)
+        func layerList(_ key: String, default fallback: [Int]) throws -> [Int] {
+            switch h.dict[key] {
+            case nil: _ = h.value(key); return fallback
+            case .none?: _ = h.value(key); return []
+            default: return try h.ints(key)
+            }
+        }
+        hs.deconvOutChannels = try layerList("deconv_out_channels", default: [256, 256, 256])
+        hs.deconvKernelSizes = try layerList("deconv_kernel_sizes", default: hs.deconvOutChannels.isEmpty ? [] : [4, 4, 4])
+        hs.convOutChannels = try layerList("conv_out_channels", default: [])
+        hs.convKernelSizes = try layerList("conv_kernel_sizes", default: [])
+        if let f = try h.dictionary("final_layer") {
+            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1)
+            try context.finish(f)
+        } else if h.dict["final_layer"] != nil {
+            hs.finalLayerKernelSize = nil
+        }
+        if try !h.bool("has_final_layer", default: true) { hs.finalLayerKernelSize = nil }
+        do { try hs.validate() } catch let e as ModelError { throw h.error("type", e.description) }
+        return hs
+    }
+
+    @Sendable static func heatmapHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        let codec = try decoder(h, context)
+        guard codec.heatmapTargetSize != nil && !codec.makesLabels else {
+            throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap or UDPHeatmap)")
+        }
+        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
+        let loss = try context.build(\.losses, h, key: "loss") ?? KeypointMSELoss(useTargetWeight: true)
+        return HeatmapHeadSpec(settings, loss: loss, decoder: codec)
+    }
+
+    @Sendable static func regressionHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        let codec = try decoder(h, context)
+        guard codec is RegressionLabel else { throw h.error("decoder", "RegressionHead needs the RegressionLabel codec") }
+        return RegressionHeadSpec(inChannels: try h.int("in_channels"), keypoints: try h.int("num_joints"),
+                                  loss: try context.build(\.losses, h, key: "loss") ?? SmoothL1Loss(useTargetWeight: true),
+                                  decoder: codec)
+    }
+
+    @Sendable static func rleHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        let codec = try decoder(h, context)
+        guard codec is RegressionLabel else { throw h.error("decoder", "RLEHead needs the RegressionLabel codec") }
+        return RLEHeadSpec(inChannels: try h.int("in_channels"), keypoints: try h.int("num_joints"),
+                           loss: try context.build(\.losses, h, key: "loss") ?? RLELossSettings(useTargetWeight: true),
+                           decoder: codec)
+    }
+
+    static func integralHead(_ h: ConfigReader, _ context: BuildContext, dsnt: Bool) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        let codec = try decoder(h, context)
+        guard codec is IntegralRegressionLabel else {
+            throw h.error("decoder", "\(dsnt ? "DSNTHead" : "IntegralRegressionHead") needs the IntegralRegressionLabel codec")
+        }
+        let k = try h.int("num_joints")
+        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels"), outChannels: k)
+        var spec = IntegralRegressionHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size"), decoder: codec)
+        let loss = try context.build(\.losses, h, key: "loss")
+        if dsnt {
+            spec.heatmapLoss = JSDiscretLoss(useTargetWeight: true)
+            spec.lambdaT = try h.int("lambda_t", default: -1)
+            if let loss {
+                guard let wrapper = loss as? MultipleLossWrapper, wrapper.losses.count == 2 else {
+                    throw h.error("loss", "DSNTHead needs MultipleLossWrapper(losses=[a coordinate loss, a heatmap loss such as JSDiscretLoss])")
+                }
+                spec.loss = wrapper.losses[0]
+                spec.heatmapLoss = wrapper.losses[1]
+            }
+        } else if let loss {
+            spec.loss = loss
+        }
+        return spec
+    }
+
+    @Sendable static func visPredictHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        guard let p = try h.dictionary("pose_cfg") else { throw h.error("pose_cfg", "is required (the wrapped pose head)") }
+        if try p.string("type") == "VisPredictHead" { throw p.error("type", "a VisPredictHead cannot wrap another VisPredictHead") }
+        let inChannels = try p.int("in_channels")
+        let keypoints = p.dict["out_channels"] != nil ? try p.int("out_channels") : try p.int("num_joints")
+        let pose = try context.components.heads.build(p, context: context)
+        let loss = try context.build(\.losses, h, key: "loss") ?? BCELoss(useTargetWeight: false, useSigmoid: true)
+        return VisPredictHeadSpec(poseHead: pose, inChannels: inChannels, keypoints: keypoints, loss: loss,
+                                  useSigmoid: (loss as? BCELoss)?.useSigmoid ?? false)
+    }
+}

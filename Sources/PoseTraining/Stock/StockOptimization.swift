@@ -1,0 +1,71 @@
+import PoseConfig
+
+extension Components {
+    /// SwiftPose's optimizers, optimizer constructor and learning-rate schedulers.
+    mutating func registerStockOptimization() throws {
+        try optimizers.register("Adam") { o, _ in
+            var adam = AdamSettings(learningRate: try StockOptimization.learningRate(o))
+            let betas = try o.doubles("betas", default: [0.9, 0.999])
+            guard betas.count == 2 else { throw o.error("betas", "expected two numbers") }
+            adam.betas = (betas[0], betas[1])
+            adam.eps = try o.double("eps", default: 1e-8)
+            adam.weightDecay = try o.double("weight_decay", default: 0)
+            if try o.bool("amsgrad", default: false) { throw o.error("amsgrad", "amsgrad=True is not supported") }
+            return adam
+        }
+        try optimizers.register("SGD") { o, _ in
+            var sgd = SGDSettings(learningRate: try StockOptimization.learningRate(o))
+            sgd.momentum = try o.double("momentum", default: 0)
+            sgd.dampening = try o.double("dampening", default: 0)
+            sgd.weightDecay = try o.double("weight_decay", default: 0)
+            sgd.nesterov = try o.bool("nesterov", default: false)
+            return sgd
+        }
+        try optimizerConstructors.register("DefaultOptimWrapperConstructor") { paramwise, _ in
+            if let key = paramwise.dict.keys.first {
+                throw paramwise.error(key, "paramwise_cfg is not supported yet by DefaultOptimWrapperConstructor")
+            }
+            return DefaultOptimWrapperConstructor()
+        }
+        try schedulers.register("LinearLR") { s, _ in
+            var l = LinearLR()
+            l.startFactor = try s.double("start_factor", default: 1.0 / 3)
+            l.endFactor = try s.double("end_factor", default: 1)
+            guard l.startFactor > 0 && l.startFactor <= 1, l.endFactor >= 0 && l.endFactor <= 1 else {
+                throw s.error("start_factor", "start_factor must be in (0, 1] and end_factor in [0, 1]")
+            }
+            (l.begin, l.end, l.byEpoch) = try StockOptimization.range(s)
+            return l
+        }
+        try schedulers.register("MultiStepLR") { s, _ in
+            var m = MultiStepLR(milestones: try s.ints("milestones"))
+            m.gamma = try s.double("gamma", default: 0.1)
+            (m.begin, m.end, m.byEpoch) = try StockOptimization.range(s)
+            return m
+        }
+        try schedulers.register("ConstantLR") { s, _ in
+            var c = ConstantLR()
+            c.factor = try s.double("factor", default: 1.0 / 3)
+            guard c.factor > 0 && c.factor <= 1 else { throw s.error("factor", "must be in (0, 1], got \(c.factor)") }
+            (c.begin, c.end, c.byEpoch) = try StockOptimization.range(s)
+            return c
+        }
+    }
+}
+
+/// Reading helpers shared by the stock optimizer and scheduler builders.
+enum StockOptimization {
+    static func learningRate(_ o: ConfigReader) throws -> Double {
+        let lr = try o.double("lr")
+        guard lr >= 0 && lr.isFinite else { throw o.error("lr", "must be a finite non-negative number, got \(lr)") }
+        return lr
+    }
+
+    /// A scheduler's `begin`, `end` and `by_epoch` (with MMEngine's check end > begin).
+    static func range(_ s: ConfigReader) throws -> (Int, Int, Bool) {
+        let begin = try s.int("begin", default: 0), end = try s.int("end", default: schedulerNoEnd)
+        guard begin >= 0, end > begin else { throw s.error("end", "must be larger than begin (begin=\(begin), end=\(end))") }
+        s.ignore("verbose", "convert_to_iter_based")
+        return (begin, end, try s.bool("by_epoch", default: true))
+    }
+}
