@@ -147,10 +147,17 @@ public struct Config: Equatable, Sendable {
                 throw ConfigError("--cfg-options: '\(option)' is not of the form key=value")
             }
             let keyPath = String(option[..<eq]), text = String(option[option.index(after: eq)...])
-            guard !keyPath.isEmpty else { throw ConfigError("--cfg-options: '\(option)' has an empty key") }
-            var nested = ConfigValue.dict(ConfigDict([(String(keyPath.split(separator: ".").last!), Config.parseOptionValue(text))]))
-            for component in keyPath.split(separator: ".").dropLast().reversed() {
-                nested = .dict(ConfigDict([(String(component), nested)]))
+            let components = keyPath.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard !components.contains(where: \.isEmpty) else {
+                throw ConfigError("--cfg-options: '\(option)' has an empty key or key component (expected a.b.c=value)")
+            }
+            let value: ConfigValue
+            do { value = try Config.parseOptionValue(text) } catch let e as ConfigError {
+                throw ConfigError("--cfg-options: '\(option)': \(e.description)")
+            }
+            var nested = ConfigValue.dict(ConfigDict([(components[components.count - 1], value)]))
+            for component in components.dropLast().reversed() {
+                nested = .dict(ConfigDict([(component, nested)]))
             }
             guard case .dict(let d) = nested else { continue }
             root = try Config.merge(d, into: root, path: "", allowListKeys: true)
@@ -158,8 +165,10 @@ public struct Config: Equatable, Sendable {
     }
 
     /// MMEngine `DictAction` value parsing: quotes stripped, spaces removed, `(..)` tuples, `[..]`
-    /// lists, commas at depth 0 make a list; scalars int, float, true/false, None, else string.
-    public static func parseOptionValue(_ raw: String) -> ConfigValue {
+    /// lists, commas at bracket depth 0 separate elements; scalars int, float, true/false, None,
+    /// else string. Values MMEngine cannot split (unbalanced brackets, or a comma only inside the
+    /// brackets of something that is not a list or tuple, such as `dict(a=1,b=2)`) are errors.
+    public static func parseOptionValue(_ raw: String) throws -> ConfigValue {
         func scalar(_ s: String) -> ConfigValue {
             if let i = Int(s) { return .int(i) }
             if let d = Double(s) { return .float(d) }
@@ -168,6 +177,7 @@ public struct Config: Equatable, Sendable {
             if s == "None" { return .none }
             return .string(s)
         }
+        /// Splits at commas where the brackets before them balance (MMEngine's `find_next_comma`).
         func splitTopLevel(_ s: String) -> [String] {
             var parts: [String] = [], current = "", depth = 0
             for c in s {
@@ -178,8 +188,13 @@ public struct Config: Equatable, Sendable {
             parts.append(current)
             return parts
         }
-        func parse(_ s: String) -> ConfigValue {
+        func parse(_ s: String, depth: Int) throws -> ConfigValue {
             let stripped = s.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")).replacingOccurrences(of: " ", with: "")
+            guard stripped.filter({ $0 == "(" }).count == stripped.filter({ $0 == ")" }).count,
+                  stripped.filter({ $0 == "[" }).count == stripped.filter({ $0 == "]" }).count else {
+                throw ConfigError("imbalanced brackets in '\(stripped)'")
+            }
+            guard depth < 64 else { throw ConfigError("lists nested more than 64 deep") }
             var isTuple = false, body = stripped
             if stripped.hasPrefix("(") && stripped.hasSuffix(")") {
                 isTuple = true; body = String(stripped.dropFirst().dropLast())
@@ -187,11 +202,14 @@ public struct Config: Equatable, Sendable {
                 body = String(stripped.dropFirst().dropLast())
             } else if !stripped.contains(",") {
                 return scalar(stripped)
+            } else if splitTopLevel(stripped).count == 1 {
+                // the only commas are inside brackets: MMEngine would recurse on it forever
+                throw ConfigError("'\(stripped)' is not a number, string, list or tuple (DictAction values cannot hold calls such as dict(...); set its keys one by one, as a.b.c=value)")
             }
-            let items = body.isEmpty ? [] : splitTopLevel(body).filter { !$0.isEmpty }.map(parse)
+            let items = body.isEmpty ? [] : try splitTopLevel(body).filter { !$0.isEmpty }.map { try parse($0, depth: depth + 1) }
             return isTuple ? .tuple(items) : .list(items)
         }
-        return parse(raw)
+        return try parse(raw, depth: 0)
     }
 
     /// The value at a dotted key path such as `model.backbone.depth`, or nil.

@@ -62,9 +62,9 @@ public final class HeatmapHead: Layer, PoseHead {
         return deconvLayers.backward(convLayers.backward(g))
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let heatmaps = forward(feats.last!, mode: .training)
-        guard let target = targets.heatmaps else { preconditionFailure("HeatmapHead needs heatmap targets (GenerateTarget with a heatmap codec)") }
+        let target = try targets.heatmaps(matching: heatmaps, head: "HeatmapHead")
         let grad = Tensor.reuse(lossGradient, shape: heatmaps.shape)
         lossGradient = grad
         let value = loss(prediction: heatmaps, target: target, weights: targets.weights, gradient: grad)

@@ -67,10 +67,10 @@ public final class IntegralRegressionHead: PoseHead {
         return (c, p)
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let maps = heatmapHead.forward(feats.last!, mode: .training)
         let (coords, probs) = integrate(maps)
-        guard let labels = targets.labels else { preconditionFailure("IntegralRegressionHead needs keypoint labels (IntegralRegressionLabel codec)") }
+        let labels = try targets.labels(batch: coords.shape[0], keypoints: keypoints, head: dsnt ? "DSNTHead" : "IntegralRegressionHead")
         let gc = Tensor.reuse(coordGrad, shape: coords.shape)
         coordGrad = gc
         var value = loss(prediction: coords, target: labels, weights: targets.weights, gradient: gc)
@@ -83,7 +83,7 @@ public final class IntegralRegressionHead: PoseHead {
             } }
         }
         if let heatmapLoss, lambdaT <= 0 || targets.epoch < lambdaT {
-            guard let gt = targets.heatmaps else { preconditionFailure("DSNTHead needs normalised target heatmaps") }
+            let gt = try targets.heatmaps(matching: probs, head: "DSNTHead")
             let gh = Tensor.reuse(heatmapGradient, shape: probs.shape)
             heatmapGradient = gh
             value += heatmapLoss(prediction: probs, target: gt, weights: targets.weights, gradient: gh)

@@ -11,7 +11,9 @@ import PoseTensor
 ///   back-propagates through its own layers, adding dL/dθ into its parameters' gradients, and
 ///   returns dL/dfeature for each feature map (nil for maps it did not use). The returned named
 ///   values are logged; those whose name contains "loss" are summed into the optimised loss
-///   (MMPose's `parse_losses`), others (accuracies) are only logged.
+///   (MMPose's `parse_losses`), others (accuracies) are only logged. Targets that do not fit the
+///   head's outputs (a codec's `heatmap_size` that differs from the head's map size, another
+///   keypoint count) are thrown as a `ModelError` saying what to change, never trapped.
 /// - `predict` runs an inference-mode forward and returns copies (`HeadOutput`): heatmaps
 ///   `N × K × h × w`, coordinates `N × K × 2` normalised by the input size, and optionally
 ///   sigmas and `N × K` visibility probabilities. The head's `decoder` codec decodes them.
@@ -21,7 +23,7 @@ import PoseTensor
 public protocol PoseHead: AnyObject {
     /// One training forward, the loss against `targets` and backward; returns the named losses
     /// (those containing "loss" are summed and optimised) and dLoss/dfeature per feature map.
-    func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?])
+    func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?])
     /// Inference-mode predictions.
     func predict(_ feats: [Tensor]) -> HeadOutput
     /// Adds parameters and buffers under `prefix`.

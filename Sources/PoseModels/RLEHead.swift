@@ -99,10 +99,10 @@ public final class RLEHead: PoseHead {
         self.loss = try loss.makeLoss(rng: &rng)
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let x = feats.last!
         let y = fc.forward(x, mode: .training).reshaped([x.shape[0], keypoints, 4])
-        guard let labels = targets.labels else { preconditionFailure("RLEHead needs keypoint labels (RegressionLabel codec)") }
+        let labels = try targets.labels(batch: y.shape[0], keypoints: keypoints, head: "RLEHead")
         let g = Tensor.reuse(gradient, shape: y.shape)
         gradient = g
         let value = loss(prediction: y, target: labels, weights: targets.weights, gradient: g)

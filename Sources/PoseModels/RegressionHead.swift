@@ -18,9 +18,9 @@ public final class RegressionHead: PoseHead {
         WeightInit.normal(fc.weight, bias: fc.bias, std: 0.01, rng: &rng)
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let y = fc.forward(feats.last!, mode: .training).reshaped([feats.last!.shape[0], keypoints, 2])
-        guard let labels = targets.labels else { preconditionFailure("RegressionHead needs keypoint labels (RegressionLabel codec)") }
+        let labels = try targets.labels(batch: y.shape[0], keypoints: keypoints, head: "RegressionHead")
         let g = Tensor.reuse(gradient, shape: y.shape)
         gradient = g
         let value = loss(prediction: y, target: labels, weights: targets.weights, gradient: g)

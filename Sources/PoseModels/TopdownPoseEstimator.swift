@@ -73,9 +73,9 @@ public final class TopdownPoseEstimator: PoseEstimator {
 
     /// One forward and backward pass; adds dLoss/dθ into the gradient arena (zero it first) and
     /// returns the optimised loss: the sum of the head's losses whose name contains "loss".
-    public func forwardBackward(images: Tensor, targets: HeadTargets) -> Float {
+    public func forwardBackward(images: Tensor, targets: HeadTargets) throws -> Float {
         let feats = features(images, mode: .training)
-        let (losses, grads) = head.trainStep(feats, targets: targets)
+        let (losses, grads) = try head.trainStep(feats, targets: targets)
         lastLosses = losses
         let dFeats = neck?.backward(grads) ?? grads
         backbone.backward(dFeats)
@@ -83,16 +83,16 @@ public final class TopdownPoseEstimator: PoseEstimator {
     }
 
     /// `forwardBackward` for heatmap targets `N × K × h × w` and weights `N × K`.
-    public func forwardBackward(images: Tensor, targets: Tensor, weights: Tensor?) -> Float {
+    public func forwardBackward(images: Tensor, targets: Tensor, weights: Tensor?) throws -> Float {
         let n = targets.shape[0], k = targets.shape[1]
-        return forwardBackward(images: images, targets: HeadTargets(heatmaps: targets, weights: weights ?? Tensor(repeating: 1, shape: [n, k])))
+        return try forwardBackward(images: images, targets: HeadTargets(heatmaps: targets, weights: weights ?? Tensor(repeating: 1, shape: [n, k])))
     }
 
     public func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)] {
         guard let weights = batch.weights else {
             throw ModelError("TopdownPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
         }
-        _ = forwardBackward(images: batch.images,
+        _ = try forwardBackward(images: batch.images,
                             targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch))
         return lastLosses.map { (name: $0.0, value: $0.1) }
     }

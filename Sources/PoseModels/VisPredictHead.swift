@@ -32,8 +32,8 @@ public final class VisPredictHead: PoseHead {
         return sigmoid?.forward(v, mode: mode) ?? v
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
-        var (losses, grads) = poseHead.trainStep(feats, targets: targets)
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        var (losses, grads) = try poseHead.trainStep(feats, targets: targets)
         let v = visibility(feats.last!, mode: .training)
         let g = Tensor.reuse(gradient, shape: v.shape)
         gradient = g

@@ -109,10 +109,14 @@ extension ExperimentSettings {
         let optimizerType = try o.string("type")
         let optimizer = try context.components.optimizers.build(o, context: context)
         let constructorType = try ow.string("constructor", default: "DefaultOptimWrapperConstructor")
+        let constructors = context.components.optimizerConstructors
+        guard constructors.contains(constructorType) else {
+            throw ow.error("constructor", "unknown \(constructors.family) type '\(constructorType)'; registered: \(constructors.names.joined(separator: ", "))")
+        }
         // MMEngine hands the constructor the wrapper's paramwise_cfg; its builder reads that dict
         let paramwise = try ow.dictionary("paramwise_cfg")
             ?? ConfigReader(ConfigDict(), path: ow.path.isEmpty ? "paramwise_cfg" : ow.path + ".paramwise_cfg", file: ow.file)
-        let constructor = try context.components.optimizerConstructors.build(type: constructorType, paramwise, context: context)
+        let constructor = try constructors.build(type: constructorType, paramwise, context: context)
         try context.finish(ow)
         return OptimWrapperSettings(optimizerType: optimizerType, optimizer: optimizer, constructorType: constructorType,
                                     constructor: constructor)

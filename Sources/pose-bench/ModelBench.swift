@@ -80,7 +80,7 @@ struct ModelBench: ParsableCommand {
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
             model.arena.zeroGradients()
-            _ = model.forwardBackward(images: images, targets: targets)
+            _ = try model.forwardBackward(images: images, targets: targets)
             optimizer.step()
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }

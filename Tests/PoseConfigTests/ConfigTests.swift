@@ -158,5 +158,14 @@ func temporaryDirectory() throws -> URL {
         #expect(c.value(at: "f") == .float(1e-3))
         #expect(throws: ConfigError.self) { try c.apply(options: ["pipeline.5.p=1"]) }
         #expect(throws: ConfigError.self) { try c.apply(options: ["novalue"]) }
+        // what MMEngine's DictAction cannot split is a one-line error, not endless recursion
+        for bad in ["x=f(1,2)", "x=(1,2)x", "x=((1,2)", "optim_wrapper=dict(optimizer=dict(type='Adam',lr=1e-3))"] {
+            #expect(throws: ConfigError.self) { try c.apply(options: [bad]) }
+        }
+        #expect(throws: ConfigError("--cfg-options: '.=1' has an empty key or key component (expected a.b.c=value)")) {
+            try c.apply(options: [".=1"])
+        }
+        try c.apply(options: ["nested=[(1,2),[3,'a']]"])
+        #expect(c.root["nested"] == .list([.tuple([.int(1), .int(2)]), .list([.int(3), .string("a")])]))
     }
 }

@@ -42,7 +42,7 @@ import Foundation
         var losses: [Float] = []
         for _ in 0..<steps {
             model.arena.zeroGradients()
-            losses.append(model.forwardBackward(images: images, targets: targets, weights: weights))
+            losses.append(try model.forwardBackward(images: images, targets: targets, weights: weights))
             adam.step()
         }
         return losses

@@ -36,7 +36,7 @@ import PoseTensor
         let heatmaps = (model.head as! HeatmapHead).forward(model.backbone.forward(input, mode: .training).last!, mode: .training)
         #expect(relativeL2(heatmaps.array, try tensor(ref, "train_heatmaps")) < 1e-4)
         model.arena.zeroGradients()
-        let loss = model.forwardBackward(images: input, targets: target, weights: weightsTensor)
+        let loss = try model.forwardBackward(images: input, targets: target, weights: weightsTensor)
         #expect(abs(Double(loss) - Double(try tensor(ref, "loss")[0])) < 1e-5 * Double(loss))
         var worst = (0.0, "")
         for (name, p) in model.state.parameters {

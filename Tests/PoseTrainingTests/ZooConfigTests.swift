@@ -55,7 +55,7 @@ import PoseTensor
         let before = model.arena.values.clone()
         let optimizer = Adam(arena: model.arena, learningRate: 1e-3)
         model.arena.zeroGradients()
-        let loss = model.forwardBackward(images: images, targets: targets)
+        let loss = try model.forwardBackward(images: images, targets: targets)
         optimizer.step()
         #expect(loss.isFinite)
         #expect(model.arena.values.array != before.array)

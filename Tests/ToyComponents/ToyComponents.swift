@@ -2,14 +2,14 @@ import SwiftPose
 
 /// A toy backbone registered from outside SwiftPose's modules, as a user's package would:
 /// one strided 3×3 convolution with a fused BatchNorm and ReLU, `N × 3 × H × W` →
-/// `N × width × H/2 × W/2`. Its state_dict keys are `conv.weight` and `bn.*`.
+/// `N × width × H/stride × W/stride`. Its state_dict keys are `conv.weight` and `bn.*`.
 public final class ToyBackbone: Backbone {
     let conv: Conv2d
     let bn: BatchNorm2d
     public let outChannels: [Int]
 
-    public init(width: Int, rng: inout RandomGenerator) {
-        conv = Conv2d(3, width, kernel: 3, stride: 2, padding: 1, bias: false)
+    public init(width: Int, stride: Int, rng: inout RandomGenerator) {
+        conv = Conv2d(3, width, kernel: 3, stride: stride, padding: 1, bias: false)
         bn = BatchNorm2d(width, relu: true)
         WeightInit.normal(conv.weight, bias: nil, std: 0.1, rng: &rng)
         conv.setInputGradientNeeded(false)
@@ -31,10 +31,11 @@ public final class ToyBackbone: Backbone {
     }
 }
 
-/// `ToyBackbone` as configured: `dict(type='ToyBackbone', width=8)`.
+/// `ToyBackbone` as configured: `dict(type='ToyBackbone', width=8, stride=2)`.
 public struct ToyBackboneSpec: BackboneSpec {
     public var width: Int
-    public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { ToyBackbone(width: width, rng: &rng) }
+    public var stride: Int
+    public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { ToyBackbone(width: width, stride: stride, rng: &rng) }
 }
 
 /// A toy neck with weights (a 1×1 convolution on the last feature map), to show that a neck's
@@ -77,9 +78,10 @@ public struct ToyNeckSpec: NeckSpec {
 /// Registers the toy components in `components`.
 public func registerToyComponents(in components: inout Components) throws {
     try components.backbones.register("ToyBackbone") { cfg, _ in
-        let width = try cfg.int("width", default: 8)
+        let width = try cfg.int("width", default: 8), stride = try cfg.int("stride", default: 2)
         guard width >= 1 else { throw cfg.error("width", "must be at least 1, got \(width)") }
-        return ToyBackboneSpec(width: width)
+        guard (1...8).contains(stride) else { throw cfg.error("stride", "must be between 1 and 8, got \(stride)") }
+        return ToyBackboneSpec(width: width, stride: stride)
     }
     try components.necks.register("ToyNeck") { cfg, _ in ToyNeckSpec(outChannels: try cfg.int("out_channels")) }
 }
