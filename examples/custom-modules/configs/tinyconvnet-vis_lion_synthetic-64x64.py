@@ -1,0 +1,107 @@
+# The example package's components, selected by type= as MMPose configs select theirs:
+# TinyConvNet (backbone), VisibleHeatmapHead (heatmaps and keypoint visibility),
+# ForegroundMSELoss (its heatmap loss), Lion (optimizer), NoDecayNormAndBiasConstructor
+# (no weight decay for norm layers and biases) and LossHistoryHook, on the synthetic
+# COCO-format dataset that `pose-data synth --out data/synthetic` writes.
+_base_ = ['../../../configs/_base_/default_runtime.py']
+
+# runtime
+train_cfg = dict(max_epochs=3, val_interval=3)
+randomness = dict(seed=0)
+
+# optimizer: a registered optimizer and constructor of this package
+optim_wrapper = dict(
+    optimizer=dict(type='Lion', lr=3e-4, betas=(0.9, 0.99), weight_decay=1e-2),
+    constructor='NoDecayNormAndBiasConstructor')
+
+# learning policy
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=4, start_factor=0.1, by_epoch=False),
+    dict(type='MultiStepLR', begin=0, end=3, milestones=[2], gamma=0.1, by_epoch=True)
+]
+
+# hooks
+default_hooks = dict(
+    logger=dict(interval=2),
+    checkpoint=dict(interval=1, save_best='coco/AP', rule='greater', max_keep_ckpts=2))
+custom_hooks = [
+    dict(type='SyncBuffersHook'),
+    dict(type='LossHistoryHook', filename='loss_history.json', priority='BELOW_NORMAL'),
+]
+
+# codec settings
+codec = dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)
+
+# model settings: the paradigm is SwiftPose's; backbone, head and loss are this package's
+model = dict(
+    type='TopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(type='TinyConvNet', channels=(16, 32, 64)),
+    head=dict(
+        type='VisibleHeatmapHead',
+        in_channels=64,
+        out_channels=17,
+        mid_channels=32,
+        loss=dict(type='ForegroundMSELoss', foreground_weight=10.0, use_target_weight=True),
+        vis_loss=dict(type='BCELoss', use_target_weight=False, loss_weight=1.0),
+        decoder=codec),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+
+# base dataset settings
+dataset_type = 'CocoDataset'
+data_mode = 'topdown'
+data_root = 'data/synthetic/'
+
+# pipelines
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomBBoxTransform', rotate_factor=30.0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+
+# data loaders
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=1,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/person_keypoints_train.json',
+        data_prefix=dict(img='train/'),
+        pipeline=train_pipeline,
+    ))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=1,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/person_keypoints_val.json',
+        bbox_file=data_root + 'person_detection_results/val_detections.json',
+        data_prefix=dict(img='val/'),
+        test_mode=True,
+        pipeline=val_pipeline,
+    ))
+test_dataloader = val_dataloader
+
+# evaluators
+val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/person_keypoints_val.json')
+test_evaluator = val_evaluator
