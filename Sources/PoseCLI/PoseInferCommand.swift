@@ -4,7 +4,7 @@ import PoseData
 import PoseTraining
 
 /// `pose-infer`: runs a trained top-down model on images.
-public struct PoseInferCommand: ParsableCommand {
+public struct PoseInferCommand: ComponentCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pose-infer",
         abstract: "Run a trained top-down model on images.",
@@ -25,8 +25,6 @@ public struct PoseInferCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") public var cfgOptions: [String] = []
 
     public init() {}
-
-    public func run() throws { run(components: .stock) }
 
     /// Runs inference with the config's components looked up in `components`; exits on an error.
     public func run(components: Components) {
@@ -102,15 +100,5 @@ public struct PoseInferCommand: ParsableCommand {
         }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         try JPEG.write(canvas.image, path: folder + "/" + name + "_pose.jpg")
-    }
-
-    /// The entry point of `pose-infer`, and of a user's executable with more components.
-    public static func main(components: Components) {
-        BLASSetup.configure()
-        do {
-            try parse(Array(CommandLine.arguments.dropFirst())).run(components: components)
-        } catch {
-            exit(withError: error)
-        }
     }
 }

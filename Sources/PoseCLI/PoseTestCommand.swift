@@ -3,7 +3,7 @@ import Foundation
 import PoseTraining
 
 /// `pose-test`: evaluates a checkpoint on a config's test set, alone or under mpirun.
-public struct PoseTestCommand: ParsableCommand {
+public struct PoseTestCommand: ComponentCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pose-test",
         abstract: "Evaluate a checkpoint on a config's test set and print its metrics.",
@@ -21,8 +21,6 @@ public struct PoseTestCommand: ParsableCommand {
     public var dump: String?
 
     public init() {}
-
-    public func run() throws { run(components: .stock) }
 
     /// Evaluates with the config's components looked up in `components`; ends the job on an error.
     public func run(components: Components) {
@@ -47,16 +45,6 @@ public struct PoseTestCommand: ParsableCommand {
                 try metric.resultsJSON(result.predictions).write(to: URL(fileURLWithPath: dump), options: .atomic)
                 print("wrote \(dump)")
             }
-        }
-    }
-
-    /// The entry point of `pose-test`, and of a user's executable with more components.
-    public static func main(components: Components) {
-        BLASSetup.configure()
-        do {
-            try parse(Array(CommandLine.arguments.dropFirst())).run(components: components)
-        } catch {
-            exit(withError: error)
         }
     }
 }

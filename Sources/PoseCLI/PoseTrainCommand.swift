@@ -10,7 +10,7 @@ import PoseTraining
 /// try MyComponents.register(in: &components)
 /// PoseTrainCommand.main(components: components)
 /// ```
-public struct PoseTrainCommand: ParsableCommand {
+public struct PoseTrainCommand: ComponentCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pose-train",
         abstract: "Train a top-down pose model from an MMPose-style config, alone or under mpirun.",
@@ -35,8 +35,6 @@ public struct PoseTrainCommand: ParsableCommand {
 
     public init() {}
 
-    public func run() throws { run(components: .stock) }
-
     /// Trains with the config's components looked up in `components`; ends the job on an error.
     public func run(components: Components) {
         let communicator = Job.makeCommunicator()
@@ -52,18 +50,9 @@ public struct PoseTrainCommand: ParsableCommand {
         }
     }
 
-    /// The entry point of `pose-train`, and of a user's executable with more components.
-    public static func main(components: Components) {
-        BLASSetup.configure()
-        do {
-            try parse(arguments()).run(components: components)
-        } catch {
-            exit(withError: error)
-        }
-    }
 
     /// `--resume` takes an optional value: a following `.safetensors`/`.pth` path is its checkpoint.
-    static func arguments() -> [String] {
+    public static func arguments() -> [String] {
         var args = Array(CommandLine.arguments.dropFirst())
         if let i = args.firstIndex(of: "--resume"), i + 1 < args.count,
            args[i + 1].hasSuffix(".safetensors") || args[i + 1].hasSuffix(".pth") {

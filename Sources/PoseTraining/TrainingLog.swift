@@ -16,12 +16,12 @@ public final class TrainingLog: @unchecked Sendable {
         let dir = directory + "/" + stamp
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let file = dir + "/" + stamp + ".log"
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         handle = FileHandle(forWritingAtPath: file)
         path = file
         // MMEngine's LocalVisBackend layout: one JSON object per line
         try? FileManager.default.createDirectory(atPath: dir + "/vis_data", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/vis_data/scalars.json", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/vis_data/scalars.json", contents: nil)
         scalars = FileHandle(forWritingAtPath: dir + "/vis_data/scalars.json")
     }
 

@@ -38,18 +38,15 @@ public final class Adam: Optimizer {
         let t = Float(stepCount)
         let c1 = 1 - Float.pow(beta1, t), c2 = 1 - Float.pow(beta2, t)
         let c2Root = c2.squareRoot()
-        for group in groups {
+        arena.forEachTrainable(in: groups) { group, offset, count in
             let stepSize = Float(group.learningRate) / c1, weightDecay = Float(group.weightDecay)
-            for index in group.parameters where arena.parameters[index].requiresGrad {
-                let offset = arena.offsets[index], count = arena.parameters[index].value.count
-                let v = arena.values.data + offset, g = arena.gradients.data + offset
-                let m = expAvg.data + offset, s = expAvgSq.data + offset
-                for i in 0..<count {
-                    let grad = g[i] + weightDecay * v[i]
-                    m[i] = beta1 * m[i] + (1 - beta1) * grad
-                    s[i] = beta2 * s[i] + (1 - beta2) * grad * grad
-                    v[i] -= stepSize * m[i] / (s[i].squareRoot() / c2Root + eps)
-                }
+            let v = arena.values.data + offset, g = arena.gradients.data + offset
+            let m = expAvg.data + offset, s = expAvgSq.data + offset
+            for i in 0..<count {
+                let grad = g[i] + weightDecay * v[i]
+                m[i] = beta1 * m[i] + (1 - beta1) * grad
+                s[i] = beta2 * s[i] + (1 - beta2) * grad * grad
+                v[i] -= stepSize * m[i] / (s[i].squareRoot() / c2Root + eps)
             }
         }
     }

@@ -44,6 +44,19 @@ public protocol Optimizer: AnyObject {
     var stateTensors: [(name: String, tensor: Tensor)] { get }
 }
 
+extension ParameterArena {
+    /// Calls `body` for every parameter of `groups` that requires a gradient, with its group,
+    /// its offset in the arena (where its value, its gradient and any optimizer state laid out
+    /// like the arena start) and its element count: the loop every optimizer's `step` runs.
+    public func forEachTrainable(in groups: [ParameterGroup], _ body: (_ group: ParameterGroup, _ offset: Int, _ count: Int) -> Void) {
+        for group in groups {
+            for index in group.parameters where parameters[index].requiresGrad {
+                body(group, offsets[index], parameters[index].value.count)
+            }
+        }
+    }
+}
+
 /// A configured optimizer, decoded from `optim_wrapper.optimizer` by a registered builder.
 public protocol OptimizerSpec: Sendable {
     /// The base learning rate (`lr`) groups start from.

@@ -31,20 +31,17 @@ public final class SGD: Optimizer {
     public func step() {
         let first = stepCount == 0
         stepCount += 1
-        for group in groups {
+        arena.forEachTrainable(in: groups) { group, offset, count in
             let learningRate = Float(group.learningRate), weightDecay = Float(group.weightDecay)
-            for index in group.parameters where arena.parameters[index].requiresGrad {
-                let offset = arena.offsets[index], count = arena.parameters[index].value.count
-                let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
-                for i in 0..<count {
-                    var d = g[i] + weightDecay * v[i]
-                    if momentum != 0 {
-                        // PyTorch starts the buffer at the first gradient, undampened.
-                        b[i] = first ? d : momentum * b[i] + (1 - dampening) * d
-                        d = nesterov ? d + momentum * b[i] : b[i]
-                    }
-                    v[i] -= learningRate * d
+            let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
+            for i in 0..<count {
+                var d = g[i] + weightDecay * v[i]
+                if momentum != 0 {
+                    // PyTorch starts the buffer at the first gradient, undampened.
+                    b[i] = first ? d : momentum * b[i] + (1 - dampening) * d
+                    d = nesterov ? d + momentum * b[i] : b[i]
                 }
+                v[i] -= learningRate * d
             }
         }
     }

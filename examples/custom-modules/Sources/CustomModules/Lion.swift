@@ -21,17 +21,14 @@ public final class Lion: Optimizer {
 
     public func step() {
         stepCount += 1
-        for group in groups {
+        arena.forEachTrainable(in: groups) { group, offset, count in
             let lr = Float(group.learningRate), decay = Float(group.weightDecay)
-            for index in group.parameters where arena.parameters[index].requiresGrad {
-                let offset = arena.offsets[index], count = arena.parameters[index].value.count
-                let v = arena.values.data + offset, g = arena.gradients.data + offset, m = expAvg.data + offset
-                for i in 0..<count {
-                    let c = beta1 * m[i] + (1 - beta1) * g[i]
-                    let sign: Float = c > 0 ? 1 : c < 0 ? -1 : 0
-                    v[i] -= lr * (sign + decay * v[i])
-                    m[i] = beta2 * m[i] + (1 - beta2) * g[i]
-                }
+            let v = arena.values.data + offset, g = arena.gradients.data + offset, m = expAvg.data + offset
+            for i in 0..<count {
+                let c = beta1 * m[i] + (1 - beta1) * g[i]
+                let sign: Float = c > 0 ? 1 : c < 0 ? -1 : 0
+                v[i] -= lr * (sign + decay * v[i])
+                m[i] = beta2 * m[i] + (1 - beta2) * g[i]
             }
         }
     }
