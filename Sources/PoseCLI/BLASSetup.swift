@@ -18,9 +18,24 @@ public enum BLASSetup {
         return nil
     }
 
-    /// The threads one rank may use: its affinity mask, shared among the ranks on this node.
-    public static func threadsPerRank(affinityCPUs: Int, onlineCPUs: Int, localRanks: Int) -> Int {
-        max(1, min(affinityCPUs, onlineCPUs / max(1, localRanks)))
+    /// The threads one rank may use: its affinity mask, shared among the ranks on this node,
+    /// and no more than Slurm's `--cpus-per-task` when given.
+    public static func threadsPerRank(affinityCPUs: Int, onlineCPUs: Int, localRanks: Int, cpusPerTask: Int? = nil) -> Int {
+        max(1, min(affinityCPUs, onlineCPUs / max(1, localRanks), cpusPerTask ?? Int.max))
+    }
+
+    /// `threadsPerRank` for this process: the ranks on this node from mpirun's, PMIx's or Slurm's
+    /// variables, and `SLURM_CPUS_PER_TASK`.
+    public static func threadsPerRank(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        let local = ["OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"].lazy
+            .compactMap { env[$0].flatMap(Int.init) }.first ?? 1
+        return threadsPerRank(affinityCPUs: affinityCPUCount(), onlineCPUs: ProcessInfo.processInfo.activeProcessorCount,
+                              localRanks: local, cpusPerTask: env["SLURM_CPUS_PER_TASK"].flatMap(Int.init))
+    }
+
+    /// This process's rank as the launcher says (0 for a single process).
+    public static func launchRank(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "SLURM_PROCID"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 0
     }
 
     /// Re-executes with a better core if needed, sets the BLAS thread count, logs both once
@@ -46,14 +61,11 @@ public enum BLASSetup {
             threads = n
             note += " (OPENBLAS_NUM_THREADS set)"
         } else {
-            let local = Int(env["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? 1
-            threads = threadsPerRank(affinityCPUs: affinityCPUCount(), onlineCPUs: ProcessInfo.processInfo.activeProcessorCount,
-                                     localRanks: local)
+            threads = threadsPerRank(environment: env)
             BLAS.setThreadCount(threads)
         }
         ComputeThreads.count = max(1, threads)
-        let rank = env["OMPI_COMM_WORLD_RANK"] ?? "0"
-        if rank == "0" {
+        if launchRank(environment: env) == 0 {
             log("OpenBLAS core \(BLAS.coreName), \(threads) thread\(threads == 1 ? "" : "s") per rank\(note)")
         }
         if let problem = selfCheck() {

@@ -6,10 +6,17 @@ import PoseTraining
 
 /// Shared set-up of the job executables: communicator, config loading and fail-stop errors.
 public enum Job {
-    /// MPI when launched by mpirun, a single process otherwise.
+    /// MPI when launched as one of several ranks (mpirun, or srun with PMIx), a single process
+    /// otherwise. A launcher that started N ranks while MPI sees another number (srun without
+    /// `--mpi=pmix` makes every task a world of its own) is an error, never N silent 1-rank runs.
     public static func makeCommunicator() -> Communicator {
-        guard MPICommunicator.isLaunchedByMPI else { return SingleProcessCommunicator() }
-        do { return try MPICommunicator() } catch { fail("cannot start MPI: \(error)") }
+        guard let launch = MPICommunicator.launch() else { return SingleProcessCommunicator() }
+        let mpi: MPICommunicator
+        do { mpi = try MPICommunicator() } catch { fail("cannot start MPI: \(error)") }
+        if let expected = launch.ranks, expected != mpi.size {
+            fail("\(launch.launcher) started \(expected) ranks but MPI sees \(mpi.size): each would train alone. Under Slurm launch with `srun --mpi=pmix` (Debian's OpenMPI supports PMIx, not PMI2 or none) or run mpirun inside the allocation")
+        }
+        return mpi
     }
 
     /// Loads a config, applies `--cfg-options` and decodes it through `components`.
@@ -33,26 +40,35 @@ public enum Job {
         return model
     }
 
-    /// Runs `body`; on an error prints which rank failed and what, then ends the whole job
-    /// (every rank) with a non-zero status.
-    public static func run(_ communicator: Communicator, _ body: () throws -> Void) {
+    /// Runs `body`; on an error prints which rank failed and what (and passes the line to
+    /// `record`, for the run's log), then ends the whole job (every rank) with status 1. A run
+    /// that stopped on a signal (`RunStopped`, which every rank reaches together) ends cleanly
+    /// with status 128 + the signal.
+    public static func run(_ communicator: Communicator, record: (String, _ level: String) -> Void = { _, _ in },
+                           _ body: () throws -> Void) {
+        let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
         do {
             try body()
             if let mpi = communicator as? MPICommunicator {
                 try? mpi.barrier()
                 mpi.finalize()
             }
+        } catch let stopped as RunStopped {
+            if communicator.rank == 0 {
+                FileHandle.standardError.write(Data("\(name): \(stopped.description)\n".utf8))
+                record(stopped.description, "WARNING")
+            }
+            (communicator as? MPICommunicator)?.finalize()
+            exit(stopped.exitStatus)
         } catch {
-            let where_ = communicator.size > 1 ? "rank \(communicator.rank) of \(communicator.size): " : ""
-            let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
-            FileHandle.standardError.write(Data("\(name): error: \(where_)\(error)\n".utf8))
+            let line = (communicator.size > 1 ? "rank \(communicator.rank) of \(communicator.size): " : "") + "\(error)"
+            FileHandle.standardError.write(Data("\(name): error: \(line)\n".utf8))
+            record(line, "ERROR")
             if communicator.size > 1 { communicator.abort(status: 1) }
             exit(1)
         }
     }
 
     /// Loader threads per rank: the cores this rank may use (at least one).
-    public static var loaderThreads: Int { max(1, BLASSetup.threadsPerRank(
-        affinityCPUs: BLASSetup.affinityCPUCount(), onlineCPUs: ProcessInfo.processInfo.activeProcessorCount,
-        localRanks: Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? 1)) }
+    public static var loaderThreads: Int { BLASSetup.threadsPerRank() }
 }

@@ -58,6 +58,7 @@ public struct PoseInferCommand: ComponentCommand {
         let loader = DataLoader(instances: instances, pipeline: data.dataset.pipeline, batchSize: max(1, data.batchSize),
                                 mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
                                 seed: settings.seed, workers: Job.loaderThreads)
+        defer { loader.shutdown() }
         loader.start(epoch: 0, indices: Array(instances.indices))
         var results: [[String: Any]] = []
         while let batch = try loader.next() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PoseDistributed
 import PoseTraining
 
 /// `pose-train`: trains a model from an MMPose-style config, alone or under mpirun.
@@ -22,6 +23,8 @@ public struct PoseTrainCommand: ComponentCommand {
           pose-train CONFIG --resume work_dirs/run1/epoch_10.safetensors
           pose-train CONFIG --cfg-options train_cfg.max_epochs=5 optim_wrapper.optimizer.lr=1e-3
         Rank 0 writes checkpoints (epoch_N.safetensors, last_checkpoint) and logs to the work dir.
+        SIGTERM or SIGINT stops every rank after the current iteration with a checkpoint of that
+        point (exit status 143 or 130); resume it with --resume.
         """)
 
     @Argument(help: "Config file (MMPose Python syntax).") public var config: String
@@ -38,18 +41,31 @@ public struct PoseTrainCommand: ComponentCommand {
     /// Trains with the config's components looked up in `components`; ends the job on an error.
     public func run(components: Components) {
         let communicator = Job.makeCommunicator()
-        Job.run(communicator) {
+        let stopRequest = StopRequest()
+        stopRequest.install()
+        // the run's log, opened by the trainer on rank 0 and shared with the others; errors go there too
+        let log = TrainingLog()
+        Job.run(communicator, record: { log.record($0, level: $1) }) {
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
             let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
             let dir = workDir ?? settings.workDir ?? "work_dirs/\(name)"
-            let mode: Trainer.Resume = resumeFrom.map { .path($0) } ?? (resume || settings.resume ? .latest : .none)
-            let trainer = Trainer(settings: settings, communicator: communicator, workDir: dir, resume: mode,
-                                  loadFrom: loadFrom, loaderThreads: Job.loaderThreads)
+            let watched = WatchdogCommunicator(communicator, timeout: settings.distTimeout) { log.record($0, level: "ERROR") }
+            let trainer = Trainer(settings: settings, communicator: watched, workDir: dir, resume: resumeMode(settings),
+                                  loadFrom: loadFrom, loaderThreads: Job.loaderThreads, stopRequest: stopRequest, log: log)
             trainer.strictLoading = strict
             try trainer.run()
         }
     }
 
+    /// MMPose's rules: `--resume CHECKPOINT` resumes from it; `--resume` alone from the newest
+    /// checkpoint in the work dir; in the config, `resume=True` resumes from `load_from` when set,
+    /// else from the newest checkpoint.
+    func resumeMode(_ settings: ExperimentSettings) -> Trainer.Resume {
+        if let resumeFrom { return .path(resumeFrom) }
+        if resume { return .latest }
+        if settings.resume { return settings.loadFrom.map { .path($0) } ?? .latest }
+        return .none
+    }
 
     /// `--resume` takes an optional value: a following `.safetensors`/`.pth` path is its checkpoint.
     public static func arguments() -> [String] {

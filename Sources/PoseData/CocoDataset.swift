@@ -17,10 +17,7 @@ public final class CocoDataset: @unchecked Sendable {
     ///   - testMode: evaluation dataset.
     public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", bboxFile: String? = nil,
                 testMode: Bool = false, metainfo: DatasetMetainfo) throws {
-        func join(_ root: String, _ path: String) -> String {
-            if path.hasPrefix("/") || root.isEmpty { return path }
-            return URL(fileURLWithPath: root).appendingPathComponent(path).path
-        }
+        let join = RequiredFile.join
         if bboxFile != nil && !testMode {
             throw DatasetError("CocoDataset: bbox_file is only allowed with test_mode=True")
         }

@@ -26,6 +26,8 @@ public final class DataLoader: @unchecked Sendable {
     private var generation = 0
     private var threads: [Thread] = []
     private var stopped = false
+    /// Loader threads still running (they hold the loader until they return).
+    private var running = 0
 
     /// - Parameters:
     ///   - mean, std: the data preprocessor's per-channel normalisation (RGB).
@@ -47,6 +49,20 @@ public final class DataLoader: @unchecked Sendable {
         lock.lock(); stopped = true; lock.broadcast(); lock.unlock()
     }
 
+    /// Stops the loader threads and waits until they have returned, releasing the loader and
+    /// its samples. A worker holds the loader while it runs, so without this a loader that is
+    /// no longer used keeps its threads and memory for the life of the process.
+    public func shutdown() {
+        lock.lock()
+        stopped = true
+        lock.broadcast()
+        while running > 0 { lock.wait() }
+        threads = []
+        results = [:]
+        pending = [:]
+        lock.unlock()
+    }
+
     /// Starts an epoch over `indices` (this rank's share, in order); `dropLast` drops a final
     /// partial batch.
     public func start(epoch: Int, indices: [Int], dropLast: Bool = false) {
@@ -66,7 +82,8 @@ public final class DataLoader: @unchecked Sendable {
         consumed = 0
         results = [:]
         pending = [:]
-        if threads.isEmpty {
+        if threads.isEmpty && !stopped {
+            running = workers
             for w in 0..<workers {
                 let t = Thread { [weak self] in self?.work() }
                 t.name = "loader-\(w)"
@@ -94,6 +111,7 @@ public final class DataLoader: @unchecked Sendable {
         let b = consumed
         while results[b] == nil {
             if let p = pending[b], let error = p.error, p.filled == plan[b].count { throw error }
+            if stopped { return nil }
             lock.wait()
         }
         let batch = results.removeValue(forKey: b)!
@@ -104,6 +122,11 @@ public final class DataLoader: @unchecked Sendable {
 
     private func work() {
         lock.lock()
+        defer {
+            running -= 1
+            lock.broadcast()
+            lock.unlock()
+        }
         while !stopped {
             // claim the next sample whose batch is within the prefetch window
             guard nextJob < totalJobs, batchOf(nextJob).batch < consumed + prefetch else {
@@ -142,7 +165,6 @@ public final class DataLoader: @unchecked Sendable {
                 lock.broadcast()
             }
         }
-        lock.unlock()
     }
 
     private func batchOf(_ job: Int) -> (batch: Int, slot: Int) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a dataset yields: its instances and, for COCO-style annotation files, the file itself
 /// (the ground truth `CocoMetric` evaluates against).
 public struct LoadedDataset: Sendable {
@@ -7,6 +9,33 @@ public struct LoadedDataset: Sendable {
     public init(instances: [PoseInstance], annotations: CocoAnnotationFile? = nil) {
         self.instances = instances
         self.annotations = annotations
+    }
+}
+
+/// A file or folder a component will read, checked when a run starts so that a missing one is
+/// reported before any training, naming the config key.
+public struct RequiredFile: Sendable, Equatable {
+    /// The config key it comes from, relative to the component's dict (`ann_file`, `data_prefix.img`).
+    public var key: String
+    public var path: String
+    public var isDirectory: Bool
+
+    public init(key: String, path: String, isDirectory: Bool = false) {
+        self.key = key; self.path = path; self.isDirectory = isDirectory
+    }
+
+    /// MMEngine's `osp.join(data_root, path)`: relative paths resolve against `root`.
+    public static func join(_ root: String, _ path: String) -> String {
+        if path.hasPrefix("/") || root.isEmpty { return path }
+        return URL(fileURLWithPath: root).appendingPathComponent(path).path
+    }
+
+    /// nil when the file (or folder) is there, else what is wrong.
+    public var problem: String? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return "\(path) does not exist" }
+        if isDir.boolValue != isDirectory { return "\(path) is \(isDir.boolValue ? "a folder" : "a file"), expected \(isDirectory ? "a folder" : "a file")" }
+        return nil
     }
 }
 
@@ -20,11 +49,28 @@ public struct LoadedDataset: Sendable {
 ///   with keypoints in image pixels (`K` (x, y) pairs) and `K` visibilities. In test mode a
 ///   dataset may take boxes from a detection file instead; in training mode it filters
 ///   instances as MMPose does. It throws a `DatasetError` naming the file for bad input.
+/// - `requiredFiles(testMode:)` lists what `load` will read, so a run checks them at start-up.
 /// - Specs are values (`Sendable`), shared by every rank.
 public protocol DatasetSpec: Sendable {
     var metainfo: DatasetMetainfo { get }
     var pipeline: TopdownPipeline { get }
     func load(testMode: Bool) throws -> LoadedDataset
+    func requiredFiles(testMode: Bool) -> [RequiredFile]
+}
+
+extension DatasetSpec {
+    public func requiredFiles(testMode: Bool) -> [RequiredFile] { [] }
+}
+
+extension CocoStyleDatasetSettings {
+    /// The annotation file, the image folder and, in test mode, the detections.
+    public func requiredFiles(testMode: Bool) -> [RequiredFile] {
+        var files = [RequiredFile(key: "ann_file", path: RequiredFile.join(dataRoot, annotationFile)),
+                     RequiredFile(key: "data_prefix.img", path: RequiredFile.join(dataRoot, imagePrefix.isEmpty ? "." : imagePrefix),
+                                  isDirectory: true)]
+        if testMode, let bboxFile { files.append(RequiredFile(key: "bbox_file", path: bboxFile)) }
+        return files
+    }
 }
 
 /// The keys MMPose's `BaseCocoStyleDataset` shares among its dataset types.
@@ -57,6 +103,8 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
     public var metainfo: DatasetMetainfo { settings.metainfo }
     public var pipeline: TopdownPipeline { settings.pipeline }
 
+    public func requiredFiles(testMode: Bool) -> [RequiredFile] { settings.requiredFiles(testMode: testMode) }
+
     public func load(testMode: Bool) throws -> LoadedDataset {
         let ds = try CocoDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
                                  imagePrefix: settings.imagePrefix, bboxFile: testMode ? settings.bboxFile : nil,
@@ -78,6 +126,11 @@ public struct MpiiDatasetSpec: DatasetSpec {
 
     public var metainfo: DatasetMetainfo { settings.metainfo }
     public var pipeline: TopdownPipeline { settings.pipeline }
+
+    public func requiredFiles(testMode: Bool) -> [RequiredFile] {
+        settings.requiredFiles(testMode: testMode)
+            + (testMode ? headboxFile.map { [RequiredFile(key: "headbox_file", path: $0)] } ?? [] : [])
+    }
 
     public func load(testMode: Bool) throws -> LoadedDataset {
         let ds = try MpiiDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,

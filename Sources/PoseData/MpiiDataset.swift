@@ -11,10 +11,7 @@ public final class MpiiDataset: @unchecked Sendable {
     ///   instance `head_size = 0.6 · ‖corner₂ − corner₁‖` for PCKh.
     public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", headboxFile: String? = nil,
                 metainfo: DatasetMetainfo) throws {
-        func join(_ root: String, _ path: String) -> String {
-            if path.hasPrefix("/") || root.isEmpty { return path }
-            return URL(fileURLWithPath: root).appendingPathComponent(path).path
-        }
+        let join = RequiredFile.join
         let path = join(dataRoot, annotationFile)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DatasetError("\(path): annotation file not found or unreadable")

@@ -10,10 +10,27 @@ public final class MPICommunicator: Communicator {
     public let size: Int
     private let comm: MPI_Comm
 
-    /// Whether this process was started by mpirun (OpenMPI sets OMPI_COMM_WORLD_SIZE).
-    public static var isLaunchedByMPI: Bool {
-        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+    /// How this process was launched as one of several ranks, from the launcher's environment:
+    /// mpirun sets `OMPI_COMM_WORLD_SIZE`; srun sets `SLURM_PROCID` and the step's task count
+    /// (and, with `--mpi=pmix`, PMIx's variables, never OpenMPI's). nil for a single process.
+    public struct Launch: Equatable, Sendable {
+        /// "mpirun", "srun" or "PMIx".
+        public var launcher: String
+        /// The ranks the launcher started, when it says.
+        public var ranks: Int?
     }
+
+    public static func launch(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Launch? {
+        if let n = env["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) { return Launch(launcher: "mpirun", ranks: n) }
+        if env["SLURM_PROCID"] != nil, let n = (env["SLURM_STEP_NUM_TASKS"] ?? env["SLURM_NTASKS"]).flatMap(Int.init) {
+            return n > 1 || env["PMIX_RANK"] != nil ? Launch(launcher: "srun", ranks: n) : nil
+        }
+        if env["PMIX_RANK"] != nil { return Launch(launcher: "PMIx", ranks: nil) }
+        return nil
+    }
+
+    /// Whether this process is one of several ranks (started by mpirun, or srun, or another PMIx launcher).
+    public static var isLaunchedByMPI: Bool { launch() != nil }
 
     public init() throws {
         var provided: Int32 = 0

@@ -22,6 +22,8 @@ public struct CocoMetric: Metric {
 
     public var names: [String] { CocoMetric.keys }
 
+    public var requiredFiles: [RequiredFile] { annotationFile.map { [RequiredFile(key: "ann_file", path: $0)] } ?? [] }
+
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
         var metric = self
         if metric.sigmas.isEmpty { metric.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }

@@ -34,6 +34,12 @@ public protocol Metric: Sendable {
     /// The names `evaluate` reports, in order.
     var names: [String] { get }
     func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)]
+    /// Files `evaluate` will read (checked when a run starts).
+    var requiredFiles: [RequiredFile] { get }
+}
+
+extension Metric {
+    public var requiredFiles: [RequiredFile] { [] }
 }
 
 /// MMPose's `AUC(norm_factor=30, num_thrs=20)`.

@@ -6,10 +6,12 @@ import PoseTensor
 /// What a checkpoint records besides tensors (stored as JSON in the safetensors metadata).
 public struct CheckpointMeta: Codable, Sendable, Equatable {
     public var format = "swiftpose-checkpoint-2"
-    /// Completed epochs.
+    /// Completed epochs (the epoch in progress is this one, 0-based, when `innerIteration` > 0).
     public var epoch: Int
     /// Completed iterations (global, per rank).
     public var iteration: Int
+    /// Completed iterations of the epoch in progress (0 for a checkpoint at an epoch's end).
+    public var innerIteration: Int = 0
     public var optimizerSteps: Int
     /// The optimizer's registered type name (`optim_wrapper.optimizer.type`).
     public var optimizer: String
@@ -17,7 +19,8 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     public var worldSize: Int
     /// Hooks' own state, by hook (see `Hook.beforeSaveCheckpoint`).
     public var hookStates: [String: String] = [:]
-    /// Hex checksum of every tensor byte, in header order.
+    /// Hex checksum of the whole file: every tensor's name, dtype, shape and bytes in file
+    /// order, and this metadata (with this field empty). Format 1 covered the tensor bytes only.
     public var dataChecksum: String = ""
     public var config: String = ""
     /// Whether optimizer state is included (false for best/weights-only files).
@@ -30,7 +33,7 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, epoch, iteration, optimizerSteps, optimizer, seed, worldSize, hookStates, dataChecksum, config, resumable
+        case format, epoch, iteration, innerIteration, optimizerSteps, optimizer, seed, worldSize, hookStates, dataChecksum, config, resumable
     }
 
     public init(from decoder: Decoder) throws {
@@ -38,6 +41,7 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
         format = try c.decode(String.self, forKey: .format)
         epoch = try c.decode(Int.self, forKey: .epoch)
         iteration = try c.decode(Int.self, forKey: .iteration)
+        innerIteration = try c.decodeIfPresent(Int.self, forKey: .innerIteration) ?? 0
         optimizerSteps = try c.decode(Int.self, forKey: .optimizerSteps)
         optimizer = try c.decode(String.self, forKey: .optimizer)
         seed = try c.decode(UInt64.self, forKey: .seed)
@@ -50,13 +54,20 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     }
 }
 
-/// Everything a checkpoint will hold beyond the model and optimizer state: its metadata and the
-/// tensors hooks add (under their own names, saved as F32).
+/// Everything a checkpoint will hold beyond the model and optimizer state: its metadata, the
+/// tensors hooks add (`extraTensors`, saved as F32 under `hooks.<name>`) and, for resuming a
+/// multi-rank run exactly, the other ranks' buffers (`rank_buffers.<rank>.<key>`).
 public struct CheckpointContents {
     public var meta: CheckpointMeta
+    /// Tensors a hook saves, by name (stored as `hooks.<name>`; read back with `Loaded.hookTensor`).
     public var extraTensors: [(name: String, tensor: Tensor)] = []
+    /// Buffers of ranks other than 0 (BatchNorm statistics are per rank between syncs).
+    public var rankBuffers: [(rank: Int, buffers: [(name: String, tensor: Tensor)])] = []
 
     public init(meta: CheckpointMeta) { self.meta = meta }
+
+    /// Key prefixes of what is not model state: loading weights skips them.
+    public static let reservedPrefixes = ["optimizer.", "hooks.", "rank_buffers."]
 }
 
 /// Saving and loading a model (and optimizer) as one `.safetensors` file with MMPose's key names.
@@ -89,14 +100,18 @@ public enum Checkpoint {
                 }
             }
             for (name, t) in contents.extraTensors {
-                guard !entries.contains(where: { $0.name == name }) else {
-                    throw CheckpointError("\(path): a hook adds tensor '\(name)', which the model or optimizer already saves under that name")
+                guard !entries.contains(where: { $0.name == "hooks." + name }) else {
+                    throw CheckpointError("\(path): two hooks add a tensor named '\(name)'")
                 }
-                entries.append(.init(name: name, dtype: "F32", shape: t.shape, bytes: UnsafeRawBufferPointer(t.buffer)))
+                entries.append(.init(name: "hooks." + name, dtype: "F32", shape: t.shape, bytes: UnsafeRawBufferPointer(t.buffer)))
             }
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for e in entries { h = SafeTensors.checksum(e.bytes, seed: h) }
-            meta.dataChecksum = String(h, radix: 16)
+            for (rank, buffers) in contents.rankBuffers {
+                for (name, t) in buffers {
+                    entries.append(.init(name: "rank_buffers.\(rank).\(name)", dtype: "F32", shape: t.shape,
+                                         bytes: UnsafeRawBufferPointer(t.buffer)))
+                }
+            }
+            meta.dataChecksum = try digest(entries.map { ($0.name, $0.dtype, $0.shape, $0.bytes) }, meta: meta)
             let json = String(decoding: try JSONEncoder().encode(meta), as: UTF8.self)
             try SafeTensors.write(entries, metadata: ["swiftpose": json, "format": "pt"], to: path)
         }
@@ -108,6 +123,16 @@ public enum Checkpoint {
         public let meta: CheckpointMeta?
         public let tensors: [String: SafeTensors.Info]
         public let data: Data
+
+        /// A tensor a hook saved (`CheckpointContents.extraTensors`), read into `into` (same shape); false if absent.
+        public func hookTensor(_ name: String, into tensor: Tensor) throws -> Bool {
+            guard let info = tensors["hooks." + name] else { return false }
+            guard info.shape == tensor.shape else {
+                throw CheckpointError("\(path): hook tensor '\(name)' has shape \(info.shape), expected \(tensor.shape)")
+            }
+            try Checkpoint.readFloats(info, from: self, key: "hooks." + name, into: tensor.data, count: tensor.count)
+            return true
+        }
     }
 
     /// Reads and verifies a checkpoint: a `.safetensors` file (checksum-verified when SwiftPose
@@ -128,17 +153,42 @@ public enum Checkpoint {
         if let json = metadata["swiftpose"] {
             meta = try? JSONDecoder().decode(CheckpointMeta.self, from: Data(json.utf8))
             guard let m = meta else { throw CheckpointError("\(path): unreadable SwiftPose metadata") }
-            // recompute in header order: the same order the writer used (sorted offsets)
-            let ordered = tensors.values.sorted { $0.range.lowerBound < $1.range.lowerBound }
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            data.withUnsafeBytes { raw in
-                for info in ordered { h = SafeTensors.checksum(UnsafeRawBufferPointer(rebasing: raw[info.range]), seed: h) }
+            // recompute in file order, the order the writer used
+            let ordered = tensors.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
+            let computed: String = try data.withUnsafeBytes { raw in
+                let entries = ordered.map { ($0.key, $0.value.dtype, $0.value.shape, UnsafeRawBufferPointer(rebasing: raw[$0.value.range])) }
+                if m.format == "swiftpose-checkpoint-1" {
+                    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                    for e in entries { h = SafeTensors.checksum(e.3, seed: h) }
+                    return String(h, radix: 16)
+                }
+                return try digest(entries, meta: m)
             }
-            guard String(h, radix: 16) == m.dataChecksum else {
+            guard computed == m.dataChecksum else {
                 throw CheckpointError("\(path): checksum mismatch (the file is damaged or incomplete)")
             }
         }
         return Loaded(path: path, meta: meta, tensors: tensors, data: data)
+    }
+
+    /// The checksum of a checkpoint: every tensor's name, dtype, shape and bytes, in file order,
+    /// then the metadata with its checksum field empty (encoded with sorted keys, so the reader
+    /// re-encodes it identically).
+    static func digest(_ entries: [(name: String, dtype: String, shape: [Int], bytes: UnsafeRawBufferPointer)],
+                       meta: CheckpointMeta) throws -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for e in entries {
+            h = SafeTensors.checksum(e.bytes, seed: h)
+            var description = Array("\(e.name)\u{1}\(e.dtype)\u{1}\(e.shape)\u{1}\(e.bytes.count)\n".utf8)
+            h = description.withUnsafeMutableBytes { SafeTensors.checksum(UnsafeRawBufferPointer($0), seed: h) }
+        }
+        var blank = meta
+        blank.dataChecksum = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var json = [UInt8](try encoder.encode(blank))
+        h = json.withUnsafeMutableBytes { SafeTensors.checksum(UnsafeRawBufferPointer($0), seed: h) }
+        return String(h, radix: 16)
     }
 
     /// Copies tensors into the model by name (keys prefixed `module.` are accepted).
@@ -149,7 +199,7 @@ public enum Checkpoint {
     public static func loadWeights(_ loaded: Loaded, into model: PoseEstimator, strict: Bool,
                                    rename: ((String) -> String?)? = nil) throws -> (missing: [String], unexpected: [String]) {
         var available: [String: SafeTensors.Info] = [:]
-        for (k, v) in loaded.tensors where !k.hasPrefix("optimizer.") {
+        for (k, v) in loaded.tensors where !CheckpointContents.reservedPrefixes.contains(where: k.hasPrefix) {
             var key = k.hasPrefix("module.") ? String(k.dropFirst(7)) : k
             // MMPose 0.x checkpoints name the head `keypoint_head`
             if key.hasPrefix("keypoint_head.") { key = "head." + key.dropFirst("keypoint_head.".count) }

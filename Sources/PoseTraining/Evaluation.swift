@@ -16,11 +16,12 @@ public struct Evaluation {
         self.dataloader = dataloader; self.evaluator = evaluator; self.preprocessor = preprocessor; self.seed = seed
     }
 
-    /// What an evaluation produced on rank 0 (empty elsewhere).
+    /// What an evaluation produced.
     public struct Result {
-        /// `coco/AP`, …, `PCK`, … in the evaluator's order.
+        /// `coco/AP`, …, `PCK`, … in the evaluator's order, on every rank (MMEngine broadcasts
+        /// them too, so hooks decide alike everywhere).
         public var metrics: [(String, Double)]
-        /// Every rank's predictions.
+        /// Every rank's predictions (rank 0; empty elsewhere).
         public var predictions: [KeypointPrediction]
         /// The evaluator's COCO metric with the dataset's sigmas (for `--dump`), if it has one.
         public var cocoMetric: CocoMetric?
@@ -37,11 +38,14 @@ public struct Evaluation {
                                          worldSize: communicator.size, roundUp: false)
         let loader = DataLoader(instances: loaded.instances, pipeline: pipeline, batchSize: dataloader.batchSize,
                                 mean: preprocessor.mean, std: preprocessor.std, seed: seed, workers: workers)
+        defer { loader.shutdown() }
         loader.start(epoch: 0, indices: sampler.indices(epoch: 0))
         var predictions: [KeypointPrediction] = []
         while let batch = try loader.next() { predictions += try estimator.predict(batch) }
         let gathered = try communicator.gather(PredictionCodec.encode(predictions), root: 0)
-        guard communicator.rank == 0 else { return Result(metrics: [], predictions: [], cocoMetric: nil) }
+        guard communicator.rank == 0 else {
+            return Result(metrics: try Evaluation.broadcastMetrics(nil, communicator), predictions: [], cocoMetric: nil)
+        }
         let all = gathered.flatMap(PredictionCodec.decode)
         let groundTruth = EvaluationGroundTruth(instances: loaded.instances, annotations: loaded.annotations, metainfo: dataset.metainfo)
         var metrics: [(String, Double)] = []
@@ -50,6 +54,36 @@ public struct Evaluation {
         }
         var coco = evaluator.metrics.lazy.compactMap { $0 as? CocoMetric }.first
         if coco?.sigmas.isEmpty == true { coco?.sigmas = dataset.metainfo.sigmas.map(Double.init) }
-        return Result(metrics: metrics, predictions: all, cocoMetric: coco)
+        return Result(metrics: try Evaluation.broadcastMetrics(metrics, communicator), predictions: all, cocoMetric: coco)
+    }
+
+    /// Rank 0's metrics on every rank (names and the doubles' bits, so NaN survives).
+    static func broadcastMetrics(_ metrics: [(String, Double)]?, _ communicator: Communicator) throws -> [(String, Double)] {
+        guard communicator.size > 1 else { return metrics ?? [] }
+        let bytes = metrics.map { m -> [UInt8] in
+            var out: [UInt8] = []
+            for (name, value) in m {
+                let utf8 = Array(name.utf8)
+                withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { out += $0 }
+                out += utf8
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { out += $0 }
+            }
+            return out
+        }
+        guard let received = try communicator.broadcast(bytes, root: 0) else { return [] }
+        var result: [(String, Double)] = []
+        var i = 0
+        func take(_ n: Int) -> ArraySlice<UInt8>? {
+            guard i + n <= received.count else { return nil }
+            defer { i += n }
+            return received[i..<(i + n)]
+        }
+        while let lengthBytes = take(4) {
+            let length = Int(lengthBytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian)
+            guard let name = take(length), let bits = take(8) else { break }
+            result.append((String(decoding: name, as: UTF8.self),
+                           Double(bitPattern: bits.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian)))
+        }
+        return result
     }
 }

@@ -59,17 +59,29 @@ extension ExperimentSettings {
             r.ignore("deterministic", "diff_rank_seed")
             try context.finish(r)
         }
+        var distTimeout = 1800.0
+        if let env = try root.dictionary("env_cfg") {
+            if let dist = try env.dictionary("dist_cfg") {
+                distTimeout = try dist.double("timeout", default: 1800)
+                guard distTimeout > 0 && distTimeout.isFinite else { throw dist.error("timeout", "must be a positive number of seconds, got \(distTimeout)") }
+                // collectives run over MPI; NCCL/Gloo backends do not apply on CPUs
+                dist.ignore("backend", "port", "init_method")
+                try context.finish(dist)
+            }
+            env.ignore("cudnn_benchmark", "mp_cfg")
+            try context.finish(env)
+        }
         let workDir = try root.optionalString("work_dir")
         let loadFrom = try root.optionalString("load_from")
         let resume = try root.bool("resume", default: false)
-        root.ignore("default_scope", "env_cfg", "vis_backends", "visualizer", "log_processor", "log_level", "backend_args",
+        root.ignore("default_scope", "vis_backends", "visualizer", "log_processor", "log_level", "backend_args",
                     "val_cfg", "test_cfg", "auto_scale_lr")
         // other top-level names are the config's own variables (codec, data_root, pipelines, …)
 
         return ExperimentSettings(
             model: model, modelType: modelType, train: train, val: val, test: test, optimWrapper: optimWrapper,
             schedulers: schedulers, maxEpochs: maxEpochs, valInterval: valInterval, valBegin: valBegin, hooks: hooks,
-            valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, workDir: workDir, loadFrom: loadFrom,
+            valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, distTimeout: distTimeout, workDir: workDir, loadFrom: loadFrom,
             resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.description)
     }
 

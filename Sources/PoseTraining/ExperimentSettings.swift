@@ -67,6 +67,9 @@ public struct ExperimentSettings: Sendable {
     public var valEvaluator: Evaluator?
     public var testEvaluator: Evaluator?
     public var seed: UInt64
+    /// `env_cfg.dist_cfg.timeout`: seconds a collective may take before the job is ended
+    /// (MMEngine's default, 1800).
+    public var distTimeout: Double
     public var workDir: String?
     public var loadFrom: String?
     public var resume: Bool

@@ -6,6 +6,23 @@ import PoseModels
 import PoseNN
 import PoseTensor
 
+/// A point of a run: `epoch` completed epochs plus `innerIteration` iterations of the next one,
+/// `iteration` iterations in all.
+public struct RunPosition: Sendable, Equatable, CustomStringConvertible {
+    public var epoch: Int
+    public var iteration: Int
+    public var innerIteration: Int
+
+    public init(epoch: Int, iteration: Int, innerIteration: Int) {
+        self.epoch = epoch; self.iteration = iteration; self.innerIteration = innerIteration
+    }
+
+    public var description: String {
+        innerIteration == 0 ? "the end of epoch \(epoch) (iteration \(iteration))"
+                            : "iteration \(iteration) (\(innerIteration) into epoch \(epoch + 1))"
+    }
+}
+
 /// MMEngine's epoch-based runner, data-parallel over ranks. The loop itself is only: load a
 /// batch → forward, loss, backward → allreduce gradients → optimizer step; everything else
 /// (timing, logging, learning-rate schedules, BatchNorm buffer sync, checkpoints, validation)
@@ -13,7 +30,7 @@ import PoseTensor
 public final class Trainer {
     public enum Resume: Equatable, Sendable {
         case none
-        /// Continue from `work_dir/last_checkpoint` (or start fresh when there is none).
+        /// Continue from `work_dir/last_checkpoint` (or the newest complete checkpoint there).
         case latest
         case path(String)
     }
@@ -27,7 +44,9 @@ public final class Trainer {
     public let loaderThreads: Int
     /// Fail on missing or unexpected keys when loading initial weights.
     public var strictLoading = false
-    /// Rank 0's log (lines and `vis_data/scalars.json`); a no-op on other ranks.
+    /// SIGTERM/SIGINT, as a request to stop at the next iteration boundary.
+    public let stopRequest: StopRequest
+    /// Rank 0's log (lines and `vis_data/scalars.json`); other ranks only append errors to it.
     public let log: TrainingLog
 
     public private(set) var model: PoseEstimator!
@@ -43,6 +62,13 @@ public final class Trainer {
     /// 0-based index of the iteration within its epoch.
     public private(set) var innerIteration = 0
     public private(set) var iterationsPerEpoch = 0
+    /// What the run has completed: after an iteration's optimizer step, that iteration; after an
+    /// epoch's last iteration and before its epoch hooks, the epoch. Checkpoints record it.
+    public private(set) var completed = RunPosition(epoch: 0, iteration: 0, innerIteration: 0)
+    /// Whether every rank agreed, in this iteration's allreduce, to stop after it (a signal).
+    public private(set) var stopRequested = false
+    /// The newest resumable checkpoint this run wrote, and where.
+    public private(set) var lastCheckpoint: (path: String, position: RunPosition)?
     /// The epoch the sampler shuffles for; `DistSamplerSeedHook` sets it to `epoch` (without it
     /// every epoch sees the first epoch's order, as in MMEngine).
     public var samplerEpoch = 0
@@ -52,7 +78,7 @@ public final class Trainer {
     public var messages: [String: Double] = [:]
     /// The mean loss over ranks of every iteration this trainer ran.
     public private(set) var losses: [Float] = []
-    /// Metrics of the last validation (rank 0).
+    /// Metrics of the last validation.
     public internal(set) var lastMetrics: [(String, Double)] = []
 
     public var maxEpochs: Int { settings.maxEpochs }
@@ -63,22 +89,37 @@ public final class Trainer {
     private var instances: [PoseInstance] = []
     private var sampler: DistributedSampler?
     private var loader: DataLoader?
+    private var lock: WorkDirLock?
+    /// Iterations of the first epoch already done when a run resumes mid-epoch.
+    private var resumeInnerIteration = 0
+    private var stopSignal: Int32 = 0
 
     public init(settings: ExperimentSettings, communicator: Communicator, workDir: String, resume: Resume = .none,
-                loadFrom: String? = nil, loaderThreads: Int) {
+                loadFrom: String? = nil, loaderThreads: Int, stopRequest: StopRequest = StopRequest(),
+                log: TrainingLog = TrainingLog()) {
+        self.log = log
         self.settings = settings
         self.communicator = communicator
         self.workDir = workDir
         self.resume = resume
         self.loadFrom = loadFrom ?? settings.loadFrom
         self.loaderThreads = max(1, loaderThreads)
+        self.stopRequest = stopRequest
         seed = settings.seed
-        log = TrainingLog(directory: communicator.rank == 0 ? workDir : nil, enabled: communicator.rank == 0)
     }
 
-    /// Trains to `max_epochs`, resuming first if asked.
+    /// Trains to `max_epochs`, resuming first if asked. Throws `RunStopped` after saving a
+    /// checkpoint when a stop was requested.
     public func run() throws {
+        defer {
+            loader?.shutdown()
+            lock = nil   // the work dir is free again once the run is over
+        }
         try setUp()
+        guard completed.epoch < maxEpochs || completed.innerIteration > 0 else {
+            log("the checkpoint is at \(completed), and max_epochs is \(maxEpochs): nothing left to train")
+            return
+        }
         try callHooks { try $0.beforeRun(self) }
         while epoch < maxEpochs {
             try trainEpoch()
@@ -90,21 +131,30 @@ public final class Trainer {
     private func trainEpoch() throws {
         guard let loader, let sampler, let trainData else { return }
         try callHooks { try $0.beforeTrainEpoch(self) }
-        loader.start(epoch: epoch, indices: sampler.indices(epoch: samplerEpoch), dropLast: trainData.dropLast)
-        innerIteration = 0
+        // a run resumed mid-epoch skips the batches it trained; batches start at multiples of the
+        // batch size, so the remaining ones are the uninterrupted run's
+        var indices = sampler.indices(epoch: samplerEpoch)
+        innerIteration = resumeInnerIteration
+        indices.removeFirst(min(indices.count, resumeInnerIteration * trainData.batchSize))
+        resumeInnerIteration = 0
+        loader.start(epoch: epoch, indices: indices, dropLast: trainData.dropLast)
         while let batch = try loader.next() {
             messages = [:]
             try callHooks { try $0.beforeTrainIteration(self, batch: batch) }
             let outputs = try trainStep(batch)
+            completed = RunPosition(epoch: epoch, iteration: iteration + 1, innerIteration: innerIteration + 1)
             try callHooks { try $0.afterTrainIteration(self, batch: batch, outputs: outputs) }
             iteration += 1
             innerIteration += 1
+            if stopRequested { throw stopped() }
         }
+        completed = RunPosition(epoch: epoch + 1, iteration: iteration, innerIteration: 0)
         try callHooks { try $0.afterTrainEpoch(self) }
         epoch += 1
     }
 
-    /// Forward, loss and backward, gradients averaged over ranks, one optimizer step.
+    /// Forward, loss and backward, gradients averaged over ranks, one optimizer step; the
+    /// logged values and the ranks' stop requests travel in one small allreduce.
     private func trainStep(_ batch: Batch) throws -> TrainStepOutputs {
         model.arena.zeroGradients()
         let named = try model.trainStep(batch, epoch: epoch)
@@ -112,8 +162,14 @@ public final class Trainer {
         messages["lr"] = schedule.learningRate
         optimizer.step()
         // every logged value is the mean over ranks (MMPose logs rank 0's own)
-        var values = named.map { Double($0.value) }
+        let sig = stopRequest.receivedSignal
+        var values = named.map { Double($0.value) } + [sig == SIGTERM ? 1 : 0, sig != 0 && sig != SIGTERM ? 1 : 0]
         try communicator.allReduceSum(&values)
+        let terms = values.removeLast(), interrupts = values.removeLast()
+        if terms + interrupts > 0 {
+            stopRequested = true
+            stopSignal = terms > 0 ? SIGTERM : (sig != 0 ? sig : SIGINT)
+        }
         let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
         let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
         guard loss.isFinite else {
@@ -125,12 +181,30 @@ public final class Trainer {
         return TrainStepOutputs(loss: loss, values: means)
     }
 
-    /// Builds the model, optimizer, schedule and hooks, resumes or loads initial weights, and
-    /// prepares the training data.
+    /// The error that ends a run stopped by a signal, after the checkpoint hook saved this point.
+    private func stopped() -> RunStopped {
+        let name = stopSignal == SIGTERM ? "SIGTERM" : stopSignal == SIGINT ? "SIGINT" : "signal \(stopSignal)"
+        let saved = lastCheckpoint.map { $0.position == completed ? "saved \($0.path); continue with --resume" : nil } ?? nil
+        return RunStopped(signal: stopSignal,
+                          description: "stopped by \(name) at \(completed); " + (saved ?? "no checkpoint saved here (the config has no CheckpointHook)"))
+    }
+
+    /// Locks the work dir, builds the model, optimizer, schedule and hooks, checks the files
+    /// the run will read, resumes or loads initial weights, and prepares the training data.
     private func setUp() throws {
         guard let trainData = settings.train else { throw DatasetError("the config has no train_dataloader") }
         self.trainData = trainData
-        if isMain { try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true) }
+        if isMain {
+            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+            lock = try WorkDirLock(workDir: workDir)
+            log.open(directory: workDir)
+            removeStaleTemporaryFiles()
+        }
+        // every rank learns where the log is, so its errors reach it too
+        if let path = try communicator.broadcast(log.path.map { Array($0.utf8) }, root: 0) {
+            log.share(path: String(decoding: path, as: UTF8.self))
+        }
+        try checkRequiredFiles()
         model = try makeModel(settings, seed: settings.seed)
         let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
         optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
@@ -144,12 +218,6 @@ public final class Trainer {
             log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
 
-        if let loaded = try broadcastResumeCheckpoint() {
-            try restore(from: loaded)
-        } else {
-            try loadInitialWeights()
-        }
-
         let dataset = trainData.dataset
         instances = try dataset.load(testMode: false).instances
         guard !instances.isEmpty else { throw DatasetError("train_dataloader: the dataset has no valid training instances") }
@@ -160,6 +228,13 @@ public final class Trainer {
         if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
             throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
         }
+
+        if let loaded = try broadcastResumeCheckpoint() {
+            try restore(from: loaded)
+        } else {
+            try loadInitialWeights()
+        }
+
         let sampler = DistributedSampler(count: instances.count, shuffle: trainData.shuffle, seed: seed,
                                          rank: communicator.rank, worldSize: worldSize, roundUp: trainData.roundUp)
         self.sampler = sampler
@@ -169,6 +244,34 @@ public final class Trainer {
         iterationsPerEpoch = trainData.dropLast ? sampler.samplesPerRank / trainData.batchSize
                                                 : (sampler.samplesPerRank + trainData.batchSize - 1) / trainData.batchSize
         log("train: \(instances.count) instances, \(iterationsPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * worldSize)), \(maxEpochs) epochs")
+        if resumeInnerIteration >= iterationsPerEpoch && iterationsPerEpoch > 0 {
+            throw CheckpointError("the checkpoint is \(resumeInnerIteration) iterations into an epoch, but an epoch here has \(iterationsPerEpoch): the data or batch size differs from the run that wrote it")
+        }
+    }
+
+    /// Removes temporary files of checkpoint writes a killed run left behind.
+    private func removeStaleTemporaryFiles() {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: workDir)) ?? []
+        for f in files where f.contains(".safetensors.tmp-") {
+            try? FileManager.default.removeItem(atPath: workDir + "/" + f)
+            log.record("removed \(workDir)/\(f), the unfinished write of an earlier run", level: "WARNING")
+        }
+    }
+
+    /// Every file the run will read (training and validation data, detections, metric
+    /// annotations), checked before any training so a missing one does not surface an epoch later.
+    private func checkRequiredFiles() throws {
+        var files: [(String, RequiredFile)] = []
+        if let train = settings.train { files += train.dataset.requiredFiles(testMode: false).map { ("train_dataloader.dataset.", $0) } }
+        if let val = settings.val, settings.valEvaluator != nil {
+            files += val.dataset.requiredFiles(testMode: true).map { ("val_dataloader.dataset.", $0) }
+            for (i, metric) in (settings.valEvaluator?.metrics ?? []).enumerated() {
+                files += metric.requiredFiles.map { ("val_evaluator.\(settings.valEvaluator!.metrics.count > 1 ? "\(i)." : "")", $0) }
+            }
+        }
+        for (prefix, file) in files {
+            if let problem = file.problem { throw DatasetError("\(prefix)\(file.key): \(problem)") }
+        }
     }
 
     /// The configured hooks in MMEngine's order (priority, then registration), with the
@@ -189,26 +292,47 @@ public final class Trainer {
     // MARK: - Services for hooks
 
     /// Runs the validation loop on every rank and the hooks' validation stages; returns the
-    /// metrics (on rank 0; empty elsewhere).
+    /// metrics (broadcast, so every rank has them).
     public func validate() throws -> [(String, Double)] {
         guard let val = settings.val, let evaluator = settings.valEvaluator else { return [] }
         try callHooks { try $0.beforeValidation(self) }
         let result = try Evaluation(dataloader: val, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor, seed: seed)
             .run(model, communicator: communicator, workers: loaderThreads)
-        if isMain { lastMetrics = result.metrics }
+        lastMetrics = result.metrics
         try callHooks { try $0.afterValidation(self, metrics: result.metrics) }
         return result.metrics
     }
 
-    /// Writes a checkpoint of the current state to `path` (rank 0; other ranks return at once):
-    /// model, optimizer (unless `includeOptimizer` is false), run metadata and what the hooks add.
+    /// Writes a checkpoint of the run at `completed` to `path`. Every rank calls it: with
+    /// `includeOptimizer` (a resumable checkpoint) the other ranks' buffers are gathered into it,
+    /// rank 0 writes (with what the hooks add), and every rank waits until the file is complete.
     public func saveCheckpoint(to path: String, includeOptimizer: Bool = true) throws {
-        guard isMain else { return }
-        var contents = CheckpointContents(meta: CheckpointMeta(
-            epoch: epoch + 1, iteration: iteration, optimizerSteps: optimizer.stepCount, optimizer: settings.optimWrapper.optimizerType,
-            seed: seed, worldSize: worldSize, config: settings.configText))
-        try callHooks { try $0.beforeSaveCheckpoint(self, checkpoint: &contents) }
-        try Checkpoint.save(model: model, optimizer: includeOptimizer ? optimizer : nil, contents: contents, to: path)
+        var gathered: [[UInt8]] = []
+        if includeOptimizer && worldSize > 1 {
+            var bytes: [UInt8] = []
+            for (_, t) in model.state.buffers { bytes += UnsafeRawBufferPointer(t.buffer) }
+            gathered = try communicator.gather(bytes, root: 0)
+        }
+        if isMain {
+            var contents = CheckpointContents(meta: CheckpointMeta(
+                epoch: completed.epoch, iteration: completed.iteration, optimizerSteps: optimizer.stepCount,
+                optimizer: settings.optimWrapper.optimizerType, seed: seed, worldSize: worldSize, config: settings.configText))
+            contents.meta.innerIteration = completed.innerIteration
+            for (rank, bytes) in gathered.enumerated() where rank > 0 {
+                var offset = 0
+                let buffers = model.state.buffers.map { name, t -> (name: String, tensor: Tensor) in
+                    let copy = Tensor(zeros: t.shape)
+                    bytes.withUnsafeBytes { (UnsafeMutableRawPointer(copy.data)).copyMemory(from: $0.baseAddress! + offset, byteCount: t.count * 4) }
+                    offset += t.count * 4
+                    return (name, copy)
+                }
+                contents.rankBuffers.append((rank, buffers))
+            }
+            try callHooks { try $0.beforeSaveCheckpoint(self, checkpoint: &contents) }
+            try Checkpoint.save(model: model, optimizer: includeOptimizer ? optimizer : nil, contents: contents, to: path)
+        }
+        if includeOptimizer { lastCheckpoint = (path, completed) }
+        try communicator.barrier()
     }
 
     /// Averages every float buffer (BatchNorm running statistics) over ranks.
@@ -219,23 +343,35 @@ public final class Trainer {
 
     // MARK: - Weights and resume
 
-    /// Restores model, optimizer, counters and hook state from a checkpoint every rank has read.
+    /// Restores model, optimizer, position and hook state from a checkpoint every rank has read.
     private func restore(from loaded: Checkpoint.Loaded) throws {
         guard let meta = loaded.meta else {
-            throw CheckpointError("\(loaded.path): not a SwiftPose checkpoint (no run metadata); to start from its weights use load_from or --load-from")
+            throw CheckpointError("\(loaded.path): not a SwiftPose checkpoint (no run metadata), so there is no optimizer state or position to resume; start from its weights with load_from or --load-from")
         }
         guard meta.resumable else { throw CheckpointError("\(loaded.path): a weights-only checkpoint cannot be resumed; use load_from") }
-        if meta.optimizer != settings.optimWrapper.optimizerType {
+        guard meta.optimizer == settings.optimWrapper.optimizerType else {
             throw CheckpointError("\(loaded.path): written with optimizer \(meta.optimizer), but the config uses \(settings.optimWrapper.optimizerType)")
+        }
+        guard meta.epoch >= 0, meta.iteration >= 0, meta.innerIteration >= 0, meta.optimizerSteps >= 0 else {
+            throw CheckpointError("\(loaded.path): its position (epoch \(meta.epoch), iteration \(meta.iteration)) is not a run's")
         }
         try Checkpoint.loadWeights(loaded, into: model, strict: true)
         try Checkpoint.loadOptimizer(loaded, into: optimizer, model: model)
+        // this rank's own BatchNorm statistics, when the same number of ranks wrote them
+        if communicator.rank > 0 && meta.worldSize == worldSize {
+            for (name, t) in model.state.buffers {
+                guard let info = loaded.tensors["rank_buffers.\(communicator.rank).\(name)"] else { continue }
+                try Checkpoint.readFloats(info, from: loaded, key: name, into: t.data, count: t.count)
+            }
+        }
         epoch = meta.epoch
         iteration = meta.iteration
+        resumeInnerIteration = meta.innerIteration
+        completed = RunPosition(epoch: meta.epoch, iteration: meta.iteration, innerIteration: meta.innerIteration)
         seed = meta.seed
         samplerEpoch = meta.epoch
         try callHooks { try $0.afterLoadCheckpoint(self, checkpoint: loaded) }
-        log("resumed from \(loaded.path): epoch \(meta.epoch), iteration \(meta.iteration)")
+        log("resumed from \(loaded.path) at \(completed)")
         if meta.worldSize != worldSize {
             log("warning: the checkpoint was written by \(meta.worldSize) ranks, this run has \(worldSize); the global batch and learning rate differ")
         }
@@ -309,33 +445,48 @@ public final class Trainer {
         return try Checkpoint.load(data: Data(bytes), path: String(decoding: path, as: UTF8.self))
     }
 
-    /// The checkpoint to resume from (rank 0 decides), skipping damaged files back to the
-    /// newest complete one.
+    /// The checkpoint to resume from (rank 0 decides). `.latest` takes `last_checkpoint`, then
+    /// the other checkpoints in the work dir, newest first, skipping damaged ones; when there
+    /// are checkpoints but none verifies it stops rather than train over them. A checkpoint from
+    /// outside the work dir is copied into it first, so the run never writes next to it.
     private func findResumeCheckpoint() throws -> Checkpoint.Loaded? {
         switch resume {
         case .none: return nil
-        case .path(let p): return try Checkpoint.load(path: p)
+        case .path(let p):
+            let loaded = try Checkpoint.load(path: p)
+            let source = URL(fileURLWithPath: p).standardizedFileURL, here = URL(fileURLWithPath: workDir).standardizedFileURL
+            guard source.deletingLastPathComponent().resolvingSymlinksInPath() != here.resolvingSymlinksInPath(),
+                  source.pathExtension == "safetensors" else { return loaded }
+            let copy = here.appendingPathComponent(source.lastPathComponent).path
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: source.path, toPath: copy)
+            log("copied \(source.path) into the work dir as \(copy)")
+            return Checkpoint.Loaded(path: copy, meta: loaded.meta, tensors: loaded.tensors, data: loaded.data)
         case .latest:
-            let marker = workDir + "/last_checkpoint"
             var candidates: [String] = []
-            if let text = try? String(contentsOfFile: marker, encoding: .utf8) {
-                candidates.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            if let text = try? String(contentsOfFile: workDir + "/last_checkpoint", encoding: .utf8) {
+                let name = URL(fileURLWithPath: text.trimmingCharacters(in: .whitespacesAndNewlines)).lastPathComponent
+                if CheckpointHook.isPlainName(name) { candidates.append(workDir + "/" + name) }
             }
             let files = (try? FileManager.default.contentsOfDirectory(atPath: workDir)) ?? []
-            let epochs = files.compactMap { f -> (Int, String)? in
-                guard f.hasPrefix("epoch_"), f.hasSuffix(".safetensors"),
-                      let n = Int(f.dropFirst(6).dropLast(12)) else { return nil }
-                return (n, workDir + "/" + f)
-            }.sorted { $0.0 > $1.0 }
-            candidates += epochs.map(\.1).filter { !candidates.contains($0) }
-            for c in candidates {
+            let checkpoints = files.filter { ($0.hasPrefix("epoch_") || $0.hasPrefix("iter_")) && $0.hasSuffix(".safetensors") }
+                .map { workDir + "/" + $0 }
+                .map { ($0, (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
+                .sorted { $0.1 > $1.1 }.map(\.0)
+            candidates += checkpoints.filter { !candidates.contains($0) }
+            var problems: [String] = []
+            for c in candidates where FileManager.default.fileExists(atPath: c) {
                 do {
                     return try Checkpoint.load(path: c)
                 } catch {
                     log("warning: cannot resume from \(c) (\(error)); trying an older checkpoint")
+                    problems.append("\(URL(fileURLWithPath: c).lastPathComponent): \(error)")
                 }
             }
-            log("no checkpoint found in \(workDir) to resume from; starting from scratch")
+            guard problems.isEmpty else {
+                throw CheckpointError("no checkpoint in \(workDir) verifies (\(problems.joined(separator: "; "))); resume from a specific file or move them away to start afresh")
+            }
+            log("warning: no checkpoint found in \(workDir) to resume from; starting from scratch")
             return nil
         }
     }

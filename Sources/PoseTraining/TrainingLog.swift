@@ -1,44 +1,87 @@
 import Foundation
 
-/// Rank 0's log: every line to standard output and to `work_dir/<timestamp>/<timestamp>.log`.
+/// A run's log: rank 0 writes every line to standard output and to
+/// `work_dir/<timestamp>/<timestamp>.log`, and scalars to `vis_data/scalars.json`. The other ranks
+/// learn the log's path (`share(path:)`) so that their errors reach the same file.
 public final class TrainingLog: @unchecked Sendable {
-    private let handle: FileHandle?
-    private let scalars: FileHandle?
-    public let enabled: Bool
-    public let path: String?
+    private let lock = NSLock()
+    private var handle: FileHandle?
+    private var scalarsHandle: FileHandle?
+    private var file: String?
 
-    public init(directory: String?, enabled: Bool) {
-        self.enabled = enabled
-        guard enabled, let directory else { handle = nil; scalars = nil; path = nil; return }
+    /// A log that writes nothing until it is opened or shared.
+    public init() {}
+
+    /// Opens a new timestamped log folder in `directory` (rank 0).
+    public convenience init(directory: String) {
+        self.init()
+        open(directory: directory)
+    }
+
+    /// Starts writing lines and scalars into a new `directory/<timestamp>/` folder.
+    public func open(directory: String) {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd_HHmmss"
         let stamp = formatter.string(from: Date())
         let dir = directory + "/" + stamp
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let file = dir + "/" + stamp + ".log"
-        _ = FileManager.default.createFile(atPath: file, contents: nil)
-        handle = FileHandle(forWritingAtPath: file)
-        path = file
-        // MMEngine's LocalVisBackend layout: one JSON object per line
         try? FileManager.default.createDirectory(atPath: dir + "/vis_data", withIntermediateDirectories: true)
+        let path = dir + "/" + stamp + ".log"
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        // MMEngine's LocalVisBackend layout: one JSON object per line
         _ = FileManager.default.createFile(atPath: dir + "/vis_data/scalars.json", contents: nil)
-        scalars = FileHandle(forWritingAtPath: dir + "/vis_data/scalars.json")
+        lock.lock(); defer { lock.unlock() }
+        handle = FileHandle(forWritingAtPath: path)
+        scalarsHandle = FileHandle(forWritingAtPath: dir + "/vis_data/scalars.json")
+        file = path
+    }
+
+    /// Whether this log writes INFO lines (rank 0's, once opened).
+    public var enabled: Bool { lock.lock(); defer { lock.unlock() }; return handle != nil }
+
+    /// The log file (rank 0 once opened, the other ranks once it is shared).
+    public var path: String? { lock.lock(); defer { lock.unlock() }; return file }
+
+    /// Tells a rank without its own log where rank 0's is (best effort: another node may not see it).
+    public func share(path: String) {
+        lock.lock(); defer { lock.unlock() }
+        if file == nil { file = path }
     }
 
     /// Appends one record of scalars (full precision) to `vis_data/scalars.json`.
     public func scalars(_ values: [String: Any]) {
-        guard let scalars, let data = try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]) else { return }
-        scalars.write(data + Data("\n".utf8))
+        guard let data = try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]) else { return }
+        lock.lock(); defer { lock.unlock() }
+        scalarsHandle?.write(data + Data("\n".utf8))
     }
 
+    /// An INFO line (rank 0 only): standard output and the log file.
     public func callAsFunction(_ line: String) {
-        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { return }
+        let text = Data(TrainingLog.format(line, level: "INFO").utf8)
+        FileHandle.standardOutput.write(text)
+        handle.write(text)
+    }
+
+    /// A line of another level (`ERROR`, `WARNING`) appended to the log file from any rank that
+    /// knows it; the caller has printed it already.
+    public func record(_ line: String, level: String) {
+        lock.lock(); defer { lock.unlock() }
+        let data = Data(TrainingLog.format(line, level: level).utf8)
+        if let handle {
+            handle.write(data)
+        } else if let file, let other = FileHandle(forWritingAtPath: file) {
+            other.seekToEndOfFile()
+            other.write(data)
+            try? other.close()
+        }
+    }
+
+    static func format(_ line: String, level: String) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "MM/dd HH:mm:ss"
-        let text = "\(formatter.string(from: Date())) - swiftpose - INFO - \(line)\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
-        handle?.write(Data(text.utf8))
+        return "\(formatter.string(from: Date())) - swiftpose - \(level) - \(line)\n"
     }
 
-    deinit { try? handle?.close(); try? scalars?.close() }
+    deinit { try? handle?.close(); try? scalarsHandle?.close() }
 }

@@ -12,7 +12,8 @@ public final class ParamSchedulerHook: Hook {
     public init() {}
 
     public func beforeRun(_ runner: Trainer) throws {
-        runner.schedule.advance(epochs: runner.epoch, iterationsPerEpoch: runner.iterationsPerEpoch)
+        runner.schedule.advance(epochs: runner.completed.epoch, iterationsPerEpoch: runner.iterationsPerEpoch,
+                                iterations: runner.completed.innerIteration)
     }
 
     public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {

@@ -23,13 +23,14 @@ public final class LearningRateSchedule {
         for i in schedulers.indices where schedulers[i].byEpoch == byEpoch { step(i) }
     }
 
-    /// Replays the steps of `epochs` whole epochs of `iterationsPerEpoch` iterations, as a run
-    /// resumed at that point must see them.
-    public func advance(epochs: Int, iterationsPerEpoch: Int) {
+    /// Replays the steps of `epochs` whole epochs of `iterationsPerEpoch` iterations and
+    /// `iterations` more, as a run resumed at that point must see them.
+    public func advance(epochs: Int, iterationsPerEpoch: Int, iterations: Int = 0) {
         for _ in 0..<max(0, epochs) {
             for _ in 0..<iterationsPerEpoch { step(byEpoch: false) }
             step(byEpoch: true)
         }
+        for _ in 0..<max(0, iterations) { step(byEpoch: false) }
     }
 
     /// The first group's current rate (the one logs show, as MMEngine's `lr`).

@@ -14,16 +14,15 @@ extension Components {
             return LoggerHookSettings(interval: interval)
         }
         try hooks.register("CheckpointHook") { c, _ in
-            if try !c.bool("by_epoch", default: true) {
-                throw c.error("by_epoch", "iteration-based checkpoints (by_epoch=False) are not supported yet")
-            }
             var settings = CheckpointHookSettings(interval: try c.int("interval", default: -1))
+            settings.byEpoch = try c.bool("by_epoch", default: true)
+            settings.saveLast = try c.bool("save_last", default: true)
             settings.maxKeepCheckpoints = try c.int("max_keep_ckpts", default: -1)
             settings.saveBest = try c.optionalString("save_best")
             if let rule = try c.optionalString("rule"), rule != "greater" {
                 throw c.error("rule", "only 'greater' is supported for COCO metrics")
             }
-            c.ignore("save_optimizer", "save_param_scheduler", "save_last", "out_dir", "filename_tmpl")
+            c.ignore("save_optimizer", "save_param_scheduler", "out_dir", "filename_tmpl")
             return settings
         }
         for name in ["PoseVisualizationHook", "BadCaseAnalysisHook"] {
