@@ -55,8 +55,11 @@ public enum Job {
             }
         } catch let stopped as RunStopped {
             if communicator.rank == 0 {
-                FileHandle.standardError.write(Data("\(name): \(stopped.description)\n".utf8))
                 record(stopped.description, "WARNING")
+                // the launcher may no longer read our output: never block on it
+                _ = fcntl(2, F_SETFL, fcntl(2, F_GETFL) | O_NONBLOCK)
+                let text = Array("\(name): \(stopped.description)\n".utf8)
+                _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             }
             (communicator as? MPICommunicator)?.finalize()
             exit(stopped.exitStatus)

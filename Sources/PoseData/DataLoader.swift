@@ -96,6 +96,12 @@ public final class DataLoader: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Loader threads running now.
+    public var liveThreads: Int {
+        lock.lock(); defer { lock.unlock() }
+        return running
+    }
+
     /// Batches in this epoch.
     public var batchCount: Int {
         lock.lock(); defer { lock.unlock() }

@@ -198,6 +198,7 @@ public final class Trainer {
             try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
             lock = try WorkDirLock(workDir: workDir)
             log.open(directory: workDir)
+            log.muteStandardOutput(after: stopRequest)
             removeStaleTemporaryFiles()
         }
         // every rank learns where the log is, so its errors reach it too

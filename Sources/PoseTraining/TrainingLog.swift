@@ -8,6 +8,7 @@ public final class TrainingLog: @unchecked Sendable {
     private var handle: FileHandle?
     private var scalarsHandle: FileHandle?
     private var file: String?
+    private var mutedBy: StopRequest?
 
     /// A log that writes nothing until it is opened or shared.
     public init() {}
@@ -41,6 +42,14 @@ public final class TrainingLog: @unchecked Sendable {
     /// The log file (rank 0 once opened, the other ranks once it is shared).
     public var path: String? { lock.lock(); defer { lock.unlock() }; return file }
 
+    /// Stops writing to standard output once `request` has a signal: mpirun stops draining its
+    /// ranks' output when it is told to end the job, and a write to a full pipe would block the
+    /// rank before it reaches its checkpoint. The log file still gets every line.
+    public func muteStandardOutput(after request: StopRequest) {
+        lock.lock(); defer { lock.unlock() }
+        mutedBy = request
+    }
+
     /// Tells a rank without its own log where rank 0's is (best effort: another node may not see it).
     public func share(path: String) {
         lock.lock(); defer { lock.unlock() }
@@ -59,8 +68,10 @@ public final class TrainingLog: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard let handle else { return }
         let text = Data(TrainingLog.format(line, level: "INFO").utf8)
-        FileHandle.standardOutput.write(text)
         handle.write(text)
+        if mutedBy?.receivedSignal ?? 0 == 0 {
+            TrainingLog.writeStandardOutput(text) { [mutedBy] in mutedBy?.receivedSignal ?? 0 != 0 }
+        }
     }
 
     /// A line of another level (`ERROR`, `WARNING`) appended to the log file from any rank that
@@ -74,6 +85,28 @@ public final class TrainingLog: @unchecked Sendable {
             other.seekToEndOfFile()
             other.write(data)
             try? other.close()
+        }
+    }
+
+    /// Writes to standard output, waiting while the reader is slow but giving up once
+    /// `abandon` says so (a launcher ending the job stops reading its ranks' output: a blocked
+    /// write would keep the rank from its checkpoint) or the pipe is closed.
+    static func writeStandardOutput(_ data: Data, abandon: () -> Bool) {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                var ready = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
+                let polled = poll(&ready, 1, 100)
+                if polled == 0 || (polled < 0 && errno == EINTR) {
+                    if abandon() { return }
+                    continue
+                }
+                guard polled > 0, ready.revents & Int16(POLLOUT) != 0 else { return }
+                // at most a pipe buffer's atomic size, so a writable pipe takes it without blocking
+                let n = write(1, raw.baseAddress! + offset, min(raw.count - offset, Int(PIPE_BUF)))
+                if n <= 0 { return }
+                offset += n
+            }
         }
     }
 
