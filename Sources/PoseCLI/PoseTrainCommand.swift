@@ -23,8 +23,10 @@ public struct PoseTrainCommand: ComponentCommand {
           pose-train CONFIG --resume work_dirs/run1/epoch_10.safetensors
           pose-train CONFIG --cfg-options train_cfg.max_epochs=5 optim_wrapper.optimizer.lr=1e-3
         Rank 0 writes checkpoints (epoch_N.safetensors, last_checkpoint) and logs to the work dir.
-        SIGTERM or SIGINT stops every rank after the current iteration with a checkpoint of that
-        point (exit status 143 or 130); resume it with --resume.
+        SIGTERM, SIGINT or SIGUSR1 to the ranks stops every rank after the current iteration with a
+        checkpoint of that point (exit status 128 + the signal: 143, 130, 138); resume with --resume.
+        Under mpirun send SIGUSR1 to mpirun (it forwards it; SIGTERM/SIGINT make mpirun kill the
+        ranks after 1 s, often before they reach the checkpoint). Slurm sends SIGTERM to the tasks.
         """)
 
     @Argument(help: "Config file (MMPose Python syntax).") public var config: String

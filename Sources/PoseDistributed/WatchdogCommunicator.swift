@@ -28,7 +28,7 @@ public final class WatchdogCommunicator: Communicator {
     /// - Parameters:
     ///   - report: gets the one-line message before the process ends (for the run's log).
     ///   - stopSignal: the signal this process was asked to stop with, or 0.
-    public init(_ base: Communicator, timeout: Double, stopGrace: Double = 10,
+    public init(_ base: Communicator, timeout: Double, stopGrace: Double = 5,
                 stopSignal: @escaping @Sendable () -> Int32 = { 0 },
                 report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.base = base

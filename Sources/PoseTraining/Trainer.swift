@@ -163,12 +163,13 @@ public final class Trainer {
         optimizer.step()
         // every logged value is the mean over ranks (MMPose logs rank 0's own)
         let sig = stopRequest.receivedSignal
-        var values = named.map { Double($0.value) } + [sig == SIGTERM ? 1 : 0, sig != 0 && sig != SIGTERM ? 1 : 0]
+        var values = named.map { Double($0.value) } + [sig != 0 ? 1 : 0, Double(sig)]
         try communicator.allReduceSum(&values)
-        let terms = values.removeLast(), interrupts = values.removeLast()
-        if terms + interrupts > 0 {
+        let signalSum = values.removeLast(), signalled = values.removeLast()
+        if signalled > 0 {
+            // every rank stops; a rank that got no signal itself takes the others'
             stopRequested = true
-            stopSignal = terms > 0 ? SIGTERM : (sig != 0 ? sig : SIGINT)
+            stopSignal = sig != 0 ? sig : Int32((signalSum / signalled).rounded())
         }
         let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
         let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
@@ -183,7 +184,7 @@ public final class Trainer {
 
     /// The error that ends a run stopped by a signal, after the checkpoint hook saved this point.
     private func stopped() -> RunStopped {
-        let name = stopSignal == SIGTERM ? "SIGTERM" : stopSignal == SIGINT ? "SIGINT" : "signal \(stopSignal)"
+        let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGUSR1: "SIGUSR1"][stopSignal] ?? "signal \(stopSignal)"
         let saved = lastCheckpoint.map { $0.position == completed ? "saved \($0.path); continue with --resume" : nil } ?? nil
         return RunStopped(signal: stopSignal,
                           description: "stopped by \(name) at \(completed); " + (saved ?? "no checkpoint saved here (the config has no CheckpointHook)"))
