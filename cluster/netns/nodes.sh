@@ -6,14 +6,18 @@
 #
 #   cluster/netns/nodes.sh up PREFIX N DIR   create PREFIX0..PREFIX{N-1} (10.77.0.1..N) and write
 #                                            DIR/hostfile (SLOTS slots per node, default 1) and
-#                                            DIR/hosts (IP → namespace)
+#                                            DIR/hosts (IP, PREFIX, node index)
+#   cluster/netns/nodes.sh exec PREFIX I CMD run CMD on node I: in its network namespace, with a
+#                                            hostname of its own (PREFIXI, in a UTS namespace), as
+#                                            separate machines have; OpenMPI names its session
+#                                            folders and shared-memory segments by host name
 #   cluster/netns/nodes.sh cut PREFIX I      unplug node I from the bridge (a network partition)
 #   cluster/netns/nodes.sh down PREFIX N     kill what runs in the namespaces and delete them
 #
-# mpirun then runs inside node 0 with cluster/netns/agent.sh as its rsh agent:
+# mpirun then runs on node 0 with cluster/netns/agent.sh as its rsh agent:
 #   SWIFTPOSE_NETNS_HOSTS=DIR/hosts OMPI_MCA_plm_rsh_agent=cluster/netns/agent.sh \
 #   OMPI_MCA_btl_tcp_if_include=10.77.0.0/24 OMPI_MCA_oob_tcp_if_include=10.77.0.0/24 \
-#   ip netns exec PREFIX0 mpirun --hostfile DIR/hostfile -np N ...
+#   cluster/netns/nodes.sh exec PREFIX 0 mpirun --hostfile DIR/hostfile -np N ...
 set -euo pipefail
 command=${1:?usage: nodes.sh up|cut|down PREFIX ...}
 prefix=${2:?usage: nodes.sh up|cut|down PREFIX ...}
@@ -34,8 +38,13 @@ up)
         ip netns exec "${prefix}$i" ip link set "${prefix}v$i" up
         ip netns exec "${prefix}$i" ip link set lo up
         echo "10.77.0.$((i + 1)) slots=${SLOTS:-1}" >> "$dir/hostfile"
-        echo "10.77.0.$((i + 1)) ${prefix}$i" >> "$dir/hosts"
+        echo "10.77.0.$((i + 1)) $prefix $i" >> "$dir/hosts"
     done
+    ;;
+exec)
+    i=${3:?usage: nodes.sh exec PREFIX I COMMAND...}
+    shift 3
+    exec ip netns exec "${prefix}$i" unshare --uts /bin/sh -c 'hostname "$0" && exec "$@"' "${prefix}$i" "$@"
     ;;
 cut)
     i=${3:?usage: nodes.sh cut PREFIX I}
