@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
         .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
         .testTarget(name: "PoseEvalTests", dependencies: ["PoseEval", "PoseData"]),
-        .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor"]),
+        .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor", "PoseDistributed"]),
         .testTarget(name: "PoseTrainingTests", dependencies: [
             "PoseTraining", "PoseModels", "PoseNN", "PoseTensor", "PoseConfig", "PoseData", "PoseEval",
             "PoseDistributed", "PoseCLI", "SwiftPose", "ToyComponents"]),

@@ -18,6 +18,8 @@ public final class MPICommunicator: Communicator {
         public var launcher: String
         /// The ranks the launcher started, when it says.
         public var ranks: Int?
+
+        public init(launcher: String, ranks: Int?) { self.launcher = launcher; self.ranks = ranks }
     }
 
     public static func launch(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Launch? {

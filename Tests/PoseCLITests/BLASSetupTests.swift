@@ -1,5 +1,6 @@
 import Testing
 @testable import PoseCLI
+import PoseDistributed
 import PoseTensor
 
 @Suite struct BLASSetupTests {
@@ -18,6 +19,27 @@ import PoseTensor
         #expect(BLASSetup.threadsPerRank(affinityCPUs: 1, onlineCPUs: 64, localRanks: 4) == 1)
         #expect(BLASSetup.threadsPerRank(affinityCPUs: 64, onlineCPUs: 64, localRanks: 4) == 16)
         #expect(BLASSetup.threadsPerRank(affinityCPUs: 2, onlineCPUs: 2, localRanks: 8) == 1)
+    }
+
+    @Test func slurmSizesThreadsAndRanks() {
+        // --cpus-per-task caps the threads; srun's and PMIx's variables give the ranks on the node and the rank
+        #expect(BLASSetup.threadsPerRank(affinityCPUs: 64, onlineCPUs: 64, localRanks: 2, cpusPerTask: 8) == 8)
+        #expect(BLASSetup.launchRank(environment: ["SLURM_PROCID": "3"]) == 3)
+        #expect(BLASSetup.launchRank(environment: ["OMPI_COMM_WORLD_RANK": "1", "SLURM_PROCID": "0"]) == 1)
+        #expect(BLASSetup.launchRank(environment: [:]) == 0)
+    }
+
+    @Test func launchersAreRecognised() {
+        typealias Launch = MPICommunicator.Launch
+        #expect(MPICommunicator.launch(environment: [:]) == nil)
+        #expect(MPICommunicator.launch(environment: ["OMPI_COMM_WORLD_SIZE": "4"]) == Launch(launcher: "mpirun", ranks: 4))
+        // srun never sets OpenMPI's variables: its task count decides, with or without PMIx
+        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "0", "SLURM_STEP_NUM_TASKS": "2", "PMIX_RANK": "0"])
+                == Launch(launcher: "srun", ranks: 2))
+        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "1", "SLURM_NTASKS": "2"]) == Launch(launcher: "srun", ranks: 2))
+        // one task under srun is a single process; a bare PMIx launch is MPI of unknown size
+        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "0", "SLURM_STEP_NUM_TASKS": "1"]) == nil)
+        #expect(MPICommunicator.launch(environment: ["PMIX_RANK": "0"]) == Launch(launcher: "PMIx", ranks: nil))
     }
 
     @Test func selfCheckPassesOnThisMachine() {

@@ -98,7 +98,7 @@ struct MultiNodeTests {
         #expect(child.text.contains("lost communication") || child.text.contains("has not finished after"), "\(child.text)")
 
         // the link back, resume: the same weights as a run that never stopped
-        _ = try run(["ip", "netns", "exec", "\(nodes.prefix)net", "ip", "link", "set", "\(nodes.prefix)b1", "up"])
+        _ = try run(["bash", NetnsNodes.script, "mend", nodes.prefix, "1", "2"])
         let shorter = ["--cfg-options", "train_cfg.max_epochs=40", "default_hooks.logger.interval=50"]
         let (s1, out1) = try run(try nodes.distTrain(config, ranks: 2, ["--work-dir", dir + "/w", "--resume"] + shorter))
         #expect(s1 == 0, "\(out1)")

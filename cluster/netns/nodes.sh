@@ -12,6 +12,7 @@
 #                                            separate machines have; OpenMPI names its session
 #                                            folders and shared-memory segments by host name
 #   cluster/netns/nodes.sh cut PREFIX I      unplug node I from the bridge (a network partition)
+#   cluster/netns/nodes.sh mend PREFIX I N   plug it back in and forget the failed neighbour entries
 #   cluster/netns/nodes.sh down PREFIX N     kill what runs in the namespaces and delete them
 #
 # mpirun then runs on node 0 with cluster/netns/agent.sh as its rsh agent:
@@ -49,6 +50,17 @@ exec)
 cut)
     i=${3:?usage: nodes.sh cut PREFIX I}
     ip netns exec "${prefix}net" ip link set "${prefix}b$i" down
+    ;;
+mend)
+    i=${3:?usage: nodes.sh mend PREFIX I N}; n=${4:?usage: nodes.sh mend PREFIX I N}
+    ip netns exec "${prefix}net" ip link set "${prefix}b$i" up
+    for ((j = 0; j < n; j++)); do ip netns exec "${prefix}$j" ip neigh flush all; done
+    # until the bridge forwards on the port again
+    for _ in $(seq 1 50); do
+        [ "$(ip netns exec "${prefix}net" cat "/sys/class/net/${prefix}b$i/operstate")" = up ] && break
+        sleep 0.1
+    done
+    sleep 1
     ;;
 down)
     n=${3:?usage: nodes.sh down PREFIX N}
