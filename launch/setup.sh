@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libopenblas-dev libopenmpi-dev openmpi-bin libjpeg-dev zlib1g-dev pkg-config)
+# As root the suite also runs multi-node tests over network namespaces (iproute2) and on a
+# single-host Slurm (slurm-wlm, munge); elsewhere those suites are skipped with a reason.
+if [ "${1:-}" = "--with-tests" ] && [ "$(id -u)" -eq 0 ]; then
+    packages+=(iproute2 slurm-wlm munge)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
