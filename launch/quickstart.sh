@@ -10,7 +10,8 @@ work=work_dirs/quickstart
 rm -rf data/synthetic "$work"
 .build/release/pose-data synth --out data/synthetic --train 800 --val 100 --seed 0
 launch/dist_train.sh "$config" 2 --work-dir "$work"
-checkpoint=$(cat "$work/last_checkpoint")
+# last_checkpoint names the newest checkpoint relative to the work dir
+checkpoint="$work/$(cat "$work/last_checkpoint")"
 echo "evaluating $checkpoint on the synthetic val split (detected boxes, flip test)"
 .build/release/pose-test "$config" "$checkpoint" --dump "$work/results.keypoints.json"
 echo "quick start finished in $(( $(date +%s) - start )) s; checkpoints and logs are in $work/"

@@ -24,7 +24,8 @@ echo "custom-modules: training 2 of 3 epochs with mpirun -np 2, then resuming fo
 "${mpi[@]}" "$bin/custom-pose-train" "$config" --work-dir work_dirs/example --cfg-options train_cfg.max_epochs=2
 "${mpi[@]}" "$bin/custom-pose-train" "$config" --work-dir work_dirs/example --resume
 
-checkpoint=$(cat work_dirs/example/last_checkpoint)
+# last_checkpoint names the newest checkpoint relative to the work dir
+checkpoint="work_dirs/example/$(cat work_dirs/example/last_checkpoint)"
 echo "custom-modules: evaluating $checkpoint"
 "$bin/custom-pose-test" "$config" "$checkpoint" | tee work_dirs/example/test.txt
 
