@@ -52,7 +52,7 @@ let package = Package(
             "PoseCLI", "PoseData",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-bench", dependencies: [
-            "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining",
+            "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining", "PoseDistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Toy components in a module of their own, registered by the tests as a user would.

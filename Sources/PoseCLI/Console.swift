@@ -1,14 +1,15 @@
 import Foundation
+import PoseDistributed
 
 /// Writes one line to standard error, prefixed with the program name.
 public func log(_ message: String) {
     let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
-    FileHandle.standardError.write(Data("[\(name)] \(message)\n".utf8))
+    RankOutput.write(Data("[\(name)] \(message)\n".utf8), to: 2)
 }
 
 /// Prints a one-line error and exits with status 1.
 public func fail(_ message: String, status: Int32 = 1) -> Never {
     let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
-    FileHandle.standardError.write(Data("\(name): error: \(message)\n".utf8))
+    RankOutput.write(Data("\(name): error: \(message)\n".utf8), to: 2)
     exit(status)
 }

@@ -56,16 +56,14 @@ public enum Job {
         } catch let stopped as RunStopped {
             if communicator.rank == 0 {
                 record(stopped.description, "WARNING")
-                // the launcher may no longer read our output: never block on it
-                _ = fcntl(2, F_SETFL, fcntl(2, F_GETFL) | O_NONBLOCK)
-                let text = Array("\(name): \(stopped.description)\n".utf8)
-                _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                // the launcher may no longer read our output: never wait long for it
+                RankOutput.write("\(name): \(stopped.description)\n", to: 2, within: 1)
             }
             (communicator as? MPICommunicator)?.finalize()
             exit(stopped.exitStatus)
         } catch {
             let line = (communicator.size > 1 ? "rank \(communicator.rank) of \(communicator.size): " : "") + "\(error)"
-            FileHandle.standardError.write(Data("\(name): error: \(line)\n".utf8))
+            RankOutput.write("\(name): error: \(line)\n", to: 2, within: 5)
             record(line, "ERROR")
             if communicator.size > 1 { communicator.abort(status: 1) }
             exit(1)

@@ -51,8 +51,7 @@ public struct PoseTrainCommand: ComponentCommand {
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
             let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
             let dir = workDir ?? settings.workDir ?? "work_dirs/\(name)"
-            let watched = WatchdogCommunicator(communicator, timeout: settings.distTimeout,
-                                               stopSignal: { stopRequest.receivedSignal }) { log.record($0, level: "ERROR") }
+            let watched = WatchdogCommunicator(communicator, timeout: settings.distTimeout) { log.record($0, level: "ERROR") }
             let trainer = Trainer(settings: settings, communicator: watched, workDir: dir, resume: resumeMode(settings),
                                   loadFrom: loadFrom, loaderThreads: Job.loaderThreads, stopRequest: stopRequest, log: log)
             trainer.strictLoading = strict

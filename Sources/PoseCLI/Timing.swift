@@ -1,12 +1,5 @@
 import Foundation
 
-/// Wall-clock seconds since an arbitrary origin (monotonic).
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
 /// The median of `values` (the mean of the middle two for an even count).
 public func median(_ values: [Double]) -> Double {
     precondition(!values.isEmpty, "median of no values")

@@ -12,7 +12,9 @@ public final class MPICommunicator: Communicator {
 
     /// How this process was launched as one of several ranks, from the launcher's environment:
     /// mpirun sets `OMPI_COMM_WORLD_SIZE`; srun sets `SLURM_PROCID` and the step's task count
-    /// (and, with `--mpi=pmix`, PMIx's variables, never OpenMPI's). nil for a single process.
+    /// `SLURM_STEP_NUM_TASKS` (and, with `--mpi=pmix`, PMIx's variables, never OpenMPI's). nil for
+    /// a single process, such as a command in an sbatch script itself (its batch step has
+    /// `SLURM_PROCID=0` and the allocation's `SLURM_NTASKS`, but it is one process).
     public struct Launch: Equatable, Sendable {
         /// "mpirun", "srun" or "PMIx".
         public var launcher: String
@@ -24,7 +26,7 @@ public final class MPICommunicator: Communicator {
 
     public static func launch(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Launch? {
         if let n = env["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) { return Launch(launcher: "mpirun", ranks: n) }
-        if env["SLURM_PROCID"] != nil, let n = (env["SLURM_STEP_NUM_TASKS"] ?? env["SLURM_NTASKS"]).flatMap(Int.init) {
+        if env["SLURM_PROCID"] != nil, let n = env["SLURM_STEP_NUM_TASKS"].flatMap(Int.init) {
             return n > 1 || env["PMIX_RANK"] != nil ? Launch(launcher: "srun", ranks: n) : nil
         }
         if env["PMIX_RANK"] != nil { return Launch(launcher: "PMIx", ranks: nil) }

@@ -34,12 +34,7 @@ public enum SafeTensors {
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }
         var length = UInt64(json.count).littleEndian
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw CheckpointError("\(temporary): cannot create file (check the directory exists and is writable)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try writeAtomically(to: path) { handle in
             try handle.write(contentsOf: Data(bytes: &length, count: 8))
             try handle.write(contentsOf: json)
             for e in entries where e.bytes.count > 0 {
@@ -52,8 +47,22 @@ public enum SafeTensors {
                     start = end
                 }
             }
+        }
+    }
+
+    /// Writes `path` so that it is either complete or absent: `contents` writes a temporary file
+    /// beside it, which is fsynced and renamed over `path`; on any failure it is removed and the
+    /// previous `path` stays as it was.
+    public static func writeAtomically(to path: String, _ contents: (FileHandle) throws -> Void) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw CheckpointError("\(temporary): cannot create file (check the directory exists and is writable)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try contents(handle)
             try handle.synchronize()
-            try handle.close()
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw CheckpointError("\(path): writing failed (\(error.localizedDescription)); the previous checkpoint is intact")

@@ -13,11 +13,14 @@ public final class StopRequest: Sendable {
 
     public init() {}
 
-    /// Routes SIGTERM, SIGINT and SIGUSR1 to this request instead of ending the process at once.
+    /// Routes SIGTERM, SIGINT and SIGUSR1 to this request instead of ending the process at once,
+    /// and ignores SIGPIPE: a launcher that stops reading its ranks' output must not end a rank
+    /// before its checkpoint (writes then fail with EPIPE, which the log ignores).
     public func install() {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
-            for sig in [SIGTERM, SIGINT, SIGUSR1] {
+            signal(SIGPIPE, SIG_IGN)
+            for sig in StopRequest.signals {
                 signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                 source.setEventHandler { [weak self] in self?.signalNumber.store(sig, ordering: .relaxed) }
@@ -27,11 +30,30 @@ public final class StopRequest: Sendable {
         }
     }
 
+    /// The signals that stop a run, in the order that decides which one a run stops for when
+    /// ranks received different ones.
+    public static let signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
+
+    /// This rank's part of the ranks' vote: 1 for the signal it received, 0 for the others, in
+    /// the order of `signals`. Summed over ranks, `agreedSignal` reads the outcome.
+    public static func counts(of received: Int32) -> [Double] {
+        signals.map { $0 == received ? 1 : 0 }
+    }
+
+    /// The signal every rank stops for, given the summed `counts`: the first of `signals` any
+    /// rank received, so that every rank ends with the same status; 0 when none did.
+    public static func agreedSignal(counts: [Double]) -> Int32 {
+        zip(signals, counts).first { $0.1 > 0 }?.0 ?? 0
+    }
+
     /// The signal received, or 0.
     public var receivedSignal: Int32 { signalNumber.load(ordering: .relaxed) }
 
-    /// Marks the request as if `sig` had arrived (tests; a hook that decides to stop the run).
-    public func request(_ sig: Int32) { signalNumber.store(sig, ordering: .relaxed) }
+    /// Marks the request as if `sig` (one of `signals`; another counts as SIGTERM) had arrived:
+    /// tests, or a hook that decides to stop the run.
+    public func request(_ sig: Int32) {
+        signalNumber.store(StopRequest.signals.contains(sig) ? sig : SIGTERM, ordering: .relaxed)
+    }
 }
 
 /// A run that stopped on request at an iteration boundary after saving its state.

@@ -66,7 +66,7 @@ public final class Trainer {
     /// epoch's last iteration and before its epoch hooks, the epoch. Checkpoints record it.
     public private(set) var completed = RunPosition(epoch: 0, iteration: 0, innerIteration: 0)
     /// Whether every rank agreed, in this iteration's allreduce, to stop after it (a signal).
-    public private(set) var stopRequested = false
+    public var stopRequested: Bool { stopSignal != 0 }
     /// The newest resumable checkpoint this run wrote, and where.
     public private(set) var lastCheckpoint: (path: String, position: RunPosition)?
     /// The epoch the sampler shuffles for; `DistSamplerSeedHook` sets it to `epoch` (without it
@@ -92,6 +92,7 @@ public final class Trainer {
     private var lock: WorkDirLock?
     /// Iterations of the first epoch already done when a run resumes mid-epoch.
     private var resumeInnerIteration = 0
+    /// The signal every rank agreed to stop for, or 0.
     private var stopSignal: Int32 = 0
 
     public init(settings: ExperimentSettings, communicator: Communicator, workDir: String, resume: Resume = .none,
@@ -162,15 +163,12 @@ public final class Trainer {
         messages["lr"] = schedule.learningRate
         optimizer.step()
         // every logged value is the mean over ranks (MMPose logs rank 0's own)
-        let sig = stopRequest.receivedSignal
-        var values = named.map { Double($0.value) } + [sig != 0 ? 1 : 0, Double(sig)]
+        // one count per stop signal: every rank stops, all for the same signal (the first of
+        // SIGTERM, SIGINT, SIGUSR1 that any rank received), so all end with the same status
+        var values = named.map { Double($0.value) } + StopRequest.counts(of: stopRequest.receivedSignal)
         try communicator.allReduceSum(&values)
-        let signalSum = values.removeLast(), signalled = values.removeLast()
-        if signalled > 0 {
-            // every rank stops; a rank that got no signal itself takes the others'
-            stopRequested = true
-            stopSignal = sig != 0 ? sig : Int32((signalSum / signalled).rounded())
-        }
+        stopSignal = StopRequest.agreedSignal(counts: Array(values.suffix(StopRequest.signals.count)))
+        values.removeLast(StopRequest.signals.count)
         let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
         let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
         guard loss.isFinite else {
@@ -243,10 +241,20 @@ public final class Trainer {
         loader = DataLoader(instances: instances, pipeline: pipeline, batchSize: trainData.batchSize,
                             mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
                             seed: seed, workers: loaderThreads)
-        iterationsPerEpoch = trainData.dropLast ? sampler.samplesPerRank / trainData.batchSize
-                                                : (sampler.samplesPerRank + trainData.batchSize - 1) / trainData.batchSize
+        func iterations(_ samples: Int) -> Int {
+            trainData.dropLast ? samples / trainData.batchSize : (samples + trainData.batchSize - 1) / trainData.batchSize
+        }
+        iterationsPerEpoch = iterations(sampler.samplesPerRank)
+        // ranks that train different numbers of iterations would wait for each other forever
+        var lastRank = sampler
+        lastRank.rank = worldSize - 1
+        if iterations(lastRank.samplesPerRank) != iterationsPerEpoch {
+            throw DatasetError("train_dataloader.sampler.round_up=False: \(instances.count) instances over \(worldSize) ranks give rank 0 \(iterationsPerEpoch) iterations per epoch and rank \(worldSize - 1) \(iterations(lastRank.samplesPerRank)); use round_up=True (the default) or a dataset size divisible by the ranks")
+        }
         log("train: \(instances.count) instances, \(iterationsPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * worldSize)), \(maxEpochs) epochs")
-        if resumeInnerIteration >= iterationsPerEpoch && iterationsPerEpoch > 0 {
+        // equal counts: a checkpoint written at an epoch's last iteration (a stop there) resumes
+        // into that epoch's end, whose hooks have not run yet
+        if resumeInnerIteration > iterationsPerEpoch {
             throw CheckpointError("the checkpoint is \(resumeInnerIteration) iterations into an epoch, but an epoch here has \(iterationsPerEpoch): the data or batch size differs from the run that wrote it")
         }
     }
@@ -371,7 +379,6 @@ public final class Trainer {
         resumeInnerIteration = meta.innerIteration
         completed = RunPosition(epoch: meta.epoch, iteration: meta.iteration, innerIteration: meta.innerIteration)
         seed = meta.seed
-        samplerEpoch = meta.epoch
         try callHooks { try $0.afterLoadCheckpoint(self, checkpoint: loaded) }
         log("resumed from \(loaded.path) at \(completed)")
         if meta.worldSize != worldSize {
@@ -447,6 +454,22 @@ public final class Trainer {
         return try Checkpoint.load(data: Data(bytes), path: String(decoding: path, as: UTF8.self))
     }
 
+    /// Writes a checkpoint from elsewhere into the work dir (atomically) under its own name and
+    /// returns the path. The same bytes already there are used as they are; a different file of
+    /// that name is never replaced.
+    private func copyIntoWorkDir(_ data: Data, from source: String) throws -> String {
+        let copy = workDir + "/" + URL(fileURLWithPath: source).lastPathComponent
+        if FileManager.default.fileExists(atPath: copy) {
+            guard FileManager.default.contents(atPath: copy) == data else {
+                throw CheckpointError("--resume \(source): the work dir already has a different \(copy); resume into another work dir (--work-dir) or move that file away")
+            }
+            return copy
+        }
+        try SafeTensors.writeAtomically(to: copy) { try $0.write(contentsOf: data) }
+        log("copied \(source) into the work dir as \(copy)")
+        return copy
+    }
+
     /// The checkpoint to resume from (rank 0 decides). `.latest` takes `last_checkpoint`, then
     /// the other checkpoints in the work dir, newest first, skipping damaged ones; when there
     /// are checkpoints but none verifies it stops rather than train over them. A checkpoint from
@@ -459,10 +482,7 @@ public final class Trainer {
             let source = URL(fileURLWithPath: p).standardizedFileURL, here = URL(fileURLWithPath: workDir).standardizedFileURL
             guard source.deletingLastPathComponent().resolvingSymlinksInPath() != here.resolvingSymlinksInPath(),
                   source.pathExtension == "safetensors" else { return loaded }
-            let copy = here.appendingPathComponent(source.lastPathComponent).path
-            try? FileManager.default.removeItem(atPath: copy)
-            try FileManager.default.copyItem(atPath: source.path, toPath: copy)
-            log("copied \(source.path) into the work dir as \(copy)")
+            let copy = try copyIntoWorkDir(loaded.data, from: source.path)
             return Checkpoint.Loaded(path: copy, meta: loaded.meta, tensors: loaded.tensors, data: loaded.data)
         case .latest:
             var candidates: [String] = []
@@ -505,12 +525,6 @@ public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> Po
 public struct TrainingError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-func monotonicClock() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
 func formatDuration(_ seconds: Double) -> String {

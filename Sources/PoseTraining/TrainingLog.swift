@@ -1,4 +1,5 @@
 import Foundation
+import PoseDistributed
 
 /// A run's log: rank 0 writes every line to standard output and to
 /// `work_dir/<timestamp>/<timestamp>.log`, and scalars to `vis_data/scalars.json`. The other ranks
@@ -60,7 +61,7 @@ public final class TrainingLog: @unchecked Sendable {
     public func scalars(_ values: [String: Any]) {
         guard let data = try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]) else { return }
         lock.lock(); defer { lock.unlock() }
-        scalarsHandle?.write(data + Data("\n".utf8))
+        try? scalarsHandle?.write(contentsOf: data + Data("\n".utf8))
     }
 
     /// An INFO line (rank 0 only): standard output and the log file.
@@ -68,9 +69,10 @@ public final class TrainingLog: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard let handle else { return }
         let text = Data(TrainingLog.format(line, level: "INFO").utf8)
-        handle.write(text)
+        // a log line that cannot be written (a full disk) must not end the run
+        try? handle.write(contentsOf: text)
         if mutedBy?.receivedSignal ?? 0 == 0 {
-            TrainingLog.writeStandardOutput(text) { [mutedBy] in mutedBy?.receivedSignal ?? 0 != 0 }
+            RankOutput.write(text, to: 1) { [mutedBy] in mutedBy?.receivedSignal ?? 0 != 0 }
         }
     }
 
@@ -80,33 +82,11 @@ public final class TrainingLog: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let data = Data(TrainingLog.format(line, level: level).utf8)
         if let handle {
-            handle.write(data)
+            try? handle.write(contentsOf: data)
         } else if let file, let other = FileHandle(forWritingAtPath: file) {
-            other.seekToEndOfFile()
-            other.write(data)
+            _ = try? other.seekToEnd()
+            try? other.write(contentsOf: data)
             try? other.close()
-        }
-    }
-
-    /// Writes to standard output, waiting while the reader is slow but giving up once
-    /// `abandon` says so (a launcher ending the job stops reading its ranks' output: a blocked
-    /// write would keep the rank from its checkpoint) or the pipe is closed.
-    static func writeStandardOutput(_ data: Data, abandon: () -> Bool) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                var ready = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
-                let polled = poll(&ready, 1, 100)
-                if polled == 0 || (polled < 0 && errno == EINTR) {
-                    if abandon() { return }
-                    continue
-                }
-                guard polled > 0, ready.revents & Int16(POLLOUT) != 0 else { return }
-                // at most a pipe buffer's atomic size, so a writable pipe takes it without blocking
-                let n = write(1, raw.baseAddress! + offset, min(raw.count - offset, Int(PIPE_BUF)))
-                if n <= 0 { return }
-                offset += n
-            }
         }
     }
 

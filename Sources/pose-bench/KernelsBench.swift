@@ -1,5 +1,6 @@
 import ArgumentParser
 import PoseCLI
+import PoseDistributed
 import PoseTensor
 
 /// Forward and backward GFLOP/s of the convolution kernels on ResNet/SimpleBaseline shapes.

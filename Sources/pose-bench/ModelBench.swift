@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PoseCLI
 import PoseData
+import PoseDistributed
 import PoseModels
 import PoseNN
 import PoseTensor

@@ -36,7 +36,10 @@ import PoseTensor
         // srun never sets OpenMPI's variables: its task count decides, with or without PMIx
         #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "0", "SLURM_STEP_NUM_TASKS": "2", "PMIX_RANK": "0"])
                 == Launch(launcher: "srun", ranks: 2))
-        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "1", "SLURM_NTASKS": "2"]) == Launch(launcher: "srun", ranks: 2))
+        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "1", "SLURM_STEP_NUM_TASKS": "2", "SLURM_NTASKS": "2"])
+                == Launch(launcher: "srun", ranks: 2))
+        // an sbatch script's own commands (the batch step) are single processes
+        #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "0", "SLURM_NTASKS": "2", "SLURM_JOB_ID": "1"]) == nil)
         // one task under srun is a single process; a bare PMIx launch is MPI of unknown size
         #expect(MPICommunicator.launch(environment: ["SLURM_PROCID": "0", "SLURM_STEP_NUM_TASKS": "1"]) == nil)
         #expect(MPICommunicator.launch(environment: ["PMIX_RANK": "0"]) == Launch(launcher: "PMIx", ranks: nil))

@@ -25,7 +25,7 @@ func run(_ command: [String], timeout: TimeInterval = 600) throws -> (Int32, Str
     env["SWIFT_BACKTRACE"] = "enable=no"
     process.environment = env
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-run-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let handle = try FileHandle(forWritingTo: output)
     process.standardOutput = handle
     process.standardError = handle

@@ -17,7 +17,7 @@ final class ChildProcess {
         for (k, v) in extra { env[k] = v }
         process.environment = env
         output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-child-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

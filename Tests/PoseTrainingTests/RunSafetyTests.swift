@@ -35,9 +35,11 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
 
 @Suite(.serialized) struct RunSafetyTests {
     /// A signal mid-epoch stops after the current iteration with a checkpoint of that point; the
-    /// resumed run continues to the same weights, bit for bit.
-    @Test func stopMidEpochThenResumeIsBitIdentical() throws {
-        let dir = try temporaryDirectory("stop")
+    /// resumed run continues to the same weights, bit for bit. Also at an epoch's last iteration
+    /// (before its epoch checkpoint): the resumed run begins with that epoch's end.
+    @Test(arguments: [5, 7])
+    func stopMidEpochThenResumeIsBitIdentical(at: Int) throws {
+        let dir = try temporaryDirectory("stop\(at)")
         try makeDataset(in: dir)
         let config = try tinyConfig(in: dir, batchSize: 3, epochs: 3)
         let straight = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(), workDir: dir + "/straight",
@@ -47,19 +49,21 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
 
         var withStop = try settings(config)
         withStop.hooks.append(HookEntry(key: "custom_hooks[0]", type: "StopAtIteration", priority: .normal,
-                                        spec: StopAtIterationHookSettings(at: 5)))
+                                        spec: StopAtIterationHookSettings(at: at)))
         let first = Trainer(settings: withStop, communicator: SingleProcessCommunicator(), workDir: dir + "/split", loaderThreads: 1)
         do {
             try first.run()
             Issue.record("the run did not stop")
         } catch let stopped as RunStopped {
             #expect(stopped.exitStatus == 143)
-            #expect(stopped.description.contains("stopped by SIGTERM at iteration 6 (2 into epoch 2); saved \(dir)/split/iter_6.safetensors; continue with --resume"))
+            #expect(stopped.description.contains("stopped by SIGTERM at iteration \(at + 1) (\(at + 1 - 4) into epoch 2); saved \(dir)/split/iter_\(at + 1).safetensors; continue with --resume"),
+                    "\(stopped.description)")
         }
-        #expect(first.losses.count == 6)
-        let meta = try #require(try Checkpoint.load(path: dir + "/split/iter_6.safetensors").meta)
-        #expect(meta.epoch == 1 && meta.iteration == 6 && meta.innerIteration == 2)
-        #expect(try String(contentsOfFile: dir + "/split/last_checkpoint", encoding: .utf8) == "iter_6.safetensors")
+        #expect(first.losses.count == at + 1)
+        let meta = try #require(try Checkpoint.load(path: dir + "/split/iter_\(at + 1).safetensors").meta)
+        #expect(meta.epoch == 1 && meta.iteration == at + 1 && meta.innerIteration == at + 1 - 4)
+        #expect(try String(contentsOfFile: dir + "/split/last_checkpoint", encoding: .utf8) == "iter_\(at + 1).safetensors")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/split/epoch_2.safetensors"))
 
         let second = Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(), workDir: dir + "/split",
                              resume: .latest, loaderThreads: 3)
@@ -111,6 +115,14 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/other/epoch_1.safetensors")) == original)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").filter { $0.hasSuffix(".safetensors") } == ["epoch_3.safetensors"])
         #expect(try String(contentsOfFile: dir + "/new/last_checkpoint", encoding: .utf8) == "epoch_3.safetensors")
+        // a different file of the same name in the new work dir is never replaced
+        try FileManager.default.createDirectory(atPath: dir + "/clash", withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: dir + "/clash/epoch_1.safetensors"))
+        #expect {
+            try Trainer(settings: try settings(config), communicator: SingleProcessCommunicator(), workDir: dir + "/clash",
+                        resume: .path(dir + "/other/epoch_1.safetensors"), loaderThreads: 1).run()
+        } throws: { "\($0)".contains("the work dir already has a different \(dir)/clash/epoch_1.safetensors") }
+        #expect(try String(contentsOfFile: dir + "/clash/epoch_1.safetensors", encoding: .utf8) == "mine")
 
         // a copy of a work dir, resumed, cleans up only its own files
         let options = ["default_hooks.checkpoint.max_keep_ckpts=2", "default_hooks.checkpoint.save_best=coco/AP", "train_cfg.val_interval=1"]
@@ -222,6 +234,36 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
 
     /// A loader's threads end when it shuts down (every evaluation shuts its loader down; the
     /// whole-process check is in ClusterRunTests).
+    /// `round_up=False` with ranks that would train different numbers of iterations (and so wait
+    /// for each other forever) is an error at start-up, naming the key.
+    @Test func unevenRanksAreRefused() throws {
+        let dir = try temporaryDirectory("uneven")
+        try makeDataset(in: dir)
+        let config = try tinyConfig(in: dir, batchSize: 1)
+        // more ranks than instances: rank 0 has one sample, the last rank none
+        let trainer = Trainer(settings: try settings(config, options: ["train_dataloader.sampler.round_up=False"]),
+                              communicator: RankZeroCommunicator(size: 1000), workDir: dir + "/w", loaderThreads: 1)
+        #expect {
+            try trainer.run()
+        } throws: { "\($0)".contains("train_dataloader.sampler.round_up=False") && "\($0)".contains("rank 999 0") }
+    }
+
+    /// Ranks that received different signals all stop for the same one (so they end with the
+    /// same status): SIGTERM before SIGINT before SIGUSR1.
+    @Test func ranksAgreeOnOneStopSignal() {
+        func agreed(_ received: [Int32]) -> Int32 {
+            let sums = received.map(StopRequest.counts(of:)).reduce([0, 0, 0]) { zip($0, $1).map { $0 + $1 } }
+            return StopRequest.agreedSignal(counts: sums)
+        }
+        #expect(agreed([0, 0]) == 0)
+        #expect(agreed([0, SIGUSR1]) == SIGUSR1)
+        #expect(agreed([SIGUSR1, SIGTERM, SIGUSR1]) == SIGTERM)
+        #expect(agreed([SIGINT, SIGUSR1]) == SIGINT)
+        let request = StopRequest()
+        request.request(SIGHUP)
+        #expect(request.receivedSignal == SIGTERM)
+    }
+
     @Test func loaderThreadsEndAtShutdown() throws {
         let dir = try temporaryDirectory("leak")
         try makeDataset(in: dir, train: 2, val: 3)
@@ -233,4 +275,18 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
         dataLoader.shutdown()
         #expect(dataLoader.liveThreads == 0)
     }
+}
+
+/// Rank 0 of `size` ranks whose peers never differ from it: collectives leave rank 0's values
+/// as they are. For start-up checks that depend on the world size only.
+final class RankZeroCommunicator: Communicator {
+    let size: Int
+    var rank: Int { 0 }
+    init(size: Int) { self.size = size }
+    func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws {}
+    func allReduceSum(_ values: inout [Double]) throws {}
+    func broadcast(_ buffer: UnsafeMutableRawPointer, bytes: Int, root: Int) throws {}
+    func gather(_ bytes: [UInt8], root: Int) throws -> [[UInt8]] { Array(repeating: bytes, count: size) }
+    func barrier() throws {}
+    func abort(status: Int32) -> Never { fatalError("abort(\(status))") }
 }

@@ -53,6 +53,13 @@ struct SlurmTests {
         let (s4, out4) = try run(try slurm.command(["bash", repositoryRoot + "/cluster/slurm_test.sh", "debug", "swiftpose-test", config,
                                                     dir + "/srun/epoch_3.safetensors"], environment: ranks))
         #expect(s4 == 0 && out4.contains("coco/AP:"), "\(out4)")
+        // a plain command in an sbatch script of 2 tasks (SLURM_PROCID and SLURM_NTASKS set, no
+        // srun step) runs as the one process it is
+        let batchOutput = dir + "/batch.out"
+        let (s7, out7) = try run(try slurm.command(["sbatch", "--wait", "-n", "2", "-o", batchOutput, "--wrap",
+                                                    "\(try executable("pose-test")) \(config) \(dir)/srun/epoch_3.safetensors"]))
+        let batchText = (try? String(contentsOfFile: batchOutput, encoding: .utf8)) ?? ""
+        #expect(s7 == 0 && batchText.contains("coco/AP:"), "\(out7)\n\(batchText)")
 
         // preemption: Slurm signals every task; they stop after one iteration with a checkpoint
         let long = try tinyConfig(in: dir, batchSize: 2, epochs: 200, extra: "train_cfg = dict(max_epochs=200, val_interval=1000)")

@@ -1,4 +1,5 @@
 import PoseData
+import PoseDistributed
 
 /// MMEngine's `IterTimerHook`: the time spent waiting for each batch (`data_time`) and the
 /// whole iteration (`time`), in seconds, for the logger.
@@ -12,14 +13,14 @@ public final class IterTimerHook: Hook {
 
     public init() {}
 
-    public func beforeTrainEpoch(_ runner: Trainer) throws { start = monotonicClock() }
+    public func beforeTrainEpoch(_ runner: Trainer) throws { start = monotonicSeconds() }
 
     public func beforeTrainIteration(_ runner: Trainer, batch: Batch) throws {
-        runner.messages["data_time"] = monotonicClock() - start
+        runner.messages["data_time"] = monotonicSeconds() - start
     }
 
     public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
-        let now = monotonicClock()
+        let now = monotonicSeconds()
         runner.messages["time"] = now - start
         start = now
     }
