@@ -11,9 +11,13 @@ cores=$(nproc)
 per_node=$nproc
 if [ -n "${HOSTFILE:-}" ]; then
     [ -r "$HOSTFILE" ] || { echo "HOSTFILE=$HOSTFILE is not a readable file" >&2; exit 1; }
-    per_node=${RANKS_PER_NODE:-$(awk '/slots=/ { sub(/.*slots=/, ""); print $1 + 0; exit }' "$HOSTFILE")}
+    # the first host line's `slots=N` field (not max_slots=, not a comment)
+    per_node=${RANKS_PER_NODE:-$(awk '/^[[:space:]]*#/ { next } { for (i = 2; i <= NF; i++) if ($i ~ /^slots=/) { sub(/^slots=/, "", $i); print $i + 0; exit } }' "$HOSTFILE")}
     per_node=${per_node:-1}
 fi
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$1: '$2' is not a positive whole number" >&2; exit 1; }; }
+positive "ranks per node (NPROC, RANKS_PER_NODE or the hostfile's slots=)" "$per_node"
+[ -z "${THREADS:-}" ] || positive THREADS "$THREADS"
 threads=${THREADS:-$(( cores / per_node ))}; [ "$threads" -lt 1 ] && threads=1
 mpi_args=(-np "$nproc" -x OPENBLAS_NUM_THREADS="$threads" -x SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}")
 [ -n "${HOSTFILE:-}" ] && mpi_args+=(--hostfile "$HOSTFILE")

@@ -20,7 +20,10 @@ start)
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
-    [ -s /etc/munge/munge.key ] || { mungekey --create --force >/dev/null 2>&1 || true; chown munge:munge /etc/munge/munge.key; }
+    if [ ! -s /etc/munge/munge.key ]; then
+        mungekey --create --force || { echo "local_slurm: mungekey could not create /etc/munge/munge.key" >&2; exit 1; }
+        chown munge:munge /etc/munge/munge.key
+    fi
     mkdir -p /run/munge && chown munge:munge /run/munge
     pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
     host=$(hostname)
