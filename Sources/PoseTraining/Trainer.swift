@@ -162,13 +162,13 @@ public final class Trainer {
         try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
         messages["lr"] = schedule.learningRate
         optimizer.step()
-        // every logged value is the mean over ranks (MMPose logs rank 0's own)
-        // one count per stop signal: every rank stops, all for the same signal (the first of
-        // SIGTERM, SIGINT, SIGUSR1 that any rank received), so all end with the same status
+        // the ranks' stop votes ride along: every rank stops for the same signal, so all end
+        // with the same status
         var values = named.map { Double($0.value) } + StopRequest.counts(of: stopRequest.receivedSignal)
         try communicator.allReduceSum(&values)
         stopSignal = StopRequest.agreedSignal(counts: Array(values.suffix(StopRequest.signals.count)))
         values.removeLast(StopRequest.signals.count)
+        // every logged value is the mean over ranks (MMPose logs rank 0's own)
         let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
         let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
         guard loss.isFinite else {
