@@ -9,7 +9,20 @@ launch/setup.sh --with-tests
 # mpirun refuses root without these; tests that launch ranks oversubscribe 2 cores.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export SWIFT_BACKTRACE=enable=no
-swift test --skip-build -c release -Xswiftc -enable-testing "$@"
+# A hung test fails the run with the names of the tests still running, well inside CI's limit.
+log=$(mktemp)
+set +e
+timeout --kill-after=30 "${SWIFTPOSE_TEST_TIMEOUT:-2400}" swift test --skip-build -c release -Xswiftc -enable-testing "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "launch/test.sh: the tests did not finish in ${SWIFTPOSE_TEST_TIMEOUT:-2400} s; still running:" >&2
+    sed -n 's/^◇ \(Suite\|Test\) \(.*\) started\.$/\1 \2/p' "$log" | sort | uniq > "$log.started"
+    sed -n 's/^[✔✘] \(Suite\|Test\) \(.*\) \(passed\|failed\).*/\1 \2/p' "$log" | sort | uniq > "$log.ended"
+    comm -23 "$log.started" "$log.ended" | sed 's/^/  /' >&2
+fi
+rm -f "$log" "$log.started" "$log.ended"
+[ "$status" -eq 0 ] || exit "$status"
 if [ $# -eq 0 ]; then
     bash examples/custom-modules/run.sh
     bash tools/check_versioned_dependency.sh

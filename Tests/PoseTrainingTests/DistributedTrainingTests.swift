@@ -15,28 +15,6 @@ func executable(_ name: String) throws -> String {
     throw TrainingError("\(name) is not built next to the tests (\(CommandLine.arguments[0])); run `swift build` with the same configuration first")
 }
 
-/// Runs a command with a time limit; returns its exit status and combined output.
-func run(_ command: [String], timeout: TimeInterval = 600) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    var env = ProcessInfo.processInfo.environment
-    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-    env["SWIFT_BACKTRACE"] = "enable=no"
-    process.environment = env
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-run-\(UUID().uuidString).log")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(100_000) }
-    if process.isRunning { process.terminate(); process.waitUntilExit() }
-    try handle.close()
-    return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
-}
-
 /// Losses by step from a work dir's `vis_data/scalars.json`.
 func losses(in workDir: String) throws -> [Double] {
     let runs = try FileManager.default.contentsOfDirectory(atPath: workDir).filter { $0.first?.isNumber == true }.sorted()

@@ -3,54 +3,6 @@ import Testing
 import PoseData
 @testable import PoseTraining
 
-/// A child process with its output in a file, for tests that signal or watch it.
-final class ChildProcess {
-    let process = Process()
-    let output: URL
-
-    init(_ command: [String], environment extra: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        var env = ProcessInfo.processInfo.environment
-        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        env["SWIFT_BACKTRACE"] = "enable=no"
-        for (k, v) in extra { env[k] = v }
-        process.environment = env
-        output = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-child-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        // the child inherits this thread's signal mask; the test runner's threads block SIGTERM,
-        // and a launcher started with it blocked (mpirun) would never see the signal a test sends
-        var none = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, nil)
-        try process.run()
-    }
-
-    var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-
-    /// Waits until `condition` holds (true) or the process ends or time runs out (false).
-    func wait(until condition: () -> Bool, timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            if !process.isRunning { return condition() }
-            usleep(5_000)
-        }
-        return false
-    }
-
-    /// Waits for the end (killing it after `timeout`); returns the exit status.
-    func finish(timeout: TimeInterval = 300) -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-        return process.terminationStatus
-    }
-}
-
 /// The number of training records a run's `vis_data/scalars.json` has so far.
 func trainRecords(in workDir: String) -> Int {
     guard let runs = try? FileManager.default.contentsOfDirectory(atPath: workDir).filter({ $0.first?.isNumber == true }).sorted(),
@@ -95,7 +47,7 @@ func processes(matching fragment: String) -> [(pid: Int32, environment: [String:
 
         let child = try ChildProcess([train, config, "--work-dir", dir + "/split"])
         #expect(child.wait(until: { trainRecords(in: dir + "/split") >= 20 }, timeout: 120))
-        kill(child.process.processIdentifier, SIGTERM)
+        child.send(SIGTERM)
         let status = child.finish()
         #expect(status == 143, "\(child.text)")
         #expect(child.text.contains("stopped by SIGTERM at iteration"), "\(child.text)")
@@ -119,7 +71,7 @@ func processes(matching fragment: String) -> [(pid: Int32, environment: [String:
         #expect(s0 == 0, "\(out0)")
         let child = try ChildProcess([train, config, "--work-dir", dir + "/split"] + options)
         #expect(child.wait(until: { FileManager.default.fileExists(atPath: dir + "/split/iter_15.safetensors") }, timeout: 120))
-        kill(child.process.processIdentifier, SIGKILL)
+        child.send(SIGKILL)
         _ = child.finish()
         let (s1, out1) = try run([train, config, "--work-dir", dir + "/split", "--resume"] + options)
         #expect(s1 == 0, "\(out1)")
@@ -137,7 +89,7 @@ func processes(matching fragment: String) -> [(pid: Int32, environment: [String:
         #expect(s0 == 0, "\(out0)")
         let child = try ChildProcess(mpi + ["--work-dir", dir + "/split"])
         #expect(child.wait(until: { trainRecords(in: dir + "/split") >= 12 }, timeout: 120))
-        kill(child.process.processIdentifier, SIGUSR1)
+        child.send(SIGUSR1)
         #expect(child.finish() == 128 + SIGUSR1)
         #expect(child.text.contains("stopped by SIGUSR1 at iteration"), "\(child.text)")
         let marker = try String(contentsOfFile: dir + "/split/last_checkpoint", encoding: .utf8)
@@ -203,8 +155,8 @@ func processes(matching fragment: String) -> [(pid: Int32, environment: [String:
         let config = try tinyConfig(in: dir, batchSize: 3, epochs: 24, extra: "train_cfg = dict(max_epochs=24, val_interval=1)")
         let child = try ChildProcess([try executable("pose-train"), config, "--work-dir", dir + "/w"])
         var samples: [(validations: Int, threads: Int, rss: Int)] = []
-        let pid = child.process.processIdentifier
-        while child.process.isRunning {
+        let pid = child.pid
+        while child.isRunning {
             if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
                 func field(_ name: String) -> Int {
                     status.split(separator: "\n").first { $0.hasPrefix(name) }.flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0

@@ -25,7 +25,8 @@ start)
         chown munge:munge /etc/munge/munge.key
     fi
     mkdir -p /run/munge && chown munge:munge /run/munge
-    pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
+    # daemons get no descriptor of the caller: a pipe they held open would never see its end
+    pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged </dev/null >/dev/null 2>&1
     host=$(hostname)
     cpus=$(nproc)
     memory=$(( $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) / 2 ))
@@ -54,8 +55,8 @@ NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
     export SLURM_CONF=$dir/slurm.conf
-    slurmctld -f "$dir/slurm.conf"
-    slurmd -f "$dir/slurm.conf"
+    slurmctld -f "$dir/slurm.conf" </dev/null >>"$dir/log/start.log" 2>&1
+    slurmd -f "$dir/slurm.conf" </dev/null >>"$dir/log/start.log" 2>&1
     for _ in $(seq 1 60); do
         sinfo -h -o "%t" 2>/dev/null | grep -qE "^(idle|mix|alloc)" && { echo "local_slurm: up ($host, $cpus CPUs), SLURM_CONF=$dir/slurm.conf"; exit 0; }
         sleep 0.5
