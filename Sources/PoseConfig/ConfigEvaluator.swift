@@ -41,7 +41,9 @@ struct ConfigEvaluator {
             let v = try evaluate(operand)
             switch (op, v) {
             case ("not", _): return .bool(!v.isTruthy)
-            case ("-", .int(let i)): return .int(-i)
+            case ("-", .int(let i)):
+                guard i != .min else { throw fail(p, "integer overflow in -(\(i)) (config integers are 64-bit)") }
+                return .int(-i)
             case ("-", .float(let d)): return .float(-d)
             case ("+", .int), ("+", .float): return v
             default: throw fail(p, "bad operand type for unary \(op): '\(v.typeName)'")
@@ -111,6 +113,20 @@ struct ConfigEvaluator {
         }
     }
 
+    /// The most items a list, tuple or string built by `*` or `range` may have: configs hold
+    /// settings, and a typo such as `[0] * 10**14` must not exhaust memory.
+    static let maximumLength = 10_000_000
+
+    /// The count of `n` copies of a sequence of `length` items, checked against `maximumLength`.
+    private func repetitions(_ length: Int, _ n: Int, _ p: SourcePosition) throws -> Int {
+        guard n > 0 else { return 0 }
+        let total = length.multipliedReportingOverflow(by: n)
+        guard !total.overflow, total.partialValue <= ConfigEvaluator.maximumLength else {
+            throw fail(p, "a sequence of \(length) items repeated \(n) times exceeds \(ConfigEvaluator.maximumLength) items")
+        }
+        return n
+    }
+
     private func number(_ v: ConfigValue) -> Double? {
         switch v {
         case .int(let i): return Double(i)
@@ -139,21 +155,28 @@ struct ConfigEvaluator {
         case ("+", .list(let x), .list(let y)): return .list(x + y)
         case ("+", .tuple(let x), .tuple(let y)): return .tuple(x + y)
         case ("*", .list(let x), .int(let n)), ("*", .int(let n), .list(let x)):
-            return .list(Array(repeating: x, count: max(0, n)).flatMap { $0 })
+            return .list(Array(repeating: x, count: try repetitions(x.count, n, p)).flatMap { $0 })
         case ("*", .tuple(let x), .int(let n)), ("*", .int(let n), .tuple(let x)):
-            return .tuple(Array(repeating: x, count: max(0, n)).flatMap { $0 })
-        case ("*", .string(let x), .int(let n)): return .string(String(repeating: x, count: max(0, n)))
+            return .tuple(Array(repeating: x, count: try repetitions(x.count, n, p)).flatMap { $0 })
+        case ("*", .string(let x), .int(let n)), ("*", .int(let n), .string(let x)):
+            return .string(String(repeating: x, count: try repetitions(x.utf8.count, n, p)))
         case (_, .int(let x), .int(let y)) where op != "/":
+            let result: (partialValue: Int, overflow: Bool)
             switch op {
-            case "+": return .int(x + y)
-            case "-": return .int(x - y)
-            case "*": return .int(x * y)
+            case "+": result = x.addingReportingOverflow(y)
+            case "-": result = x.subtractingReportingOverflow(y)
+            case "*": result = x.multipliedReportingOverflow(by: y)
             case "//", "%":
                 guard y != 0 else { throw fail(p, "integer division or modulo by zero") }
-                let q = Int((Double(x) / Double(y)).rounded(.down))
-                return op == "//" ? .int(q) : .int(x - q * y)
-            default: break
+                guard !(x == .min && y == -1) else { throw fail(p, "integer overflow in \(x) \(op) \(y) (config integers are 64-bit)") }
+                // Python floors the quotient; the remainder takes the divisor's sign
+                var q = x / y, r = x % y
+                if r != 0 && ((r < 0) != (y < 0)) { q -= 1; r += y }
+                return op == "//" ? .int(q) : .int(r)
+            default: throw fail(p, "unsupported operator '\(op)'")
             }
+            guard !result.overflow else { throw fail(p, "integer overflow in \(x) \(op) \(y) (config integers are 64-bit)") }
+            return .int(result.partialValue)
         default: break
         }
         guard let x = number(a), let y = number(b) else {
@@ -208,12 +231,18 @@ struct ConfigEvaluator {
             guard (1...3).contains(ints.count), kwargs.isEmpty else { throw fail(p, "range() takes 1 to 3 integers") }
             let (start, end, step) = ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count == 3 ? ints[2] : 1)
             guard step != 0 else { throw fail(p, "range() step must not be zero") }
+            let span = end.subtractingReportingOverflow(start)
+            let count = span.overflow ? Int.max : max(0, span.partialValue / step + (span.partialValue % step == 0 ? 0 : 1))
+            guard count <= ConfigEvaluator.maximumLength else {
+                throw fail(p, "range(\(ints.map(String.init).joined(separator: ", "))) has more than \(ConfigEvaluator.maximumLength) items")
+            }
             return .list(Swift.stride(from: start, to: end, by: step).map { .int($0) })
         case "int":
             let v = try one()
             if case .string(let s) = v, let i = Int(s.trimmingCharacters(in: .whitespaces)) { return .int(i) }
             guard let x = number(v) else { throw fail(p, "int() of '\(v.typeName)'") }
-            return .int(Int(x.rounded(.towardZero)))
+            guard let i = Int(exactly: x.rounded(.towardZero)) else { throw fail(p, "int() of \(x): not a 64-bit integer") }
+            return .int(i)
         case "float":
             let v = try one()
             if case .string(let s) = v, let d = Double(s.trimmingCharacters(in: .whitespaces)) { return .float(d) }
@@ -222,7 +251,9 @@ struct ConfigEvaluator {
         case "str": return .string(ConfigEvaluator.str(try one()))
         case "abs":
             switch try one() {
-            case .int(let i): return .int(abs(i))
+            case .int(let i):
+                guard i != .min else { throw fail(p, "integer overflow in abs(\(i)) (config integers are 64-bit)") }
+                return .int(abs(i))
             case .float(let d): return .float(abs(d))
             default: throw fail(p, "abs() needs a number")
             }

@@ -88,6 +88,19 @@ struct ConfigParser {
     private var isTopLevelTupleContext: Bool { nesting == 0 }
     private var nesting = 0
 
+    /// How deep an expression may nest, counting brackets, unary operators and each operand of
+    /// an operator chain: evaluating (and freeing) the tree recurses that deep. CPython stops
+    /// at 200 nested brackets and at a few thousand chained operators.
+    static let maximumDepth = 500
+    private var depth = 0
+
+    /// Counts `extra` more levels below the current one, failing at `maximumDepth`.
+    private func checkDepth(_ extra: Int = 0) throws {
+        guard depth + extra <= ConfigParser.maximumDepth else {
+            throw error(current, "expression nested or chained deeper than \(ConfigParser.maximumDepth) levels")
+        }
+    }
+
     private var current: Token { tokens[index] }
 
     private func error(_ token: Token, _ message: String) -> ConfigError {
@@ -113,9 +126,12 @@ struct ConfigParser {
 
     private mutating func parseComparison() throws -> Expr {
         var lhs = try parseAdditive()
+        var terms = 0
         while case .op(let o) = current.kind, ["==", "!=", "<", ">", "<=", ">="].contains(o) {
             let p = SourcePosition(line: current.line, column: current.column)
             index += 1
+            terms += 1
+            try checkDepth(terms)
             lhs = .binary(o, lhs, try parseAdditive(), p)
         }
         return lhs
@@ -123,9 +139,12 @@ struct ConfigParser {
 
     private mutating func parseAdditive() throws -> Expr {
         var lhs = try parseMultiplicative()
+        var terms = 0
         while case .op(let o) = current.kind, o == "+" || o == "-" {
             let p = SourcePosition(line: current.line, column: current.column)
             index += 1
+            terms += 1
+            try checkDepth(terms)
             lhs = .binary(o, lhs, try parseMultiplicative(), p)
         }
         return lhs
@@ -133,15 +152,21 @@ struct ConfigParser {
 
     private mutating func parseMultiplicative() throws -> Expr {
         var lhs = try parseUnary()
+        var terms = 0
         while case .op(let o) = current.kind, ["*", "/", "//", "%"].contains(o) {
             let p = SourcePosition(line: current.line, column: current.column)
             index += 1
+            terms += 1
+            try checkDepth(terms)
             lhs = .binary(o, lhs, try parseUnary(), p)
         }
         return lhs
     }
 
     private mutating func parseUnary() throws -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        try checkDepth()
         if case .op(let o) = current.kind, o == "-" || o == "+" {
             let p = SourcePosition(line: current.line, column: current.column)
             index += 1
@@ -157,8 +182,11 @@ struct ConfigParser {
 
     private mutating func parsePostfix() throws -> Expr {
         var expr = try parseAtom()
+        var terms = 0
         while true {
             let p = SourcePosition(line: current.line, column: current.column)
+            terms += 1
+            try checkDepth(terms)
             if current.kind == .op("(") {
                 index += 1; nesting += 1
                 var args: [Expr] = [], kwargs: [(String, Expr)] = []

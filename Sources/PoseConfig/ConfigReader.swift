@@ -42,7 +42,7 @@ public final class ConfigReader {
     public func int(_ key: String, default fallback: Int? = nil) throws -> Int {
         switch value(key) {
         case .int(let i)?: return i
-        case .float(let d)? where d == d.rounded(): return Int(d)
+        case .float(let d)? where Int(exactly: d) != nil: return Int(exactly: d)!
         case nil:
             if let fallback { return fallback }
             throw error(key, "is required (an integer)")
@@ -50,9 +50,39 @@ public final class ConfigReader {
         }
     }
 
+    /// An integer within `range`.
+    public func int(_ key: String, default fallback: Int? = nil, in range: ClosedRange<Int>) throws -> Int {
+        let i = try int(key, default: fallback)
+        guard range.contains(i) else { throw error(key, "must be an integer in \(range.lowerBound)...\(range.upperBound), got \(i)") }
+        return i
+    }
+
+    /// An integer of at least `range.lowerBound`.
+    public func int(_ key: String, default fallback: Int? = nil, in range: PartialRangeFrom<Int>) throws -> Int {
+        let i = try int(key, default: fallback)
+        guard range.contains(i) else { throw error(key, "must be an integer of at least \(range.lowerBound), got \(i)") }
+        return i
+    }
+
+    /// A number within `range` (never NaN).
+    public func double(_ key: String, default fallback: Double? = nil, in range: ClosedRange<Double>) throws -> Double {
+        let d = try double(key, default: fallback)
+        guard range.contains(d) else { throw error(key, "must be a number in \(range.lowerBound)...\(range.upperBound), got \(d)") }
+        return d
+    }
+
+    /// A finite number of at least `range.lowerBound`.
+    public func double(_ key: String, default fallback: Double? = nil, in range: PartialRangeFrom<Double>) throws -> Double {
+        let d = try double(key, default: fallback)
+        guard range.contains(d), d.isFinite else { throw error(key, "must be a finite number of at least \(range.lowerBound), got \(d)") }
+        return d
+    }
+
+    /// A number; NaN is refused (no setting means "not a number").
     public func double(_ key: String, default fallback: Double? = nil) throws -> Double {
         switch value(key) {
         case .int(let i)?: return Double(i)
+        case .float(let d)? where d.isNaN: throw error(key, "expected a number, found nan")
         case .float(let d)?: return d
         case nil:
             if let fallback { return fallback }
@@ -94,9 +124,19 @@ public final class ConfigReader {
         if case .int(let i) = v { return [i] }
         guard let seq = v.sequence else { throw error(key, "expected a list or tuple of integers, found \(v.typeName) \(v)") }
         return try seq.map {
+            if case .float(let d) = $0, let i = Int(exactly: d) { return i }
             guard case .int(let i) = $0 else { throw error(key, "expected integers, found \($0.typeName) \($0)") }
             return i
         }
+    }
+
+    /// Integers, each within `range`.
+    public func ints(_ key: String, default fallback: [Int]? = nil, in range: ClosedRange<Int>) throws -> [Int] {
+        let v = try ints(key, default: fallback)
+        if let bad = v.first(where: { !range.contains($0) }) {
+            throw error(key, "expected integers in \(range.lowerBound)...\(range.upperBound), found \(bad) in \(v)")
+        }
+        return v
     }
 
     public func doubles(_ key: String, default fallback: [Double]? = nil) throws -> [Double] {
@@ -108,6 +148,7 @@ public final class ConfigReader {
         return try seq.map {
             switch $0 {
             case .int(let i): return Double(i)
+            case .float(let d) where d.isNaN: throw error(key, "expected numbers, found nan")
             case .float(let d): return d
             default: throw error(key, "expected numbers, found \($0.typeName) \($0)")
             }
@@ -120,6 +161,15 @@ public final class ConfigReader {
         let v = try ints(key)
         guard v.count == 2 else { throw error(key, "expected two integers, found \(v)") }
         return (v[0], v[1])
+    }
+
+    /// A (width, height)-style pair, both within `range`.
+    public func pair(_ key: String, default fallback: (Int, Int)? = nil, in range: ClosedRange<Int>) throws -> (Int, Int) {
+        let (a, b) = try pair(key, default: fallback)
+        guard range.contains(a), range.contains(b) else {
+            throw error(key, "expected two integers in \(range.lowerBound)...\(range.upperBound), found (\(a), \(b))")
+        }
+        return (a, b)
     }
 
     /// A nested dict reader.

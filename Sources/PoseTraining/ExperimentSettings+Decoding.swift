@@ -30,9 +30,9 @@ extension ExperimentSettings {
         if let t = try root.dictionary("train_cfg") {
             if try !t.bool("by_epoch", default: true) { throw t.error("by_epoch", "only epoch-based training is supported") }
             if t.has("type") { _ = try t.type(among: ["EpochBasedTrainLoop"]) }
-            maxEpochs = try t.int("max_epochs", default: 1)
-            valInterval = try t.int("val_interval", default: 1)
-            valBegin = try t.int("val_begin", default: 1)
+            maxEpochs = try t.int("max_epochs", default: 1, in: ConfigLimits.iterations)
+            valInterval = try t.int("val_interval", default: 1, in: ConfigLimits.iterations)
+            valBegin = try t.int("val_begin", default: 1, in: 0...ConfigLimits.iterations.upperBound)
             t.ignore("dynamic_intervals")
             try context.finish(t)
         }
@@ -53,17 +53,14 @@ extension ExperimentSettings {
 
         var seed: UInt64 = 0
         if let r = try root.dictionary("randomness") {
-            let s = try r.int("seed", default: 0)
-            guard s >= 0 else { throw r.error("seed", "must be a non-negative integer, got \(s)") }
-            seed = UInt64(s)
+            seed = UInt64(try r.int("seed", default: 0, in: 0...))
             r.ignore("deterministic", "diff_rank_seed")
             try context.finish(r)
         }
         var distTimeout = 1800.0
         if let env = try root.dictionary("env_cfg") {
             if let dist = try env.dictionary("dist_cfg") {
-                distTimeout = try dist.double("timeout", default: 1800)
-                guard distTimeout > 0 && distTimeout.isFinite else { throw dist.error("timeout", "must be a positive number of seconds, got \(distTimeout)") }
+                distTimeout = try dist.double("timeout", default: 1800, in: 0.1...31_536_000)
                 // collectives run over MPI; NCCL/Gloo backends do not apply on CPUs
                 dist.ignore("backend", "port", "init_method")
                 try context.finish(dist)
@@ -87,9 +84,8 @@ extension ExperimentSettings {
 
     /// `train_dataloader` and its siblings; the dataset (with its pipeline) is a registered component.
     static func decodeDataloader(_ r: ConfigReader, context: BuildContext) throws -> DataloaderSettings {
-        let batchSize = try r.int("batch_size")
-        guard batchSize >= 1 else { throw r.error("batch_size", "must be at least 1") }
-        let numWorkers = try r.int("num_workers", default: 2)
+        let batchSize = try r.int("batch_size", in: ConfigLimits.batch)
+        let numWorkers = try r.int("num_workers", default: 2, in: 0...1024)
         var shuffle = false, roundUp = true
         if let s = try r.dictionary("sampler") {
             _ = try s.type(among: ["DefaultSampler"])

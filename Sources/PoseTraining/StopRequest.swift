@@ -9,6 +9,7 @@ import Synchronization
 /// exit status 128 + signal.
 public final class StopRequest: Sendable {
     private let signalNumber = Atomic<Int32>(0)
+    private let armed = Atomic<Bool>(false)
     private let sources: Mutex<[DispatchSourceSignal]> = Mutex([])
 
     public init() {}
@@ -23,12 +24,21 @@ public final class StopRequest: Sendable {
             for sig in StopRequest.signals {
                 signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [weak self] in self?.signalNumber.store(sig, ordering: .relaxed) }
+                source.setEventHandler { [weak self] in
+                    // before training starts there is nothing to save: a signal ends the process
+                    // at once, as it would without the handler (a config that loops, a slow load)
+                    guard let self, self.armed.load(ordering: .relaxed) else { _exit(128 + sig) }
+                    self.signalNumber.store(sig, ordering: .relaxed)
+                }
                 source.resume()
                 sources.append(source)
             }
         }
     }
+
+    /// From now on a signal is a request to stop at the next iteration boundary (the trainer
+    /// arms it when its state is set up); before, it ends the process with 128 + signal.
+    public func arm() { armed.store(true, ordering: .relaxed) }
 
     /// The signals that stop a run, in the order that decides which one a run stops for when
     /// ranks received different ones.
@@ -52,6 +62,7 @@ public final class StopRequest: Sendable {
     /// Marks the request as if `sig` (one of `signals`; another counts as SIGTERM) had arrived:
     /// tests, or a hook that decides to stop the run.
     public func request(_ sig: Int32) {
+        arm()
         signalNumber.store(StopRequest.signals.contains(sig) ? sig : SIGTERM, ordering: .relaxed)
     }
 }

@@ -117,6 +117,7 @@ public final class Trainer {
             lock = nil   // the work dir is free again once the run is over
         }
         try setUp()
+        stopRequest.arm()
         guard completed.epoch < maxEpochs || completed.innerIteration > 0 else {
             log("the checkpoint is at \(completed), and max_epochs is \(maxEpochs): nothing left to train")
             return

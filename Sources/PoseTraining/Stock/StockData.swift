@@ -6,54 +6,59 @@ extension Components {
     /// SwiftPose's codecs, transforms and datasets, with MMPose's names and defaults.
     mutating func registerStockData() throws {
         try codecs.register("MSRAHeatmap") { c, _ in
-            MSRAHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), sigma: try c.double("sigma"),
-                        unbiased: try c.bool("unbiased", default: false), blurKernelSize: try c.int("blur_kernel_size", default: 11))
+            MSRAHeatmap(inputSize: try c.pair("input_size", in: ConfigLimits.side), heatmapSize: try c.pair("heatmap_size", in: ConfigLimits.side),
+                        sigma: try c.double("sigma", in: ConfigLimits.sigma),
+                        unbiased: try c.bool("unbiased", default: false), blurKernelSize: try StockData.blurKernelSize(c))
         }
         try codecs.register("UDPHeatmap") { c, _ in
             let kind = try c.string("heatmap_type", default: "gaussian")
             guard kind == "gaussian" || kind == "combined" else { throw c.error("heatmap_type", "expected 'gaussian' or 'combined'") }
-            return UDPHeatmap(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"), heatmapType: kind,
-                              sigma: try c.double("sigma", default: 2), radiusFactor: try c.double("radius_factor", default: 0.0546875),
-                              blurKernelSize: try c.int("blur_kernel_size", default: 11))
+            return UDPHeatmap(inputSize: try c.pair("input_size", in: ConfigLimits.side), heatmapSize: try c.pair("heatmap_size", in: ConfigLimits.side),
+                              heatmapType: kind, sigma: try c.double("sigma", default: 2, in: ConfigLimits.sigma),
+                              radiusFactor: try c.double("radius_factor", default: 0.0546875, in: 0.0001...1),
+                              blurKernelSize: try StockData.blurKernelSize(c))
         }
-        try codecs.register("RegressionLabel") { c, _ in RegressionLabel(inputSize: try c.pair("input_size")) }
+        try codecs.register("RegressionLabel") { c, _ in RegressionLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side)) }
         try codecs.register("IntegralRegressionLabel") { c, _ in
             if try c.bool("unbiased", default: false) { throw c.error("unbiased", "unbiased=True is not supported yet") }
             c.ignore("blur_kernel_size")
-            return IntegralRegressionLabel(inputSize: try c.pair("input_size"), heatmapSize: try c.pair("heatmap_size"),
-                                           sigma: try c.double("sigma"), normalize: try c.bool("normalize", default: true))
+            return IntegralRegressionLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side),
+                                           heatmapSize: try c.pair("heatmap_size", in: ConfigLimits.side),
+                                           sigma: try c.double("sigma", in: ConfigLimits.sigma), normalize: try c.bool("normalize", default: true))
         }
 
         try transforms.register("LoadImage") { t, _ in
             t.ignore("backend_args", "file_client_args", "imdecode_backend", "to_float32", "color_type")
             return LoadImage()
         }
-        try transforms.register("GetBBoxCenterScale") { t, _ in GetBBoxCenterScale(padding: try t.double("padding", default: 1.25)) }
+        try transforms.register("GetBBoxCenterScale") { t, _ in GetBBoxCenterScale(padding: try t.double("padding", default: 1.25, in: ConfigLimits.scale)) }
         try transforms.register("RandomFlip", StockData.randomFlip)
         try transforms.register("RandomHalfBody") { t, _ in
             var h = RandomHalfBody()
-            h.minTotalKeypoints = try t.int("min_total_keypoints", default: 9)
-            h.minUpperKeypoints = try t.int("min_upper_keypoints", default: 2)
-            h.minLowerKeypoints = try t.int("min_lower_keypoints", default: 3)
-            h.padding = try t.double("padding", default: 1.5)
-            h.prob = try t.double("prob", default: 0.3)
-            h.upperPrioritizedProb = try t.double("upper_prioritized_prob", default: 0.7)
+            h.minTotalKeypoints = try t.int("min_total_keypoints", default: 9, in: 0...)
+            h.minUpperKeypoints = try t.int("min_upper_keypoints", default: 2, in: 0...)
+            h.minLowerKeypoints = try t.int("min_lower_keypoints", default: 3, in: 0...)
+            h.padding = try t.double("padding", default: 1.5, in: ConfigLimits.scale)
+            h.prob = try t.double("prob", default: 0.3, in: ConfigLimits.probability)
+            h.upperPrioritizedProb = try t.double("upper_prioritized_prob", default: 0.7, in: ConfigLimits.probability)
             return h
         }
         try transforms.register("RandomBBoxTransform") { t, _ in
             var r = RandomBBoxTransform()
             let sf = try t.doubles("scale_factor", default: [0.5, 1.5])
-            guard sf.count == 2 else { throw t.error("scale_factor", "expected (low, high)") }
+            guard sf.count == 2, sf[0] <= sf[1], sf.allSatisfy(ConfigLimits.scale.contains) else {
+                throw t.error("scale_factor", "expected (low, high) with \(ConfigLimits.scale.lowerBound) <= low <= high <= \(ConfigLimits.scale.upperBound), found \(sf)")
+            }
             r.scaleFactor = (sf[0], sf[1])
-            r.shiftFactor = try t.double("shift_factor", default: 0.16)
-            r.shiftProb = try t.double("shift_prob", default: 0.3)
-            r.scaleProb = try t.double("scale_prob", default: 1)
-            r.rotateFactor = try t.double("rotate_factor", default: 80)
-            r.rotateProb = try t.double("rotate_prob", default: 0.6)
+            r.shiftFactor = try t.double("shift_factor", default: 0.16, in: 0...10)
+            r.shiftProb = try t.double("shift_prob", default: 0.3, in: ConfigLimits.probability)
+            r.scaleProb = try t.double("scale_prob", default: 1, in: ConfigLimits.probability)
+            r.rotateFactor = try t.double("rotate_factor", default: 80, in: 0...360)
+            r.rotateProb = try t.double("rotate_prob", default: 0.6, in: ConfigLimits.probability)
             return r
         }
         try transforms.register("TopdownAffine") { t, _ in
-            TopdownAffine(inputSize: try t.pair("input_size"), useUDP: try t.bool("use_udp", default: false))
+            TopdownAffine(inputSize: try t.pair("input_size", in: ConfigLimits.side), useUDP: try t.bool("use_udp", default: false))
         }
         try transforms.register("GenerateTarget") { t, context in
             guard let encoders = try context.buildList(\.codecs, t, key: "encoder"), !encoders.isEmpty else {
@@ -69,11 +74,13 @@ extension Components {
         }
         try transforms.register("PhotometricDistortion") { t, _ in
             var p = PhotometricDistortion()
-            p.brightnessDelta = try t.double("brightness_delta", default: 32)
+            p.brightnessDelta = try t.double("brightness_delta", default: 32, in: 0...255)
             let c = try t.doubles("contrast_range", default: [0.5, 1.5]), sat = try t.doubles("saturation_range", default: [0.5, 1.5])
-            guard c.count == 2, sat.count == 2 else { throw t.error("contrast_range", "contrast_range and saturation_range take (low, high)") }
+            guard c.count == 2, sat.count == 2, (c + sat).allSatisfy({ (0...100).contains($0) }) else {
+                throw t.error("contrast_range", "contrast_range and saturation_range take (low, high) in 0...100")
+            }
             p.contrastRange = (c[0], c[1]); p.saturationRange = (sat[0], sat[1])
-            p.hueDelta = try t.int("hue_delta", default: 18)
+            p.hueDelta = try t.int("hue_delta", default: 18, in: 0...180)
             return p
         }
         try transforms.register("PackPoseInputs") { t, _ in
@@ -96,6 +103,13 @@ extension Components {
 
 /// The builders of the stock data components that need more than a few lines.
 enum StockData {
+    /// MMPose's `blur_kernel_size` (DARK's Gaussian modulation): odd, as cv2.GaussianBlur needs.
+    static func blurKernelSize(_ c: ConfigReader) throws -> Int {
+        let k = try c.int("blur_kernel_size", default: 11, in: 1...255)
+        guard k % 2 == 1 else { throw c.error("blur_kernel_size", "must be odd, got \(k)") }
+        return k
+    }
+
     @Sendable static func randomFlip(_ t: ConfigReader, _ context: BuildContext) throws -> any Transform {
         var directions: [RandomFlip.Direction] = [.horizontal]
         if let value = t.value("direction") {
@@ -112,12 +126,12 @@ enum StockData {
         }
         if t.dict["prob"]?.sequence != nil {
             let probs = try t.doubles("prob")
-            guard probs.count == directions.count, probs.reduce(0, +) <= 1 else {
+            guard probs.count == directions.count, probs.allSatisfy({ $0 >= 0 }), probs.reduce(0, +) <= 1 else {
                 throw t.error("prob", "needs one probability per direction, summing to at most 1")
             }
             return RandomFlip(directions: directions, probabilities: probs)
         }
-        return RandomFlip(prob: try t.double("prob", default: 0.5), directions: directions)
+        return RandomFlip(prob: try t.double("prob", default: 0.5, in: ConfigLimits.probability), directions: directions)
     }
 
     /// MMPose's `BaseCocoStyleDataset` keys; `metainfo=dict(from_file=...)` overrides the type's

@@ -8,16 +8,15 @@ extension Components {
         try hooks.register("ParamSchedulerHook") { _, _ in ParamSchedulerHookSettings() }
         try hooks.register("SyncBuffersHook") { _, _ in SyncBuffersHookSettings() }
         try hooks.register("LoggerHook") { l, _ in
-            let interval = try l.int("interval", default: 10)
-            guard interval >= 1 else { throw l.error("interval", "must be at least 1, got \(interval)") }
+            let interval = try l.int("interval", default: 10, in: ConfigLimits.iterations)
             l.ignore("ignore_last", "interval_exp_name", "log_metric_by_epoch", "out_suffix", "keep_local")
             return LoggerHookSettings(interval: interval)
         }
         try hooks.register("CheckpointHook") { c, _ in
-            var settings = CheckpointHookSettings(interval: try c.int("interval", default: -1))
+            var settings = CheckpointHookSettings(interval: try c.int("interval", default: -1, in: -1...ConfigLimits.iterations.upperBound))
             settings.byEpoch = try c.bool("by_epoch", default: true)
             settings.saveLast = try c.bool("save_last", default: true)
-            settings.maxKeepCheckpoints = try c.int("max_keep_ckpts", default: -1)
+            settings.maxKeepCheckpoints = try c.int("max_keep_ckpts", default: -1, in: -1...ConfigLimits.iterations.upperBound)
             settings.saveBest = try c.optionalString("save_best")
             if let rule = try c.optionalString("rule"), rule != "greater" {
                 throw c.error("rule", "only 'greater' is supported for COCO metrics")

@@ -42,9 +42,8 @@ extension Components {
             return MpiiPCKAccuracy(threshold: try e.double("thr", default: 0.5))
         }
         try metrics.register("AUC") { e, _ in
-            let thresholds = try e.int("num_thrs", default: 20)
-            guard thresholds >= 1 else { throw e.error("num_thrs", "must be at least 1, got \(thresholds)") }
-            return AUCMetric(normFactor: try e.double("norm_factor", default: 30), thresholds: thresholds)
+            let thresholds = try e.int("num_thrs", default: 20, in: 1...100_000)
+            return AUCMetric(normFactor: try e.double("norm_factor", default: 30, in: 0.000001...), thresholds: thresholds)
         }
         try metrics.register("EPE") { _, _ in EPEMetric() }
         try metrics.register("NME") { e, _ in

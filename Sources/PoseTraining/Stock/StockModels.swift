@@ -22,8 +22,7 @@ extension Components {
                             lossWeight: Float(try l.double("loss_weight", default: 1)))
         }
         try losses.register("KeypointOHKMMSELoss") { l, _ in
-            let topk = try l.int("topk", default: 8)
-            guard topk >= 1 else { throw l.error("topk", "must be at least 1, got \(topk)") }
+            let topk = try l.int("topk", default: 8, in: ConfigLimits.keypoints)
             return KeypointOHKMMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false), topk: topk,
                                        lossWeight: Float(try l.double("loss_weight", default: 1)))
         }
@@ -133,13 +132,14 @@ enum StockModels {
         try checkNormConfig(b, context)
         if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
         b.ignore("conv_cfg")
-        var rs = ResNetSettings(depth: try b.int("depth"))
-        rs.inChannels = try b.int("in_channels", default: 3)
-        rs.stemChannels = try b.int("stem_channels", default: 64)
-        rs.baseChannels = try b.int("base_channels", default: 64)
+        var rs = ResNetSettings(depth: try b.int("depth", in: 1...1000))
+        rs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
+        rs.stemChannels = try b.int("stem_channels", default: 64, in: ConfigLimits.channels)
+        // stage widths grow to base_channels * 8 * expansion 4
+        rs.baseChannels = try b.int("base_channels", default: 64, in: 1...(ConfigLimits.channels.upperBound / 32))
         rs.numStages = try b.int("num_stages", default: 4)
-        rs.strides = try b.ints("strides", default: [1, 2, 2, 2])
-        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1])
+        rs.strides = try b.ints("strides", default: [1, 2, 2, 2], in: ConfigLimits.stride)
+        rs.dilations = try b.ints("dilations", default: [1, 1, 1, 1], in: ConfigLimits.stride)
         rs.outIndices = try b.ints("out_indices", default: [3])
         rs.style = try b.string("style", default: "pytorch")
         rs.frozenStages = try b.int("frozen_stages", default: -1)
@@ -160,8 +160,10 @@ enum StockModels {
             guard let st = try extra.dictionary("stage\(i)") else { break }
             let block = try st.string("block")
             guard block == "BASIC" || block == "BOTTLENECK" else { throw st.error("block", "expected 'BASIC' or 'BOTTLENECK', found '\(block)'") }
-            stages.append(HRNetStage(numModules: try st.int("num_modules"), numBranches: try st.int("num_branches"), block: block,
-                                     numBlocks: try st.ints("num_blocks"), numChannels: try st.ints("num_channels"),
+            stages.append(HRNetStage(numModules: try st.int("num_modules", in: ConfigLimits.count),
+                                     numBranches: try st.int("num_branches", in: 1...8), block: block,
+                                     numBlocks: try st.ints("num_blocks", in: ConfigLimits.count),
+                                     numChannels: try st.ints("num_channels", in: 1...(ConfigLimits.channels.upperBound / 4)),
                                      multiscaleOutput: try st.bool("multiscale_output", default: i < 4)))
             st.ignore("fuse_method")
             try context.finish(st)
@@ -174,7 +176,7 @@ enum StockModels {
         }
         try context.finish(extra)
         var hs = HRNetSettings(stages: stages)
-        hs.inChannels = try b.int("in_channels", default: 3)
+        hs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
         hs.frozenStages = try b.int("frozen_stages", default: -1)
         hs.normEval = try b.bool("norm_eval", default: false)
         hs.zeroInitResidual = try b.bool("zero_init_residual", default: false)
@@ -183,12 +185,9 @@ enum StockModels {
 
     @Sendable static func featureMapProcessor(_ n: ConfigReader, _ context: BuildContext) throws -> any NeckSpec {
         var spec = FeatureMapProcessorSpec()
-        spec.selectIndex = n.has("select_index") ? try n.ints("select_index") : nil
+        spec.selectIndex = n.has("select_index") ? try n.ints("select_index", in: -64...64) : nil
         spec.concat = try n.bool("concat", default: false)
-        spec.scaleFactor = try n.double("scale_factor", default: 1)
-        guard spec.scaleFactor > 0 && spec.scaleFactor.isFinite else {
-            throw n.error("scale_factor", "must be a positive number, got \(spec.scaleFactor)")
-        }
+        spec.scaleFactor = try n.double("scale_factor", default: 1, in: 0.01...64)
         spec.applyReLU = try n.bool("apply_relu", default: false)
         spec.alignCorners = try n.bool("align_corners", default: false)
         return spec
@@ -209,7 +208,7 @@ enum StockModels {
             switch h.dict[key] {
             case nil: _ = h.value(key); return fallback
             case .none?: _ = h.value(key); return []
-            default: return try h.ints(key)
+            default: return try h.ints(key, in: key.hasSuffix("kernel_sizes") ? ConfigLimits.kernel : ConfigLimits.channels)
             }
         }
         hs.deconvOutChannels = try layerList("deconv_out_channels", default: [256, 256, 256])
@@ -217,7 +216,7 @@ enum StockModels {
         hs.convOutChannels = try layerList("conv_out_channels", default: [])
         hs.convKernelSizes = try layerList("conv_kernel_sizes", default: [])
         if let f = try h.dictionary("final_layer") {
-            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1)
+            hs.finalLayerKernelSize = try f.int("kernel_size", default: 1, in: ConfigLimits.kernel)
             try context.finish(f)
         } else if h.dict["final_layer"] != nil {
             hs.finalLayerKernelSize = nil
@@ -233,7 +232,8 @@ enum StockModels {
         guard codec.heatmapTargetSize != nil && !codec.makesLabels else {
             throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap or UDPHeatmap)")
         }
-        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels"), outChannels: try h.int("out_channels"))
+        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels", in: ConfigLimits.channels),
+                                           outChannels: try h.int("out_channels", in: ConfigLimits.keypoints))
         let loss = try context.build(\.losses, h, key: "loss") ?? KeypointMSELoss(useTargetWeight: true)
         return HeatmapHeadSpec(settings, loss: loss, decoder: codec)
     }
@@ -242,7 +242,8 @@ enum StockModels {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
         guard codec is RegressionLabel else { throw h.error("decoder", "RegressionHead needs the RegressionLabel codec") }
-        return RegressionHeadSpec(inChannels: try h.int("in_channels"), keypoints: try h.int("num_joints"),
+        return RegressionHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels),
+                                  keypoints: try h.int("num_joints", in: ConfigLimits.keypoints),
                                   loss: try context.build(\.losses, h, key: "loss") ?? SmoothL1Loss(useTargetWeight: true),
                                   decoder: codec)
     }
@@ -251,7 +252,8 @@ enum StockModels {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
         guard codec is RegressionLabel else { throw h.error("decoder", "RLEHead needs the RegressionLabel codec") }
-        return RLEHeadSpec(inChannels: try h.int("in_channels"), keypoints: try h.int("num_joints"),
+        return RLEHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels),
+                           keypoints: try h.int("num_joints", in: ConfigLimits.keypoints),
                            loss: try context.build(\.losses, h, key: "loss") ?? RLELossSettings(useTargetWeight: true),
                            decoder: codec)
     }
@@ -262,9 +264,9 @@ enum StockModels {
         guard codec is IntegralRegressionLabel else {
             throw h.error("decoder", "\(dsnt ? "DSNTHead" : "IntegralRegressionHead") needs the IntegralRegressionLabel codec")
         }
-        let k = try h.int("num_joints")
-        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels"), outChannels: k)
-        var spec = IntegralRegressionHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size"), decoder: codec)
+        let k = try h.int("num_joints", in: ConfigLimits.keypoints)
+        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels", in: ConfigLimits.channels), outChannels: k)
+        var spec = IntegralRegressionHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), decoder: codec)
         let loss = try context.build(\.losses, h, key: "loss")
         if dsnt {
             spec.heatmapLoss = JSDiscretLoss(useTargetWeight: true)
@@ -286,8 +288,8 @@ enum StockModels {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         guard let p = try h.dictionary("pose_cfg") else { throw h.error("pose_cfg", "is required (the wrapped pose head)") }
         if try p.string("type") == "VisPredictHead" { throw p.error("type", "a VisPredictHead cannot wrap another VisPredictHead") }
-        let inChannels = try p.int("in_channels")
-        let keypoints = p.dict["out_channels"] != nil ? try p.int("out_channels") : try p.int("num_joints")
+        let inChannels = try p.int("in_channels", in: ConfigLimits.channels)
+        let keypoints = try p.int(p.dict["out_channels"] != nil ? "out_channels" : "num_joints", in: ConfigLimits.keypoints)
         let pose = try context.components.heads.build(p, context: context)
         let loss = try context.build(\.losses, h, key: "loss") ?? BCELoss(useTargetWeight: false, useSigmoid: true)
         return VisPredictHeadSpec(poseHead: pose, inChannels: inChannels, keypoints: keypoints, loss: loss,

@@ -6,18 +6,18 @@ extension Components {
         try optimizers.register("Adam") { o, _ in
             var adam = AdamSettings(learningRate: try StockOptimization.learningRate(o))
             let betas = try o.doubles("betas", default: [0.9, 0.999])
-            guard betas.count == 2 else { throw o.error("betas", "expected two numbers") }
+            guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else { throw o.error("betas", "expected two numbers in [0, 1), found \(betas)") }
             adam.betas = (betas[0], betas[1])
-            adam.eps = try o.double("eps", default: 1e-8)
-            adam.weightDecay = try o.double("weight_decay", default: 0)
+            adam.eps = try o.double("eps", default: 1e-8, in: 0...)
+            adam.weightDecay = try o.double("weight_decay", default: 0, in: 0...)
             if try o.bool("amsgrad", default: false) { throw o.error("amsgrad", "amsgrad=True is not supported") }
             return adam
         }
         try optimizers.register("SGD") { o, _ in
             var sgd = SGDSettings(learningRate: try StockOptimization.learningRate(o))
-            sgd.momentum = try o.double("momentum", default: 0)
-            sgd.dampening = try o.double("dampening", default: 0)
-            sgd.weightDecay = try o.double("weight_decay", default: 0)
+            sgd.momentum = try o.double("momentum", default: 0, in: 0...)
+            sgd.dampening = try o.double("dampening", default: 0, in: 0...)
+            sgd.weightDecay = try o.double("weight_decay", default: 0, in: 0...)
             sgd.nesterov = try o.bool("nesterov", default: false)
             return sgd
         }
@@ -38,8 +38,8 @@ extension Components {
             return l
         }
         try schedulers.register("MultiStepLR") { s, _ in
-            var m = MultiStepLR(milestones: try s.ints("milestones"))
-            m.gamma = try s.double("gamma", default: 0.1)
+            var m = MultiStepLR(milestones: try s.ints("milestones", in: 0...ConfigLimits.iterations.upperBound))
+            m.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
             (m.begin, m.end, m.byEpoch) = try StockOptimization.range(s)
             return m
         }
@@ -56,14 +56,12 @@ extension Components {
 /// Reading helpers shared by the stock optimizer and scheduler builders.
 enum StockOptimization {
     static func learningRate(_ o: ConfigReader) throws -> Double {
-        let lr = try o.double("lr")
-        guard lr >= 0 && lr.isFinite else { throw o.error("lr", "must be a finite non-negative number, got \(lr)") }
-        return lr
+        try o.double("lr", in: 0...)
     }
 
     /// A scheduler's `begin`, `end` and `by_epoch` (with MMEngine's check end > begin).
     static func range(_ s: ConfigReader) throws -> (Int, Int, Bool) {
-        let begin = try s.int("begin", default: 0), end = try s.int("end", default: schedulerNoEnd)
+        let begin = try s.int("begin", default: 0, in: 0...), end = try s.int("end", default: schedulerNoEnd)
         guard begin >= 0, end > begin else { throw s.error("end", "must be larger than begin (begin=\(begin), end=\(end))") }
         s.ignore("verbose", "convert_to_iter_based")
         return (begin, end, try s.bool("by_epoch", default: true))
