@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(name: "pose-test", dependencies: ["PoseCLI"]),
         .executableTarget(name: "pose-infer", dependencies: ["PoseCLI"]),
         .executableTarget(name: "pose-data", dependencies: [
-            "PoseCLI", "PoseData",
+            "PoseCLI", "PoseData", "PoseTensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-bench", dependencies: [
             "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining", "PoseDistributed",

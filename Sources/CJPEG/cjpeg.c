@@ -1,3 +1,4 @@
+#define CJPEG_MAX_PIXELS (1ull << 28)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,13 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags,
     jpeg_mem_src(&cinfo, (unsigned char *)data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
     cinfo.out_color_space = JCS_RGB;
+    /* a header may claim up to 65500x65500; refuse sizes no pose image has before allocating */
+    if ((uint64_t)cinfo.image_width * cinfo.image_height > CJPEG_MAX_PIXELS) {
+        snprintf(errbuf, errbuf_size, "a %ux%u image exceeds the limit of %llu pixels",
+                 cinfo.image_width, cinfo.image_height, (unsigned long long)CJPEG_MAX_PIXELS);
+        jpeg_destroy_decompress(&cinfo);
+        return 1;
+    }
     jpeg_start_decompress(&cinfo);
     size_t stride = (size_t)cinfo.output_width * 3;
     out = (uint8_t *)malloc(stride * cinfo.output_height);

@@ -19,10 +19,8 @@ extension ComponentCommand {
     /// Configures OpenBLAS, parses the command line and runs with `components`.
     public static func main(components: Components) {
         BLASSetup.configure()
-        do {
-            try parse(arguments()).run(components: components)
-        } catch {
-            exit(withError: error)
-        }
+        let command: Self
+        do { command = try parse(arguments()) } catch { exitReporting(error) }
+        command.run(components: components)
     }
 }

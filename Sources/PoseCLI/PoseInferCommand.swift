@@ -35,13 +35,25 @@ public struct PoseInferCommand: ComponentCommand {
         }
     }
 
+    public func validate() throws {
+        if let bbox { _ = try PoseInferCommand.parseBox(bbox) }
+    }
+
+    /// `--bbox x1,y1,x2,y2`: finite pixels within ±10^7, with x2 > x1 and y2 > y1.
+    static func parseBox(_ text: String) throws -> [Double] {
+        let v = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 4, v.allSatisfy({ abs($0) <= 10_000_000 }), v[2] > v[0], v[3] > v[1] else {
+            throw ValidationError("--bbox '\(text)' is not x1,y1,x2,y2 in pixels (within ±10000000) with x2 > x1 and y2 > y1")
+        }
+        return v
+    }
+
     func infer(components: Components) throws {
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
         var box: (Double, Double, Double, Double)?
         if let bbox {
-            let v = bbox.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard v.count == 4, v[2] > v[0], v[3] > v[1] else { throw ValidationError("--bbox '\(bbox)' is not x1,y1,x2,y2 with x2 > x1 and y2 > y1") }
+            let v = try PoseInferCommand.parseBox(bbox)
             box = (v[0], v[1], v[2], v[3])
         }
         let model = try Job.loadTrainedModel(settings, checkpoint: checkpoint, strict: false) { _ in }

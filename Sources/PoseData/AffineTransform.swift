@@ -57,7 +57,7 @@ public struct AffineTransform: Sendable, Equatable {
             for y in 0..<height {
                 for x in 0..<width {
                     let (fx, fy) = inv.apply(Double(x), Double(y))
-                    let x0 = Int(fx.rounded(.down)), y0 = Int(fy.rounded(.down))
+                    let x0 = Int(saturating: fx.rounded(.down)), y0 = Int(saturating: fy.rounded(.down))
                     let wx = Float(fx - Double(x0)), wy = Float(fy - Double(y0))
                     var r: Float = 0, g: Float = 0, b: Float = 0
                     // the four neighbours; taps outside the image contribute black

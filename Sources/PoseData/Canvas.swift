@@ -16,8 +16,11 @@ public struct Canvas {
 
     /// Fills the axis-aligned rectangle [x0, x1) × [y0, y1).
     public mutating func fillRect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: (Double, Double, Double), alpha: Double = 1) {
-        for y in max(0, Int(y0))..<min(image.height, Int(y1.rounded(.up))) {
-            for x in max(0, Int(x0))..<min(image.width, Int(x1.rounded(.up))) { blend(x, y, c, alpha) }
+        let top = max(0, Int(saturating: y0)), bottom = min(image.height, Int(saturating: y1.rounded(.up)))
+        let left = max(0, Int(saturating: x0)), right = min(image.width, Int(saturating: x1.rounded(.up)))
+        guard top < bottom && left < right else { return }
+        for y in top..<bottom {
+            for x in left..<right { blend(x, y, c, alpha) }
         }
     }
 
@@ -29,8 +32,8 @@ public struct Canvas {
     /// Fills all points within `r` of the segment (x0, y0)–(x1, y1): a thick line with round caps.
     public mutating func capsule(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ r: Double,
                                  _ c: (Double, Double, Double), alpha: Double = 1) {
-        let minX = max(0, Int((min(x0, x1) - r).rounded(.down))), maxX = min(image.width - 1, Int((max(x0, x1) + r).rounded(.up)))
-        let minY = max(0, Int((min(y0, y1) - r).rounded(.down))), maxY = min(image.height - 1, Int((max(y0, y1) + r).rounded(.up)))
+        let minX = max(0, Int(saturating: (min(x0, x1) - r).rounded(.down))), maxX = min(image.width - 1, Int(saturating: (max(x0, x1) + r).rounded(.up)))
+        let minY = max(0, Int(saturating: (min(y0, y1) - r).rounded(.down))), maxY = min(image.height - 1, Int(saturating: (max(y0, y1) + r).rounded(.up)))
         guard minX <= maxX && minY <= maxY else { return }
         let dx = x1 - x0, dy = y1 - y0
         let len2 = dx * dx + dy * dy
@@ -47,8 +50,8 @@ public struct Canvas {
     /// Fills a convex polygon.
     public mutating func fillConvexPolygon(_ points: [(Double, Double)], _ c: (Double, Double, Double)) {
         guard points.count >= 3 else { return }
-        let minX = max(0, Int(points.map(\.0).min()!.rounded(.down))), maxX = min(image.width - 1, Int(points.map(\.0).max()!.rounded(.up)))
-        let minY = max(0, Int(points.map(\.1).min()!.rounded(.down))), maxY = min(image.height - 1, Int(points.map(\.1).max()!.rounded(.up)))
+        let minX = max(0, Int(saturating: points.map(\.0).min()!.rounded(.down))), maxX = min(image.width - 1, Int(saturating: points.map(\.0).max()!.rounded(.up)))
+        let minY = max(0, Int(saturating: points.map(\.1).min()!.rounded(.down))), maxY = min(image.height - 1, Int(saturating: points.map(\.1).max()!.rounded(.up)))
         guard minX <= maxX && minY <= maxY else { return }
         for y in minY...maxY {
             for x in minX...maxX {

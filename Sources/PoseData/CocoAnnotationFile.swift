@@ -53,9 +53,12 @@ public struct CocoAnnotationFile: Sendable {
         var images: [CocoImage] = []
         images.reserveCapacity(imageList.count)
         for (i, im) in imageList.enumerated() {
-            guard let id = (im["id"] as? NSNumber)?.intValue, let name = im["file_name"] as? String,
-                  let w = (im["width"] as? NSNumber)?.intValue, let h = (im["height"] as? NSNumber)?.intValue else {
-                throw DatasetError("\(path): images[\(i)] needs id, file_name, width and height")
+            guard let id = JSONNumber.integer(im["id"]), let name = im["file_name"] as? String,
+                  let w = JSONNumber.integer(im["width"]), let h = JSONNumber.integer(im["height"]) else {
+                throw DatasetError("\(path): images[\(i)] needs id, file_name, width and height (integers)")
+            }
+            guard JSONNumber.imageSide.contains(w), JSONNumber.imageSide.contains(h) else {
+                throw DatasetError("\(path): images[\(i)] has width \(w) and height \(h); expected 1 to \(JSONNumber.imageSide.upperBound) pixels")
             }
             images.append(CocoImage(id: id, fileName: name, width: w, height: h))
         }
@@ -63,16 +66,28 @@ public struct CocoAnnotationFile: Sendable {
         var annotations: [CocoAnnotation] = []
         annotations.reserveCapacity(annList.count)
         for (i, a) in annList.enumerated() {
-            guard let id = (a["id"] as? NSNumber)?.intValue, let imageId = (a["image_id"] as? NSNumber)?.intValue else {
-                throw DatasetError("\(path): annotations[\(i)] needs id and image_id")
+            guard let id = JSONNumber.integer(a["id"]), let imageId = JSONNumber.integer(a["image_id"]) else {
+                throw DatasetError("\(path): annotations[\(i)] needs id and image_id (integers)")
+            }
+            func coordinates(_ key: String) throws -> [Double]? {
+                guard let value = a[key] else { return nil }
+                guard let numbers = value as? [NSNumber] else {
+                    if value is NSNull { return nil }
+                    throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers")
+                }
+                let v = numbers.map(\.doubleValue)
+                if let bad = v.first(where: { !JSONNumber.coordinate.contains($0) }) {
+                    throw DatasetError("\(path): annotations[\(i)].\(key) holds \(bad); expected finite pixel values within ±\(Int(JSONNumber.coordinate.upperBound))")
+                }
+                return v
             }
             annotations.append(CocoAnnotation(
-                id: id, imageId: imageId, categoryId: (a["category_id"] as? NSNumber)?.intValue ?? 1,
-                bbox: (a["bbox"] as? [NSNumber])?.map(\.doubleValue),
-                keypoints: (a["keypoints"] as? [NSNumber])?.map(\.doubleValue),
-                numKeypoints: (a["num_keypoints"] as? NSNumber)?.intValue,
+                id: id, imageId: imageId, categoryId: JSONNumber.integer(a["category_id"]) ?? 1,
+                bbox: try coordinates("bbox"),
+                keypoints: try coordinates("keypoints"),
+                numKeypoints: JSONNumber.integer(a["num_keypoints"]),
                 area: (a["area"] as? NSNumber)?.doubleValue,
-                isCrowd: ((a["iscrowd"] as? NSNumber)?.intValue ?? 0) != 0))
+                isCrowd: (JSONNumber.integer(a["iscrowd"]) ?? 0) != 0))
         }
         return CocoAnnotationFile(images: images, annotations: annotations)
     }

@@ -79,12 +79,17 @@ public final class CocoDataset: @unchecked Sendable {
         }
         var out: [PoseInstance] = []
         for (i, det) in list.enumerated() {
-            guard let imageId = (det["image_id"] as? NSNumber)?.intValue,
+            guard let imageId = JSONNumber.integer(det["image_id"]),
                   let box = (det["bbox"] as? [NSNumber])?.map(\.doubleValue), box.count >= 4,
                   let score = (det["score"] as? NSNumber)?.doubleValue else {
                 throw DatasetError("\(path): detection [\(i)] needs image_id, bbox and score")
             }
-            guard ((det["category_id"] as? NSNumber)?.intValue ?? 1) == 1 else { continue }
+            // a detector's zero-size box is data (it gets a prediction, as in MMPose); a value
+            // no image has is not
+            guard box.allSatisfy(JSONNumber.coordinate.contains), box[2] >= 0, box[3] >= 0, score.isFinite else {
+                throw DatasetError("\(path): detection [\(i)] has bbox \(box) and score \(score); expected finite x, y, w >= 0, h >= 0 within ±\(Int(JSONNumber.coordinate.upperBound)) pixels")
+            }
+            guard (JSONNumber.integer(det["category_id"]) ?? 1) == 1 else { continue }
             guard let image = file.imagesById[imageId] else {
                 throw DatasetError("\(path): detection [\(i)] refers to image_id \(imageId), which the annotation file does not list")
             }

@@ -84,7 +84,7 @@ enum HeatmapRefinement {
         blur(&maps, keypoints: k, height: h, width: w, kernel: kernel)
         for i in maps.indices { maps[i] = logf(max(maps[i], 1e-10)) }
         for j in 0..<k {
-            let x = Int(points[2 * j]), y = Int(points[2 * j + 1])
+            let x = Int(saturating: points[2 * j]), y = Int(saturating: points[2 * j + 1])
             guard 1 < x && x < w - 2 && 1 < y && y < h - 2 else { continue }
             func v(_ yy: Int, _ xx: Int) -> Double { Double(maps[j * h * w + yy * w + xx]) }
             let dx = 0.5 * (v(y, x + 1) - v(y, x - 1)), dy = 0.5 * (v(y + 1, x) - v(y - 1, x))
@@ -107,7 +107,7 @@ enum HeatmapRefinement {
         for i in maps.indices { maps[i] = logf(min(max(maps[i], 1e-3), 50)) }
         for j in 0..<k {
             // positions index an edge-padded map, so out-of-range neighbours repeat the border
-            let x = Int(points[2 * j]), y = Int(points[2 * j + 1])
+            let x = Int(saturating: points[2 * j]), y = Int(saturating: points[2 * j + 1])
             func v(_ yy: Int, _ xx: Int) -> Double {
                 Double(maps[j * h * w + min(max(yy, 0), h - 1) * w + min(max(xx, 0), w - 1)])
             }

@@ -79,8 +79,8 @@ public struct MSRAHeatmap: KeypointCodec, Equatable {
         for j in 0..<k {
             if visible[j] < 0.5 { continue }
             // numpy's astype(int64) truncates toward zero
-            let mx = Int((keypoints[2 * j] / sx + 0.5).rounded(.towardZero))
-            let my = Int((keypoints[2 * j + 1] / sy + 0.5).rounded(.towardZero))
+            let mx = Int(saturating: (keypoints[2 * j] / sx + 0.5).rounded(.towardZero))
+            let my = Int(saturating: (keypoints[2 * j + 1] / sy + 0.5).rounded(.towardZero))
             let left = mx - radius, top = my - radius, right = mx + radius + 1, bottom = my + radius + 1
             if left >= w || top >= h || right < 0 || bottom < 0 {
                 weights[j] = 0

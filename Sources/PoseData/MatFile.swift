@@ -16,12 +16,12 @@ public enum MatFile {
         }
         var offset = 128
         while offset + 8 <= bytes.count {
-            let (type, size, start) = tag(bytes, offset)
+            let (type, size, start) = try tag(bytes, offset, source: path)
             var element = Array(bytes[start..<min(bytes.count, start + size)])
             var elementType = type
             if type == 15 {  // miCOMPRESSED: a zlib stream holding one element
                 element = try inflate(element, source: path)
-                let (innerType, innerSize, innerStart) = tag(element, 0)
+                let (innerType, innerSize, innerStart) = try tag(element, 0, source: path)
                 elementType = innerType
                 element = Array(element[innerStart..<min(element.count, innerStart + innerSize)])
             }
@@ -33,11 +33,13 @@ public enum MatFile {
         throw DatasetError("\(path): no numeric variable '\(name)'")
     }
 
-    /// Reads a data element tag: (type, byte count, data offset), small elements included.
-    static func tag(_ b: [UInt8], _ o: Int) -> (Int, Int, Int) {
+    /// Reads a data element tag: (type, byte count, data offset), small elements included. The
+    /// data offset is within `b`; the count may run past it (callers clip and check).
+    static func tag(_ b: [UInt8], _ o: Int, source: String) throws -> (Int, Int, Int) {
+        guard o >= 0, o + 8 <= b.count else { throw DatasetError("\(source): a data element header at byte \(o) runs past the end (\(b.count) bytes); the file is damaged") }
         func u32(_ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24 }
         let first = u32(o)
-        if first >> 16 != 0 { return (first & 0xFFFF, first >> 16, o + 4) }
+        if first >> 16 != 0 { return (first & 0xFFFF, min(first >> 16, 4), o + 4) }
         return (first, u32(o + 4), o + 8)
     }
 
@@ -45,21 +47,31 @@ public enum MatFile {
         var o = 0
         var parts: [(Int, [UInt8])] = []
         while o + 8 <= b.count && parts.count < 4 {
-            let (type, size, start) = tag(b, o)
+            let (type, size, start) = try tag(b, o, source: source)
             parts.append((type, Array(b[start..<min(b.count, start + size)])))
             o = size <= 4 && start == o + 4 ? o + 8 : start + (size + 7) / 8 * 8
         }
-        guard parts.count == 4 else { return nil }
-        let mxClass = Int(parts[0].1[0])
+        guard parts.count == 4, let flags = parts[0].1.first else { return nil }
+        let mxClass = Int(flags)
         // 6 double, 7 single, 8–13 integer classes; others (cells, structs, chars) are skipped
         guard (6...13).contains(mxClass) else { return nil }
         func ints(_ p: (Int, [UInt8])) -> [Int] {
-            stride(from: 0, to: p.1.count, by: 4).map { i in Int(Int32(bitPattern: UInt32(p.1[i]) | UInt32(p.1[i + 1]) << 8 | UInt32(p.1[i + 2]) << 16 | UInt32(p.1[i + 3]) << 24)) }
+            stride(from: 0, to: p.1.count - 3, by: 4).map { i in Int(Int32(bitPattern: UInt32(p.1[i]) | UInt32(p.1[i + 1]) << 8 | UInt32(p.1[i + 2]) << 16 | UInt32(p.1[i + 3]) << 24)) }
         }
         let dims = ints(parts[1])
         let name = String(decoding: parts[2].1, as: UTF8.self)
         let (type, raw) = parts[3]
-        let count = dims.reduce(1, *)
+        var count = 1
+        for d in dims {
+            let product = count.multipliedReportingOverflow(by: d)
+            guard d >= 0, !product.overflow, product.partialValue <= raw.count else {
+                throw DatasetError("\(source): variable '\(name)' has dimensions \(dims), more values than its \(raw.count) bytes hold")
+            }
+            count = product.partialValue
+        }
+        guard raw.count >= count * [9: 8, 7: 4, 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4][type, default: 8] else {
+            throw DatasetError("\(source): variable '\(name)' is truncated")
+        }
         let values: [Double] = raw.withUnsafeBytes { p in
             (0..<count).map { i -> Double in
                 switch type {
@@ -75,11 +87,11 @@ public enum MatFile {
                 }
             }
         }
-        guard raw.count >= count * [9: 8, 7: 4, 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4][type, default: 8] else {
-            throw DatasetError("\(source): variable '\(name)' is truncated")
-        }
         return (name, dims, values)
     }
+
+    /// The most bytes one compressed variable may inflate to (MPII's head boxes take kilobytes).
+    static let maximumInflated = 1 << 30
 
     static func inflate(_ input: [UInt8], source: String) throws -> [UInt8] {
         var stream = z_stream()
@@ -101,7 +113,10 @@ public enum MatFile {
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
                     output.append(contentsOf: out[0..<(out.count - Int(stream.avail_out))])
                 }
-            } while status == Z_OK
+            } while status == Z_OK && output.count <= MatFile.maximumInflated
+        }
+        guard output.count <= MatFile.maximumInflated else {
+            throw DatasetError("\(source): a compressed variable inflates to more than \(MatFile.maximumInflated) bytes")
         }
         guard status == Z_STREAM_END else { throw DatasetError("\(source): a compressed variable is damaged (zlib status \(status))") }
         return output

@@ -38,8 +38,8 @@ public struct SimCCLabel: Sendable, Equatable {
         var weights = visible.map { Float($0) }
         for j in 0..<k {
             if visible[j] < 0.5 { continue }
-            let mx = Int((keypoints[2 * j] * splitRatio).rounded(.toNearestOrEven))
-            let my = Int((keypoints[2 * j + 1] * splitRatio).rounded(.toNearestOrEven))
+            let mx = Int(saturating: (keypoints[2 * j] * splitRatio).rounded(.toNearestOrEven))
+            let my = Int(saturating: (keypoints[2 * j + 1] * splitRatio).rounded(.toNearestOrEven))
             if smoothingType == "standard" {
                 if mx >= bw || my >= bh || mx < 0 || my < 0 { weights[j] = 0; continue }
                 if labelSmoothWeight > 0 {

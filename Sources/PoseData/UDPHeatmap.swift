@@ -73,7 +73,7 @@ public struct UDPHeatmap: KeypointCodec, Equatable {
         for j in 0..<k {
             if visible[j] < 0.5 { continue }
             let kx = keypoints[2 * j] / sx, ky = keypoints[2 * j + 1] / sy
-            let mx = Int((kx + 0.5).rounded(.towardZero)), my = Int((ky + 0.5).rounded(.towardZero))
+            let mx = Int(saturating: (kx + 0.5).rounded(.towardZero)), my = Int(saturating: (ky + 0.5).rounded(.towardZero))
             let left = mx - radius, top = my - radius, right = mx + radius + 1, bottom = my + radius + 1
             if left >= w || top >= h || right < 0 || bottom < 0 { weights[j] = 0; continue }
             let x0 = Double(size / 2) + kx - Double(mx), y0 = Double(size / 2) + ky - Double(my)
@@ -100,7 +100,7 @@ public struct UDPHeatmap: KeypointCodec, Equatable {
             (points, scores) = cls.withUnsafeBufferPointer { HeatmapRefinement.maxima($0.baseAddress!, keypoints: k, height: h, width: w) }
             let radius = radiusFactor * Double(max(w, h))
             for j in 0..<k {
-                let x = max(0, Int(points[2 * j])), y = max(0, Int(points[2 * j + 1]))
+                let x = max(0, Int(saturating: points[2 * j])), y = max(0, Int(saturating: points[2 * j + 1]))
                 let base = 3 * j * w * h
                 points[2 * j] += Double(heatmaps[base + w * h + y * w + x]) * radius
                 points[2 * j + 1] += Double(heatmaps[base + 2 * w * h + y * w + x]) * radius

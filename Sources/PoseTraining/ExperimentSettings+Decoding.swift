@@ -3,6 +3,7 @@ import PoseConfig
 import PoseData
 import PoseEval
 import PoseModels
+import PoseTensor
 
 extension ExperimentSettings {
     /// Decodes a merged config. Every `type=` goes through a registry of `components`; unknown
@@ -22,6 +23,15 @@ extension ExperimentSettings {
         let train = try dataloader("train_dataloader")
         let val = try dataloader("val_dataloader")
         let test = try dataloader("test_dataloader")
+        if let (w, h) = model.decoder?.inputSize {
+            // the batch, its normalised copy and the stem's output are the least a step holds
+            for (key, loader) in [("train_dataloader", train), ("val_dataloader", val), ("test_dataloader", test)] {
+                guard let loader else { continue }
+                do {
+                    try MemoryBudget.check([loader.batchSize, 3, h, w], copies: 3, for: "batch_size \(loader.batchSize) at \(w)x\(h)")
+                } catch let e as MemoryBudgetError { throw root.error("\(key).batch_size", e.description) }
+            }
+        }
 
         let optimWrapper = try decodeOptimWrapper(root, context: context)
         let schedulers = try context.buildList(\.schedulers, root, key: "param_scheduler") ?? []

@@ -39,7 +39,12 @@ struct PickleReader {
     let source: String
     var position = 0
     var stack: [PickleValue] = []
-    var memo: [Int: PickleValue] = [:]
+    /// How deeply each stack value nests, so a hostile file cannot build a value whose
+    /// (recursive) destruction overflows the stack.
+    var depths: [Int] = []
+    var memo: [Int: (PickleValue, Int)] = [:]
+    /// Deeper than any state dict; a million-deep tuple is an error, not a crash.
+    static let maximumDepth = 1_000
 
     init(bytes: [UInt8], source: String) {
         self.bytes = bytes
@@ -49,29 +54,50 @@ struct PickleReader {
     private func fail(_ message: String) -> CheckpointError { CheckpointError("\(source): pickle: \(message)") }
 
     private mutating func read(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard position + n <= bytes.count else { throw fail("unexpected end of data") }
+        guard n >= 0, n <= bytes.count - position else { throw fail("a length of \(n) at byte \(position) runs past the end of the data (\(bytes.count) bytes)") }
         defer { position += n }
         return bytes[position..<(position + n)]
     }
     private mutating func uint(_ n: Int) throws -> Int {
-        var v = 0
-        for (i, b) in try read(n).enumerated() { v |= Int(b) << (8 * i) }
-        return v
+        var v: UInt64 = 0
+        for (i, b) in try read(n).enumerated() { v |= UInt64(b) << (8 * i) }
+        // lengths and memo keys beyond Int's range are damage; -1 fails every later bounds check
+        return v > UInt64(Int.max) ? -1 : Int(v)
     }
+    private mutating func push(_ v: PickleValue, depth: Int = 0) throws {
+        guard depth <= PickleReader.maximumDepth else { throw fail("values nested deeper than \(PickleReader.maximumDepth) levels") }
+        stack.append(v)
+        depths.append(depth)
+    }
+    private func top() throws -> (PickleValue, Int) {
+        guard let v = stack.last, let d = depths.last else { throw fail("memoize with an empty stack") }
+        return (v, d)
+    }
+    /// A container holding `children` values of these depths.
+    private func containing(_ children: [Int]) -> Int { 1 + (children.max() ?? 0) }
     private mutating func line() throws -> String {
         guard let end = bytes[position...].firstIndex(of: 0x0A) else { throw fail("unterminated text line") }
         defer { position = end + 1 }
         return String(decoding: bytes[position..<end], as: UTF8.self)
     }
-    private mutating func pop() throws -> PickleValue {
-        guard let v = stack.popLast() else { throw fail("stack underflow") }
-        return v
+    private mutating func pop() throws -> PickleValue { try popWithDepth().0 }
+    private mutating func popWithDepth() throws -> (PickleValue, Int) {
+        guard let v = stack.popLast(), let d = depths.popLast() else { throw fail("stack underflow") }
+        return (v, d)
     }
-    private mutating func popMark() throws -> [PickleValue] {
+    private mutating func popMark() throws -> ([PickleValue], Int) {
         guard let m = stack.lastIndex(where: { if case .mark = $0 { return true }; return false }) else { throw fail("no MARK on the stack") }
         let items = Array(stack[(m + 1)...])
+        let depth = containing(Array(depths[(m + 1)...]))
         stack.removeSubrange(m...)
-        return items
+        depths.removeSubrange(m...)
+        return (items, depth)
+    }
+    /// Deepens the container on top of the stack by a value of depth `child`.
+    private mutating func deepenTop(by child: Int) throws {
+        guard let top = depths.indices.last else { throw fail("stack underflow") }
+        depths[top] = max(depths[top], child + 1)
+        guard depths[top] <= PickleReader.maximumDepth else { throw fail("values nested deeper than \(PickleReader.maximumDepth) levels") }
     }
 
     mutating func load() throws -> PickleValue {
@@ -81,84 +107,88 @@ struct PickleReader {
             case 0x80: _ = try read(1)                                   // PROTO
             case 0x95: _ = try read(8)                                   // FRAME
             case 0x2E: return try pop()                                  // STOP
-            case 0x28: stack.append(.mark)                               // MARK
-            case 0x4E: stack.append(.none)                               // NONE
-            case 0x88: stack.append(.bool(true))                         // NEWTRUE
-            case 0x89: stack.append(.bool(false))                        // NEWFALSE
-            case 0x4B: stack.append(.int(try uint(1)))                   // BININT1
-            case 0x4D: stack.append(.int(try uint(2)))                   // BININT2
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try uint(4)))))  // BININT
+            case 0x28: try push(.mark)                               // MARK
+            case 0x4E: try push(.none)                               // NONE
+            case 0x88: try push(.bool(true))                         // NEWTRUE
+            case 0x89: try push(.bool(false))                        // NEWFALSE
+            case 0x4B: try push(.int(try uint(1)))                   // BININT1
+            case 0x4D: try push(.int(try uint(2)))                   // BININT2
+            case 0x4A: try push(.int(Int(Int32(truncatingIfNeeded: try uint(4)))))  // BININT
             case 0x8A:                                                   // LONG1
                 let n = try uint(1)
                 let raw = try read(n)
                 var v = 0
                 for (i, b) in raw.enumerated() where i < 8 { v |= Int(b) << (8 * i) }
                 if n > 0 && n < 8 && raw.last! & 0x80 != 0 { v -= 1 << (8 * n) }
-                stack.append(.int(v))
+                try push(.int(v))
             case 0x47:                                                   // BINFLOAT (big-endian)
                 var bits: UInt64 = 0
                 for b in try read(8) { bits = bits << 8 | UInt64(b) }
-                stack.append(.float(Double(bitPattern: bits)))
-            case 0x58: let n = try uint(4); stack.append(.string(String(decoding: try read(n), as: UTF8.self)))   // BINUNICODE
-            case 0x8C: let n = try uint(1); stack.append(.string(String(decoding: try read(n), as: UTF8.self)))   // SHORT_BINUNICODE
-            case 0x8D: let n = try uint(8); stack.append(.string(String(decoding: try read(n), as: UTF8.self)))   // BINUNICODE8
-            case 0x54: let n = try uint(4); stack.append(.string(String(decoding: try read(n), as: UTF8.self)))   // BINSTRING
-            case 0x55: let n = try uint(1); stack.append(.string(String(decoding: try read(n), as: UTF8.self)))   // SHORT_BINSTRING
-            case 0x42: let n = try uint(4); stack.append(.bytes(Array(try read(n))))                              // BINBYTES
-            case 0x43: let n = try uint(1); stack.append(.bytes(Array(try read(n))))                              // SHORT_BINBYTES
-            case 0x29: stack.append(.tuple([]))                          // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))               // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))                 // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))                  // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
-            case 0x5D: stack.append(.list(PickleList()))                 // EMPTY_LIST
-            case 0x6C: let l = PickleList(); l.items = try popMark(); stack.append(.list(l))          // LIST
+                try push(.float(Double(bitPattern: bits)))
+            case 0x58: let n = try uint(4); try push(.string(String(decoding: try read(n), as: UTF8.self)))   // BINUNICODE
+            case 0x8C: let n = try uint(1); try push(.string(String(decoding: try read(n), as: UTF8.self)))   // SHORT_BINUNICODE
+            case 0x8D: let n = try uint(8); try push(.string(String(decoding: try read(n), as: UTF8.self)))   // BINUNICODE8
+            case 0x54: let n = try uint(4); try push(.string(String(decoding: try read(n), as: UTF8.self)))   // BINSTRING
+            case 0x55: let n = try uint(1); try push(.string(String(decoding: try read(n), as: UTF8.self)))   // SHORT_BINSTRING
+            case 0x42: let n = try uint(4); try push(.bytes(Array(try read(n))))                              // BINBYTES
+            case 0x43: let n = try uint(1); try push(.bytes(Array(try read(n))))                              // SHORT_BINBYTES
+            case 0x29: try push(.tuple([]))                          // EMPTY_TUPLE
+            case 0x74: let (items, depth) = try popMark(); try push(.tuple(items), depth: depth)               // TUPLE
+            case 0x85: let (a, d) = try popWithDepth(); try push(.tuple([a]), depth: d + 1)                 // TUPLE1
+            case 0x86: let (b, db) = try popWithDepth(), (a, da) = try popWithDepth(); try push(.tuple([a, b]), depth: containing([da, db]))                  // TUPLE2
+            case 0x87: let (c, dc) = try popWithDepth(), (b, db) = try popWithDepth(), (a, da) = try popWithDepth(); try push(.tuple([a, b, c]), depth: containing([da, db, dc])) // TUPLE3
+            case 0x5D: try push(.list(PickleList()))                 // EMPTY_LIST
+            case 0x6C: let l = PickleList(), (items, depth) = try popMark(); l.items = items; try push(.list(l), depth: depth)          // LIST
             case 0x61:                                                   // APPEND
-                let v = try pop()
+                let (v, d) = try popWithDepth()
                 guard case .list(let l) = stack.last else { throw fail("APPEND to a non-list") }
+                try deepenTop(by: d)
                 l.items.append(v)
             case 0x65:                                                   // APPENDS
-                let items = try popMark()
+                let (items, depth) = try popMark()
                 guard case .list(let l) = stack.last else { throw fail("APPENDS to a non-list") }
+                try deepenTop(by: depth - 1)
                 l.items += items
-            case 0x7D: stack.append(.dict(PickleDict()))                 // EMPTY_DICT
+            case 0x7D: try push(.dict(PickleDict()))                 // EMPTY_DICT
             case 0x64:                                                   // DICT
-                let items = try popMark()
+                let (items, depth) = try popMark()
                 let d = PickleDict()
                 for i in stride(from: 0, to: items.count - 1, by: 2) { d.keys.append(items[i]); d.values.append(items[i + 1]) }
-                stack.append(.dict(d))
+                try push(.dict(d), depth: depth)
             case 0x73:                                                   // SETITEM
-                let v = try pop(), k = try pop()
+                let (v, dv) = try popWithDepth(), (k, dk) = try popWithDepth()
                 guard case .dict(let d) = stack.last else { throw fail("SETITEM on a non-dict") }
+                try deepenTop(by: max(dv, dk))
                 d.keys.append(k); d.values.append(v)
             case 0x75:                                                   // SETITEMS
-                let items = try popMark()
+                let (items, depth) = try popMark()
                 guard case .dict(let d) = stack.last else { throw fail("SETITEMS on a non-dict") }
+                try deepenTop(by: depth - 1)
                 for i in stride(from: 0, to: items.count - 1, by: 2) { d.keys.append(items[i]); d.values.append(items[i + 1]) }
-            case 0x71: memo[try uint(1)] = stack.last                    // BINPUT
-            case 0x72: memo[try uint(4)] = stack.last                    // LONG_BINPUT
-            case 0x94: memo[memo.count] = stack.last                     // MEMOIZE
+            case 0x71: memo[try uint(1)] = try top()                    // BINPUT
+            case 0x72: memo[try uint(4)] = try top()                    // LONG_BINPUT
+            case 0x94: memo[memo.count] = try top()                     // MEMOIZE
             case 0x68:                                                   // BINGET
                 let k = try uint(1)
-                guard let v = memo[k] else { throw fail("memo \(k) missing") }
-                stack.append(v)
+                guard let (v, d) = memo[k] else { throw fail("memo \(k) missing") }
+                try push(v, depth: d)
             case 0x6A:                                                   // LONG_BINGET
                 let k = try uint(4)
-                guard let v = memo[k] else { throw fail("memo \(k) missing") }
-                stack.append(v)
+                guard let (v, d) = memo[k] else { throw fail("memo \(k) missing") }
+                try push(v, depth: d)
             case 0x63:                                                   // GLOBAL
                 let module = try line(), name = try line()
-                stack.append(.global(module: module, name: name))
+                try push(.global(module: module, name: name))
             case 0x93:                                                   // STACK_GLOBAL
                 let name = try pop(), module = try pop()
-                stack.append(.global(module: module.string ?? "", name: name.string ?? ""))
-            case 0x51: stack.append(.persistent(try pop()))              // BINPERSID
+                try push(.global(module: module.string ?? "", name: name.string ?? ""))
+            case 0x51: let (v, d) = try popWithDepth(); try push(.persistent(v), depth: d + 1)              // BINPERSID
             case 0x52:                                                   // REDUCE
-                let args = try pop(), callable = try pop()
-                stack.append(try reduce(callable, args))
+                let (args, da) = try popWithDepth(), (callable, dc) = try popWithDepth()
+                try push(try reduce(callable, args), depth: containing([da, dc]))
             case 0x81:                                                   // NEWOBJ
-                let args = try pop(), cls = try pop()
-                stack.append(.object(callable: cls, arguments: args))
+                let (args, da) = try popWithDepth(), (cls, dc) = try popWithDepth()
+                try push(.object(callable: cls, arguments: args), depth: containing([da, dc]))
             case 0x62: _ = try pop()                                     // BUILD: state of an object we keep opaque
             default:
                 throw fail(String(format: "unsupported opcode 0x%02X at byte %d", op, position - 1))

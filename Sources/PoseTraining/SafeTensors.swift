@@ -109,18 +109,48 @@ public enum SafeTensors {
                 metadata = value as? [String: String] ?? [:]
                 continue
             }
-            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (info["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
+            // every length and offset is checked against the file before use: a damaged header
+            // must be an error naming the tensor, never an out-of-bounds read or a trap
+            guard let info = value as? [String: Any], let dtype = info["dtype"] as? String else {
                 throw CheckpointError("\(path): header entry '\(name)' lacks dtype, shape or data_offsets")
             }
-            let range = (base + offsets[0])..<(base + offsets[1])
-            guard offsets[0] <= offsets[1], range.upperBound <= data.count else {
-                throw CheckpointError("\(path): tensor '\(name)' lies beyond the end of the file; the file is truncated")
+            guard let shape = SafeTensors.sizes(info["shape"]), let offsets = SafeTensors.sizes(info["data_offsets"]), offsets.count == 2 else {
+                throw CheckpointError("\(path): header entry '\(name)' needs a shape and two data_offsets of non-negative integers, found shape \(info["shape"] ?? "none") and data_offsets \(info["data_offsets"] ?? "none")")
             }
+            guard offsets[0] <= offsets[1], offsets[1] <= data.count - base else {
+                throw CheckpointError("\(path): tensor '\(name)' has data_offsets \(offsets), outside the \(data.count - base) data bytes; the file is truncated or damaged")
+            }
+            var elements = 1
+            for d in shape {
+                let product = elements.multipliedReportingOverflow(by: d)
+                guard !product.overflow, product.partialValue <= data.count else {
+                    throw CheckpointError("\(path): tensor '\(name)' has shape \(shape), more elements than the file has bytes")
+                }
+                elements = product.partialValue
+            }
+            if let size = SafeTensors.elementSize[dtype], elements * size != offsets[1] - offsets[0] {
+                throw CheckpointError("\(path): tensor '\(name)' has shape \(shape) of \(dtype) (\(elements * size) bytes) but data_offsets \(offsets) span \(offsets[1] - offsets[0]) bytes")
+            }
+            let range = (base + offsets[0])..<(base + offsets[1])
             tensors[name] = Info(dtype: dtype, shape: shape, range: range)
         }
         return (tensors, metadata, data)
+    }
+
+    /// Bytes per element of the safetensors dtypes.
+    static let elementSize: [String: Int] = ["F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
+                                             "U64": 8, "U32": 4, "U16": 2, "U8": 1, "BOOL": 1]
+
+    /// A JSON list of non-negative integers below 2^53, or nil.
+    private static func sizes(_ value: Any?) -> [Int]? {
+        guard let numbers = value as? [NSNumber] else { return nil }
+        var out: [Int] = []
+        for n in numbers {
+            let d = n.doubleValue
+            guard d.isFinite, d == d.rounded(), d >= 0, d <= 9_007_199_254_740_992 else { return nil }
+            out.append(Int(n.int64Value))
+        }
+        return out
     }
 
     /// A 64-bit checksum of a byte range (words multiplied and folded; not cryptographic).

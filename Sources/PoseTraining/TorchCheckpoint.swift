@@ -32,18 +32,28 @@ enum TorchCheckpoint {
             guard let size = elementSizes[dtype] else {
                 throw CheckpointError("\(path): '\(name)' has storage type \(dtype), which SwiftPose cannot read")
             }
+            guard let entry = archive.entries[prefix + "data/" + storage] else {
+                throw CheckpointError("\(path): storage '\(storage)' of '\(name)' is missing from the archive")
+            }
+            // shape, stride and offset come from the file: checked, and with overflow-checked
+            // arithmetic, against the storage before any byte is read
+            let capacity = entry.range.count / size
+            guard offset >= 0, offset <= capacity, shape.count == stride.count, shape.allSatisfy({ $0 >= 0 }) else {
+                throw CheckpointError("\(path): '\(name)' has offset \(offset), shape \(shape) and stride \(stride), which do not fit its storage of \(capacity) elements")
+            }
             var expected = 1
             var contiguous = true
             for (d, st) in zip(shape, stride).reversed() {
                 if d > 1 && st != expected { contiguous = false }
-                expected *= d
+                let product = expected.multipliedReportingOverflow(by: d)
+                guard !product.overflow, product.partialValue <= capacity else {
+                    throw CheckpointError("\(path): '\(name)' has shape \(shape), more elements than its storage of \(capacity) holds")
+                }
+                expected = product.partialValue
             }
             guard contiguous else { throw CheckpointError("\(path): '\(name)' is not stored contiguously (stride \(stride))") }
-            guard let entry = archive.entries[prefix + "data/" + storage] else {
-                throw CheckpointError("\(path): storage '\(storage)' of '\(name)' is missing from the archive")
-            }
             let start = entry.range.lowerBound + offset * size
-            let end = start + shape.reduce(1, *) * size
+            let end = start + expected * size
             guard end <= entry.range.upperBound else { throw CheckpointError("\(path): '\(name)' extends past its storage") }
             tensors[name] = SafeTensors.Info(dtype: dtype, shape: shape, range: start..<end)
         }

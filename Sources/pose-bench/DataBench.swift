@@ -24,6 +24,11 @@ struct DataBench: ParsableCommand {
     @Option(help: "Thread counts to measure (default: 1 and all cores).") var threads: [Int] = []
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
+    func validate() throws {
+        guard (1...1_000_000).contains(batches) else { throw ValidationError("--batches \(batches): expected 1 to 1000000") }
+        if let bad = threads.first(where: { !(1...1_024).contains($0) }) { throw ValidationError("--threads \(bad): expected 1 to 1024") }
+    }
+
     func run() throws {
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: .stock)
         guard let data = settings.train else { throw ValidationError("\(config) has no train_dataloader") }

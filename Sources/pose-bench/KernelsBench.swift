@@ -27,7 +27,16 @@ struct KernelsBench: ParsableCommand {
         Case(name: "deconv 4x4/2 2048->256 @8x6", inChannels: 2048, outChannels: 256, height: 8, width: 6, kernel: 4, stride: 2, padding: 1, transposed: true),
     ]
 
+    func validate() throws {
+        guard (1...4_096).contains(batch) else { throw ValidationError("--batch \(batch): expected 1 to 4096 images") }
+        guard (1...1_000_000).contains(repeats), (0...1_000_000).contains(warmup) else {
+            throw ValidationError("--repeats \(repeats) --warmup \(warmup): expected at least one timed repetition and no negative warm-up")
+        }
+    }
+
     func run() throws {
+        // the largest case's input and its im2col columns: 3×7×7 per output position
+        try MemoryBudget.check([batch, 3 * 49, 128, 96], copies: 2, for: "--batch \(batch)")
         print("BLAS core \(BLAS.coreName), \(BLAS.threadCount) BLAS threads, batch \(batch), median of \(repeats)")
         print("case                                  fwd ms  fwd GFLOP/s   bwd ms  bwd GFLOP/s")
         for c in Self.cases {

@@ -26,6 +26,16 @@ struct ModelBench: ParsableCommand {
     @Flag(help: "Only count parameters and FLOPs; skip the timing.") var countOnly = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
+    func validate() throws {
+        guard (1...65_536).contains(batch) else { throw ValidationError("--batch \(batch): expected 1 to 65536 images") }
+        guard steps >= 1, (0...1_000_000).contains(warmup), steps <= 1_000_000 else {
+            throw ValidationError("--steps \(steps) --warmup \(warmup): expected at least one timed step and no negative warm-up")
+        }
+        guard (1...16_384).contains(height), (1...16_384).contains(width) else {
+            throw ValidationError("--height \(height) --width \(width): expected 1 to 16384 pixels")
+        }
+    }
+
     func run() throws {
         var rng = RandomGenerator(seed: 0)
         let model: TopdownPoseEstimator
@@ -47,6 +57,8 @@ struct ModelBench: ParsableCommand {
             name = "SimpleBaseline ResNet-\(depth)"
         }
         let (w, h) = codec.inputSize
+        // the input, its normalised copy and the stem's output are the least a step holds
+        try MemoryBudget.check([batch, 3, h, w], copies: 3, for: "--batch \(batch) at \(w)x\(h)")
         let images = Tensor(zeros: [batch, 3, h, w])
         rng.fillNormal(images, std: 1)
 

@@ -5,7 +5,7 @@ import PoseCLI
 struct Main {
     static func main() {
         BLASSetup.configure()
-        PoseBench.main()
+        PoseBench.mainReportingUsageErrors()
     }
 }
 

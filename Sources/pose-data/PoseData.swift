@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import PoseCLI
 import PoseData
+import PoseTensor
 
 @main
 struct Main {
     static func main() {
         BLASSetup.configure()
-        PoseDataCommand.main()
+        PoseDataCommand.mainReportingUsageErrors()
     }
 }
 
@@ -35,13 +36,16 @@ struct Synth: ParsableCommand {
     var annotationsOnly = false
 
     func validate() throws {
-        guard parsedSize != nil else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with both at least 32, e.g. 320x240") }
-        guard train >= 0, val >= 0 else { throw ValidationError("--train and --val must not be negative") }
+        guard let (w, h) = parsedSize else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with both 32 to 16384, e.g. 320x240") }
+        guard (0...10_000_000).contains(train), (0...10_000_000).contains(val) else {
+            throw ValidationError("--train \(train) --val \(val): expected 0 to 10000000 images each")
+        }
+        try MemoryBudget.check([h, w, 3], copies: 2, for: "--size \(size)")
     }
 
     var parsedSize: (Int, Int)? {
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 32, parts[1] >= 32 else { return nil }
+        guard parts.count == 2, (32...16_384).contains(parts[0]), (32...16_384).contains(parts[1]) else { return nil }
         return (parts[0], parts[1])
     }
 

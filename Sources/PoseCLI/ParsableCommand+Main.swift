@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+extension ParsableCommand {
+    /// Parses `arguments` (the process's when nil) as the root command and runs the chosen
+    /// (sub)command, as `main()` does, except that a bad flag or value ends with one line naming
+    /// it and exit status 2, as Python's argparse (MMPose's tools) does, instead of
+    /// ArgumentParser's usage text and status 64.
+    public static func mainReportingUsageErrors(_ arguments: [String]? = nil) {
+        let command: ParsableCommand
+        do { command = try parseAsRoot(arguments) } catch { exitReporting(error) }
+        do {
+            var running = command
+            try running.run()
+        } catch { exitReporting(error) }
+    }
+
+    /// Ends the process for `error`: help and version requests as ArgumentParser prints them,
+    /// usage errors as one line with status 2, other errors as ArgumentParser reports them.
+    public static func exitReporting(_ error: any Error) -> Never {
+        if exitCode(for: error) == .validationFailure {
+            fail(message(for: error), status: 2)
+        }
+        exit(withError: error)
+    }
+}
