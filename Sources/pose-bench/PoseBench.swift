@@ -14,5 +14,5 @@ struct PoseBench: ParsableCommand {
         commandName: "pose-bench",
         abstract: "Measure SwiftPose's kernels and models on this machine.",
         discussion: "Figures are medians over timed repetitions after warm-up; record them in BENCHMARKS.md with the command line.",
-        subcommands: [KernelsBench.self, ModelBench.self, DataBench.self, AnnotationsBench.self])
+        subcommands: [KernelsBench.self, ModelBench.self, DataBench.self, AnnotationsBench.self, FuzzBench.self])
 }
