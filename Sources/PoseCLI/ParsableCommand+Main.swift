@@ -16,11 +16,12 @@ extension ParsableCommand {
     }
 
     /// Ends the process for `error`: help and version requests as ArgumentParser prints them,
-    /// usage errors as one line with status 2, other errors as ArgumentParser reports them.
+    /// usage errors as one line with status 2, other errors as one line with status 1.
     public static func exitReporting(_ error: any Error) -> Never {
-        if exitCode(for: error) == .validationFailure {
-            fail(message(for: error), status: 2)
+        switch exitCode(for: error) {
+        case .validationFailure: fail(message(for: error), status: 2)
+        case .failure: fail(message(for: error), status: 1)
+        default: exit(withError: error)
         }
-        exit(withError: error)
     }
 }

@@ -194,6 +194,27 @@ public final class Trainer {
     private func setUp() throws {
         guard let trainData = settings.train else { throw DatasetError("the config has no train_dataloader") }
         self.trainData = trainData
+        // everything the config and its files can get wrong is found before the work dir is
+        // touched: a run that cannot start leaves nothing behind
+        try checkRequiredFiles()
+        model = try makeModel(settings, seed: settings.seed)
+        let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
+        optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
+        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer)
+        let ordered = orderedHooks()
+        hooks = try ordered.map { try $0.spec.makeHook() }
+        let dataset = trainData.dataset
+        instances = try dataset.load(testMode: false).instances
+        guard !instances.isEmpty else { throw DatasetError("train_dataloader: the dataset has no valid training instances") }
+        let pipeline = dataset.pipeline
+        guard let codec = pipeline.codec, pipeline.inputSize != nil else {
+            throw DatasetError("train_pipeline needs TopdownAffine and GenerateTarget")
+        }
+        if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
+            throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
+        }
+        try checkHeatmapSize(codec)
+
         if isMain {
             try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
             lock = try WorkDirLock(workDir: workDir)
@@ -205,13 +226,6 @@ public final class Trainer {
         if let path = try communicator.broadcast(log.path.map { Array($0.utf8) }, root: 0) {
             log.share(path: String(decoding: path, as: UTF8.self))
         }
-        try checkRequiredFiles()
-        model = try makeModel(settings, seed: settings.seed)
-        let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
-        optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
-        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer)
-        let ordered = orderedHooks()
-        hooks = try ordered.map { try $0.spec.makeHook() }
         log("SwiftPose training: \(worldSize) rank\(worldSize == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
         log("model: \(model.summary), \(model.trainableParameterCount) trainable parameters; optimizer \(settings.optimWrapper.optimizerType) (\(groups.count) parameter group\(groups.count == 1 ? "" : "s"))")
         log("hooks, in call order: " + ordered.map { "\($0.type) (\($0.priority))" }.joined(separator: ", "))
@@ -219,16 +233,6 @@ public final class Trainer {
             log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
 
-        let dataset = trainData.dataset
-        instances = try dataset.load(testMode: false).instances
-        guard !instances.isEmpty else { throw DatasetError("train_dataloader: the dataset has no valid training instances") }
-        let pipeline = dataset.pipeline
-        guard let codec = pipeline.codec, pipeline.inputSize != nil else {
-            throw DatasetError("train_pipeline needs TopdownAffine and GenerateTarget")
-        }
-        if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
-            throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
-        }
 
         if let loaded = try broadcastResumeCheckpoint() {
             try restore(from: loaded)
@@ -271,6 +275,17 @@ public final class Trainer {
 
     /// Every file the run will read (training and validation data, detections, metric
     /// annotations), checked before any training so a missing one does not surface an epoch later.
+    /// A heatmap head's output size against the codec's `heatmap_size`, from one inference on a
+    /// blank image: a mismatch is a config error before the first step, not a failure in it.
+    private func checkHeatmapSize(_ codec: any KeypointCodec) throws {
+        guard let topdown = model as? TopdownPoseEstimator, let (w, h) = codec.heatmapTargetSize else { return }
+        let (iw, ih) = codec.inputSize
+        guard let maps = topdown.predictOutput(Tensor(zeros: [1, 3, ih, iw])).heatmaps, maps.shape.count == 4 else { return }
+        guard maps.shape[2] == h && maps.shape[3] == w else {
+            throw ModelError("\(model.summary) predicts heatmaps of \(maps.shape[1])×\(maps.shape[2])×\(maps.shape[3]) (C×H×W) for input_size \(codec.inputSize) but the codec's heatmap_size is (\(w), \(h)); set heatmap_size to (\(maps.shape[3]), \(maps.shape[2])) or change the head")
+        }
+    }
+
     private func checkRequiredFiles() throws {
         var files: [(String, RequiredFile)] = []
         if let train = settings.train { files += train.dataset.requiredFiles(testMode: false).map { ("train_dataloader.dataset.", $0) } }
