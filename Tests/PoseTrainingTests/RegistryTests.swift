@@ -143,14 +143,16 @@ import ToyComponents
         let index = try #require(model.state.parameters.firstIndex { $0.name == "neck.conv.weight" })
         #expect(trained.state.parameters[index].parameter.value.array != model.state.parameters[index].parameter.value.array)
 
-        // heatmaps of another size than the codec's are a clear error at the first step, not a trap
+        // heatmaps of another size than the codec's are a clear error before training (and before
+        // the work dir is made), not a trap
         let mismatched = try settings(config, options: ["model.backbone.stride=2", "train_cfg.val_interval=100"], components: components)
         do {
             try Trainer(settings: mismatched, communicator: SingleProcessCommunicator(), workDir: dir + "/m", loaderThreads: 1).run()
             Issue.record("no error")
         } catch {
-            #expect("\(error)" == "HeatmapHead predicts heatmaps of 17×64×64 (C×H×W) but the codec's targets are 17×16×16; set the codec's heatmap_size to (64, 64) or change the head")
+            #expect("\(error)" == "ToyBackbone + ToyNeck + HeatmapHead predicts heatmaps of 17×64×64 (C×H×W) for input_size (64, 64) but the codec's heatmap_size is (16, 16); set heatmap_size to (64, 64) or change the head")
         }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/m"))
     }
 
     @Test func checkpointsRecordTheRegisteredOptimizerName() throws {
