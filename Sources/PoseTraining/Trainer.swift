@@ -200,7 +200,6 @@ public final class Trainer {
         model = try makeModel(settings, seed: settings.seed)
         let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
         optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
-        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer)
         let ordered = orderedHooks()
         hooks = try ordered.map { try $0.spec.makeHook() }
         let dataset = trainData.dataset
@@ -250,6 +249,9 @@ public final class Trainer {
             trainData.dropLast ? samples / trainData.batchSize : (samples + trainData.batchSize - 1) / trainData.batchSize
         }
         iterationsPerEpoch = iterations(sampler.samplesPerRank)
+        // convert_to_iter_based schedulers count in iterations of this epoch length
+        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer, epochLength: max(1, iterationsPerEpoch),
+                                        maxEpochs: maxEpochs)
         // ranks that train different numbers of iterations would wait for each other forever
         var lastRank = sampler
         lastRank.rank = worldSize - 1

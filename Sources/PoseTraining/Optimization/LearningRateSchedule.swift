@@ -8,9 +8,17 @@ public final class LearningRateSchedule {
     private var globalSteps: [Int]
     private var lastSteps: [Int]
 
-    /// Resets the groups to their initial rates and takes the construction step.
-    public init(_ schedulers: [any ParameterScheduler], optimizer: Optimizer) {
-        self.schedulers = schedulers
+    /// Resets the groups to their initial rates and takes the construction step. As MMEngine's
+    /// runner does, a scheduler without `end` ends at `maxEpochs` (× `epochLength` when counted
+    /// in iterations), and one with `convertToIterBased` is converted with `epochLength`.
+    public init(_ schedulers: [any ParameterScheduler], optimizer: Optimizer, epochLength: Int = 1, maxEpochs: Int? = nil) {
+        self.schedulers = schedulers.map { scheduler in
+            var s = scheduler
+            if let maxEpochs, s.end == schedulerNoEnd {
+                s = s.ending(at: s.byEpoch ? maxEpochs : maxEpochs * epochLength)
+            }
+            return s.convertToIterBased ? s.iterationBased(epochLength: epochLength) : s
+        }
         self.optimizer = optimizer
         globalSteps = Array(repeating: -1, count: schedulers.count)
         lastSteps = Array(repeating: -1, count: schedulers.count)

@@ -14,18 +14,54 @@ public protocol ParameterScheduler: Sendable {
     var end: Int { get }
     var byEpoch: Bool { get }
     func value(lastStep: Int, current: Double, initial: Double) -> Double
+    /// MMEngine's `convert_to_iter_based=True`: an epoch-based config that steps every iteration.
+    var convertToIterBased: Bool { get }
+    /// This scheduler counted in iterations of an epoch of `epochLength` (MMEngine's
+    /// `build_iter_from_epoch`: `begin`, `end` and the scheduler's own step counts × epochLength).
+    func iterationBased(epochLength: Int) -> any ParameterScheduler
+    /// This scheduler with `end` set, as MMEngine's runner sets a missing one.
+    func ending(at end: Int) -> any ParameterScheduler
 }
+
+extension ParameterScheduler {
+    public var convertToIterBased: Bool { false }
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler { self }
+    public func ending(at end: Int) -> any ParameterScheduler { self }
+}
+
+/// A scheduler whose `end` MMEngine's runner may fill in: a config without `end` ends at
+/// `max_epochs` (or the run's iterations for an iteration-based one).
+public protocol SchedulerWithDefaultEnd: ParameterScheduler {
+    var end: Int { get set }
+}
+
+extension SchedulerWithDefaultEnd {
+    public func ending(at end: Int) -> any ParameterScheduler {
+        var s = self
+        s.end = end
+        return s
+    }
+}
+
+/// The conversion every scheduler shares: `begin` and a finite `end` scaled, `by_epoch` off.
+func iterationRange(begin: Int, end: Int, epochLength: Int) -> (Int, Int) {
+    (begin * epochLength, end == schedulerNoEnd ? end : end * epochLength)
+}
+
+/// Python's `%` (the result takes the divisor's sign).
+func pythonModulo(_ a: Int, _ m: Int) -> Int { ((a % m) + m) % m }
 
 /// MMEngine's "no end" for schedulers (`INF = int(1e9)`).
 public let schedulerNoEnd = 1_000_000_000
 
 /// MMEngine's `LinearLR(start_factor=1/3, end_factor=1, begin, end, by_epoch)`.
-public struct LinearLR: ParameterScheduler {
+public struct LinearLR: SchedulerWithDefaultEnd {
     public var startFactor = 1.0 / 3
     public var endFactor = 1.0
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
+    public var convertToIterBased = false
 
     public init() {}
 
@@ -34,16 +70,25 @@ public struct LinearLR: ParameterScheduler {
         let total = Double(end - begin - 1)
         return current * (1 + (endFactor - startFactor) / (total * startFactor + Double(lastStep - 1) * (endFactor - startFactor)))
     }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
 }
 
 /// MMEngine's `MultiStepLR(milestones, gamma=0.1, begin, end, by_epoch)`: × gamma at each
 /// milestone (counted from `begin`; a repeated milestone applies gamma as often).
-public struct MultiStepLR: ParameterScheduler {
+public struct MultiStepLR: SchedulerWithDefaultEnd {
     public var milestones: [Int]
     public var gamma = 0.1
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
+    public var convertToIterBased = false
 
     public init(milestones: [Int]) { self.milestones = milestones }
 
@@ -51,20 +96,172 @@ public struct MultiStepLR: ParameterScheduler {
         let hits = milestones.filter { $0 == lastStep }.count
         return hits == 0 ? current : current * Foundation.pow(gamma, Double(hits))
     }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        s.milestones = milestones.map { $0 * epochLength }
+        return s
+    }
 }
 
 /// MMEngine's `ConstantLR(factor=1/3, begin, end, by_epoch)`: × factor from its first step,
 /// restored on its last (`lastStep == end − begin − 1`).
-public struct ConstantLR: ParameterScheduler {
+public struct ConstantLR: SchedulerWithDefaultEnd {
     public var factor = 1.0 / 3
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
+    public var convertToIterBased = false
 
     public init() {}
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
         if lastStep == 0 { return current * factor }
         return lastStep == end - begin - 1 ? current / factor : current
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
+}
+
+/// MMEngine's `CosineAnnealingLR(T_max=end−begin, eta_min=0 | eta_min_ratio, begin, end, by_epoch)`
+/// in its chainable form; `eta_min_ratio` is relative to each group's initial rate.
+public struct CosineAnnealingLR: SchedulerWithDefaultEnd {
+    /// The half period in steps; nil means `end − begin`.
+    public var tMax: Int?
+    public var etaMin = 0.0
+    public var etaMinRatio: Double?
+    public var begin = 0
+    public var end = schedulerNoEnd
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init() {}
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        let t = Double(tMax ?? (end - begin)), period = tMax ?? (end - begin)
+        let floor = etaMinRatio.map { initial * $0 } ?? etaMin
+        if lastStep == 0 { return current }
+        if pythonModulo(lastStep - 1 - period, 2 * period) == 0 {
+            return current + (initial - floor) * (1 - cos(Double.pi / t)) / 2
+        }
+        return (1 + cos(Double.pi * Double(lastStep) / t)) / (1 + cos(Double.pi * Double(lastStep - 1) / t)) * (current - floor) + floor
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.tMax = tMax.map { $0 * epochLength }
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
+}
+
+/// MMEngine's `ExponentialLR(gamma, begin, end, by_epoch)`: × gamma every step after the first.
+public struct ExponentialLR: SchedulerWithDefaultEnd {
+    public var gamma: Double
+    public var begin = 0
+    public var end = schedulerNoEnd
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init(gamma: Double) { self.gamma = gamma }
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        lastStep == 0 ? current : current * gamma
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
+}
+
+/// MMEngine's `StepLR(step_size, gamma=0.1, begin, end, by_epoch)`: × gamma every `step_size` steps.
+public struct StepLR: SchedulerWithDefaultEnd {
+    public var stepSize: Int
+    public var gamma = 0.1
+    public var begin = 0
+    public var end = schedulerNoEnd
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init(stepSize: Int) { self.stepSize = stepSize }
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        lastStep == 0 || lastStep % stepSize != 0 ? current : current * gamma
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.stepSize = stepSize * epochLength
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
+}
+
+/// MMEngine's `PolyLR(eta_min=0, power=1, begin, end, by_epoch)` over `end − begin − 1` steps.
+public struct PolyLR: SchedulerWithDefaultEnd {
+    public var etaMin = 0.0
+    public var power = 1.0
+    public var begin = 0
+    public var end = schedulerNoEnd
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init() {}
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        if lastStep == 0 { return current }
+        let total = end - begin - 1
+        return (current - etaMin) * pow(1 - 1 / Double(total - lastStep + 1), power) + etaMin
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
+    }
+}
+
+/// MMPose's `QuadraticWarmupLR(begin, end, by_epoch)`: the rate grows as ((step+1)/(end−begin))²
+/// of the initial rate (`end` must be finite).
+public struct QuadraticWarmupLR: SchedulerWithDefaultEnd {
+    public var begin = 0
+    public var end: Int
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init(end: Int) { self.end = end }
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        let total = Double(end - begin)
+        let increment = initial * Double(2 * lastStep + 1) / (total * total)
+        return lastStep == 0 ? increment : current + increment
+    }
+
+    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+        var s = self
+        // MMPose's own conversion does not truncate, and `end` is always finite here
+        (s.begin, s.end) = (begin * epochLength, end * epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
+        return s
     }
 }
