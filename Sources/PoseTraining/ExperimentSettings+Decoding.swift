@@ -118,11 +118,22 @@ extension ExperimentSettings {
             return OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSettings(learningRate: 1e-3))
         }
         _ = try ow.has("type") ? ow.type(among: ["OptimWrapper"]) : "OptimWrapper"
-        if case .dict? = ow.dict["clip_grad"] {
-            _ = ow.value("clip_grad")
-            throw ow.error("clip_grad", "gradient clipping is not supported yet")
+        var clipGrad: GradientClipping?
+        if let c = try ow.dictionary("clip_grad") {
+            let normType: Double
+            if case .string(let text)? = c.dict["norm_type"] {
+                _ = c.value("norm_type")
+                guard text == "inf" else { throw c.error("norm_type", "expected a number or 'inf', found '\(text)'") }
+                normType = .infinity
+            } else {
+                normType = try c.double("norm_type", default: 2, in: 0.1...1_000)
+            }
+            clipGrad = GradientClipping(maxNorm: try c.double("max_norm", in: 0...), normType: normType)
+            c.ignore("error_if_nonfinite", "foreach")
+            try context.finish(c)
+        } else {
+            _ = ow.value("clip_grad")   // clip_grad=None
         }
-        ow.ignore("clip_grad")
         guard let o = try ow.dictionary("optimizer") else { throw ow.error("optimizer", "is required") }
         let optimizerType = try o.string("type")
         let optimizer = try context.components.optimizers.build(o, context: context)
@@ -136,8 +147,10 @@ extension ExperimentSettings {
             ?? ConfigReader(ConfigDict(), path: ow.path.isEmpty ? "paramwise_cfg" : ow.path + ".paramwise_cfg", file: ow.file)
         let constructor = try constructors.build(type: constructorType, paramwise, context: context)
         try context.finish(ow)
-        return OptimWrapperSettings(optimizerType: optimizerType, optimizer: optimizer, constructorType: constructorType,
-                                    constructor: constructor)
+        var settings = OptimWrapperSettings(optimizerType: optimizerType, optimizer: optimizer, constructorType: constructorType,
+                                            constructor: constructor)
+        settings.clipGrad = clipGrad
+        return settings
     }
 
     /// MMEngine's hook list: its default hooks updated by `default_hooks` (a dict replaces the

@@ -30,6 +30,8 @@ public struct OptimWrapperSettings: Sendable {
     public var optimizer: any OptimizerSpec
     public var constructorType: String
     public var constructor: any OptimizerConstructorSpec
+    /// `clip_grad`, when set.
+    public var clipGrad: GradientClipping?
 
     public init(optimizerType: String, optimizer: any OptimizerSpec, constructorType: String = "DefaultOptimWrapperConstructor",
                 constructor: any OptimizerConstructorSpec = DefaultOptimWrapperConstructor()) {

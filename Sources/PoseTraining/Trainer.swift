@@ -162,6 +162,10 @@ public final class Trainer {
         let named = try model.trainStep(batch, epoch: epoch)
         try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
         messages["lr"] = schedule.learningRate
+        if let clip = settings.optimWrapper.clipGrad {
+            // every rank holds the same averaged gradient, so its norm is the global one
+            messages["grad_norm"] = clip.clip(model.arena, groups: optimizer.groups)
+        }
         optimizer.step()
         // the ranks' stop votes ride along: every rank stops for the same signal, so all end
         // with the same status

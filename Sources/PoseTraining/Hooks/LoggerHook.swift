@@ -31,7 +31,7 @@ public final class LoggerHook: Hook {
         guard runner.isMain else { return }
         let m = runner.messages
         var record: [String: Any] = ["step": runner.iteration + 1, "epoch": runner.epoch + 1]
-        for key in ["lr", "loss", "data_time"] { if let v = m[key] { record[key] = v } }
+        for key in ["lr", "loss", "data_time", "grad_norm"] { if let v = m[key] { record[key] = v } }
         runner.log.scalars(record)
         window.append(m)
         windowImages += batch.count * runner.worldSize
@@ -52,6 +52,7 @@ public final class LoggerHook: Hook {
         var line = String(format: "Epoch(train) [%d][%\(width)d/%d]  lr: %.4e  eta: %@  time: %.4f  data_time: %.4f  images/s: %.1f  loss: %.6f",
                           runner.epoch + 1, inEpoch, runner.iterationsPerEpoch, m["lr"] ?? 0, formatDuration(eta), time,
                           mean("data_time"), totalTime > 0 ? Double(windowImages) / totalTime : 0, mean("loss"))
+        if m["grad_norm"] != nil { line += String(format: "  grad_norm: %.4f", mean("grad_norm")) }
         // the model's own values (loss_kpt, acc_vis, …) when it reports more than one
         let named = outputs.values.map(\.name)
         if named.count > 1 { line += named.map { String(format: "  %@: %.6f", $0, mean($0)) }.joined() }

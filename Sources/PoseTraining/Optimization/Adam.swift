@@ -2,12 +2,18 @@ import Foundation
 import PoseNN
 import PoseTensor
 
-/// PyTorch's `Adam` (L2 `weight_decay` added to the gradient, bias-corrected moments), per group.
+/// PyTorch's `Adam` (L2 `weight_decay` added to the gradient, bias-corrected moments) and
+/// `AdamW` (`decoupledWeightDecay`: the parameter shrinks by lr × weight_decay before the
+/// update), both with `amsgrad`, per group, as PyTorch's single-tensor implementation.
 ///
-/// Works on the model's `ParameterArena`: the moment estimates are two flat buffers laid out
-/// like the parameters, so one loop updates the whole model.
+/// Works on the model's `ParameterArena`: the moment estimates are flat buffers laid out like
+/// the parameters, so one loop updates the whole model.
 public final class Adam: Optimizer {
     public let beta1: Float, beta2: Float, eps: Float
+    /// AdamW's decoupled weight decay instead of Adam's L2 term.
+    public let decoupledWeightDecay: Bool
+    /// The running maximum of the second moment (AMSGrad), when enabled.
+    public let maxExpAvgSq: Tensor?
     public let arena: ParameterArena
     public var groups: [ParameterGroup]
     /// First-moment estimates, laid out like `arena.values`.
@@ -16,13 +22,16 @@ public final class Adam: Optimizer {
     public let expAvgSq: Tensor
     public private(set) var stepCount = 0
 
-    public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8) {
+    public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+                decoupledWeightDecay: Bool = false, amsgrad: Bool = false) {
         self.arena = arena
         self.groups = groups
         (beta1, beta2) = betas
         self.eps = eps
+        self.decoupledWeightDecay = decoupledWeightDecay
         expAvg = Tensor(zeros: arena.values.shape)
         expAvgSq = Tensor(zeros: arena.values.shape)
+        maxExpAvgSq = amsgrad ? Tensor(zeros: arena.values.shape) : nil
     }
 
     /// One group with every parameter.
@@ -42,32 +51,47 @@ public final class Adam: Optimizer {
             let stepSize = Float(group.learningRate) / c1, weightDecay = Float(group.weightDecay)
             let v = arena.values.data + offset, g = arena.gradients.data + offset
             let m = expAvg.data + offset, s = expAvgSq.data + offset
+            let l2: Float = decoupledWeightDecay ? 0 : weightDecay
+            let shrink: Float = decoupledWeightDecay ? 1 - Float(group.learningRate) * weightDecay : 1
+            let maxS = maxExpAvgSq.map { $0.data + offset }
             for i in 0..<count {
-                let grad = g[i] + weightDecay * v[i]
+                let grad = g[i] + l2 * v[i]
+                v[i] *= shrink
                 m[i] = beta1 * m[i] + (1 - beta1) * grad
                 s[i] = beta2 * s[i] + (1 - beta2) * grad * grad
-                v[i] -= stepSize * m[i] / (s[i].squareRoot() / c2Root + eps)
+                var second = s[i]
+                if let maxS {
+                    maxS[i] = Swift.max(maxS[i], s[i])
+                    second = maxS[i]
+                }
+                v[i] -= stepSize * m[i] / (second.squareRoot() / c2Root + eps)
             }
         }
     }
 
-    public var stateTensors: [(name: String, tensor: Tensor)] { [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] }
+    public var stateTensors: [(name: String, tensor: Tensor)] {
+        [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
+    }
 
     /// Restores the step count (with the moment buffers restored by the caller).
     public func restore(stepCount: Int) { self.stepCount = stepCount }
 }
 
-/// PyTorch's `Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)` as configured.
+/// PyTorch's `Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)` or, with
+/// `decoupledWeightDecay`, `AdamW(..., weight_decay=0.01)` as configured.
 public struct AdamSettings: OptimizerSpec {
     public var learningRate: Double
     public var betas = (0.9, 0.999)
     public var eps = 1e-8
     public var weightDecay = 0.0
+    public var amsgrad = false
+    public var decoupledWeightDecay = false
 
     public init(learningRate: Double) { self.learningRate = learningRate }
 
     public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {
-        Adam(arena: arena, groups: groups, betas: (Float(betas.0), Float(betas.1)), eps: Float(eps))
+        Adam(arena: arena, groups: groups, betas: (Float(betas.0), Float(betas.1)), eps: Float(eps),
+             decoupledWeightDecay: decoupledWeightDecay, amsgrad: amsgrad)
     }
 }
 

@@ -3,16 +3,8 @@ import PoseConfig
 extension Components {
     /// SwiftPose's optimizers, optimizer constructor and learning-rate schedulers.
     mutating func registerStockOptimization() throws {
-        try optimizers.register("Adam") { o, _ in
-            var adam = AdamSettings(learningRate: try StockOptimization.learningRate(o))
-            let betas = try o.doubles("betas", default: [0.9, 0.999])
-            guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else { throw o.error("betas", "expected two numbers in [0, 1), found \(betas)") }
-            adam.betas = (betas[0], betas[1])
-            adam.eps = try o.double("eps", default: 1e-8, in: 0...)
-            adam.weightDecay = try o.double("weight_decay", default: 0, in: 0...)
-            if try o.bool("amsgrad", default: false) { throw o.error("amsgrad", "amsgrad=True is not supported") }
-            return adam
-        }
+        try optimizers.register("Adam") { o, _ in try StockOptimization.adam(o, decoupled: false) }
+        try optimizers.register("AdamW") { o, _ in try StockOptimization.adam(o, decoupled: true) }
         try optimizers.register("SGD") { o, _ in
             var sgd = SGDSettings(learningRate: try StockOptimization.learningRate(o))
             sgd.momentum = try o.double("momentum", default: 0, in: 0...)
@@ -99,6 +91,21 @@ extension Components {
 
 /// Reading helpers shared by the stock optimizer and scheduler builders.
 enum StockOptimization {
+    /// PyTorch's Adam, or AdamW (`decoupled`, whose weight_decay defaults to 0.01).
+    static func adam(_ o: ConfigReader, decoupled: Bool) throws -> AdamSettings {
+        var adam = AdamSettings(learningRate: try learningRate(o))
+        let betas = try o.doubles("betas", default: [0.9, 0.999])
+        guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else { throw o.error("betas", "expected two numbers in [0, 1), found \(betas)") }
+        adam.betas = (betas[0], betas[1])
+        adam.eps = try o.double("eps", default: 1e-8, in: 0...)
+        adam.weightDecay = try o.double("weight_decay", default: decoupled ? 0.01 : 0, in: 0...)
+        adam.amsgrad = try o.bool("amsgrad", default: false)
+        adam.decoupledWeightDecay = decoupled
+        o.ignore("foreach", "fused", "capturable", "differentiable", "maximize")
+        if try o.bool("maximize", default: false) { throw o.error("maximize", "maximize=True is not supported") }
+        return adam
+    }
+
     static func learningRate(_ o: ConfigReader) throws -> Double {
         try o.double("lr", in: 0...)
     }
