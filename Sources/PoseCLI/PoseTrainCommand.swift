@@ -36,6 +36,8 @@ public struct PoseTrainCommand: ComponentCommand {
     @Option(name: .customLong("resume-from"), help: .hidden) public var resumeFrom: String?
     @Option(help: "Initial weights (.safetensors or a PyTorch .pth) to load before training (weights only).") public var loadFrom: String?
     @Flag(help: "Fail when initial weights have missing or unexpected keys (default: list them and continue).") public var strict = false
+    @Flag(help: "Scale the learning rate by (ranks × batch per rank) / auto_scale_lr.base_batch_size (sets auto_scale_lr.enable).")
+    public var autoScaleLr = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
 
     public init() {}
@@ -48,7 +50,14 @@ public struct PoseTrainCommand: ComponentCommand {
         // the run's log, opened by the trainer on rank 0 and shared with the others; errors go there too
         let log = TrainingLog()
         Job.run(communicator, record: { log.record($0, level: $1) }) {
-            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
+            var (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
+            if autoScaleLr {
+                // MMPose's tools/train.py: the config must say what batch size its rate is for
+                guard let auto = settings.autoScaleLR else {
+                    throw TrainingError("\(config): --auto-scale-lr needs auto_scale_lr=dict(enable=..., base_batch_size=...) in the config")
+                }
+                settings.autoScaleLR = (true, auto.baseBatchSize)
+            }
             let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
             let dir = workDir ?? settings.workDir ?? "work_dirs/\(name)"
             let watched = WatchdogCommunicator(communicator, timeout: settings.distTimeout) { log.record($0, level: "ERROR") }

@@ -81,15 +81,22 @@ extension ExperimentSettings {
         let workDir = try root.optionalString("work_dir")
         let loadFrom = try root.optionalString("load_from")
         let resume = try root.bool("resume", default: false)
+        var autoScaleLR: (enable: Bool, baseBatchSize: Int)?
+        if let a = try root.dictionary("auto_scale_lr") {
+            autoScaleLR = (try a.bool("enable", default: false), try a.int("base_batch_size", in: 1...10_000_000))
+            try context.finish(a)
+        }
         root.ignore("default_scope", "vis_backends", "visualizer", "log_processor", "log_level", "backend_args",
-                    "val_cfg", "test_cfg", "auto_scale_lr")
+                    "val_cfg", "test_cfg")
         // other top-level names are the config's own variables (codec, data_root, pipelines, …)
 
-        return ExperimentSettings(
+        var settings = ExperimentSettings(
             model: model, modelType: modelType, train: train, val: val, test: test, optimWrapper: optimWrapper,
             schedulers: schedulers, maxEpochs: maxEpochs, valInterval: valInterval, valBegin: valBegin, hooks: hooks,
             valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, distTimeout: distTimeout, workDir: workDir, loadFrom: loadFrom,
             resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.description)
+        settings.autoScaleLR = autoScaleLR
+        return settings
     }
 
     /// `train_dataloader` and its siblings; the dataset (with its pipeline) is a registered component.

@@ -75,6 +75,9 @@ public struct ExperimentSettings: Sendable {
     public var workDir: String?
     public var loadFrom: String?
     public var resume: Bool
+    /// MMEngine's `auto_scale_lr=dict(enable, base_batch_size)`: with `enable`, every group's
+    /// rate × (ranks × batch per rank) / base_batch_size before the schedulers are built.
+    public var autoScaleLR: (enable: Bool, baseBatchSize: Int)? = nil
     /// Config keys accepted without effect (GPU-only or presentation settings).
     public var ignoredKeys: [String]
     /// The resolved config, for checkpoints.

@@ -204,6 +204,17 @@ public final class Trainer {
         model = try makeModel(settings, seed: settings.seed)
         let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
         optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
+        // MMEngine's scale_lr: before the schedulers, so their initial rates are the scaled ones
+        var scaleNote: String?
+        if let auto = settings.autoScaleLR, auto.enable {
+            let realBatch = worldSize * trainData.batchSize
+            let ratio = Double(realBatch) / Double(auto.baseBatchSize)
+            for g in optimizer.groups.indices {
+                optimizer.groups[g].learningRate *= ratio
+                optimizer.groups[g].initialLearningRate *= ratio
+            }
+            scaleNote = "LR is set based on batch size of \(auto.baseBatchSize) and the current batch size is \(realBatch). Scaling the original LR by \(ratio)."
+        }
         let ordered = orderedHooks()
         hooks = try ordered.map { try $0.spec.makeHook() }
         let dataset = trainData.dataset
@@ -230,6 +241,7 @@ public final class Trainer {
             log.share(path: String(decoding: path, as: UTF8.self))
         }
         log("SwiftPose training: \(worldSize) rank\(worldSize == 1 ? "" : "s"), \(BLAS.threadCount) BLAS thread\(BLAS.threadCount == 1 ? "" : "s") and \(loaderThreads) loader thread\(loaderThreads == 1 ? "" : "s") per rank, OpenBLAS core \(BLAS.coreName)")
+        if let scaleNote { log(scaleNote) }
         log("model: \(model.summary), \(model.trainableParameterCount) trainable parameters; optimizer \(settings.optimWrapper.optimizerType) (\(groups.count) parameter group\(groups.count == 1 ? "" : "s"))")
         log("hooks, in call order: " + ordered.map { "\($0.type) (\($0.priority))" }.joined(separator: ", "))
         if !settings.ignoredKeys.isEmpty {

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import PoseDistributed
+@testable import PoseTraining
+
+/// MMEngine's recipe keys in a real run: auto_scale_lr and clip_grad.
+@Suite(.serialized) struct RecipeTests {
+    /// The (step, lr, grad_norm) records of a run's scalars.json.
+    func records(in workDir: String) throws -> [[String: Any]] {
+        let runs = try FileManager.default.contentsOfDirectory(atPath: workDir).filter { $0.first?.isNumber == true }.sorted()
+        let text = try String(contentsOfFile: "\(workDir)/\(runs.last!)/vis_data/scalars.json", encoding: .utf8)
+        return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+            .filter { $0["loss"] != nil }
+    }
+
+    @Test func autoScaleLRScalesByTheGlobalBatch() throws {
+        let dir = try temporaryDirectory("auto-scale")
+        try makeDataset(in: dir, train: 4, val: 2)
+        // Adam at 1e-3, LinearLR warm-up from 0.1: the first iteration trains at 1e-4 × 4 / 16
+        let config = try tinyConfig(in: dir, batchSize: 4, epochs: 1, extra: "auto_scale_lr = dict(enable=False, base_batch_size=16)")
+        let (status, output) = try run([try executable("pose-train"), config, "--work-dir", dir + "/w", "--auto-scale-lr"])
+        #expect(status == 0, "\(output.suffix(800))")
+        #expect(output.contains("LR is set based on batch size of 16 and the current batch size is 4. Scaling the original LR by 0.25."))
+        let first = try #require(try records(in: dir + "/w").first?["lr"] as? Double)
+        #expect(abs(first - 1e-4 * 0.25) < 1e-12, "lr \(first)")
+        // without the flag and with enable=False nothing is scaled
+        let (s2, _) = try run([try executable("pose-train"), config, "--work-dir", dir + "/plain"])
+        #expect(s2 == 0)
+        #expect(abs((try records(in: dir + "/plain").first?["lr"] as? Double ?? 0) - 1e-4) < 1e-12)
+    }
+
+    @Test func clipGradClipsAndLogsTheNorm() throws {
+        let dir = try temporaryDirectory("clip-grad")
+        try makeDataset(in: dir, train: 4, val: 2)
+        let config = try tinyConfig(in: dir, batchSize: 4, epochs: 2, extra: """
+            optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05), clip_grad=dict(max_norm=0.001, norm_type=2))
+            """)
+        let (status, output) = try run([try executable("pose-train"), config, "--work-dir", dir + "/w"])
+        #expect(status == 0, "\(output.suffix(800))")
+        let norms = try records(in: dir + "/w").compactMap { $0["grad_norm"] as? Double }
+        #expect(norms.count >= 2 && norms.allSatisfy { $0.isFinite && $0 > 0.001 }, "\(norms)")
+        #expect(output.contains("grad_norm: "))
+        #expect(output.contains("optimizer AdamW"))
+    }
+}
