@@ -153,10 +153,12 @@ extension ExperimentSettings {
         let paramwise = try ow.dictionary("paramwise_cfg")
             ?? ConfigReader(ConfigDict(), path: ow.path.isEmpty ? "paramwise_cfg" : ow.path + ".paramwise_cfg", file: ow.file)
         let constructor = try constructors.build(type: constructorType, paramwise, context: context)
+        let accumulativeCounts = try ow.int("accumulative_counts", default: 1, in: 1...4_096)
         try context.finish(ow)
         var settings = OptimWrapperSettings(optimizerType: optimizerType, optimizer: optimizer, constructorType: constructorType,
                                             constructor: constructor)
         settings.clipGrad = clipGrad
+        settings.accumulativeCounts = accumulativeCounts
         return settings
     }
 

@@ -32,6 +32,8 @@ public struct OptimWrapperSettings: Sendable {
     public var constructor: any OptimizerConstructorSpec
     /// `clip_grad`, when set.
     public var clipGrad: GradientClipping?
+    /// `accumulative_counts`: iterations whose gradients make one optimizer step.
+    public var accumulativeCounts = 1
 
     public init(optimizerType: String, optimizer: any OptimizerSpec, constructorType: String = "DefaultOptimWrapperConstructor",
                 constructor: any OptimizerConstructorSpec = DefaultOptimWrapperConstructor()) {

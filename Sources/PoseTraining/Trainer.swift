@@ -53,6 +53,8 @@ public final class Trainer {
     public private(set) var optimizer: Optimizer!
     /// The learning-rate schedulers over the optimizer's groups (stepped by `ParamSchedulerHook`).
     public private(set) var schedule: LearningRateSchedule!
+    /// Gradients accumulated over `accumulative_counts` iterations.
+    private var accumulated: Tensor?
     /// The hooks, in the order they are called.
     public private(set) var hooks: [Hook] = []
     /// 0-based index of the epoch being trained (after the run: the number of epochs trained).
@@ -160,13 +162,15 @@ public final class Trainer {
     private func trainStep(_ batch: Batch) throws -> TrainStepOutputs {
         model.arena.zeroGradients()
         let named = try model.trainStep(batch, epoch: epoch)
-        try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
         messages["lr"] = schedule.learningRate
-        if let clip = settings.optimWrapper.clipGrad {
-            // every rank holds the same averaged gradient, so its norm is the global one
-            messages["grad_norm"] = clip.clip(model.arena, groups: optimizer.groups)
+        if try accumulate() {
+            try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
+            if let clip = settings.optimWrapper.clipGrad {
+                // every rank holds the same averaged gradient, so its norm is the global one
+                messages["grad_norm"] = clip.clip(model.arena, groups: optimizer.groups)
+            }
+            optimizer.step()
         }
-        optimizer.step()
         // the ranks' stop votes ride along: every rank stops for the same signal, so all end
         // with the same status
         var values = named.map { Double($0.value) } + StopRequest.counts(of: stopRequest.receivedSignal)
@@ -183,6 +187,25 @@ public final class Trainer {
         messages["loss"] = loss
         for (name, value) in means { messages[name] = value }
         return TrainStepOutputs(loss: loss, values: means)
+    }
+
+    /// `accumulative_counts`: adds this iteration's gradient, scaled as MMEngine scales the loss
+    /// (1/N, or 1/remainder over a run's last iterations), to the accumulated ones; true when
+    /// the arena then holds the sum to step with (every N-th iteration and the run's last).
+    private func accumulate() throws -> Bool {
+        let n = settings.optimWrapper.accumulativeCounts
+        guard n > 1 else { return true }
+        let total = maxEpochs * iterationsPerEpoch
+        let factor = iteration >= total - total % n ? total % n : n
+        let gradients = model.arena.gradients
+        if accumulated == nil { accumulated = Tensor(zeros: gradients.shape) }
+        let sum = accumulated!
+        let scale = 1 / Float(factor)
+        for i in 0..<gradients.count { sum.data[i] += gradients.data[i] * scale }
+        guard (iteration + 1) % n == 0 || iteration + 1 == total else { return false }
+        gradients.copy(from: sum)
+        sum.zero()
+        return true
     }
 
     /// The error that ends a run stopped by a signal, after the checkpoint hook saved this point.

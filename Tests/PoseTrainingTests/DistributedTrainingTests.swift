@@ -25,19 +25,44 @@ func losses(in workDir: String) throws -> [Double] {
     }.compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
 }
 
+/// The largest relative L2 difference between two checkpoints' float weight tensors (optimizer
+/// state excluded).
+func largestRelativeDifference(_ first: String, _ second: String) throws -> Double {
+    let w1 = try Checkpoint.load(path: first), w2 = try Checkpoint.load(path: second)
+    func floats(_ c: Checkpoint.Loaded, _ info: SafeTensors.Info) -> [Float] {
+        c.data.withUnsafeBytes { raw in (0..<(info.range.count / 4)).map { raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 4 * $0, as: Float.self) } }
+    }
+    var worst = 0.0
+    for (name, info) in w1.tensors where info.dtype == "F32" && !name.hasPrefix("optimizer.") {
+        guard let other = w2.tensors[name] else { throw TrainingError("\(second) lacks \(name)") }
+        let a = floats(w1, info), b = floats(w2, other)
+        var diff = 0.0, norm = 0.0
+        for i in a.indices { diff += Double(a[i] - b[i]) * Double(a[i] - b[i]); norm += Double(a[i]) * Double(a[i]) }
+        if norm > 0 { worst = max(worst, (diff / norm).squareRoot()) }
+    }
+    return worst
+}
+
+/// Keeps the first multiple of 4 valid training instances, so runs with different batch
+/// layouts see the same global batches; returns how many were kept.
+func keepMultipleOfFourInstances(in dir: String) throws -> Int {
+    let annPath = dir + "/data/annotations/person_keypoints_train.json"
+    let metainfo = try DatasetMetainfo.load(path: repositoryRoot + "/configs/_base_/datasets/coco.py")
+    let valid = try CocoDataset(annotationFile: annPath, metainfo: metainfo).instances.map(\.id)
+    let keep = Set(valid.prefix(valid.count / 4 * 4))
+    var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: annPath))) as! [String: Any]
+    json["annotations"] = (json["annotations"] as! [[String: Any]]).filter { keep.contains(($0["id"] as! NSNumber).intValue) }
+    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: annPath))
+    return keep.count
+}
+
 @Suite(.serialized) struct DistributedTrainingTests {
     @Test func twoRanksEqualOneRankAtTheSameGlobalBatch() throws {
         let dir = try temporaryDirectory("mpi")
         try makeDataset(in: dir, train: 10, val: 2)
         // keep a multiple of 4 valid instances so both runs see identical global batches
-        let annPath = dir + "/data/annotations/person_keypoints_train.json"
-        let metainfo = try DatasetMetainfo.load(path: repositoryRoot + "/configs/_base_/datasets/coco.py")
-        let valid = try CocoDataset(annotationFile: annPath, metainfo: metainfo).instances.map(\.id)
-        let keep = Set(valid.prefix(valid.count / 4 * 4))
-        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: annPath))) as! [String: Any]
-        json["annotations"] = (json["annotations"] as! [[String: Any]]).filter { keep.contains(($0["id"] as! NSNumber).intValue) }
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: annPath))
-        #expect(keep.count >= 8)
+        let kept = try keepMultipleOfFourInstances(in: dir)
+        #expect(kept >= 8)
 
         // no training-mode BatchNorm, so per-rank batches give the same gradients as one batch
         let config = try tinyConfig(in: dir, batchSize: 4, epochs: 1, batchNormFree: true)
@@ -51,20 +76,10 @@ func losses(in workDir: String) throws -> [Double] {
         #expect(out2.contains("2 ranks"))
 
         let l1 = try losses(in: dir + "/one"), l2 = try losses(in: dir + "/two")
-        #expect(l1.count == keep.count / 4 && l1.count == l2.count)
+        #expect(l1.count == kept / 4 && l1.count == l2.count)
         for (a, b) in zip(l1, l2) { #expect(abs(a - b) <= 1e-5 * abs(a), "losses \(l1) vs \(l2)") }
 
-        let w1 = try Checkpoint.load(path: dir + "/one/epoch_1.safetensors")
-        let w2 = try Checkpoint.load(path: dir + "/two/epoch_1.safetensors")
-        var worst = 0.0
-        for (name, info) in w1.tensors where info.dtype == "F32" && !name.hasPrefix("optimizer.") {
-            let other = try #require(w2.tensors[name])
-            let a: [Float] = w1.data.withUnsafeBytes { raw in (0..<(info.range.count / 4)).map { raw.loadUnaligned(fromByteOffset: info.range.lowerBound + 4 * $0, as: Float.self) } }
-            let b: [Float] = w2.data.withUnsafeBytes { raw in (0..<(other.range.count / 4)).map { raw.loadUnaligned(fromByteOffset: other.range.lowerBound + 4 * $0, as: Float.self) } }
-            var diff = 0.0, norm = 0.0
-            for i in a.indices { diff += Double(a[i] - b[i]) * Double(a[i] - b[i]); norm += Double(a[i]) * Double(a[i]) }
-            if norm > 0 { worst = max(worst, (diff / norm).squareRoot()) }
-        }
+        let worst = try largestRelativeDifference(dir + "/one/epoch_1.safetensors", dir + "/two/epoch_1.safetensors")
         #expect(worst <= 1e-5, "largest relative difference of a weight tensor: \(worst)")
     }
 

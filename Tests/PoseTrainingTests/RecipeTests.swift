@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PoseData
 import PoseDistributed
 @testable import PoseTraining
 
@@ -41,5 +42,28 @@ import PoseDistributed
         #expect(norms.count >= 2 && norms.allSatisfy { $0.isFinite && $0 > 0.001 }, "\(norms)")
         #expect(output.contains("grad_norm: "))
         #expect(output.contains("optimizer AdamW"))
+    }
+
+    /// accumulative_counts=2 at batch 2 equals batch 4 without it, for a model without
+    /// training-mode BatchNorm: one step per two iterations with the loss scaled by 1/2.
+    @Test func accumulatedGradientsEqualOneLargerBatch() throws {
+        let dir = try temporaryDirectory("accumulate")
+        try makeDataset(in: dir, train: 10, val: 2)
+        let kept = try keepMultipleOfFourInstances(in: dir)
+        let config = try tinyConfig(in: dir, batchSize: 4, epochs: 2, batchNormFree: true, extra: "param_scheduler = []")
+        let train = try executable("pose-train")
+        let (s1, o1) = try run([train, config, "--work-dir", dir + "/large", "--cfg-options", "train_cfg.val_interval=100"])
+        #expect(s1 == 0, "\(o1.suffix(600))")
+        let (s2, o2) = try run([train, config, "--work-dir", dir + "/accumulated", "--cfg-options", "train_cfg.val_interval=100",
+                                "train_dataloader.batch_size=2", "optim_wrapper.accumulative_counts=2"])
+        #expect(s2 == 0, "\(o2.suffix(600))")
+        #expect(try records(in: dir + "/accumulated").count == 2 * (try records(in: dir + "/large").count) && kept >= 8)
+        let worst = try largestRelativeDifference(dir + "/large/epoch_2.safetensors", dir + "/accumulated/epoch_2.safetensors")
+        #expect(worst <= 1e-5, "largest relative difference of a weight tensor: \(worst)")
+        // and without accumulation the half batches train differently
+        let (s3, _) = try run([train, config, "--work-dir", dir + "/small", "--cfg-options", "train_cfg.val_interval=100",
+                               "train_dataloader.batch_size=2"])
+        #expect(s3 == 0)
+        #expect(try largestRelativeDifference(dir + "/large/epoch_2.safetensors", dir + "/small/epoch_2.safetensors") > 1e-3)
     }
 }
