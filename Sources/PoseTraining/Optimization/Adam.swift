@@ -86,6 +86,7 @@ public struct AdamSettings: OptimizerSpec {
     public var weightDecay = 0.0
     public var amsgrad = false
     public var decoupledWeightDecay = false
+    public var weightDecayIsSet = true
 
     public init(learningRate: Double) { self.learningRate = learningRate }
 

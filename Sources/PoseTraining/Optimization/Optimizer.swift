@@ -63,8 +63,15 @@ public protocol OptimizerSpec: Sendable {
     var learningRate: Double { get }
     /// The base `weight_decay`.
     var weightDecay: Double { get }
+    /// Whether the config set `weight_decay` (MMEngine's `base_wd`; paramwise decay multipliers
+    /// apply only then).
+    var weightDecayIsSet: Bool { get }
     /// Makes the optimizer for a model's arena with the constructor's groups.
     func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer
+}
+
+extension OptimizerSpec {
+    public var weightDecayIsSet: Bool { true }
 }
 
 /// A configured optimizer constructor (MMEngine's `OPTIM_WRAPPER_CONSTRUCTORS`, named by
@@ -77,13 +84,34 @@ public protocol OptimizerConstructorSpec: Sendable {
     func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup]
 }
 
-/// MMEngine's `DefaultOptimWrapperConstructor` without `paramwise_cfg`: one group with every
-/// parameter at the optimizer's rate and decay.
+/// MMEngine's `DefaultOptimWrapperConstructor`: without `paramwise_cfg` one group with every
+/// parameter at the optimizer's rate and decay; with it, each parameter's rate and decay from
+/// `ParamwiseSettings`, parameters with equal settings sharing a group (in first-seen order).
 public struct DefaultOptimWrapperConstructor: OptimizerConstructorSpec {
-    public init() {}
+    public var paramwise: ParamwiseSettings?
+
+    public init(paramwise: ParamwiseSettings? = nil) { self.paramwise = paramwise }
 
     public func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup] {
-        [ParameterGroup(parameters: Array(state.parameters.indices), learningRate: optimizer.learningRate,
-                        weightDecay: optimizer.weightDecay)]
+        guard let paramwise else {
+            return [ParameterGroup(parameters: Array(state.parameters.indices), learningRate: optimizer.learningRate,
+                                   weightDecay: optimizer.weightDecay)]
+        }
+        if !optimizer.weightDecayIsSet && (paramwise.biasDecayMult != nil || paramwise.normDecayMult != nil || paramwise.dwconvDecayMult != nil) {
+            // MMEngine's check: the multipliers would scale a weight decay the config never gave
+            throw TrainingError("optim_wrapper.paramwise_cfg: bias_decay_mult, norm_decay_mult and dwconv_decay_mult need optim_wrapper.optimizer.weight_decay")
+        }
+        var groups: [ParameterGroup] = []
+        for (i, entry) in state.parameters.enumerated() {
+            let (lr, wd) = paramwise.settings(name: entry.name, role: entry.parameter.role, dimensions: entry.parameter.shape.count,
+                                              baseLR: optimizer.learningRate, baseWD: optimizer.weightDecay,
+                                              weightDecayIsSet: optimizer.weightDecayIsSet)
+            if let g = groups.firstIndex(where: { $0.learningRate == lr && $0.weightDecay == wd }) {
+                groups[g].parameters.append(i)
+            } else {
+                groups.append(ParameterGroup(parameters: [i], learningRate: lr, weightDecay: wd))
+            }
+        }
+        return groups
     }
 }

@@ -13,11 +13,33 @@ extension Components {
             sgd.nesterov = try o.bool("nesterov", default: false)
             return sgd
         }
-        try optimizerConstructors.register("DefaultOptimWrapperConstructor") { paramwise, _ in
-            if let key = paramwise.dict.keys.first {
-                throw paramwise.error(key, "paramwise_cfg is not supported yet by DefaultOptimWrapperConstructor")
+        try optimizerConstructors.register("DefaultOptimWrapperConstructor") { p, context in
+            guard !p.dict.keys.isEmpty else { return DefaultOptimWrapperConstructor() }
+            var settings = ParamwiseSettings()
+            func multiplier(_ key: String) throws -> Double? {
+                guard p.has(key) else { return nil }   // absent or None
+                return try p.double(key, in: 0...)
             }
-            return DefaultOptimWrapperConstructor()
+            settings.biasLRMult = try multiplier("bias_lr_mult")
+            settings.biasDecayMult = try multiplier("bias_decay_mult")
+            settings.normDecayMult = try multiplier("norm_decay_mult")
+            settings.dwconvDecayMult = try multiplier("dwconv_decay_mult")
+            settings.flatDecayMult = try multiplier("flat_decay_mult")
+            // SwiftPose's state dicts list each parameter once and have no deformable convolutions
+            _ = try p.bool("bypass_duplicate", default: false)
+            p.ignore("dcn_offset_lr_mult")
+            if let keys = try p.dictionary("custom_keys") {
+                for key in keys.dict.keys {
+                    guard let k = try keys.dictionary(key) else { throw keys.error(key, "expected dict(lr_mult=..., decay_mult=...)") }
+                    var custom = ParamwiseSettings.CustomKey(key: key)
+                    custom.lrMult = try k.double("lr_mult", default: 1, in: 0...)
+                    custom.decayMult = try k.double("decay_mult", default: 1, in: 0...)
+                    try context.finish(k)
+                    settings.customKeys.append(custom)
+                }
+                try context.finish(keys)
+            }
+            return DefaultOptimWrapperConstructor(paramwise: settings)
         }
         try schedulers.register("LinearLR") { s, _ in
             var l = LinearLR()
@@ -98,6 +120,7 @@ enum StockOptimization {
         guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else { throw o.error("betas", "expected two numbers in [0, 1), found \(betas)") }
         adam.betas = (betas[0], betas[1])
         adam.eps = try o.double("eps", default: 1e-8, in: 0...)
+        adam.weightDecayIsSet = o.dict["weight_decay"] != nil
         adam.weightDecay = try o.double("weight_decay", default: decoupled ? 0.01 : 0, in: 0...)
         adam.amsgrad = try o.bool("amsgrad", default: false)
         adam.decoupledWeightDecay = decoupled
