@@ -396,7 +396,9 @@ public final class Trainer {
                 contents.rankBuffers.append((rank, buffers))
             }
             try callHooks { try $0.beforeSaveCheckpoint(self, checkpoint: &contents) }
-            try Checkpoint.save(model: model, optimizer: includeOptimizer ? optimizer : nil, contents: contents, to: path)
+            let saved = Result { try Checkpoint.save(model: model, optimizer: includeOptimizer ? optimizer : nil, contents: contents, to: path) }
+            try callHooks { try $0.afterSaveCheckpoint(self) }
+            try saved.get()
         }
         if includeOptimizer { lastCheckpoint = (path, completed) }
         try communicator.barrier()

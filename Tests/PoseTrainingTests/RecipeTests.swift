@@ -66,4 +66,46 @@ import PoseDistributed
         #expect(s3 == 0)
         #expect(try largestRelativeDifference(dir + "/large/epoch_2.safetensors", dir + "/small/epoch_2.safetensors") > 1e-3)
     }
+
+    /// EMAHook (MMPose's ExpMomentumEMA recipe): the checkpoint's weights are the average and
+    /// its `hooks.ema_state_dict.module.*` the source weights, which equal a run without the
+    /// hook bit for bit (validation and saving swap back); a resumed run ends where a straight
+    /// one does, average and source alike.
+    @Test func emaHookAveragesSavesAndResumesExactly() throws {
+        let dir = try temporaryDirectory("ema")
+        try makeDataset(in: dir, train: 6, val: 2)
+        let ema = "custom_hooks = [dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=0.01, gamma=20, update_buffers=True, priority=49)]"
+        // tinyConfig writes tiny.py: the plain config is copied away before the EMA one is written
+        let plainConfig = dir + "/plain.py"
+        try FileManager.default.copyItem(atPath: try tinyConfig(in: dir, batchSize: 3, epochs: 4, extra: "train_cfg = dict(max_epochs=4, val_interval=2)"),
+                                         toPath: plainConfig)
+        let emaConfig = try tinyConfig(in: dir, batchSize: 3, epochs: 4, extra: "train_cfg = dict(max_epochs=4, val_interval=2)\n" + ema)
+        let train = try executable("pose-train")
+        let (s0, o0) = try run([train, plainConfig, "--work-dir", dir + "/plain"])
+        #expect(s0 == 0, "\(o0.suffix(600))")
+        let (s1, o1) = try run([train, emaConfig, "--work-dir", dir + "/straight"])
+        #expect(s1 == 0, "\(o1.suffix(600))")
+        #expect(o1.contains("EMAHook (49)"), "\(o1.prefix(2000))")
+        let (s2, o2) = try run([train, emaConfig, "--work-dir", dir + "/split", "--cfg-options", "train_cfg.max_epochs=2"])
+        #expect(s2 == 0, "\(o2.suffix(600))")
+        let (s3, o3) = try run([train, emaConfig, "--work-dir", dir + "/split", "--resume"])
+        #expect(s3 == 0, "\(o3.suffix(600))")
+
+        let straight = try Checkpoint.load(path: dir + "/straight/epoch_4.safetensors")
+        let split = try Checkpoint.load(path: dir + "/split/epoch_4.safetensors")
+        let plain = try Checkpoint.load(path: dir + "/plain/epoch_4.safetensors")
+        func bytes(_ c: Checkpoint.Loaded, _ key: String) throws -> Data { c.data[try #require(c.tensors[key], "\(key)").range] }
+        let weights = plain.tensors.keys.filter { !CheckpointContents.reservedPrefixes.contains(where: $0.hasPrefix) && plain.tensors[$0]!.dtype == "F32" }
+        #expect(weights.count > 10)
+        var averagedDiffer = false
+        for key in weights {
+            // the source model trained exactly as without the hook
+            #expect(try bytes(straight, "hooks.ema_state_dict.module." + key) == bytes(plain, key), "\(key)")
+            // resumed and straight agree on the average and the source
+            #expect(try bytes(split, key) == bytes(straight, key), "\(key)")
+            #expect(try bytes(split, "hooks.ema_state_dict.module." + key) == bytes(straight, "hooks.ema_state_dict.module." + key))
+            if try bytes(straight, key) != bytes(plain, key) { averagedDiffer = true }
+        }
+        #expect(averagedDiffer, "the checkpoint's weights are the average, not the source")
+    }
 }

@@ -25,7 +25,7 @@ import ToyComponents
         #expect(c.optimizerConstructors.names == ["DefaultOptimWrapperConstructor"])
         #expect(c.schedulers.names == ["ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LinearLR", "MultiStepLR", "PolyLR",
                                        "QuadraticWarmupLR", "StepLR"])
-        #expect(c.hooks.names == ["BadCaseAnalysisHook", "CheckpointHook", "DistSamplerSeedHook", "IterTimerHook", "LoggerHook",
+        #expect(c.hooks.names == ["BadCaseAnalysisHook", "CheckpointHook", "DistSamplerSeedHook", "EMAHook", "IterTimerHook", "LoggerHook",
                                   "ParamSchedulerHook", "PoseVisualizationHook", "SyncBuffersHook"])
     }
 
@@ -70,10 +70,10 @@ import ToyComponents
         #expect(message(["val_evaluator.type=Accuracy"]).contains("val_evaluator.type: unknown metric type 'Accuracy'; registered: AUC, CocoMetric,"))
         #expect(message(["model.type=BottomupPoseEstimator"]).contains("model.type: unknown pose estimator type 'BottomupPoseEstimator'; registered: TopdownPoseEstimator"))
         // a custom hook that nobody registered is an error, not dropped
-        let withEMA = try derivedConfig("custom_hooks = [dict(type='EMAHook', momentum=0.0002, priority=49)]")
-        #expect(throws: ConfigError.self) { try settings(withEMA) }
-        do { _ = try settings(withEMA) } catch {
-            #expect("\(error)".contains("custom_hooks.0.type: unknown hook type 'EMAHook'; registered: BadCaseAnalysisHook, CheckpointHook,"))
+        let withUnknown = try derivedConfig("custom_hooks = [dict(type='YOLOXModeSwitchHook', num_last_epochs=20, priority=48)]")
+        #expect(throws: ConfigError.self) { try settings(withUnknown) }
+        do { _ = try settings(withUnknown) } catch {
+            #expect("\(error)".contains("custom_hooks.0.type: unknown hook type 'YOLOXModeSwitchHook'; registered: BadCaseAnalysisHook, CheckpointHook,"))
         }
         // an empty set knows nothing, and says so
         #expect(message([], Components()).contains("model.type: unknown pose estimator type 'TopdownPoseEstimator'; registered: "))

@@ -52,6 +52,8 @@ public protocol Hook: AnyObject {
     func beforeValidation(_ runner: Trainer) throws
     func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws
     func beforeSaveCheckpoint(_ runner: Trainer, checkpoint: inout CheckpointContents) throws
+    /// After the checkpoint file is written (rank 0): undo what `beforeSaveCheckpoint` changed.
+    func afterSaveCheckpoint(_ runner: Trainer) throws
     func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws
 }
 
@@ -65,6 +67,7 @@ extension Hook {
     public func beforeValidation(_ runner: Trainer) throws {}
     public func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws {}
     public func beforeSaveCheckpoint(_ runner: Trainer, checkpoint: inout CheckpointContents) throws {}
+    public func afterSaveCheckpoint(_ runner: Trainer) throws {}
     public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {}
 }
 

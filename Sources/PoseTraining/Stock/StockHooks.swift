@@ -24,6 +24,22 @@ extension Components {
             c.ignore("save_optimizer", "save_param_scheduler", "out_dir", "filename_tmpl")
             return settings
         }
+        try hooks.register("EMAHook") { h, _ in
+            var e = EMAHookSettings()
+            let kind = try h.string("ema_type", default: "ExponentialMovingAverage")
+            guard let k = EMAHookSettings.Kind(rawValue: kind) else {
+                throw h.error("ema_type", "expected 'ExpMomentumEMA' or 'ExponentialMovingAverage', found '\(kind)'")
+            }
+            e.kind = k
+            e.momentum = try h.double("momentum", default: 0.0002, in: 0...1)
+            e.gamma = try h.double("gamma", default: 2000, in: 0.000001...)
+            e.updateBuffers = try h.bool("update_buffers", default: false)
+            e.interval = try h.int("interval", default: 1, in: ConfigLimits.iterations)
+            e.beginIteration = try h.int("begin_iter", default: 0, in: 0...)
+            e.beginEpoch = try h.int("begin_epoch", default: 0, in: 0...)
+            h.ignore("strict_load", "device")
+            return e
+        }
         for name in ["PoseVisualizationHook", "BadCaseAnalysisHook"] {
             try hooks.register(name) { h, _ in
                 if try h.bool("enable", default: false) {

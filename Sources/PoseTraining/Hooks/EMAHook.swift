@@ -1,0 +1,153 @@
+import Foundation
+import PoseData
+import PoseTensor
+
+/// MMEngine's `EMAHook` with `ExpMomentumEMA` (MMPose's recipe) or `ExponentialMovingAverage`:
+/// an exponential moving average of the weights, updated after every training iteration, used
+/// for validation and written as the checkpoint's weights (the source weights go under
+/// `hooks.ema_state_dict.module.<name>`, as MMEngine swaps them), so `pose-test` evaluates the
+/// average and `--resume` continues it exactly.
+public struct EMAHookSettings: HookSpec {
+    public enum Kind: String, Sendable { case expMomentum = "ExpMomentumEMA", exponential = "ExponentialMovingAverage" }
+    public var kind = Kind.exponential
+    /// The weight of the new value in each update (MMEngine's convention).
+    public var momentum = 0.0002
+    /// ExpMomentumEMA's decay of the extra early momentum.
+    public var gamma = 2000.0
+    /// Average BatchNorm statistics too (otherwise the average model uses the source model's).
+    public var updateBuffers = false
+    public var interval = 1
+    public var beginIteration = 0
+    public var beginEpoch = 0
+
+    public init() {}
+    public var defaultPriority: HookPriority { .normal }
+    public func makeHook() throws -> Hook { EMAHook(self) }
+}
+
+public final class EMAHook: Hook {
+    let settings: EMAHookSettings
+    /// The averaged parameters, laid out like the model's arena values.
+    private var average: Tensor?
+    /// The averaged float buffers (with `updateBuffers`).
+    private var averageBuffers: [Tensor] = []
+    private var steps = 0
+
+    init(_ settings: EMAHookSettings) { self.settings = settings }
+
+    private func start(_ runner: Trainer) {
+        guard average == nil else { return }
+        let values = runner.model.arena.values
+        let copy = Tensor(zeros: values.shape)
+        copy.copy(from: values)
+        average = copy
+        averageBuffers = runner.model.state.buffers.map { _, t in
+            let b = Tensor(zeros: t.shape)
+            b.copy(from: t)
+            return b
+        }
+    }
+
+    public func beforeRun(_ runner: Trainer) throws { start(runner) }
+
+    /// MMEngine's momentum at update `step`.
+    func momentum(step: Int) -> Float {
+        switch settings.kind {
+        case .exponential: return Float(settings.momentum)
+        case .expMomentum: return Float((1 - settings.momentum) * exp(-Double(1 + step) / settings.gamma) + settings.momentum)
+        }
+    }
+
+    public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
+        start(runner)
+        guard let average else { return }
+        let values = runner.model.arena.values
+        let buffers = runner.model.state.buffers.map(\.tensor)
+        guard runner.iteration + 1 >= settings.beginIteration && runner.epoch + 1 >= settings.beginEpoch else {
+            // before the average starts it follows the model
+            average.copy(from: values)
+            for (a, b) in zip(averageBuffers, buffers) { a.copy(from: b) }
+            return
+        }
+        if steps == 0 {
+            average.copy(from: values)
+            if settings.updateBuffers { for (a, b) in zip(averageBuffers, buffers) { a.copy(from: b) } }
+        } else if steps % settings.interval == 0 {
+            let m = momentum(step: steps)
+            lerp(average, toward: values, m)
+            if settings.updateBuffers { for (a, b) in zip(averageBuffers, buffers) { lerp(a, toward: b, m) } }
+        }
+        if !settings.updateBuffers { for (a, b) in zip(averageBuffers, buffers) { a.copy(from: b) } }
+        steps += 1
+    }
+
+    /// `a += m · (b − a)`, torch's `lerp_`.
+    private func lerp(_ a: Tensor, toward b: Tensor, _ m: Float) {
+        for i in 0..<a.count { a.data[i] += m * (b.data[i] - a.data[i]) }
+    }
+
+    /// Exchanges the model's weights (and, with `updateBuffers`, its statistics) with the average.
+    private func swap(_ runner: Trainer) {
+        guard let average else { return }
+        let values = runner.model.arena.values
+        for i in 0..<values.count { Swift.swap(&values.data[i], &average.data[i]) }
+        guard settings.updateBuffers else { return }
+        for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) {
+            for i in 0..<b.count { Swift.swap(&b.data[i], &a.data[i]) }
+        }
+    }
+
+    public func beforeValidation(_ runner: Trainer) throws { swap(runner) }
+    public func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws { swap(runner) }
+
+    /// The checkpoint holds the average as the model's weights and the source weights under
+    /// `ema_state_dict.module.<name>`; `afterSaveCheckpoint` swaps back.
+    public func beforeSaveCheckpoint(_ runner: Trainer, checkpoint: inout CheckpointContents) throws {
+        guard average != nil else { return }
+        swap(runner)
+        for (name, p) in runner.model.state.parameters {
+            checkpoint.extraTensors.append((name: "ema_state_dict.module." + name, tensor: copy(of: p.value, from: runner, swapped: true)))
+        }
+        if settings.updateBuffers {
+            for (i, (name, _)) in runner.model.state.buffers.enumerated() {
+                checkpoint.extraTensors.append((name: "ema_state_dict.module." + name, tensor: averageBuffers[i]))
+            }
+        }
+        checkpoint.meta.hookStates["EMAHook"] = String(steps)
+    }
+
+    /// The source weight of `value` while swapped: it sits in the average buffer at the same offset.
+    private func copy(of value: Tensor, from runner: Trainer, swapped: Bool) -> Tensor {
+        let offset = value.data - runner.model.arena.values.data
+        let out = Tensor(zeros: value.shape)
+        for i in 0..<value.count { out.data[i] = average!.data[offset + i] }
+        return out
+    }
+
+    public func afterSaveCheckpoint(_ runner: Trainer) throws {
+        if average != nil { swap(runner) }
+    }
+
+    /// On resume the loaded weights are the average and the source weights come from
+    /// `ema_state_dict`; a checkpoint without them starts the average from its weights.
+    public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {
+        start(runner)
+        guard let average else { return }
+        average.copy(from: runner.model.arena.values)
+        for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) { a.copy(from: b) }
+        guard let saved = checkpoint.meta?.hookStates["EMAHook"], let count = Int(saved) else { return }
+        for (name, p) in runner.model.state.parameters {
+            guard try checkpoint.hookTensor("ema_state_dict.module." + name, into: p.value) else {
+                throw CheckpointError("\(checkpoint.path): EMAHook state without 'hooks.ema_state_dict.module.\(name)'")
+            }
+        }
+        if settings.updateBuffers {
+            for (name, t) in runner.model.state.buffers {
+                _ = try checkpoint.hookTensor("ema_state_dict.module." + name, into: t)
+            }
+        } else {
+            for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) { a.copy(from: b) }
+        }
+        steps = count
+    }
+}
