@@ -21,7 +21,7 @@ import ToyComponents
                                        "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
         #expect(c.datasets.names == ["CocoDataset", "CrowdPoseDataset", "MpiiDataset"])
         #expect(c.metrics.names == ["AUC", "CocoMetric", "EPE", "MpiiPCKAccuracy", "NME", "PCKAccuracy"])
-        #expect(c.optimizers.names == ["Adam", "SGD"])
+        #expect(c.optimizers.names == ["Adam", "AdamW", "SGD"])
         #expect(c.optimizerConstructors.names == ["DefaultOptimWrapperConstructor"])
         #expect(c.schedulers.names == ["ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LinearLR", "MultiStepLR", "PolyLR",
                                        "QuadraticWarmupLR", "StepLR"])
@@ -63,7 +63,7 @@ import ToyComponents
         #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: IntegralRegressionLabel,"))
         #expect(message(["train_dataloader.dataset.pipeline.2.type=Mosaic"])
                 .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: GenerateTarget,"))
-        #expect(message(["optim_wrapper.optimizer.type=Lion"]).contains("optim_wrapper.optimizer.type: unknown optimizer type 'Lion'; registered: Adam, SGD"))
+        #expect(message(["optim_wrapper.optimizer.type=Lion"]).contains("optim_wrapper.optimizer.type: unknown optimizer type 'Lion'; registered: Adam, AdamW, SGD"))
         #expect(message(["optim_wrapper.constructor=LayerDecay"])
                 .contains("optim_wrapper.constructor: unknown optimizer constructor type 'LayerDecay'; registered: DefaultOptimWrapperConstructor"))
         #expect(message(["param_scheduler.1.type=OneCycleLR"]).contains("param_scheduler.1.type: unknown parameter scheduler type 'OneCycleLR'; registered: ConstantLR, CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, PolyLR, QuadraticWarmupLR, StepLR"))
