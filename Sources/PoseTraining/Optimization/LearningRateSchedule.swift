@@ -13,17 +13,21 @@ public final class LearningRateSchedule {
     /// in iterations), and one with `convertToIterBased` is converted with `epochLength`.
     public init(_ schedulers: [any ParameterScheduler], optimizer: Optimizer, epochLength: Int = 1, maxEpochs: Int? = nil) {
         self.schedulers = schedulers.map { scheduler in
-            var s = scheduler
-            if let maxEpochs, s.end == schedulerNoEnd {
-                s = s.ending(at: s.byEpoch ? maxEpochs : maxEpochs * epochLength)
-            }
-            return s.convertToIterBased ? s.iterationBased(epochLength: epochLength) : s
+            guard let ranged = scheduler as? any RangedScheduler else { return scheduler }
+            return LearningRateSchedule.prepared(ranged, epochLength: epochLength, maxEpochs: maxEpochs)
         }
         self.optimizer = optimizer
         globalSteps = Array(repeating: -1, count: schedulers.count)
         lastSteps = Array(repeating: -1, count: schedulers.count)
         for g in optimizer.groups.indices { optimizer.groups[g].learningRate = optimizer.groups[g].initialLearningRate }
         for i in schedulers.indices { step(i) }
+    }
+
+    /// A missing `end` filled in, then the conversion to iterations when asked for.
+    private static func prepared<S: RangedScheduler>(_ scheduler: S, epochLength: Int, maxEpochs: Int?) -> any ParameterScheduler {
+        var s = scheduler
+        if let maxEpochs, s.end == schedulerNoEnd { s = s.ending(at: s.byEpoch ? maxEpochs : maxEpochs * epochLength) }
+        return s.convertToIterBased ? s.iterationBased(epochLength: epochLength) : s
     }
 
     /// Steps every scheduler counted in epochs (`byEpoch`) or in iterations.

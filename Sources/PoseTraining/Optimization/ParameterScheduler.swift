@@ -14,31 +14,44 @@ public protocol ParameterScheduler: Sendable {
     var end: Int { get }
     var byEpoch: Bool { get }
     func value(lastStep: Int, current: Double, initial: Double) -> Double
-    /// MMEngine's `convert_to_iter_based=True`: an epoch-based config that steps every iteration.
+    /// MMEngine's `convert_to_iter_based=True`: an epoch-based config that steps every iteration
+    /// (a `RangedScheduler` is converted; others are used as they are).
     var convertToIterBased: Bool { get }
-    /// This scheduler counted in iterations of an epoch of `epochLength` (MMEngine's
-    /// `build_iter_from_epoch`: `begin`, `end` and the scheduler's own step counts × epochLength).
-    func iterationBased(epochLength: Int) -> any ParameterScheduler
-    /// This scheduler with `end` set, as MMEngine's runner sets a missing one.
-    func ending(at end: Int) -> any ParameterScheduler
 }
 
 extension ParameterScheduler {
     public var convertToIterBased: Bool { false }
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler { self }
-    public func ending(at end: Int) -> any ParameterScheduler { self }
 }
 
-/// A scheduler whose `end` MMEngine's runner may fill in: a config without `end` ends at
-/// `max_epochs` (or the run's iterations for an iteration-based one).
-public protocol SchedulerWithDefaultEnd: ParameterScheduler {
+/// A scheduler with settable `begin`/`end`/`by_epoch`: MMEngine's runner fills in a missing
+/// `end` (`max_epochs`, or the run's iterations for an iteration-based one), and
+/// `build_iter_from_epoch` scales the range and the scheduler's own step counts.
+public protocol RangedScheduler: ParameterScheduler {
+    var begin: Int { get set }
     var end: Int { get set }
+    var byEpoch: Bool { get set }
+    var convertToIterBased: Bool { get set }
+    /// The scheduler with its own step counts (T_max, step_size, milestones) × `epochLength`.
+    func scalingSteps(by epochLength: Int) -> Self
 }
 
-extension SchedulerWithDefaultEnd {
-    public func ending(at end: Int) -> any ParameterScheduler {
+extension RangedScheduler {
+    public func scalingSteps(by epochLength: Int) -> Self { self }
+
+    /// This scheduler with `end` set, as MMEngine's runner sets a missing one.
+    public func ending(at end: Int) -> Self {
         var s = self
         s.end = end
+        return s
+    }
+
+    /// This scheduler counted in iterations of an epoch of `epochLength` (MMEngine's
+    /// `build_iter_from_epoch`: `begin`, `end` and the scheduler's own step counts × epochLength).
+    public func iterationBased(epochLength: Int) -> Self {
+        var s = scalingSteps(by: epochLength)
+        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
+        s.byEpoch = false
+        s.convertToIterBased = false
         return s
     }
 }
@@ -55,7 +68,7 @@ func pythonModulo(_ a: Int, _ m: Int) -> Int { ((a % m) + m) % m }
 public let schedulerNoEnd = 1_000_000_000
 
 /// MMEngine's `LinearLR(start_factor=1/3, end_factor=1, begin, end, by_epoch)`.
-public struct LinearLR: SchedulerWithDefaultEnd {
+public struct LinearLR: RangedScheduler {
     public var startFactor = 1.0 / 3
     public var endFactor = 1.0
     public var begin = 0
@@ -70,19 +83,11 @@ public struct LinearLR: SchedulerWithDefaultEnd {
         let total = Double(end - begin - 1)
         return current * (1 + (endFactor - startFactor) / (total * startFactor + Double(lastStep - 1) * (endFactor - startFactor)))
     }
-
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
-        var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
-        return s
-    }
 }
 
 /// MMEngine's `MultiStepLR(milestones, gamma=0.1, begin, end, by_epoch)`: × gamma at each
 /// milestone (counted from `begin`; a repeated milestone applies gamma as often).
-public struct MultiStepLR: SchedulerWithDefaultEnd {
+public struct MultiStepLR: RangedScheduler {
     public var milestones: [Int]
     public var gamma = 0.1
     public var begin = 0
@@ -97,11 +102,8 @@ public struct MultiStepLR: SchedulerWithDefaultEnd {
         return hits == 0 ? current : current * Foundation.pow(gamma, Double(hits))
     }
 
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+    public func scalingSteps(by epochLength: Int) -> Self {
         var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
         s.milestones = milestones.map { $0 * epochLength }
         return s
     }
@@ -109,7 +111,7 @@ public struct MultiStepLR: SchedulerWithDefaultEnd {
 
 /// MMEngine's `ConstantLR(factor=1/3, begin, end, by_epoch)`: × factor from its first step,
 /// restored on its last (`lastStep == end − begin − 1`).
-public struct ConstantLR: SchedulerWithDefaultEnd {
+public struct ConstantLR: RangedScheduler {
     public var factor = 1.0 / 3
     public var begin = 0
     public var end = schedulerNoEnd
@@ -122,19 +124,11 @@ public struct ConstantLR: SchedulerWithDefaultEnd {
         if lastStep == 0 { return current * factor }
         return lastStep == end - begin - 1 ? current / factor : current
     }
-
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
-        var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
-        return s
-    }
 }
 
 /// MMEngine's `CosineAnnealingLR(T_max=end−begin, eta_min=0 | eta_min_ratio, begin, end, by_epoch)`
 /// in its chainable form; `eta_min_ratio` is relative to each group's initial rate.
-public struct CosineAnnealingLR: SchedulerWithDefaultEnd {
+public struct CosineAnnealingLR: RangedScheduler {
     /// The half period in steps; nil means `end − begin`.
     public var tMax: Int?
     public var etaMin = 0.0
@@ -156,18 +150,15 @@ public struct CosineAnnealingLR: SchedulerWithDefaultEnd {
         return (1 + cos(Double.pi * Double(lastStep) / t)) / (1 + cos(Double.pi * Double(lastStep - 1) / t)) * (current - floor) + floor
     }
 
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+    public func scalingSteps(by epochLength: Int) -> Self {
         var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
         s.tMax = tMax.map { $0 * epochLength }
-        s.byEpoch = false
-        s.convertToIterBased = false
         return s
     }
 }
 
 /// MMEngine's `ExponentialLR(gamma, begin, end, by_epoch)`: × gamma every step after the first.
-public struct ExponentialLR: SchedulerWithDefaultEnd {
+public struct ExponentialLR: RangedScheduler {
     public var gamma: Double
     public var begin = 0
     public var end = schedulerNoEnd
@@ -179,18 +170,10 @@ public struct ExponentialLR: SchedulerWithDefaultEnd {
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
         lastStep == 0 ? current : current * gamma
     }
-
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
-        var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
-        return s
-    }
 }
 
 /// MMEngine's `StepLR(step_size, gamma=0.1, begin, end, by_epoch)`: × gamma every `step_size` steps.
-public struct StepLR: SchedulerWithDefaultEnd {
+public struct StepLR: RangedScheduler {
     public var stepSize: Int
     public var gamma = 0.1
     public var begin = 0
@@ -204,18 +187,15 @@ public struct StepLR: SchedulerWithDefaultEnd {
         lastStep == 0 || lastStep % stepSize != 0 ? current : current * gamma
     }
 
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
+    public func scalingSteps(by epochLength: Int) -> Self {
         var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
         s.stepSize = stepSize * epochLength
-        s.byEpoch = false
-        s.convertToIterBased = false
         return s
     }
 }
 
 /// MMEngine's `PolyLR(eta_min=0, power=1, begin, end, by_epoch)` over `end − begin − 1` steps.
-public struct PolyLR: SchedulerWithDefaultEnd {
+public struct PolyLR: RangedScheduler {
     public var etaMin = 0.0
     public var power = 1.0
     public var begin = 0
@@ -230,19 +210,11 @@ public struct PolyLR: SchedulerWithDefaultEnd {
         let total = end - begin - 1
         return (current - etaMin) * pow(1 - 1 / Double(total - lastStep + 1), power) + etaMin
     }
-
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
-        var s = self
-        (s.begin, s.end) = iterationRange(begin: begin, end: end, epochLength: epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
-        return s
-    }
 }
 
 /// MMPose's `QuadraticWarmupLR(begin, end, by_epoch)`: the rate grows as ((step+1)/(end−begin))²
 /// of the initial rate (`end` must be finite).
-public struct QuadraticWarmupLR: SchedulerWithDefaultEnd {
+public struct QuadraticWarmupLR: RangedScheduler {
     public var begin = 0
     public var end: Int
     public var byEpoch = true
@@ -254,14 +226,5 @@ public struct QuadraticWarmupLR: SchedulerWithDefaultEnd {
         let total = Double(end - begin)
         let increment = initial * Double(2 * lastStep + 1) / (total * total)
         return lastStep == 0 ? increment : current + increment
-    }
-
-    public func iterationBased(epochLength: Int) -> any ParameterScheduler {
-        var s = self
-        // MMPose's own conversion does not truncate, and `end` is always finite here
-        (s.begin, s.end) = (begin * epochLength, end * epochLength)
-        s.byEpoch = false
-        s.convertToIterBased = false
-        return s
     }
 }
