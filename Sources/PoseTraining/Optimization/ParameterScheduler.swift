@@ -228,3 +228,46 @@ public struct QuadraticWarmupLR: RangedScheduler {
         return lastStep == 0 ? increment : current + increment
     }
 }
+
+/// MMEngine's `OneCycleLR(eta_max, total_steps=end−begin, pct_start=0.3, anneal_strategy='cos',
+/// div_factor=25, final_div_factor=1e4, three_phase=False)`: from eta_max/div_factor up to
+/// eta_max and down to eta_max/div_factor/final_div_factor, whatever the optimizer's rate.
+public struct OneCycleLR: RangedScheduler {
+    public var etaMax: Double
+    public var totalSteps: Int?
+    public var pctStart = 0.3
+    public var cosine = true
+    public var divFactor = 25.0
+    public var finalDivFactor = 1e4
+    public var threePhase = false
+    public var begin = 0
+    public var end = schedulerNoEnd
+    public var byEpoch = true
+    public var convertToIterBased = false
+
+    public init(etaMax: Double) { self.etaMax = etaMax }
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        let total = Double(totalSteps ?? (end - begin))
+        let low = etaMax / divFactor, floor = low / finalDivFactor
+        let phases: [(end: Double, from: Double, to: Double)] = threePhase
+            ? [(pctStart * total - 1, low, etaMax), (2 * pctStart * total - 2, etaMax, low), (total - 1, low, floor)]
+            : [(pctStart * total - 1, low, etaMax), (total - 1, etaMax, floor)]
+        var start = 0.0
+        for (i, phase) in phases.enumerated() {
+            if Double(lastStep) <= phase.end || i == phases.count - 1 {
+                let pct = (Double(lastStep) - start) / (phase.end - start)
+                return cosine ? phase.to + (phase.from - phase.to) / 2 * (cos(Double.pi * pct) + 1)
+                              : (phase.to - phase.from) * pct + phase.from
+            }
+            start = phase.end
+        }
+        return current
+    }
+
+    public func scalingSteps(by epochLength: Int) -> Self {
+        var s = self
+        s.totalSteps = totalSteps.map { $0 * epochLength }
+        return s
+    }
+}

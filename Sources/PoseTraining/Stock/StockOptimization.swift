@@ -101,6 +101,20 @@ extension Components {
             p.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: p.byEpoch)
             return p
         }
+        try schedulers.register("OneCycleLR") { s, _ in
+            var o = OneCycleLR(etaMax: try s.double("eta_max", in: 0...))
+            o.totalSteps = s.has("total_steps") ? try s.int("total_steps", in: ConfigLimits.iterations) : nil
+            o.pctStart = try s.double("pct_start", default: 0.3, in: 0...1)
+            let strategy = try s.string("anneal_strategy", default: "cos")
+            guard strategy == "cos" || strategy == "linear" else { throw s.error("anneal_strategy", "expected 'cos' or 'linear', found '\(strategy)'") }
+            o.cosine = strategy == "cos"
+            o.divFactor = try s.double("div_factor", default: 25, in: 0.000001...)
+            o.finalDivFactor = try s.double("final_div_factor", default: 1e4, in: 0.000001...)
+            o.threePhase = try s.bool("three_phase", default: false)
+            (o.begin, o.end, o.byEpoch) = try StockOptimization.range(s)
+            o.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: o.byEpoch)
+            return o
+        }
         try schedulers.register("QuadraticWarmupLR") { s, _ in
             let (begin, end, byEpoch) = try StockOptimization.range(s)
             var q = QuadraticWarmupLR(end: end)
