@@ -81,6 +81,11 @@ extension ExperimentSettings {
         let workDir = try root.optionalString("work_dir")
         let loadFrom = try root.optionalString("load_from")
         let resume = try root.bool("resume", default: false)
+        // MMEngine's sync_bn turns every BatchNorm into SyncBN; running without it would change
+        // the results silently
+        if let mode = try root.optionalString("sync_bn") {
+            throw root.error("sync_bn", "'\(mode)': SyncBN is not implemented; remove sync_bn (batch statistics are then per rank, running buffers averaged over ranks every epoch)")
+        }
         var autoScaleLR: (enable: Bool, baseBatchSize: Int)?
         if let a = try root.dictionary("auto_scale_lr") {
             autoScaleLR = (try a.bool("enable", default: false), try a.int("base_batch_size", in: 1...10_000_000))

@@ -108,4 +108,15 @@ import PoseDistributed
         }
         #expect(averagedDiffer, "the checkpoint's weights are the average, not the source")
     }
+
+    /// SyncBN is not implemented: `sync_bn` and `norm_cfg=dict(type='SyncBN')` say so instead of
+    /// training with per-rank statistics unannounced.
+    @Test func syncBNIsAClearError() throws {
+        let dir = try temporaryDirectory("syncbn")
+        do {
+            _ = try settings(try tinyConfig(in: dir, extra: "sync_bn = 'torch'"))
+            Issue.record("sync_bn was accepted")
+        } catch { #expect("\(error)".contains("sync_bn: 'torch': SyncBN is not implemented")) }
+        #expect(throws: (any Error).self) { try settings(try tinyConfig(in: dir), options: ["model.backbone.norm_cfg.type=SyncBN"]) }
+    }
 }
