@@ -93,10 +93,10 @@ public struct InputFuzzer {
     private mutating func runCase(_ target: Target) throws {
         switch target {
         case .configFile:
-            let path = scratch + "/current.py"
-            try write(Array(mutateText(configText).utf8), to: path)
+            let path = scratch + "/current.py", text = mutateText(configText)
+            try write(Array(text.utf8), to: path)
             let (_, settings) = try Job.loadSettings(path: path, options: [], components: .stock)
-            try buildIfSmall(settings, text: try String(contentsOfFile: path, encoding: .utf8))
+            try buildIfSmall(settings, text: text)
         case .cfgOptions:
             let option = mutateText(InputFuzzer.options[pick(InputFuzzer.options.count)])
             try write(Array(option.utf8), to: scratch + "/current.option")

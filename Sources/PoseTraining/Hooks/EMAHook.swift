@@ -37,15 +37,8 @@ public final class EMAHook: Hook {
 
     private func start(_ runner: Trainer) {
         guard average == nil else { return }
-        let values = runner.model.arena.values
-        let copy = Tensor(zeros: values.shape)
-        copy.copy(from: values)
-        average = copy
-        averageBuffers = runner.model.state.buffers.map { _, t in
-            let b = Tensor(zeros: t.shape)
-            b.copy(from: t)
-            return b
-        }
+        average = runner.model.arena.values.clone()
+        averageBuffers = runner.model.state.buffers.map { $0.tensor.clone() }
     }
 
     public func beforeRun(_ runner: Trainer) throws { start(runner) }
@@ -103,10 +96,13 @@ public final class EMAHook: Hook {
     /// The checkpoint holds the average as the model's weights and the source weights under
     /// `ema_state_dict.module.<name>`; `afterSaveCheckpoint` swaps back.
     public func beforeSaveCheckpoint(_ runner: Trainer, checkpoint: inout CheckpointContents) throws {
-        guard average != nil else { return }
+        guard let average else { return }
         swap(runner)
-        for (name, p) in runner.model.state.parameters {
-            checkpoint.extraTensors.append((name: "ema_state_dict.module." + name, tensor: copy(of: p.value, from: runner, swapped: true)))
+        // while swapped, each source weight sits in the average at its parameter's arena offset
+        let arena = runner.model.arena
+        for ((name, p), offset) in zip(runner.model.state.parameters, arena.offsets) {
+            checkpoint.extraTensors.append((name: "ema_state_dict.module." + name,
+                                            tensor: Tensor(viewing: average.data + offset, shape: p.shape, base: average)))
         }
         if settings.updateBuffers {
             for (i, (name, _)) in runner.model.state.buffers.enumerated() {
@@ -114,14 +110,6 @@ public final class EMAHook: Hook {
             }
         }
         checkpoint.meta.hookStates["EMAHook"] = String(steps)
-    }
-
-    /// The source weight of `value` while swapped: it sits in the average buffer at the same offset.
-    private func copy(of value: Tensor, from runner: Trainer, swapped: Bool) -> Tensor {
-        let offset = value.data - runner.model.arena.values.data
-        let out = Tensor(zeros: value.shape)
-        for i in 0..<value.count { out.data[i] = average!.data[offset + i] }
-        return out
     }
 
     public func afterSaveCheckpoint(_ runner: Trainer) throws {
@@ -141,12 +129,11 @@ public final class EMAHook: Hook {
                 throw CheckpointError("\(checkpoint.path): EMAHook state without 'hooks.ema_state_dict.module.\(name)'")
             }
         }
+        // without updateBuffers the average keeps the model's statistics, copied above
         if settings.updateBuffers {
             for (name, t) in runner.model.state.buffers {
                 _ = try checkpoint.hookTensor("ema_state_dict.module." + name, into: t)
             }
-        } else {
-            for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) { a.copy(from: b) }
         }
         steps = count
     }

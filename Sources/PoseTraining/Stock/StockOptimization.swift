@@ -48,58 +48,44 @@ extension Components {
             guard l.startFactor > 0 && l.startFactor <= 1, l.endFactor >= 0 && l.endFactor <= 1 else {
                 throw s.error("start_factor", "start_factor must be in (0, 1] and end_factor in [0, 1]")
             }
-            (l.begin, l.end, l.byEpoch) = try StockOptimization.range(s)
-            l.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: l.byEpoch)
-            return l
+            return try StockOptimization.ranged(s, l)
         }
         try schedulers.register("MultiStepLR") { s, _ in
             var m = MultiStepLR(milestones: try s.ints("milestones", in: 0...ConfigLimits.iterations.upperBound))
             m.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
-            (m.begin, m.end, m.byEpoch) = try StockOptimization.range(s)
-            m.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: m.byEpoch)
-            return m
+            return try StockOptimization.ranged(s, m)
         }
         try schedulers.register("ConstantLR") { s, _ in
             var c = ConstantLR()
             c.factor = try s.double("factor", default: 1.0 / 3)
             guard c.factor > 0 && c.factor <= 1 else { throw s.error("factor", "must be in (0, 1], got \(c.factor)") }
-            (c.begin, c.end, c.byEpoch) = try StockOptimization.range(s)
-            c.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: c.byEpoch)
-            return c
+            return try StockOptimization.ranged(s, c)
         }
         try schedulers.register("CosineAnnealingLR") { s, _ in
             var c = CosineAnnealingLR()
-            c.tMax = s.has("T_max") && s.dict["T_max"] != ConfigValue.none ? try s.int("T_max", in: ConfigLimits.iterations) : nil
-            if s.has("eta_min_ratio") && s.dict["eta_min_ratio"] != ConfigValue.none {
-                if s.has("eta_min") && s.dict["eta_min"] != ConfigValue.none { throw s.error("eta_min_ratio", "give eta_min or eta_min_ratio, not both") }
+            // has() is false for an absent key and for None
+            c.tMax = s.has("T_max") ? try s.int("T_max", in: ConfigLimits.iterations) : nil
+            if s.has("eta_min_ratio") {
+                if s.has("eta_min") { throw s.error("eta_min_ratio", "give eta_min or eta_min_ratio, not both") }
                 c.etaMinRatio = try s.double("eta_min_ratio", in: 0...)
             } else {
                 c.etaMin = try s.double("eta_min", default: 0, in: 0...)
             }
-            (c.begin, c.end, c.byEpoch) = try StockOptimization.range(s)
-            c.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: c.byEpoch)
-            return c
+            return try StockOptimization.ranged(s, c)
         }
         try schedulers.register("ExponentialLR") { s, _ in
-            var e = ExponentialLR(gamma: try s.double("gamma", in: 0...1_000))
-            (e.begin, e.end, e.byEpoch) = try StockOptimization.range(s)
-            e.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: e.byEpoch)
-            return e
+            try StockOptimization.ranged(s, ExponentialLR(gamma: try s.double("gamma", in: 0...1_000)))
         }
         try schedulers.register("StepLR") { s, _ in
             var st = StepLR(stepSize: try s.int("step_size", in: ConfigLimits.iterations))
             st.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
-            (st.begin, st.end, st.byEpoch) = try StockOptimization.range(s)
-            st.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: st.byEpoch)
-            return st
+            return try StockOptimization.ranged(s, st)
         }
         try schedulers.register("PolyLR") { s, _ in
             var p = PolyLR()
             p.etaMin = try s.double("eta_min", default: 0, in: 0...)
             p.power = try s.double("power", default: 1, in: 0...1_000)
-            (p.begin, p.end, p.byEpoch) = try StockOptimization.range(s)
-            p.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: p.byEpoch)
-            return p
+            return try StockOptimization.ranged(s, p)
         }
         try schedulers.register("OneCycleLR") { s, _ in
             var o = OneCycleLR(etaMax: try s.double("eta_max", in: 0...))
@@ -111,16 +97,10 @@ extension Components {
             o.divFactor = try s.double("div_factor", default: 25, in: 0.000001...)
             o.finalDivFactor = try s.double("final_div_factor", default: 1e4, in: 0.000001...)
             o.threePhase = try s.bool("three_phase", default: false)
-            (o.begin, o.end, o.byEpoch) = try StockOptimization.range(s)
-            o.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: o.byEpoch)
-            return o
+            return try StockOptimization.ranged(s, o)
         }
         try schedulers.register("QuadraticWarmupLR") { s, _ in
-            let (begin, end, byEpoch) = try StockOptimization.range(s)
-            var q = QuadraticWarmupLR(end: end)
-            (q.begin, q.byEpoch) = (begin, byEpoch)
-            q.convertToIterBased = try StockOptimization.convertsToIterations(s, byEpoch: byEpoch)
-            return q
+            try StockOptimization.ranged(s, QuadraticWarmupLR(end: schedulerNoEnd))
         }
     }
 }
@@ -153,6 +133,14 @@ enum StockOptimization {
         guard begin >= 0, end > begin else { throw s.error("end", "must be larger than begin (begin=\(begin), end=\(end))") }
         s.ignore("verbose")
         return (begin, end, try s.bool("by_epoch", default: true))
+    }
+
+    /// `scheduler` with the config's `begin`, `end`, `by_epoch` and `convert_to_iter_based`.
+    static func ranged<S: RangedScheduler>(_ s: ConfigReader, _ scheduler: S) throws -> S {
+        var r = scheduler
+        (r.begin, r.end, r.byEpoch) = try range(s)
+        r.convertToIterBased = try convertsToIterations(s, byEpoch: r.byEpoch)
+        return r
     }
 
     /// `convert_to_iter_based`, which MMEngine allows only for an epoch-based scheduler.
