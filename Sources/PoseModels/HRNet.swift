@@ -119,6 +119,7 @@ public final class HRNet: Backbone {
         var ids = Set<ObjectIdentifier>()
         for s in frozen { for p in s.parameters { p.parameter.requiresGrad = false; ids.insert(ObjectIdentifier(p.parameter)) } }
         for bn in norms where settings.normEval || ids.contains(ObjectIdentifier(bn.weight)) { bn.frozen = true }
+        for bn in norms { bn.synchronized = settings.synchronizedNorm }
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> [Tensor] {

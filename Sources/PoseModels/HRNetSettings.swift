@@ -25,6 +25,8 @@ public struct HRNetSettings: Sendable, Equatable {
     public var stages: [HRNetStage]
     public var frozenStages = -1
     public var normEval = false
+    /// SyncBN (`norm_cfg=dict(type='SyncBN')`): every BatchNorm is marked `synchronized`.
+    public var synchronizedNorm = false
     public var zeroInitResidual = false
 
     public init(stages: [HRNetStage]) { self.stages = stages }

@@ -85,6 +85,7 @@ public final class ResNet: Backbone {
         for bn in norms where settings.normEval || frozenNames.contains(ObjectIdentifier(bn.weight)) {
             bn.frozen = true
         }
+        for bn in norms { bn.synchronized = settings.synchronizedNorm }
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> [Tensor] {

@@ -14,6 +14,8 @@ public struct ResNetSettings: Sendable, Equatable {
     public var frozenStages = -1
     /// Keeps every BatchNorm in inference mode during training.
     public var normEval = false
+    /// SyncBN (`norm_cfg=dict(type='SyncBN')`): every BatchNorm is marked `synchronized`.
+    public var synchronizedNorm = false
     /// Zeroes the last BatchNorm of every block at initialisation.
     public var zeroInitResidual = true
 

@@ -6,6 +6,10 @@ import PoseTensor
 /// `running_var` (`C`) and `num_batches_tracked`. In training mode it normalises with batch
 /// statistics and updates the running averages (unbiased variance, as PyTorch); in inference
 /// mode, or when `frozen`, it uses the running statistics.
+///
+/// With a `reducer` (SyncBN), batch statistics are those of every replica's batch together:
+/// one reduction of the per-channel sums and sums of squares in forward, one of the two
+/// gradient sums in backward, so N ranks at batch B train as one process at batch N·B.
 public final class BatchNorm2d: Layer {
     public let channels: Int
     public let eps: Float
@@ -14,6 +18,11 @@ public final class BatchNorm2d: Layer {
     public let relu: Bool
     /// Keeps the layer in inference mode during training (MMPose's `norm_eval` and frozen stages).
     public var frozen = false
+    /// Whether the model asks for SyncBN here (MMCV's `norm_cfg=dict(type='SyncBN')`); the
+    /// trainer then attaches its `reducer`.
+    public var synchronized = false
+    /// Sums statistics over the replicas while training; nil: this batch's statistics only.
+    public var reducer: (any ReplicaReducer)?
     public let weight: Parameter
     public let bias: Parameter
     public let runningMean: Tensor
@@ -24,6 +33,11 @@ public final class BatchNorm2d: Layer {
     private var output: Tensor?
     private var inputGrad: Tensor?
     private var usedBatchStatistics = false
+    /// The reducer the last training forward used and its element count per channel.
+    private var usedReducer: (any ReplicaReducer)?
+    private var statisticsCount = 0.0
+    /// Sums travelling through the reducer: 2·C statistics and the count, then 2·C gradient sums.
+    private let reduction: UnsafeMutableBufferPointer<Double>
     private let mean: Tensor, variance: Tensor, invStd: Tensor
     private lazy var frozenSink = (Tensor(zeros: [channels]), Tensor(zeros: [channels]))
 
@@ -37,8 +51,11 @@ public final class BatchNorm2d: Layer {
         bias = Parameter(shape: [channels], role: .normBias)
         runningMean = Tensor(zeros: [channels])
         runningVar = Tensor(repeating: 1, shape: [channels])
+        reduction = .allocate(capacity: 2 * channels + 1)
         mean = Tensor(zeros: [channels]); variance = Tensor(zeros: [channels]); invStd = Tensor(zeros: [channels])
     }
+
+    deinit { reduction.deallocate() }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count >= 2 && x.shape[1] == channels,
@@ -46,11 +63,17 @@ public final class BatchNorm2d: Layer {
         let batch = x.shape[0], spatial = x.count / max(batch * channels, 1)
         let y = Tensor.reuse(output, shape: x.shape)
         usedBatchStatistics = mode == .training && !frozen
-        if usedBatchStatistics {
+        usedReducer = usedBatchStatistics ? reducer : nil
+        statisticsCount = Double(batch * spatial)
+        if let reducer = usedReducer {
+            forwardSynchronized(x, y, reducer: reducer, batch: batch, spatial: spatial)
+        } else if usedBatchStatistics {
             BatchNormKernels.forwardTraining(x: x.data, gamma: weight.value.data, beta: bias.value.data, y: y.data,
                                              mean: mean.data, variance: variance.data, invStd: invStd.data,
                                              batch: batch, channels: channels, spatial: spatial, eps: eps, relu: relu)
-            let m = Float(batch * spatial)
+        }
+        if usedBatchStatistics {
+            let m = Float(statisticsCount)
             let unbias = m > 1 ? m / (m - 1) : 1
             for c in 0..<channels {
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c]
@@ -78,11 +101,55 @@ public final class BatchNorm2d: Layer {
         // Frozen parameters still need the sums computed; they go to scratch then.
         let dGamma = weight.requiresGrad ? weight.grad : frozenSink.0
         let dBeta = bias.requiresGrad ? bias.grad : frozenSink.1
+        if let reducer = usedReducer {
+            backwardSynchronized(x, y, dy, dx, dGamma: dGamma, dBeta: dBeta, reducer: reducer, batch: batch, spatial: spatial)
+            return dx
+        }
         BatchNormKernels.backward(x: x.data, y: y.data, dy: dy.data, gamma: weight.value.data, mean: mean.data,
                                   invStd: invStd.data, dx: dx.data, dGamma: dGamma.data, dBeta: dBeta.data,
                                   batch: batch, channels: channels, spatial: spatial, relu: relu,
                                   training: usedBatchStatistics)
         return dx
+    }
+
+    /// Batch statistics over every replica: sums and sums of squares (double precision) reduced
+    /// together with the element count, then the biased variance E[x²] − E[x]².
+    private func forwardSynchronized(_ x: Tensor, _ y: Tensor, reducer: any ReplicaReducer, batch: Int, spatial: Int) {
+        let sums = reduction.baseAddress!
+        BatchNormKernels.channelSums(x: x.data, batch: batch, channels: channels, spatial: spatial,
+                                     sums: sums, sumSquares: sums + channels)
+        sums[2 * channels] = statisticsCount
+        reducer.sumOverReplicas(reduction)
+        statisticsCount = sums[2 * channels]
+        let m = max(statisticsCount, 1)
+        for c in 0..<channels {
+            let mu = sums[c] / m
+            let v = max(sums[channels + c] / m - mu * mu, 0)
+            mean[c] = Float(mu)
+            variance[c] = Float(v)
+            invStd[c] = Float(1 / (v + Double(eps)).squareRoot())
+        }
+        BatchNormKernels.normalize(x: x.data, gamma: weight.value.data, beta: bias.value.data, y: y.data,
+                                   mean: mean.data, invStd: invStd.data, batch: batch, channels: channels,
+                                   spatial: spatial, relu: relu)
+    }
+
+    /// dγ and dβ from this replica's share (the trainer averages them with every gradient);
+    /// dx through the statistics of all replicas, from the reduced gradient sums.
+    private func backwardSynchronized(_ x: Tensor, _ y: Tensor, _ dy: Tensor, _ dx: Tensor, dGamma: Tensor, dBeta: Tensor,
+                                      reducer: any ReplicaReducer, batch: Int, spatial: Int) {
+        let sums = reduction.baseAddress!
+        BatchNormKernels.gradientSums(x: x.data, y: y.data, dy: dy.data, mean: mean.data, batch: batch, channels: channels,
+                                      spatial: spatial, relu: relu, sumDy: sums, sumDyXmu: sums + channels)
+        for c in 0..<channels {
+            dBeta[c] += Float(sums[c])
+            dGamma[c] += Float(sums[channels + c]) * invStd[c]
+        }
+        reducer.sumOverReplicas(UnsafeMutableBufferPointer(rebasing: reduction[0..<(2 * channels)]))
+        BatchNormKernels.inputGradient(x: x.data, y: y.data, dy: dy.data, gamma: weight.value.data, mean: mean.data,
+                                       invStd: invStd.data, sumDy: sums, sumDyXmu: sums + channels, count: statisticsCount,
+                                       dx: dx.data, batch: batch, channels: channels, spatial: spatial, relu: relu,
+                                       training: true)
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {
@@ -91,5 +158,6 @@ public final class BatchNorm2d: Layer {
         state.buffers.append((prefix + "running_mean", runningMean))
         state.buffers.append((prefix + "running_var", runningVar))
         state.counters.append((prefix + "num_batches_tracked", batchesTracked))
+        state.normalizations.append((prefix.hasSuffix(".") ? String(prefix.dropLast()) : prefix, self))
     }
 }

@@ -57,6 +57,8 @@ public struct StateDict {
     public var buffers: [(name: String, tensor: Tensor)] = []
     /// Integer buffers (`num_batches_tracked`).
     public var counters: [(name: String, counter: Counter)] = []
+    /// The BatchNorm layers, named by their module path (for SyncBN), in registration order.
+    public var normalizations: [(name: String, layer: BatchNorm2d)] = []
 
     public init() {}
 

@@ -58,18 +58,41 @@ public enum BatchNormKernels {
         }
     }
 
-    /// Backward of either mode. With `training`, gradients flow through the batch statistics.
-    /// `y` is the forward output, read only when `relu` is set (to mask `dy`).
-    /// Writes `dx` (if non-nil); adds into `dGamma` and `dBeta`.
-    public static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                                gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>,
-                                dBeta: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
-                                relu: Bool, training: Bool) {
-        let m = Float(batch * spatial)
+    /// Per-channel sums of `x` and of its squares, in double precision: the statistics one
+    /// replica contributes to SyncBN's cross-rank batch statistics.
+    /// - Parameters:
+    ///   - x: `batch × channels × spatial`.
+    ///   - sums, sumSquares: `channels` each, overwritten.
+    public static func channelSums(x: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int,
+                                   sums: UnsafeMutablePointer<Double>, sumSquares: UnsafeMutablePointer<Double>) {
         for c in 0..<channels {
-            let mu = mean[c], istd = invStd[c]
-            var sumDy = 0.0, sumDyXhat = 0.0
+            var s = 0.0, q = 0.0
+            for n in 0..<batch {
+                let p = x + (n * channels + c) * spatial
+                var s1: Float = 0, q1: Float = 0
+                for i in 0..<spatial {
+                    s1 += p[i]
+                    q1 += p[i] * p[i]
+                }
+                s += Double(s1)
+                q += Double(q1)
+            }
+            sums[c] = s
+            sumSquares[c] = q
+        }
+    }
+
+    /// Per-channel sums of the output gradient (ReLU-masked when `relu`) and of its product
+    /// with `x - mean`, in double precision: dβ and dγ/invStd of this replica's share.
+    /// - Parameters:
+    ///   - x, y, dy: `batch × channels × spatial`; `y` is read only when `relu` is set.
+    ///   - sumDy, sumDyXmu: `channels` each, overwritten.
+    public static func gradientSums(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                    mean: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int, relu: Bool,
+                                    sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>) {
+        for c in 0..<channels {
+            let mu = mean[c]
+            var a = 0.0, b = 0.0
             for n in 0..<batch {
                 let off = (n * channels + c) * spatial
                 let px = x + off, pd = dy + off, py = y + off
@@ -86,19 +109,31 @@ public enum BatchNormKernels {
                         s2 += pd[i] * (px[i] - mu)
                     }
                 }
-                sumDy += Double(s1)
-                sumDyXhat += Double(s2)
+                a += Double(s1)
+                b += Double(s2)
             }
-            let sDy = Float(sumDy), sDyXhat = Float(sumDyXhat) * istd
-            dBeta[c] += sDy
-            dGamma[c] += sDyXhat
-            guard let dx else { continue }
+            sumDy[c] = a
+            sumDyXmu[c] = b
+        }
+    }
+
+    /// dx from the gradient sums of `gradientSums` taken over `count` elements per channel
+    /// (this batch's, or every replica's for SyncBN). With `training`, gradients flow through
+    /// the batch statistics; otherwise dx = γ·invStd·dy.
+    public static func inputGradient(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                     gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                     sumDy: UnsafePointer<Double>, sumDyXmu: UnsafePointer<Double>, count: Double,
+                                     dx: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
+                                     relu: Bool, training: Bool) {
+        let m = Float(count)
+        for c in 0..<channels {
+            let mu = mean[c], istd = invStd[c]
             let k = gamma[c] * istd
+            let meanDy = Float(sumDy[c]) / m, meanDyXhat = Float(sumDyXmu[c]) * istd / m
             for n in 0..<batch {
                 let off = (n * channels + c) * spatial
                 let px = x + off, pd = dy + off, py = y + off, pdx = dx + off
                 if training {
-                    let meanDy = sDy / m, meanDyXhat = sDyXhat / m
                     for i in 0..<spatial {
                         let g: Float = relu ? (py[i] > 0 ? pd[i] : 0) : pd[i]
                         let xhat = (px[i] - mu) * istd
@@ -112,5 +147,27 @@ public enum BatchNormKernels {
                 }
             }
         }
+    }
+
+    /// Backward of either mode. With `training`, gradients flow through the batch statistics.
+    /// `y` is the forward output, read only when `relu` is set (to mask `dy`).
+    /// Writes `dx` (if non-nil); adds into `dGamma` and `dBeta`.
+    public static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>,
+                                dBeta: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
+                                relu: Bool, training: Bool) {
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * channels)
+        defer { sums.deallocate() }
+        gradientSums(x: x, y: y, dy: dy, mean: mean, batch: batch, channels: channels, spatial: spatial, relu: relu,
+                     sumDy: sums, sumDyXmu: sums + channels)
+        for c in 0..<channels {
+            dBeta[c] += Float(sums[c])
+            dGamma[c] += Float(sums[channels + c]) * invStd[c]
+        }
+        guard let dx else { return }
+        inputGradient(x: x, y: y, dy: dy, gamma: gamma, mean: mean, invStd: invStd, sumDy: sums, sumDyXmu: sums + channels,
+                      count: Double(batch * spatial), dx: dx, batch: batch, channels: channels, spatial: spatial,
+                      relu: relu, training: training)
     }
 }

@@ -81,10 +81,11 @@ extension ExperimentSettings {
         let workDir = try root.optionalString("work_dir")
         let loadFrom = try root.optionalString("load_from")
         let resume = try root.bool("resume", default: false)
-        // MMEngine's sync_bn turns every BatchNorm into SyncBN; running without it would change
-        // the results silently
-        if let mode = try root.optionalString("sync_bn") {
-            throw root.error("sync_bn", "'\(mode)': SyncBN is not implemented; remove sync_bn (batch statistics are then per rank, running buffers averaged over ranks every epoch)")
+        // MMEngine converts every BatchNorm with torch's or MMCV's SyncBatchNorm; both reduce
+        // the same statistics
+        let syncBN = try root.optionalString("sync_bn")
+        if let mode = syncBN, mode != "torch", mode != "mmcv" {
+            throw root.error("sync_bn", "'\(mode)': expected 'torch' or 'mmcv' (MMEngine's SyncBatchNorm implementations)")
         }
         var autoScaleLR: (enable: Bool, baseBatchSize: Int)?
         if let a = try root.dictionary("auto_scale_lr") {
@@ -101,6 +102,7 @@ extension ExperimentSettings {
             valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, distTimeout: distTimeout, workDir: workDir, loadFrom: loadFrom,
             resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.description)
         settings.autoScaleLR = autoScaleLR
+        settings.syncBN = syncBN != nil
         return settings
     }
 

@@ -80,6 +80,9 @@ public struct ExperimentSettings: Sendable {
     /// MMEngine's `auto_scale_lr=dict(enable, base_batch_size)`: with `enable`, every group's
     /// rate × (ranks × batch per rank) / base_batch_size before the schedulers are built.
     public var autoScaleLR: (enable: Bool, baseBatchSize: Int)? = nil
+    /// MMEngine's top-level `sync_bn`: every BatchNorm of the model, the head's too, computes
+    /// its batch statistics over all ranks (otherwise only those a `norm_cfg` marks SyncBN).
+    public var syncBN = false
     /// Config keys accepted without effect (GPU-only or presentation settings).
     public var ignoredKeys: [String]
     /// The resolved config, for checkpoints.

@@ -52,7 +52,7 @@ public final class Trainer {
     public private(set) var model: PoseEstimator!
     public private(set) var optimizer: Optimizer!
     /// The learning-rate schedulers over the optimizer's groups (stepped by `ParamSchedulerHook`).
-    public private(set) var schedule: LearningRateSchedule!
+    public private(set) var schedule: ParameterSchedule!
     /// Gradients accumulated over `accumulative_counts` iterations.
     private var accumulated: Tensor?
     /// The hooks, in the order they are called.
@@ -225,8 +225,13 @@ public final class Trainer {
         // touched: a run that cannot start leaves nothing behind
         try checkRequiredFiles()
         model = try makeModel(settings, seed: settings.seed)
+        if worldSize > 1 {
+            let reducer = CommunicatorReplicaReducer(communicator)
+            for (_, bn) in model.state.normalizations where settings.syncBN || bn.synchronized { bn.reducer = reducer }
+        }
         let groups = try settings.optimWrapper.constructor.parameterGroups(for: model.state, optimizer: settings.optimWrapper.optimizer)
         optimizer = try settings.optimWrapper.optimizer.makeOptimizer(arena: model.arena, groups: groups)
+        try ParameterSchedule.check(settings.schedulers, for: optimizer)
         // MMEngine's scale_lr: before the schedulers, so their initial rates are the scaled ones
         var scaleNote: String?
         if let auto = settings.autoScaleLR, auto.enable {
@@ -289,7 +294,7 @@ public final class Trainer {
         }
         iterationsPerEpoch = iterations(sampler.samplesPerRank)
         // convert_to_iter_based schedulers count in iterations of this epoch length
-        schedule = LearningRateSchedule(settings.schedulers, optimizer: optimizer, epochLength: max(1, iterationsPerEpoch),
+        schedule = try ParameterSchedule(settings.schedulers, optimizer: optimizer, epochLength: max(1, iterationsPerEpoch),
                                         maxEpochs: maxEpochs)
         // ranks that train different numbers of iterations would wait for each other forever
         var lastRank = sampler

@@ -32,7 +32,7 @@ import PoseNN
             let config = try tinyConfig(in: dir, extra: "param_scheduler = \(c.param_scheduler)")
             let s = try settings(config)
             let optimizer = SGD(arena: ParameterArena([Parameter(shape: [1])]), learningRate: fixture.base_lr)
-            let schedule = LearningRateSchedule(s.schedulers, optimizer: optimizer, epochLength: fixture.epoch_length, maxEpochs: fixture.max_epochs)
+            let schedule = try ParameterSchedule(s.schedulers, optimizer: optimizer, epochLength: fixture.epoch_length, maxEpochs: fixture.max_epochs)
             var rates: [Double] = []
             for _ in 0..<fixture.max_epochs {
                 for _ in 0..<fixture.epoch_length {

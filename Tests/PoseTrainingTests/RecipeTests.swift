@@ -109,14 +109,22 @@ import PoseDistributed
         #expect(averagedDiffer, "the checkpoint's weights are the average, not the source")
     }
 
-    /// SyncBN is not implemented: `sync_bn` and `norm_cfg=dict(type='SyncBN')` say so instead of
-    /// training with per-rank statistics unannounced.
-    @Test func syncBNIsAClearError() throws {
+    /// MMEngine's `sync_bn` ('torch' or 'mmcv') syncs every BatchNorm; HRNet's `norm_cfg` SyncBN
+    /// marks its own; anything else names the value.
+    @Test func syncBNSettings() throws {
         let dir = try temporaryDirectory("syncbn")
+        #expect(try settings(try tinyConfig(in: dir, extra: "sync_bn = 'torch'")).syncBN)
+        #expect(try settings(try tinyConfig(in: dir, extra: "sync_bn = 'mmcv'")).syncBN)
+        #expect(try !settings(try tinyConfig(in: dir)).syncBN)
         do {
-            _ = try settings(try tinyConfig(in: dir, extra: "sync_bn = 'torch'"))
-            Issue.record("sync_bn was accepted")
-        } catch { #expect("\(error)".contains("sync_bn: 'torch': SyncBN is not implemented")) }
-        #expect(throws: (any Error).self) { try settings(try tinyConfig(in: dir), options: ["model.backbone.norm_cfg.type=SyncBN"]) }
+            _ = try settings(try tinyConfig(in: dir, extra: "sync_bn = 'apex'"))
+            Issue.record("sync_bn='apex' was accepted")
+        } catch { #expect("\(error)".contains("sync_bn: 'apex': expected 'torch' or 'mmcv'"), "\(error)") }
+        let hrnet = repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_hrnet-w32_8xb64-210e_coco-256x192.py"
+        let model = try buildTopdown(try settings(hrnet, options: ["model.backbone.norm_cfg.type=SyncBN"]))
+        let norms = model.state.normalizations
+        let backboneNorms = norms.filter { $0.name.hasPrefix("backbone.") }
+        #expect(!backboneNorms.isEmpty && backboneNorms.allSatisfy { $0.layer.synchronized })
+        #expect(norms.contains { $0.name.hasPrefix("backbone.stage4.") })
     }
 }

@@ -7,9 +7,10 @@ import PoseTensor
 /// update), both with `amsgrad`, per group, as PyTorch's single-tensor implementation.
 ///
 /// Works on the model's `ParameterArena`: the moment estimates are flat buffers laid out like
-/// the parameters, so one loop updates the whole model.
+/// the parameters, so one loop updates the whole model. The first beta is each group's
+/// `momentum` (what MMEngine's momentum schedulers set), the bias correction uses its current value.
 public final class Adam: Optimizer {
-    public let beta1: Float, beta2: Float, eps: Float
+    public let beta2: Float, eps: Float
     /// AdamW's decoupled weight decay instead of Adam's L2 term.
     public let decoupledWeightDecay: Bool
     /// The running maximum of the second moment (AMSGrad), when enabled.
@@ -22,11 +23,12 @@ public final class Adam: Optimizer {
     public let expAvgSq: Tensor
     public private(set) var stepCount = 0
 
-    public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+    /// Every group starts with first beta `betas.0`.
+    public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Double, Float) = (0.9, 0.999), eps: Float = 1e-8,
                 decoupledWeightDecay: Bool = false, amsgrad: Bool = false) {
         self.arena = arena
-        self.groups = groups
-        (beta1, beta2) = betas
+        self.groups = groups.map { $0.startingMomentum(betas.0) }
+        beta2 = betas.1
         self.eps = eps
         self.decoupledWeightDecay = decoupledWeightDecay
         expAvg = Tensor(zeros: arena.values.shape)
@@ -35,7 +37,7 @@ public final class Adam: Optimizer {
     }
 
     /// One group with every parameter.
-    public convenience init(arena: ParameterArena, learningRate: Double = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+    public convenience init(arena: ParameterArena, learningRate: Double = 1e-3, betas: (Double, Float) = (0.9, 0.999),
                             eps: Float = 1e-8, weightDecay: Float = 0) {
         self.init(arena: arena, groups: [ParameterGroup(parameters: Array(arena.parameters.indices), learningRate: learningRate,
                                                         weightDecay: Double(weightDecay))],
@@ -45,9 +47,11 @@ public final class Adam: Optimizer {
     public func step() {
         stepCount += 1
         let t = Float(stepCount)
-        let c1 = 1 - Float.pow(beta1, t), c2 = 1 - Float.pow(beta2, t)
+        let c2 = 1 - Float.pow(beta2, t)
         let c2Root = c2.squareRoot()
         arena.forEachTrainable(in: groups) { group, offset, count in
+            let beta1 = Float(group.momentum)
+            let c1 = Float(1 - Foundation.pow(group.momentum, Double(t)))
             let stepSize = Float(group.learningRate) / c1, weightDecay = Float(group.weightDecay)
             let v = arena.values.data + offset, g = arena.gradients.data + offset
             let m = expAvg.data + offset, s = expAvgSq.data + offset
@@ -75,6 +79,8 @@ public final class Adam: Optimizer {
 
     /// Restores the step count (with the moment buffers restored by the caller).
     public func restore(stepCount: Int) { self.stepCount = stepCount }
+
+    public var usesGroupMomentum: Bool { true }
 }
 
 /// PyTorch's `Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)` or, with
@@ -91,7 +97,7 @@ public struct AdamSettings: OptimizerSpec {
     public init(learningRate: Double) { self.learningRate = learningRate }
 
     public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {
-        Adam(arena: arena, groups: groups, betas: (Float(betas.0), Float(betas.1)), eps: Float(eps),
+        Adam(arena: arena, groups: groups, betas: (betas.0, Float(betas.1)), eps: Float(eps),
              decoupledWeightDecay: decoupledWeightDecay, amsgrad: amsgrad)
     }
 }

@@ -2,7 +2,8 @@ import PoseNN
 import PoseTensor
 
 /// Parameters updated with the same learning rate and weight decay (PyTorch's `param_groups`
-/// entry). Parameter schedulers set `learningRate` from `initialLearningRate`.
+/// entry). Parameter schedulers set `learningRate` from `initialLearningRate`, and momentum
+/// schedulers `momentum` from `initialMomentum`.
 public struct ParameterGroup: Sendable, Equatable {
     /// Indices into the arena's parameters (the model's state_dict order).
     public var parameters: [Int]
@@ -11,12 +12,25 @@ public struct ParameterGroup: Sendable, Equatable {
     /// The current rate.
     public var learningRate: Double
     public var weightDecay: Double
+    /// The momentum the schedulers start from (MMEngine's `initial_momentum`): SGD's
+    /// `momentum` or Adam's first beta, set by the optimizer that takes the group.
+    public var initialMomentum = 0.0
+    /// The current momentum (SGD) or first beta (Adam, AdamW).
+    public var momentum = 0.0
 
     public init(parameters: [Int], learningRate: Double, weightDecay: Double) {
         self.parameters = parameters
         initialLearningRate = learningRate
         self.learningRate = learningRate
         self.weightDecay = weightDecay
+    }
+
+    /// This group with its momentum (and the momentum schedulers' start) set to `momentum`.
+    public func startingMomentum(_ momentum: Double) -> ParameterGroup {
+        var g = self
+        g.initialMomentum = momentum
+        g.momentum = momentum
+        return g
     }
 }
 
@@ -42,6 +56,13 @@ public protocol Optimizer: AnyObject {
     func restore(stepCount: Int)
     /// Named state buffers, each laid out like the parameter arena (for checkpoints).
     var stateTensors: [(name: String, tensor: Tensor)] { get }
+    /// Whether `step` reads each group's `momentum` (MMEngine's momentum schedulers need an
+    /// optimizer with `momentum` or `betas`).
+    var usesGroupMomentum: Bool { get }
+}
+
+extension Optimizer {
+    public var usesGroupMomentum: Bool { false }
 }
 
 extension ParameterArena {

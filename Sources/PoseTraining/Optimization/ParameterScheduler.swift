@@ -1,7 +1,7 @@
 import Foundation
 
-/// A learning-rate scheduler (MMEngine's `PARAM_SCHEDULERS`), chained with the others on the
-/// optimizer's current value as MMEngine chains them.
+/// A learning-rate or momentum scheduler (MMEngine's `PARAM_SCHEDULERS`), chained with the
+/// others of the same `scheduledValue` on the optimizer's current value as MMEngine chains them.
 ///
 /// Contract for an implementation: MMEngine's `_ParamScheduler`. The scheduler acts on steps
 /// `begin ≤ step < end`, counted in epochs (`byEpoch`) or iterations. On each step in that
@@ -17,10 +17,42 @@ public protocol ParameterScheduler: Sendable {
     /// MMEngine's `convert_to_iter_based=True`: an epoch-based config that steps every iteration
     /// (a `RangedScheduler` is converted; others are used as they are).
     var convertToIterBased: Bool { get }
+    /// What it sets in every parameter group.
+    var scheduledValue: ScheduledValue { get }
 }
 
 extension ParameterScheduler {
     public var convertToIterBased: Bool { false }
+    public var scheduledValue: ScheduledValue { .learningRate }
+}
+
+/// The group value a scheduler sets (MMEngine's `param_name`).
+public enum ScheduledValue: Sendable {
+    /// `lr`, from `initial_lr`.
+    case learningRate
+    /// SGD's `momentum` or Adam's first beta, from `initial_momentum`.
+    case momentum
+}
+
+/// MMEngine's `*Momentum` schedulers: the learning-rate scheduler's formula applied to each
+/// group's momentum (SGD) or first beta (Adam), e.g. `CosineAnnealingMomentum` is
+/// `MomentumScheduler(CosineAnnealingLR(...))`.
+public struct MomentumScheduler<Base: RangedScheduler>: RangedScheduler {
+    public var base: Base
+
+    public init(_ base: Base) { self.base = base }
+
+    public var begin: Int { get { base.begin } set { base.begin = newValue } }
+    public var end: Int { get { base.end } set { base.end = newValue } }
+    public var byEpoch: Bool { get { base.byEpoch } set { base.byEpoch = newValue } }
+    public var convertToIterBased: Bool { get { base.convertToIterBased } set { base.convertToIterBased = newValue } }
+    public var scheduledValue: ScheduledValue { .momentum }
+
+    public func value(lastStep: Int, current: Double, initial: Double) -> Double {
+        base.value(lastStep: lastStep, current: current, initial: initial)
+    }
+
+    public func scalingSteps(by epochLength: Int) -> Self { MomentumScheduler(base.scalingSteps(by: epochLength)) }
 }
 
 /// A scheduler with settable `begin`/`end`/`by_epoch`: MMEngine's runner fills in a missing

@@ -1,27 +1,28 @@
 import PoseNN
 import PoseTensor
 
-/// PyTorch's `SGD` with momentum, dampening, Nesterov and L2 `weight_decay` (per group).
+/// PyTorch's `SGD` with momentum, dampening, Nesterov and L2 `weight_decay` (per group; the
+/// momentum per group too, so momentum schedulers can set it).
 public final class SGD: Optimizer {
-    public let momentum: Float, dampening: Float, nesterov: Bool
+    public let dampening: Float, nesterov: Bool
     public let arena: ParameterArena
     public var groups: [ParameterGroup]
     /// Momentum buffers, laid out like `arena.values`.
     public let momentumBuffer: Tensor
     public private(set) var stepCount = 0
 
-    public init(arena: ParameterArena, groups: [ParameterGroup], momentum: Float = 0, dampening: Float = 0,
+    /// Every group starts at `momentum`.
+    public init(arena: ParameterArena, groups: [ParameterGroup], momentum: Double = 0, dampening: Float = 0,
                 nesterov: Bool = false) {
         self.arena = arena
-        self.groups = groups
-        self.momentum = momentum
+        self.groups = groups.map { $0.startingMomentum(momentum) }
         self.dampening = dampening
         self.nesterov = nesterov
         momentumBuffer = Tensor(zeros: arena.values.shape)
     }
 
     /// One group with every parameter.
-    public convenience init(arena: ParameterArena, learningRate: Double = 0.01, momentum: Float = 0, dampening: Float = 0,
+    public convenience init(arena: ParameterArena, learningRate: Double = 0.01, momentum: Double = 0, dampening: Float = 0,
                             weightDecay: Float = 0, nesterov: Bool = false) {
         self.init(arena: arena, groups: [ParameterGroup(parameters: Array(arena.parameters.indices), learningRate: learningRate,
                                                         weightDecay: Double(weightDecay))],
@@ -33,6 +34,7 @@ public final class SGD: Optimizer {
         stepCount += 1
         arena.forEachTrainable(in: groups) { group, offset, count in
             let learningRate = Float(group.learningRate), weightDecay = Float(group.weightDecay)
+            let momentum = Float(group.momentum)
             let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
             for i in 0..<count {
                 var d = g[i] + weightDecay * v[i]
@@ -47,6 +49,8 @@ public final class SGD: Optimizer {
     }
 
     public var stateTensors: [(name: String, tensor: Tensor)] { [("momentum_buffer", momentumBuffer)] }
+
+    public var usesGroupMomentum: Bool { true }
 
     /// Restores the step count (with the momentum buffer restored by the caller).
     public func restore(stepCount: Int) { self.stepCount = stepCount }
@@ -63,6 +67,6 @@ public struct SGDSettings: OptimizerSpec {
     public init(learningRate: Double) { self.learningRate = learningRate }
 
     public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {
-        SGD(arena: arena, groups: groups, momentum: Float(momentum), dampening: Float(dampening), nesterov: nesterov)
+        SGD(arena: arena, groups: groups, momentum: momentum, dampening: Float(dampening), nesterov: nesterov)
     }
 }

@@ -112,27 +112,26 @@ enum StockModels {
                                         summary: ([backboneType] + (neckType.map { [$0] } ?? []) + [headType]).joined(separator: " + "))
     }
 
-    /// Reads a norm_cfg: only PyTorch's BatchNorm with its defaults is built here.
-    static func checkNormConfig(_ b: ConfigReader, _ context: BuildContext) throws {
-        guard let n = try b.dictionary("norm_cfg") else { return }
+    /// Reads a norm_cfg: PyTorch's BatchNorm with its defaults, per rank (`BN`) or over all
+    /// ranks (`SyncBN`); returns whether it is SyncBN.
+    static func readNormConfig(_ b: ConfigReader, _ context: BuildContext) throws -> Bool {
+        guard let n = try b.dictionary("norm_cfg") else { return false }
         let t = try n.string("type")
-        guard t == "BN" else {
-            throw n.error("type", t == "SyncBN"
-                ? "SyncBN is not implemented; use 'BN' (batch statistics per rank, running buffers averaged over ranks every epoch)"
-                : "unknown norm '\(t)'; supported: BN")
-        }
+        guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
         if try !n.bool("requires_grad", default: true) { throw n.error("requires_grad", "requires_grad=False is not supported (use frozen_stages or norm_eval)") }
         if try n.double("momentum", default: 0.1) != 0.1 || n.double("eps", default: 1e-5) != 1e-5 {
             throw n.error("momentum", "only PyTorch's BatchNorm defaults (momentum 0.1, eps 1e-5) are supported")
         }
         try context.finish(n)
+        return t == "SyncBN"
     }
 
     @Sendable static func resNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
-        try checkNormConfig(b, context)
+        let synchronizedNorm = try readNormConfig(b, context)
         if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
         b.ignore("conv_cfg")
         var rs = ResNetSettings(depth: try b.int("depth", in: 1...1000))
+        rs.synchronizedNorm = synchronizedNorm
         rs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
         rs.stemChannels = try b.int("stem_channels", default: 64, in: ConfigLimits.channels)
         // stage widths grow to base_channels * 8 * expansion 4
@@ -151,7 +150,7 @@ enum StockModels {
     }
 
     @Sendable static func hrNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
-        try checkNormConfig(b, context)
+        let synchronizedNorm = try readNormConfig(b, context)
         if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
         b.ignore("conv_cfg")
         guard let extra = try b.dictionary("extra") else { throw b.error("extra", "is required (stage1 … stage4)") }
@@ -180,6 +179,7 @@ enum StockModels {
         hs.frozenStages = try b.int("frozen_stages", default: -1)
         hs.normEval = try b.bool("norm_eval", default: false)
         hs.zeroInitResidual = try b.bool("zero_init_residual", default: false)
+        hs.synchronizedNorm = synchronizedNorm
         return hs
     }
 

@@ -41,51 +41,10 @@ extension Components {
             }
             return DefaultOptimWrapperConstructor(paramwise: settings)
         }
-        try schedulers.register("LinearLR") { s, _ in
-            var l = LinearLR()
-            l.startFactor = try s.double("start_factor", default: 1.0 / 3)
-            l.endFactor = try s.double("end_factor", default: 1)
-            guard l.startFactor > 0 && l.startFactor <= 1, l.endFactor >= 0 && l.endFactor <= 1 else {
-                throw s.error("start_factor", "start_factor must be in (0, 1] and end_factor in [0, 1]")
-            }
-            return try StockOptimization.ranged(s, l)
-        }
-        try schedulers.register("MultiStepLR") { s, _ in
-            var m = MultiStepLR(milestones: try s.ints("milestones", in: 0...ConfigLimits.iterations.upperBound))
-            m.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
-            return try StockOptimization.ranged(s, m)
-        }
-        try schedulers.register("ConstantLR") { s, _ in
-            var c = ConstantLR()
-            c.factor = try s.double("factor", default: 1.0 / 3)
-            guard c.factor > 0 && c.factor <= 1 else { throw s.error("factor", "must be in (0, 1], got \(c.factor)") }
-            return try StockOptimization.ranged(s, c)
-        }
-        try schedulers.register("CosineAnnealingLR") { s, _ in
-            var c = CosineAnnealingLR()
-            // has() is false for an absent key and for None
-            c.tMax = s.has("T_max") ? try s.int("T_max", in: ConfigLimits.iterations) : nil
-            if s.has("eta_min_ratio") {
-                if s.has("eta_min") { throw s.error("eta_min_ratio", "give eta_min or eta_min_ratio, not both") }
-                c.etaMinRatio = try s.double("eta_min_ratio", in: 0...)
-            } else {
-                c.etaMin = try s.double("eta_min", default: 0, in: 0...)
-            }
-            return try StockOptimization.ranged(s, c)
-        }
-        try schedulers.register("ExponentialLR") { s, _ in
-            try StockOptimization.ranged(s, ExponentialLR(gamma: try s.double("gamma", in: 0...1_000)))
-        }
-        try schedulers.register("StepLR") { s, _ in
-            var st = StepLR(stepSize: try s.int("step_size", in: ConfigLimits.iterations))
-            st.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
-            return try StockOptimization.ranged(s, st)
-        }
-        try schedulers.register("PolyLR") { s, _ in
-            var p = PolyLR()
-            p.etaMin = try s.double("eta_min", default: 0, in: 0...)
-            p.power = try s.double("power", default: 1, in: 0...1_000)
-            return try StockOptimization.ranged(s, p)
+        // MMEngine's *Momentum schedulers share their LR namesakes' arguments and formulas
+        for (name, read) in StockOptimization.schedulerFormulas {
+            try schedulers.register(name + "LR") { s, _ in try read(s) }
+            try schedulers.register(name + "Momentum") { s, _ in StockOptimization.momentum(try read(s)) }
         }
         try schedulers.register("OneCycleLR") { s, _ in
             var o = OneCycleLR(etaMax: try s.double("eta_max", in: 0...))
@@ -107,6 +66,60 @@ extension Components {
 
 /// Reading helpers shared by the stock optimizer and scheduler builders.
 enum StockOptimization {
+    /// The schedulers MMEngine has for both the learning rate and the momentum, by name
+    /// without the suffix: each reads its config and returns the formula.
+    static let schedulerFormulas: [(String, @Sendable (ConfigReader) throws -> any RangedScheduler)] = [
+        ("Linear", { s in
+            var l = LinearLR()
+            l.startFactor = try s.double("start_factor", default: 1.0 / 3)
+            l.endFactor = try s.double("end_factor", default: 1)
+            guard l.startFactor > 0 && l.startFactor <= 1, l.endFactor >= 0 && l.endFactor <= 1 else {
+                throw s.error("start_factor", "start_factor must be in (0, 1] and end_factor in [0, 1]")
+            }
+            return try StockOptimization.ranged(s, l)
+        }),
+        ("MultiStep", { s in
+            var m = MultiStepLR(milestones: try s.ints("milestones", in: 0...ConfigLimits.iterations.upperBound))
+            m.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
+            return try StockOptimization.ranged(s, m)
+        }),
+        ("Constant", { s in
+            var c = ConstantLR()
+            c.factor = try s.double("factor", default: 1.0 / 3)
+            guard c.factor > 0 && c.factor <= 1 else { throw s.error("factor", "must be in (0, 1], got \(c.factor)") }
+            return try StockOptimization.ranged(s, c)
+        }),
+        ("CosineAnnealing", { s in
+            var c = CosineAnnealingLR()
+            // has() is false for an absent key and for None
+            c.tMax = s.has("T_max") ? try s.int("T_max", in: ConfigLimits.iterations) : nil
+            if s.has("eta_min_ratio") {
+                if s.has("eta_min") { throw s.error("eta_min_ratio", "give eta_min or eta_min_ratio, not both") }
+                c.etaMinRatio = try s.double("eta_min_ratio", in: 0...)
+            } else {
+                c.etaMin = try s.double("eta_min", default: 0, in: 0...)
+            }
+            return try StockOptimization.ranged(s, c)
+        }),
+        ("Exponential", { s in
+            try StockOptimization.ranged(s, ExponentialLR(gamma: try s.double("gamma", in: 0...1_000)))
+        }),
+        ("Step", { s in
+            var st = StepLR(stepSize: try s.int("step_size", in: ConfigLimits.iterations))
+            st.gamma = try s.double("gamma", default: 0.1, in: 0...1_000)
+            return try StockOptimization.ranged(s, st)
+        }),
+        ("Poly", { s in
+            var p = PolyLR()
+            p.etaMin = try s.double("eta_min", default: 0, in: 0...)
+            p.power = try s.double("power", default: 1, in: 0...1_000)
+            return try StockOptimization.ranged(s, p)
+        }),
+    ]
+
+    /// `scheduler` setting each group's momentum (SGD) or first beta (Adam) instead of its rate.
+    static func momentum<S: RangedScheduler>(_ scheduler: S) -> any ParameterScheduler { MomentumScheduler(scheduler) }
+
     /// PyTorch's Adam, or AdamW (`decoupled`, whose weight_decay defaults to 0.01).
     static func adam(_ o: ConfigReader, decoupled: Bool) throws -> AdamSettings {
         var adam = AdamSettings(learningRate: try learningRate(o))
