@@ -26,9 +26,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Debian's oneDNN ships no pkg-config file; the module map links dnnl and its OpenMP runtime.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         .target(name: "PoseConfig"),
-        .target(name: "PoseTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "PoseTensor", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "PoseNN", dependencies: ["PoseTensor"]),
         // Dataset metainfo files (`configs/_base_/datasets/*.py` is a link to them) ship with the library.
         .target(name: "PoseData", dependencies: ["CJPEG", "CZlib", "PoseTensor", "PoseConfig"],

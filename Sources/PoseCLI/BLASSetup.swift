@@ -65,8 +65,19 @@ public enum BLASSetup {
             BLAS.setThreadCount(threads)
         }
         ComputeThreads.count = max(1, threads)
+        do {
+            ComputeBackend.current = try ComputeBackend.fromEnvironment(env)
+        } catch {
+            fail("\(error)")
+        }
+        var backendNote = "; convolutions on OpenBLAS (SWIFTPOSE_BACKEND=blas)"
+        if ComputeBackend.current == .onednn {
+            // oneDNN's OpenMP team follows the BLAS rule unless the user sized it
+            if env["OMP_NUM_THREADS"] == nil { OneDNN.setThreads(threads) }
+            backendNote = "; convolutions on oneDNN \(OneDNN.version), \(OneDNN.threads) OpenMP thread\(OneDNN.threads == 1 ? "" : "s") per rank"
+        }
         if launchRank(environment: env) == 0 {
-            log("OpenBLAS core \(BLAS.coreName), \(threads) thread\(threads == 1 ? "" : "s") per rank\(note)")
+            log("OpenBLAS core \(BLAS.coreName), \(threads) thread\(threads == 1 ? "" : "s") per rank\(note)\(backendNote)")
         }
         if let problem = selfCheck() {
             fail("BLAS self-check failed on core \(BLAS.coreName): \(problem). Set OPENBLAS_CORETYPE to a core this CPU supports (for example Haswell) and retry.")

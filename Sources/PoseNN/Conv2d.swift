@@ -13,6 +13,8 @@ public final class Conv2d: Layer {
     private var inputGrad: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
+    private let plans = ConvolutionPlans()
+    private var plan: OneDNNConvolution?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, bias: Bool = true) {
@@ -30,8 +32,16 @@ public final class Conv2d: Layer {
         let g = ConvGeometry(channels: inChannels, height: x.shape[2], width: x.shape[3], kernel: kernel,
                              stride: stride, padding: padding, dilation: dilation)
         let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.outHeight, g.outWidth])
-        Convolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
-                            batch: x.shape[0], geometry: g, outChannels: outChannels)
+        plan = plans.plan(for: OneDNNConvolution.Shape(
+            batch: x.shape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
+            outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
+            dilation: dilation, bias: bias != nil))
+        if let plan {
+            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
+        } else {
+            Convolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                                batch: x.shape[0], geometry: g, outChannels: outChannels)
+        }
         input = x; output = y; geometry = g
         return y
     }
@@ -47,9 +57,13 @@ public final class Conv2d: Layer {
             // A frozen layer still needs dx; weight gradients then go to a scratch sink.
             if !weight.requiresGrad { frozenSink = Tensor.reuse(frozenSink, shape: weight.shape) }
             let dW = weight.requiresGrad ? weight.grad : frozenSink!
-            Convolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
-                                 dWeight: dW.data, dBias: (bias?.requiresGrad ?? false) ? bias!.grad.data : nil,
-                                 batch: x.shape[0], geometry: g, outChannels: outChannels)
+            let dBias = (bias?.requiresGrad ?? false) ? bias!.grad.data : nil
+            if let plan {
+                plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
+            } else {
+                Convolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
+                                     dWeight: dW.data, dBias: dBias, batch: x.shape[0], geometry: g, outChannels: outChannels)
+            }
         }
         return dx ?? noGradient
     }

@@ -14,6 +14,8 @@ public final class ConvTranspose2d: Layer {
     private var inputGrad: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
+    private let plans = ConvolutionPlans()
+    private var plan: OneDNNConvolution?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 outputPadding: Int = 0, bias: Bool = true) {
@@ -31,8 +33,16 @@ public final class ConvTranspose2d: Layer {
             inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels, kernel: (kernel, kernel),
             stride: (stride, stride), padding: (padding, padding), outputPadding: (outputPadding, outputPadding))
         let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.height, g.width])
-        TransposedConvolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
-                                      batch: x.shape[0], geometry: g, inChannels: inChannels)
+        plan = plans.plan(for: OneDNNConvolution.Shape(
+            batch: x.shape[0], inChannels: inChannels, inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels,
+            outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
+            padding: (padding, padding), bias: bias != nil, transposed: true))
+        if let plan {
+            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
+        } else {
+            TransposedConvolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                                          batch: x.shape[0], geometry: g, inChannels: inChannels)
+        }
         input = x; output = y; geometry = g
         return y
     }
@@ -46,9 +56,13 @@ public final class ConvTranspose2d: Layer {
         }
         if !weight.requiresGrad { frozenSink = Tensor.reuse(frozenSink, shape: weight.shape) }
         let dW = weight.requiresGrad ? weight.grad : frozenSink!
-        TransposedConvolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
-                                       dWeight: dW.data, dBias: (bias?.requiresGrad ?? false) ? bias!.grad.data : nil,
-                                       batch: x.shape[0], geometry: g, inChannels: inChannels)
+        let dBias = (bias?.requiresGrad ?? false) ? bias!.grad.data : nil
+        if let plan {
+            plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
+        } else {
+            TransposedConvolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data,
+                                           dBias: dBias, batch: x.shape[0], geometry: g, inChannels: inChannels)
+        }
         return dx ?? noGradient
     }
 

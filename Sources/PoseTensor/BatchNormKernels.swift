@@ -10,7 +10,7 @@ public enum BatchNormKernels {
                                        variance: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>,
                                        batch: Int, channels: Int, spatial: Int, eps: Float, relu: Bool) {
         let m = Double(batch * spatial)
-        for c in 0..<channels {
+        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
             var sum = 0.0
             for n in 0..<batch {
                 let p = x + (n * channels + c) * spatial
@@ -34,7 +34,7 @@ public enum BatchNormKernels {
             mean[c] = muF
             variance[c] = Float(v)
             invStd[c] = Float(1.0 / (v + Double(eps)).squareRoot())
-        }
+        } }
         normalize(x: x, gamma: gamma, beta: beta, y: y, mean: mean, invStd: invStd,
                   batch: batch, channels: channels, spatial: spatial, relu: relu)
     }
@@ -43,20 +43,22 @@ public enum BatchNormKernels {
     public static func normalize(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                  y: UnsafeMutablePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                  batch: Int, channels: Int, spatial: Int, relu: Bool) {
-        for n in 0..<batch {
-            for c in 0..<channels {
+        ParallelLoop.run(batch * channels, grain: grain(spatial)) { planes in for plane in planes {
+                let c = plane % channels
                 let scale = gamma[c] * invStd[c]
                 let shift = beta[c] - mean[c] * scale
-                let off = (n * channels + c) * spatial
+                let off = plane * spatial
                 let p = x + off, q = y + off
                 if relu {
                     for i in 0..<spatial { q[i] = max(p[i] * scale + shift, 0) }
                 } else {
                     for i in 0..<spatial { q[i] = p[i] * scale + shift }
                 }
-            }
-        }
+        } }
     }
+
+    /// Channels (or planes) per thread worth a thread, for `work` elements each.
+    static func grain(_ work: Int) -> Int { max(1, ElementwiseKernels.elementGrain / max(work, 1)) }
 
     /// Per-channel sums of `x` and of its squares, in double precision: the statistics one
     /// replica contributes to SyncBN's cross-rank batch statistics.
@@ -65,7 +67,7 @@ public enum BatchNormKernels {
     ///   - sums, sumSquares: `channels` each, overwritten.
     public static func channelSums(x: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int,
                                    sums: UnsafeMutablePointer<Double>, sumSquares: UnsafeMutablePointer<Double>) {
-        for c in 0..<channels {
+        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
             var s = 0.0, q = 0.0
             for n in 0..<batch {
                 let p = x + (n * channels + c) * spatial
@@ -79,7 +81,7 @@ public enum BatchNormKernels {
             }
             sums[c] = s
             sumSquares[c] = q
-        }
+        } }
     }
 
     /// Per-channel sums of the output gradient (ReLU-masked when `relu`) and of its product
@@ -90,7 +92,7 @@ public enum BatchNormKernels {
     public static func gradientSums(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                     mean: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int, relu: Bool,
                                     sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>) {
-        for c in 0..<channels {
+        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
             let mu = mean[c]
             var a = 0.0, b = 0.0
             for n in 0..<batch {
@@ -114,7 +116,7 @@ public enum BatchNormKernels {
             }
             sumDy[c] = a
             sumDyXmu[c] = b
-        }
+        } }
     }
 
     /// dx from the gradient sums of `gradientSums` taken over `count` elements per channel
@@ -126,7 +128,7 @@ public enum BatchNormKernels {
                                      dx: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
                                      relu: Bool, training: Bool) {
         let m = Float(count)
-        for c in 0..<channels {
+        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
             let mu = mean[c], istd = invStd[c]
             let k = gamma[c] * istd
             let meanDy = Float(sumDy[c]) / m, meanDyXhat = Float(sumDyXmu[c]) * istd / m
@@ -146,7 +148,7 @@ public enum BatchNormKernels {
                     }
                 }
             }
-        }
+        } }
     }
 
     /// Backward of either mode. With `training`, gradients flow through the batch statistics.

@@ -5,7 +5,7 @@ public enum PoolingKernels {
     public static func maxPoolForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                                       indices: UnsafeMutablePointer<Int32>, planes: Int, geometry g: ConvGeometry) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        for p in 0..<planes {
+        ParallelLoop.run(planes, grain: BatchNormKernels.grain(inPlane)) { range in for p in range {
             let xp = x + p * inPlane, yp = y + p * outPlane, ip = indices + p * outPlane
             for oy in 0..<g.outHeight {
                 let y0 = oy * g.strideH - g.padH
@@ -30,18 +30,18 @@ public enum PoolingKernels {
                     ip[oy * g.outWidth + ox] = bestIndex
                 }
             }
-        }
+        } }
     }
 
     /// Routes each output gradient to the input its maximum came from; overwrites `dx`.
     public static func maxPoolBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
                                        dx: UnsafeMutablePointer<Float>, planes: Int, geometry g: ConvGeometry) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        dx.update(repeating: 0, count: planes * inPlane)
-        for p in 0..<planes {
+        ParallelLoop.run(planes, grain: BatchNormKernels.grain(inPlane)) { range in for p in range {
             let dxp = dx + p * inPlane, dyp = dy + p * outPlane, ip = indices + p * outPlane
+            dxp.update(repeating: 0, count: inPlane)
             for i in 0..<outPlane { dxp[Int(ip[i])] += dyp[i] }
-        }
+        } }
     }
 
     /// `y[p] = mean(x[p, :])` for each of `planes` planes of `spatial` elements.

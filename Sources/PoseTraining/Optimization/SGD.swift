@@ -36,7 +36,7 @@ public final class SGD: Optimizer {
             let learningRate = Float(group.learningRate), weightDecay = Float(group.weightDecay)
             let momentum = Float(group.momentum)
             let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
-            for i in 0..<count {
+            ParallelLoop.run(count, grain: ElementwiseKernels.elementGrain) { range in for i in range {
                 var d = g[i] + weightDecay * v[i]
                 if momentum != 0 {
                     // PyTorch starts the buffer at the first gradient, undampened.
@@ -44,7 +44,7 @@ public final class SGD: Optimizer {
                     d = nesterov ? d + momentum * b[i] : b[i]
                 }
                 v[i] -= learningRate * d
-            }
+            } }
         }
     }
 

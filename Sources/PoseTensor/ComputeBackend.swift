@@ -1,0 +1,28 @@
+import Foundation
+
+/// Which library runs the network's convolutions: oneDNN (the default where it runs) or the
+/// im2col + OpenBLAS reference, chosen at start-up with `SWIFTPOSE_BACKEND=onednn|blas`.
+public enum ComputeBackend: String, Sendable, CaseIterable {
+    case onednn
+    case blas
+
+    /// The backend layers use; set once at start-up, before any model runs.
+    nonisolated(unsafe) public static var current: ComputeBackend = (try? fromEnvironment()) ?? .blas
+
+    /// `SWIFTPOSE_BACKEND`, or oneDNN when it is unset and oneDNN runs here; throws on an
+    /// unknown name or an explicit oneDNN that cannot run.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComputeBackend {
+        guard let name = environment["SWIFTPOSE_BACKEND"], !name.isEmpty else { return OneDNN.isAvailable ? .onednn : .blas }
+        guard let backend = ComputeBackend(rawValue: name.lowercased()) else {
+            throw BackendError("SWIFTPOSE_BACKEND=\(name): expected 'onednn' or 'blas'")
+        }
+        if backend == .onednn && !OneDNN.isAvailable { throw BackendError("SWIFTPOSE_BACKEND=onednn: oneDNN cannot create a CPU engine here; use SWIFTPOSE_BACKEND=blas") }
+        return backend
+    }
+}
+
+/// A start-up error choosing the compute backend.
+public struct BackendError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,214 @@
+import CDNNL
+import Foundation
+
+/// oneDNN's CPU engine and the small wrappers SwiftPose's oneDNN kernels share.
+///
+/// Primitives execute on the calling thread's OpenMP team (sized with `setThreads`); every
+/// primitive and memory object here belongs to one layer's plan, so models running on
+/// different threads (tests) share nothing but the engine, which oneDNN makes thread-safe.
+public enum OneDNN {
+    /// The CPU engine, or nil where oneDNN cannot create one.
+    nonisolated(unsafe) static let engine: dnnl_engine_t? = {
+        var engine: dnnl_engine_t?
+        return dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success ? engine : nil
+    }()
+
+    /// Whether the oneDNN backend can run here.
+    public static var isAvailable: Bool { engine != nil }
+
+    /// Sizes oneDNN's OpenMP team (the rank's cores, as the BLAS threads).
+    public static func setThreads(_ count: Int) { omp_set_num_threads(Int32(max(1, count))) }
+
+    /// The OpenMP team size oneDNN will use.
+    public static var threads: Int { Int(omp_get_max_threads()) }
+
+    /// oneDNN's library version, e.g. "2.6.3".
+    public static var version: String {
+        guard let v = dnnl_version()?.pointee else { return "unknown" }
+        return "\(v.major).\(v.minor).\(v.patch)"
+    }
+
+    static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
+        precondition(status == dnnl_success, "oneDNN \(what()) failed with status \(status.rawValue)")
+    }
+
+    /// A dense f32 descriptor of `dims` in `tag` order (`dnnl_format_tag_any` lets a primitive choose).
+    static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        let d = dims.map(Int64.init)
+        check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "memory descriptor \(dims)")
+        return md
+    }
+
+    static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+        var a = a, b = b
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    static func bytes(_ md: dnnl_memory_desc_t) -> Int {
+        var md = md
+        return dnnl_memory_desc_get_size(&md)
+    }
+}
+
+/// A oneDNN memory object whose buffer is bound at each execution.
+final class DNNLMemory {
+    let handle: dnnl_memory_t
+    let descriptor: dnnl_memory_desc_t
+
+    init(_ descriptor: dnnl_memory_desc_t) {
+        var md = descriptor
+        var m: dnnl_memory_t?
+        OneDNN.check(dnnl_memory_create(&m, &md, OneDNN.engine, nil), "memory object")
+        handle = m!
+        self.descriptor = descriptor
+    }
+
+    func bind(_ pointer: UnsafeRawPointer) {
+        OneDNN.check(dnnl_memory_set_data_handle(handle, UnsafeMutableRawPointer(mutating: pointer)), "binding memory")
+    }
+
+    deinit { dnnl_memory_destroy(handle) }
+}
+
+/// A created primitive (convolution, reorder, …) with its descriptor.
+final class DNNLPrimitive {
+    let handle: dnnl_primitive_t
+    let descriptor: dnnl_primitive_desc_t
+
+    /// Creates the primitive of `descriptor`, which it then owns.
+    init(_ descriptor: dnnl_primitive_desc_t) {
+        var p: dnnl_primitive_t?
+        OneDNN.check(dnnl_primitive_create(&p, descriptor), "primitive creation")
+        handle = p!
+        self.descriptor = descriptor
+    }
+
+    /// The layout the primitive chose for one of its arguments.
+    func layout(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(descriptor, query, 0)!.pointee
+    }
+
+    /// The implementation oneDNN picked, e.g. "jit:avx512_core".
+    var implementation: String {
+        var name: UnsafePointer<CChar>?
+        guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "?" }
+        return String(cString: name)
+    }
+
+    func execute(_ stream: dnnl_stream_t, _ arguments: [(Int32, DNNLMemory)]) {
+        let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+        OneDNN.check(dnnl_primitive_execute(handle, stream, Int32(args.count), args), "execution")
+        OneDNN.check(dnnl_stream_wait(stream), "stream wait")
+    }
+
+    deinit {
+        dnnl_primitive_destroy(handle)
+        dnnl_primitive_desc_destroy(descriptor)
+    }
+}
+
+/// A reorder between a user layout and a primitive's, with its two memory objects; with
+/// `accumulate` the destination's values are kept and the source added (gradients).
+final class DNNLReorder {
+    let primitive: DNNLPrimitive
+    let source: DNNLMemory
+    let destination: DNNLMemory
+
+    init(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, accumulate: Bool = false) {
+        var attr: dnnl_primitive_attr_t?
+        OneDNN.check(dnnl_primitive_attr_create(&attr), "attribute creation")
+        defer { dnnl_primitive_attr_destroy(attr) }
+        if accumulate {
+            var ops: dnnl_post_ops_t?
+            OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
+            OneDNN.check(dnnl_post_ops_append_sum(ops, 1), "sum post-op")
+            OneDNN.check(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops")
+            dnnl_post_ops_destroy(ops)
+        }
+        var src = from, dst = to
+        var pd: dnnl_primitive_desc_t?
+        OneDNN.check(dnnl_reorder_primitive_desc_create(&pd, &src, OneDNN.engine, &dst, OneDNN.engine, attr), "reorder")
+        primitive = DNNLPrimitive(pd!)
+        source = DNNLMemory(from)
+        destination = DNNLMemory(to)
+    }
+
+    func run(_ stream: dnnl_stream_t, from: UnsafeRawPointer, to: UnsafeMutableRawPointer) {
+        source.bind(from)
+        destination.bind(to)
+        primitive.execute(stream, [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
+    }
+}
+
+/// One argument of a primitive: its memory in the primitive's layout and, where that differs
+/// from the user's (or the output accumulates), the reorder between the two through a
+/// scratch buffer.
+final class DNNLOperand {
+    let memory: DNNLMemory
+    let reorder: DNNLReorder?
+    let slot: DNNLScratch.Slot
+    let bytes: Int
+
+    /// `output`: the primitive writes it (reordered to the user's layout afterwards).
+    init(user: dnnl_memory_desc_t, primitive: dnnl_memory_desc_t, slot: DNNLScratch.Slot, output: Bool, accumulate: Bool = false) {
+        memory = DNNLMemory(primitive)
+        self.slot = slot
+        bytes = OneDNN.bytes(primitive)
+        if accumulate || !OneDNN.equal(user, primitive) {
+            reorder = output ? DNNLReorder(from: primitive, to: user, accumulate: accumulate) : DNNLReorder(from: user, to: primitive)
+        } else {
+            reorder = nil
+        }
+    }
+
+    /// Binds an input, reordered into scratch first when needed.
+    func bindInput(_ user: UnsafeRawPointer, _ stream: dnnl_stream_t) {
+        guard let reorder else { return memory.bind(user) }
+        let buffer = DNNLScratch.current.buffer(slot, bytes: bytes)
+        reorder.run(stream, from: user, to: buffer)
+        memory.bind(buffer)
+    }
+
+    /// Binds an output: the user's buffer, or scratch that `finishOutput` reorders into it.
+    func bindOutput(_ user: UnsafeMutableRawPointer) {
+        memory.bind(reorder == nil ? UnsafeRawPointer(user) : UnsafeRawPointer(DNNLScratch.current.buffer(slot, bytes: bytes)))
+    }
+
+    func finishOutput(_ user: UnsafeMutableRawPointer, _ stream: dnnl_stream_t) {
+        guard let reorder else { return }
+        reorder.run(stream, from: DNNLScratch.current.buffer(slot, bytes: bytes), to: user)
+    }
+}
+
+/// Scratch buffers for layouts a primitive prefers over the user's, one set per thread (as
+/// `Workspace`), so plans allocate nothing per step and concurrent models never share one.
+final class DNNLScratch {
+    enum Slot: Int, CaseIterable { case source, destination, weights, gradient, bias }
+    private var buffers: [(pointer: UnsafeMutableRawPointer?, bytes: Int)] = Array(repeating: (nil, 0), count: Slot.allCases.count)
+
+    static var current: DNNLScratch {
+        let key = "SwiftPose.DNNLScratch"
+        let dict = Thread.current.threadDictionary
+        if let s = dict[key] as? DNNLScratch { return s }
+        let s = DNNLScratch()
+        dict[key] = s
+        return s
+    }
+
+    /// At least `bytes` bytes, 64-byte aligned; valid until the slot is asked for more.
+    func buffer(_ slot: Slot, bytes: Int) -> UnsafeMutableRawPointer {
+        let i = slot.rawValue
+        if bytes > buffers[i].bytes || buffers[i].pointer == nil {
+            free(buffers[i].pointer)
+            var raw: UnsafeMutableRawPointer?
+            guard posix_memalign(&raw, 64, max(bytes, 64)) == 0, let raw else {
+                fatalError("out of memory allocating \(bytes) bytes of oneDNN scratch")
+            }
+            buffers[i] = (raw, max(bytes, 64))
+        }
+        return buffers[i].pointer!
+    }
+
+    deinit { for b in buffers { free(b.pointer) } }
+}

@@ -1,0 +1,209 @@
+import CDNNL
+
+/// A oneDNN convolution or transposed convolution of one shape, created once and reused:
+/// forward, and on the first backward the backward-data and backward-weights primitives.
+///
+/// Activations are NCHW and weights PyTorch's OIHW (IOHW when transposed) in the caller's
+/// buffers; each primitive works in the layout it chose (`dnnl_format_tag_any`, blocked on
+/// AVX-512), reached through reorders into per-thread scratch. Gradients accumulate into the
+/// caller's `dWeight` and `dBias`, as the BLAS kernels' do.
+public final class OneDNNConvolution {
+    /// Everything that selects the primitives. For a transposed convolution `in…` is its input
+    /// (the small tensor) and `out…` its output.
+    public struct Shape: Hashable, Sendable {
+        public var batch, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth: Int
+        public var kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft: Int
+        public var dilationHeight = 1, dilationWidth = 1
+        public var bias: Bool
+        public var transposed = false
+
+        public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int, outChannels: Int, outHeight: Int, outWidth: Int,
+                    kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
+                    bias: Bool, transposed: Bool = false) {
+            (self.batch, self.inChannels, self.inHeight, self.inWidth) = (batch, inChannels, inHeight, inWidth)
+            (self.outChannels, self.outHeight, self.outWidth) = (outChannels, outHeight, outWidth)
+            (kernelHeight, kernelWidth, strideHeight, strideWidth) = (kernel.0, kernel.1, stride.0, stride.1)
+            (padTop, padLeft, dilationHeight, dilationWidth) = (padding.0, padding.1, dilation.0, dilation.1)
+            self.bias = bias
+            self.transposed = transposed
+        }
+
+        /// The padding after the last row and column, which oneDNN wants explicitly: the
+        /// smallest non-negative one that gives PyTorch's sizes (PyTorch's floor division drops
+        /// what a larger padding would add; the convolution's input is the transposed one's output).
+        var padBottomRight: (Int, Int) {
+            let (big, small) = transposed ? ((outHeight, outWidth), (inHeight, inWidth)) : ((inHeight, inWidth), (outHeight, outWidth))
+            return (max(0, (small.0 - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1 - big.0 - padTop),
+                    max(0, (small.1 - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1 - big.1 - padLeft))
+        }
+    }
+
+    public let shape: Shape
+    private let stream: dnnl_stream_t
+    private let forwardPrimitive: DNNLPrimitive
+    private let user: (source: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t, destination: dnnl_memory_desc_t)
+    private let source, weights, destination: DNNLOperand
+    private let biasMemory: DNNLMemory?
+    private lazy var backwardPlan = BackwardPlan(self)
+
+    /// The plan for `shape`, or nil where oneDNN has no implementation for it (the caller then
+    /// uses the BLAS kernels).
+    public init?(_ shape: Shape) {
+        guard let engine = OneDNN.engine else { return nil }
+        self.shape = shape
+        let s = shape
+        let sourceDims = [s.batch, s.inChannels, s.inHeight, s.inWidth]
+        let destinationDims = [s.batch, s.outChannels, s.outHeight, s.outWidth]
+        let weightDims = [s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth]
+        user = (OneDNN.descriptor(sourceDims, dnnl_nchw),
+                OneDNN.descriptor(weightDims, s.transposed ? dnnl_iohw : dnnl_oihw),
+                OneDNN.descriptor([s.outChannels], dnnl_x),
+                OneDNN.descriptor(destinationDims, dnnl_nchw))
+        let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any), OneDNN.descriptor(weightDims, dnnl_format_tag_any),
+                   OneDNN.descriptor(destinationDims, dnnl_format_tag_any))
+        var desc = dnnl_convolution_desc_t()
+        var (src, wts, dst, bias) = (any.0, any.1, any.2, user.bias)
+        let geometry = OneDNNConvolution.geometry(shape)
+        let status = withUnsafePointer(to: &bias) { biasPointer in
+            let b = s.bias ? biasPointer : nil
+            return s.transposed
+                ? dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_deconvolution_direct, &src, &wts, b,
+                                                               &dst, geometry.strides, geometry.dilates, geometry.left, geometry.right)
+                : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct, &src, &wts, b,
+                                                             &dst, geometry.strides, geometry.dilates, geometry.left, geometry.right)
+        }
+        guard status == dnnl_success else { return nil }
+        var pd: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&pd, &desc, nil, engine, nil) == dnnl_success, let pd else { return nil }
+        var st: dnnl_stream_t?
+        OneDNN.check(dnnl_stream_create(&st, engine, dnnl_stream_default_flags.rawValue), "stream creation")
+        stream = st!
+        forwardPrimitive = DNNLPrimitive(pd)
+        source = DNNLOperand(user: user.source, primitive: forwardPrimitive.layout(dnnl_query_src_md), slot: .source, output: false)
+        weights = DNNLOperand(user: user.weights, primitive: forwardPrimitive.layout(dnnl_query_weights_md), slot: .weights, output: false)
+        destination = DNNLOperand(user: user.destination, primitive: forwardPrimitive.layout(dnnl_query_dst_md), slot: .destination, output: true)
+        biasMemory = s.bias ? DNNLMemory(user.bias) : nil
+    }
+
+    deinit { dnnl_stream_destroy(stream) }
+
+    /// Strides, dilations (oneDNN counts the gaps: d − 1) and paddings as oneDNN's dims.
+    private static func geometry(_ s: Shape) -> (strides: [Int64], dilates: [Int64], left: [Int64], right: [Int64]) {
+        let pad = s.padBottomRight
+        return ([Int64(s.strideHeight), Int64(s.strideWidth)], [Int64(s.dilationHeight - 1), Int64(s.dilationWidth - 1)],
+                [Int64(s.padTop), Int64(s.padLeft)], [Int64(pad.0), Int64(pad.1)])
+    }
+
+    /// The implementation oneDNN picked for the forward pass.
+    public var implementation: String { forwardPrimitive.implementation }
+
+    /// `y = conv(x, weight) + bias` with `x`, `y` NCHW of the plan's shape.
+    public func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        y: UnsafeMutablePointer<Float>) {
+        source.bindInput(x, stream)
+        weights.bindInput(weight, stream)
+        destination.bindOutput(y)
+        var args = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, weights.memory), (DNNL_ARG_DST, destination.memory)]
+        if let biasMemory, let bias {
+            biasMemory.bind(bias)
+            args.append((DNNL_ARG_BIAS, biasMemory))
+        }
+        forwardPrimitive.execute(stream, args)
+        destination.finishOutput(y, stream)
+        OperationCounter.add(shape.batch * (shape.transposed ? shape.inHeight * shape.inWidth : shape.outHeight * shape.outWidth)
+                             * shape.outChannels * shape.inChannels * shape.kernelHeight * shape.kernelWidth)
+    }
+
+    /// Gradients of `forward`: writes `dx` (if non-nil), adds into `dWeight` and `dBias` (if non-nil).
+    public func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                         dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?) {
+        backwardPlan.run(x: x, weight: weight, dy: dy, dx: dx, dWeight: dWeight, dBias: dBias)
+    }
+
+    /// The two backward primitives (made on the first backward; inference never needs them).
+    private final class BackwardPlan {
+        unowned let plan: OneDNNConvolution
+        let data: DNNLPrimitive, weights: DNNLPrimitive
+        let dataGradient, dataWeights, dataSource: DNNLOperand
+        let weightsSource, weightsGradient, weightsOutput: DNNLOperand
+        let biasGradient: DNNLMemory?
+
+        init(_ plan: OneDNNConvolution) {
+            self.plan = plan
+            let s = plan.shape, g = OneDNNConvolution.geometry(s)
+            func any(_ md: dnnl_memory_desc_t) -> dnnl_memory_desc_t {
+                var dims = md.dims
+                return withUnsafeBytes(of: &dims) { raw in
+                    OneDNN.descriptor(Array(raw.bindMemory(to: Int64.self).prefix(Int(md.ndims))).map(Int.init), dnnl_format_tag_any)
+                }
+            }
+            var (src, wts, dst) = (any(plan.user.source), any(plan.user.weights), any(plan.user.destination))
+            var desc = dnnl_convolution_desc_t()
+            OneDNN.check(s.transposed
+                ? dnnl_dilated_deconvolution_backward_data_desc_init(&desc, dnnl_deconvolution_direct, &src, &wts, &dst,
+                                                                     g.strides, g.dilates, g.left, g.right)
+                : dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &src, &wts, &dst,
+                                                                   g.strides, g.dilates, g.left, g.right), "backward-data descriptor")
+            var pd: dnnl_primitive_desc_t?
+            OneDNN.check(dnnl_primitive_desc_create(&pd, &desc, nil, OneDNN.engine, plan.forwardPrimitive.descriptor), "backward-data primitive")
+            data = DNNLPrimitive(pd!)
+            var bias = plan.user.bias
+            let status = withUnsafePointer(to: &bias) { biasPointer in
+                let b = s.bias ? biasPointer : nil
+                return s.transposed
+                    ? dnnl_dilated_deconvolution_backward_weights_desc_init(&desc, dnnl_deconvolution_direct, &src, &wts, b, &dst,
+                                                                            g.strides, g.dilates, g.left, g.right)
+                    : dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &wts, b, &dst,
+                                                                          g.strides, g.dilates, g.left, g.right)
+            }
+            OneDNN.check(status, "backward-weights descriptor")
+            pd = nil
+            OneDNN.check(dnnl_primitive_desc_create(&pd, &desc, nil, OneDNN.engine, plan.forwardPrimitive.descriptor), "backward-weights primitive")
+            weights = DNNLPrimitive(pd!)
+            let user = plan.user
+            dataGradient = DNNLOperand(user: user.destination, primitive: data.layout(dnnl_query_diff_dst_md), slot: .destination, output: false)
+            dataWeights = DNNLOperand(user: user.weights, primitive: data.layout(dnnl_query_weights_md), slot: .weights, output: false)
+            dataSource = DNNLOperand(user: user.source, primitive: data.layout(dnnl_query_diff_src_md), slot: .source, output: true)
+            weightsSource = DNNLOperand(user: user.source, primitive: weights.layout(dnnl_query_src_md), slot: .source, output: false)
+            weightsGradient = DNNLOperand(user: user.destination, primitive: weights.layout(dnnl_query_diff_dst_md), slot: .destination, output: false)
+            weightsOutput = DNNLOperand(user: user.weights, primitive: weights.layout(dnnl_query_diff_weights_md), slot: .gradient,
+                                        output: true, accumulate: true)
+            biasGradient = s.bias ? DNNLMemory(user.bias) : nil
+        }
+
+        func run(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?) {
+            let stream = plan.stream, s = plan.shape
+            weightsSource.bindInput(x, stream)
+            weightsGradient.bindInput(dy, stream)
+            weightsOutput.bindOutput(dWeight)
+            var args = [(DNNL_ARG_SRC, weightsSource.memory), (DNNL_ARG_DIFF_DST, weightsGradient.memory),
+                        (DNNL_ARG_DIFF_WEIGHTS, weightsOutput.memory)]
+            let biasScratch = DNNLScratch.current.buffer(.bias, bytes: s.outChannels * 4).bindMemory(to: Float.self, capacity: s.outChannels)
+            if let biasGradient {
+                biasGradient.bind(biasScratch)
+                args.append((DNNL_ARG_DIFF_BIAS, biasGradient))
+            }
+            weights.execute(stream, args)
+            weightsOutput.finishOutput(dWeight, stream)
+            if let dBias, biasGradient != nil { for o in 0..<s.outChannels { dBias[o] += biasScratch[o] } }
+            OperationCounter.add(s.batch * (s.transposed ? s.inHeight * s.inWidth : s.outHeight * s.outWidth)
+                                 * s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth)
+
+            guard let dx else { return }
+            // the weights primitive's reordered gradient serves the data primitive when the layouts agree
+            if weightsGradient.reorder == nil || !OneDNN.equal(weightsGradient.memory.descriptor, dataGradient.memory.descriptor) {
+                dataGradient.bindInput(dy, stream)
+            } else {
+                dataGradient.memory.bind(DNNLScratch.current.buffer(.destination, bytes: dataGradient.bytes))
+            }
+            dataWeights.bindInput(weight, stream)
+            dataSource.bindOutput(dx)
+            data.execute(stream, [(DNNL_ARG_DIFF_DST, dataGradient.memory), (DNNL_ARG_WEIGHTS, dataWeights.memory),
+                                  (DNNL_ARG_DIFF_SRC, dataSource.memory)])
+            dataSource.finishOutput(dx, stream)
+            OperationCounter.add(s.batch * (s.transposed ? s.inHeight * s.inWidth : s.outHeight * s.outWidth)
+                                 * s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth)
+        }
+    }
+}
