@@ -86,3 +86,27 @@ import Foundation
         #expect(text.components(separatedBy: "OpenBLAS core").count == 2, "logged once: \(text)")
     }
 }
+
+@Suite struct ResourceFigureTests {
+    /// The kernel pads kB figures to 8 columns after the tab: from 9.5 GiB on the number touches
+    /// the tab, which once read as 0 ("peak resident memory: 0.00 GiB" for HRNet-W32).
+    @Test func statusFieldsParseAtAnySize() {
+        let status = "Name:\tpose-bench\nVmHWM:\t12345678 kB\nVmRSS:\t    1024 kB\n"
+        #expect(statusKilobytes("VmHWM:", in: status) == 12_345_678)
+        #expect(statusKilobytes("VmRSS:", in: status) == 1024)
+        #expect(statusKilobytes("VmSwap:", in: status) == 0)
+        #expect(peakResidentBytes() > 0)
+    }
+}
+
+@Suite struct ComputeBackendTests {
+    @Test func backendFromTheEnvironment() throws {
+        #expect(try ComputeBackend.fromEnvironment(["SWIFTPOSE_BACKEND": "blas"]) == .blas)
+        #expect(try ComputeBackend.fromEnvironment(["SWIFTPOSE_BACKEND": "oneDNN"]) == .onednn)
+        #expect(try ComputeBackend.fromEnvironment([:]) == (OneDNN.isAvailable ? .onednn : .blas))
+        do {
+            _ = try ComputeBackend.fromEnvironment(["SWIFTPOSE_BACKEND": "mkl"])
+            Issue.record("accepted")
+        } catch { #expect("\(error)" == "SWIFTPOSE_BACKEND=mkl: expected 'onednn' or 'blas'") }
+    }
+}
