@@ -12,23 +12,12 @@ public enum BatchNormKernels {
         let m = Double(batch * spatial)
         ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
             var sum = 0.0
-            for n in 0..<batch {
-                let p = x + (n * channels + c) * spatial
-                var s: Float = 0
-                for i in 0..<spatial { s += p[i] }
-                sum += Double(s)
-            }
+            for n in 0..<batch { sum += Double(VectorReductions.sum(x + (n * channels + c) * spatial, count: spatial)) }
             let mu = sum / m
             let muF = Float(mu)
             var sq = 0.0
             for n in 0..<batch {
-                let p = x + (n * channels + c) * spatial
-                var s: Float = 0
-                for i in 0..<spatial {
-                    let d = p[i] - muF
-                    s += d * d
-                }
-                sq += Double(s)
+                sq += Double(VectorReductions.squaredDeviations(x + (n * channels + c) * spatial, mean: muF, count: spatial))
             }
             let v = sq / m
             mean[c] = muF
@@ -71,13 +60,8 @@ public enum BatchNormKernels {
             var s = 0.0, q = 0.0
             for n in 0..<batch {
                 let p = x + (n * channels + c) * spatial
-                var s1: Float = 0, q1: Float = 0
-                for i in 0..<spatial {
-                    s1 += p[i]
-                    q1 += p[i] * p[i]
-                }
-                s += Double(s1)
-                q += Double(q1)
+                s += Double(VectorReductions.sum(p, count: spatial))
+                q += Double(VectorReductions.squaredDeviations(p, mean: 0, count: spatial))
             }
             sums[c] = s
             sumSquares[c] = q
@@ -97,20 +81,7 @@ public enum BatchNormKernels {
             var a = 0.0, b = 0.0
             for n in 0..<batch {
                 let off = (n * channels + c) * spatial
-                let px = x + off, pd = dy + off, py = y + off
-                var s1: Float = 0, s2: Float = 0
-                if relu {
-                    for i in 0..<spatial {
-                        let g = py[i] > 0 ? pd[i] : 0
-                        s1 += g
-                        s2 += g * (px[i] - mu)
-                    }
-                } else {
-                    for i in 0..<spatial {
-                        s1 += pd[i]
-                        s2 += pd[i] * (px[i] - mu)
-                    }
-                }
+                let (s1, s2) = VectorReductions.gradientSums(x: x + off, y: y + off, dy: dy + off, mean: mu, count: spatial, relu: relu)
                 a += Double(s1)
                 b += Double(s2)
             }
@@ -132,23 +103,36 @@ public enum BatchNormKernels {
             let mu = mean[c], istd = invStd[c]
             let k = gamma[c] * istd
             let meanDy = Float(sumDy[c]) / m, meanDyXhat = Float(sumDyXmu[c]) * istd / m
+            // dx = k·(g − meanDy − x̂·meanDyXhat) = k·g + α·x + β, x̂ = (x − μ)·invStd
+            let alpha = training ? -k * istd * meanDyXhat : 0
+            let beta = training ? -k * meanDy + k * istd * meanDyXhat * mu : 0
             for n in 0..<batch {
                 let off = (n * channels + c) * spatial
-                let px = x + off, pd = dy + off, py = y + off, pdx = dx + off
-                if training {
-                    for i in 0..<spatial {
-                        let g: Float = relu ? (py[i] > 0 ? pd[i] : 0) : pd[i]
-                        let xhat = (px[i] - mu) * istd
-                        pdx[i] = k * (g - meanDy - xhat * meanDyXhat)
-                    }
-                } else {
-                    for i in 0..<spatial {
-                        let g: Float = relu ? (py[i] > 0 ? pd[i] : 0) : pd[i]
-                        pdx[i] = k * g
-                    }
-                }
+                affineGradient(x: x + off, y: y + off, dy: dy + off, dx: dx + off, count: spatial, k: k, alpha: alpha,
+                               beta: beta, relu: relu)
             }
         } }
+    }
+
+    /// `dx = k·g + α·x + β` over a row, g = dy (ReLU-masked by y > 0 when `relu`), 16 lanes at a time.
+    @inline(__always)
+    static func affineGradient(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                               dx: UnsafeMutablePointer<Float>, count: Int, k: Float, alpha: Float, beta: Float, relu: Bool) {
+        typealias Lanes = VectorReductions.Lanes
+        let kv = Lanes(repeating: k), av = Lanes(repeating: alpha), bv = Lanes(repeating: beta), zero = Lanes()
+        var i = 0
+        while i + 16 <= count {
+            var g = VectorReductions.load(dy, i)
+            if relu { g.replace(with: zero, where: VectorReductions.load(y, i) .<= zero) }
+            let r = kv * g + (av * VectorReductions.load(x, i) + bv)
+            UnsafeMutableRawPointer(dx + i).storeBytes(of: r, as: Lanes.self)
+            i += 16
+        }
+        while i < count {
+            let g: Float = relu ? (y[i] > 0 ? dy[i] : 0) : dy[i]
+            dx[i] = k * g + (alpha * x[i] + beta)
+            i += 1
+        }
     }
 
     /// Backward of either mode. With `training`, gradients flow through the batch statistics.
