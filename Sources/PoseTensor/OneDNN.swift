@@ -187,14 +187,7 @@ final class DNNLScratch {
     enum Slot: Int, CaseIterable { case source, destination, weights, gradient, bias }
     private var buffers: [(pointer: UnsafeMutableRawPointer?, bytes: Int)] = Array(repeating: (nil, 0), count: Slot.allCases.count)
 
-    static var current: DNNLScratch {
-        let key = "SwiftPose.DNNLScratch"
-        let dict = Thread.current.threadDictionary
-        if let s = dict[key] as? DNNLScratch { return s }
-        let s = DNNLScratch()
-        dict[key] = s
-        return s
-    }
+    static var current: DNNLScratch { threadLocal("SwiftPose.DNNLScratch", DNNLScratch.init) }
 
     /// At least `bytes` bytes, 64-byte aligned; valid until the slot is asked for more.
     func buffer(_ slot: Slot, bytes: Int) -> UnsafeMutableRawPointer {

@@ -9,14 +9,7 @@ public final class Workspace {
     private var capacity = 0
 
     /// The workspace of the calling thread.
-    public static var current: Workspace {
-        let key = "SwiftPose.Workspace"
-        let dict = Thread.current.threadDictionary
-        if let ws = dict[key] as? Workspace { return ws }
-        let ws = Workspace()
-        dict[key] = ws
-        return ws
-    }
+    public static var current: Workspace { threadLocal("SwiftPose.Workspace", Workspace.init) }
 
     /// A buffer of at least `count` floats; valid until the next call on this workspace.
     public func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -33,4 +26,13 @@ public final class Workspace {
     }
 
     deinit { free(storage) }
+}
+
+/// The calling thread's instance stored under `key`, made by `make` on the thread's first call.
+func threadLocal<T: AnyObject>(_ key: String, _ make: () -> T) -> T {
+    let dict = Thread.current.threadDictionary
+    if let existing = dict[key] as? T { return existing }
+    let made = make()
+    dict[key] = made
+    return made
 }

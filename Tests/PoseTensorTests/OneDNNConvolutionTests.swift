@@ -34,16 +34,12 @@ import Testing
         let plan = try #require(OneDNNConvolution(shape), "no oneDNN plan for \(c)")
         let x = randomTensor([c.n, c.c, c.h, c.w], seed: 1), weight = randomTensor([c.o, c.c, c.kernel.0, c.kernel.1], seed: 2)
         let bias = randomTensor([c.o], seed: 3), dy = randomTensor([c.n, c.o, g.outHeight, g.outWidth], seed: 4)
-        let expected = Tensor(zeros: dy.shape), actual = Tensor(zeros: dy.shape)
-        Convolution.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: expected.data,
-                            batch: c.n, geometry: g, outChannels: c.o)
-        plan.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: actual.data)
-        #expect(maxRelativeError(actual, expected) < 1e-5, "forward \(c)")
-        try expectGradientsMatch(c, x: x, weight: weight, dy: dy, reference: { dx, dW, dB in
+        expectPlanMatches(c, plan, x: x, weight: weight, bias: bias, dy: dy, forward: { y in
+            Convolution.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: y.data,
+                                batch: c.n, geometry: g, outChannels: c.o)
+        }, backward: { dx, dW, dB in
             Convolution.backward(x: x.data, weight: weight.data, dy: dy.data, dx: dx.data, dWeight: dW.data,
                                  dBias: c.bias ? dB.data : nil, batch: c.n, geometry: g, outChannels: c.o)
-        }, oneDNN: { dx, dW, dB in
-            plan.backward(x: x.data, weight: weight.data, dy: dy.data, dx: dx.data, dWeight: dW.data, dBias: c.bias ? dB.data : nil)
         })
     }
 
@@ -65,28 +61,29 @@ import Testing
         let plan = try #require(OneDNNConvolution(shape), "no oneDNN plan for \(c)")
         let x = randomTensor([c.n, c.c, c.h, c.w], seed: 5), weight = randomTensor([c.c, c.o, c.kernel.0, c.kernel.1], seed: 6)
         let bias = randomTensor([c.o], seed: 7), dy = randomTensor([c.n, c.o, g.height, g.width], seed: 8)
-        let expected = Tensor(zeros: dy.shape), actual = Tensor(zeros: dy.shape)
-        TransposedConvolution.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: expected.data,
-                                      batch: c.n, geometry: g, inChannels: c.c)
-        plan.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: actual.data)
-        #expect(maxRelativeError(actual, expected) < 1e-5, "forward \(c)")
-        try expectGradientsMatch(c, x: x, weight: weight, dy: dy, reference: { dx, dW, dB in
+        expectPlanMatches(c, plan, x: x, weight: weight, bias: bias, dy: dy, forward: { y in
+            TransposedConvolution.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: y.data,
+                                          batch: c.n, geometry: g, inChannels: c.c)
+        }, backward: { dx, dW, dB in
             TransposedConvolution.backward(x: x.data, weight: weight.data, dy: dy.data, dx: dx.data, dWeight: dW.data,
                                            dBias: c.bias ? dB.data : nil, batch: c.n, geometry: g, inChannels: c.c)
-        }, oneDNN: { dx, dW, dB in
-            plan.backward(x: x.data, weight: weight.data, dy: dy.data, dx: dx.data, dWeight: dW.data, dBias: c.bias ? dB.data : nil)
         })
     }
 
-    /// Runs both backwards twice onto gradients that start from the same non-zero values (so
-    /// accumulation is checked, and reuse of a plan's primitives), and compares.
-    func expectGradientsMatch(_ c: Case, x: Tensor, weight: Tensor, dy: Tensor,
-                              reference: (Tensor, Tensor, Tensor) -> Void, oneDNN: (Tensor, Tensor, Tensor) -> Void) throws {
-        let o = c.o
-        let grads = (0..<2).map { _ in (Tensor(zeros: x.shape), randomTensor(weight.shape, seed: 9), randomTensor([o], seed: 10)) }
+    /// The plan's forward against the reference's, then both backwards run twice onto
+    /// gradients that start from the same non-zero values (accumulation, and reuse of the
+    /// plan's primitives).
+    func expectPlanMatches(_ c: Case, _ plan: OneDNNConvolution, x: Tensor, weight: Tensor, bias: Tensor, dy: Tensor,
+                           forward: (Tensor) -> Void, backward: (Tensor, Tensor, Tensor) -> Void) {
+        let expected = Tensor(zeros: dy.shape), actual = Tensor(zeros: dy.shape)
+        forward(expected)
+        plan.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: actual.data)
+        #expect(maxRelativeError(actual, expected) < 1e-5, "forward \(c)")
+        let grads = (0..<2).map { _ in (Tensor(zeros: x.shape), randomTensor(weight.shape, seed: 9), randomTensor([c.o], seed: 10)) }
         for _ in 0..<2 {
-            reference(grads[0].0, grads[0].1, grads[0].2)
-            oneDNN(grads[1].0, grads[1].1, grads[1].2)
+            backward(grads[0].0, grads[0].1, grads[0].2)
+            plan.backward(x: x.data, weight: weight.data, dy: dy.data, dx: grads[1].0.data, dWeight: grads[1].1.data,
+                          dBias: c.bias ? grads[1].2.data : nil)
         }
         #expect(maxRelativeError(grads[1].0, grads[0].0) < 1e-5, "dx \(c)")
         #expect(maxRelativeError(grads[1].1, grads[0].1) < 1e-4, "dW \(c)")
