@@ -42,7 +42,7 @@ public enum ElementwiseKernels {
     public static func upsampleNearest(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                        planes: Int, height: Int, width: Int, factor: Int) {
         let ow = width * factor
-        for p in 0..<planes {
+        ParallelLoop.run(planes, grain: BatchNormKernels.grain(height * width * factor * factor)) { range in for p in range {
             let xp = x + p * height * width
             let yp = y + p * height * width * factor * factor
             for iy in 0..<height {
@@ -54,14 +54,14 @@ public enum ElementwiseKernels {
                 }
                 for r in 1..<max(factor, 1) { (row + r * ow).update(from: row, count: ow) }
             }
-        }
+        } }
     }
 
     /// Adjoint of `upsampleNearest`: each input receives the sum of its `factor × factor` outputs.
     public static func upsampleNearestBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
                                                planes: Int, height: Int, width: Int, factor: Int) {
         let ow = width * factor
-        for p in 0..<planes {
+        ParallelLoop.run(planes, grain: BatchNormKernels.grain(height * width * factor * factor)) { range in for p in range {
             let dxp = dx + p * height * width
             let dyp = dy + p * height * width * factor * factor
             for iy in 0..<height {
@@ -74,6 +74,6 @@ public enum ElementwiseKernels {
                     dxp[iy * width + ix] = s
                 }
             }
-        }
+        } }
     }
 }
