@@ -45,12 +45,17 @@ public enum BLASSetup {
         // SWIFTPOSE_ASSUME_BLAS_CORE lets tests exercise the re-exec on CPUs OpenBLAS recognises
         let selected = env["SWIFTPOSE_ASSUME_BLAS_CORE"] ?? BLAS.coreName
         var note = ""
+        var settings: [(name: String, value: String)] = []
         if env["OPENBLAS_CORETYPE"] == nil,
            let core = preferredCore(selected: selected, cpuFlags: cpuFlags()) {
-            setenv("OPENBLAS_CORETYPE", core, 1)
-            setenv("SWIFTPOSE_BLAS_REEXEC_FROM", selected, 1)
+            settings += [("OPENBLAS_CORETYPE", core), ("SWIFTPOSE_BLAS_REEXEC_FROM", selected)]
+        }
+        if let spin = openMPSpinCount(environment: env) { settings.append(("GOMP_SPINCOUNT", spin)) }
+        if !settings.isEmpty {
+            // both libraries read these when they load, before main: only a new image sees them
+            for s in settings { setenv(s.name, s.value, 1) }
             execv("/proc/self/exe", CommandLine.unsafeArgv)
-            note = " (re-executing with OPENBLAS_CORETYPE=\(core) failed: \(String(cString: strerror(errno))))"
+            note = " (re-executing with \(settings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")) failed: \(String(cString: strerror(errno))))"
         }
         if let previous = env["SWIFTPOSE_BLAS_REEXEC_FROM"] {
             note = " (OpenBLAS detected \(previous); re-executed with OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "?"))"
@@ -75,6 +80,7 @@ public enum BLASSetup {
             // oneDNN's OpenMP team follows the BLAS rule unless the user sized it
             if env["OMP_NUM_THREADS"] == nil { OneDNN.setThreads(threads) }
             backendNote = "; convolutions on oneDNN \(OneDNN.version), \(OneDNN.threads) OpenMP thread\(OneDNN.threads == 1 ? "" : "s") per rank"
+                + (env["GOMP_SPINCOUNT"].map { " (GOMP_SPINCOUNT=\($0))" } ?? "")
         }
         if launchRank(environment: env) == 0 {
             log("OpenBLAS core \(BLAS.coreName), \(threads) thread\(threads == 1 ? "" : "s") per rank\(note)\(backendNote)")
@@ -82,6 +88,19 @@ public enum BLASSetup {
         if let problem = selfCheck() {
             fail("BLAS self-check failed on core \(BLAS.coreName): \(problem). Set OPENBLAS_CORETYPE to a core this CPU supports (for example Haswell) and retry.")
         }
+    }
+
+    /// The spin count oneDNN's OpenMP team should get, or nil to leave libgomp's as it is.
+    ///
+    /// libgomp's idle threads spin for 300,000 iterations by default before they sleep. Between
+    /// two oneDNN primitives SwiftPose runs its own passes on all cores, and a spinning OpenMP
+    /// thread then takes a core from them: `GOMP_SPINCOUNT=2000` trains HRNet-W32 about 25% and
+    /// ResNet-50 about 10% faster on 2 cores (BENCHMARKS.md). A user's own `GOMP_SPINCOUNT` or
+    /// `OMP_WAIT_POLICY`, and the BLAS backend, keep libgomp's default.
+    public static func openMPSpinCount(environment env: [String: String]) -> String? {
+        guard env["GOMP_SPINCOUNT"] == nil, env["OMP_WAIT_POLICY"] == nil,
+              env["SWIFTPOSE_BACKEND"]?.lowercased() != "blas" else { return nil }
+        return "2000"
     }
 
     /// Compares one small sgemm with a naive product; returns a description of any mismatch.

@@ -54,8 +54,9 @@ import PoseTensor
 import Foundation
 
 @Suite struct BLASReexecTests {
-    /// Runs the built `pose-bench --help` as if OpenBLAS had picked its generic kernels.
-    @Test func genericCoreIsReplacedByReexecution() throws {
+    /// Runs the built `pose-bench --help` with `changes` to this environment (nil removes a
+    /// variable); returns its status and standard error.
+    func poseBenchHelp(_ changes: [String: String?]) throws -> (Int32, String) {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var binary: String?
         for _ in 0..<3 where binary == nil {
@@ -64,26 +65,49 @@ import Foundation
             dir = dir.deletingLastPathComponent()
         }
         let path = try #require(binary, "pose-bench is not built next to the tests")
-        let expected = try #require(BLASSetup.preferredCore(selected: "Prescott", cpuFlags: BLASSetup.cpuFlags()),
-                                    "this CPU has neither AVX-512 nor AVX2; nothing to re-execute for")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--help"]
         var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "OPENBLAS_CORETYPE")
-        env.removeValue(forKey: "OPENBLAS_NUM_THREADS")
-        env["SWIFTPOSE_ASSUME_BLAS_CORE"] = "Prescott"
+        for (name, value) in changes { env[name] = value }
         process.environment = env
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
         try process.run()
         process.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0)
+        return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    /// As if OpenBLAS had picked its generic kernels.
+    @Test func genericCoreIsReplacedByReexecution() throws {
+        let expected = try #require(BLASSetup.preferredCore(selected: "Prescott", cpuFlags: BLASSetup.cpuFlags()),
+                                    "this CPU has neither AVX-512 nor AVX2; nothing to re-execute for")
+        let (status, text) = try poseBenchHelp(["OPENBLAS_CORETYPE": nil, "OPENBLAS_NUM_THREADS": nil,
+                                                "SWIFTPOSE_ASSUME_BLAS_CORE": "Prescott"])
+        #expect(status == 0)
         #expect(text.contains("re-executed with OPENBLAS_CORETYPE=\(expected)"), "\(text)")
         #expect(text.contains("(OpenBLAS detected Prescott;"), "\(text)")
         #expect(text.components(separatedBy: "OpenBLAS core").count == 2, "logged once: \(text)")
+    }
+
+    /// oneDNN's OpenMP threads get a short spin (set by re-executing) unless the user chose one,
+    /// or the BLAS backend runs.
+    @Test func openMPSpinCountIsSetOnceForOneDNN() throws {
+        #expect(BLASSetup.openMPSpinCount(environment: [:]) == "2000")
+        #expect(BLASSetup.openMPSpinCount(environment: ["GOMP_SPINCOUNT": "10"]) == nil)
+        #expect(BLASSetup.openMPSpinCount(environment: ["OMP_WAIT_POLICY": "active"]) == nil)
+        #expect(BLASSetup.openMPSpinCount(environment: ["SWIFTPOSE_BACKEND": "BLAS"]) == nil)
+        guard OneDNN.isAvailable else { return }
+        let unset: [String: String?] = ["GOMP_SPINCOUNT": nil, "OMP_WAIT_POLICY": nil, "SWIFTPOSE_BACKEND": nil]
+        let (status, text) = try poseBenchHelp(unset)
+        #expect(status == 0)
+        #expect(text.contains("OpenMP threads per rank (GOMP_SPINCOUNT=2000)") || text.contains("OpenMP thread per rank (GOMP_SPINCOUNT=2000)"), "\(text)")
+        #expect(text.components(separatedBy: "OpenBLAS core").count == 2, "logged once: \(text)")
+        let (_, own) = try poseBenchHelp(unset.merging(["GOMP_SPINCOUNT": "50"]) { $1 })
+        #expect(own.contains("(GOMP_SPINCOUNT=50)"), "\(own)")
+        let (_, blas) = try poseBenchHelp(unset.merging(["SWIFTPOSE_BACKEND": "blas"]) { $1 })
+        #expect(!blas.contains("GOMP_SPINCOUNT") && blas.contains("convolutions on OpenBLAS"), "\(blas)")
     }
 }
 
