@@ -10,7 +10,7 @@ public enum BatchNormKernels {
                                        variance: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>,
                                        batch: Int, channels: Int, spatial: Int, eps: Float, relu: Bool) {
         let m = Double(batch * spatial)
-        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
+        ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             var sum = 0.0
             for n in 0..<batch { sum += Double(VectorReductions.sum(x + (n * channels + c) * spatial, count: spatial)) }
             let mu = sum / m
@@ -32,7 +32,7 @@ public enum BatchNormKernels {
     public static func normalize(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                  y: UnsafeMutablePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                  batch: Int, channels: Int, spatial: Int, relu: Bool) {
-        ParallelLoop.run(batch * channels, grain: grain(spatial)) { planes in for plane in planes {
+        ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: spatial)) { planes in for plane in planes {
                 let c = plane % channels
                 let scale = gamma[c] * invStd[c]
                 let shift = beta[c] - mean[c] * scale
@@ -47,7 +47,7 @@ public enum BatchNormKernels {
     }
 
     /// Channels (or planes) per thread worth a thread, for `work` elements each.
-    static func grain(_ work: Int) -> Int { max(1, ElementwiseKernels.elementGrain / max(work, 1)) }
+    static func grain(_ work: Int) -> Int { max(1, ParallelLoop.elementGrain / max(work, 1)) }
 
     /// Per-channel sums of `x` and of its squares, in double precision: the statistics one
     /// replica contributes to SyncBN's cross-rank batch statistics.
@@ -56,7 +56,7 @@ public enum BatchNormKernels {
     ///   - sums, sumSquares: `channels` each, overwritten.
     public static func channelSums(x: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int,
                                    sums: UnsafeMutablePointer<Double>, sumSquares: UnsafeMutablePointer<Double>) {
-        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
+        ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             var s = 0.0, q = 0.0
             for n in 0..<batch {
                 let p = x + (n * channels + c) * spatial
@@ -76,7 +76,7 @@ public enum BatchNormKernels {
     public static func gradientSums(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                     mean: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int, relu: Bool,
                                     sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>) {
-        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
+        ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             let mu = mean[c]
             var a = 0.0, b = 0.0
             for n in 0..<batch {
@@ -99,7 +99,7 @@ public enum BatchNormKernels {
                                      dx: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
                                      relu: Bool, training: Bool) {
         let m = Float(count)
-        ParallelLoop.run(channels, grain: grain(batch * spatial)) { range in for c in range {
+        ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             let mu = mean[c], istd = invStd[c]
             let k = gamma[c] * istd
             let meanDy = Float(sumDy[c]) / m, meanDyXhat = Float(sumDyXmu[c]) * istd / m

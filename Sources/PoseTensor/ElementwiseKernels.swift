@@ -4,27 +4,24 @@ import Foundation
 public enum ElementwiseKernels {
     /// `y = max(x, 0)`; `x` and `y` may be the same buffer.
     public static func relu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        ParallelLoop.run(count, grain: elementGrain) { r in for i in r { y[i] = max(x[i], 0) } }
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = max(x[i], 0) } }
     }
-
-    /// Elements per thread below which a pass stays on one core (thread start-up costs more).
-    public static let elementGrain = 1 << 15
 
     /// `dx = y > 0 ? dy : 0`, from the forward output `y`.
     public static func reluBackward(y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                     dx: UnsafeMutablePointer<Float>, count: Int) {
-        ParallelLoop.run(count, grain: elementGrain) { r in for i in r { dx[i] = y[i] > 0 ? dy[i] : 0 } }
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { dx[i] = y[i] > 0 ? dy[i] : 0 } }
     }
 
     /// `y = a + b`.
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                            count: Int) {
-        ParallelLoop.run(count, grain: elementGrain) { r in for i in r { y[i] = a[i] + b[i] } }
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = a[i] + b[i] } }
     }
 
     /// `y += x`.
     public static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        ParallelLoop.run(count, grain: elementGrain) { r in for i in r { y[i] += x[i] } }
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] += x[i] } }
     }
 
     /// `y = 1 / (1 + exp(-x))`.
@@ -42,7 +39,7 @@ public enum ElementwiseKernels {
     public static func upsampleNearest(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                        planes: Int, height: Int, width: Int, factor: Int) {
         let ow = width * factor
-        ParallelLoop.run(planes, grain: BatchNormKernels.grain(height * width * factor * factor)) { range in for p in range {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * factor * factor)) { range in for p in range {
             let xp = x + p * height * width
             let yp = y + p * height * width * factor * factor
             for iy in 0..<height {
@@ -61,7 +58,7 @@ public enum ElementwiseKernels {
     public static func upsampleNearestBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
                                                planes: Int, height: Int, width: Int, factor: Int) {
         let ow = width * factor
-        ParallelLoop.run(planes, grain: BatchNormKernels.grain(height * width * factor * factor)) { range in for p in range {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * factor * factor)) { range in for p in range {
             let dxp = dx + p * height * width
             let dyp = dy + p * height * width * factor * factor
             for iy in 0..<height {

@@ -3,6 +3,12 @@ import Foundation
 /// Runs a loop's iterations on the rank's cores (`ComputeThreads.count`), in contiguous
 /// chunks, so passes over activations and parameters leave no core idle.
 public enum ParallelLoop {
+    /// Elements per thread below which a pass stays on one core (thread start-up costs more).
+    public static let elementGrain = 1 << 15
+
+    /// Items (channels, planes) per thread worth a thread when each covers `work` elements.
+    public static func grain(perItem work: Int) -> Int { max(1, elementGrain / max(work, 1)) }
+
     /// Calls `body` with disjoint ranges that together cover `0..<count`, concurrently when
     /// there are at least `grain` iterations per thread; `body` must only write what its
     /// range owns.

@@ -5,7 +5,7 @@ public enum PoolingKernels {
     public static func maxPoolForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                                       indices: UnsafeMutablePointer<Int32>, planes: Int, geometry g: ConvGeometry) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        ParallelLoop.run(planes, grain: BatchNormKernels.grain(inPlane)) { range in for p in range {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: inPlane)) { range in for p in range {
             let xp = x + p * inPlane, yp = y + p * outPlane, ip = indices + p * outPlane
             for oy in 0..<g.outHeight {
                 let y0 = oy * g.strideH - g.padH
@@ -37,7 +37,7 @@ public enum PoolingKernels {
     public static func maxPoolBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
                                        dx: UnsafeMutablePointer<Float>, planes: Int, geometry g: ConvGeometry) {
         let inPlane = g.height * g.width, outPlane = g.outHeight * g.outWidth
-        ParallelLoop.run(planes, grain: BatchNormKernels.grain(inPlane)) { range in for p in range {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: inPlane)) { range in for p in range {
             let dxp = dx + p * inPlane, dyp = dy + p * outPlane, ip = indices + p * outPlane
             dxp.update(repeating: 0, count: inPlane)
             for i in 0..<outPlane { dxp[Int(ip[i])] += dyp[i] }

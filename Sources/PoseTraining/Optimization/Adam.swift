@@ -58,7 +58,7 @@ public final class Adam: Optimizer {
             let l2: Float = decoupledWeightDecay ? 0 : weightDecay
             let shrink: Float = decoupledWeightDecay ? 1 - Float(group.learningRate) * weightDecay : 1
             let maxS = maxExpAvgSq.map { $0.data + offset }
-            ParallelLoop.run(count, grain: ElementwiseKernels.elementGrain) { range in for i in range {
+            ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { range in for i in range {
                 let grad = g[i] + l2 * v[i]
                 v[i] *= shrink
                 m[i] = beta1 * m[i] + (1 - beta1) * grad

@@ -36,7 +36,7 @@ public final class SGD: Optimizer {
             let learningRate = Float(group.learningRate), weightDecay = Float(group.weightDecay)
             let momentum = Float(group.momentum)
             let v = arena.values.data + offset, g = arena.gradients.data + offset, b = momentumBuffer.data + offset
-            ParallelLoop.run(count, grain: ElementwiseKernels.elementGrain) { range in for i in range {
+            ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { range in for i in range {
                 var d = g[i] + weightDecay * v[i]
                 if momentum != 0 {
                     // PyTorch starts the buffer at the first gradient, undampened.
