@@ -28,6 +28,12 @@ public final class OneDNNConvolution {
             self.transposed = transposed
         }
 
+        /// Multiply-adds of one forward, counted as the BLAS kernels count them (on the
+        /// convolution's output positions, the transposed convolution's input positions).
+        var multiplyAdds: Int {
+            batch * (transposed ? inHeight * inWidth : outHeight * outWidth) * outChannels * inChannels * kernelHeight * kernelWidth
+        }
+
         /// The padding after the last row and column, which oneDNN wants explicitly: the
         /// smallest non-negative one that gives PyTorch's sizes (PyTorch's floor division drops
         /// what a larger padding would add; the convolution's input is the transposed one's output).
@@ -110,8 +116,7 @@ public final class OneDNNConvolution {
         }
         forwardPrimitive.execute(stream, args)
         destination.finishOutput(y, stream)
-        OperationCounter.add(shape.batch * (shape.transposed ? shape.inHeight * shape.inWidth : shape.outHeight * shape.outWidth)
-                             * shape.outChannels * shape.inChannels * shape.kernelHeight * shape.kernelWidth)
+        OperationCounter.add(shape.multiplyAdds)
     }
 
     /// Gradients of `forward`: writes `dx` (if non-nil), adds into `dWeight` and `dBias` (if non-nil).
@@ -187,8 +192,6 @@ public final class OneDNNConvolution {
             weights.execute(stream, args)
             weightsOutput.finishOutput(dWeight, stream)
             if let dBias, biasGradient != nil { for o in 0..<s.outChannels { dBias[o] += biasScratch[o] } }
-            OperationCounter.add(s.batch * (s.transposed ? s.inHeight * s.inWidth : s.outHeight * s.outWidth)
-                                 * s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth)
 
             guard let dx else { return }
             // the weights primitive's reordered gradient serves the data primitive when the layouts agree
@@ -202,8 +205,6 @@ public final class OneDNNConvolution {
             data.execute(stream, [(DNNL_ARG_DIFF_DST, dataGradient.memory), (DNNL_ARG_WEIGHTS, dataWeights.memory),
                                   (DNNL_ARG_DIFF_SRC, dataSource.memory)])
             dataSource.finishOutput(dx, stream)
-            OperationCounter.add(s.batch * (s.transposed ? s.inHeight * s.inWidth : s.outHeight * s.outWidth)
-                                 * s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth)
         }
     }
 }

@@ -6,18 +6,21 @@ import PoseNN
 /// its collective watchdog).
 final class CommunicatorReplicaReducer: ReplicaReducer {
     let communicator: Communicator
+    /// Kept between calls so a training step allocates nothing here.
+    private var buffer: [Double] = []
 
     init(_ communicator: Communicator) { self.communicator = communicator }
 
     func sumOverReplicas(_ values: UnsafeMutableBufferPointer<Double>) {
-        var array = Array(values)
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: values)
         do {
-            try communicator.allReduceSum(&array)
+            try communicator.allReduceSum(&buffer)
         } catch {
             // a layer cannot throw, and one rank carrying on alone would leave the others waiting
             FileHandle.standardError.write(Data("rank \(communicator.rank): SyncBN statistics: \(error)\n".utf8))
             communicator.abort(status: 1)
         }
-        _ = values.update(fromContentsOf: array)
+        _ = values.update(fromContentsOf: buffer)
     }
 }
