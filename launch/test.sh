@@ -2,6 +2,7 @@
 # The README's test command: installs what is missing, builds in release mode, runs every test,
 # then builds, tests, trains and evaluates the example package of custom components
 # (examples/custom-modules) and checks that SwiftPose builds as a versioned dependency.
+# The gradient checks and PyTorch parity tests run on both compute backends.
 # Arguments go to `swift test` (for example --filter RegistryTests); with any, only the suite runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,10 @@ fi
 rm -f "$log" "$log.started" "$log.ended"
 [ "$status" -eq 0 ] || exit "$status"
 if [ $# -eq 0 ]; then
+    # The run above used oneDNN (the default); the gradient checks, the kernel comparisons and
+    # the PyTorch parity fixtures run again on the im2col + OpenBLAS reference backend.
+    SWIFTPOSE_BACKEND=blas swift test --skip-build -c release -Xswiftc -enable-testing \
+        --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests'
     bash examples/custom-modules/run.sh
     bash tools/check_versioned_dependency.sh
 fi

@@ -14,6 +14,8 @@ public final class HRNet: Backbone {
     let transitions: [[Layer?]]
     let stages: [[HRModule]]
     private let norms: [BatchNorm2d]
+    private let convs: [Conv2d]
+    private let boundary = BlockedLayoutBoundary()
     /// Gradient sums per stage and previous-stage branch, kept across steps.
     private var accumulators: [[Tensor?]] = []
 
@@ -93,6 +95,7 @@ public final class HRNet: Backbone {
         self.transitions = transitions
         self.stages = stages
         self.norms = norms
+        self.convs = convs
         outChannels = previous
 
         // MMPose's HRNet init: Normal(std=0.001) for convs, BatchNorm weight 1
@@ -100,6 +103,14 @@ public final class HRNet: Backbone {
         for bn in norms { WeightInit.constant(bn, value: 1) }
         if settings.zeroInitResidual { for bn in lastNorms { WeightInit.constant(bn, value: 0) } }
         applyFreezing()
+        keepsChannelBlocking = true
+    }
+
+    /// Whether activations stay channel-blocked between layers on the oneDNN backend (the
+    /// default); off, every convolution reads and writes NCHW.
+    public var keepsChannelBlocking: Bool {
+        get { convs.first?.blocksOutput ?? false }
+        set { for conv in convs { conv.blocksOutput = newValue } }
     }
 
     private func applyFreezing() {
@@ -133,11 +144,11 @@ public final class HRNet: Backbone {
             for m in modules { xs = m.forward(xs, mode: mode) }
             ys = xs
         }
-        return ys
+        return boundary.leave(ys)
     }
 
     public func backward(_ dys: [Tensor?]) {
-        var gs: [Tensor?] = dys
+        var gs: [Tensor?] = boundary.enter(dys)
         for s in stride(from: stages.count - 1, through: 0, by: -1) {
             var g = gs.map { $0! }
             for m in stages[s].reversed() { g = m.backward(g) }

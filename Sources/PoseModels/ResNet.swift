@@ -14,6 +14,14 @@ public final class ResNet: Backbone {
     private let norms: [BatchNorm2d]
     private let lastNorms: [BatchNorm2d]
     private var gradSums: [Tensor?]
+    private let boundary = BlockedLayoutBoundary()
+
+    /// Whether activations stay channel-blocked between layers on the oneDNN backend (the
+    /// default); off, every convolution reads and writes NCHW.
+    public var keepsChannelBlocking: Bool {
+        get { convs.first?.blocksOutput ?? false }
+        set { for conv in convs { conv.blocksOutput = newValue } }
+    }
 
     /// Builds the network and initialises it as MMPose does (Kaiming fan-out convs, BN 1/0,
     /// zero-initialised last BN per block when `zeroInitResidual`).
@@ -70,6 +78,7 @@ public final class ResNet: Backbone {
             for bn in lastNorms { WeightInit.constant(bn, value: 0) }
         }
         applyFreezing()
+        keepsChannelBlocking = true
     }
 
     /// Applies `frozen_stages` and `norm_eval`.
@@ -95,11 +104,12 @@ public final class ResNet: Backbone {
             h = stage.forward(h, mode: mode)
             if settings.outIndices.contains(i) { outs.append(h) }
         }
-        return outs
+        return boundary.leave(outs)
     }
 
     public func backward(_ dys: [Tensor?]) {
         precondition(dys.count == settings.outIndices.count, "ResNet.backward needs one gradient per output")
+        let dys = boundary.enter(dys)
         var byStage = [Tensor?](repeating: nil, count: stages.count)
         for (index, dy) in zip(settings.outIndices, dys) { byStage[index] = dy }
         guard let last = byStage.lastIndex(where: { $0 != nil }) else { return }

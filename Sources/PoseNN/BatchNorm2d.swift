@@ -2,7 +2,8 @@ import PoseTensor
 
 /// PyTorch's `BatchNorm2d` (eps 1e-5, momentum 0.1), optionally followed by a fused ReLU.
 ///
-/// Input and output `N × C × H × W`. State: `weight`, `bias` (trainable, `C`), `running_mean`,
+/// Input and output `N × C × H × W`, or channel-blocked `N × C/16 × H × W × 16` (`ChannelBlocking`,
+/// inside the backbones on the oneDNN backend). State: `weight`, `bias` (trainable, `C`), `running_mean`,
 /// `running_var` (`C`) and `num_batches_tracked`. In training mode it normalises with batch
 /// statistics and updates the running averages (unbiased variance, as PyTorch); in inference
 /// mode, or when `frozen`, it uses the running statistics.
@@ -33,6 +34,8 @@ public final class BatchNorm2d: Layer {
     private var output: Tensor?
     private var inputGrad: Tensor?
     private var usedBatchStatistics = false
+    /// Whether the last forward's tensors were channel-blocked.
+    private var blocked = false
     /// The reducer the last training forward used and its element count per channel.
     private var usedReducer: (any ReplicaReducer)?
     private var statisticsCount = 0.0
@@ -58,7 +61,8 @@ public final class BatchNorm2d: Layer {
     deinit { reduction.deallocate() }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(x.shape.count >= 2 && x.shape[1] == channels,
+        blocked = ChannelBlocking.isBlocked(x.shape)
+        precondition(x.shape.count >= 2 && ChannelBlocking.planarShape(x.shape)[1] == channels,
                      "BatchNorm2d expects N×\(channels)×H×W input, got \(x.shape)")
         let batch = x.shape[0], spatial = x.count / max(batch * channels, 1)
         let y = Tensor.reuse(output, shape: x.shape)
@@ -70,7 +74,8 @@ public final class BatchNorm2d: Layer {
         } else if usedBatchStatistics {
             BatchNormKernels.forwardTraining(x: x.data, gamma: weight.value.data, beta: bias.value.data, y: y.data,
                                              mean: mean.data, variance: variance.data, invStd: invStd.data,
-                                             batch: batch, channels: channels, spatial: spatial, eps: eps, relu: relu)
+                                             batch: batch, channels: channels, spatial: spatial, eps: eps, relu: relu,
+                                             blocked: blocked)
         }
         if usedBatchStatistics {
             let m = Float(statisticsCount)
@@ -87,7 +92,7 @@ public final class BatchNorm2d: Layer {
             }
             BatchNormKernels.normalize(x: x.data, gamma: weight.value.data, beta: bias.value.data, y: y.data,
                                        mean: mean.data, invStd: invStd.data, batch: batch, channels: channels,
-                                       spatial: spatial, relu: relu)
+                                       spatial: spatial, relu: relu, blocked: blocked)
         }
         input = x; output = y
         return y
@@ -108,7 +113,7 @@ public final class BatchNorm2d: Layer {
         BatchNormKernels.backward(x: x.data, y: y.data, dy: dy.data, gamma: weight.value.data, mean: mean.data,
                                   invStd: invStd.data, dx: dx.data, dGamma: dGamma.data, dBeta: dBeta.data,
                                   batch: batch, channels: channels, spatial: spatial, relu: relu,
-                                  training: usedBatchStatistics)
+                                  training: usedBatchStatistics, blocked: blocked)
         return dx
     }
 
@@ -117,7 +122,7 @@ public final class BatchNorm2d: Layer {
     private func forwardSynchronized(_ x: Tensor, _ y: Tensor, reducer: any ReplicaReducer, batch: Int, spatial: Int) {
         let sums = reduction.baseAddress!
         BatchNormKernels.channelSums(x: x.data, batch: batch, channels: channels, spatial: spatial,
-                                     sums: sums, sumSquares: sums + channels)
+                                     sums: sums, sumSquares: sums + channels, blocked: blocked)
         sums[2 * channels] = statisticsCount
         reducer.sumOverReplicas(reduction)
         statisticsCount = sums[2 * channels]
@@ -131,7 +136,7 @@ public final class BatchNorm2d: Layer {
         }
         BatchNormKernels.normalize(x: x.data, gamma: weight.value.data, beta: bias.value.data, y: y.data,
                                    mean: mean.data, invStd: invStd.data, batch: batch, channels: channels,
-                                   spatial: spatial, relu: relu)
+                                   spatial: spatial, relu: relu, blocked: blocked)
     }
 
     /// dγ and dβ from this replica's share (the trainer averages them with every gradient);
@@ -140,7 +145,8 @@ public final class BatchNorm2d: Layer {
                                       reducer: any ReplicaReducer, batch: Int, spatial: Int) {
         let sums = reduction.baseAddress!
         BatchNormKernels.gradientSums(x: x.data, y: y.data, dy: dy.data, mean: mean.data, batch: batch, channels: channels,
-                                      spatial: spatial, relu: relu, sumDy: sums, sumDyXmu: sums + channels)
+                                      spatial: spatial, relu: relu, sumDy: sums, sumDyXmu: sums + channels,
+                                      blocked: blocked)
         for c in 0..<channels {
             dBeta[c] += Float(sums[c])
             dGamma[c] += Float(sums[channels + c]) * invStd[c]
@@ -149,7 +155,7 @@ public final class BatchNorm2d: Layer {
         BatchNormKernels.inputGradient(x: x.data, y: y.data, dy: dy.data, gamma: weight.value.data, mean: mean.data,
                                        invStd: invStd.data, sumDy: sums, sumDyXmu: sums + channels, count: statisticsCount,
                                        dx: dx.data, batch: batch, channels: channels, spatial: spatial, relu: relu,
-                                       training: true)
+                                       training: true, blocked: blocked)
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

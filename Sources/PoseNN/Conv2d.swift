@@ -2,11 +2,18 @@ import PoseTensor
 
 /// PyTorch's `Conv2d`: input `N × inChannels × H × W`, output `N × outChannels × H' × W'`,
 /// weight `outChannels × inChannels × kH × kW` (`weight`), optional `bias` (`outChannels`).
+///
+/// Input and output may also be channel-blocked (`ChannelBlocking`): any input is read in its
+/// layout, and the output is blocked when `blocksOutput` is set, the backend is oneDNN and
+/// `outChannels` is a multiple of 16.
 public final class Conv2d: Layer {
     public let inChannels, outChannels: Int
     public let kernel, stride, padding, dilation: (Int, Int)
     public let weight: Parameter
     public let bias: Parameter?
+    /// Whether the output may be channel-blocked: set by a backbone whose every reader of this
+    /// output handles that layout.
+    public var blocksOutput = false
     private var inputGradientNeeded = true
     private var input: Tensor?
     private var output: Tensor?
@@ -15,6 +22,9 @@ public final class Conv2d: Layer {
     private var frozenSink: Tensor?
     private let plans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
+    /// NCHW copies of a blocked input and of its gradient for the BLAS kernels (where oneDNN
+    /// has no plan for a shape).
+    private var planarInput: Tensor?, planarInputGrad: Tensor?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, bias: Bool = true) {
@@ -27,20 +37,31 @@ public final class Conv2d: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(x.shape.count == 4 && x.shape[1] == inChannels,
+        let inShape = ChannelBlocking.planarShape(x.shape)
+        precondition(inShape.count == 4 && inShape[1] == inChannels,
                      "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
-        let g = ConvGeometry(channels: inChannels, height: x.shape[2], width: x.shape[3], kernel: kernel,
+        let g = ConvGeometry(channels: inChannels, height: inShape[2], width: inShape[3], kernel: kernel,
                              stride: stride, padding: padding, dilation: dilation)
-        let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.outHeight, g.outWidth])
+        let outShape = [inShape[0], outChannels, g.outHeight, g.outWidth]
+        let blockedIn = ChannelBlocking.isBlocked(x.shape)
+        let blockedOut = blocksOutput && ChannelBlocking.canBlock(channels: outChannels)
         plan = plans.plan(for: OneDNNConvolution.Shape(
-            batch: x.shape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
+            batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
             outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
-            dilation: dilation, bias: bias != nil))
+            dilation: dilation, bias: bias != nil, sourceBlocked: blockedIn, destinationBlocked: blockedOut))
+        let y: Tensor
         if let plan {
+            y = Tensor.reuse(output, shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
             plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
         } else {
-            Convolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
-                                batch: x.shape[0], geometry: g, outChannels: outChannels)
+            y = Tensor.reuse(output, shape: outShape)
+            var source = x
+            if blockedIn {
+                source = ChannelBlocking.converting(x, reusing: planarInput)
+                planarInput = source
+            }
+            Convolution.forward(x: source.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                                batch: inShape[0], geometry: g, outChannels: outChannels)
         }
         input = x; output = y; geometry = g
         return y
@@ -60,6 +81,15 @@ public final class Conv2d: Layer {
             let dBias = (bias?.requiresGrad ?? false) ? bias!.grad.data : nil
             if let plan {
                 plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
+            } else if ChannelBlocking.isBlocked(x.shape), let source = planarInput {
+                let planarGrad = dx.map { _ in Tensor.reuse(planarInputGrad, shape: source.shape) }
+                planarInputGrad = planarGrad ?? planarInputGrad
+                Convolution.backward(x: source.data, weight: weight.value.data, dy: dy.data, dx: planarGrad?.data,
+                                     dWeight: dW.data, dBias: dBias, batch: source.shape[0], geometry: g, outChannels: outChannels)
+                if let dx, let planarGrad {
+                    ChannelBlocking.block(planarGrad.data, into: dx.data, batch: source.shape[0], channels: inChannels,
+                                          spatial: g.height * g.width)
+                }
             } else {
                 Convolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
                                      dWeight: dW.data, dBias: dBias, batch: x.shape[0], geometry: g, outChannels: outChannels)

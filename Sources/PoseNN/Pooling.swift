@@ -1,6 +1,7 @@
 import PoseTensor
 
-/// PyTorch's `MaxPool2d(kernel, stride, padding)`: `N × C × H × W` → `N × C × H' × W'`.
+/// PyTorch's `MaxPool2d(kernel, stride, padding)`: `N × C × H × W` → `N × C × H' × W'`, or the
+/// same on channel-blocked tensors (`ChannelBlocking`).
 public final class MaxPool2d: Layer {
     public let kernel, stride, padding: Int
     private var output: Tensor?
@@ -14,14 +15,21 @@ public final class MaxPool2d: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(x.shape.count == 4, "MaxPool2d expects N×C×H×W input, got \(x.shape)")
+        let blocked = ChannelBlocking.isBlocked(x.shape)
+        precondition(x.shape.count == 4 || blocked, "MaxPool2d expects N×C×H×W input, got \(x.shape)")
         let g = ConvGeometry(channels: 1, height: x.shape[2], width: x.shape[3], kernel: (kernel, kernel),
                              stride: (stride, stride), padding: (padding, padding))
         let planes = x.shape[0] * x.shape[1]
-        let y = Tensor.reuse(output, shape: [x.shape[0], x.shape[1], g.outHeight, g.outWidth])
+        var shape = x.shape
+        (shape[2], shape[3]) = (g.outHeight, g.outWidth)
+        let y = Tensor.reuse(output, shape: shape)
         if indices.count != y.count { indices = [Int32](repeating: 0, count: y.count) }
         indices.withUnsafeMutableBufferPointer {
-            PoolingKernels.maxPoolForward(x: x.data, y: y.data, indices: $0.baseAddress!, planes: planes, geometry: g)
+            if blocked {
+                BlockedSpatialKernels.maxPoolForward(x: x.data, y: y.data, indices: $0.baseAddress!, planes: planes, geometry: g)
+            } else {
+                PoolingKernels.maxPoolForward(x: x.data, y: y.data, indices: $0.baseAddress!, planes: planes, geometry: g)
+            }
         }
         output = y; inputShape = x.shape; geometry = g
         return y
@@ -31,9 +39,13 @@ public final class MaxPool2d: Layer {
         guard let g = geometry else { preconditionFailure("MaxPool2d.backward before forward") }
         let dx = Tensor.reuse(inputGrad, shape: inputShape)
         inputGrad = dx
+        let planes = inputShape[0] * inputShape[1]
         indices.withUnsafeBufferPointer {
-            PoolingKernels.maxPoolBackward(dy: dy.data, indices: $0.baseAddress!, dx: dx.data,
-                                           planes: inputShape[0] * inputShape[1], geometry: g)
+            if ChannelBlocking.isBlocked(inputShape) {
+                BlockedSpatialKernels.maxPoolBackward(dy: dy.data, indices: $0.baseAddress!, dx: dx.data, planes: planes, geometry: g)
+            } else {
+                PoolingKernels.maxPoolBackward(dy: dy.data, indices: $0.baseAddress!, dx: dx.data, planes: planes, geometry: g)
+            }
         }
         return dx
     }
@@ -65,7 +77,8 @@ public final class GlobalAveragePool: Layer {
     }
 }
 
-/// Nearest-neighbour upsampling by an integer factor: `N × C × H × W` → `N × C × fH × fW`.
+/// Nearest-neighbour upsampling by an integer factor: `N × C × H × W` → `N × C × fH × fW`, or the
+/// same on channel-blocked tensors (`ChannelBlocking`).
 public final class UpsampleNearest: Layer {
     public let factor: Int
     private var output: Tensor?
@@ -78,9 +91,16 @@ public final class UpsampleNearest: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let y = Tensor.reuse(output, shape: [x.shape[0], x.shape[1], x.shape[2] * factor, x.shape[3] * factor])
-        ElementwiseKernels.upsampleNearest(x.data, y.data, planes: x.shape[0] * x.shape[1],
-                                           height: x.shape[2], width: x.shape[3], factor: factor)
+        var shape = x.shape
+        (shape[2], shape[3]) = (x.shape[2] * factor, x.shape[3] * factor)
+        let y = Tensor.reuse(output, shape: shape)
+        if ChannelBlocking.isBlocked(x.shape) {
+            BlockedSpatialKernels.upsampleNearest(x.data, y.data, planes: x.shape[0] * x.shape[1],
+                                                  height: x.shape[2], width: x.shape[3], factor: factor)
+        } else {
+            ElementwiseKernels.upsampleNearest(x.data, y.data, planes: x.shape[0] * x.shape[1],
+                                               height: x.shape[2], width: x.shape[3], factor: factor)
+        }
         output = y; inputShape = x.shape
         return y
     }
@@ -88,8 +108,12 @@ public final class UpsampleNearest: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let dx = Tensor.reuse(inputGrad, shape: inputShape)
         inputGrad = dx
-        ElementwiseKernels.upsampleNearestBackward(dy.data, dx.data, planes: inputShape[0] * inputShape[1],
-                                                   height: inputShape[2], width: inputShape[3], factor: factor)
+        let s = inputShape
+        if ChannelBlocking.isBlocked(s) {
+            BlockedSpatialKernels.upsampleNearestBackward(dy.data, dx.data, planes: s[0] * s[1], height: s[2], width: s[3], factor: factor)
+        } else {
+            ElementwiseKernels.upsampleNearestBackward(dy.data, dx.data, planes: s[0] * s[1], height: s[2], width: s[3], factor: factor)
+        }
         return dx
     }
 }

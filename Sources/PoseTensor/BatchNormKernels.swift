@@ -1,4 +1,6 @@
 /// Batch normalisation over the N, H, W axes of an NCHW tensor, with an optional fused ReLU.
+/// With `blocked`, the tensors are channel-blocked (`ChannelBlocking`) and the same passes run
+/// on whole blocks (`BlockedBatchNormKernels`).
 public enum BatchNormKernels {
     /// Training-mode forward with batch statistics.
     /// - Parameters:
@@ -8,7 +10,12 @@ public enum BatchNormKernels {
     public static func forwardTraining(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                        variance: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>,
-                                       batch: Int, channels: Int, spatial: Int, eps: Float, relu: Bool) {
+                                       batch: Int, channels: Int, spatial: Int, eps: Float, relu: Bool, blocked: Bool = false) {
+        if blocked {
+            return BlockedBatchNormKernels.forwardTraining(x: x, gamma: gamma, beta: beta, y: y, mean: mean, variance: variance,
+                                                           invStd: invStd, batch: batch, channels: channels, spatial: spatial,
+                                                           eps: eps, relu: relu)
+        }
         let m = Double(batch * spatial)
         ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             var sum = 0.0
@@ -31,7 +38,11 @@ public enum BatchNormKernels {
     /// Eval-mode forward with the given statistics (`invStd` = 1/sqrt(running var + eps)).
     public static func normalize(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                  y: UnsafeMutablePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                 batch: Int, channels: Int, spatial: Int, relu: Bool) {
+                                 batch: Int, channels: Int, spatial: Int, relu: Bool, blocked: Bool = false) {
+        if blocked {
+            return BlockedBatchNormKernels.normalize(x: x, gamma: gamma, beta: beta, y: y, mean: mean, invStd: invStd,
+                                                     batch: batch, channels: channels, spatial: spatial, relu: relu)
+        }
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: spatial)) { planes in for plane in planes {
                 let c = plane % channels
                 let scale = gamma[c] * invStd[c]
@@ -55,7 +66,12 @@ public enum BatchNormKernels {
     ///   - x: `batch × channels × spatial`.
     ///   - sums, sumSquares: `channels` each, overwritten.
     public static func channelSums(x: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int,
-                                   sums: UnsafeMutablePointer<Double>, sumSquares: UnsafeMutablePointer<Double>) {
+                                   sums: UnsafeMutablePointer<Double>, sumSquares: UnsafeMutablePointer<Double>,
+                                   blocked: Bool = false) {
+        if blocked {
+            return BlockedBatchNormKernels.channelSums(x: x, batch: batch, channels: channels, spatial: spatial,
+                                                       sums: sums, sumSquares: sumSquares)
+        }
         ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             var s = 0.0, q = 0.0
             for n in 0..<batch {
@@ -75,7 +91,12 @@ public enum BatchNormKernels {
     ///   - sumDy, sumDyXmu: `channels` each, overwritten.
     public static func gradientSums(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                     mean: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int, relu: Bool,
-                                    sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>) {
+                                    sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>,
+                                    blocked: Bool = false) {
+        if blocked {
+            return BlockedBatchNormKernels.gradientSums(x: x, y: y, dy: dy, mean: mean, batch: batch, channels: channels,
+                                                        spatial: spatial, relu: relu, sumDy: sumDy, sumDyXmu: sumDyXmu)
+        }
         ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             let mu = mean[c]
             var a = 0.0, b = 0.0
@@ -97,7 +118,12 @@ public enum BatchNormKernels {
                                      gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                      sumDy: UnsafePointer<Double>, sumDyXmu: UnsafePointer<Double>, count: Double,
                                      dx: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
-                                     relu: Bool, training: Bool) {
+                                     relu: Bool, training: Bool, blocked: Bool = false) {
+        if blocked {
+            return BlockedBatchNormKernels.inputGradient(x: x, y: y, dy: dy, gamma: gamma, mean: mean, invStd: invStd, sumDy: sumDy,
+                                                         sumDyXmu: sumDyXmu, count: count, dx: dx, batch: batch, channels: channels,
+                                                         spatial: spatial, relu: relu, training: training)
+        }
         let m = Float(count)
         ParallelLoop.run(channels, grain: ParallelLoop.grain(perItem: batch * spatial)) { range in for c in range {
             let mu = mean[c], istd = invStd[c]
@@ -142,11 +168,11 @@ public enum BatchNormKernels {
                                 gamma: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>,
                                 dBeta: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
-                                relu: Bool, training: Bool) {
+                                relu: Bool, training: Bool, blocked: Bool = false) {
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * channels)
         defer { sums.deallocate() }
         gradientSums(x: x, y: y, dy: dy, mean: mean, batch: batch, channels: channels, spatial: spatial, relu: relu,
-                     sumDy: sums, sumDyXmu: sums + channels)
+                     sumDy: sums, sumDyXmu: sums + channels, blocked: blocked)
         for c in 0..<channels {
             dBeta[c] += Float(sums[c])
             dGamma[c] += Float(sums[channels + c]) * invStd[c]
@@ -154,6 +180,6 @@ public enum BatchNormKernels {
         guard let dx else { return }
         inputGradient(x: x, y: y, dy: dy, gamma: gamma, mean: mean, invStd: invStd, sumDy: sums, sumDyXmu: sums + channels,
                       count: Double(batch * spatial), dx: dx, batch: batch, channels: channels, spatial: spatial,
-                      relu: relu, training: training)
+                      relu: relu, training: training, blocked: blocked)
     }
 }

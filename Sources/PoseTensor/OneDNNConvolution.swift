@@ -3,9 +3,10 @@ import CDNNL
 /// A oneDNN convolution or transposed convolution of one shape, created once and reused:
 /// forward, and on the first backward the backward-data and backward-weights primitives.
 ///
-/// Activations are NCHW and weights PyTorch's OIHW (IOHW when transposed) in the caller's
-/// buffers; each primitive works in the layout it chose (`dnnl_format_tag_any`, blocked on
-/// AVX-512), reached through reorders into per-thread scratch. Gradients accumulate into the
+/// Activations are NCHW or channel-blocked (`ChannelBlocking`, oneDNN's `nChw16c`, as the shape
+/// says) and weights PyTorch's OIHW (IOHW when transposed) in the caller's buffers; each
+/// primitive works in the layout it chose (`dnnl_format_tag_any`, blocked on AVX-512), reached
+/// through reorders into per-thread scratch where the caller's differs. Gradients accumulate into the
 /// caller's `dWeight` and `dBias`, as the BLAS kernels' do.
 public final class OneDNNConvolution {
     /// Everything that selects the primitives. For a transposed convolution `in…` is its input
@@ -16,16 +17,20 @@ public final class OneDNNConvolution {
         public var dilationHeight = 1, dilationWidth = 1
         public var bias: Bool
         public var transposed = false
+        /// Whether the caller's input (the transposed convolution's input too) and output are
+        /// channel-blocked rather than NCHW.
+        public var sourceBlocked = false, destinationBlocked = false
 
         public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int, outChannels: Int, outHeight: Int, outWidth: Int,
                     kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
-                    bias: Bool, transposed: Bool = false) {
+                    bias: Bool, transposed: Bool = false, sourceBlocked: Bool = false, destinationBlocked: Bool = false) {
             (self.batch, self.inChannels, self.inHeight, self.inWidth) = (batch, inChannels, inHeight, inWidth)
             (self.outChannels, self.outHeight, self.outWidth) = (outChannels, outHeight, outWidth)
             (kernelHeight, kernelWidth, strideHeight, strideWidth) = (kernel.0, kernel.1, stride.0, stride.1)
             (padTop, padLeft, dilationHeight, dilationWidth) = (padding.0, padding.1, dilation.0, dilation.1)
             self.bias = bias
             self.transposed = transposed
+            (self.sourceBlocked, self.destinationBlocked) = (sourceBlocked, destinationBlocked)
         }
 
         /// Multiply-adds of one forward, counted as the BLAS kernels count them (on the
@@ -61,10 +66,10 @@ public final class OneDNNConvolution {
         let sourceDims = [s.batch, s.inChannels, s.inHeight, s.inWidth]
         let destinationDims = [s.batch, s.outChannels, s.outHeight, s.outWidth]
         let weightDims = [s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth]
-        user = (OneDNN.descriptor(sourceDims, dnnl_nchw),
+        user = (OneDNN.descriptor(sourceDims, s.sourceBlocked ? dnnl_nChw16c : dnnl_nchw),
                 OneDNN.descriptor(weightDims, s.transposed ? dnnl_iohw : dnnl_oihw),
                 OneDNN.descriptor([s.outChannels], dnnl_x),
-                OneDNN.descriptor(destinationDims, dnnl_nchw))
+                OneDNN.descriptor(destinationDims, s.destinationBlocked ? dnnl_nChw16c : dnnl_nchw))
         let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any), OneDNN.descriptor(weightDims, dnnl_format_tag_any),
                    OneDNN.descriptor(destinationDims, dnnl_format_tag_any))
         var desc = dnnl_convolution_desc_t()
@@ -103,7 +108,7 @@ public final class OneDNNConvolution {
     /// The implementation oneDNN picked for the forward pass.
     public var implementation: String { forwardPrimitive.implementation }
 
-    /// `y = conv(x, weight) + bias` with `x`, `y` NCHW of the plan's shape.
+    /// `y = conv(x, weight) + bias` with `x`, `y` of the plan's shape and layouts.
     public func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
         source.bindInput(x, stream)

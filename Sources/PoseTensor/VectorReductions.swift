@@ -1,7 +1,8 @@
 /// Float reductions over contiguous rows with 16 lanes of partial sums: the compiler keeps a
 /// scalar `s += p[i]` in order (IEEE addition is not associative), one element per cycle; the
 /// lanes make BatchNorm's passes memory-bound instead. Sums differ from the sequential ones
-/// by float rounding only.
+/// by float rounding only. No `addProduct`: without FMA in the build's target (the package
+/// cannot set one) it becomes a call to libm's `fmaf` per lane.
 enum VectorReductions {
     typealias Lanes = SIMD16<Float>
 
@@ -25,7 +26,7 @@ enum VectorReductions {
         let mu = Lanes(repeating: mean)
         while i + 16 <= count {
             let d = load(p, i) - mu
-            acc.addProduct(d, d)
+            acc += d * d
             i += 16
         }
         var s = acc.sum()
@@ -42,7 +43,7 @@ enum VectorReductions {
             var g = load(dy, i)
             if relu { g.replace(with: zero, where: load(y, i) .<= zero) }
             a += g
-            b.addProduct(g, load(x, i) - mu)
+            b += g * (load(x, i) - mu)
             i += 16
         }
         var s1 = a.sum(), s2 = b.sum()

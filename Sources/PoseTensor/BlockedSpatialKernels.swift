@@ -1,0 +1,97 @@
+/// Max pooling and nearest upsampling over channel-blocked planes (`H × W × 16` each, see
+/// `ChannelBlocking`): the NCHW kernels' arithmetic on whole 16-channel pixels.
+public enum BlockedSpatialKernels {
+    typealias Lanes = SIMD16<Float>
+    typealias Indices = SIMD16<Int32>
+    static let width = ChannelBlocking.width
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    @inline(__always)
+    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+    /// `PoolingKernels.maxPoolForward` on `planes` blocked planes: `indices` receives, per output
+    /// element, the pixel index (`iy · W + ix`) its channel's maximum came from.
+    public static func maxPoolForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                      indices: UnsafeMutablePointer<Int32>, planes: Int, geometry g: ConvGeometry) {
+        let inPlane = g.height * g.width * width, outPlane = g.outHeight * g.outWidth * width
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: inPlane)) { range in for p in range {
+            let xp = x + p * inPlane, yp = y + p * outPlane, ip = indices + p * outPlane
+            for oy in 0..<g.outHeight {
+                let y0 = oy * g.strideH - g.padH
+                for ox in 0..<g.outWidth {
+                    let x0 = ox * g.strideW - g.padW
+                    var best = Lanes(repeating: -.infinity)
+                    var bestIndex = Indices(repeating: -1)
+                    for ky in 0..<g.kernelH {
+                        let iy = y0 + ky * g.dilationH
+                        if iy < 0 || iy >= g.height { continue }
+                        for kx in 0..<g.kernelW {
+                            let ix = x0 + kx * g.dilationW
+                            if ix < 0 || ix >= g.width { continue }
+                            let pixel = iy * g.width + ix
+                            let v = load(xp + pixel * width)
+                            // as the NCHW kernel: greater, the first candidate, or NaN
+                            let take = (v .> best) .| (bestIndex .< 0) .| (v .!= v)
+                            best.replace(with: v, where: take)
+                            bestIndex.replace(with: Indices(repeating: Int32(pixel)), where: take)
+                        }
+                    }
+                    let o = (oy * g.outWidth + ox) * width
+                    store(best, yp + o)
+                    UnsafeMutableRawPointer(ip + o).storeBytes(of: bestIndex, as: Indices.self)
+                }
+            }
+        } }
+    }
+
+    /// Routes each output gradient to the pixel its maximum came from; overwrites `dx`.
+    public static func maxPoolBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+                                       dx: UnsafeMutablePointer<Float>, planes: Int, geometry g: ConvGeometry) {
+        let inPlane = g.height * g.width * width, outPlane = g.outHeight * g.outWidth * width
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: inPlane)) { range in for p in range {
+            let dxp = dx + p * inPlane, dyp = dy + p * outPlane, ip = indices + p * outPlane
+            dxp.update(repeating: 0, count: inPlane)
+            for o in stride(from: 0, to: outPlane, by: width) {
+                for c in 0..<width { dxp[Int(ip[o + c]) * width + c] += dyp[o + c] }
+            }
+        } }
+    }
+
+    /// `ElementwiseKernels.upsampleNearest` on `planes` blocked planes of `height × width` pixels.
+    public static func upsampleNearest(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                       planes: Int, height: Int, width w: Int, factor: Int) {
+        let row = w * factor * width
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * w * factor * factor * width)) { range in for p in range {
+            let xp = x + p * height * w * width, yp = y + p * height * factor * row
+            for iy in 0..<height {
+                let out = yp + iy * factor * row
+                for ix in 0..<w {
+                    let v = load(xp + (iy * w + ix) * width)
+                    for f in 0..<factor { store(v, out + (ix * factor + f) * width) }
+                }
+                for r in 1..<max(factor, 1) { (out + r * row).update(from: out, count: row) }
+            }
+        } }
+    }
+
+    /// Adjoint of `upsampleNearest`: each input pixel receives the sum of its `factor × factor` outputs.
+    public static func upsampleNearestBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                                               planes: Int, height: Int, width w: Int, factor: Int) {
+        let row = w * factor * width
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * w * factor * factor * width)) { range in for p in range {
+            let dxp = dx + p * height * w * width, dyp = dy + p * height * factor * row
+            for iy in 0..<height {
+                for ix in 0..<w {
+                    var s = Lanes()
+                    for r in 0..<factor {
+                        let source = dyp + (iy * factor + r) * row + ix * factor * width
+                        for f in 0..<factor { s += load(source + f * width) }
+                    }
+                    store(s, dxp + (iy * w + ix) * width)
+                }
+            }
+        } }
+    }
+}

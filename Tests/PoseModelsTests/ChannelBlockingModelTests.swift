@@ -1,0 +1,64 @@
+import Testing
+@testable import PoseModels
+import PoseNN
+import PoseTensor
+
+/// The backbones with activations kept channel-blocked between layers (the oneDNN default)
+/// against the same networks with every convolution on NCHW: outputs, every parameter's
+/// gradient and the BatchNorm running statistics agree, over two steps.
+@Suite struct ChannelBlockingModelTests {
+    func expectSameTraining(_ make: () throws -> Backbone, input: [Int], blockedInside: (Backbone, Tensor) -> Bool) throws {
+        try #require(ComputeBackend.current == .onednn, "channel blocking is a oneDNN-backend layout")
+        let x = randomTensor(input, seed: 3)
+        let blockedNet = try make(), planarNet = try make()
+        (planarNet as? HRNet)?.keepsChannelBlocking = false
+        (planarNet as? ResNet)?.keepsChannelBlocking = false
+        #expect(blockedInside(blockedNet, x) && !blockedInside(planarNet, x))
+        for step in 0..<2 {
+            let a = blockedNet.forward(x, mode: .training), b = planarNet.forward(x, mode: .training)
+            #expect(a.map(\.shape) == b.map(\.shape))
+            for (u, v) in zip(a, b) { #expect(scaledError(u, v) < 1e-4, "step \(step) output \(u.shape)") }
+            let dys = b.enumerated().map { randomTensor($1.shape, seed: UInt64(20 + $0)) }
+            blockedNet.backward(dys); planarNet.backward(dys)
+            var s1 = StateDict(), s2 = StateDict()
+            blockedNet.collectState(prefix: "", into: &s1); planarNet.collectState(prefix: "", into: &s2)
+            for (p, q) in zip(s1.parameters, s2.parameters) {
+                #expect(scaledError(p.parameter.grad, q.parameter.grad) < 1e-4, "step \(step) \(p.name)")
+            }
+            for (p, q) in zip(s1.buffers, s2.buffers) { #expect(scaledError(p.1, q.1) < 1e-4, "step \(step) \(p.0)") }
+        }
+    }
+
+    @Test func hrnet() throws {
+        let settings = HRNetSettings(stages: [
+            HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [4]),
+            HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [16, 32], multiscaleOutput: false),
+        ])
+        try expectSameTraining({ var rng = RandomGenerator(seed: 1); return try HRNet(settings, rng: &rng) }, input: [2, 3, 32, 32]) {
+            ($0 as! HRNet).stem.forward($1, mode: .inference).shape.count == 5
+        }
+    }
+
+    @Test func resnetWithTwoOutputs() throws {
+        var settings = ResNetSettings(depth: 18)
+        (settings.stemChannels, settings.baseChannels, settings.outIndices, settings.zeroInitResidual) = (16, 16, [1, 3], false)
+        try expectSameTraining({ var rng = RandomGenerator(seed: 2); return try ResNet(settings, rng: &rng) }, input: [2, 3, 64, 48]) {
+            ($0 as! ResNet).stem.forward($1, mode: .inference).shape.count == 5
+        }
+    }
+}
+
+private func randomTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var rng = RandomGenerator(seed: seed)
+    let t = Tensor(zeros: shape)
+    rng.fillUniform(t, low: -1, high: 1)
+    return t
+}
+
+/// max |a − b| over max |b|: differences against the tensor's own scale.
+private func scaledError(_ a: Tensor, _ b: Tensor) -> Float {
+    precondition(a.count == b.count, "comparing \(a.shape) with \(b.shape)")
+    var worst: Float = 0, scale: Float = 1e-12
+    for i in 0..<a.count { worst = max(worst, abs(a[i] - b[i])); scale = max(scale, abs(b[i])) }
+    return worst / scale
+}
