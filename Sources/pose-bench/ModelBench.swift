@@ -107,5 +107,11 @@ struct ModelBench: ParsableCommand {
         print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
         print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s", batch, infer, Double(batch) / infer))
         print(String(format: "peak resident memory: %.2f GiB", Double(peakResidentBytes()) / 1_073_741_824))
+        // a train step computes the forward and two backward products (dx, dW) of every layer
+        let peak = PeakProbe.measure()
+        let trainRate = 3 * 2 * macs * Double(batch) / train / 1e9, inferRate = 2 * macs * Double(batch) / infer / 1e9
+        print(String(format: "fp32 peak probe (sgemm 2048^3, %d threads): %.0f GFLOP/s", BLAS.threadCount, peak))
+        print(String(format: "train at %.0f GFLOP/s (%.0f%% of the probe), inference at %.0f GFLOP/s (%.0f%%)",
+                     trainRate, 100 * trainRate / peak, inferRate, 100 * inferRate / peak))
     }
 }
