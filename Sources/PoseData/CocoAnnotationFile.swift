@@ -40,21 +40,54 @@ public struct CocoAnnotationFile: Sendable {
     }
 
     /// Reads a COCO json file; errors name the file and the offending field.
+    ///
+    /// The file is scanned, not parsed into a document: only images' id, file_name, width and
+    /// height and annotations' id, image_id, category_id, bbox, keypoints, num_keypoints, area
+    /// and iscrowd are built, and everything else (segmentation polygons above all) is skipped
+    /// byte by byte, so COCO's 240 MB train file costs little more than its keypoints.
     public static func load(path: String) throws -> CocoAnnotationFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw DatasetError("\(path): annotation file not found or unreadable")
         }
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: data) } catch {
-            throw DatasetError("\(path): not valid JSON (\(error.localizedDescription))")
+        return try data.withUnsafeBytes { raw in
+            var scanner = JSONScanner(bytes: raw, source: path)
+            guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): expected a JSON object at the top level") }
+            try scanner.beginObject()
+            var images: [CocoImage]?, annotations: [CocoAnnotation] = []
+            while let key = try scanner.nextKey() {
+                switch key {
+                case "images": images = try readImages(&scanner, path: path)
+                case "annotations": annotations = try readAnnotations(&scanner, path: path)
+                default: try scanner.skipValue()
+                }
+            }
+            if let extra = scanner.peek() { throw scanner.error("unexpected '\(Character(Unicode.Scalar(extra)))' after the top-level object") }
+            guard let images else { throw DatasetError("\(path): missing 'images' list") }
+            return CocoAnnotationFile(images: images, annotations: annotations)
         }
-        guard let root = json as? [String: Any] else { throw DatasetError("\(path): expected a JSON object at the top level") }
-        guard let imageList = root["images"] as? [[String: Any]] else { throw DatasetError("\(path): missing 'images' list") }
+    }
+
+    private static func readImages(_ scanner: inout JSONScanner, path: String) throws -> [CocoImage] {
+        guard scanner.peek() == UInt8(ascii: "[") else { throw DatasetError("\(path): missing 'images' list") }
+        try scanner.beginArray()
         var images: [CocoImage] = []
-        images.reserveCapacity(imageList.count)
-        for (i, im) in imageList.enumerated() {
-            guard let id = JSONNumber.integer(im["id"]), let name = im["file_name"] as? String,
-                  let w = JSONNumber.integer(im["width"]), let h = JSONNumber.integer(im["height"]) else {
+        while try scanner.nextElement() {
+            let i = images.count
+            guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): images[\(i)] must be an object") }
+            try scanner.beginObject()
+            var id: Int?, name: String?, w: Int?, h: Int?
+            while let key = try scanner.nextKey() {
+                switch key {
+                case "id": id = integer(&scanner)
+                case "width": w = integer(&scanner)
+                case "height": h = integer(&scanner)
+                case "file_name":
+                    if scanner.peek() == UInt8(ascii: "\"") { name = try scanner.readString() } else { try scanner.skipValue() }
+                default: try scanner.skipValue()
+                }
+            }
+            guard let id, let name, let w, let h else {
                 throw DatasetError("\(path): images[\(i)] needs id, file_name, width and height (integers)")
             }
             guard JSONNumber.imageSide.contains(w), JSONNumber.imageSide.contains(h) else {
@@ -62,34 +95,62 @@ public struct CocoAnnotationFile: Sendable {
             }
             images.append(CocoImage(id: id, fileName: name, width: w, height: h))
         }
-        let annList = root["annotations"] as? [[String: Any]] ?? []
+        return images
+    }
+
+    private static func readAnnotations(_ scanner: inout JSONScanner, path: String) throws -> [CocoAnnotation] {
+        guard scanner.peek() == UInt8(ascii: "[") else { try scanner.skipValue(); return [] }
+        try scanner.beginArray()
         var annotations: [CocoAnnotation] = []
-        annotations.reserveCapacity(annList.count)
-        for (i, a) in annList.enumerated() {
-            guard let id = JSONNumber.integer(a["id"]), let imageId = JSONNumber.integer(a["image_id"]) else {
-                throw DatasetError("\(path): annotations[\(i)] needs id and image_id (integers)")
-            }
+        while try scanner.nextElement() {
+            let i = annotations.count
+            guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): annotations[\(i)] must be an object") }
+            try scanner.beginObject()
+            var id: Int?, imageId: Int?, category: Int?, bbox: [Double]?, keypoints: [Double]?, count: Int?, area: Double?, crowd = false
             func coordinates(_ key: String) throws -> [Double]? {
-                guard let value = a[key] else { return nil }
-                guard let numbers = value as? [NSNumber] else {
-                    if value is NSNull { return nil }
-                    throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers")
-                }
-                let v = numbers.map(\.doubleValue)
-                if let bad = v.first(where: { !JSONNumber.coordinate.contains($0) }) {
-                    throw DatasetError("\(path): annotations[\(i)].\(key) holds \(bad); expected finite pixel values within ±\(Int(JSONNumber.coordinate.upperBound))")
+                if scanner.readNull() { return nil }
+                guard scanner.peek() == UInt8(ascii: "[") else { throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers") }
+                try scanner.beginArray()
+                var v: [Double] = []
+                while try scanner.nextElement() {
+                    guard let x = scanner.readNumber() else { throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers") }
+                    guard JSONNumber.coordinate.contains(x) else {
+                        throw DatasetError("\(path): annotations[\(i)].\(key) holds \(x); expected finite pixel values within ±\(Int(JSONNumber.coordinate.upperBound))")
+                    }
+                    v.append(x)
                 }
                 return v
             }
-            annotations.append(CocoAnnotation(
-                id: id, imageId: imageId, categoryId: JSONNumber.integer(a["category_id"]) ?? 1,
-                bbox: try coordinates("bbox"),
-                keypoints: try coordinates("keypoints"),
-                numKeypoints: JSONNumber.integer(a["num_keypoints"]),
-                area: (a["area"] as? NSNumber)?.doubleValue,
-                isCrowd: (JSONNumber.integer(a["iscrowd"]) ?? 0) != 0))
+            while let key = try scanner.nextKey() {
+                switch key {
+                case "id": id = integer(&scanner)
+                case "image_id": imageId = integer(&scanner)
+                case "category_id": category = integer(&scanner)
+                case "num_keypoints": count = integer(&scanner)
+                case "bbox": bbox = try coordinates(key)
+                case "keypoints": keypoints = try coordinates(key)
+                case "area": area = scanner.readNumber(); if area == nil { try scanner.skipValue() }
+                case "iscrowd":
+                    if let b = scanner.readBool() { crowd = b } else if let n = scanner.readNumber() { crowd = n != 0 } else { try scanner.skipValue() }
+                default: try scanner.skipValue()
+                }
+            }
+            guard let id, let imageId else { throw DatasetError("\(path): annotations[\(i)] needs id and image_id (integers)") }
+            annotations.append(CocoAnnotation(id: id, imageId: imageId, categoryId: category ?? 1, bbox: bbox, keypoints: keypoints,
+                                              numKeypoints: count, area: area, isCrowd: crowd))
         }
-        return CocoAnnotationFile(images: images, annotations: annotations)
+        return annotations
+    }
+
+    /// An integral number fitting in 53 bits (as `JSONNumber.integer`), or nil (the value is then skipped).
+    private static func integer(_ scanner: inout JSONScanner) -> Int? {
+        if let d = scanner.readNumber() {
+            guard d.isFinite, d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else { return nil }
+            return Int(d)
+        }
+        if let b = scanner.readBool() { return b ? 1 : 0 }
+        try? scanner.skipValue()
+        return nil
     }
 }
 
