@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "pose-infer", targets: ["pose-infer"]),
         .executable(name: "pose-data", targets: ["pose-data"]),
         .executable(name: "pose-bench", targets: ["pose-bench"]),
+        .executable(name: "pose-analyze", targets: ["pose-analyze"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Debian's oneDNN ships no pkg-config file; the module map links dnnl and its OpenMP runtime.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
@@ -33,7 +35,7 @@ let package = Package(
         .target(name: "PoseTensor", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "PoseNN", dependencies: ["PoseTensor"]),
         // Dataset metainfo files (`configs/_base_/datasets/*.py` is a link to them) ship with the library.
-        .target(name: "PoseData", dependencies: ["CJPEG", "CZlib", "PoseTensor", "PoseConfig"],
+        .target(name: "PoseData", dependencies: ["CJPEG", "CPNG", "CZlib", "PoseTensor", "PoseConfig"],
                 resources: [.copy("Resources/datasets")]),
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor", "PoseData"]),
         .target(name: "PoseEval", dependencies: ["PoseData"]),
@@ -55,6 +57,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "pose-bench", dependencies: [
             "PoseCLI", "PoseModels", "PoseData", "PoseTensor", "PoseNN", "PoseTraining", "PoseDistributed",
+            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .executableTarget(name: "pose-analyze", dependencies: [
+            "PoseCLI", "PoseConfig", "PoseData", "PoseTensor", "PoseTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Toy components in a module of their own, registered by the tests as a user would.

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libopenblas-dev libdnnl-dev libopenmpi-dev openmpi-bin libjpeg-dev zlib1g-dev pkg-config)
+packages=(libopenblas-dev libdnnl-dev libopenmpi-dev openmpi-bin libjpeg-dev libpng-dev zlib1g-dev pkg-config)
 # As root the suite also runs multi-node tests over network namespaces (iproute2) and on a
 # single-host Slurm (slurm-wlm, munge); elsewhere those suites are skipped with a reason.
 if [ "${1:-}" = "--with-tests" ] && [ "$(id -u)" -eq 0 ]; then

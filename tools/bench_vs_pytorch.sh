@@ -27,9 +27,10 @@ PY
 swiftpose() {  # backend config -> "train infer rss_gib probe_gflops train_gflops infer_gflops"
     SWIFTPOSE_BACKEND=$1 .build/release/pose-bench model "$2" --batch 32 --steps "$steps" --warmup 1 2>&1 |
         awk '/train step/ {t=$(NF-1)} /^inference/ {i=$(NF-1)} /peak resident/ {m=$(NF-1)}
-             /peak probe/ {p=$(NF-1)} /^train at/ {tg=$3; ig=$(NF-3)} END {print t, i, m, p, tg, ig}'
+             /peak probe/ {p=$(NF-1)} /^train at/ {tg=$3; ig=$(NF-2)} END {print t, i, m, p, tg, ig}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%d%%", 100 * a / b + 0.5}'; }
 echo "| model | SwiftPose oneDNN train / inference (peak RSS) | SwiftPose BLAS train / inference | PyTorch NCHW train / inference (train peak RSS) | PyTorch channels-last train / inference (train peak RSS) | oneDNN / channels-last: train, inference | oneDNN fraction of the sgemm probe: train, inference |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for pair in "res50 configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py" \
@@ -45,5 +46,5 @@ for pair in "res50 configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb
         row="$row | $t / $i ($rss GiB)"
         [ "$layout" = nhwc ] && { lt=$t; li=$i; }
     done
-    echo "| $1 | $ot / $oi ($om GiB) | $bt / $bi$row | $(ratio "$ot" "$lt"), $(ratio "$oi" "$li") | $otg / $op GFLOP/s, $oig / $op GFLOP/s |"
+    echo "| $1 | $ot / $oi ($om GiB) | $bt / $bi$row | $(ratio "$ot" "$lt"), $(ratio "$oi" "$li") | $(pct "$otg" "$op"), $(pct "$oig" "$op") of $op GFLOP/s |"
 done

@@ -9,19 +9,28 @@ public struct PoseInferCommand: ComponentCommand {
         commandName: "pose-infer",
         abstract: "Run a trained top-down model on images.",
         discussion: """
-        Each image is processed with one person box: --bbox when given, otherwise the whole image
-        (as MMPose's inferencer does without a detector). The config's test pipeline and flip test
-        apply. Prints (or writes with --out) JSON with the keypoints in image pixels and their scores;
-        --draw writes each image with the skeleton drawn. Example:
+        Every person of an image is processed: the boxes of --bbox (repeat it for several), or the
+        detections of --bbox-file for the image (MMPose's bbox_file layout: a COCO results list of
+        image_id, bbox [x, y, w, h], score; an image's id is its file name's number, as COCO's;
+        detections scoring below --bbox-thr are skipped), otherwise the whole image (as MMPose's
+        inferencer without a detector). The config's test pipeline and flip test apply. Prints (or
+        writes with --out) JSON with every person's keypoints in image pixels and their scores;
+        --draw writes each image with the skeletons drawn (--kpt-thr, --radius, --thickness as
+        MMPose's demo). Example:
           pose-infer CONFIG work_dirs/quickstart/epoch_16.safetensors data/synthetic/val/000001000001.jpg --draw out/
         """)
 
     @Argument(help: "Config file.") public var config: String
     @Argument(help: "Checkpoint (.safetensors or .pth).") public var checkpoint: String
-    @Argument(help: "JPEG images.") public var images: [String]
-    @Option(help: "Person box as x1,y1,x2,y2 in pixels (default: the whole image).") public var bbox: String?
+    @Argument(help: "Images (JPEG, PNG or BMP).") public var images: [String]
+    @Option(help: "A person box as x1,y1,x2,y2 in pixels; repeat for several (default: the whole image).") public var bbox: [String] = []
+    @Option(help: "COCO-format detections (MMPose's bbox_file) to take each image's person boxes from.") public var bboxFile: String?
+    @Option(help: "Skip detections scoring below this.") public var bboxThr = 0.3
     @Option(help: "Write the JSON results to this file instead of standard output.") public var out: String?
-    @Option(help: "Write each image with the predicted skeleton into this folder.") public var draw: String?
+    @Option(help: "Write each image with the predicted skeletons into this folder.") public var draw: String?
+    @Option(help: "Draw keypoints scoring above this (and links between them).") public var kptThr = 0.3
+    @Option(help: "Keypoint radius in pixels (default: 1/150 of the image's longer side).") public var radius: Double?
+    @Option(help: "Link width in pixels (default: the radius).") public var thickness: Double?
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") public var cfgOptions: [String] = []
 
     public init() {}
@@ -36,7 +45,14 @@ public struct PoseInferCommand: ComponentCommand {
     }
 
     public func validate() throws {
-        if let bbox { _ = try PoseInferCommand.parseBox(bbox) }
+        for box in bbox { _ = try PoseInferCommand.parseBox(box) }
+        if !bbox.isEmpty && bboxFile != nil { throw ValidationError("give --bbox or --bbox-file, not both") }
+        for (name, value) in [("--bbox-thr", bboxThr), ("--kpt-thr", kptThr)] where !(value >= 0 && value <= 1) {
+            throw ValidationError("\(name) \(value): expected a score from 0 to 1")
+        }
+        for (name, value) in [("--radius", radius), ("--thickness", thickness)] {
+            if let value, !(value > 0 && value <= 1000) { throw ValidationError("\(name) \(value): expected more than 0 and at most 1000 pixels") }
+        }
     }
 
     /// `--bbox x1,y1,x2,y2`: finite pixels within ±10^7, with x2 > x1 and y2 > y1.
@@ -51,41 +67,55 @@ public struct PoseInferCommand: ComponentCommand {
     func infer(components: Components) throws {
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
-        var box: (Double, Double, Double, Double)?
-        if let bbox {
-            let v = try PoseInferCommand.parseBox(bbox)
-            box = (v[0], v[1], v[2], v[3])
+        let boxes = try bbox.map { text -> (Double, Double, Double, Double) in
+            let v = try PoseInferCommand.parseBox(text)
+            return (v[0], v[1], v[2], v[3])
         }
+        let detections = try bboxFile.map { try DetectionFile(path: $0) }
         let model = try Job.loadTrainedModel(settings, checkpoint: checkpoint, strict: false) { _ in }
         let metainfo = data.dataset.metainfo
         var instances: [PoseInstance] = []
         for (i, path) in images.enumerated() {
-            let image = try JPEG.read(path: path)
-            let b = box ?? (0, 0, Double(image.width - 1), Double(image.height - 1))
-            instances.append(PoseInstance(id: i, imageId: i, imagePath: path, imageWidth: image.width, imageHeight: image.height,
-                                          bbox: b, bboxScore: 1, keypoints: [Double](repeating: 0, count: 2 * metainfo.keypointCount),
-                                          visible: [Double](repeating: 1, count: metainfo.keypointCount), numKeypoints: 0,
-                                          area: (b.2 - b.0) * (b.3 - b.1), isCrowd: false, categoryId: 1))
+            let image = try ImageFile.read(path: path)
+            var people: [((Double, Double, Double, Double), Double)] = boxes.map { ($0, 1) }
+            if let detections {
+                people = try detections.boxes(for: path, threshold: bboxThr)
+            } else if people.isEmpty {
+                people = [((0, 0, Double(image.width - 1), Double(image.height - 1)), 1)]
+            }
+            for (b, score) in people {
+                instances.append(PoseInstance(id: instances.count, imageId: i, imagePath: path, imageWidth: image.width, imageHeight: image.height,
+                                              bbox: b, bboxScore: score, keypoints: [Double](repeating: 0, count: 2 * metainfo.keypointCount),
+                                              visible: [Double](repeating: 1, count: metainfo.keypointCount), numKeypoints: 0,
+                                              area: (b.2 - b.0) * (b.3 - b.1), isCrowd: false, categoryId: 1))
+            }
         }
-        let loader = DataLoader(instances: instances, pipeline: data.dataset.pipeline, batchSize: max(1, data.batchSize),
-                                mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
-                                seed: settings.seed, workers: Job.loaderThreads)
-        defer { loader.shutdown() }
-        loader.start(epoch: 0, indices: Array(instances.indices))
+        var predictions: [KeypointPrediction] = []
+        if !instances.isEmpty {
+            let loader = DataLoader(instances: instances, pipeline: data.dataset.pipeline, batchSize: max(1, data.batchSize),
+                                    mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
+                                    seed: settings.seed, workers: Job.loaderThreads)
+            defer { loader.shutdown() }
+            loader.start(epoch: 0, indices: Array(instances.indices))
+            while let batch = try loader.next() { predictions += try model.predict(batch) }
+        }
+        predictions.sort { $0.id < $1.id }
         var results: [[String: Any]] = []
-        while let batch = try loader.next() {
-            for p in try model.predict(batch) {
-                let inst = instances[p.id]
-                var points: [[Double]] = []
-                for j in 0..<metainfo.keypointCount {
-                    points.append([p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]])
-                }
-                let box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
-                var record: [String: Any] = ["image": inst.imagePath, "bbox": box, "keypoints": points,
-                                             "keypoint_names": metainfo.keypointNames]
-                if let v = p.visibility { record["visibility"] = v }
-                results.append(record)
-                if let draw { try drawPrediction(p.keypoints, scores: p.keypointScores, on: inst.imagePath, metainfo: metainfo, into: draw) }
+        for p in predictions {
+            let inst = instances[p.id]
+            var points: [[Double]] = []
+            for j in 0..<metainfo.keypointCount { points.append([p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]]) }
+            let box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
+            var record: [String: Any] = ["image": inst.imagePath, "bbox": box, "bbox_score": inst.bboxScore, "keypoints": points,
+                                         "keypoint_names": metainfo.keypointNames]
+            if let v = p.visibility { record["visibility"] = v }
+            results.append(record)
+        }
+        if let draw {
+            let style = PoseDrawingStyle(keypointThreshold: kptThr, radius: radius, thickness: thickness)
+            for (i, path) in images.enumerated() {
+                let people = predictions.filter { instances[$0.id].imageId == i }
+                try PoseInferCommand.drawPredictions(people, on: path, metainfo: metainfo, style: style, into: draw)
             }
         }
         let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
@@ -97,21 +127,16 @@ public struct PoseInferCommand: ComponentCommand {
         }
     }
 
-    /// Draws the skeleton (links and keypoints with score > 0.3) in the dataset's colours.
-    func drawPrediction(_ keypoints: [Double], scores: [Double], on path: String, metainfo: DatasetMetainfo, into folder: String) throws {
+    /// Draws every predicted person of the image at `path` into `folder` (`<name>_pose.jpg`, or
+    /// `.png` for a PNG input).
+    static func drawPredictions(_ people: [KeypointPrediction], on path: String, metainfo: DatasetMetainfo, style: PoseDrawingStyle,
+                                into folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var canvas = Canvas(width: 1, height: 1)
-        canvas.image = try JPEG.read(path: path)
-        let r = max(2, Double(max(canvas.image.width, canvas.image.height)) / 150)
-        func color(_ c: [UInt8]) -> (Double, Double, Double) { c.count == 3 ? (Double(c[0]), Double(c[1]), Double(c[2])) : (255, 255, 255) }
-        for (i, (a, b)) in metainfo.skeletonLinks.enumerated() where scores[a] > 0.3 && scores[b] > 0.3 {
-            canvas.capsule(keypoints[2 * a], keypoints[2 * a + 1], keypoints[2 * b], keypoints[2 * b + 1], r / 2,
-                           color(i < metainfo.linkColors.count ? metainfo.linkColors[i] : []))
-        }
-        for j in 0..<metainfo.keypointCount where scores[j] > 0.3 {
-            canvas.fillCircle(keypoints[2 * j], keypoints[2 * j + 1], r, color(metainfo.keypointColors[j]))
-        }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        try JPEG.write(canvas.image, path: folder + "/" + name + "_pose.jpg")
+        canvas.image = try ImageFile.read(path: path)
+        for p in people { canvas.drawPose(keypoints: p.keypoints, scores: p.keypointScores, metainfo: metainfo, style: style) }
+        let url = URL(fileURLWithPath: path)
+        let png = url.pathExtension.lowercased() == "png"
+        try ImageFile.write(canvas.image, path: folder + "/" + url.deletingPathExtension().lastPathComponent + (png ? "_pose.png" : "_pose.jpg"))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PoseData
 import PoseTraining
 
 /// `pose-test`: evaluates a checkpoint on a config's test set, alone or under mpirun.
@@ -9,8 +10,11 @@ public struct PoseTestCommand: ComponentCommand {
         abstract: "Evaluate a checkpoint on a config's test set and print its metrics.",
         discussion: """
         Uses test_dataloader (ground-truth boxes, or detections when its dataset has bbox_file) and
-        test_evaluator. Example:
-          pose-test CONFIG work_dirs/run1/epoch_10.safetensors --dump results.json
+        test_evaluator. As MMPose's tools/test.py: --out writes the metrics as JSON, --work-dir keeps
+        the run's log and metrics in <work-dir>/<timestamp>/, --show-dir draws every image's
+        predictions (under <work-dir>/<timestamp>/ when --work-dir is given and the path is relative).
+        Example:
+          pose-test CONFIG work_dirs/run1/epoch_10.safetensors --out metrics.json --show-dir vis
         """)
 
     @Argument(help: "Config file (MMPose Python syntax).") public var config: String
@@ -19,8 +23,21 @@ public struct PoseTestCommand: ComponentCommand {
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
     @Option(help: "Write COCO keypoint results (image_id, category_id, keypoints, score) to this json file.")
     public var dump: String?
+    @Option(help: "Write the metrics to this JSON file.") public var out: String?
+    @Option(help: "Keep the test's log and metrics in <work-dir>/<timestamp>/.") public var workDir: String?
+    @Option(help: "Draw each image's predictions into this folder.") public var showDir: String?
+    @Option(help: "With --show-dir: draw keypoints scoring above this.") public var kptThr = 0.3
+    @Option(help: "With --show-dir: keypoint radius in pixels.") public var radius: Double?
+    @Option(help: "With --show-dir: link width in pixels.") public var thickness: Double?
 
     public init() {}
+
+    public func validate() throws {
+        guard kptThr >= 0 && kptThr <= 1 else { throw ValidationError("--kpt-thr \(kptThr): expected a score from 0 to 1") }
+        for (name, value) in [("--radius", radius), ("--thickness", thickness)] {
+            if let value, !(value > 0 && value <= 1000) { throw ValidationError("\(name) \(value): expected more than 0 and at most 1000 pixels") }
+        }
+    }
 
     /// Evaluates with the config's components looked up in `components`; ends the job on an error.
     public func run(components: Components) {
@@ -38,8 +55,39 @@ public struct PoseTestCommand: ComponentCommand {
                                         seed: settings.seed)
                 .run(model, communicator: communicator, workers: Job.loaderThreads)
             guard communicator.rank == 0 else { return }
-            print(String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0)))
-            for (key, value) in result.metrics { print(String(format: "%@: %.6f", key, value)) }
+            var lines = [String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0))]
+            lines += result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }
+            for line in lines { print(line) }
+            let metricsJSON = try JSONSerialization.data(withJSONObject: Dictionary(result.metrics, uniquingKeysWith: { a, _ in a }),
+                                                         options: [.prettyPrinted, .sortedKeys])
+            if let out {
+                try metricsJSON.write(to: URL(fileURLWithPath: out), options: .atomic)
+                print("wrote the metrics to \(out)")
+            }
+            var runDir: String?
+            if let workDir {
+                let formatter = DateFormatter()
+                formatter.dateFormat = "yyyyMMdd_HHmmss"
+                let stamp = formatter.string(from: Date())
+                let dir = workDir + "/" + stamp
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                try metricsJSON.write(to: URL(fileURLWithPath: "\(dir)/\(stamp).json"), options: .atomic)
+                let log = ["pose-test \(config) \(checkpoint)"] + lines
+                try Data((log.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(dir)/\(stamp).log"), options: .atomic)
+                print("wrote the log and metrics to \(dir)")
+                runDir = dir
+            }
+            if let showDir {
+                let folder = showDir.hasPrefix("/") || runDir == nil ? showDir : runDir! + "/" + showDir
+                let style = PoseDrawingStyle(keypointThreshold: kptThr, radius: radius, thickness: thickness)
+                let pathsById = Dictionary(result.instances.map { ($0.imageId, $0.imagePath) }, uniquingKeysWith: { a, _ in a })
+                let byImage = Dictionary(grouping: result.predictions, by: \.imageId)
+                for (imageId, people) in byImage.sorted(by: { $0.key < $1.key }) {
+                    guard let path = pathsById[imageId] else { continue }
+                    try PoseInferCommand.drawPredictions(people, on: path, metainfo: data.dataset.metainfo, style: style, into: folder)
+                }
+                print("drew the predictions of \(byImage.count) images into \(folder)")
+            }
             if let dump {
                 guard let metric = result.cocoMetric else { throw TrainingError("--dump writes COCO keypoint results; the evaluator has no CocoMetric") }
                 try metric.resultsJSON(result.predictions).write(to: URL(fileURLWithPath: dump), options: .atomic)

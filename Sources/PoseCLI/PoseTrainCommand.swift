@@ -38,6 +38,8 @@ public struct PoseTrainCommand: ComponentCommand {
     @Flag(help: "Fail when initial weights have missing or unexpected keys (default: list them and continue).") public var strict = false
     @Flag(help: "Scale the learning rate by (ranks × batch per rank) / auto_scale_lr.base_batch_size (sets auto_scale_lr.enable).")
     public var autoScaleLr = false
+    @Flag(help: "Keep the random initialisation where init_cfg names downloadable weights (torchvision://, https://, …) instead of fetching them.")
+    public var noPretrained = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
 
     public init() {}
@@ -64,6 +66,7 @@ public struct PoseTrainCommand: ComponentCommand {
             let trainer = Trainer(settings: settings, communicator: watched, workDir: dir, resume: resumeMode(settings),
                                   loadFrom: loadFrom, loaderThreads: Job.loaderThreads, stopRequest: stopRequest, log: log)
             trainer.strictLoading = strict
+            trainer.skipsPretrainedDownloads = noPretrained
             try trainer.run()
         }
     }

@@ -94,4 +94,10 @@ public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
     }
 
     public static func == (a: ConfigDict, b: ConfigDict) -> Bool { a.storage == b.storage }
+
+    /// The dict as a Python config file, one `key = value` line per key (what MMEngine saves
+    /// as a run's `config.py` and `Config.fromfile` reads back).
+    public var pythonSource: String {
+        items.map { "\($0.key) = \($0.value)\n" }.joined()
+    }
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// Checked reads of numbers from annotation and detection JSON, where a value no image can
 /// have (a width of -2^63, a coordinate of 1e308) must become an error naming it, not a trap.
-enum JSONNumber {
+public enum JSONNumber {
     /// Image widths and heights.
-    static let imageSide: ClosedRange<Int> = 1...1_000_000
+    public static let imageSide: ClosedRange<Int> = 1...1_000_000
     /// Box and keypoint coordinates in pixels.
-    static let coordinate: ClosedRange<Double> = -10_000_000...10_000_000
+    public static let coordinate: ClosedRange<Double> = -10_000_000...10_000_000
 
     /// An integral JSON number (ids, sizes, flags) that fits in 53 bits, or nil.
-    static func integer(_ value: Any?) -> Int? {
+    public static func integer(_ value: Any?) -> Int? {
         guard let n = value as? NSNumber else { return nil }
         let d = n.doubleValue
         guard d.isFinite, d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else { return nil }

@@ -1,10 +1,10 @@
 import PoseTensor
 
-/// MMPose's `LoadImage`: decodes the instance's JPEG into RGB pixels.
+/// MMPose's `LoadImage`: decodes the instance's image (JPEG, PNG or BMP) into RGB pixels.
 public struct LoadImage: Transform {
     public init() {}
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
-        s.image = try JPEG.read(path: s.instance.imagePath)
+        s.image = try ImageFile.read(path: s.instance.imagePath)
     }
 }

@@ -14,6 +14,11 @@ public struct SyntheticCOCO {
     public var seed: UInt64 = 0
     /// JPEG quality of the written images.
     public var quality = 90
+    /// Image file format: "jpg" or "png".
+    public var imageFormat = "jpg"
+    /// Points of each annotation's segmentation polygon (an ellipse in its box), as COCO's
+    /// annotations carry them; 0 writes an empty list.
+    public var segmentationPoints = 0
 
     public init(width: Int = 320, height: Int = 240, seed: UInt64 = 0) {
         self.width = width; self.height = height; self.seed = seed
@@ -34,6 +39,18 @@ public struct SyntheticCOCO {
         (60, 200, 200), (255, 120, 160), (0, 90, 255), (140, 0, 200),
     ]
 
+    /// An ellipse inscribed in the box `x, y, w, h` as one COCO polygon of `segmentationPoints` points.
+    func polygon(_ box: [Double]) -> [[Double]] {
+        guard segmentationPoints > 0 else { return [] }
+        var points: [Double] = []
+        for i in 0..<segmentationPoints {
+            let a = 2 * Double.pi * Double(i) / Double(segmentationPoints)
+            points.append(((box[0] + box[2] * (0.5 + 0.5 * cos(a))) * 100).rounded() / 100)
+            points.append(((box[1] + box[3] * (0.5 + 0.5 * sin(a))) * 100).rounded() / 100)
+        }
+        return [points]
+    }
+
     /// Writes `train` and `val` images, annotations and val detections under `directory`.
     /// With `annotationsOnly` no image is drawn or written (for annotation-scale tests).
     public func write(to directory: String, trainImages: Int, valImages: Int, annotationsOnly: Bool = false) throws {
@@ -48,8 +65,11 @@ public struct SyntheticCOCO {
                 let imageId = offset + i + 1
                 var rng = RandomGenerator(seed: seed, stream: [split == "train" ? 1 : 2, UInt64(i)])
                 let (image, people) = render(rng: &rng, draw: !annotationsOnly)
-                let name = String(format: "%012d.jpg", imageId)
-                if !annotationsOnly { try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality) }
+                let name = String(format: "%012d.", imageId) + imageFormat
+                if !annotationsOnly {
+                    if imageFormat == "png" { try PNG.write(image, path: "\(directory)/\(split)/\(name)") }
+                    else { try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality) }
+                }
                 images.append(["id": imageId, "file_name": name, "width": width, "height": height])
                 for p in people {
                     let numKeypoints = stride(from: 2, to: 51, by: 3).filter { p.keypoints[$0] > 0 }.count
@@ -57,7 +77,7 @@ public struct SyntheticCOCO {
                         "id": imageId * 100 + annotations.count % 100 + 1, "image_id": imageId, "category_id": 1,
                         "bbox": p.bbox.map { ($0 * 100).rounded() / 100 },
                         "area": (p.area * 100).rounded() / 100, "iscrowd": 0, "num_keypoints": numKeypoints,
-                        "keypoints": p.keypoints.map { ($0 * 100).rounded() / 100 }, "segmentation": [[Double]](),
+                        "keypoints": p.keypoints.map { ($0 * 100).rounded() / 100 }, "segmentation": polygon(p.bbox),
                     ])
                     if split == "val" { valPeople.append((imageId, p)) }
                 }

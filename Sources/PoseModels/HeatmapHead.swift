@@ -70,7 +70,9 @@ public final class HeatmapHead: Layer, PoseHead {
         let value = loss(prediction: heatmaps, target: target, weights: targets.weights, gradient: grad)
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = backward(grad)
-        return ([("loss_kpt", value)], grads)
+        // MMPose's head reports the PCK of its heatmaps as acc_pose (train_cfg compute_acc=True)
+        let accuracy = HeatmapAccuracy.pck(output: heatmaps, target: target, weights: targets.weights)
+        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))], grads)
     }
 
     public func predict(_ feats: [Tensor]) -> HeadOutput {

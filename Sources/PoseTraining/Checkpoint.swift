@@ -23,8 +23,10 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     /// order, and this metadata (with this field empty). Format 1 covered the tensor bytes only.
     public var dataChecksum: String = ""
     public var config: String = ""
-    /// Whether optimizer state is included (false for best/weights-only files).
+    /// Whether a run can continue from this point (false for best-model and weights-only files).
     public var resumable: Bool = true
+    /// Whether optimizer state is included (`save_optimizer=False` leaves it out).
+    public var optimizerSaved: Bool = true
 
     public init(epoch: Int, iteration: Int, optimizerSteps: Int, optimizer: String, seed: UInt64, worldSize: Int,
                 config: String = "") {
@@ -34,6 +36,7 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, epoch, iteration, innerIteration, optimizerSteps, optimizer, seed, worldSize, hookStates, dataChecksum, config, resumable
+        case optimizerSaved
     }
 
     public init(from decoder: Decoder) throws {
@@ -51,6 +54,8 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
         dataChecksum = try c.decode(String.self, forKey: .dataChecksum)
         config = try c.decodeIfPresent(String.self, forKey: .config) ?? ""
         resumable = try c.decodeIfPresent(Bool.self, forKey: .resumable) ?? true
+        // earlier files were resumable exactly when they held optimizer state
+        optimizerSaved = try c.decodeIfPresent(Bool.self, forKey: .optimizerSaved) ?? resumable
     }
 }
 
@@ -77,7 +82,7 @@ public enum Checkpoint {
     /// extra tensors, atomically.
     public static func save(model: PoseEstimator, optimizer: Optimizer?, contents: CheckpointContents, to path: String) throws {
         var meta = contents.meta
-        meta.resumable = optimizer != nil
+        meta.optimizerSaved = optimizer != nil
         var counters = model.state.counters.map { $0.counter.value.littleEndian }
         try counters.withUnsafeMutableBytes { counterBytes in
             var entries: [SafeTensors.Entry] = []
@@ -145,9 +150,16 @@ public enum Checkpoint {
     }
 
     /// Parses and verifies a checkpoint's contents (read elsewhere, for example by rank 0 and
-    /// broadcast); `path` names it in errors and tells `.pth` from `.safetensors`.
+    /// broadcast); `path` names it in errors. A PyTorch zip is told from a safetensors file by
+    /// its bytes (hub caches keep either under a `.pth` name); other `.pth`/`.pt` files are
+    /// read as PyTorch's, for its error messages.
     public static func load(data: Data, path: String) throws -> Loaded {
-        if path.hasSuffix(".pth") || path.hasSuffix(".pt") { return try TorchCheckpoint.load(data: data, path: path) }
+        let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let headerLength = data.count >= 9 ? data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } : 0
+        let isSafeTensors = !isZip && data.count >= 9 && headerLength <= UInt64(data.count - 8) && data[data.startIndex + 8] == UInt8(ascii: "{")
+        if isZip || (!isSafeTensors && (path.hasSuffix(".pth") || path.hasSuffix(".pt"))) {
+            return try TorchCheckpoint.load(data: data, path: path)
+        }
         let (tensors, metadata, data) = try SafeTensors.read(data: data, path: path)
         var meta: CheckpointMeta?
         if let json = metadata["swiftpose"] {

@@ -25,6 +25,8 @@ public struct Evaluation {
         public var predictions: [KeypointPrediction]
         /// The evaluator's COCO metric with the dataset's sigmas (for `--dump`), if it has one.
         public var cocoMetric: CocoMetric?
+        /// The evaluated instances, image paths included (rank 0; empty elsewhere).
+        public var instances: [PoseInstance] = []
     }
 
     public func run(_ estimator: PoseEstimator, communicator: Communicator, workers: Int) throws -> Result {
@@ -54,7 +56,8 @@ public struct Evaluation {
         }
         var coco = evaluator.metrics.lazy.compactMap { $0 as? CocoMetric }.first
         if coco?.sigmas.isEmpty == true { coco?.sigmas = dataset.metainfo.sigmas.map(Double.init) }
-        return Result(metrics: try Evaluation.broadcastMetrics(metrics, communicator), predictions: all, cocoMetric: coco)
+        return Result(metrics: try Evaluation.broadcastMetrics(metrics, communicator), predictions: all, cocoMetric: coco,
+                      instances: loaded.instances)
     }
 
     /// Rank 0's metrics on every rank (names and the doubles' bits, so NaN survives).

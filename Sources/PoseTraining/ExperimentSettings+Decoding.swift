@@ -56,9 +56,16 @@ extension ExperimentSettings {
         }
         let valEvaluator = try evaluator("val_evaluator")
         let testEvaluator = try evaluator("test_evaluator")
-        if let best = hooks.lazy.compactMap({ $0.spec as? CheckpointHookSettings }).first?.saveBest,
-           let names = valEvaluator?.metricNames, !names.contains(best) {
-            throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(best)' is not a metric val_evaluator reports (\(names.joined(separator: ", ")))")
+        if let checkpoint = hooks.lazy.compactMap({ $0.spec as? CheckpointHookSettings }).first, !checkpoint.saveBest.isEmpty {
+            // MMEngine finds a missing metric or an uninferable rule at the first validation; here before training
+            let names = valEvaluator?.metricNames ?? []
+            let keys = checkpoint.saveBest == ["auto"] ? Array(names.prefix(1)) : checkpoint.saveBest
+            for (index, key) in keys.enumerated() {
+                guard names.contains(key) else {
+                    throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(key)' is not a metric val_evaluator reports (\(names.isEmpty ? "no val_evaluator" : names.joined(separator: ", ")))")
+                }
+                do { _ = try checkpoint.rule(for: key, at: index) } catch { throw ConfigError("\(config.filename): \(error)") }
+            }
         }
 
         var seed: UInt64 = 0
@@ -100,7 +107,7 @@ extension ExperimentSettings {
             model: model, modelType: modelType, train: train, val: val, test: test, optimWrapper: optimWrapper,
             schedulers: schedulers, maxEpochs: maxEpochs, valInterval: valInterval, valBegin: valBegin, hooks: hooks,
             valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, distTimeout: distTimeout, workDir: workDir, loadFrom: loadFrom,
-            resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.description)
+            resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.pythonSource)
         settings.autoScaleLR = autoScaleLR
         settings.syncBN = syncBN != nil
         return settings

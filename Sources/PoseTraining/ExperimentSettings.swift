@@ -85,7 +85,8 @@ public struct ExperimentSettings: Sendable {
     public var syncBN = false
     /// Config keys accepted without effect (GPU-only or presentation settings).
     public var ignoredKeys: [String]
-    /// The resolved config, for checkpoints.
+    /// The resolved config as a Python config file (`key = value` lines): logged at the start,
+    /// saved as `vis_data/config.py` and in checkpoints.
     public var configText: String
 
     /// The spec of the first hook of `type`, if the config has one.

@@ -97,6 +97,9 @@ public final class Trainer {
     /// The signal every rank agreed to stop for, or 0.
     private var stopSignal: Int32 = 0
 
+    /// Keeps MMPose's random initialisation where `init_cfg` names a download (`--no-pretrained`).
+    public var skipsPretrainedDownloads = false
+
     public init(settings: ExperimentSettings, communicator: Communicator, workDir: String, resume: Resume = .none,
                 loadFrom: String? = nil, loaderThreads: Int, stopRequest: StopRequest = StopRequest(),
                 log: TrainingLog = TrainingLog()) {
@@ -275,6 +278,9 @@ public final class Trainer {
         if !settings.ignoredKeys.isEmpty {
             log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
+        // as MMEngine: the merged config in the log and beside the scalars
+        log("Config:\n" + settings.configText)
+        log.saveConfig(settings.configText)
 
 
         if let loaded = try broadcastResumeCheckpoint() {
@@ -375,12 +381,13 @@ public final class Trainer {
         return result.metrics
     }
 
-    /// Writes a checkpoint of the run at `completed` to `path`. Every rank calls it: with
-    /// `includeOptimizer` (a resumable checkpoint) the other ranks' buffers are gathered into it,
-    /// rank 0 writes (with what the hooks add), and every rank waits until the file is complete.
-    public func saveCheckpoint(to path: String, includeOptimizer: Bool = true) throws {
+    /// Writes a checkpoint of the run at `completed` to `path`. Every rank calls it: for a
+    /// `resumable` checkpoint (not a best-model file) the other ranks' buffers are gathered into
+    /// it, rank 0 writes (with what the hooks add), and every rank waits until the file is
+    /// complete. Without `includeOptimizer` a resume from it starts the optimizer afresh.
+    public func saveCheckpoint(to path: String, includeOptimizer: Bool = true, resumable: Bool = true) throws {
         var gathered: [[UInt8]] = []
-        if includeOptimizer && worldSize > 1 {
+        if resumable && worldSize > 1 {
             var bytes: [UInt8] = []
             for (_, t) in model.state.buffers { bytes += UnsafeRawBufferPointer(t.buffer) }
             gathered = try communicator.gather(bytes, root: 0)
@@ -390,6 +397,7 @@ public final class Trainer {
                 epoch: completed.epoch, iteration: completed.iteration, optimizerSteps: optimizer.stepCount,
                 optimizer: settings.optimWrapper.optimizerType, seed: seed, worldSize: worldSize, config: settings.configText))
             contents.meta.innerIteration = completed.innerIteration
+            contents.meta.resumable = resumable
             for (rank, bytes) in gathered.enumerated() where rank > 0 {
                 var offset = 0
                 let buffers = model.state.buffers.map { name, t -> (name: String, tensor: Tensor) in
@@ -405,7 +413,7 @@ public final class Trainer {
             try callHooks { try $0.afterSaveCheckpoint(self) }
             try saved.get()
         }
-        if includeOptimizer { lastCheckpoint = (path, completed) }
+        if resumable { lastCheckpoint = (path, completed) }
         try communicator.barrier()
     }
 
@@ -430,7 +438,11 @@ public final class Trainer {
             throw CheckpointError("\(loaded.path): its position (epoch \(meta.epoch), iteration \(meta.iteration)) is not a run's")
         }
         try Checkpoint.loadWeights(loaded, into: model, strict: true)
-        try Checkpoint.loadOptimizer(loaded, into: optimizer, model: model)
+        if meta.optimizerSaved {
+            try Checkpoint.loadOptimizer(loaded, into: optimizer, model: model)
+        } else {
+            log("warning: \(loaded.path) holds no optimizer state (save_optimizer=False); the optimizer starts afresh")
+        }
         // this rank's own BatchNorm statistics, when the same number of ranks wrote them
         if communicator.rank > 0 && meta.worldSize == worldSize {
             for (name, t) in model.state.buffers {
@@ -455,11 +467,14 @@ public final class Trainer {
     private func loadInitialWeights() throws {
         for pretrained in settings.model.pretrained {
             let what = pretrained.target.isEmpty ? "model" : String(pretrained.target.dropLast())
-            if pretrained.checkpoint.contains("://") {
-                log("note: \(what) init_cfg Pretrained '\(pretrained.checkpoint)' is a download, which SwiftPose does not fetch; keeping MMPose's random initialisation (give a local .pth or .safetensors path to load it)")
+            if skipsPretrainedDownloads, try PretrainedDownload.url(for: pretrained.checkpoint) != nil {
+                log("warning: \(what) init_cfg Pretrained '\(pretrained.checkpoint)' skipped (--no-pretrained): keeping MMPose's random initialisation")
                 continue
             }
-            guard let loaded = try broadcastCheckpoint(path: pretrained.checkpoint) else { continue }
+            // rank 0 resolves (downloading into PyTorch's hub cache when needed) and reads the file
+            guard let loaded = try broadcast({
+                try Checkpoint.load(path: try PretrainedDownload.localFile(for: pretrained.checkpoint) { self.log($0) })
+            }) else { continue }
             let rename: ((String) -> String?)? = pretrained.target.isEmpty && pretrained.prefix == nil ? nil : { key in
                 if let prefix = pretrained.prefix { return key.hasPrefix(prefix) ? pretrained.target + key.dropFirst(prefix.count) : nil }
                 return key.hasPrefix(pretrained.target) ? key : pretrained.target + key
@@ -534,6 +549,11 @@ public final class Trainer {
         return copy
     }
 
+    /// Where the checkpoint hook writes: `out_dir/<work dir name>` when it has an `out_dir`.
+    var checkpointDirectory: String {
+        settings.hooks.lazy.compactMap { $0.spec as? CheckpointHookSettings }.first?.directory(workDir: workDir) ?? workDir
+    }
+
     /// The checkpoint to resume from (rank 0 decides). `.latest` takes `last_checkpoint`, then
     /// the other checkpoints in the work dir, newest first, skipping damaged ones; when there
     /// are checkpoints but none verifies it stops rather than train over them. A checkpoint from
@@ -549,14 +569,16 @@ public final class Trainer {
             let copy = try copyIntoWorkDir(loaded.data, from: source.path)
             return Checkpoint.Loaded(path: copy, meta: loaded.meta, tensors: loaded.tensors, data: loaded.data)
         case .latest:
+            // the checkpoint hook's directory (out_dir/<work dir name>), else the work dir
+            let directory = checkpointDirectory
             var candidates: [String] = []
             if let text = try? String(contentsOfFile: workDir + "/last_checkpoint", encoding: .utf8) {
                 let name = URL(fileURLWithPath: text.trimmingCharacters(in: .whitespacesAndNewlines)).lastPathComponent
-                if CheckpointHook.isPlainName(name) { candidates.append(workDir + "/" + name) }
+                if CheckpointHook.isPlainName(name) { candidates.append(directory + "/" + name) }
             }
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: workDir)) ?? []
-            let checkpoints = files.filter { ($0.hasPrefix("epoch_") || $0.hasPrefix("iter_")) && $0.hasSuffix(".safetensors") }
-                .map { workDir + "/" + $0 }
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            let checkpoints = files.filter { !$0.hasPrefix("best_") && $0.hasSuffix(".safetensors") }
+                .map { directory + "/" + $0 }
                 .map { ($0, (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
                 .sorted { $0.1 > $1.1 }.map(\.0)
             candidates += checkpoints.filter { !candidates.contains($0) }
@@ -570,9 +592,9 @@ public final class Trainer {
                 }
             }
             guard problems.isEmpty else {
-                throw CheckpointError("no checkpoint in \(workDir) verifies (\(problems.joined(separator: "; "))); resume from a specific file or move them away to start afresh")
+                throw CheckpointError("no checkpoint in \(directory) verifies (\(problems.joined(separator: "; "))); resume from a specific file or move them away to start afresh")
             }
-            log("warning: no checkpoint found in \(workDir) to resume from; starting from scratch")
+            log("warning: no checkpoint found in \(directory) to resume from; starting from scratch")
             return nil
         }
     }

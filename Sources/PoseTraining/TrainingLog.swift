@@ -37,6 +37,14 @@ public final class TrainingLog: @unchecked Sendable {
         file = path
     }
 
+    /// Saves the merged config next to the scalars as `vis_data/config.py` (rank 0, once opened).
+    public func saveConfig(_ source: String) {
+        lock.lock(); defer { lock.unlock() }
+        guard let file else { return }
+        let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        try? Data(source.utf8).write(to: URL(fileURLWithPath: dir + "/vis_data/config.py"), options: .atomic)
+    }
+
     /// Whether this log writes INFO lines (rank 0's, once opened).
     public var enabled: Bool { lock.lock(); defer { lock.unlock() }; return handle != nil }
 

@@ -32,6 +32,8 @@ struct Synth: ParsableCommand {
     @Option(help: "Validation images.") var val = 100
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Image size as WIDTHxHEIGHT.") var size = "320x240"
+    @Option(help: "Image file format: jpg or png.") var format = "jpg"
+    @Option(help: "Points per annotation's segmentation polygon (COCO files carry them; 0: none).") var segmentationPoints = 0
     @Flag(help: "Write annotations and detections only, no images (for annotation-scale tests; the people differ from an image run).")
     var annotationsOnly = false
 
@@ -41,6 +43,8 @@ struct Synth: ParsableCommand {
             throw ValidationError("--train \(train) --val \(val): expected 0 to 10000000 images each")
         }
         try MemoryBudget.check([h, w, 3], copies: 2, for: "--size \(size)")
+        guard (0...10_000).contains(segmentationPoints) else { throw ValidationError("--segmentation-points \(segmentationPoints): expected 0 to 10000") }
+        guard ["jpg", "png"].contains(format) else { throw ValidationError("--format '\(format)': expected jpg or png") }
     }
 
     var parsedSize: (Int, Int)? {
@@ -53,7 +57,10 @@ struct Synth: ParsableCommand {
         let (w, h) = parsedSize!
         let t0 = Date()
         do {
-            try SyntheticCOCO(width: w, height: h, seed: seed).write(to: out, trainImages: train, valImages: val, annotationsOnly: annotationsOnly)
+            var generator = SyntheticCOCO(width: w, height: h, seed: seed)
+            generator.imageFormat = format
+            generator.segmentationPoints = segmentationPoints
+            try generator.write(to: out, trainImages: train, valImages: val, annotationsOnly: annotationsOnly)
         } catch {
             fail("\(error)")
         }

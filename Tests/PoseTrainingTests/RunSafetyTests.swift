@@ -125,7 +125,8 @@ func sameModelState(_ a: String, _ b: String) throws -> Bool {
         #expect(try String(contentsOfFile: dir + "/clash/epoch_1.safetensors", encoding: .utf8) == "mine")
 
         // a copy of a work dir, resumed, cleans up only its own files
-        let options = ["default_hooks.checkpoint.max_keep_ckpts=2", "default_hooks.checkpoint.save_best=coco/AP", "train_cfg.val_interval=1"]
+        let options = ["default_hooks.checkpoint.max_keep_ckpts=2", "default_hooks.checkpoint.save_best=coco/AP",
+                       "default_hooks.checkpoint.rule=greater", "train_cfg.val_interval=1"]
         try Trainer(settings: try settings(config, options: options), communicator: SingleProcessCommunicator(), workDir: dir + "/a",
                     loaderThreads: 1).run()
         let before = try FileManager.default.contentsOfDirectory(atPath: dir + "/a").sorted()

@@ -64,7 +64,7 @@ import PoseTensor
         #expect((s.val?.dataset as? CocoStyleDatasetSpec)?.settings.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
         #expect(s.maxEpochs == 210 && s.valInterval == 10)
         #expect(s.hook(CheckpointHookSettings.self)?.interval == 10 && s.hook(LoggerHookSettings.self)?.interval == 50)
-        #expect(s.hook(CheckpointHookSettings.self)?.saveBest == "coco/AP")
+        #expect(s.hook(CheckpointHookSettings.self)?.saveBest == ["coco/AP"])
         #expect(s.hooks.map(\.type) == ["IterTimerHook", "DistSamplerSeedHook", "LoggerHook", "ParamSchedulerHook", "CheckpointHook",
                                          "PoseVisualizationHook", "BadCaseAnalysisHook", "SyncBuffersHook"])
         #expect(s.schedulers.count == 2)

@@ -1,34 +1,105 @@
 import Foundation
+import PoseConfig
 import PoseData
 
-/// MMEngine's `CheckpointHook(interval=-1, by_epoch=True, save_last=True, max_keep_ckpts=-1,
-/// save_best=None, rule='greater')`: `epoch_N.safetensors` every `interval` epochs (or
-/// `iter_N.safetensors` every `interval` iterations with `by_epoch=False`) and at the end of
-/// training, `last_checkpoint` naming the newest, at most `max_keep_ckpts` kept, and after each
-/// validation `best_<metric>_epoch_N.safetensors` for the best `save_best` value so far. When the
-/// run is asked to stop (SIGTERM, SIGINT) it saves `iter_N.safetensors` at that iteration.
+/// MMEngine's `CheckpointHook(interval=-1, by_epoch=True, save_optimizer=True, out_dir=None,
+/// max_keep_ckpts=-1, save_last=True, save_best=None, rule=None, greater_keys=None,
+/// less_keys=None, filename_tmpl=None, save_begin=0)`: `epoch_N.safetensors` every `interval`
+/// epochs from `save_begin` (or `iter_N.safetensors` every `interval` iterations with
+/// `by_epoch=False`) and at the end of training, `last_checkpoint` naming the newest, at most
+/// `max_keep_ckpts` kept, and after each validation `best_<metric>_epoch_N.safetensors` for the
+/// best value so far of each `save_best` metric. When the run is asked to stop (SIGTERM,
+/// SIGINT) it saves `iter_N.safetensors` at that iteration.
 ///
-/// Every file it names or deletes is a file name inside the work dir: a run resumed from
-/// another directory, or a copy of a work dir, never touches the original's files.
+/// Checkpoints go to the work dir, or with `out_dir` to `out_dir/<the work dir's last
+/// component>` as MMEngine does (`last_checkpoint` stays in the work dir and then holds the
+/// full path). Every file the hook deletes is a file name inside that directory: a run resumed
+/// from another directory, or a copy of a work dir, never touches the original's files.
 public struct CheckpointHookSettings: HookSpec {
+    /// How a `save_best` metric improves.
+    public enum Rule: String, Sendable, Codable {
+        case greater, less
+
+        func isBetter(_ score: Double, than best: Double?) -> Bool {
+            guard let best else { return !score.isNaN }
+            return self == .greater ? score > best : score < best
+        }
+    }
+
     public var interval = -1
     public var byEpoch = true
     public var saveLast = true
+    /// Whether regular checkpoints hold the optimizer state (a resume without it starts the
+    /// optimizer afresh, as MMEngine's).
+    public var saveOptimizer = true
     public var maxKeepCheckpoints = -1
-    /// The metric to keep the best checkpoint of (`coco/AP`), if any.
-    public var saveBest: String?
+    /// The epoch (iteration) from which `interval` counts.
+    public var saveBegin = 0
+    /// The metrics to keep the best checkpoint of (`coco/AP`); `["auto"]` takes the first metric
+    /// validation reports.
+    public var saveBest: [String] = []
+    /// One rule for every `saveBest` metric, or one per metric; nil: inferred from the name.
+    public var rules: [Rule?] = [nil]
+    /// Name parts that make `rule=None` infer 'greater' or 'less' (MMEngine's defaults).
+    public var greaterKeys = ["acc", "top", "AR@", "auc", "precision", "mAP", "mDice", "mIoU", "mAcc", "aAcc"]
+    public var lessKeys = ["loss"]
+    /// `out_dir`: checkpoints go to `outDir/<work dir's last component>`.
+    public var outDir: String?
+    /// `filename_tmpl`, with one `{}` for the epoch or iteration; a `.pth` ending is written as
+    /// `.safetensors` (SwiftPose's checkpoint format). Nil: `epoch_{}` or `iter_{}`.
+    public var filenameTemplate: String?
 
     public init(interval: Int = -1) { self.interval = interval }
 
     public var defaultPriority: HookPriority { .veryLow }
     public func makeHook() throws -> Hook { CheckpointHook(settings: self) }
+
+    /// The rule of the `index`-th `save_best` metric, named `key` (for 'auto', the metric it
+    /// resolved to), as MMEngine's `_init_rule`: the given rule, else 'greater' when the name is
+    /// (then contains) one of `greaterKeys`, 'less' likewise for `lessKeys`, matched without case.
+    public func rule(for key: String, at index: Int) throws -> Rule {
+        if let rule = rules.count == 1 ? rules[0] : rules[index] { return rule }
+        let name = key.lowercased(), greater = greaterKeys.map { $0.lowercased() }, less = lessKeys.map { $0.lowercased() }
+        if greater.contains(name) { return .greater }
+        if less.contains(name) { return .less }
+        if greater.contains(where: { name.contains($0) }) { return .greater }
+        if less.contains(where: { name.contains($0) }) { return .less }
+        throw ConfigError("default_hooks.checkpoint: cannot infer the rule for save_best '\(key)' (MMEngine infers 'greater' for names containing \(greaterKeys.joined(separator: ", ")) and 'less' for \(lessKeys.joined(separator: ", "))); set rule='greater' or rule='less'")
+    }
+
+    /// The checkpoint file name for epoch (iteration) `number`.
+    public func fileName(_ number: Int) -> String {
+        guard let template = filenameTemplate else { return (byEpoch ? "epoch_" : "iter_") + "\(number).safetensors" }
+        var name = template.replacingOccurrences(of: "{}", with: String(number))
+        if name.hasSuffix(".pth") { name = String(name.dropLast(4)) + ".safetensors" }
+        return name
+    }
+
+    /// Whether `count` completed epochs (iterations) is a regular save point.
+    func isSavePoint(_ count: Int) -> Bool {
+        interval > 0 && count >= saveBegin && (count - saveBegin) % interval == 0 && count > 0
+    }
+
+    /// Where checkpoints of a run in `workDir` go.
+    public func directory(workDir: String) -> String {
+        guard let outDir else { return workDir }
+        let base = URL(fileURLWithPath: workDir).standardizedFileURL.lastPathComponent
+        return outDir.hasSuffix("/") ? outDir + base : outDir + "/" + base
+    }
 }
 
 public final class CheckpointHook: Hook {
     /// What the hook keeps across a resume (saved in the checkpoint's metadata).
     struct State: Codable {
+        struct Best: Codable {
+            var score: Double
+            /// A file name in the checkpoint directory.
+            var checkpoint: String?
+        }
+        /// By `save_best` metric.
+        var best: [String: Best]?
+        /// Before per-metric bests (one `save_best` metric).
         var bestScore: Double?
-        /// File names in the work dir.
         var bestCheckpoint: String?
         var kept: [String] = []
     }
@@ -40,7 +111,22 @@ public final class CheckpointHook: Hook {
 
     public init(settings: CheckpointHookSettings) { self.settings = settings }
 
-    public var bestScore: Double? { state.bestScore }
+    /// The best score so far of `metric` (the first `save_best` metric when nil).
+    public func bestScore(_ metric: String? = nil) -> Double? {
+        guard let key = metric ?? state.best?.keys.sorted().first else { return nil }
+        return state.best?[key]?.score
+    }
+
+    public func beforeRun(_ runner: Trainer) throws {
+        guard settings.outDir != nil, runner.isMain else { return }
+        let dir = settings.directory(workDir: runner.workDir)
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw TrainingError("default_hooks.checkpoint.out_dir: cannot create \(dir): \(error.localizedDescription)")
+        }
+        runner.log("checkpoints will be saved to \(dir)")
+    }
 
     public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
         let done = runner.completed.iteration
@@ -50,8 +136,8 @@ public final class CheckpointHook: Hook {
         }
         guard !settings.byEpoch else { return }
         let isLast = done == runner.iterationsPerEpoch * runner.maxEpochs
-        if (settings.interval > 0 && done % settings.interval == 0) || (settings.saveLast && isLast) {
-            try save(runner, name: "iter_\(done).safetensors")
+        if settings.isSavePoint(done) || (settings.saveLast && isLast) {
+            try save(runner, name: settings.fileName(done))
         }
     }
 
@@ -59,31 +145,41 @@ public final class CheckpointHook: Hook {
         guard settings.byEpoch else { return }
         let completed = runner.completed.epoch
         let isLast = completed == runner.maxEpochs
-        if (settings.interval > 0 && completed % settings.interval == 0) || (settings.saveLast && isLast) {
-            try save(runner, name: "epoch_\(completed).safetensors")
+        if settings.isSavePoint(completed) || (settings.saveLast && isLast) {
+            try save(runner, name: settings.fileName(completed))
         }
     }
 
     /// Runs on every rank with the same (broadcast) metrics, so every rank takes part in the save.
     public func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws {
-        guard let key = settings.saveBest, let score = metrics.first(where: { $0.0 == key })?.1,
-              score > (state.bestScore ?? -.infinity) else { return }
-        if runner.isMain, let old = state.bestCheckpoint { CheckpointHook.remove(old, in: runner.workDir) }
+        guard !settings.saveBest.isEmpty, let first = metrics.first else { return }
+        let keys = settings.saveBest == ["auto"] ? [first.0] : settings.saveBest
         let position = runner.completed
-        let tag = settings.byEpoch ? "epoch_\(position.epoch)" : "iter_\(position.iteration)"
-        let name = "best_\(key.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: " ", with: "_"))_\(tag).safetensors"
-        state.bestScore = score
-        state.bestCheckpoint = name
-        try runner.saveCheckpoint(to: runner.workDir + "/" + name, includeOptimizer: false)
-        runner.log(String(format: "the best checkpoint with %.4f %@ at %@ is saved to %@", score, key,
-                          tag.replacingOccurrences(of: "_", with: " "), runner.workDir + "/" + name))
+        let number = settings.byEpoch ? position.epoch : position.iteration
+        let dir = settings.directory(workDir: runner.workDir)
+        var best = state.best ?? [:]
+        var updated = false
+        for (index, key) in keys.enumerated() {
+            guard let score = metrics.first(where: { $0.0 == key })?.1 else { continue }
+            let rule = try settings.rule(for: key, at: index)
+            guard rule.isBetter(score, than: best[key]?.score) else { continue }
+            if runner.isMain, let old = best[key]?.checkpoint { CheckpointHook.remove(old, in: dir) }
+            let name = "best_\(key.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: " ", with: "_"))_\(settings.fileName(number))"
+            best[key] = State.Best(score: score, checkpoint: name)
+            state.best = best
+            try runner.saveCheckpoint(to: dir + "/" + name, includeOptimizer: false, resumable: false)
+            runner.log(String(format: "the best checkpoint with %.4f %@ (rule '%@') at %@ %d is saved to %@", score, key, rule.rawValue,
+                              settings.byEpoch ? "epoch" : "iter", number, dir + "/" + name))
+            updated = true
+        }
         // the resumable checkpoint of this point must know the new best
-        if let saved = savedAt, saved.position == position { try save(runner, name: saved.name) }
+        if updated, let saved = savedAt, saved.position == position { try save(runner, name: saved.name) }
     }
 
     /// Writes a resumable checkpoint (every rank takes part), points `last_checkpoint` at it and
     /// removes the oldest beyond `max_keep_ckpts`, after the new one is complete.
     private func save(_ runner: Trainer, name: String) throws {
+        let dir = settings.directory(workDir: runner.workDir)
         var kept = state.kept.filter { $0 != name } + [name]
         var removed: [String] = []
         if settings.maxKeepCheckpoints > 0 && kept.count > settings.maxKeepCheckpoints {
@@ -91,18 +187,20 @@ public final class CheckpointHook: Hook {
             kept.removeFirst(removed.count)
         }
         state.kept = kept
-        try runner.saveCheckpoint(to: runner.workDir + "/" + name)
+        try runner.saveCheckpoint(to: dir + "/" + name, includeOptimizer: settings.saveOptimizer)
         savedAt = (name, runner.completed)
         guard runner.isMain else { return }
-        try Data(name.utf8).write(to: URL(fileURLWithPath: runner.workDir + "/last_checkpoint"), options: .atomic)
-        for old in removed { CheckpointHook.remove(old, in: runner.workDir) }
-        runner.log("saved checkpoint \(runner.workDir)/\(name)")
+        // a name inside the work dir, as before out_dir; the full path otherwise (as MMEngine)
+        let pointer = settings.outDir == nil ? name : dir + "/" + name
+        try Data(pointer.utf8).write(to: URL(fileURLWithPath: runner.workDir + "/last_checkpoint"), options: .atomic)
+        for old in removed { CheckpointHook.remove(old, in: dir) }
+        runner.log("saved checkpoint \(dir)/\(name)" + (settings.saveOptimizer ? "" : " (without optimizer state: save_optimizer=False)"))
     }
 
-    /// Deletes a checkpoint the hook wrote: only a plain file name inside the work dir.
-    static func remove(_ name: String, in workDir: String) {
+    /// Deletes a checkpoint the hook wrote: only a plain file name inside `directory`.
+    static func remove(_ name: String, in directory: String) {
         guard CheckpointHook.isPlainName(name) else { return }
-        try? FileManager.default.removeItem(atPath: workDir + "/" + name)
+        try? FileManager.default.removeItem(atPath: directory + "/" + name)
     }
 
     static func isPlainName(_ name: String) -> Bool {
@@ -113,16 +211,23 @@ public final class CheckpointHook: Hook {
         checkpoint.meta.hookStates["CheckpointHook"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
     }
 
-    /// Restores the best score and the kept files, keeping only names of files in this work dir:
-    /// a run resumed from elsewhere never deletes the other directory's checkpoints.
+    /// Restores the best scores and the kept files, keeping only names of files in this run's
+    /// checkpoint directory: a run resumed from elsewhere never deletes another directory's files.
     public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {
         guard let json = checkpoint.meta?.hookStates["CheckpointHook"] else { return }
         var loaded = try JSONDecoder().decode(State.self, from: Data(json.utf8))
+        let dir = settings.directory(workDir: runner.workDir)
         func here(_ name: String) -> Bool {
-            CheckpointHook.isPlainName(name) && FileManager.default.fileExists(atPath: runner.workDir + "/" + name)
+            CheckpointHook.isPlainName(name) && FileManager.default.fileExists(atPath: dir + "/" + name)
         }
         loaded.kept = loaded.kept.filter(here)
-        if let best = loaded.bestCheckpoint, !here(best) { loaded.bestCheckpoint = nil }
+        if loaded.best == nil, let score = loaded.bestScore, let key = settings.saveBest.first, key != "auto" {
+            loaded.best = [key: State.Best(score: score, checkpoint: loaded.bestCheckpoint)]
+        }
+        loaded.bestScore = nil; loaded.bestCheckpoint = nil
+        for (key, best) in loaded.best ?? [:] where best.checkpoint.map(here) == false {
+            loaded.best?[key]?.checkpoint = nil
+        }
         state = loaded
     }
 }

@@ -1,10 +1,17 @@
 import Foundation
 import PoseData
+import PoseDistributed
 
 /// MMEngine's `LoggerHook(interval=10)`: every `interval` iterations (and at the end of each
 /// epoch) rank 0 logs a line with the learning rate, ETA, times, images/s and the losses averaged
-/// over the window; every iteration's values go to `vis_data/scalars.json`; after validation
-/// the metrics are logged.
+/// over the window; after validation the metrics are logged.
+///
+/// `vis_data/scalars.json` gets the records MMEngine's LocalVisBackend writes, so MMPose's
+/// `analyze_logs.py` reads them: at each logged iteration `lr, data_time, time, loss` and the
+/// model's values (`loss_kpt`, `acc_pose`, …) as window means, `grad_norm` when clipping,
+/// `epoch`, `iter` and `step` (the global iteration) and `memory` (this rank's peak resident
+/// memory in MB; MMEngine reports a GPU's); after validation the metrics with `step` = the
+/// epoch and no `epoch` key (the tool groups records by `epoch`).
 public struct LoggerHookSettings: HookSpec {
     public var interval = 10
 
@@ -30,9 +37,6 @@ public final class LoggerHook: Hook {
     public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
         guard runner.isMain else { return }
         let m = runner.messages
-        var record: [String: Any] = ["step": runner.iteration + 1, "epoch": runner.epoch + 1]
-        for key in ["lr", "loss", "data_time", "grad_norm"] { if let v = m[key] { record[key] = v } }
-        runner.log.scalars(record)
         window.append(m)
         windowImages += batch.count * runner.worldSize
         if let t = m["time"] {
@@ -57,13 +61,18 @@ public final class LoggerHook: Hook {
         let named = outputs.values.map(\.name)
         if named.count > 1 { line += named.map { String(format: "  %@: %.6f", $0, mean($0)) }.joined() }
         runner.log(line)
+        var record: [String: Any] = ["epoch": runner.epoch + 1, "iter": runner.iteration + 1, "step": runner.iteration + 1,
+                                     "memory": peakResidentBytes() / 1_048_576]
+        if let lr = m["lr"] { record["lr"] = lr }
+        for key in ["data_time", "time", "loss"] + (m["grad_norm"] != nil ? ["grad_norm"] : []) + named { record[key] = mean(key) }
+        runner.log.scalars(record)
         window = []
         windowImages = 0
     }
 
     public func afterValidation(_ runner: Trainer, metrics: [(String, Double)]) throws {
         guard runner.isMain else { return }
-        var record: [String: Any] = ["step": runner.iteration, "epoch": runner.epoch + 1]
+        var record: [String: Any] = ["step": runner.epoch + 1]
         for (k, v) in metrics { record[k] = v }
         runner.log.scalars(record)
         runner.log("Epoch(val) [\(runner.epoch + 1)]  " + metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }.joined(separator: "  "))
