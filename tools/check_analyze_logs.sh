@@ -31,3 +31,5 @@ echo "== analyze_logs.py plot_curve $scalars --keys coco/AP"
 MPLBACKEND=Agg "$python" "$tool" plot_curve "$scalars" --keys coco/AP --out "${out%.png}_ap.png" || echo "(plot_curve groups records by epoch; validation records carry none, as MMEngine's, so MMPose's tool cannot plot coco/AP from either)"
 echo "== analyze_logs.py cal_train_time $scalars"
 "$python" "$tool" cal_train_time "$scalars"
+echo "== analyze_logs.py cal_train_time $scalars --include-outliers"
+"$python" "$tool" cal_train_time "$scalars" --include-outliers

@@ -11,23 +11,8 @@ struct DetectionFile {
 
     init(path: String) throws {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError("\(path): bbox file not found or unreadable")
-        }
-        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
-            throw DatasetError("\(path): expected a JSON list of detections (image_id, category_id, bbox, score)")
-        }
-        for (i, det) in list.enumerated() {
-            guard let imageId = JSONNumber.integer(det["image_id"]),
-                  let box = (det["bbox"] as? [NSNumber])?.map(\.doubleValue), box.count >= 4,
-                  let score = (det["score"] as? NSNumber)?.doubleValue else {
-                throw DatasetError("\(path): detection [\(i)] needs image_id, bbox and score")
-            }
-            guard box.allSatisfy(JSONNumber.coordinate.contains), box[2] >= 0, box[3] >= 0, score.isFinite else {
-                throw DatasetError("\(path): detection [\(i)] has bbox \(box) and score \(score); expected finite x, y, w >= 0, h >= 0 within ±\(Int(JSONNumber.coordinate.upperBound)) pixels")
-            }
-            guard (JSONNumber.integer(det["category_id"]) ?? 1) == 1 else { continue }
-            boxesById[imageId, default: []].append(((box[0], box[1], box[0] + box[2], box[1] + box[3]), score))
+        for detection in try PersonDetections.read(path: path) {
+            boxesById[detection.imageId, default: []].append((detection.box, detection.score))
         }
     }
 

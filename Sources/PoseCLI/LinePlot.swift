@@ -48,6 +48,8 @@ public struct LinePlot {
         var (x0, x1) = (all.map(\.x).min()!, all.map(\.x).max()!)
         var (y0, y1) = (all.map(\.y).min()!, all.map(\.y).max()!)
         if x1 == x0 { x0 -= 1; x1 += 1 }
+        let xPad = (x1 - x0) * 0.02
+        x0 -= xPad; x1 += xPad
         if y1 == y0 { let d = max(abs(y0) * 0.1, 1e-3); y0 -= d; y1 += d }
         let pad = (y1 - y0) * 0.05
         y0 -= pad; y1 += pad
@@ -78,12 +80,20 @@ public struct LinePlot {
             }
             for (a, b) in zip(points, points.dropFirst()) { canvas.capsule(px(a.x), py(a.y), px(b.x), py(b.y), 0.9, color) }
         }
-        // legend, top right inside the plot
+        // legend inside the plot, in the corner its box hides the fewest points of
         let legendWidth = (panel.series.map { Canvas.textWidth($0.label) }.max() ?? 0) + 34
-        var y = plotTop + 6
-        let x = right - legendWidth - 6
-        canvas.fillRect(Double(x), Double(y - 3), Double(x + legendWidth), Double(y + panel.series.count * (Canvas.lineHeight + 2) + 3),
-                        (255, 255, 255), alpha: 0.85)
+        let legendHeight = panel.series.count * (Canvas.lineHeight + 2) + 6
+        let corners = [(right - legendWidth - 6, plotTop + 6), (left + 8, plotTop + 6),
+                       (right - legendWidth - 6, plotBottom - legendHeight - 4), (left + 8, plotBottom - legendHeight - 4)]
+        let (x, top) = corners.min { a, b in
+            func hidden(_ c: (Int, Int)) -> Int {
+                all.filter { Double(c.0) - 4 <= px($0.x) && px($0.x) <= Double(c.0 + legendWidth) + 4
+                    && Double(c.1) - 4 <= py($0.y) && py($0.y) <= Double(c.1 + legendHeight) + 4 }.count
+            }
+            return hidden(a) < hidden(b)
+        }!
+        var y = top + 3
+        canvas.fillRect(Double(x), Double(top), Double(x + legendWidth), Double(top + legendHeight), (255, 255, 255), alpha: 0.85)
         for (s, series) in panel.series.enumerated() {
             let color = LinePlot.palette[s % LinePlot.palette.count]
             canvas.fillRect(Double(x + 6), Double(y + Canvas.lineHeight / 2 - 1), Double(x + 24), Double(y + Canvas.lineHeight / 2 + 1), color)

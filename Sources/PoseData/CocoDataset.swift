@@ -71,32 +71,15 @@ public final class CocoDataset: @unchecked Sendable {
 
     private static func loadDetections(path: String, file: CocoAnnotationFile, prefix: String,
                                        keypoints k: Int) throws -> [PoseInstance] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError("\(path): bbox_file not found or unreadable")
-        }
-        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
-            throw DatasetError("\(path): expected a JSON list of detections (image_id, category_id, bbox, score)")
-        }
         var out: [PoseInstance] = []
-        for (i, det) in list.enumerated() {
-            guard let imageId = JSONNumber.integer(det["image_id"]),
-                  let box = (det["bbox"] as? [NSNumber])?.map(\.doubleValue), box.count >= 4,
-                  let score = (det["score"] as? NSNumber)?.doubleValue else {
-                throw DatasetError("\(path): detection [\(i)] needs image_id, bbox and score")
+        for (i, det) in try PersonDetections.read(path: path).enumerated() {
+            guard let image = file.imagesById[det.imageId] else {
+                throw DatasetError("\(path): detection [\(i)] refers to image_id \(det.imageId), which the annotation file does not list")
             }
-            // a detector's zero-size box is data (it gets a prediction, as in MMPose); a value
-            // no image has is not
-            guard box.allSatisfy(JSONNumber.coordinate.contains), box[2] >= 0, box[3] >= 0, score.isFinite else {
-                throw DatasetError("\(path): detection [\(i)] has bbox \(box) and score \(score); expected finite x, y, w >= 0, h >= 0 within ±\(Int(JSONNumber.coordinate.upperBound)) pixels")
-            }
-            guard (JSONNumber.integer(det["category_id"]) ?? 1) == 1 else { continue }
-            guard let image = file.imagesById[imageId] else {
-                throw DatasetError("\(path): detection [\(i)] refers to image_id \(imageId), which the annotation file does not list")
-            }
-            let x1 = box[0], y1 = box[1], x2 = box[0] + box[2], y2 = box[1] + box[3]
+            let (x1, y1, x2, y2) = det.box
             out.append(PoseInstance(
-                id: out.count, imageId: imageId, imagePath: URL(fileURLWithPath: prefix).appendingPathComponent(image.fileName).path,
-                imageWidth: image.width, imageHeight: image.height, bbox: (x1, y1, x2, y2), bboxScore: score,
+                id: out.count, imageId: det.imageId, imagePath: URL(fileURLWithPath: prefix).appendingPathComponent(image.fileName).path,
+                imageWidth: image.width, imageHeight: image.height, bbox: (x1, y1, x2, y2), bboxScore: det.score,
                 keypoints: [Double](repeating: 0, count: 2 * k), visible: [Double](repeating: 1, count: k),
                 numKeypoints: 0, area: max((x2 - x1) * (y2 - y1) * 0.53, 1), isCrowd: false, categoryId: 1))
         }

@@ -81,7 +81,7 @@ import PoseDistributed
         #expect(best.meta?.resumable == false)
 
         // resuming finds the newest checkpoint under out_dir and starts the optimizer afresh
-        let resumed = try Trainer(settings: try settings(config, options: options + ["train_cfg.max_epochs=5"]),
+        let resumed = Trainer(settings: try settings(config, options: options + ["train_cfg.max_epochs=5"]),
                                   communicator: SingleProcessCommunicator(), workDir: work, resume: .latest, loaderThreads: 1)
         try resumed.run()
         let log = try String(contentsOfFile: try #require(resumed.log.path), encoding: .utf8)

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A person-detection results file as MMPose's `bbox_file`: a COCO results list of `image_id`,
+/// `category_id` (1, or absent, is a person), `bbox` [x, y, w, h] and `score`.
+public enum PersonDetections {
+    /// One detected person.
+    public struct Detection: Sendable {
+        public var imageId: Int
+        /// x1, y1, x2, y2 in pixels.
+        public var box: (Double, Double, Double, Double)
+        public var score: Double
+    }
+
+    /// The person detections in `path`, in file order; a damaged entry is an error naming it.
+    public static func read(path: String) throws -> [Detection] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetError("\(path): bbox_file not found or unreadable")
+        }
+        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw DatasetError("\(path): expected a JSON list of detections (image_id, category_id, bbox, score)")
+        }
+        var out: [Detection] = []
+        for (i, det) in list.enumerated() {
+            guard let imageId = JSONNumber.integer(det["image_id"]),
+                  let box = (det["bbox"] as? [NSNumber])?.map(\.doubleValue), box.count >= 4,
+                  let score = (det["score"] as? NSNumber)?.doubleValue else {
+                throw DatasetError("\(path): detection [\(i)] needs image_id, bbox and score")
+            }
+            // a detector's zero-size box is data (it gets a prediction, as in MMPose); a value
+            // no image has is not
+            guard box.allSatisfy(JSONNumber.coordinate.contains), box[2] >= 0, box[3] >= 0, score.isFinite else {
+                throw DatasetError("\(path): detection [\(i)] has bbox \(box) and score \(score); expected finite x, y, w >= 0, h >= 0 within ±\(Int(JSONNumber.coordinate.upperBound)) pixels")
+            }
+            guard (JSONNumber.integer(det["category_id"]) ?? 1) == 1 else { continue }
+            out.append(Detection(imageId: imageId, box: (box[0], box[1], box[0] + box[2], box[1] + box[3]), score: score))
+        }
+        return out
+    }
+}
