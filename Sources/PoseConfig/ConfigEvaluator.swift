@@ -57,11 +57,25 @@ struct ConfigEvaluator {
             var inner = self
             var out: [ConfigValue] = []
             for item in items {
-                inner.names[variable] = item
+                try inner.bind(variable, item, p)
                 if let condition, !(try inner.evaluate(condition)).isTruthy { continue }
                 out.append(try inner.evaluate(element))
             }
             return .list(out)
+        }
+    }
+
+    /// Assigns a loop item to its target, unpacking sequences as Python does.
+    private mutating func bind(_ target: Target, _ value: ConfigValue, _ p: SourcePosition) throws {
+        switch target {
+        case .name(let name): names[name] = value
+        case .tuple(let targets):
+            guard let items = value.sequence else { throw fail(p, "cannot unpack non-sequence '\(value.typeName)' into \(targets.count) names") }
+            guard items.count == targets.count else {
+                throw fail(p, items.count > targets.count ? "too many values to unpack (expected \(targets.count))"
+                                                          : "not enough values to unpack (expected \(targets.count), got \(items.count))")
+            }
+            for (t, v) in zip(targets, items) { try bind(t, v, p) }
         }
     }
 
@@ -160,7 +174,23 @@ struct ConfigEvaluator {
             return .tuple(Array(repeating: x, count: try repetitions(x.count, n, p)).flatMap { $0 })
         case ("*", .string(let x), .int(let n)), ("*", .int(let n), .string(let x)):
             return .string(String(repeating: x, count: try repetitions(x.utf8.count, n, p)))
-        case (_, .int(let x), .int(let y)) where op != "/":
+        case ("**", .int(let x), .int(let y)) where y >= 0:
+            var result = 1, base = x, exponent = y
+            while exponent > 0 {
+                if exponent & 1 == 1 {
+                    let (r, overflow) = result.multipliedReportingOverflow(by: base)
+                    guard !overflow else { throw fail(p, "integer overflow in \(x) ** \(y) (config integers are 64-bit)") }
+                    result = r
+                }
+                exponent >>= 1
+                if exponent > 0 {
+                    let (b, overflow) = base.multipliedReportingOverflow(by: base)
+                    guard !overflow else { throw fail(p, "integer overflow in \(x) ** \(y) (config integers are 64-bit)") }
+                    base = b
+                }
+            }
+            return .int(result)
+        case (_, .int(let x), .int(let y)) where op != "/" && op != "**":
             let result: (partialValue: Int, overflow: Bool)
             switch op {
             case "+": result = x.addingReportingOverflow(y)
@@ -195,6 +225,12 @@ struct ConfigEvaluator {
         case "%":
             guard y != 0 else { throw fail(p, "modulo by zero") }
             return .float(x - (x / y).rounded(.down) * y)
+        case "**":
+            guard !(x == 0 && y < 0) else { throw fail(p, "0.0 cannot be raised to a negative power") }
+            guard x >= 0 || y == y.rounded() else { throw fail(p, "\(x) ** \(y) is a complex number") }
+            let r = Foundation.pow(x, y)
+            guard r.isFinite else { throw fail(p, "\(x) ** \(y) overflows a float") }
+            return .float(r)
         default: throw fail(p, "unsupported operator '\(op)'")
         }
     }

@@ -15,7 +15,7 @@ indirect enum Expr {
     case attribute(Expr, String, SourcePosition)
     case binary(String, Expr, Expr, SourcePosition)
     case unary(String, Expr, SourcePosition)
-    case comprehension(element: Expr, variable: String, iterable: Expr, condition: Expr?, SourcePosition)
+    case comprehension(element: Expr, variable: Target, iterable: Expr, condition: Expr?, SourcePosition)
 
     var position: SourcePosition {
         switch self {
@@ -26,6 +26,13 @@ indirect enum Expr {
             return p
         }
     }
+}
+
+/// A loop variable: a name, or names unpacked from each item (`for _, target in pairs`,
+/// `for (a, (b, c)) in items`).
+indirect enum Target {
+    case name(String)
+    case tuple([Target])
 }
 
 /// A module-level assignment `name = value`.
@@ -177,7 +184,17 @@ struct ConfigParser {
             index += 1
             return .unary("not", try parseUnary(), p)
         }
-        return try parsePostfix()
+        return try parsePower()
+    }
+
+    /// `base ** exponent`: binds tighter than a unary minus on its left (-2 ** 2 is -4) and
+    /// groups to the right, as in Python.
+    private mutating func parsePower() throws -> Expr {
+        let base = try parsePostfix()
+        guard current.kind == .op("**") else { return base }
+        let p = SourcePosition(line: current.line, column: current.column)
+        index += 1
+        return .binary("**", base, try parseUnary(), p)
     }
 
     private mutating func parsePostfix() throws -> Expr {
@@ -308,8 +325,11 @@ struct ConfigParser {
 
     private mutating func parseComprehensionTail(element: Expr, _ p: SourcePosition) throws -> Expr {
         index += 1  // for
-        guard case .name(let variable) = current.kind else { throw error(current, "expected a loop variable after 'for'") }
-        index += 1
+        var targets = [try parseTarget()]
+        while current.kind == .op(",") {
+            index += 1
+            targets.append(try parseTarget())
+        }
         guard case .name("in") = current.kind else { throw error(current, "expected 'in' in comprehension") }
         index += 1
         let iterable = try parseComparison()
@@ -318,6 +338,28 @@ struct ConfigParser {
             index += 1
             condition = try parseComparison()
         }
-        return .comprehension(element: element, variable: variable, iterable: iterable, condition: condition, p)
+        return .comprehension(element: element, variable: targets.count == 1 ? targets[0] : .tuple(targets), iterable: iterable,
+                              condition: condition, p)
+    }
+
+    /// A loop variable: a name or a parenthesised, comma-separated group of targets.
+    private mutating func parseTarget() throws -> Target {
+        if case .name(let name) = current.kind, name != "in" {
+            index += 1
+            return .name(name)
+        }
+        guard current.kind == .op("(") || current.kind == .op("[") else { throw error(current, "expected a loop variable after 'for'") }
+        let close = current.kind == .op("(") ? ")" : "]"
+        index += 1
+        try checkDepth(1)
+        depth += 1
+        defer { depth -= 1 }
+        var targets: [Target] = []
+        while current.kind != .op(close) {
+            targets.append(try parseTarget())
+            if current.kind == .op(",") { index += 1 } else { break }
+        }
+        try expect(close)
+        return .tuple(targets)
     }
 }

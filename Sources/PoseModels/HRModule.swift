@@ -3,7 +3,7 @@ import PoseTensor
 
 /// One multi-resolution module of HRNet: parallel branches of residual blocks, then fusion
 /// `y_i = relu(Σ_j f_ij(x_j))` with `f_ii` the identity, `f_ij` (j > i) a 1×1 conv + BN +
-/// nearest upsampling and (j < i) a chain of stride-2 3×3 convs. Inputs and outputs are lists
+/// nearest (or bilinear) upsampling and (j < i) a chain of stride-2 3×3 convs. Inputs and outputs are lists
 /// of `N × C_b × H/2^b × W/2^b` tensors. Keys: `branches.{b}.{k}.*`, `fuse_layers.{i}.{j}.*`.
 final class HRModule: MultiLayer {
     let branches: [Sequential]
@@ -16,6 +16,7 @@ final class HRModule: MultiLayer {
     private var masked: [Tensor?] = []
 
     init(block: String, numBlocks: [Int], inChannels: [Int], numChannels: [Int], multiscaleOutput: Bool,
+         upsampleMode: String = "nearest", alignCorners: Bool = false,
          convs: inout [Conv2d], norms: inout [BatchNorm2d], lastNorms: inout [BatchNorm2d]) {
         let expansion = block == "BOTTLENECK" ? 4 : 1
         var channels = inChannels
@@ -50,7 +51,10 @@ final class HRModule: MultiLayer {
                     if j > i {
                         let conv = Conv2d(channels[j], channels[i], kernel: 1, bias: false), bn = BatchNorm2d(channels[i])
                         convs.append(conv); norms.append(bn)
-                        row.append(Sequential([("0", conv), ("1", bn), ("2", UpsampleNearest(factor: 1 << (j - i)))]))
+                        let upsample: Layer = upsampleMode == "bilinear"
+                            ? UpsampleBilinear(factor: 1 << (j - i), alignCorners: alignCorners)
+                            : UpsampleNearest(factor: 1 << (j - i))
+                        row.append(Sequential([("0", conv), ("1", bn), ("2", upsample)]))
                     } else if j == i {
                         row.append(nil)
                     } else {

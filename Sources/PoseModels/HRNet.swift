@@ -85,7 +85,8 @@ public final class HRNet: Backbone {
             for m in 0..<s.numModules {
                 let multiscale = s.multiscaleOutput || m < s.numModules - 1
                 let module = HRModule(block: s.block, numBlocks: s.numBlocks, inChannels: channels, numChannels: s.numChannels,
-                                      multiscaleOutput: multiscale, convs: &convs, norms: &norms, lastNorms: &lastNorms)
+                                      multiscaleOutput: multiscale, upsampleMode: settings.upsampleMode,
+                                      alignCorners: settings.upsampleAlignCorners, convs: &convs, norms: &norms, lastNorms: &lastNorms)
                 modules.append(module)
                 channels = module.outChannels
             }

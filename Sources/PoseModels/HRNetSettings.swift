@@ -28,6 +28,10 @@ public struct HRNetSettings: Sendable, Equatable {
     /// SyncBN (`norm_cfg=dict(type='SyncBN')`): every BatchNorm is marked `synchronized`.
     public var synchronizedNorm = false
     public var zeroInitResidual = false
+    /// The fuse layers' upsampling (`extra.upsample`): "nearest" or "bilinear".
+    public var upsampleMode = "nearest"
+    /// `align_corners` of bilinear upsampling (None in a config is PyTorch's False).
+    public var upsampleAlignCorners = false
 
     public init(stages: [HRNetStage]) { self.stages = stages }
 

@@ -32,11 +32,26 @@ public final class ResNet: Backbone {
         let expansion = arch.bottleneck ? 4 : 1
         var convs: [Conv2d] = [], norms: [BatchNorm2d] = [], lastNorms: [BatchNorm2d] = []
 
-        let conv1 = Conv2d(settings.inChannels, settings.stemChannels, kernel: 7, stride: 2, padding: 3, bias: false)
-        conv1.setInputGradientNeeded(false)
-        let bn1 = BatchNorm2d(settings.stemChannels, relu: true)
-        stem = Sequential([("conv1", conv1), ("bn1", bn1), ("maxpool", MaxPool2d(kernel: 3, stride: 2, padding: 1))])
-        convs.append(conv1); norms.append(bn1)
+        if settings.deepStem {
+            // ResNetV1d: three 3×3 ConvModules (keys stem.{0,1,2}.conv / .bn) in place of the 7×7
+            var layers: [(String, Layer)] = []
+            let widths = [(settings.inChannels, settings.stemChannels / 2), (settings.stemChannels / 2, settings.stemChannels / 2),
+                          (settings.stemChannels / 2, settings.stemChannels)]
+            for (i, (cin, cout)) in widths.enumerated() {
+                let conv = Conv2d(cin, cout, kernel: 3, stride: i == 0 ? 2 : 1, padding: 1, bias: false)
+                if i == 0 { conv.setInputGradientNeeded(false) }
+                let bn = BatchNorm2d(cout, relu: true)
+                layers.append((String(i), Sequential([("conv", conv), ("bn", bn)])))
+                convs.append(conv); norms.append(bn)
+            }
+            stem = Sequential([("stem", Sequential(layers)), ("maxpool", MaxPool2d(kernel: 3, stride: 2, padding: 1))])
+        } else {
+            let conv1 = Conv2d(settings.inChannels, settings.stemChannels, kernel: 7, stride: 2, padding: 3, bias: false)
+            conv1.setInputGradientNeeded(false)
+            let bn1 = BatchNorm2d(settings.stemChannels, relu: true)
+            stem = Sequential([("conv1", conv1), ("bn1", bn1), ("maxpool", MaxPool2d(kernel: 3, stride: 2, padding: 1))])
+            convs.append(conv1); norms.append(bn1)
+        }
 
         var inChannels = settings.stemChannels
         var stages: [Sequential] = []
@@ -49,9 +64,12 @@ public final class ResNet: Backbone {
                 let blockStride = b == 0 ? stride : 1
                 var downsample: Layer?
                 if b == 0 && (stride != 1 || inChannels != channels * expansion) {
-                    let conv = Conv2d(inChannels, channels * expansion, kernel: 1, stride: stride, bias: false)
+                    // avg_down (ResNetV1d): average pooling does the striding, the 1×1 conv keeps the size
+                    let pooled = settings.avgDown && stride != 1
+                    let conv = Conv2d(inChannels, channels * expansion, kernel: 1, stride: pooled ? 1 : stride, bias: false)
                     let bn = BatchNorm2d(channels * expansion)
-                    downsample = Sequential([("0", conv), ("1", bn)])
+                    downsample = pooled ? Sequential([("0", AvgPool2d(kernel: stride, stride: stride)), ("1", conv), ("2", bn)])
+                                        : Sequential([("0", conv), ("1", bn)])
                     convs.append(conv); norms.append(bn)
                 }
                 let built = arch.bottleneck

@@ -18,6 +18,10 @@ public struct ResNetSettings: Sendable, Equatable {
     public var synchronizedNorm = false
     /// Zeroes the last BatchNorm of every block at initialisation.
     public var zeroInitResidual = true
+    /// Three 3×3 convolutions instead of the 7×7 stem (ResNetV1d's `deep_stem`).
+    public var deepStem = false
+    /// Downsampling shortcuts average-pool, then apply a stride-1 1×1 convolution (`avg_down`).
+    public var avgDown = false
 
     public init(depth: Int) { self.depth = depth }
 
@@ -46,6 +50,9 @@ public struct ResNetSettings: Sendable, Equatable {
         }
         guard (-1...numStages).contains(frozenStages) else {
             throw ModelError("ResNet: frozen_stages must be between -1 and \(numStages), got \(frozenStages)")
+        }
+        guard !deepStem || (stemChannels >= 2 && stemChannels % 2 == 0) else {
+            throw ModelError("ResNet: deep_stem needs an even stem_channels (its first convolutions have half), got \(stemChannels)")
         }
     }
 }

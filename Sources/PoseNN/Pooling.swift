@@ -117,3 +117,109 @@ public final class UpsampleNearest: Layer {
         return dx
     }
 }
+
+/// PyTorch's `Upsample(scale_factor=factor, mode='bilinear', align_corners=...)`:
+/// `N × C × H × W` → `N × C × fH × fW`. A channel-blocked input (`ChannelBlocking`) goes through
+/// NCHW copies and comes back blocked.
+public final class UpsampleBilinear: Layer {
+    public let factor: Int
+    public let alignCorners: Bool
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+    private var inputShape: [Int] = []
+    /// NCHW copies for a blocked input: input, output, output gradient, input gradient.
+    private var planar: [Tensor?] = [nil, nil, nil, nil]
+
+    public init(factor: Int, alignCorners: Bool = false) {
+        precondition(factor >= 1, "upsampling factor must be at least 1, got \(factor)")
+        self.factor = factor
+        self.alignCorners = alignCorners
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        inputShape = x.shape
+        var source = x
+        if ChannelBlocking.isBlocked(x.shape) { source = ChannelBlocking.converting(x, reusing: planar[0]); planar[0] = source }
+        let s = source.shape
+        let out = [s[0], s[1], s[2] * factor, s[3] * factor]
+        let y = Tensor.reuse(source === x ? output : planar[1], shape: out)
+        resize(source, y, forward: true)
+        guard source !== x else { output = y; return y }
+        planar[1] = y
+        let blocked = ChannelBlocking.converting(y, reusing: output)
+        output = blocked
+        return blocked
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        var g = dy
+        if ChannelBlocking.isBlocked(dy.shape) { g = ChannelBlocking.converting(dy, reusing: planar[2]); planar[2] = g }
+        let planarInput = ChannelBlocking.planarShape(inputShape)
+        let dx = Tensor.reuse(g === dy ? inputGrad : planar[3], shape: planarInput)
+        resize(g, dx, forward: false)
+        guard g !== dy else { inputGrad = dx; return dx }
+        planar[3] = dx
+        let blocked = ChannelBlocking.converting(dx, reusing: inputGrad)
+        inputGrad = blocked
+        return blocked
+    }
+
+    /// Forward from `a` (input) to `b` (output), or the adjoint from `a` (output gradient) to `b`.
+    private func resize(_ a: Tensor, _ b: Tensor, forward: Bool) {
+        let (small, large) = forward ? (a.shape, b.shape) : (b.shape, a.shape)
+        let (inH, inW, outH, outW) = (small[2], small[3], large[2], large[3])
+        let scale: Double? = alignCorners ? nil : Double(factor)
+        ParallelLoop.run(small[0] * small[1], grain: ParallelLoop.grain(perItem: outH * outW)) { planes in
+            let (pa, pb) = forward ? (inH * inW, outH * outW) : (outH * outW, inH * inW)
+            if forward {
+                BilinearResize.forward(a.data + planes.lowerBound * pa, b.data + planes.lowerBound * pb, planes: planes.count,
+                                       inH: inH, inW: inW, outH: outH, outW: outW, scale: scale, alignCorners: alignCorners)
+            } else {
+                BilinearResize.backward(a.data + planes.lowerBound * pa, b.data + planes.lowerBound * pb, planes: planes.count,
+                                        inH: inH, inW: inW, outH: outH, outW: outW, scale: scale, alignCorners: alignCorners)
+            }
+        }
+    }
+}
+
+/// PyTorch's `AvgPool2d(kernel, stride, ceil_mode=True, count_include_pad=False)` (no padding):
+/// `N × C × H × W` → `N × C × H' × W'`, or the same on channel-blocked tensors.
+public final class AvgPool2d: Layer {
+    public let kernel, stride: Int
+    private var output: Tensor?
+    private var inputGrad: Tensor?
+    private var inputShape: [Int] = []
+
+    public init(kernel: Int, stride: Int) {
+        precondition(kernel >= 1 && stride >= 1, "AvgPool2d needs kernel and stride of at least 1")
+        self.kernel = kernel; self.stride = stride
+    }
+
+    private func geometry(_ shape: [Int]) -> (planes: Int, lanes: Int, outH: Int, outW: Int) {
+        let blocked = ChannelBlocking.isBlocked(shape)
+        return (shape[0] * shape[1], blocked ? ChannelBlocking.width : 1,
+                AveragePoolKernels.outputSize(shape[2], kernel: kernel, stride: stride, ceil: true),
+                AveragePoolKernels.outputSize(shape[3], kernel: kernel, stride: stride, ceil: true))
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        precondition(x.shape.count == 4 || ChannelBlocking.isBlocked(x.shape), "AvgPool2d expects N×C×H×W input, got \(x.shape)")
+        let g = geometry(x.shape)
+        var shape = x.shape
+        (shape[2], shape[3]) = (g.outH, g.outW)
+        let y = Tensor.reuse(output, shape: shape)
+        AveragePoolKernels.forward(x: x.data, y: y.data, planes: g.planes, lanes: g.lanes, height: x.shape[2], width: x.shape[3],
+                                   outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)
+        output = y; inputShape = x.shape
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let dx = Tensor.reuse(inputGrad, shape: inputShape)
+        inputGrad = dx
+        let g = geometry(inputShape)
+        AveragePoolKernels.backward(dy: dy.data, dx: dx.data, planes: g.planes, lanes: g.lanes, height: inputShape[2],
+                                    width: inputShape[3], outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)
+        return dx
+    }
+}

@@ -66,3 +66,56 @@ public enum PoolingKernels {
         }
     }
 }
+
+/// Average pooling without padding whose windows may run past the edge (PyTorch's
+/// `AvgPool2d(kernel, stride, ceil_mode=True, count_include_pad=False)`, ResNetV1d's
+/// downsampling): each output is the mean of the inputs its window covers. Planes hold `lanes`
+/// interleaved channels per pixel (1 for NCHW, 16 for channel-blocked tensors).
+public enum AveragePoolKernels {
+    /// PyTorch's output size for `ceil_mode`: the last window must start inside the input.
+    public static func outputSize(_ input: Int, kernel: Int, stride: Int, ceil: Bool) -> Int {
+        let span = input - kernel
+        guard span >= 0 else { return 1 }
+        var out = (ceil ? (span + stride - 1) / stride : span / stride) + 1
+        if ceil && (out - 1) * stride >= input { out -= 1 }
+        return out
+    }
+
+    public static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, planes: Int, lanes: Int,
+                               height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int) {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * lanes)) { range in for p in range {
+            let xp = x + p * height * width * lanes, yp = y + p * outHeight * outWidth * lanes
+            for oy in 0..<outHeight {
+                let y0 = oy * stride, y1 = min(y0 + kernel, height)
+                for ox in 0..<outWidth {
+                    let x0 = ox * stride, x1 = min(x0 + kernel, width)
+                    let inv = 1 / Float((y1 - y0) * (x1 - x0))
+                    let out = yp + (oy * outWidth + ox) * lanes
+                    for l in 0..<lanes {
+                        var s: Float = 0
+                        for iy in y0..<y1 { for ix in x0..<x1 { s += xp[(iy * width + ix) * lanes + l] } }
+                        out[l] = s * inv
+                    }
+                }
+            }
+        } }
+    }
+
+    /// Spreads each output gradient evenly over its window; overwrites `dx`.
+    public static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, planes: Int, lanes: Int,
+                                height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int) {
+        ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * lanes)) { range in for p in range {
+            let dxp = dx + p * height * width * lanes, dyp = dy + p * outHeight * outWidth * lanes
+            dxp.update(repeating: 0, count: height * width * lanes)
+            for oy in 0..<outHeight {
+                let y0 = oy * stride, y1 = min(y0 + kernel, height)
+                for ox in 0..<outWidth {
+                    let x0 = ox * stride, x1 = min(x0 + kernel, width)
+                    let inv = 1 / Float((y1 - y0) * (x1 - x0))
+                    let g = dyp + (oy * outWidth + ox) * lanes
+                    for iy in y0..<y1 { for ix in x0..<x1 { for l in 0..<lanes { dxp[(iy * width + ix) * lanes + l] += g[l] * inv } } }
+                }
+            }
+        } }
+    }
+}

@@ -12,6 +12,33 @@ func temporaryDirectory() throws -> URL {
 }
 
 @Suite struct ConfigGrammarTests {
+    /// MMPose's own configs unpack pairs in comprehensions (`[target for _, target in
+    /// keypoint_mapping_coco]`) and raise to powers (`32**0.5`).
+    @Test func unpackingTargetsAndPowers() throws {
+        let c = try Config.parse("""
+        mapping = [(0, 0), (1, 2), (5, 7)]
+        targets = [t for _, t in mapping]
+        sums = [a + b for (a, b) in mapping if a > 0]
+        nested = [x * y * z for x, (y, z) in [(1, (2, 3)), (2, (3, 4))]]
+        root = 32**0.5
+        cube = 2 ** 3 ** 2
+        neg = -2 ** 2
+        inv = 2 ** -1
+        """)
+        #expect(c.value(at: "targets") == .list([0, 2, 7].map { .int($0) }))
+        #expect(c.value(at: "sums") == .list([3, 12].map { .int($0) }))
+        #expect(c.value(at: "nested") == .list([6, 24].map { .int($0) }))
+        #expect(c.value(at: "root") == .float(32.0.squareRoot()))
+        #expect(c.value(at: "cube") == .int(512) && c.value(at: "neg") == .int(-4) && c.value(at: "inv") == .float(0.5))
+        func message(_ source: String) -> String {
+            do { _ = try Config.parse(source); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message("x = [a for a, b in [(1, 2, 3)]]").contains("too many values to unpack (expected 2)"))
+        #expect(message("x = [a for a, b in [1]]").contains("cannot unpack non-sequence 'int' into 2 names"))
+        #expect(message("x = 10 ** 30").contains("integer overflow in 10 ** 30"))
+        #expect(message("x = (-8) ** 0.5").contains("is a complex number"))
+    }
+
     @Test func pythonSubsetEvaluates() throws {
         let c = try Config.parse("""
         codec = dict(type='MSRAHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)

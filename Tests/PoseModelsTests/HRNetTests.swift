@@ -43,13 +43,16 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
         #expect(m.state.shape(of: "backbone.transition2.0.0.weight") == nil)
     }
 
-    @Test func tinyTwoBranchHRNetGradients() throws {
+    @Test(arguments: ["nearest", "bilinear"])
+    func tinyTwoBranchHRNetGradients(upsample: String) throws {
         var rng = RandomGenerator(seed: 1)
-        let s = HRNetSettings(stages: [
+        var s = HRNetSettings(stages: [
             HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [2]),
             HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [2, 4], multiscaleOutput: false),
         ])
+        s.upsampleMode = upsample
         let backbone = try HRNet(s, rng: &rng)
+        #expect(backbone.stages[0][0].fuse[0][1].map { "\(type(of: ($0 as! Sequential).children.last!.layer))" } == (upsample == "bilinear" ? "UpsampleBilinear" : "UpsampleNearest"))
         #expect(backbone.outChannels == [2])
         var state = StateDict()
         backbone.collectState(prefix: "", into: &state)

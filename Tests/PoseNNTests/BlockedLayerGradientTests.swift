@@ -11,7 +11,22 @@ import PoseTensor
 
     @Test func maxPool() { expectGradientsMatch(MaxPool2d(kernel: 3, stride: 2, padding: 1), inputShape: [2, 1, 5, 4, 16]) }
 
+    @Test func averagePool() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2), inputShape: [2, 1, 5, 3, 16]) }
+
     @Test func upsampleNearest() { expectGradientsMatch(UpsampleNearest(factor: 2), inputShape: [1, 2, 2, 3, 16]) }
+
+    /// Bilinear upsampling on a blocked input, against itself on the NCHW copy.
+    @Test func upsampleBilinear() {
+        expectGradientsMatch(UpsampleBilinear(factor: 2), inputShape: [1, 1, 2, 3, 16])
+        let x = Tensor(zeros: [2, 32, 3, 5])
+        var rng = RandomGenerator(seed: 4)
+        rng.fillUniform(x, low: -1, high: 1)
+        let blocked = ChannelBlocking.converting(x, reusing: nil)
+        let planarOut = UpsampleBilinear(factor: 4).forward(x, mode: .training)
+        let blockedOut = UpsampleBilinear(factor: 4).forward(blocked, mode: .training)
+        #expect(blockedOut.shape == [2, 2, 12, 20, 16])
+        #expect(ChannelBlocking.converting(blockedOut, reusing: nil).array == planarOut.array)
+    }
 
     /// Blocked in and out on oneDNN; under the BLAS backend the blocked input goes through the
     /// layer's NCHW copies instead.

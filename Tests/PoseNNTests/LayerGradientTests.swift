@@ -66,8 +66,13 @@ func expectGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 1, c
     @Test func relu() { expectGradientsMatch(ReLU(), inputShape: [2, 3, 4, 4]) }
     @Test func sigmoid() { expectGradientsMatch(Sigmoid(), inputShape: [2, 5]) }
     @Test func maxPool() { expectGradientsMatch(MaxPool2d(kernel: 3, stride: 2, padding: 1), inputShape: [2, 2, 7, 6]) }
+    @Test func averagePoolCeilMode() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2), inputShape: [2, 2, 5, 7]) }
     @Test func globalAveragePool() { expectGradientsMatch(GlobalAveragePool(), inputShape: [2, 3, 4, 5]) }
     @Test func upsampleNearest() { expectGradientsMatch(UpsampleNearest(factor: 2), inputShape: [2, 2, 3, 4]) }
+    @Test(arguments: [(2, false), (4, false), (2, true)])
+    func upsampleBilinear(factor: Int, alignCorners: Bool) {
+        expectGradientsMatch(UpsampleBilinear(factor: factor, alignCorners: alignCorners), inputShape: [2, 2, 3, 4])
+    }
     @Test func linear() { expectGradientsMatch(Linear(6, 4), inputShape: [3, 6]) }
     @Test func linearOnFeatureMaps() {
         expectGradientsMatch(Sequential([GlobalAveragePool(), Linear(3, 2)]), inputShape: [2, 3, 2, 2])

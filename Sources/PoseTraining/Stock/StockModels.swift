@@ -7,6 +7,7 @@ extension Components {
     mutating func registerStockModels() throws {
         try estimators.register("TopdownPoseEstimator", StockModels.topdownPoseEstimator)
         try backbones.register("ResNet", StockModels.resNet)
+        try backbones.register("ResNetV1d", StockModels.resNetV1d)
         try backbones.register("HRNet", StockModels.hrNet)
         try necks.register("GlobalAveragePooling") { _, _ in GlobalAveragePoolingSpec() }
         try necks.register("FeatureMapProcessor", StockModels.featureMapProcessor)
@@ -144,8 +145,18 @@ enum StockModels {
         rs.frozenStages = try b.int("frozen_stages", default: -1)
         rs.normEval = try b.bool("norm_eval", default: false)
         rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
-        if try b.bool("deep_stem", default: false) { throw b.error("deep_stem", "deep_stem=True is not supported") }
-        if try b.bool("avg_down", default: false) { throw b.error("avg_down", "avg_down=True is not supported") }
+        rs.deepStem = try b.bool("deep_stem", default: false)
+        rs.avgDown = try b.bool("avg_down", default: false)
+        return rs
+    }
+
+    /// MMPose's `ResNetV1d`: ResNet with `deep_stem=True, avg_down=True`.
+    @Sendable static func resNetV1d(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        for key in ["deep_stem", "avg_down"] where b.has(key) {
+            throw b.error(key, "ResNetV1d sets \(key)=True itself; use type='ResNet' to choose it")
+        }
+        var rs = try resNet(b, context) as! ResNetSettings
+        (rs.deepStem, rs.avgDown) = (true, true)
         return rs
     }
 
@@ -167,14 +178,16 @@ enum StockModels {
             st.ignore("fuse_method")
             try context.finish(st)
         }
+        var upsample = ("nearest", false)
         if let up = try extra.dictionary("upsample") {
             let mode = try up.string("mode", default: "nearest")
-            guard mode == "nearest" else { throw up.error("mode", "only 'nearest' upsampling is supported") }
-            up.ignore("align_corners")
+            guard mode == "nearest" || mode == "bilinear" else { throw up.error("mode", "expected 'nearest' or 'bilinear', found '\(mode)'") }
+            upsample = (mode, up.has("align_corners") ? try up.bool("align_corners") : false)
             try context.finish(up)
         }
         try context.finish(extra)
         var hs = HRNetSettings(stages: stages)
+        (hs.upsampleMode, hs.upsampleAlignCorners) = upsample
         hs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
         hs.frozenStages = try b.int("frozen_stages", default: -1)
         hs.normEval = try b.bool("norm_eval", default: false)
