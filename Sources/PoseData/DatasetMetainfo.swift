@@ -11,7 +11,7 @@ public struct DatasetMetainfo: Sendable, Equatable {
     public var upperBodyIndices: [Int]
     public var lowerBodyIndices: [Int]
     public var jointWeights: [Float]
-    /// OKS sigmas per keypoint.
+    /// OKS sigmas per keypoint (empty where the dataset defines none).
     public var sigmas: [Float]
     /// Pairs of keypoint indices joined in drawings.
     public var skeletonLinks: [(Int, Int)]
@@ -81,8 +81,9 @@ public struct DatasetMetainfo: Sendable, Equatable {
             guard let j = names.firstIndex(of: swap) else { throw fail("keypoint_info.\(i).swap", "'\(swap)' is not a keypoint name") }
             flip.append(j)
         }
-        func floats(_ key: String) throws -> [Float] {
+        func floats(_ key: String, allowEmpty: Bool = false) throws -> [Float] {
             guard let seq = info[key]?.sequence else { throw fail(key, "expected a list of \(count) numbers") }
+            if allowEmpty && seq.isEmpty { return [] }
             let values = seq.compactMap { v -> Float? in
                 switch v { case .int(let i): return Float(i); case .float(let d): return Float(d); default: return nil }
             }
@@ -107,7 +108,8 @@ public struct DatasetMetainfo: Sendable, Equatable {
         upperBodyIndices = types.indices.filter { types[$0] == "upper" }
         lowerBodyIndices = types.indices.filter { types[$0] == "lower" }
         jointWeights = try floats("joint_weights")
-        sigmas = try floats("sigmas")
+        // MMPose's hand and fashion metainfo files have `sigmas=[]` (their metrics are PCK-based)
+        sigmas = try floats("sigmas", allowEmpty: true)
         skeletonLinks = links
         keypointColors = colors
         self.linkColors = linkColors

@@ -47,14 +47,18 @@ public struct COCOKeypointEval {
     ///   - groundTruth: the annotation file (category 1 annotations are evaluated).
     ///   - results: detections; as `loadRes` does, each one's area becomes its keypoint extent.
     ///   - sigmas: per-keypoint OKS sigmas.
-    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double]) {
+    ///   - useArea: take each ground truth's `area`; false (xtcocotools' `use_area=False`, for
+    ///     files without areas such as CrowdPose's and AIC's) takes 0.53 of its box, for the OKS
+    ///     scale and the area ranges alike.
+    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true) {
         self.sigmas = sigmas
         var gts: [Int: [GroundTruth]] = [:]
         for a in groundTruth.annotations where a.categoryId == 1 {
             let kp = a.keypoints ?? []
             let numKeypoints = a.numKeypoints ?? stride(from: 2, to: kp.count, by: 3).filter { kp[$0] > 0 }.count
             gts[a.imageId, default: []].append(GroundTruth(
-                id: a.id, keypoints: kp, bbox: a.bbox ?? [0, 0, 0, 0], area: a.area ?? 0, isCrowd: a.isCrowd,
+                id: a.id, keypoints: kp, bbox: a.bbox ?? [0, 0, 0, 0],
+                area: useArea ? a.area ?? 0 : (a.bbox.map { $0.count >= 4 ? $0[2] * $0[3] * 0.53 : 0 } ?? 0), isCrowd: a.isCrowd,
                 ignore: a.isCrowd || numKeypoints == 0))
         }
         var dts: [Int: [Detection]] = [:]

@@ -14,19 +14,29 @@ public struct CocoMetric: Metric {
     public var sigmas: [Double]
     /// `ann_file`: the ground truth to evaluate against, instead of the dataset's annotations.
     public var annotationFile: String?
+    /// `use_area`: false scores OKS (and area ranges) on 0.53 of each ground-truth box, as
+    /// xtcocotools does for datasets whose annotations have no `area`.
+    public var useArea = true
 
     public init(sigmas: [Double] = [], annotationFile: String? = nil) {
         self.sigmas = sigmas
         self.annotationFile = annotationFile
     }
 
-    public var names: [String] { CocoMetric.keys }
+    /// MMEngine's metric `prefix` of the reported names (`coco/AP`; CrowdPose's configs use
+    /// `prefix='crowdpose'`).
+    public var prefix = "coco"
+
+    public var names: [String] { COCOKeypointEval.metricNames.map { prefix + "/" + $0 } }
 
     public var requiredFiles: [RequiredFile] { annotationFile.map { [RequiredFile(key: "ann_file", path: $0)] } ?? [] }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
         var metric = self
         if metric.sigmas.isEmpty { metric.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }
+        guard metric.sigmas.count == groundTruth.metainfo.keypointCount else {
+            throw MetricError("CocoMetric needs one OKS sigma per keypoint (\(groundTruth.metainfo.keypointCount)); dataset '\(groundTruth.metainfo.datasetName)' defines \(metric.sigmas.count) (its metainfo has sigmas=[]); use a PCK-based metric")
+        }
         let file: CocoAnnotationFile
         if let annotationFile {
             file = try CocoAnnotationFile.load(path: annotationFile)
@@ -121,8 +131,8 @@ public struct CocoMetric: Metric {
             for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
             return COCOKeypointEval.Result(imageId: p.imageId, categoryId: p.categoryId, keypoints: kp, score: p.score)
         }
-        let stats = COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas).run()
-        return Array(zip(CocoMetric.keys, stats))
+        let stats = COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas, useArea: useArea).run()
+        return Array(zip(names, stats))
     }
 
     /// COCO keypoint results json (image_id, category_id, keypoints as K × [x, y, score], score)

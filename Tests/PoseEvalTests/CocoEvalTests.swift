@@ -26,6 +26,35 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
         for (s, e) in zip(stats, expected) { #expect(abs(s - e) < 1e-9, "\(stats) vs \(expected)") }
     }
 
+    /// `use_area=False` (xtcocotools): OKS and area ranges on 0.53 of each box, the same as
+    /// evaluating a file whose areas are 0.53 of the boxes; and not the same as the real areas.
+    @Test func useAreaFalseScoresOnBoxes() throws {
+        let data = try Data(contentsOf: fixtures.appendingPathComponent("coco/eval_reference.json"))
+        let ref = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let preds = (ref["predictions"] as! [[String: Any]]).map {
+            COCOKeypointEval.Result(imageId: ($0["image_id"] as! NSNumber).intValue,
+                                    keypoints: ($0["keypoints"] as! [NSNumber]).map(\.doubleValue),
+                                    score: ($0["score"] as! NSNumber).doubleValue)
+        }
+        let gt = try groundTruth()
+        var boxAreas = gt
+        boxAreas.annotations = gt.annotations.map { a in
+            var b = a
+            b.area = a.bbox.map { $0[2] * $0[3] * 0.53 }
+            return b
+        }
+        let byBox = COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas, useArea: false).run()
+        #expect(byBox == COCOKeypointEval(groundTruth: boxAreas, results: preds, sigmas: cocoSigmas).run())
+        #expect(byBox != COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas).run())
+    }
+
+    @Test func prefixNamesTheMetrics() {
+        var metric = CocoMetric()
+        #expect(metric.names.first == "coco/AP")
+        metric.prefix = "crowdpose"
+        #expect(metric.names.prefix(3) == ["crowdpose/AP", "crowdpose/AP .5", "crowdpose/AP .75"])
+    }
+
     @Test func groundTruthAsPredictionsScoresOne() throws {
         let gt = try groundTruth()
         let preds = gt.annotations.filter { ($0.numKeypoints ?? 0) > 0 }.map {

@@ -19,7 +19,12 @@ import ToyComponents
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "UDPHeatmap"])
         #expect(c.transforms.names == ["GenerateTarget", "GetBBoxCenterScale", "LoadImage", "PackPoseInputs", "PhotometricDistortion",
                                        "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
-        #expect(c.datasets.names == ["CocoDataset", "CrowdPoseDataset", "MpiiDataset"])
+        #expect(c.datasets.names == [
+            "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset", "CocoDataset",
+            "CrowdPoseDataset", "DeepFashion2Dataset", "DeepFashionDataset", "ExlposeDataset", "Face300WLPDataset", "FlyDataset",
+            "HalpeDataset", "Horse10Dataset", "HumanArtDataset", "LapaDataset", "MacaqueDataset", "MhpDataset", "MpiiDataset",
+            "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset", "Rhd2DDataset", "UBody2dDataset",
+        ])
         #expect(c.metrics.names == ["AUC", "CocoMetric", "EPE", "MpiiPCKAccuracy", "NME", "PCKAccuracy"])
         #expect(c.optimizers.names == ["Adam", "AdamW", "SGD"])
         #expect(c.optimizerConstructors.names == ["DefaultOptimWrapperConstructor"])
@@ -171,7 +176,12 @@ import ToyComponents
     }
 
     @Test func metainfoShipsWithTheLibrary() throws {
-        #expect(DatasetMetainfo.bundledFiles == ["coco.py", "crowdpose.py", "mpii.py"])
+        #expect(DatasetMetainfo.bundledFiles == [
+            "300wlp.py", "aic.py", "ak.py", "animalpose.py", "ap10k.py", "atrw.py", "coco.py", "cofw.py", "crowdpose.py",
+            "deepfashion2.py", "deepfashion_full.py", "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py",
+            "halpe.py", "horse10.py", "humanart.py", "lapa.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
+            "posetrack18.py", "rhd2d.py", "ubody2d.py",
+        ])
         // a path that does not exist here resolves to the bundled file of the same name, as MMPose's installed copy does
         let coco = try DatasetMetainfo.resolve("/nonexistent/configs/_base_/datasets/coco.py")
         #expect(coco.keypointCount == 17 && coco.datasetName == "coco")

@@ -94,6 +94,19 @@ extension Components {
         try datasets.register("CrowdPoseDataset") { d, context in
             CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "crowdpose.py"))
         }
+        // MMPose's BaseCocoStyleDataset subclasses that only name their metainfo file
+        for (type, metainfo) in StockData.cocoStyleTypes {
+            try datasets.register(type) { d, context in
+                CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: metainfo))
+            }
+        }
+        try datasets.register("DeepFashionDataset") { d, context in
+            let subset = try d.string("subset")
+            guard ["full", "upper", "lower"].contains(subset) else {
+                throw d.error("subset", "expected 'full', 'upper' or 'lower', found '\(subset)'")
+            }
+            return CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "deepfashion_\(subset).py"))
+        }
         try datasets.register("MpiiDataset") { d, context in
             MpiiDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "mpii.py"),
                             headboxFile: try d.optionalString("headbox_file"))
@@ -103,6 +116,17 @@ extension Components {
 
 /// The builders of the stock data components that need more than a few lines.
 enum StockData {
+    /// Dataset types that are MMPose's `BaseCocoStyleDataset` with a metainfo file and nothing
+    /// else (no `parse_data_info` of their own in MMPose 1.3.2), and that file.
+    static let cocoStyleTypes: [(String, String)] = [
+        ("AicDataset", "aic.py"), ("ExlposeDataset", "exlpose.py"), ("HumanArtDataset", "humanart.py"), ("MhpDataset", "mhp.py"),
+        ("OCHumanDataset", "ochuman.py"), ("PoseTrack18Dataset", "posetrack18.py"), ("HalpeDataset", "halpe.py"),
+        ("UBody2dDataset", "ubody2d.py"), ("AnimalKingdomDataset", "ak.py"), ("AnimalPoseDataset", "animalpose.py"),
+        ("AP10KDataset", "ap10k.py"), ("ATRWDataset", "atrw.py"), ("FlyDataset", "fly.py"), ("Horse10Dataset", "horse10.py"),
+        ("MacaqueDataset", "macaque.py"), ("COFWDataset", "cofw.py"), ("Face300WLPDataset", "300wlp.py"), ("LapaDataset", "lapa.py"),
+        ("DeepFashion2Dataset", "deepfashion2.py"), ("OneHand10KDataset", "onehand10k.py"), ("Rhd2DDataset", "rhd2d.py"),
+    ]
+
     /// MMPose's `blur_kernel_size` (DARK's Gaussian modulation): odd, as cv2.GaussianBlur needs.
     static func blurKernelSize(_ c: ConfigReader) throws -> Int {
         let k = try c.int("blur_kernel_size", default: 11, in: 1...255)

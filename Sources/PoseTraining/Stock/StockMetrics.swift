@@ -13,8 +13,9 @@ extension Components {
             guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
                 throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
             }
-            if try !e.bool("use_area", default: true) { throw e.error("use_area", "use_area=False is not supported") }
             var metric = CocoMetric(annotationFile: try e.optionalString("ann_file"))
+            metric.useArea = try e.bool("use_area", default: true)
+            metric.prefix = try e.string("prefix", default: "coco")
             metric.scoreMode = sm
             metric.nmsMode = nm
             metric.nmsThreshold = try e.double("nms_thr", default: 0.9)
