@@ -11,14 +11,8 @@ work=${1:?usage: tools/check_analyze_logs.sh WORK_DIR [OUT.png]}
 out=${2:-$(mktemp -d)/mmpose_curve.png}
 python=${MMPOSE_PYTHON:?set MMPOSE_PYTHON to a Python with matplotlib, seaborn and numpy}
 scalars=$(ls -d "$work"/*/vis_data/scalars.json | sort | tail -1)
-cache=${MMPOSE_WHEEL_DIR:-$HOME/.cache/swiftpose-mmpose-wheel}
-mkdir -p "$cache"
-wheel=$(ls "$cache"/mmpose-1.3.2-*.whl 2>/dev/null | head -1 || true)
-if [ -z "$wheel" ]; then
-    "$python" -m pip download --quiet --no-deps --dest "$cache" mmpose==1.3.2
-    wheel=$(ls "$cache"/mmpose-1.3.2-*.whl | head -1)
-fi
-tool=$cache/analyze_logs.py
+source "$(cd "$(dirname "$0")" && pwd)/mmpose_wheel.sh"
+tool=$(dirname "$wheel")/analyze_logs.py
 "$python" - "$wheel" "$tool" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:

@@ -6,15 +6,10 @@
 #
 #   PYTHON=python3 bash tools/check_mmpose_configs.sh [--verbose]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
 python=${PYTHON:-python3}
-cache=${MMPOSE_WHEEL_DIR:-$HOME/.cache/swiftpose-mmpose-wheel}
-mkdir -p "$cache"
-wheel=$(ls "$cache"/mmpose-1.3.2-*.whl 2>/dev/null | head -1 || true)
-if [ -z "$wheel" ]; then
-    "$python" -m pip download --quiet --no-deps --dest "$cache" mmpose==1.3.2
-    wheel=$(ls "$cache"/mmpose-1.3.2-*.whl | head -1)
-fi
+source "$here/mmpose_wheel.sh"
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 "$python" - "$wheel" "$tree" <<'PY'

@@ -13,7 +13,8 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
         try CocoAnnotationFile.load(path: fixtures.appendingPathComponent("coco/test_coco.json").path)
     }
 
-    @Test func matchesPycocotoolsOnNoisyPredictions() throws {
+    /// The noisy predictions of `eval_reference.json` and pycocotools' stats for them.
+    func reference() throws -> (predictions: [COCOKeypointEval.Result], stats: [Double]) {
         let data = try Data(contentsOf: fixtures.appendingPathComponent("coco/eval_reference.json"))
         let ref = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let preds = (ref["predictions"] as! [[String: Any]]).map {
@@ -21,7 +22,11 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
                                     keypoints: ($0["keypoints"] as! [NSNumber]).map(\.doubleValue),
                                     score: ($0["score"] as! NSNumber).doubleValue)
         }
-        let expected = (ref["stats"] as! [NSNumber]).map(\.doubleValue)
+        return (preds, (ref["stats"] as! [NSNumber]).map(\.doubleValue))
+    }
+
+    @Test func matchesPycocotoolsOnNoisyPredictions() throws {
+        let (preds, expected) = try reference()
         let stats = COCOKeypointEval(groundTruth: try groundTruth(), results: preds, sigmas: cocoSigmas).run()
         for (s, e) in zip(stats, expected) { #expect(abs(s - e) < 1e-9, "\(stats) vs \(expected)") }
     }
@@ -29,13 +34,7 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
     /// `use_area=False` (xtcocotools): OKS and area ranges on 0.53 of each box, the same as
     /// evaluating a file whose areas are 0.53 of the boxes; and not the same as the real areas.
     @Test func useAreaFalseScoresOnBoxes() throws {
-        let data = try Data(contentsOf: fixtures.appendingPathComponent("coco/eval_reference.json"))
-        let ref = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        let preds = (ref["predictions"] as! [[String: Any]]).map {
-            COCOKeypointEval.Result(imageId: ($0["image_id"] as! NSNumber).intValue,
-                                    keypoints: ($0["keypoints"] as! [NSNumber]).map(\.doubleValue),
-                                    score: ($0["score"] as! NSNumber).doubleValue)
-        }
+        let preds = try reference().predictions
         let gt = try groundTruth()
         var boxAreas = gt
         boxAreas.annotations = gt.annotations.map { a in
