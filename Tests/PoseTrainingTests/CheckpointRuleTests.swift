@@ -91,6 +91,24 @@ import PoseDistributed
         #expect(!FileManager.default.fileExists(atPath: out + "/ckpt_3.safetensors"))
     }
 
+    /// `save_last=False` with `interval=-1` writes no regular checkpoint at all; the default
+    /// (`save_last=True`) writes the last epoch's.
+    @Test func saveLastDecidesTheFinalCheckpoint() throws {
+        let dir = try temporaryDirectory("ckpt-last")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try makeDataset(in: dir, train: 4, val: 2)
+        let config = try tinyConfig(in: dir, epochs: 2)
+        for (saveLast, expected) in [(false, [String]()), (true, ["epoch_2.safetensors"])] {
+            let work = dir + "/w\(saveLast)"
+            try Trainer(settings: try settings(config, options: ["default_hooks.checkpoint.interval=-1",
+                                                                  "default_hooks.checkpoint.save_last=\(saveLast ? "True" : "False")"]),
+                        communicator: SingleProcessCommunicator(), workDir: work, loaderThreads: 1).run()
+            let files = try FileManager.default.contentsOfDirectory(atPath: work)
+            #expect(files.filter { $0.hasSuffix(".safetensors") }.sorted() == expected, "save_last=\(saveLast)")
+            #expect(files.contains("last_checkpoint") == saveLast)
+        }
+    }
+
     /// `save_begin` moves where `interval` starts counting.
     @Test func saveBeginShiftsTheInterval() {
         var s = CheckpointHookSettings(interval: 2)
