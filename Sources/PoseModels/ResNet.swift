@@ -75,7 +75,7 @@ public final class ResNet: Backbone {
                 let built = arch.bottleneck
                     ? ResNetBlocks.bottleneck(inChannels: inChannels, channels: channels, stride: blockStride,
                                               dilation: dilation, caffeStyle: settings.style == "caffe",
-                                              downsample: downsample)
+                                              downsample: downsample, seRatio: settings.seRatio)
                     : ResNetBlocks.basic(inChannels: inChannels, channels: channels, stride: blockStride,
                                          dilation: dilation, downsample: downsample)
                 blocks.append((String(b), built.block))

@@ -22,6 +22,8 @@ public struct ResNetSettings: Sendable, Equatable {
     public var deepStem = false
     /// Downsampling shortcuts average-pool, then apply a stride-1 1×1 convolution (`avg_down`).
     public var avgDown = false
+    /// SEResNet's squeeze ratio: every Bottleneck gets an `SELayer` (nil: plain ResNet).
+    public var seRatio: Int?
 
     public init(depth: Int) { self.depth = depth }
 
@@ -50,6 +52,10 @@ public struct ResNetSettings: Sendable, Equatable {
         }
         guard (-1...numStages).contains(frozenStages) else {
             throw ModelError("ResNet: frozen_stages must be between -1 and \(numStages), got \(frozenStages)")
+        }
+        if let seRatio {
+            guard ResNetSettings.architectures[depth]!.bottleneck else { throw ModelError("SEResNet: depth \(depth) has no Bottleneck blocks; expected 50, 101 or 152") }
+            guard seRatio >= 1 else { throw ModelError("SEResNet: se_ratio must be at least 1, got \(seRatio)") }
         }
         guard !deepStem || (stemChannels >= 2 && stemChannels % 2 == 0) else {
             throw ModelError("ResNet: deep_stem needs an even stem_channels (its first convolutions have half), got \(stemChannels)")

@@ -8,6 +8,7 @@ extension Components {
         try estimators.register("TopdownPoseEstimator", StockModels.topdownPoseEstimator)
         try backbones.register("ResNet", StockModels.resNet)
         try backbones.register("ResNetV1d", StockModels.resNetV1d)
+        try backbones.register("SEResNet", StockModels.seResNet)
         try backbones.register("HRNet", StockModels.hrNet)
         try necks.register("GlobalAveragePooling") { _, _ in GlobalAveragePoolingSpec() }
         try necks.register("FeatureMapProcessor", StockModels.featureMapProcessor)
@@ -147,6 +148,14 @@ enum StockModels {
         rs.zeroInitResidual = try b.bool("zero_init_residual", default: true)
         rs.deepStem = try b.bool("deep_stem", default: false)
         rs.avgDown = try b.bool("avg_down", default: false)
+        return rs
+    }
+
+    /// MMPose's `SEResNet`: ResNet whose Bottlenecks carry an `SELayer` (`se_ratio`, default 16).
+    @Sendable static func seResNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        let ratio = try b.int("se_ratio", default: 16, in: 1...ConfigLimits.channels.upperBound)
+        var rs = try resNet(b, context) as! ResNetSettings
+        rs.seRatio = ratio
         return rs
     }
 

@@ -1,0 +1,83 @@
+import PoseNN
+import PoseTensor
+
+/// MMPose's `SELayer` (squeeze-and-excitation): `y = x · σ(conv2(relu(conv1(avgpool(x)))))`
+/// with 1×1 convolutions `C → C/ratio → C` (with bias). Input and output `N × C × H × W`, or
+/// channel-blocked (`ChannelBlocking`). Keys: `conv1.conv.*`, `conv2.conv.*`.
+final class SELayer: Layer {
+    let channels: Int
+    let conv1: Conv2d, conv2: Conv2d
+    private let excitation: Sequential
+    private var input: Tensor?
+    private var pooled: Tensor?, scales: Tensor?
+    private var output: Tensor?, inputGrad: Tensor?, scaleGrad: Tensor?
+
+    init(channels: Int, ratio: Int) {
+        self.channels = channels
+        let squeezed = max(1, channels / ratio)
+        conv1 = Conv2d(channels, squeezed, kernel: 1, bias: true)
+        conv2 = Conv2d(squeezed, channels, kernel: 1, bias: true)
+        excitation = Sequential([("conv1", Sequential([("conv", conv1), ("activate", ReLU())])),
+                                 ("conv2", Sequential([("conv", conv2), ("activate", Sigmoid())]))])
+    }
+
+    /// (images, pixels per plane, lanes) of `shape`: channel c of image n at pixel i sits at
+    /// `((n · C/lanes + c / lanes) · pixels + i) · lanes + c % lanes`.
+    private func layout(_ shape: [Int]) -> (batch: Int, pixels: Int, lanes: Int) {
+        (shape[0], shape[2] * shape[3], ChannelBlocking.isBlocked(shape) ? ChannelBlocking.width : 1)
+    }
+
+    @inline(__always)
+    private func index(_ n: Int, _ c: Int, _ i: Int, pixels: Int, lanes: Int) -> Int {
+        ((n * (channels / lanes) + c / lanes) * pixels + i) * lanes + c % lanes
+    }
+
+    func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let (batch, pixels, lanes) = layout(x.shape)
+        let p = Tensor.reuse(pooled, shape: [batch, channels, 1, 1])
+        pooled = p
+        ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
+            let (n, c) = (nc / channels, nc % channels)
+            var s: Float = 0
+            for i in 0..<pixels { s += x[index(n, c, i, pixels: pixels, lanes: lanes)] }
+            p[nc] = s / Float(pixels)
+        } }
+        let s = excitation.forward(p, mode: mode)
+        scales = s
+        let y = Tensor.reuse(output, shape: x.shape)
+        output = y
+        ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
+            let (n, c) = (nc / channels, nc % channels)
+            for i in 0..<pixels { let k = index(n, c, i, pixels: pixels, lanes: lanes); y[k] = x[k] * s[nc] }
+        } }
+        input = x
+        return y
+    }
+
+    func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input, let s = scales else { preconditionFailure("SELayer.backward before forward") }
+        let (batch, pixels, lanes) = layout(x.shape)
+        // dL/ds = Σ_i dy · x, back through the excitation to dL/dpooled
+        let ds = Tensor.reuse(scaleGrad, shape: [batch, channels, 1, 1])
+        scaleGrad = ds
+        ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
+            let (n, c) = (nc / channels, nc % channels)
+            var sum: Float = 0
+            for i in 0..<pixels { let k = index(n, c, i, pixels: pixels, lanes: lanes); sum += dy[k] * x[k] }
+            ds[nc] = sum
+        } }
+        let dp = excitation.backward(ds)
+        let dx = Tensor.reuse(inputGrad, shape: x.shape)
+        inputGrad = dx
+        ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
+            let (n, c) = (nc / channels, nc % channels)
+            let spread = dp[nc] / Float(pixels)
+            for i in 0..<pixels { let k = index(n, c, i, pixels: pixels, lanes: lanes); dx[k] = dy[k] * s[nc] + spread }
+        } }
+        return dx
+    }
+
+    func collectState(prefix: String, into state: inout StateDict) {
+        excitation.collectState(prefix: prefix, into: &state)
+    }
+}
