@@ -138,6 +138,10 @@ extension ExperimentSettings {
         guard let ow = try root.dictionary("optim_wrapper") else {
             return OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSettings(learningRate: 1e-3))
         }
+        if case .string("AmpOptimWrapper")? = ow.value("type") {
+            // MMEngine refuses it too without an accelerator; SwiftPose trains in fp32 on CPUs
+            throw ow.error("type", "'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper' (--cfg-options optim_wrapper.type=OptimWrapper; drop loss_scale)")
+        }
         _ = try ow.has("type") ? ow.type(among: ["OptimWrapper"]) : "OptimWrapper"
         var clipGrad: GradientClipping?
         if let c = try ow.dictionary("clip_grad") {

@@ -66,6 +66,8 @@ import ToyComponents
         #expect(message(["model.backbone.type=MyNet"])
                 .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: HRNet, ResNet, ResNetV1d, SEResNet"))
         #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: BCELoss,"))
+        #expect(message(["optim_wrapper.type=AmpOptimWrapper"])
+                .contains("optim_wrapper.type: 'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper'"))
         #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: IntegralRegressionLabel,"))
         #expect(message(["train_dataloader.dataset.pipeline.2.type=Mosaic"])
                 .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: GenerateTarget,"))
