@@ -43,6 +43,8 @@ struct JSONScanner {
     /// Enters an array; then `nextElement` until it returns false.
     mutating func beginArray() throws { try expect(UInt8(ascii: "["), "'['") ; first = true }
 
+    /// Whether the next key or element is its container's first (no comma before it). One
+    /// flag serves every depth: a nested value always ends with it false, as its parent needs.
     private var first = true
 
     /// The next key of the object being read (its value follows), or nil at its end.

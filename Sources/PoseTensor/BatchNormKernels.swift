@@ -151,7 +151,7 @@ public enum BatchNormKernels {
             var g = VectorReductions.load(dy, i)
             if relu { g.replace(with: zero, where: VectorReductions.load(y, i) .<= zero) }
             let r = kv * g + (av * VectorReductions.load(x, i) + bv)
-            UnsafeMutableRawPointer(dx + i).storeBytes(of: r, as: Lanes.self)
+            VectorReductions.store(r, dx, i)
             i += 16
         }
         while i < count {

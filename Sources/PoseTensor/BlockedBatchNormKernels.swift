@@ -9,12 +9,6 @@ enum BlockedBatchNormKernels {
     /// Pixels summed in float before the partial sums move to double.
     static let chunk = 64
 
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
     /// Per-lane Σ over `count` pixels of `term(i)`.
     @inline(__always)
     static func sum(_ count: Int, _ term: (Int) -> Lanes) -> Wide {
@@ -55,14 +49,14 @@ enum BlockedBatchNormKernels {
             var s = Wide()
             for n in 0..<batch {
                 let p = plane(x, image: n, block: b, blocks: blocks, spatial: spatial)
-                s += sum(spatial) { load(p + $0 * width) }
+                s += sum(spatial) { VectorReductions.load(p + $0 * width) }
             }
             let mu = s / Wide(repeating: m)
             let muF = Lanes(mu)
             var q = Wide()
             for n in 0..<batch {
                 let p = plane(x, image: n, block: b, blocks: blocks, spatial: spatial)
-                q += sum(spatial) { let d = load(p + $0 * width) - muF; return d * d }
+                q += sum(spatial) { let d = VectorReductions.load(p + $0 * width) - muF; return d * d }
             }
             let v = q / Wide(repeating: m)
             for c in 0..<width {
@@ -81,14 +75,14 @@ enum BlockedBatchNormKernels {
         let blocks = channels / width
         ParallelLoop.run(batch * blocks, grain: ParallelLoop.grain(perItem: spatial * width)) { range in for p in range {
             let c0 = (p % blocks) * width
-            let scale = load(gamma + c0) * load(invStd + c0)
-            let shift = load(beta + c0) - load(mean + c0) * scale
+            let scale = VectorReductions.load(gamma + c0) * VectorReductions.load(invStd + c0)
+            let shift = VectorReductions.load(beta + c0) - VectorReductions.load(mean + c0) * scale
             let source = x + p * spatial * width, destination = y + p * spatial * width
             let zero = Lanes()
             for i in 0..<spatial {
-                var v = load(source + i * width) * scale + shift
+                var v = VectorReductions.load(source + i * width) * scale + shift
                 if relu { v.replace(with: zero, where: v .< zero) }
-                store(v, destination + i * width)
+                VectorReductions.store(v, destination + i * width)
             }
         } }
     }
@@ -100,7 +94,7 @@ enum BlockedBatchNormKernels {
             var s = Wide(), q = Wide()
             for n in 0..<batch {
                 let p = plane(x, image: n, block: b, blocks: blocks, spatial: spatial)
-                let (a, c) = self.sums(spatial) { let v = load(p + $0 * width); return (v, v * v) }
+                let (a, c) = self.sums(spatial) { let v = VectorReductions.load(p + $0 * width); return (v, v * v) }
                 s += a; q += c
             }
             for c in 0..<width { sums[b * width + c] = s[c]; sumSquares[b * width + c] = q[c] }
@@ -112,16 +106,16 @@ enum BlockedBatchNormKernels {
                              sumDy: UnsafeMutablePointer<Double>, sumDyXmu: UnsafeMutablePointer<Double>) {
         let blocks = channels / width
         ParallelLoop.run(blocks, grain: ParallelLoop.grain(perItem: batch * spatial * width)) { range in for b in range {
-            let mu = load(mean + b * width), zero = Lanes()
+            let mu = VectorReductions.load(mean + b * width), zero = Lanes()
             var s = Wide(), t = Wide()
             for n in 0..<batch {
                 let px = plane(x, image: n, block: b, blocks: blocks, spatial: spatial)
                 let py = plane(y, image: n, block: b, blocks: blocks, spatial: spatial)
                 let pg = plane(dy, image: n, block: b, blocks: blocks, spatial: spatial)
                 let (a, c) = sums(spatial) { i in
-                    var g = load(pg + i * width)
-                    if relu { g.replace(with: zero, where: load(py + i * width) .<= zero) }
-                    return (g, g * (load(px + i * width) - mu))
+                    var g = VectorReductions.load(pg + i * width)
+                    if relu { g.replace(with: zero, where: VectorReductions.load(py + i * width) .<= zero) }
+                    return (g, g * (VectorReductions.load(px + i * width) - mu))
                 }
                 s += a; t += c
             }
@@ -150,9 +144,9 @@ enum BlockedBatchNormKernels {
             let offset = p * spatial * width, zero = Lanes()
             let px = x + offset, py = y + offset, pg = dy + offset, pd = dx + offset
             for i in 0..<spatial {
-                var g = load(pg + i * width)
-                if relu { g.replace(with: zero, where: load(py + i * width) .<= zero) }
-                store(k * g + (alpha * load(px + i * width) + beta), pd + i * width)
+                var g = VectorReductions.load(pg + i * width)
+                if relu { g.replace(with: zero, where: VectorReductions.load(py + i * width) .<= zero) }
+                VectorReductions.store(k * g + (alpha * VectorReductions.load(px + i * width) + beta), pd + i * width)
             }
         } }
     }

@@ -5,12 +5,6 @@ public enum BlockedSpatialKernels {
     typealias Indices = SIMD16<Int32>
     static let width = ChannelBlocking.width
 
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-
-    @inline(__always)
-    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
-
     /// `PoolingKernels.maxPoolForward` on `planes` blocked planes: `indices` receives, per output
     /// element, the pixel index (`iy · W + ix`) its channel's maximum came from.
     public static func maxPoolForward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
@@ -31,7 +25,7 @@ public enum BlockedSpatialKernels {
                             let ix = x0 + kx * g.dilationW
                             if ix < 0 || ix >= g.width { continue }
                             let pixel = iy * g.width + ix
-                            let v = load(xp + pixel * width)
+                            let v = VectorReductions.load(xp + pixel * width)
                             // as the NCHW kernel: greater, the first candidate, or NaN
                             let take = (v .> best) .| (bestIndex .< 0) .| (v .!= v)
                             best.replace(with: v, where: take)
@@ -39,7 +33,7 @@ public enum BlockedSpatialKernels {
                         }
                     }
                     let o = (oy * g.outWidth + ox) * width
-                    store(best, yp + o)
+                    VectorReductions.store(best, yp + o)
                     UnsafeMutableRawPointer(ip + o).storeBytes(of: bestIndex, as: Indices.self)
                 }
             }
@@ -68,8 +62,8 @@ public enum BlockedSpatialKernels {
             for iy in 0..<height {
                 let out = yp + iy * factor * row
                 for ix in 0..<w {
-                    let v = load(xp + (iy * w + ix) * width)
-                    for f in 0..<factor { store(v, out + (ix * factor + f) * width) }
+                    let v = VectorReductions.load(xp + (iy * w + ix) * width)
+                    for f in 0..<factor { VectorReductions.store(v, out + (ix * factor + f) * width) }
                 }
                 for r in 1..<max(factor, 1) { (out + r * row).update(from: out, count: row) }
             }
@@ -87,9 +81,9 @@ public enum BlockedSpatialKernels {
                     var s = Lanes()
                     for r in 0..<factor {
                         let source = dyp + (iy * factor + r) * row + ix * factor * width
-                        for f in 0..<factor { s += load(source + f * width) }
+                        for f in 0..<factor { s += VectorReductions.load(source + f * width) }
                     }
-                    store(s, dxp + (iy * w + ix) * width)
+                    VectorReductions.store(s, dxp + (iy * w + ix) * width)
                 }
             }
         } }

@@ -7,8 +7,13 @@ enum VectorReductions {
     typealias Lanes = SIMD16<Float>
 
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Lanes {
+    static func load(_ p: UnsafePointer<Float>, _ i: Int = 0) -> Lanes {
         UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int = 0) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Lanes.self)
     }
 
     /// Σ p[i].
