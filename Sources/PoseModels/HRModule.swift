@@ -10,10 +10,8 @@ final class HRModule: MultiLayer {
     /// fuse[i][j], nil on the diagonal; empty when the module has one branch.
     let fuse: [[Layer?]]
     let outChannels: [Int]
+    /// The fused outputs of the last training forward, for the ReLU's mask in backward.
     private var outputs: [Tensor] = []
-    private var sums: [Tensor?] = []
-    private var branchGrads: [Tensor?] = []
-    private var masked: [Tensor?] = []
 
     init(block: String, numBlocks: [Int], inChannels: [Int], numChannels: [Int], multiscaleOutput: Bool,
          upsampleMode: String = "nearest", alignCorners: Bool = false,
@@ -79,12 +77,10 @@ final class HRModule: MultiLayer {
 
     func forward(_ xs: [Tensor], mode: ForwardMode) -> [Tensor] {
         let hs = zip(branches, xs).map { $0.forward($1, mode: mode) }
-        guard !fuse.isEmpty else { outputs = hs; return hs }
-        if sums.count != fuse.count { sums = Array(repeating: nil, count: fuse.count) }
+        guard !fuse.isEmpty else { return hs }
         var out: [Tensor] = []
         for (i, row) in fuse.enumerated() {
-            let y = Tensor.reuse(sums[i], shape: hs[i].shape)
-            sums[i] = y
+            let y = Tensor.pooled(shape: hs[i].shape)
             y.copy(from: hs[i])
             for (j, f) in row.enumerated() where j != i {
                 let t = f!.forward(hs[j], mode: mode)
@@ -94,31 +90,34 @@ final class HRModule: MultiLayer {
             ElementwiseKernels.relu(y.data, y.data, count: y.count)
             out.append(y)
         }
-        outputs = out
+        outputs = mode == .training ? out : []
         return out
     }
 
     func backward(_ dys: [Tensor]) -> [Tensor] {
         guard !fuse.isEmpty else { return zip(branches, dys).map { $0.backward($1) } }
-        if masked.count != fuse.count { masked = Array(repeating: nil, count: fuse.count) }
-        if branchGrads.count != branches.count { branchGrads = Array(repeating: nil, count: branches.count) }
+        precondition(outputs.count == fuse.count, "HRModule.backward without a training forward")
         var gs: [Tensor] = []
         for i in 0..<fuse.count {
-            let g = Tensor.reuse(masked[i], shape: outputs[i].shape)
-            masked[i] = g
+            let g = Tensor.pooled(shape: outputs[i].shape)
             ElementwiseKernels.reluBackward(y: outputs[i].data, dy: dys[i].data, dx: g.data, count: g.count)
             gs.append(g)
         }
+        outputs = []
         var dx: [Tensor] = []
         for j in 0..<branches.count {
             var acc: Tensor?
             for (i, row) in fuse.enumerated() {
-                let contribution = i == j ? gs[i] : row[j]!.backward(gs[i])
+                var contribution = i == j ? gs[i] : row[j]!.backward(gs[i])
                 if acc == nil {
-                    let t = Tensor.reuse(branchGrads[j], shape: contribution.shape)
-                    branchGrads[j] = t
-                    t.copy(from: contribution)
-                    acc = t
+                    // a fuse layer's gradient nobody else holds becomes the sum itself
+                    if isKnownUniquelyReferenced(&contribution) {
+                        acc = contribution
+                    } else {
+                        let t = Tensor.pooled(shape: contribution.shape)
+                        t.copy(from: contribution)
+                        acc = t
+                    }
                 } else {
                     ElementwiseKernels.accumulate(contribution.data, into: acc!.data, count: acc!.count)
                 }

@@ -17,7 +17,6 @@ public final class HRNet: Backbone {
     private let convs: [Conv2d]
     private let boundary = BlockedLayoutBoundary()
     /// Gradient sums per stage and previous-stage branch, kept across steps.
-    private var accumulators: [[Tensor?]] = []
 
     public init(_ settings: HRNetSettings, rng: inout RandomGenerator) throws {
         try settings.validate()
@@ -159,13 +158,10 @@ public final class HRNet: Backbone {
             for (i, t) in transitions[s].enumerated() {
                 if let t { contributions[prevCount - 1].append(t.backward(g[i])) } else { contributions[i].append(g[i]) }
             }
-            if accumulators.count <= s { accumulators += Array(repeating: [], count: s + 1 - accumulators.count) }
-            if accumulators[s].count < prevCount { accumulators[s] = Array(repeating: nil, count: prevCount) }
             var prev = [Tensor?](repeating: nil, count: prevCount)
             for (i, parts) in contributions.enumerated() where !parts.isEmpty {
                 if parts.count == 1 { prev[i] = parts[0]; continue }
-                let sum = Tensor.reuse(accumulators[s][i], shape: parts[0].shape)
-                accumulators[s][i] = sum
+                let sum = Tensor.pooled(shape: parts[0].shape)
                 sum.copy(from: parts[0])
                 for part in parts.dropFirst() { ElementwiseKernels.accumulate(part.data, into: sum.data, count: sum.count) }
                 prev[i] = sum

@@ -13,7 +13,6 @@ public final class ResNet: Backbone {
     private let convs: [Conv2d]
     private let norms: [BatchNorm2d]
     private let lastNorms: [BatchNorm2d]
-    private var gradSums: [Tensor?]
     private let boundary = BlockedLayoutBoundary()
 
     /// Whether activations stay channel-blocked between layers on the oneDNN backend (the
@@ -88,7 +87,6 @@ public final class ResNet: Backbone {
         self.stages = stages
         self.outChannels = settings.outIndices.map { outs[$0] }
         self.convs = convs; self.norms = norms; self.lastNorms = lastNorms
-        gradSums = Array(repeating: nil, count: settings.numStages)
 
         for conv in convs { WeightInit.kaimingFanOut(conv, rng: &rng) }
         for bn in norms { WeightInit.constant(bn, value: 1) }
@@ -134,8 +132,7 @@ public final class ResNet: Backbone {
         var g: Tensor = byStage[last]!
         for i in stride(from: last, through: 0, by: -1) {
             if i != last, let extra = byStage[i] {
-                let sum = Tensor.reuse(gradSums[i], shape: g.shape)
-                gradSums[i] = sum
+                let sum = Tensor.pooled(shape: g.shape)
                 ElementwiseKernels.add(g.data, extra.data, sum.data, count: sum.count)
                 g = sum
             }

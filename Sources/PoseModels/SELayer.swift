@@ -9,8 +9,7 @@ final class SELayer: Layer {
     let conv1: Conv2d, conv2: Conv2d
     private let excitation: Sequential
     private var input: Tensor?
-    private var pooled: Tensor?, scales: Tensor?
-    private var output: Tensor?, inputGrad: Tensor?, scaleGrad: Tensor?
+    private var scales: Tensor?
 
     init(channels: Int, ratio: Int) {
         self.channels = channels
@@ -34,8 +33,7 @@ final class SELayer: Layer {
 
     func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let (batch, pixels, lanes) = layout(x.shape)
-        let p = Tensor.reuse(pooled, shape: [batch, channels, 1, 1])
-        pooled = p
+        let p = Tensor.pooled(shape: [batch, channels, 1, 1])
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
             var s: Float = 0
@@ -43,23 +41,21 @@ final class SELayer: Layer {
             p[nc] = s / Float(pixels)
         } }
         let s = excitation.forward(p, mode: mode)
-        scales = s
-        let y = Tensor.reuse(output, shape: x.shape)
-        output = y
+        let y = Tensor.pooled(shape: x.shape)
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
             for i in 0..<pixels { let k = index(n, c, i, pixels: pixels, lanes: lanes); y[k] = x[k] * s[nc] }
         } }
-        input = x
+        if mode == .training { input = x; scales = s } else { input = nil; scales = nil }
         return y
     }
 
     func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let s = scales else { preconditionFailure("SELayer.backward before forward") }
+        guard let x = input, let s = scales else { preconditionFailure("SELayer.backward without a training forward") }
+        input = nil; scales = nil
         let (batch, pixels, lanes) = layout(x.shape)
         // dL/ds = Σ_i dy · x, back through the excitation to dL/dpooled
-        let ds = Tensor.reuse(scaleGrad, shape: [batch, channels, 1, 1])
-        scaleGrad = ds
+        let ds = Tensor.pooled(shape: [batch, channels, 1, 1])
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
             var sum: Float = 0
@@ -67,8 +63,7 @@ final class SELayer: Layer {
             ds[nc] = sum
         } }
         let dp = excitation.backward(ds)
-        let dx = Tensor.reuse(inputGrad, shape: x.shape)
-        inputGrad = dx
+        let dx = Tensor.pooled(shape: x.shape)
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
             let spread = dp[nc] / Float(pixels)

@@ -4,21 +4,20 @@ import PoseTensor
 /// `y = max(x, 0)`, any shape.
 public final class ReLU: Layer {
     private var output: Tensor?
-    private var inputGrad: Tensor?
 
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let y = Tensor.reuse(output, shape: x.shape)
+        let y = Tensor.pooled(shape: x.shape)
         ElementwiseKernels.relu(x.data, y.data, count: x.count)
-        output = y
+        output = mode == .training ? y : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let y = output else { preconditionFailure("ReLU.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: y.shape)
-        inputGrad = dx
+        guard let y = output else { preconditionFailure("ReLU.backward without a training forward") }
+        output = nil
+        let dx = Tensor.pooled(shape: y.shape)
         ElementwiseKernels.reluBackward(y: y.data, dy: dy.data, dx: dx.data, count: y.count)
         return dx
     }
@@ -27,21 +26,20 @@ public final class ReLU: Layer {
 /// `y = 1 / (1 + e^−x)`, any shape.
 public final class Sigmoid: Layer {
     private var output: Tensor?
-    private var inputGrad: Tensor?
 
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let y = Tensor.reuse(output, shape: x.shape)
+        let y = Tensor.pooled(shape: x.shape)
         ElementwiseKernels.sigmoid(x.data, y.data, count: x.count)
-        output = y
+        output = mode == .training ? y : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let y = output else { preconditionFailure("Sigmoid.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: y.shape)
-        inputGrad = dx
+        guard let y = output else { preconditionFailure("Sigmoid.backward without a training forward") }
+        output = nil
+        let dx = Tensor.pooled(shape: y.shape)
         ElementwiseKernels.sigmoidBackward(y: y.data, dy: dy.data, dx: dx.data, count: y.count)
         return dx
     }
@@ -59,21 +57,20 @@ public final class LeakyReLU: Layer {
     public let slope: Float
     private var input: Tensor?
     private var output: Tensor?
-    private var inputGrad: Tensor?
 
     public init(slope: Float = 0.01) { self.slope = slope }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let y = Tensor.reuse(output, shape: x.shape)
+        let y = Tensor.pooled(shape: x.shape)
         for i in 0..<x.count { y[i] = x[i] >= 0 ? x[i] : slope * x[i] }
-        input = x; output = y
+        if mode == .training { input = x; output = y } else { input = nil; output = nil }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input else { preconditionFailure("LeakyReLU.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: x.shape)
-        inputGrad = dx
+        guard let x = input else { preconditionFailure("LeakyReLU.backward without a training forward") }
+        input = nil; output = nil
+        let dx = Tensor.pooled(shape: x.shape)
         for i in 0..<x.count { dx[i] = x[i] >= 0 ? dy[i] : slope * dy[i] }
         return dx
     }
@@ -82,21 +79,20 @@ public final class LeakyReLU: Layer {
 /// `y = tanh(x)`, any shape.
 public final class Tanh: Layer {
     private var output: Tensor?
-    private var inputGrad: Tensor?
 
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let y = Tensor.reuse(output, shape: x.shape)
+        let y = Tensor.pooled(shape: x.shape)
         for i in 0..<x.count { y[i] = tanhf(x[i]) }
-        output = y
+        output = mode == .training ? y : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let y = output else { preconditionFailure("Tanh.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: y.shape)
-        inputGrad = dx
+        guard let y = output else { preconditionFailure("Tanh.backward without a training forward") }
+        output = nil
+        let dx = Tensor.pooled(shape: y.shape)
         for i in 0..<y.count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         return dx
     }

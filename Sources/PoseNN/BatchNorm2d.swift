@@ -32,7 +32,6 @@ public final class BatchNorm2d: Layer {
 
     private var input: Tensor?
     private var output: Tensor?
-    private var inputGrad: Tensor?
     private var usedBatchStatistics = false
     /// Whether the last forward's tensors were channel-blocked.
     private var blocked = false
@@ -65,7 +64,7 @@ public final class BatchNorm2d: Layer {
         precondition(x.shape.count >= 2 && ChannelBlocking.planarShape(x.shape)[1] == channels,
                      "BatchNorm2d expects N×\(channels)×H×W input, got \(x.shape)")
         let batch = x.shape[0], spatial = x.count / max(batch * channels, 1)
-        let y = Tensor.reuse(output, shape: x.shape)
+        let y = Tensor.pooled(shape: x.shape)
         usedBatchStatistics = mode == .training && !frozen
         usedReducer = usedBatchStatistics ? reducer : nil
         statisticsCount = Double(batch * spatial)
@@ -94,14 +93,16 @@ public final class BatchNorm2d: Layer {
                                        mean: mean.data, invStd: invStd.data, batch: batch, channels: channels,
                                        spatial: spatial, relu: relu, blocked: blocked)
         }
-        input = x; output = y
+        // Backward reads the input, and the output only for the fused ReLU's mask: an output
+        // nobody keeps can take a residual sum in place.
+        if mode == .training { input = x; output = relu ? y : nil } else { input = nil; output = nil }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let y = output else { preconditionFailure("BatchNorm2d.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: x.shape)
-        inputGrad = dx
+        guard let x = input, let y = relu ? output : x else { preconditionFailure("BatchNorm2d.backward without a training forward") }
+        input = nil; output = nil
+        let dx = Tensor.pooled(shape: x.shape)
         let batch = x.shape[0], spatial = x.count / max(batch * channels, 1)
         // Frozen parameters still need the sums computed; they go to scratch then.
         let dGamma = weight.requiresGrad ? weight.grad : frozenSink.0

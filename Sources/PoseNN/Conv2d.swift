@@ -16,15 +16,13 @@ public final class Conv2d: Layer {
     public var blocksOutput = false
     private var inputGradientNeeded = true
     private var input: Tensor?
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
     private let plans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
     /// NCHW copies of a blocked input and of its gradient for the BLAS kernels (where oneDNN
     /// has no plan for a shape).
-    private var planarInput: Tensor?, planarInputGrad: Tensor?
+    private var planarInput: Tensor?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, bias: Bool = true) {
@@ -51,28 +49,26 @@ public final class Conv2d: Layer {
             dilation: dilation, bias: bias != nil, sourceBlocked: blockedIn, destinationBlocked: blockedOut))
         let y: Tensor
         if let plan {
-            y = Tensor.reuse(output, shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
+            y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
             plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
         } else {
-            y = Tensor.reuse(output, shape: outShape)
+            y = Tensor.pooled(shape: outShape)
             var source = x
-            if blockedIn {
-                source = ChannelBlocking.converting(x, reusing: planarInput)
-                planarInput = source
-            }
+            if blockedIn { source = ChannelBlocking.convertingPooled(x) }
+            planarInput = blockedIn && mode == .training ? source : nil
             Convolution.forward(x: source.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
                                 batch: inShape[0], geometry: g, outChannels: outChannels)
         }
-        input = x; output = y; geometry = g
+        input = mode == .training ? x : nil; geometry = g
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+        guard let x = input, let g = geometry else { preconditionFailure("Conv2d.backward without a training forward") }
+        defer { input = nil; planarInput = nil }
         var dx: Tensor?
         if inputGradientNeeded {
-            dx = Tensor.reuse(inputGrad, shape: x.shape)
-            inputGrad = dx
+            dx = Tensor.pooled(shape: x.shape)
         }
         if weight.requiresGrad || dx != nil {
             // A frozen layer still needs dx; weight gradients then go to a scratch sink.
@@ -82,8 +78,7 @@ public final class Conv2d: Layer {
             if let plan {
                 plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
             } else if ChannelBlocking.isBlocked(x.shape), let source = planarInput {
-                let planarGrad = dx.map { _ in Tensor.reuse(planarInputGrad, shape: source.shape) }
-                planarInputGrad = planarGrad ?? planarInputGrad
+                let planarGrad = dx.map { _ in Tensor.pooled(shape: source.shape) }
                 Convolution.backward(x: source.data, weight: weight.value.data, dy: dy.data, dx: planarGrad?.data,
                                      dWeight: dW.data, dBias: dBias, batch: source.shape[0], geometry: g, outChannels: outChannels)
                 if let dx, let planarGrad {

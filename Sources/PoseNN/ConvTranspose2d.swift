@@ -10,8 +10,6 @@ public final class ConvTranspose2d: Layer {
     public let bias: Parameter?
     private var inputGradientNeeded = true
     private var input: Tensor?
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
     private let plans = ConvolutionPlans()
@@ -32,7 +30,7 @@ public final class ConvTranspose2d: Layer {
         let g = TransposedConvolution.geometry(
             inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels, kernel: (kernel, kernel),
             stride: (stride, stride), padding: (padding, padding), outputPadding: (outputPadding, outputPadding))
-        let y = Tensor.reuse(output, shape: [x.shape[0], outChannels, g.height, g.width])
+        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
         plan = plans.plan(for: OneDNNConvolution.Shape(
             batch: x.shape[0], inChannels: inChannels, inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels,
             outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
@@ -43,16 +41,16 @@ public final class ConvTranspose2d: Layer {
             TransposedConvolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
                                           batch: x.shape[0], geometry: g, inChannels: inChannels)
         }
-        input = x; output = y; geometry = g
+        input = mode == .training ? x : nil; geometry = g
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let g = geometry else { preconditionFailure("ConvTranspose2d.backward before forward") }
+        guard let x = input, let g = geometry else { preconditionFailure("ConvTranspose2d.backward without a training forward") }
+        input = nil
         var dx: Tensor?
         if inputGradientNeeded {
-            dx = Tensor.reuse(inputGrad, shape: x.shape)
-            inputGrad = dx
+            dx = Tensor.pooled(shape: x.shape)
         }
         if !weight.requiresGrad { frozenSink = Tensor.reuse(frozenSink, shape: weight.shape) }
         let dW = weight.requiresGrad ? weight.grad : frozenSink!

@@ -8,9 +8,12 @@ public enum ForwardMode: Sendable {
 
 /// A differentiable operation with explicit forward and backward passes.
 ///
-/// `forward` returns a tensor the layer owns and overwrites on its next call, and caches what
-/// `backward` needs. `backward(dy)` returns dLoss/dx (also owned by the layer) and adds the true
-/// dLoss/dθ into each parameter's `grad`.
+/// `forward` returns a new tensor (from `TensorPool.shared`, so a steady-state step allocates
+/// nothing) and, in training mode, keeps what `backward` needs — and only that, so a tensor
+/// nobody kept can be overwritten in place by its consumer. `backward(dy)` follows one training
+/// forward: it returns dLoss/dx in a new pooled tensor, adds the true dLoss/dθ into each
+/// parameter's `grad`, and lets go of what the forward kept, so the backward pass frees the
+/// activations as it goes.
 public protocol Layer: AnyObject {
     /// Applies the layer; see the conforming type for shapes.
     func forward(_ x: Tensor, mode: ForwardMode) -> Tensor

@@ -7,8 +7,6 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var inputGradientNeeded = true
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
@@ -21,19 +19,19 @@ public final class Linear: Layer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let batch = x.shape[0]
         precondition(x.count == batch * inFeatures, "Linear expects N×\(inFeatures) input, got \(x.shape)")
-        let y = Tensor.reuse(output, shape: [batch, outFeatures])
+        let y = Tensor.pooled(shape: [batch, outFeatures])
         LinearKernels.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
                               batch: batch, inFeatures: inFeatures, outFeatures: outFeatures)
-        input = x; output = y
+        input = mode == .training ? x : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input else { preconditionFailure("Linear.backward before forward") }
+        guard let x = input else { preconditionFailure("Linear.backward without a training forward") }
+        input = nil
         var dx: Tensor?
         if inputGradientNeeded {
-            dx = Tensor.reuse(inputGrad, shape: x.shape)
-            inputGrad = dx
+            dx = Tensor.pooled(shape: x.shape)
         }
         LinearKernels.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
                                dWeight: weight.grad.data, dBias: bias?.grad.data,

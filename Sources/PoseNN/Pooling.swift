@@ -4,8 +4,6 @@ import PoseTensor
 /// same on channel-blocked tensors (`ChannelBlocking`).
 public final class MaxPool2d: Layer {
     public let kernel, stride, padding: Int
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var indices: [Int32] = []
     private var inputShape: [Int] = []
     private var geometry: ConvGeometry?
@@ -22,7 +20,7 @@ public final class MaxPool2d: Layer {
         let planes = x.shape[0] * x.shape[1]
         var shape = x.shape
         (shape[2], shape[3]) = (g.outHeight, g.outWidth)
-        let y = Tensor.reuse(output, shape: shape)
+        let y = Tensor.pooled(shape: shape)
         if indices.count != y.count { indices = [Int32](repeating: 0, count: y.count) }
         indices.withUnsafeMutableBufferPointer {
             if blocked {
@@ -31,14 +29,13 @@ public final class MaxPool2d: Layer {
                 PoolingKernels.maxPoolForward(x: x.data, y: y.data, indices: $0.baseAddress!, planes: planes, geometry: g)
             }
         }
-        output = y; inputShape = x.shape; geometry = g
+        inputShape = x.shape; geometry = g
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let g = geometry else { preconditionFailure("MaxPool2d.backward before forward") }
-        let dx = Tensor.reuse(inputGrad, shape: inputShape)
-        inputGrad = dx
+        let dx = Tensor.pooled(shape: inputShape)
         let planes = inputShape[0] * inputShape[1]
         indices.withUnsafeBufferPointer {
             if ChannelBlocking.isBlocked(inputShape) {
@@ -53,24 +50,21 @@ public final class MaxPool2d: Layer {
 
 /// PyTorch's `AdaptiveAvgPool2d(1)`: `N × C × H × W` → `N × C × 1 × 1`.
 public final class GlobalAveragePool: Layer {
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var inputShape: [Int] = []
 
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count == 4, "GlobalAveragePool expects N×C×H×W input, got \(x.shape)")
-        let y = Tensor.reuse(output, shape: [x.shape[0], x.shape[1], 1, 1])
+        let y = Tensor.pooled(shape: [x.shape[0], x.shape[1], 1, 1])
         PoolingKernels.globalAverageForward(x: x.data, y: y.data, planes: x.shape[0] * x.shape[1],
                                             spatial: x.shape[2] * x.shape[3])
-        output = y; inputShape = x.shape
+        inputShape = x.shape
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let dx = Tensor.reuse(inputGrad, shape: inputShape)
-        inputGrad = dx
+        let dx = Tensor.pooled(shape: inputShape)
         PoolingKernels.globalAverageBackward(dy: dy.data, dx: dx.data, planes: inputShape[0] * inputShape[1],
                                              spatial: inputShape[2] * inputShape[3])
         return dx
@@ -81,8 +75,6 @@ public final class GlobalAveragePool: Layer {
 /// same on channel-blocked tensors (`ChannelBlocking`).
 public final class UpsampleNearest: Layer {
     public let factor: Int
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var inputShape: [Int] = []
 
     public init(factor: Int) {
@@ -93,7 +85,7 @@ public final class UpsampleNearest: Layer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         var shape = x.shape
         (shape[2], shape[3]) = (x.shape[2] * factor, x.shape[3] * factor)
-        let y = Tensor.reuse(output, shape: shape)
+        let y = Tensor.pooled(shape: shape)
         if ChannelBlocking.isBlocked(x.shape) {
             BlockedSpatialKernels.upsampleNearest(x.data, y.data, planes: x.shape[0] * x.shape[1],
                                                   height: x.shape[2], width: x.shape[3], factor: factor)
@@ -101,13 +93,12 @@ public final class UpsampleNearest: Layer {
             ElementwiseKernels.upsampleNearest(x.data, y.data, planes: x.shape[0] * x.shape[1],
                                                height: x.shape[2], width: x.shape[3], factor: factor)
         }
-        output = y; inputShape = x.shape
+        inputShape = x.shape
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let dx = Tensor.reuse(inputGrad, shape: inputShape)
-        inputGrad = dx
+        let dx = Tensor.pooled(shape: inputShape)
         let s = inputShape
         if ChannelBlocking.isBlocked(s) {
             BlockedSpatialKernels.upsampleNearestBackward(dy.data, dx.data, planes: s[0] * s[1], height: s[2], width: s[3], factor: factor)
@@ -124,11 +115,7 @@ public final class UpsampleNearest: Layer {
 public final class UpsampleBilinear: Layer {
     public let factor: Int
     public let alignCorners: Bool
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var inputShape: [Int] = []
-    /// NCHW copies for a blocked input: input, output, output gradient, input gradient.
-    private var planar: [Tensor?] = [nil, nil, nil, nil]
 
     public init(factor: Int, alignCorners: Bool = false) {
         precondition(factor >= 1, "upsampling factor must be at least 1, got \(factor)")
@@ -138,30 +125,20 @@ public final class UpsampleBilinear: Layer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         inputShape = x.shape
-        var source = x
-        if ChannelBlocking.isBlocked(x.shape) { source = ChannelBlocking.converting(x, reusing: planar[0]); planar[0] = source }
+        let blocked = ChannelBlocking.isBlocked(x.shape)
+        let source = blocked ? ChannelBlocking.convertingPooled(x) : x
         let s = source.shape
-        let out = [s[0], s[1], s[2] * factor, s[3] * factor]
-        let y = Tensor.reuse(source === x ? output : planar[1], shape: out)
+        let y = Tensor.pooled(shape: [s[0], s[1], s[2] * factor, s[3] * factor])
         resize(source, y, forward: true)
-        guard source !== x else { output = y; return y }
-        planar[1] = y
-        let blocked = ChannelBlocking.converting(y, reusing: output)
-        output = blocked
-        return blocked
+        return blocked ? ChannelBlocking.convertingPooled(y) : y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         var g = dy
-        if ChannelBlocking.isBlocked(dy.shape) { g = ChannelBlocking.converting(dy, reusing: planar[2]); planar[2] = g }
-        let planarInput = ChannelBlocking.planarShape(inputShape)
-        let dx = Tensor.reuse(g === dy ? inputGrad : planar[3], shape: planarInput)
+        if ChannelBlocking.isBlocked(dy.shape) { g = ChannelBlocking.convertingPooled(dy) }
+        let dx = Tensor.pooled(shape: ChannelBlocking.planarShape(inputShape))
         resize(g, dx, forward: false)
-        guard g !== dy else { inputGrad = dx; return dx }
-        planar[3] = dx
-        let blocked = ChannelBlocking.converting(dx, reusing: inputGrad)
-        inputGrad = blocked
-        return blocked
+        return g === dy ? dx : ChannelBlocking.convertingPooled(dx)
     }
 
     /// Forward from `a` (input) to `b` (output), or the adjoint from `a` (output gradient) to `b`.
@@ -186,8 +163,6 @@ public final class UpsampleBilinear: Layer {
 /// `N × C × H × W` → `N × C × H' × W'`, or the same on channel-blocked tensors.
 public final class AvgPool2d: Layer {
     public let kernel, stride: Int
-    private var output: Tensor?
-    private var inputGrad: Tensor?
     private var inputShape: [Int] = []
 
     public init(kernel: Int, stride: Int) {
@@ -207,16 +182,15 @@ public final class AvgPool2d: Layer {
         let g = geometry(x.shape)
         var shape = x.shape
         (shape[2], shape[3]) = (g.outH, g.outW)
-        let y = Tensor.reuse(output, shape: shape)
+        let y = Tensor.pooled(shape: shape)
         AveragePoolKernels.forward(x: x.data, y: y.data, planes: g.planes, lanes: g.lanes, height: x.shape[2], width: x.shape[3],
                                    outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)
-        output = y; inputShape = x.shape
+        inputShape = x.shape
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let dx = Tensor.reuse(inputGrad, shape: inputShape)
-        inputGrad = dx
+        let dx = Tensor.pooled(shape: inputShape)
         let g = geometry(inputShape)
         AveragePoolKernels.backward(dy: dy.data, dx: dx.data, planes: g.planes, lanes: g.lanes, height: inputShape[2],
                                     width: inputShape[3], outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)

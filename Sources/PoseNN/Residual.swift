@@ -13,10 +13,6 @@ public final class Residual: Layer {
     /// Whether a ReLU follows the sum.
     public let relu: Bool
     private var output: Tensor?
-    private var sumGrad: Tensor?
-    private var inputGrad: Tensor?
-    /// The shortcut's output in `main`'s layout and the gradient on the way back, when converted.
-    private var convertedShortcut: Tensor?, convertedGrad: Tensor?
     private var shortcutConverted = false
 
     public init(main: Layer, shortcut: Layer? = nil, shortcutName: String = "downsample", relu: Bool = true) {
@@ -27,39 +23,37 @@ public final class Residual: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let m = main.forward(x, mode: mode)
+        var m = main.forward(x, mode: mode)
         var s = shortcut?.forward(x, mode: mode) ?? x
         shortcutConverted = s.shape != m.shape && ChannelBlocking.planarShape(s.shape) == ChannelBlocking.planarShape(m.shape)
-        if shortcutConverted {
-            s = ChannelBlocking.converting(s, reusing: convertedShortcut)
-            convertedShortcut = s
-        }
+        if shortcutConverted { s = ChannelBlocking.convertingPooled(s) }
         precondition(m.shape == s.shape, "residual branches disagree: \(m.shape) vs \(s.shape)")
-        let y = Tensor.reuse(output, shape: m.shape)
+        // The sum goes into main's output when no layer kept it for its backward pass (a BatchNorm
+        // without ReLU keeps none), as PyTorch's in-place `out += identity`.
+        let y = isKnownUniquelyReferenced(&m) ? m : Tensor.pooled(shape: m.shape)
         ElementwiseKernels.add(m.data, s.data, y.data, count: y.count)
         if relu { ElementwiseKernels.relu(y.data, y.data, count: y.count) }
-        output = y
+        output = mode == .training && relu ? y : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let y = output else { preconditionFailure("Residual.backward before forward") }
         var g = dy
         if relu {
-            let masked = Tensor.reuse(sumGrad, shape: y.shape)
-            sumGrad = masked
+            guard let y = output else { preconditionFailure("Residual.backward without a training forward") }
+            output = nil
+            let masked = Tensor.pooled(shape: y.shape)
             ElementwiseKernels.reluBackward(y: y.data, dy: dy.data, dx: masked.data, count: y.count)
             g = masked
         }
-        let dMain = main.backward(g)
+        var dMain = main.backward(g)
         var shortGrad = g
         if shortcutConverted {
-            shortGrad = ChannelBlocking.converting(g, reusing: convertedGrad)
-            convertedGrad = shortGrad
+            shortGrad = ChannelBlocking.convertingPooled(g)
         }
         let dShort = shortcut?.backward(shortGrad) ?? shortGrad
-        let dx = Tensor.reuse(inputGrad, shape: dMain.shape)
-        inputGrad = dx
+        // A gradient nobody else holds is summed into in place, one buffer fewer at the peak.
+        let dx = isKnownUniquelyReferenced(&dMain) ? dMain : Tensor.pooled(shape: dMain.shape)
         ElementwiseKernels.add(dMain.data, dShort.data, dx.data, count: dx.count)
         return dx
     }

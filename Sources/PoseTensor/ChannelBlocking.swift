@@ -58,14 +58,23 @@ public enum ChannelBlocking {
     /// `x` in the other layout, written into `existing` when it has the right shape: blocked
     /// `x` gives NCHW, NCHW `x` (whose channels `canBlock`) gives blocked.
     public static func converting(_ x: Tensor, reusing existing: Tensor?) -> Tensor {
+        converting(x) { Tensor.reuse(existing, shape: $0) }
+    }
+
+    /// `x` in the other layout in a pooled buffer (`Tensor.pooled`).
+    public static func convertingPooled(_ x: Tensor) -> Tensor {
+        converting(x) { Tensor.pooled(shape: $0) }
+    }
+
+    private static func converting(_ x: Tensor, into makeTensor: ([Int]) -> Tensor) -> Tensor {
         let planar = planarShape(x.shape)
         let (batch, channels) = (planar[0], planar[1]), spatial = planar[2] * planar[3]
         if isBlocked(x.shape) {
-            let y = Tensor.reuse(existing, shape: planar)
+            let y = makeTensor(planar)
             unblock(x.data, into: y.data, batch: batch, channels: channels, spatial: spatial)
             return y
         }
-        let y = Tensor.reuse(existing, shape: blockedShape(planar))
+        let y = makeTensor(blockedShape(planar))
         block(x.data, into: y.data, batch: batch, channels: channels, spatial: spatial)
         return y
     }

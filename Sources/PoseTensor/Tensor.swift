@@ -3,9 +3,8 @@ import Foundation
 /// A dense float32 array in row-major (NCHW for images) order.
 ///
 /// A tensor either owns its 64-byte aligned storage or is a view into storage kept alive by
-/// `base` (for example one parameter inside a flat parameter arena). Tensors have reference
-/// semantics: layers keep their output tensors across steps and overwrite them in place, so the
-/// steady-state training step allocates nothing.
+/// `base` (for example one parameter inside a flat parameter arena), or storage lent by a
+/// `TensorPool`, which gets it back when the tensor goes. Tensors have reference semantics.
 public final class Tensor: @unchecked Sendable {
     /// The extent of each dimension, outermost first.
     public let shape: [Int]
@@ -15,16 +14,20 @@ public final class Tensor: @unchecked Sendable {
     public let data: UnsafeMutablePointer<Float>
     private let ownsMemory: Bool
     private let base: AnyObject?
+    /// The pool the storage returns to, and the storage's element capacity, for pooled tensors.
+    private let pool: TensorPool?
+    private let capacity: Int
 
     /// Allocates a zero-filled tensor.
     public init(zeros shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
-        self.data = Tensor.allocate(count)
-        self.data.initialize(repeating: 0, count: count)
+        self.data = Tensor.allocateZeroed(count)
         self.ownsMemory = true
         self.base = nil
+        self.pool = nil
+        self.capacity = count
     }
 
     /// Allocates a tensor filled with `value`.
@@ -47,19 +50,40 @@ public final class Tensor: @unchecked Sendable {
         self.data = pointer
         self.ownsMemory = false
         self.base = base
+        self.pool = nil
+        self.capacity = count
+    }
+
+    /// A tensor on storage of `capacity` elements lent by `pool`, which gets it back on deinit.
+    init(pooled pointer: UnsafeMutablePointer<Float>, capacity: Int, shape: [Int], pool: TensorPool) {
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        precondition(count <= capacity, "pooled buffer of \(capacity) for shape \(shape)")
+        self.data = pointer
+        self.ownsMemory = false
+        self.base = nil
+        self.pool = pool
+        self.capacity = capacity
     }
 
     deinit {
-        if ownsMemory { free(data) }
+        if let pool {
+            pool.recycle(data, capacity: capacity)
+        } else if ownsMemory {
+            free(data)
+        }
     }
 
-    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+    /// 64-byte aligned storage for `count` floats, zero-filled.
+    static func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
         var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
             fatalError("out of memory allocating \(bytes) bytes for a tensor")
         }
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        let pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+        return pointer
     }
 
     /// The elements as a buffer pointer.
@@ -108,5 +132,12 @@ extension Tensor {
     public static func reuse(_ existing: Tensor?, shape: [Int]) -> Tensor {
         if let existing, existing.shape == shape { return existing }
         return Tensor(zeros: shape)
+    }
+
+    /// A tensor of `shape` from `TensorPool.current`, with unspecified elements; its storage goes
+    /// back to the pool when the last reference to it is dropped. Layers take their outputs and
+    /// gradients from here.
+    public static func pooled(shape: [Int]) -> Tensor {
+        TensorPool.current.tensor(shape: shape)
     }
 }

@@ -107,6 +107,9 @@ struct ModelBench: ParsableCommand {
         print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
         print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s", batch, infer, Double(batch) / infer))
         print(String(format: "peak resident memory: %.2f GiB", Double(peakResidentBytes()) / 1_073_741_824))
+        let pool = TensorPool.current.usage
+        print(String(format: "activations and gradients (TensorPool): at most %.2f GiB live at once, %.2f GiB held",
+                     Double(pool.peakLive) / 1_073_741_824, Double(pool.live + pool.free) / 1_073_741_824))
         // a train step computes the forward and two backward products (dx, dW) of every layer
         let peak = PeakProbe.measure()
         let trainRate = 3 * 2 * macs * Double(batch) / train / 1e9, inferRate = 2 * macs * Double(batch) / infer / 1e9

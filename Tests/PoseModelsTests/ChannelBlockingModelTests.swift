@@ -62,3 +62,43 @@ private func scaledError(_ a: Tensor, _ b: Tensor) -> Float {
     for i in 0..<a.count { worst = max(worst, abs(a[i] - b[i])); scale = max(scale, abs(b[i])) }
     return worst / scale
 }
+
+/// Activations and gradients come from a `TensorPool` and are let go as soon as they are dead: a
+/// training step frees what the forward kept during its backward pass, holds far less than an
+/// output and a gradient per layer at its peak, and from the second step on allocates nothing.
+@Suite struct ActivationLivenessTests {
+    @Test(arguments: ["resnet", "hrnet"])
+    func aTrainingStepReusesItsBuffersAndFreesWhatItKept(model: String) throws {
+        let pool = TensorPool()
+        try TensorPool.$current.withValue(pool) {
+            var rng = RandomGenerator(seed: 1)
+            var small = ResNetSettings(depth: 18)
+            small.baseChannels = 16
+            let net: Backbone = model == "resnet"
+                ? try ResNet(small, rng: &rng)
+                : try HRNet(HRNetSettings(stages: [
+                    HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [4]),
+                    HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [16, 32], multiscaleOutput: false),
+                ]), rng: &rng)
+            let x = randomTensor([2, 3, 64, 48], seed: 3)
+            var allocations: [Int] = []
+            for _ in 0..<3 {
+                var outputs: [Tensor]? = net.forward(x, mode: .training)
+                let dys = outputs!.enumerated().map { randomTensor($1.shape, seed: UInt64(20 + $0)) }
+                outputs = nil
+                let keptByForward = pool.usage.live
+                let peakBefore = pool.usage.peakLive
+                net.backward(dys)
+                #expect(pool.usage.live == 0, "every activation and gradient is let go after backward")
+                // one output and one gradient per layer would double what the forward kept
+                #expect(pool.usage.peakLive <= max(peakBefore, keptByForward * 13 / 10),
+                        "backward peaked at \(pool.usage.peakLive) bytes over \(keptByForward) kept")
+                allocations.append(pool.usage.allocations)
+            }
+            #expect(allocations[1] == allocations[0] && allocations[2] == allocations[0],
+                    "steps after the first allocate nothing: \(allocations)")
+            _ = net.forward(x, mode: .inference)
+            #expect(pool.usage.live == 0, "an inference forward keeps nothing")
+        }
+    }
+}
