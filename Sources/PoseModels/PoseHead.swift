@@ -19,7 +19,8 @@ import PoseTensor
 ///   sigmas and `N × K` visibility probabilities. The head's `decoder` codec decodes them.
 /// - `collectState` adds every parameter and buffer, named under `prefix` with MMPose's
 ///   state_dict names, so checkpoints and the optimizer see them.
-/// - Layers keep their output and gradient buffers across steps; a head may too.
+/// - Layers take outputs and gradients from `TensorPool` and keep only what their backward
+///   reads; a head may keep small buffers of its own across steps.
 public protocol PoseHead: AnyObject {
     /// One training forward, the loss against `targets` and backward; returns the named losses
     /// (those containing "loss" are summed and optimised) and dLoss/dfeature per feature map.

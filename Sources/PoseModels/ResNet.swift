@@ -27,7 +27,7 @@ public final class ResNet: Backbone {
     public init(_ settings: ResNetSettings, rng: inout RandomGenerator) throws {
         try settings.validate()
         self.settings = settings
-        let arch = ResNetSettings.architectures[settings.depth]!
+        let arch = settings.architecture!
         let expansion = arch.bottleneck ? 4 : 1
         var convs: [Conv2d] = [], norms: [BatchNorm2d] = [], lastNorms: [BatchNorm2d] = []
 
@@ -67,14 +67,17 @@ public final class ResNet: Backbone {
                     let pooled = settings.avgDown && stride != 1
                     let conv = Conv2d(inChannels, channels * expansion, kernel: 1, stride: pooled ? 1 : stride, bias: false)
                     let bn = BatchNorm2d(channels * expansion)
-                    downsample = pooled ? Sequential([("0", AvgPool2d(kernel: stride, stride: stride)), ("1", conv), ("2", bn)])
+                    downsample = pooled ? Sequential([("0", AvgPool2d(kernel: stride, stride: stride, ceilMode: true, countIncludePad: false)), ("1", conv), ("2", bn)])
                                         : Sequential([("0", conv), ("1", bn)])
                     convs.append(conv); norms.append(bn)
                 }
                 let built = arch.bottleneck
-                    ? ResNetBlocks.bottleneck(inChannels: inChannels, channels: channels, stride: blockStride,
+                    ? ResNetBlocks.bottleneck(inChannels: inChannels, channels: channels,
+                                              width: settings.groups == 1 ? channels : settings.groups * settings.widthPerGroup * channels / settings.baseChannels,
+                                              groups: settings.groups, stride: blockStride,
                                               dilation: dilation, caffeStyle: settings.style == "caffe",
-                                              downsample: downsample, seRatio: settings.seRatio)
+                                              downsample: downsample, seRatio: settings.seRatio,
+                                              splitAttention: settings.radix.map { ($0, settings.reductionFactor, settings.avgDownStride) })
                     : ResNetBlocks.basic(inChannels: inChannels, channels: channels, stride: blockStride,
                                          dilation: dilation, downsample: downsample)
                 blocks.append((String(b), built.block))

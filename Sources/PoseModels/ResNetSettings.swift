@@ -24,6 +24,15 @@ public struct ResNetSettings: Sendable, Equatable {
     public var avgDown = false
     /// SEResNet's squeeze ratio: every Bottleneck gets an `SELayer` (nil: plain ResNet).
     public var seRatio: Int?
+    /// ResNeXt's and ResNeSt's `groups` of the Bottleneck's 3×3 convolution; with more than one,
+    /// its width is `groups · widthPerGroup · planes / baseChannels` (`width_per_group`).
+    public var groups = 1
+    public var widthPerGroup = 4
+    /// ResNeSt: the 3×3 convolution is a `SplitAttentionConv2d` with this `radix` (nil: none),
+    /// `reduction_factor`, and `avg_down_stride` (a 3×3 average pool does its stride).
+    public var radix: Int?
+    public var reductionFactor = 4
+    public var avgDownStride = true
 
     public init(depth: Int) { self.depth = depth }
 
@@ -33,10 +42,27 @@ public struct ResNetSettings: Sendable, Equatable {
         101: (true, [3, 4, 23, 3]), 152: (true, [3, 8, 36, 3]),
     ]
 
+    /// ResNeSt's deeper variants on top of `architectures`.
+    public static let resNeStArchitectures: [Int: (bottleneck: Bool, blocks: [Int])] = [
+        200: (true, [3, 24, 36, 3]), 269: (true, [3, 30, 48, 8]),
+    ]
+
+    /// The block kind and counts of this depth.
+    var architecture: (bottleneck: Bool, blocks: [Int])? {
+        ResNetSettings.architectures[depth] ?? (radix != nil ? ResNetSettings.resNeStArchitectures[depth] : nil)
+    }
+
     /// Checks the arguments and returns a message naming the first bad one.
     public func validate() throws {
-        guard ResNetSettings.architectures[depth] != nil else {
-            throw ModelError("ResNet: invalid depth \(depth); expected one of 18, 34, 50, 101, 152")
+        guard let arch = architecture else {
+            throw ModelError("ResNet: invalid depth \(depth); expected one of 18, 34, 50, 101, 152\(radix != nil ? ", 200, 269" : "")")
+        }
+        if groups != 1 || radix != nil {
+            guard arch.bottleneck else { throw ModelError("ResNeXt/ResNeSt: depth \(depth) has no Bottleneck blocks; expected 50 or more") }
+            guard groups >= 1, widthPerGroup >= 1 else { throw ModelError("ResNeXt: groups and width_per_group must be positive, got \(groups) and \(widthPerGroup)") }
+        }
+        if let radix {
+            guard radix >= 1, reductionFactor >= 1 else { throw ModelError("ResNeSt: radix and reduction_factor must be positive, got \(radix) and \(reductionFactor)") }
         }
         guard (1...4).contains(numStages) else {
             throw ModelError("ResNet: num_stages must be between 1 and 4, got \(numStages)")
@@ -54,7 +80,7 @@ public struct ResNetSettings: Sendable, Equatable {
             throw ModelError("ResNet: frozen_stages must be between -1 and \(numStages), got \(frozenStages)")
         }
         if let seRatio {
-            guard ResNetSettings.architectures[depth]!.bottleneck else { throw ModelError("SEResNet: depth \(depth) has no Bottleneck blocks; expected 50, 101 or 152") }
+            guard arch.bottleneck else { throw ModelError("SEResNet: depth \(depth) has no Bottleneck blocks; expected 50, 101 or 152") }
             guard seRatio >= 1 else { throw ModelError("SEResNet: se_ratio must be at least 1, got \(seRatio)") }
         }
         guard !deepStem || (stemChannels >= 2 && stemChannels % 2 == 0) else {

@@ -1,13 +1,16 @@
 import PoseTensor
 
 /// PyTorch's `Conv2d`: input `N × inChannels × H × W`, output `N × outChannels × H' × W'`,
-/// weight `outChannels × inChannels × kH × kW` (`weight`), optional `bias` (`outChannels`).
+/// weight `outChannels × inChannels/groups × kH × kW` (`weight`), optional `bias` (`outChannels`).
+/// With `groups` > 1 the channels split into that many independent convolutions (ResNeXt).
 ///
 /// Input and output may also be channel-blocked (`ChannelBlocking`): any input is read in its
 /// layout, and the output is blocked when `blocksOutput` is set, the backend is oneDNN and
 /// `outChannels` is a multiple of 16.
 public final class Conv2d: Layer {
     public let inChannels, outChannels: Int
+    /// PyTorch's `groups`: output slice k sees only input slice k.
+    public let groups: Int
     public let kernel, stride, padding, dilation: (Int, Int)
     public let weight: Parameter
     public let bias: Parameter?
@@ -25,12 +28,15 @@ public final class Conv2d: Layer {
     private var planarInput: Tensor?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                dilation: Int = 1, bias: Bool = true) {
+                dilation: Int = 1, groups: Int = 1, bias: Bool = true) {
+        precondition(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "Conv2d: \(inChannels) input and \(outChannels) output channels do not split into \(groups) groups")
         self.inChannels = inChannels
         self.outChannels = outChannels
+        self.groups = groups
         self.kernel = (kernel, kernel); self.stride = (stride, stride)
         self.padding = (padding, padding); self.dilation = (dilation, dilation)
-        weight = Parameter(shape: [outChannels, inChannels, kernel, kernel], role: .weight)
+        weight = Parameter(shape: [outChannels, inChannels / groups, kernel, kernel], role: .weight)
         self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
@@ -38,7 +44,7 @@ public final class Conv2d: Layer {
         let inShape = ChannelBlocking.planarShape(x.shape)
         precondition(inShape.count == 4 && inShape[1] == inChannels,
                      "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
-        let g = ConvGeometry(channels: inChannels, height: inShape[2], width: inShape[3], kernel: kernel,
+        let g = ConvGeometry(channels: inChannels / groups, height: inShape[2], width: inShape[3], kernel: kernel,
                              stride: stride, padding: padding, dilation: dilation)
         let outShape = [inShape[0], outChannels, g.outHeight, g.outWidth]
         let blockedIn = ChannelBlocking.isBlocked(x.shape)
@@ -46,7 +52,7 @@ public final class Conv2d: Layer {
         plan = plans.plan(for: OneDNNConvolution.Shape(
             batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
             outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
-            dilation: dilation, bias: bias != nil, sourceBlocked: blockedIn, destinationBlocked: blockedOut))
+            dilation: dilation, groups: groups, bias: bias != nil, sourceBlocked: blockedIn, destinationBlocked: blockedOut))
         let y: Tensor
         if let plan {
             y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
@@ -57,7 +63,7 @@ public final class Conv2d: Layer {
             if blockedIn { source = ChannelBlocking.convertingPooled(x) }
             planarInput = blockedIn && mode == .training ? source : nil
             Convolution.forward(x: source.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
-                                batch: inShape[0], geometry: g, outChannels: outChannels)
+                                batch: inShape[0], geometry: g, outChannels: outChannels, groups: groups)
         }
         input = mode == .training ? x : nil; geometry = g
         return y
@@ -80,14 +86,16 @@ public final class Conv2d: Layer {
             } else if ChannelBlocking.isBlocked(x.shape), let source = planarInput {
                 let planarGrad = dx.map { _ in Tensor.pooled(shape: source.shape) }
                 Convolution.backward(x: source.data, weight: weight.value.data, dy: dy.data, dx: planarGrad?.data,
-                                     dWeight: dW.data, dBias: dBias, batch: source.shape[0], geometry: g, outChannels: outChannels)
+                                     dWeight: dW.data, dBias: dBias, batch: source.shape[0], geometry: g, outChannels: outChannels,
+                                     groups: groups)
                 if let dx, let planarGrad {
                     ChannelBlocking.block(planarGrad.data, into: dx.data, batch: source.shape[0], channels: inChannels,
                                           spatial: g.height * g.width)
                 }
             } else {
                 Convolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
-                                     dWeight: dW.data, dBias: dBias, batch: x.shape[0], geometry: g, outChannels: outChannels)
+                                     dWeight: dW.data, dBias: dBias, batch: x.shape[0], geometry: g, outChannels: outChannels,
+                                     groups: groups)
             }
         }
         return dx ?? noGradient

@@ -159,22 +159,26 @@ public final class UpsampleBilinear: Layer {
     }
 }
 
-/// PyTorch's `AvgPool2d(kernel, stride, ceil_mode=True, count_include_pad=False)` (no padding):
+/// PyTorch's `AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)`:
 /// `N × C × H × W` → `N × C × H' × W'`, or the same on channel-blocked tensors.
 public final class AvgPool2d: Layer {
-    public let kernel, stride: Int
+    public let kernel, stride, padding: Int
+    public let ceilMode, countIncludePad: Bool
     private var inputShape: [Int] = []
 
-    public init(kernel: Int, stride: Int) {
+    /// PyTorch's defaults: no padding, floor mode, padded positions counted in the divisor.
+    public init(kernel: Int, stride: Int, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
         precondition(kernel >= 1 && stride >= 1, "AvgPool2d needs kernel and stride of at least 1")
-        self.kernel = kernel; self.stride = stride
+        precondition(padding >= 0 && 2 * padding <= kernel, "AvgPool2d: padding \(padding) must be at most half the kernel \(kernel)")
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+        self.ceilMode = ceilMode; self.countIncludePad = countIncludePad
     }
 
     private func geometry(_ shape: [Int]) -> (planes: Int, lanes: Int, outH: Int, outW: Int) {
         let blocked = ChannelBlocking.isBlocked(shape)
         return (shape[0] * shape[1], blocked ? ChannelBlocking.width : 1,
-                AveragePoolKernels.outputSize(shape[2], kernel: kernel, stride: stride, ceil: true),
-                AveragePoolKernels.outputSize(shape[3], kernel: kernel, stride: stride, ceil: true))
+                AveragePoolKernels.outputSize(shape[2], kernel: kernel, stride: stride, padding: padding, ceil: ceilMode),
+                AveragePoolKernels.outputSize(shape[3], kernel: kernel, stride: stride, padding: padding, ceil: ceilMode))
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -184,7 +188,8 @@ public final class AvgPool2d: Layer {
         (shape[2], shape[3]) = (g.outH, g.outW)
         let y = Tensor.pooled(shape: shape)
         AveragePoolKernels.forward(x: x.data, y: y.data, planes: g.planes, lanes: g.lanes, height: x.shape[2], width: x.shape[3],
-                                   outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)
+                                   outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride, padding: padding,
+                                   countIncludePad: countIncludePad)
         inputShape = x.shape
         return y
     }
@@ -193,7 +198,8 @@ public final class AvgPool2d: Layer {
         let dx = Tensor.pooled(shape: inputShape)
         let g = geometry(inputShape)
         AveragePoolKernels.backward(dy: dy.data, dx: dx.data, planes: g.planes, lanes: g.lanes, height: inputShape[2],
-                                    width: inputShape[3], outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride)
+                                    width: inputShape[3], outHeight: g.outH, outWidth: g.outW, kernel: kernel, stride: stride,
+                                    padding: padding, countIncludePad: countIncludePad)
         return dx
     }
 }

@@ -15,6 +15,8 @@ public final class OneDNNConvolution {
         public var batch, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth: Int
         public var kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft: Int
         public var dilationHeight = 1, dilationWidth = 1
+        /// PyTorch's `groups` (convolutions only).
+        public var groups = 1
         public var bias: Bool
         public var transposed = false
         /// Whether the caller's input (the transposed convolution's input too) and output are
@@ -23,11 +25,13 @@ public final class OneDNNConvolution {
 
         public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int, outChannels: Int, outHeight: Int, outWidth: Int,
                     kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
-                    bias: Bool, transposed: Bool = false, sourceBlocked: Bool = false, destinationBlocked: Bool = false) {
+                    groups: Int = 1, bias: Bool, transposed: Bool = false, sourceBlocked: Bool = false,
+                    destinationBlocked: Bool = false) {
             (self.batch, self.inChannels, self.inHeight, self.inWidth) = (batch, inChannels, inHeight, inWidth)
             (self.outChannels, self.outHeight, self.outWidth) = (outChannels, outHeight, outWidth)
             (kernelHeight, kernelWidth, strideHeight, strideWidth) = (kernel.0, kernel.1, stride.0, stride.1)
             (padTop, padLeft, dilationHeight, dilationWidth) = (padding.0, padding.1, dilation.0, dilation.1)
+            self.groups = groups
             self.bias = bias
             self.transposed = transposed
             (self.sourceBlocked, self.destinationBlocked) = (sourceBlocked, destinationBlocked)
@@ -36,7 +40,7 @@ public final class OneDNNConvolution {
         /// Multiply-adds of one forward, counted as the BLAS kernels count them (on the
         /// convolution's output positions, the transposed convolution's input positions).
         var multiplyAdds: Int {
-            batch * (transposed ? inHeight * inWidth : outHeight * outWidth) * outChannels * inChannels * kernelHeight * kernelWidth
+            batch * (transposed ? inHeight * inWidth : outHeight * outWidth) * outChannels * inChannels * kernelHeight * kernelWidth / groups
         }
 
         /// The padding after the last row and column, which oneDNN wants explicitly: the
@@ -65,9 +69,13 @@ public final class OneDNNConvolution {
         let s = shape
         let sourceDims = [s.batch, s.inChannels, s.inHeight, s.inWidth]
         let destinationDims = [s.batch, s.outChannels, s.outHeight, s.outWidth]
-        let weightDims = [s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth]
+        // PyTorch's grouped O × I/G × kH × kW is oneDNN's goihw: G × O/G × I/G × kH × kW
+        precondition(s.groups == 1 || !s.transposed, "grouped transposed convolutions are not supported")
+        let weightDims = s.groups > 1
+            ? [s.groups, s.outChannels / s.groups, s.inChannels / s.groups, s.kernelHeight, s.kernelWidth]
+            : [s.outChannels, s.inChannels, s.kernelHeight, s.kernelWidth]
         user = (OneDNN.descriptor(sourceDims, s.sourceBlocked ? dnnl_nChw16c : dnnl_nchw),
-                OneDNN.descriptor(weightDims, s.transposed ? dnnl_iohw : dnnl_oihw),
+                OneDNN.descriptor(weightDims, s.groups > 1 ? dnnl_goihw : s.transposed ? dnnl_iohw : dnnl_oihw),
                 OneDNN.descriptor([s.outChannels], dnnl_x),
                 OneDNN.descriptor(destinationDims, s.destinationBlocked ? dnnl_nChw16c : dnnl_nchw))
         let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any), OneDNN.descriptor(weightDims, dnnl_format_tag_any),

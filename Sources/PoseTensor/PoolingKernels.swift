@@ -67,33 +67,44 @@ public enum PoolingKernels {
     }
 }
 
-/// Average pooling without padding whose windows may run past the edge (PyTorch's
-/// `AvgPool2d(kernel, stride, ceil_mode=True, count_include_pad=False)`, ResNetV1d's
-/// downsampling): each output is the mean of the inputs its window covers. Planes hold `lanes`
-/// interleaved channels per pixel (1 for NCHW, 16 for channel-blocked tensors).
+/// PyTorch's `AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)`: ResNetV1d's
+/// downsampling (ceil mode, windows past the edge average what they cover) and ResNeSt's
+/// `avd_layer` (padding 1, padded zeros counted). Planes hold `lanes` interleaved channels per
+/// pixel (1 for NCHW, 16 for channel-blocked tensors).
 public enum AveragePoolKernels {
-    /// PyTorch's output size for `ceil_mode`: the last window must start inside the input.
-    public static func outputSize(_ input: Int, kernel: Int, stride: Int, ceil: Bool) -> Int {
-        let span = input - kernel
+    /// PyTorch's output size; with `ceil_mode` the last window must start inside the input or
+    /// its left padding.
+    public static func outputSize(_ input: Int, kernel: Int, stride: Int, padding: Int = 0, ceil: Bool) -> Int {
+        let span = input + 2 * padding - kernel
         guard span >= 0 else { return 1 }
         var out = (ceil ? (span + stride - 1) / stride : span / stride) + 1
-        if ceil && (out - 1) * stride >= input { out -= 1 }
+        if ceil && (out - 1) * stride >= input + padding { out -= 1 }
         return out
     }
 
+    /// PyTorch's window for output index `o`: the clipped input range and the divisor, which
+    /// counts padded positions (inside `input + padding`) when `countIncludePad`.
+    @inline(__always)
+    static func window(_ o: Int, input: Int, kernel: Int, stride: Int, padding: Int, countIncludePad: Bool) -> (Range<Int>, Int) {
+        let start = o * stride - padding, end = min(start + kernel, input + padding)
+        let clipped = max(start, 0)..<min(end, input)
+        return (clipped, countIncludePad ? end - start : clipped.count)
+    }
+
     public static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, planes: Int, lanes: Int,
-                               height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int) {
+                               height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int,
+                               padding: Int = 0, countIncludePad: Bool = false) {
         ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * lanes)) { range in for p in range {
             let xp = x + p * height * width * lanes, yp = y + p * outHeight * outWidth * lanes
             for oy in 0..<outHeight {
-                let y0 = oy * stride, y1 = min(y0 + kernel, height)
+                let (rows, rowCount) = window(oy, input: height, kernel: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
                 for ox in 0..<outWidth {
-                    let x0 = ox * stride, x1 = min(x0 + kernel, width)
-                    let inv = 1 / Float((y1 - y0) * (x1 - x0))
+                    let (cols, colCount) = window(ox, input: width, kernel: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
+                    let inv = 1 / Float(max(rowCount * colCount, 1))
                     let out = yp + (oy * outWidth + ox) * lanes
                     for l in 0..<lanes {
                         var s: Float = 0
-                        for iy in y0..<y1 { for ix in x0..<x1 { s += xp[(iy * width + ix) * lanes + l] } }
+                        for iy in rows { for ix in cols { s += xp[(iy * width + ix) * lanes + l] } }
                         out[l] = s * inv
                     }
                 }
@@ -103,17 +114,18 @@ public enum AveragePoolKernels {
 
     /// Spreads each output gradient evenly over its window; overwrites `dx`.
     public static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, planes: Int, lanes: Int,
-                                height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int) {
+                                height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int,
+                                padding: Int = 0, countIncludePad: Bool = false) {
         ParallelLoop.run(planes, grain: ParallelLoop.grain(perItem: height * width * lanes)) { range in for p in range {
             let dxp = dx + p * height * width * lanes, dyp = dy + p * outHeight * outWidth * lanes
             dxp.update(repeating: 0, count: height * width * lanes)
             for oy in 0..<outHeight {
-                let y0 = oy * stride, y1 = min(y0 + kernel, height)
+                let (rows, rowCount) = window(oy, input: height, kernel: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
                 for ox in 0..<outWidth {
-                    let x0 = ox * stride, x1 = min(x0 + kernel, width)
-                    let inv = 1 / Float((y1 - y0) * (x1 - x0))
+                    let (cols, colCount) = window(ox, input: width, kernel: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)
+                    let inv = 1 / Float(max(rowCount * colCount, 1))
                     let g = dyp + (oy * outWidth + ox) * lanes
-                    for iy in y0..<y1 { for ix in x0..<x1 { for l in 0..<lanes { dxp[(iy * width + ix) * lanes + l] += g[l] * inv } } }
+                    for iy in rows { for ix in cols { for l in 0..<lanes { dxp[(iy * width + ix) * lanes + l] += g[l] * inv } } }
                 }
             }
         } }

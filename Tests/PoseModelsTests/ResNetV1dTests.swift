@@ -49,7 +49,7 @@ import PoseTensor
     /// PyTorch's AvgPool2d(2, 2, ceil_mode=True, count_include_pad=False) on a 3 × 5 plane.
     @Test func ceilModeAveragePool() {
         let x = Tensor((1...15).map(Float.init), shape: [1, 1, 3, 5])
-        let y = AvgPool2d(kernel: 2, stride: 2).forward(x, mode: .inference)
+        let y = AvgPool2d(kernel: 2, stride: 2, ceilMode: true, countIncludePad: false).forward(x, mode: .inference)
         #expect(y.shape == [1, 1, 2, 3])
         // windows: rows {0,1} or {2}; columns {0,1}, {2,3}, {4}
         #expect(y.array == [4, 6, 7.5, 11.5, 13.5, 15])

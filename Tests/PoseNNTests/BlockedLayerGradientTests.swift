@@ -9,9 +9,15 @@ import PoseTensor
         expectGradientsMatch(BatchNorm2d(32, relu: relu), inputShape: [2, 2, 3, 2, 16])
     }
 
+    @Test func groupedConvolution() {
+        let conv = Conv2d(32, 32, kernel: 3, padding: 1, groups: 4, bias: false)
+        conv.blocksOutput = true
+        expectGradientsMatch(conv, inputShape: [2, 2, 3, 4, 16])
+    }
+
     @Test func maxPool() { expectGradientsMatch(MaxPool2d(kernel: 3, stride: 2, padding: 1), inputShape: [2, 1, 5, 4, 16]) }
 
-    @Test func averagePool() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2), inputShape: [2, 1, 5, 3, 16]) }
+    @Test func averagePool() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2, ceilMode: true, countIncludePad: false), inputShape: [2, 1, 5, 3, 16]) }
 
     @Test func upsampleNearest() { expectGradientsMatch(UpsampleNearest(factor: 2), inputShape: [1, 2, 2, 3, 16]) }
 

@@ -21,6 +21,9 @@ func expectGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 1, c
     @Test func conv2dDilated() {
         expectGradientsMatch(Conv2d(2, 2, kernel: 3, padding: 2, dilation: 2), inputShape: [1, 2, 7, 7])
     }
+    @Test func conv2dGrouped() {
+        expectGradientsMatch(Conv2d(6, 4, kernel: 3, stride: 2, padding: 1, groups: 2), inputShape: [2, 6, 5, 6])
+    }
     @Test func conv2dPointwise() { expectGradientsMatch(Conv2d(4, 3, kernel: 1), inputShape: [2, 4, 3, 5]) }
     @Test func conv2dStem7x7() {
         expectGradientsMatch(Conv2d(3, 2, kernel: 7, stride: 2, padding: 3, bias: false), inputShape: [1, 3, 9, 8])
@@ -66,7 +69,11 @@ func expectGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 1, c
     @Test func relu() { expectGradientsMatch(ReLU(), inputShape: [2, 3, 4, 4]) }
     @Test func sigmoid() { expectGradientsMatch(Sigmoid(), inputShape: [2, 5]) }
     @Test func maxPool() { expectGradientsMatch(MaxPool2d(kernel: 3, stride: 2, padding: 1), inputShape: [2, 2, 7, 6]) }
-    @Test func averagePoolCeilMode() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2), inputShape: [2, 2, 5, 7]) }
+    @Test func averagePoolPaddedCountingPadding() {
+        // ResNeSt's avd_layer: AvgPool2d(3, 2, padding=1), PyTorch's count_include_pad=True
+        expectGradientsMatch(AvgPool2d(kernel: 3, stride: 2, padding: 1), inputShape: [2, 2, 5, 6])
+    }
+    @Test func averagePoolCeilMode() { expectGradientsMatch(AvgPool2d(kernel: 2, stride: 2, ceilMode: true, countIncludePad: false), inputShape: [2, 2, 5, 7]) }
     @Test func globalAveragePool() { expectGradientsMatch(GlobalAveragePool(), inputShape: [2, 3, 4, 5]) }
     @Test func upsampleNearest() { expectGradientsMatch(UpsampleNearest(factor: 2), inputShape: [2, 2, 3, 4]) }
     @Test(arguments: [(2, false), (4, false), (2, true)])

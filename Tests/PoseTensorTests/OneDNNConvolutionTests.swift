@@ -43,6 +43,55 @@ import Testing
         })
     }
 
+    static let grouped = [
+        Case(n: 2, c: 6, h: 7, w: 9, o: 9, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: true),
+        Case(n: 1, c: 4, h: 5, w: 6, o: 8, kernel: (3, 3), stride: (1, 1), padding: (2, 2), dilation: (2, 2), bias: false),
+        Case(n: 3, c: 32, h: 6, w: 5, o: 32, kernel: (1, 1), stride: (1, 1), padding: (0, 0), bias: true),
+        Case(n: 2, c: 64, h: 9, w: 8, o: 64, kernel: (3, 3), stride: (2, 2), padding: (1, 1), bias: false),
+    ]
+
+    /// Grouped convolutions (ResNeXt, ResNeSt): `c` and `o` split into the groups given by
+    /// the case's index: 3, 4, 2 and 32 groups, against the grouped BLAS kernels.
+    @Test(arguments: zip(grouped, [3, 4, 2, 32]))
+    func groupedConvolutionMatchesReference(c: Case, groups: Int) throws {
+        let g = ConvGeometry(channels: c.c / groups, height: c.h, width: c.w, kernel: c.kernel, stride: c.stride,
+                             padding: c.padding, dilation: c.dilation)
+        let shape = OneDNNConvolution.Shape(batch: c.n, inChannels: c.c, inHeight: c.h, inWidth: c.w, outChannels: c.o,
+                                            outHeight: g.outHeight, outWidth: g.outWidth, kernel: c.kernel, stride: c.stride,
+                                            padding: c.padding, dilation: c.dilation, groups: groups, bias: c.bias)
+        let plan = try #require(OneDNNConvolution(shape), "no oneDNN plan for \(c) in \(groups) groups")
+        let x = randomTensor([c.n, c.c, c.h, c.w], seed: 1), weight = randomTensor([c.o, c.c / groups, c.kernel.0, c.kernel.1], seed: 2)
+        let bias = randomTensor([c.o], seed: 3), dy = randomTensor([c.n, c.o, g.outHeight, g.outWidth], seed: 4)
+        expectPlanMatches(c, plan, x: x, weight: weight, bias: bias, dy: dy, forward: { y in
+            Convolution.forward(x: x.data, weight: weight.data, bias: c.bias ? bias.data : nil, y: y.data,
+                                batch: c.n, geometry: g, outChannels: c.o, groups: groups)
+        }, backward: { dx, dW, dB in
+            Convolution.backward(x: x.data, weight: weight.data, dy: dy.data, dx: dx.data, dWeight: dW.data,
+                                 dBias: c.bias ? dB.data : nil, batch: c.n, geometry: g, outChannels: c.o, groups: groups)
+        })
+    }
+
+    /// The grouped BLAS kernels against a direct loop over the definition.
+    @Test func groupedReferenceMatchesTheDefinition() {
+        let (n, c, h, w, o, groups) = (2, 6, 5, 4, 4, 2)
+        let g = ConvGeometry(channels: c / groups, height: h, width: w, kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+        let x = randomTensor([n, c, h, w], seed: 5), weight = randomTensor([o, c / groups, 3, 3], seed: 6)
+        let y = Tensor(zeros: [n, o, h, w])
+        Convolution.forward(x: x.data, weight: weight.data, bias: nil, y: y.data, batch: n, geometry: g, outChannels: o, groups: groups)
+        var worst: Float = 0
+        for b in 0..<n { for oc in 0..<o { for oy in 0..<h { for ox in 0..<w {
+            let group = oc / (o / groups)
+            var s: Float = 0
+            for ic in 0..<(c / groups) { for ky in 0..<3 { for kx in 0..<3 {
+                let iy = oy + ky - 1, ix = ox + kx - 1
+                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                s += x[((b * c + group * (c / groups) + ic) * h + iy) * w + ix] * weight[((oc * (c / groups) + ic) * 3 + ky) * 3 + kx]
+            } } }
+            worst = max(worst, abs(s - y[((b * o + oc) * h + oy) * w + ox]))
+        } } } }
+        #expect(worst < 1e-5)
+    }
+
     static let transposed = [
         Case(n: 2, c: 4, h: 3, w: 2, o: 3, kernel: (4, 4), stride: (2, 2), padding: (1, 1), bias: false),
         Case(n: 1, c: 3, h: 4, w: 3, o: 2, kernel: (3, 3), stride: (2, 2), padding: (1, 1), outputPadding: (1, 1), bias: true),

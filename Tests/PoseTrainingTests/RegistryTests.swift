@@ -11,7 +11,7 @@ import ToyComponents
     @Test func stockTypeNames() {
         let c = Components.stock
         #expect(c.estimators.names == ["TopdownPoseEstimator"])
-        #expect(c.backbones.names == ["HRNet", "ResNet", "ResNetV1d", "SEResNet"])
+        #expect(c.backbones.names == ["HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet"])
         #expect(c.necks.names == ["FeatureMapProcessor", "GlobalAveragePooling"])
         #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RegressionHead", "VisPredictHead"])
         #expect(c.losses.names == ["BCELoss", "JSDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
@@ -64,7 +64,7 @@ import ToyComponents
             do { _ = try settings(zoo, options: options, components: components); return "no error" } catch { return "\(error)" }
         }
         #expect(message(["model.backbone.type=MyNet"])
-                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: HRNet, ResNet, ResNetV1d, SEResNet"))
+                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet"))
         #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: BCELoss,"))
         #expect(message(["optim_wrapper.type=AmpOptimWrapper"])
                 .contains("optim_wrapper.type: 'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper'"))

@@ -9,6 +9,8 @@ extension Components {
         try backbones.register("ResNet", StockModels.resNet)
         try backbones.register("ResNetV1d", StockModels.resNetV1d)
         try backbones.register("SEResNet", StockModels.seResNet)
+        try backbones.register("ResNeXt", StockModels.resNeXt)
+        try backbones.register("ResNeSt", StockModels.resNeSt)
         try backbones.register("HRNet", StockModels.hrNet)
         try necks.register("GlobalAveragePooling") { _, _ in GlobalAveragePoolingSpec() }
         try necks.register("FeatureMapProcessor", StockModels.featureMapProcessor)
@@ -166,6 +168,29 @@ enum StockModels {
         }
         var rs = try resNet(b, context) as! ResNetSettings
         (rs.deepStem, rs.avgDown) = (true, true)
+        return rs
+    }
+
+    /// MMPose's `ResNeXt`: ResNet whose Bottleneck 3×3 convolutions are grouped (`groups`,
+    /// default 32, `width_per_group` 4).
+    @Sendable static func resNeXt(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        let groups = try b.int("groups", default: 32, in: 1...ConfigLimits.channels.upperBound)
+        let width = try b.int("width_per_group", default: 4, in: 1...ConfigLimits.channels.upperBound)
+        var rs = try resNet(b, context) as! ResNetSettings
+        (rs.groups, rs.widthPerGroup) = (groups, width)
+        return rs
+    }
+
+    /// MMPose's `ResNeSt`: ResNetV1d whose Bottlenecks use split attention (`radix` 2,
+    /// `reduction_factor` 4, `avg_down_stride`; `groups` 1, `width_per_group` 4).
+    @Sendable static func resNeSt(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
+        let groups = try b.int("groups", default: 1, in: 1...ConfigLimits.channels.upperBound)
+        let width = try b.int("width_per_group", default: 4, in: 1...ConfigLimits.channels.upperBound)
+        let radix = try b.int("radix", default: 2, in: 1...64)
+        let reduction = try b.int("reduction_factor", default: 4, in: 1...ConfigLimits.channels.upperBound)
+        let avgDownStride = try b.bool("avg_down_stride", default: true)
+        var rs = try resNetV1d(b, context) as! ResNetSettings
+        (rs.groups, rs.widthPerGroup, rs.radix, rs.reductionFactor, rs.avgDownStride) = (groups, width, radix, reduction, avgDownStride)
         return rs
     }
 
