@@ -33,6 +33,19 @@ import PoseTensor
         #expect(shapes["stem.0.conv.weight"] == [32, 3, 3, 3])
     }
 
+    /// Backbone parameter counts of MMPose 1.3.2's own `ResNeXt(depth)` and `ResNeSt(depth)` with
+    /// their defaults (counted in PyTorch with tools/make_resnext_resnest_fixtures.py's loader;
+    /// ResNeXt-50 is also torchvision's resnext50_32x4d without its classifier).
+    @Test(arguments: [("ResNeXt", 50, 22_979_904), ("ResNeXt", 101, 42_128_704), ("ResNeSt", 50, 25_434_240), ("ResNeSt", 101, 46_121_472)])
+    func parameterCountsEqualMMPose(kind: String, depth: Int, expected: Int) throws {
+        var settings = ResNetSettings(depth: depth)
+        if kind == "ResNeXt" { (settings.groups, settings.widthPerGroup) = (32, 4) }
+        else { (settings.deepStem, settings.avgDown, settings.radix) = (true, true, 2) }
+        var rng = RandomGenerator(seed: 0)
+        let shapes = try parameterShapes(ResNet(settings, rng: &rng))
+        #expect(shapes.values.reduce(0) { $0 + $1.reduce(1, *) } == expected)
+    }
+
     @Test func resNeStDepthsBeyond152() throws {
         var settings = ResNetSettings(depth: 200)
         settings.radix = 2

@@ -14,8 +14,8 @@ import ToyComponents
         #expect(c.backbones.names == ["HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet"])
         #expect(c.necks.names == ["FeatureMapProcessor", "GlobalAveragePooling"])
         #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RegressionHead", "VisPredictHead"])
-        #expect(c.losses.names == ["BCELoss", "JSDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
-                                   "MultipleLossWrapper", "RLELoss", "SmoothL1Loss"])
+        #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "JSDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
+                                   "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "UDPHeatmap"])
         #expect(c.transforms.names == ["GenerateTarget", "GetBBoxCenterScale", "LoadImage", "PackPoseInputs", "PhotometricDistortion",
                                        "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
@@ -65,7 +65,7 @@ import ToyComponents
         }
         #expect(message(["model.backbone.type=MyNet"])
                 .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet"))
-        #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: BCELoss,"))
+        #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: AdaptiveWingLoss, BCELoss,"))
         #expect(message(["optim_wrapper.type=AmpOptimWrapper"])
                 .contains("optim_wrapper.type: 'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper'"))
         #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: IntegralRegressionLabel,"))

@@ -34,6 +34,27 @@ extension Components {
             SmoothL1Loss(useTargetWeight: try l.bool("use_target_weight", default: false),
                          lossWeight: Float(try l.double("loss_weight", default: 1)))
         }
+        try losses.register("WingLoss") { l, _ in
+            WingLoss(omega: Float(try l.double("omega", default: 10, in: 0.000001...)),
+                     epsilon: Float(try l.double("epsilon", default: 2, in: 0.000001...)),
+                     useTargetWeight: try l.bool("use_target_weight", default: false),
+                     lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("SoftWingLoss") { l, _ in
+            SoftWingLoss(omega1: Float(try l.double("omega1", default: 2, in: 0.000001...)),
+                         omega2: Float(try l.double("omega2", default: 20, in: 0.000001...)),
+                         epsilon: Float(try l.double("epsilon", default: 0.5, in: 0.000001...)),
+                         useTargetWeight: try l.bool("use_target_weight", default: false),
+                         lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
+        try losses.register("AdaptiveWingLoss") { l, _ in
+            AdaptiveWingLoss(alpha: Float(try l.double("alpha", default: 2.1)),
+                             omega: Float(try l.double("omega", default: 14, in: 0.000001...)),
+                             epsilon: Float(try l.double("epsilon", default: 1, in: 0.000001...)),
+                             theta: Float(try l.double("theta", default: 0.5, in: 0.000001...)),
+                             useTargetWeight: try l.bool("use_target_weight", default: false),
+                             lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
         try losses.register("L1Loss") { l, _ in
             if try l.string("reduction", default: "mean") != "mean" { throw l.error("reduction", "only 'mean' is supported") }
             return L1Loss(useTargetWeight: try l.bool("use_target_weight", default: false),

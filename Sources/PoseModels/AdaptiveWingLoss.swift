@@ -1,0 +1,49 @@
+import Foundation
+import PoseTensor
+
+/// MMPose's `AdaptiveWingLoss(alpha, omega, epsilon, theta, use_target_weight, loss_weight)`
+/// (Wang et al., ICCV 2019) on `N × K × H × W` heatmaps, averaged over every element: with
+/// δ = |t − p| and the exponent a = α − t (p and t times the keypoint weight when used),
+/// `ω·ln(1 + (δ/ε)^a)` below θ and `A·δ − C` above, A and C making the two pieces meet smoothly.
+public struct AdaptiveWingLoss: PoseLoss, LossSpec {
+    public var alpha, omega, epsilon, theta: Float
+    public var useTargetWeight: Bool
+    public var lossWeight: Float
+
+    public init(alpha: Float = 2.1, omega: Float = 14, epsilon: Float = 1, theta: Float = 0.5,
+                useTargetWeight: Bool = false, lossWeight: Float = 1) {
+        (self.alpha, self.omega, self.epsilon, self.theta) = (alpha, omega, epsilon, theta)
+        (self.useTargetWeight, self.lossWeight) = (useTargetWeight, lossWeight)
+    }
+
+    /// - Parameters:
+    ///   - prediction, target, gradient: `N × K × H × W`.
+    ///   - weights: `N × K` keypoint weights, or nil.
+    public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
+        precondition(prediction.shape == target.shape && gradient.shape == prediction.shape,
+                     "AdaptiveWingLoss: prediction \(prediction.shape), target \(target.shape), gradient \(gradient.shape)")
+        let planes = prediction.shape[0] * prediction.shape[1], spatial = prediction.count / max(planes, 1)
+        let scale = lossWeight / Float(max(prediction.count, 1))
+        let ratio = theta / epsilon
+        var total = 0.0
+        for i in 0..<prediction.count {
+            let w: Float = useTargetWeight ? weights?[i / spatial] ?? 1 : 1
+            let t = target[i] * w, diff = prediction[i] * w - t, delta = abs(diff)
+            let a = alpha - t
+            let loss: Float, slope: Float
+            if delta < theta {
+                let power = pow(delta / epsilon, a)
+                loss = omega * log(1 + power)
+                // d/dδ of ω·ln(1 + (δ/ε)^a); (δ/ε)^(a−1) is 0 at δ = 0 since a > 1 for targets below α − 1
+                slope = delta > 0 ? omega * a * pow(delta / epsilon, a - 1) / epsilon / (1 + power) : 0
+            } else {
+                let big = omega * (1 / (1 + pow(ratio, a))) * a * pow(ratio, a - 1) / epsilon
+                let c = theta * big - omega * log(1 + pow(ratio, a))
+                (loss, slope) = (big * delta - c, big)
+            }
+            total += Double(loss)
+            gradient[i] = scale * slope * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * w
+        }
+        return Float(total) * scale
+    }
+}
