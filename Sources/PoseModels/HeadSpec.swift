@@ -89,6 +89,9 @@ public struct IntegralRegressionHeadSpec: HeadSpec {
     public var heatmapLoss: (any LossSpec)?
     /// DSNT's `lambda_t`: the heatmap loss stops at this 0-based epoch (−1: never).
     public var lambdaT = -1
+    /// MMPose's `beta` and `debias` (`IntegralRegressionHead`).
+    public var beta: Float = 1
+    public var debias = false
     public var decoder: (any KeypointCodec)?
 
     public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), loss: any LossSpec = SmoothL1Loss(useTargetWeight: true),
@@ -103,6 +106,7 @@ public struct IntegralRegressionHeadSpec: HeadSpec {
         head.loss = try loss.makeLoss(rng: &rng)
         head.heatmapLoss = try heatmapLoss?.makeLoss(rng: &rng)
         head.lambdaT = lambdaT
+        (head.beta, head.debias) = (beta, debias)
         return head
     }
 }

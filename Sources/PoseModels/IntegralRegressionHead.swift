@@ -8,6 +8,9 @@ import PoseTensor
 /// position `x = Σ p·i/W`, `y = Σ p·j/H` (the non-trainable `linspace_x` `1×1×1×W` and
 /// `linspace_y` `1×1×H×1`). Loss: SmoothL1 on coordinates, plus for DSNT the JS divergence of
 /// the soft maps to the normalised target heatmaps (dropped after epoch `lambdaT` when > 0).
+/// `beta` sharpens the softmax (`softmax(β·maps)`); `debias` removes the expectation's pull to the
+/// centre (Gu et al., "Removing the Bias of Integral Pose Regression"): with C = Σ exp(map),
+/// `x ← C/(C−1) · (x − 1/(2C))`, as MMPose does.
 public final class IntegralRegressionHead: PoseHead {
     public let keypoints: Int
     let heatmapHead: HeatmapHead
@@ -20,6 +23,11 @@ public final class IntegralRegressionHead: PoseHead {
     public let dsnt: Bool
     /// DSNT drops `heatmapLoss` from this 0-based epoch on (−1: never).
     public var lambdaT = -1
+    /// MMPose's `beta` (softmax sharpness) and `debias`.
+    public var beta: Float = 1
+    public var debias = false
+    /// Per map of the last forward: the expected position before debiasing and C = Σ exp(map).
+    private var expectations: [Float] = [], normalizers: [Double] = []
     private var heatmapGradient: Tensor?
     private var probabilities: Tensor?
     private var coordinates: Tensor?
@@ -50,19 +58,31 @@ public final class IntegralRegressionHead: PoseHead {
                      "IntegralRegressionHead: heatmaps are \(w)x\(h) but in_featuremap_size gives \(linspaceX.value.count)x\(linspaceY.value.count)")
         let p = Tensor.reuse(probabilities, shape: maps.shape), c = Tensor.reuse(coordinates, shape: [n, k, 2])
         probabilities = p; coordinates = c
+        expectations = [Float](repeating: 0, count: 2 * n * k)
+        normalizers = [Double](repeating: 0, count: debias ? n * k : 0)
         for plane in 0..<(n * k) {
             let src = maps.data + plane * h * w, dst = p.data + plane * h * w
             var mx = -Float.infinity
-            for i in 0..<(h * w) { mx = max(mx, src[i]) }
+            for i in 0..<(h * w) { mx = max(mx, beta * src[i]) }
             var sum: Float = 0
-            for i in 0..<(h * w) { dst[i] = expf(src[i] - mx); sum += dst[i] }
+            for i in 0..<(h * w) { dst[i] = expf(beta * src[i] - mx); sum += dst[i] }
             var ex: Float = 0, ey: Float = 0
             for y in 0..<h { for x in 0..<w {
                 dst[y * w + x] /= sum
                 ex += dst[y * w + x] * linspaceX.value[x]
                 ey += dst[y * w + x] * linspaceY.value[y]
             } }
-            c[2 * plane] = ex; c[2 * plane + 1] = ey
+            (expectations[2 * plane], expectations[2 * plane + 1]) = (ex, ey)
+            (c[2 * plane], c[2 * plane + 1]) = (ex, ey)
+            if debias {
+                // C in double: MMPose sums exp of the raw maps, which overflows float32 early
+                var total = 0.0
+                for i in 0..<(h * w) { total += exp(Double(src[i])) }
+                normalizers[plane] = total
+                let scale = total / (total - 1), shift = 1 / (2 * total)
+                c[2 * plane] = Float(scale * (Double(ex) - shift))
+                c[2 * plane + 1] = Float(scale * (Double(ey) - shift))
+            }
         }
         return (c, p)
     }
@@ -77,9 +97,20 @@ public final class IntegralRegressionHead: PoseHead {
         let (n, k, h, w) = (maps.shape[0], maps.shape[1], maps.shape[2], maps.shape[3])
         // dL/dp from the coordinates, plus the JS term for DSNT
         let gp = Tensor(zeros: maps.shape)
+        // through the debiasing: d/dx of C/(C−1)·(x − 1/(2C)) is C/(C−1); its C-term comes after the softmax
+        var normalizerGradients = [Double](repeating: 0, count: debias ? n * k : 0)
         for plane in 0..<(n * k) {
+            var (gx, gy) = (gc[2 * plane], gc[2 * plane + 1])
+            if debias {
+                let total = normalizers[plane], scale = total / (total - 1)
+                for (axis, g) in [Double(gx), Double(gy)].enumerated() {
+                    let e = Double(expectations[2 * plane + axis])
+                    normalizerGradients[plane] += g * (-(e - 1 / (2 * total)) / ((total - 1) * (total - 1)) + scale / (2 * total * total))
+                }
+                (gx, gy) = (Float(Double(gx) * scale), Float(Double(gy) * scale))
+            }
             for y in 0..<h { for x in 0..<w {
-                gp[(plane * h + y) * w + x] = gc[2 * plane] * linspaceX.value[x] + gc[2 * plane + 1] * linspaceY.value[y]
+                gp[(plane * h + y) * w + x] = gx * linspaceX.value[x] + gy * linspaceY.value[y]
             } }
         }
         if let heatmapLoss, lambdaT <= 0 || targets.epoch < lambdaT {
@@ -89,14 +120,16 @@ public final class IntegralRegressionHead: PoseHead {
             value += heatmapLoss(prediction: probs, target: gt, weights: targets.weights, gradient: gh)
             ElementwiseKernels.accumulate(gh.data, into: gp.data, count: gp.count)
         }
-        // softmax backward: dz = p ⊙ (dp − Σ p·dp)
+        // softmax(β·z) backward: dz = β · p ⊙ (dp − Σ p·dp), plus exp(z) · dL/dC when debiasing
         let gm = Tensor.reuse(mapGrad, shape: maps.shape)
         mapGrad = gm
         for plane in 0..<(n * k) {
             let p = probs.data + plane * h * w, g = gp.data + plane * h * w, d = gm.data + plane * h * w
+            let z = maps.data + plane * h * w
             var dot: Float = 0
             for i in 0..<(h * w) { dot += p[i] * g[i] }
-            for i in 0..<(h * w) { d[i] = p[i] * (g[i] - dot) }
+            for i in 0..<(h * w) { d[i] = beta * p[i] * (g[i] - dot) }
+            if debias { for i in 0..<(h * w) { d[i] += Float(exp(Double(z[i])) * normalizerGradients[plane]) } }
         }
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = heatmapHead.backward(gm)

@@ -88,16 +88,23 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         #expect(abs(lp[1] - Float(-0.5 * (4 + 0.0625) - log(2 * Double.pi))) < 1e-5)
     }
 
-    @Test(arguments: [false, true])
-    func integralAndDSNTHeads(dsnt: Bool) throws {
+    /// (DSNT, beta, debias): MMPose's ipr_res50_debias config is a DSNTHead with beta 10 and debias.
+    @Test(arguments: [(false, Float(1), false), (true, Float(1), false), (true, Float(3), true), (false, Float(2), true)])
+    func integralAndDSNTHeads(dsnt: Bool, beta: Float, debias: Bool) throws {
         var rng = RandomGenerator(seed: 6)
         var s = HeatmapHeadSettings(inChannels: 3, outChannels: 2)
         s.deconvOutChannels = [4]; s.deconvKernelSizes = [4]
         let head = try IntegralRegressionHead(s, inFeaturemapSize: (3, 2), dsnt: dsnt, rng: &rng)
+        (head.beta, head.debias) = (beta, debias)
         var state = StateDict()
         head.collectState(prefix: "", into: &state)
         for (name, p) in state.parameters where !name.hasPrefix("linspace") {
             if name.hasSuffix("1.weight") { rng.fillUniform(p.value, low: 0.5, high: 1.5) } else { rng.fillNormal(p.value, std: 0.5) }
+        }
+        if debias {
+            // maps well below zero keep C = Σ exp(map) near 1, where the debiasing's C-term matters
+            let bias = head.heatmapHead.finalLayer!.bias!.value
+            bias.data.update(repeating: -4, count: bias.count)
         }
         #expect(state.shape(of: "linspace_x") == [1, 1, 1, 6] && state.shape(of: "linspace_y") == [1, 1, 4, 1])
         #expect(state.trainableCount == state.parameters.filter { !$0.name.hasPrefix("linspace") }.reduce(0) { $0 + $1.parameter.value.count })
@@ -110,6 +117,26 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
             for i in 0..<24 { maps[p * 24 + i] /= sum }
         }
         expectHeadGradientsMatch(head, feature: [2, 3, 2, 3], targets: HeadTargets(heatmaps: maps, labels: labels, weights: weights))
+    }
+
+    /// Debiasing by hand on one 2 × 2 map: softmax(β·z) expectation e, C = Σ exp(z),
+    /// x = C/(C−1)·(e − 1/(2C)).
+    @Test func debiasedCoordinatesByHand() throws {
+        var rng = RandomGenerator(seed: 1)
+        var s = HeatmapHeadSettings(inChannels: 1, outChannels: 1)
+        s.deconvOutChannels = []; s.deconvKernelSizes = []
+        let head = try IntegralRegressionHead(s, inFeaturemapSize: (2, 2), dsnt: false, rng: &rng)
+        (head.beta, head.debias) = (2, true)
+        head.heatmapHead.finalLayer!.weight.value[0] = 1
+        head.heatmapHead.finalLayer!.bias!.value[0] = 0
+        let z: [Double] = [0.1, 0.7, -0.3, 0.4]
+        let out = head.predict([Tensor(z.map(Float.init), shape: [1, 1, 2, 2])])
+        let e = z.map { exp(2 * $0) }, sum = e.reduce(0, +)
+        let ex = (e[1] + e[3]) / sum * 0.5, ey = (e[2] + e[3]) / sum * 0.5
+        let c = z.map(exp).reduce(0, +)
+        let coords = try #require(out.coordinates)
+        #expect(abs(Double(coords[0]) - c / (c - 1) * (ex - 1 / (2 * c))) < 1e-6)
+        #expect(abs(Double(coords[1]) - c / (c - 1) * (ey - 1 / (2 * c))) < 1e-6)
     }
 
     @Test func visPredictHeadWrapsAPoseHead() throws {

@@ -335,6 +335,8 @@ enum StockModels {
         let k = try h.int("num_joints", in: ConfigLimits.keypoints)
         let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels", in: ConfigLimits.channels), outChannels: k)
         var spec = IntegralRegressionHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), decoder: codec)
+        spec.beta = Float(try h.double("beta", default: 1, in: 0.000001...1_000))
+        spec.debias = try h.bool("debias", default: false)
         let loss = try context.build(\.losses, h, key: "loss")
         if dsnt {
             spec.heatmapLoss = JSDiscretLoss(useTargetWeight: true)
