@@ -17,7 +17,7 @@ import ToyComponents
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "JSDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "UDPHeatmap"])
-        #expect(c.transforms.names == ["GenerateTarget", "GetBBoxCenterScale", "LoadImage", "PackPoseInputs", "PhotometricDistortion",
+        #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "LoadImage", "PackPoseInputs", "PhotometricDistortion",
                                        "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
         #expect(c.datasets.names == [
             "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset", "CocoDataset",
@@ -70,7 +70,7 @@ import ToyComponents
                 .contains("optim_wrapper.type: 'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper'"))
         #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: IntegralRegressionLabel,"))
         #expect(message(["train_dataloader.dataset.pipeline.2.type=Mosaic"])
-                .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: GenerateTarget,"))
+                .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: Albumentation, GenerateTarget,"))
         #expect(message(["optim_wrapper.optimizer.type=Lion"]).contains("optim_wrapper.optimizer.type: unknown optimizer type 'Lion'; registered: Adam, AdamW, SGD"))
         #expect(message(["optim_wrapper.constructor=LayerDecay"])
                 .contains("optim_wrapper.constructor: unknown optimizer constructor type 'LayerDecay'; registered: DefaultOptimWrapperConstructor"))

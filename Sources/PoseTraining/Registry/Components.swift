@@ -43,6 +43,7 @@ public struct Components: Sendable {
         do {
             try components.registerStockModels()
             try components.registerStockData()
+            try components.registerStockAugmentations()
             try components.registerStockMetrics()
             try components.registerStockOptimization()
             try components.registerStockHooks()
