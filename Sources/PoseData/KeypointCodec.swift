@@ -46,6 +46,10 @@ extension KeypointCodec {
             throw DatasetError("\(Self.self) decodes heatmaps, but the head predicted none; use a heatmap head or another decoder")
         }
         let (c, h, w) = (maps.shape[1], maps.shape[2], maps.shape[3])
+        // the decoder reads maps of its own heatmap_size: another size would be read out of bounds
+        if let (tw, th) = heatmapTargetSize, (tw, th) != (w, h) {
+            throw DatasetError("\(Self.self) decodes \(tw)x\(th) heatmaps, but the head predicted \(w)x\(h); set the codec's heatmap_size to the head's output size")
+        }
         return (UnsafePointer(maps.data + index * c * h * w), c / channelsPerKeypoint)
     }
 

@@ -10,6 +10,9 @@ public struct TopdownTestConfig: Sendable, Equatable {
     public var shiftHeatmap = false
     /// Shift flipped coordinates by one input pixel (MMPose's `shift_coords`).
     public var shiftCoords = true
+    /// Keep only these keypoints, in this order, in the predictions (MMPose's
+    /// `output_keypoint_indices`: a model trained on merged keypoint sets evaluated on one).
+    public var outputKeypointIndices: [Int]?
 
     public init(flipTest: Bool = false, shiftHeatmap: Bool = false, shiftCoords: Bool = true) {
         self.flipTest = flipTest; self.shiftHeatmap = shiftHeatmap; self.shiftCoords = shiftCoords
@@ -148,7 +151,16 @@ public final class TopdownPoseEstimator: PoseEstimator {
         guard let decoder else { throw ModelError("TopdownPoseEstimator: the head has no decoder; set the head's decoder=codec") }
         let out = outputs(batch.images, flipIndices: batch.flipIndices)
         return try batch.samples.enumerated().map { b, s in
-            let (points, scores) = try decoder.decode(out, at: b)
+            var (points, scores) = try decoder.decode(out, at: b)
+            var visibility = out.visibility.map { v in (0..<scores.count).map { Double(v[b * scores.count + $0]) } }
+            if let keep = testConfig.outputKeypointIndices {
+                guard let worst = keep.max(), worst < scores.count, keep.allSatisfy({ $0 >= 0 }) else {
+                    throw ModelError("test_cfg.output_keypoint_indices \(keep) reach past the model's \(scores.count) keypoints")
+                }
+                points = keep.flatMap { [points[2 * $0], points[2 * $0 + 1]] }
+                scores = keep.map { scores[$0] }
+                visibility = visibility.map { v in keep.map { v[$0] } }
+            }
             let k = scores.count
             let (iw, ih) = s.inputSize ?? decoder.inputSize
             var image = [Double](repeating: 0, count: 2 * k)
@@ -159,7 +171,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
             var p = KeypointPrediction(id: s.instance.id, imageId: s.instance.imageId, categoryId: s.instance.categoryId,
                                        keypoints: image, keypointScores: scores, bboxScore: s.instance.bboxScore,
                                        area: s.scale.0 * s.scale.1)
-            if let v = out.visibility { p.visibility = (0..<k).map { Double(v[b * k + $0]) } }
+            p.visibility = visibility
             return p
         }
     }

@@ -52,4 +52,33 @@ import PoseTensor
             #expect(abs(out.sigma![d] - (a.sigma![d] + b.sigma![s]) * 0.5) < 1e-6)
         } }
     }
+
+    /// `test_cfg.output_keypoint_indices`: the predictions keep those keypoints, in that order.
+    @Test func outputKeypointIndicesSelectPredictions() throws {
+        var rng = RandomGenerator(seed: 3)
+        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = [4, 4]; h.deconvKernelSizes = [4, 4]
+        let codec = MSRAHeatmap(inputSize: (64, 64), heatmapSize: (8, 8), sigma: 2)
+        let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), decoder: codec)
+        let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
+        let instance = PoseInstance(id: 1, imageId: 1, imagePath: "a.jpg", imageWidth: 100, imageHeight: 100, bbox: (10, 10, 50, 50),
+                                    bboxScore: 1, keypoints: [Double](repeating: 0, count: 10), visible: [Double](repeating: 1, count: 5),
+                                    numKeypoints: 5, area: 100, isCrowd: false, categoryId: 1)
+        var sample = TopdownSample(instance: instance)
+        (sample.center, sample.scale) = ((30, 30), (40, 40))
+        let batch = Batch(images: images, targets: nil, labels: nil, weights: nil, samples: [sample, sample], flipIndices: flip)
+        let all = try model.predict(batch)
+        model.testConfig.outputKeypointIndices = [3, 0]
+        let kept = try model.predict(batch)
+        for (a, b) in zip(all, kept) {
+            #expect(b.keypoints == [a.keypoints[6], a.keypoints[7], a.keypoints[0], a.keypoints[1]])
+            #expect(b.keypointScores == [a.keypointScores[3], a.keypointScores[0]])
+        }
+        model.testConfig.outputKeypointIndices = [5]
+        #expect(throws: ModelError.self) { try model.predict(batch) }
+        // a decoder whose heatmap_size is not the head's output is an error, not an out-of-bounds read
+        let mismatched = TopdownPoseEstimator(backbone: model.backbone, head: model.head,
+                                              decoder: MSRAHeatmap(inputSize: (64, 64), heatmapSize: (16, 16), sigma: 2))
+        #expect(throws: DatasetError.self) { try mismatched.predict(batch) }
+    }
 }

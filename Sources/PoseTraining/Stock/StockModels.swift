@@ -126,6 +126,13 @@ enum StockModels {
             guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported") }
             test.shiftHeatmap = try t.bool("shift_heatmap", default: false)
             test.shiftCoords = try t.bool("shift_coords", default: true)
+            if t.has("output_keypoint_indices") {
+                let keep = try t.ints("output_keypoint_indices")
+                guard !keep.isEmpty, keep.allSatisfy({ (0..<ConfigLimits.keypoints.upperBound).contains($0) }) else {
+                    throw t.error("output_keypoint_indices", "expected a non-empty list of keypoint indices, got \(keep)")
+                }
+                test.outputKeypointIndices = keep
+            }
             t.ignore("output_heatmaps")
             try context.finish(t)
         }
