@@ -10,14 +10,17 @@ public final class Batch: @unchecked Sendable {
     public let labels: Tensor?
     /// `N × K` keypoint weights (training pipelines only).
     public let weights: Tensor?
+    /// `N × K × Wx` and `N × K × Hy` SimCC targets (SimCC codecs only).
+    public let simccX: Tensor?, simccY: Tensor?
     /// The pipeline state of each sample, without its pixel buffers.
     public internal(set) var samples: [TopdownSample]
     /// The dataset's flip indices (for flip tests): keypoint j's mirror image is keypoint `flipIndices[j]`.
     public let flipIndices: [Int]
 
     public init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample],
-                flipIndices: [Int]) {
+                flipIndices: [Int], simccX: Tensor? = nil, simccY: Tensor? = nil) {
         self.flipIndices = flipIndices
+        self.simccX = simccX; self.simccY = simccY
         self.images = images
         self.targets = targets
         self.labels = labels

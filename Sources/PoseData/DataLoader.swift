@@ -192,7 +192,7 @@ public final class DataLoader: @unchecked Sendable {
                 }
             }
         }
-        var targets: Tensor?, labels: Tensor?, weights: Tensor?
+        var targets: Tensor?, labels: Tensor?, weights: Tensor?, simcc: (Tensor, Tensor)?
         if let codec = pipeline.codec, let first = samples.first {
             let k = first.keypointWeights.count
             if let (mw, mh) = codec.heatmapTargetSize {
@@ -209,16 +209,24 @@ public final class DataLoader: @unchecked Sendable {
                 for (i, s) in samples.enumerated() { for j in 0..<(2 * k) { l[i * 2 * k + j] = s.labels[j] } }
                 labels = l
             }
+            if let (bx, by) = codec.simccBins {
+                let x = Tensor(zeros: [n, k, bx]), y = Tensor(zeros: [n, k, by])
+                for (i, s) in samples.enumerated() {
+                    s.simccX.withUnsafeBufferPointer { (x.data + i * k * bx).update(from: $0.baseAddress!, count: k * bx) }
+                    s.simccY.withUnsafeBufferPointer { (y.data + i * k * by).update(from: $0.baseAddress!, count: k * by) }
+                }
+                simcc = (x, y)
+            }
             let wt = Tensor(zeros: [n, k])
             for (i, s) in samples.enumerated() { for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] } }
             weights = wt
         }
         let light = samples.map { s -> TopdownSample in
             var c = s
-            c.input = []; c.heatmaps = []; c.labels = []
+            c.input = []; c.heatmaps = []; c.labels = []; c.simccX = []; c.simccY = []
             return c
         }
         return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light,
-                     flipIndices: pipeline.metainfo.flipIndices)
+                     flipIndices: pipeline.metainfo.flipIndices, simccX: simcc?.0, simccY: simcc?.1)
     }
 }

@@ -23,5 +23,6 @@ public struct GenerateTarget: Transform {
         s.heatmaps = encoded.heatmaps
         s.labels = encoded.labels
         s.keypointWeights = encoded.weights
+        (s.simccX, s.simccY) = (encoded.simccX, encoded.simccY)
     }
 }

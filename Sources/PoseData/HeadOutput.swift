@@ -11,8 +11,12 @@ public struct HeadOutput {
     public var sigma: Tensor?
     /// `N × K` visibility probabilities (heads that predict keypoint visibility).
     public var visibility: Tensor?
+    /// `N × K × Wx` and `N × K × Hy` SimCC logits (SimCC heads).
+    public var simccX: Tensor?, simccY: Tensor?
 
-    public init(heatmaps: Tensor? = nil, coordinates: Tensor? = nil, sigma: Tensor? = nil, visibility: Tensor? = nil) {
+    public init(heatmaps: Tensor? = nil, coordinates: Tensor? = nil, sigma: Tensor? = nil, visibility: Tensor? = nil,
+                simccX: Tensor? = nil, simccY: Tensor? = nil) {
         self.heatmaps = heatmaps; self.coordinates = coordinates; self.sigma = sigma; self.visibility = visibility
+        self.simccX = simccX; self.simccY = simccY
     }
 }

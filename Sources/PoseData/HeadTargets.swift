@@ -10,8 +10,11 @@ public struct HeadTargets {
     public var weights: Tensor
     /// The current 0-based epoch (DSNT's `lambda_t`).
     public var epoch: Int
+    /// `N × K × Wx` and `N × K × Hy` SimCC targets.
+    public var simccX: Tensor?, simccY: Tensor?
 
-    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0) {
+    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0, simccX: Tensor? = nil, simccY: Tensor? = nil) {
         self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.epoch = epoch
+        self.simccX = simccX; self.simccY = simccY
     }
 }

@@ -6,9 +6,11 @@ public struct EncodedKeypoints: Sendable {
     public var labels: [Float]
     /// `K` keypoint weights: 0 for keypoints that must not contribute to the loss.
     public var weights: [Float]
+    /// `K × Wx` and `K × Hy` 1-D classification targets (SimCC; empty otherwise).
+    public var simccX: [Float], simccY: [Float]
 
-    public init(heatmaps: [Float] = [], labels: [Float] = [], weights: [Float]) {
-        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights
+    public init(heatmaps: [Float] = [], labels: [Float] = [], weights: [Float], simccX: [Float] = [], simccY: [Float] = []) {
+        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.simccX = simccX; self.simccY = simccY
     }
 }
 
@@ -32,6 +34,8 @@ public protocol KeypointCodec: Sendable {
     var heatmapTargetSize: (Int, Int)? { get }
     /// Whether the codec makes `K × 2` normalised coordinate labels.
     var makesLabels: Bool { get }
+    /// (Wx, Hy) bins of SimCC's 1-D x and y targets, or nil when the codec makes none.
+    var simccBins: (Int, Int)? { get }
     /// Encodes one instance: keypoints `K × 2` in input pixels and `K` visibilities.
     func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints
     /// Decodes sample `index` of a batch output into `K` input-pixel keypoints and their scores.
@@ -39,6 +43,8 @@ public protocol KeypointCodec: Sendable {
 }
 
 extension KeypointCodec {
+    public var simccBins: (Int, Int)? { nil }
+
     /// The heatmap planes of sample `index`, or an error naming the codec when the head made none.
     func heatmaps(of output: HeadOutput, at index: Int, channelsPerKeypoint: Int = 1)
         throws -> (maps: UnsafePointer<Float>, keypoints: Int) {

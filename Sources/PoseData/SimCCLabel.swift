@@ -4,7 +4,7 @@ import Foundation
 /// normalize)`: 1-D x and y classification targets at `ratio` bins per pixel. Centres are
 /// `np.around(kp · ratio)` (half to even); decoding takes each axis' argmax, scored by the smaller
 /// of the two maxima, divided by the ratio.
-public struct SimCCLabel: Sendable, Equatable {
+public struct SimCCLabel: KeypointCodec, Equatable {
     public var inputSize: (Int, Int)
     /// "gaussian" or "standard".
     public var smoothingType: String
@@ -76,5 +76,28 @@ public struct SimCCLabel: Sendable, Equatable {
             points[2 * j + 1] = score <= 0 ? -1 / splitRatio : Double(by) / splitRatio
         }
         return (points, scores)
+    }
+}
+
+extension SimCCLabel {
+    public var heatmapTargetSize: (Int, Int)? { nil }
+    public var makesLabels: Bool { false }
+    public var simccBins: (Int, Int)? { bins }
+
+    public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
+        let (x, y, weights) = encode(keypoints: keypoints, visible: visible) as ([Float], [Float], [Float])
+        return EncodedKeypoints(weights: weights, simccX: x, simccY: y)
+    }
+
+    public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {
+        guard let x = output.simccX, let y = output.simccY, x.shape.count == 3, y.shape.count == 3 else {
+            throw DatasetError("SimCCLabel decodes SimCC vectors, but the head predicted none; use SimCCHead or another decoder")
+        }
+        let (k, bx, by) = (x.shape[1], x.shape[2], y.shape[2])
+        guard (bx, by) == bins else {
+            throw DatasetError("SimCCLabel decodes \(bins.0) x and \(bins.1) y bins, but the head predicted \(bx) and \(by); set input_size and simcc_split_ratio as the head's")
+        }
+        return decode(x: Array(UnsafeBufferPointer(start: x.data + index * k * bx, count: k * bx)),
+                      y: Array(UnsafeBufferPointer(start: y.data + index * k * by, count: k * by)), keypoints: k)
     }
 }

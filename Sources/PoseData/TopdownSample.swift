@@ -22,6 +22,8 @@ public struct TopdownSample: Sendable {
     /// `K × 2` keypoints normalised by the input size (regression codecs).
     public var labels: [Float] = []
     public var keypointWeights: [Float] = []
+    /// `K × Wx` and `K × Hy` SimCC targets once `GenerateTarget` ran with a SimCC codec.
+    public var simccX: [Float] = [], simccY: [Float] = []
 
     public init(instance: PoseInstance) {
         self.instance = instance

@@ -96,14 +96,15 @@ public final class TopdownPoseEstimator: PoseEstimator {
             throw ModelError("TopdownPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
         }
         _ = try forwardBackward(images: batch.images,
-                            targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch))
+                            targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch,
+                                                 simccX: batch.simccX, simccY: batch.simccY))
         return lastLosses.map { (name: $0.0, value: $0.1) }
     }
 
     /// The head's outputs for a batch, averaged with the flipped pass when `testConfig.flipTest`:
     /// heatmaps as MMPose's `flip_heatmaps(mode='heatmap')` (optional `shift_heatmap`),
     /// coordinates as `flip_coordinates` (x → 1 − x, minus 1/input_w with `shift_coords`),
-    /// sigmas and visibilities reordered by the flip indices.
+    /// sigmas and visibilities reordered by the flip indices, SimCC vectors as `flip_vectors`.
     public func outputs(_ images: Tensor, flipIndices: [Int]) -> HeadOutput {
         let plain = predictOutput(images)
         guard testConfig.flipTest else { return plain }
@@ -123,6 +124,15 @@ public final class TopdownPoseEstimator: PoseEstimator {
                     let sx = testConfig.shiftHeatmap && x > 0 ? hw - x : hw - 1 - x
                     dst[y * hw + x] = (dst[y * hw + x] + src[y * hw + sx]) * 0.5
                 } }
+            } }
+        }
+        // SimCC as MMPose's flip_vectors: keypoints reordered, the x vector reversed
+        for (a, b, reversed) in [(plain.simccX, back.simccX, true), (plain.simccY, back.simccY, false)] {
+            guard let a, let b else { continue }
+            let (n, k, bins) = (a.shape[0], a.shape[1], a.shape[2])
+            for i in 0..<n { for j in 0..<k {
+                let src = b.data + (i * k + flipIndices[j]) * bins, dst = a.data + (i * k + j) * bins
+                for x in 0..<bins { dst[x] = (dst[x] + src[reversed ? bins - 1 - x : x]) * 0.5 }
             } }
         }
         let shift = testConfig.shiftCoords ? 1 / Float(images.shape[3]) : 0

@@ -119,6 +119,37 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         expectHeadGradientsMatch(head, feature: [2, 3, 2, 3], targets: HeadTargets(heatmaps: maps, labels: labels, weights: weights))
     }
 
+    /// SimCCHead with and without deconvolutions: MMPose's keys, and dx/dθ through the two linear
+    /// layers and the map part, with the KL loss on both axes.
+    @Test(arguments: [true, false])
+    func simccHeadGradients(deconvolutions: Bool) throws {
+        var rng = RandomGenerator(seed: 11)
+        var s = HeatmapHeadSettings(inChannels: 3, outChannels: 2)
+        (s.deconvOutChannels, s.deconvKernelSizes) = deconvolutions ? ([4], [4]) : ([], [])
+        let head = try SimCCHead(s, inFeaturemapSize: (3, 2), bins: (8, 6), rng: &rng)
+        var state = StateDict()
+        head.collectState(prefix: "head.", into: &state)
+        for (name, p) in state.parameters {
+            if name.contains(".1.weight") { rng.fillUniform(p.value, low: 0.5, high: 1.5) } else { rng.fillNormal(p.value, std: 0.5) }
+        }
+        let flat = deconvolutions ? 24 : 6
+        #expect(state.shape(of: "head.mlp_head_x.weight") == [8, flat] && state.shape(of: "head.mlp_head_y.weight") == [6, flat])
+        #expect(state.shape(of: deconvolutions ? "head.deconv_head.final_layer.weight" : "head.final_layer.weight") == [2, deconvolutions ? 4 : 3, 1, 1])
+        let codec = SimCCLabel(inputSize: (4, 3), sigma: (1.5, 1.5), splitRatio: 2)
+        var xs: [Float] = [], ys: [Float] = []
+        for (i, points) in [[1.2, 0.7, 3.1, 2.2], [0.4, 2.9, 2.0, 1.0]].enumerated() {
+            let e = codec.encode(keypoints: points, visible: [1, 1]) as EncodedKeypoints
+            xs += e.simccX; ys += e.simccY
+            #expect(e.simccX.count == 16 && e.simccY.count == 12, "sample \(i)")
+        }
+        let targets = HeadTargets(weights: Tensor([1, 0.5, 1, 1], shape: [2, 2]),
+                                  simccX: Tensor(xs, shape: [2, 2, 8]), simccY: Tensor(ys, shape: [2, 2, 6]))
+        expectHeadGradientsMatch(head, feature: [2, 3, 2, 3], targets: targets)
+        let out = head.predict([Tensor(zeros: [1, 3, 2, 3])])
+        #expect(out.simccX?.shape == [1, 2, 8] && out.simccY?.shape == [1, 2, 6])
+        #expect(try codec.decode(out, at: 0).keypoints.count == 4)
+    }
+
     /// Debiasing by hand on one 2 × 2 map: softmax(β·z) expectation e, C = Σ exp(z),
     /// x = C/(C−1)·(e − 1/(2C)).
     @Test func debiasedCoordinatesByHand() throws {

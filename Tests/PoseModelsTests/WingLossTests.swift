@@ -3,7 +3,7 @@ import Testing
 import PoseTensor
 
 /// WingLoss, SoftWingLoss and AdaptiveWingLoss against MMPose 1.3.2's own classes (values from
-/// tools/make_wing_loss_fixtures.py: PyTorch float64, gradients by autograd), loss weight 1.5 for
+/// tools/make_loss_fixtures.py: PyTorch float64, gradients by autograd), loss weight 1.5 for
 /// the coordinate losses and 2 for the heatmap one, with and without keypoint weights.
 @Suite struct WingLossTests {
     static let prediction: [Float] = [-0.11230278, 8.04665375, -12.3456764, -11.0390854, -5.77731514, 4.02235985, -0.297197342, 11.893343, -1.33116055, 3.96918869, -4.53319645, -2.94848061]

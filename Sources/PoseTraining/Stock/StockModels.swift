@@ -15,6 +15,35 @@ extension Components {
         try necks.register("GlobalAveragePooling") { _, _ in GlobalAveragePoolingSpec() }
         try necks.register("FeatureMapProcessor", StockModels.featureMapProcessor)
         try heads.register("HeatmapHead", StockModels.heatmapHead)
+        try heads.register("SimCCHead", StockModels.simccHead)
+        try losses.register("KLDiscretLoss") { l, _ in
+            if l.has("mask") && l.value("mask") != ConfigValue.none { throw l.error("mask", "keypoint masks are not supported; drop mask and mask_weight") }
+            l.ignore("mask_weight")
+            return KLDiscretLoss(beta: Float(try l.double("beta", default: 1, in: 0.000001...1_000)),
+                                 labelSoftmax: try l.bool("label_softmax", default: false),
+                                 labelBeta: Float(try l.double("label_beta", default: 10, in: 0.000001...1_000)),
+                                 useTargetWeight: try l.bool("use_target_weight", default: true))
+        }
+        try codecs.register("SimCCLabel") { c, _ in
+            let smoothing = try c.string("smoothing_type", default: "gaussian")
+            guard smoothing == "gaussian" || smoothing == "standard" else { throw c.error("smoothing_type", "expected 'gaussian' or 'standard'") }
+            let sigma: (Double, Double)
+            if case .float(let s)? = c.value("sigma") { sigma = (s, s) } else if case .int(let s)? = c.value("sigma") { sigma = (Double(s), Double(s)) }
+            else {
+                let pair = try c.doubles("sigma", default: [6, 6])
+                guard pair.count == 2 else { throw c.error("sigma", "expected a number or (sigma_x, sigma_y)") }
+                sigma = (pair[0], pair[1])
+            }
+            guard sigma.0 > 0, sigma.1 > 0 else { throw c.error("sigma", "must be positive") }
+            for key in ["use_dark", "decode_visibility"] where try c.bool(key, default: false) {
+                throw c.error(key, "\(key)=True is not supported by SwiftPose's SimCCLabel")
+            }
+            c.ignore("decode_beta")
+            return SimCCLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side), smoothingType: smoothing, sigma: sigma,
+                              splitRatio: try c.double("simcc_split_ratio", default: 2, in: 0.1...16),
+                              labelSmoothWeight: try c.double("label_smooth_weight", default: 0, in: 0...1),
+                              normalize: try c.bool("normalize", default: true))
+        }
         try heads.register("RegressionHead", StockModels.regressionHead)
         try heads.register("RLEHead", StockModels.rleHead)
         try heads.register("IntegralRegressionHead") { h, context in try StockModels.integralHead(h, context, dsnt: false) }
@@ -311,6 +340,28 @@ enum StockModels {
                                            outChannels: try h.int("out_channels", in: ConfigLimits.keypoints))
         let loss = try context.build(\.losses, h, key: "loss") ?? KeypointMSELoss(useTargetWeight: true)
         return HeatmapHeadSpec(settings, loss: loss, decoder: codec)
+    }
+
+    /// MMPose's `SimCCHead`: the map part reads HeatmapHead's keys (`deconv_out_channels=None` for none).
+    @Sendable static func simccHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
+        let codec = try decoder(h, context)
+        guard let codecBins = codec.simccBins else { throw h.error("decoder", "SimCCHead needs the SimCCLabel codec") }
+        if try h.string("deconv_type", default: "heatmap") != "heatmap" {
+            throw h.error("deconv_type", "only 'heatmap' is supported (ViPNAS's is not)")
+        }
+        h.ignore("deconv_num_groups")
+        let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels", in: ConfigLimits.channels),
+                                           outChannels: try h.int("out_channels", in: ConfigLimits.keypoints))
+        let inputSize = try h.pair("input_size", in: ConfigLimits.side)
+        let ratio = try h.double("simcc_split_ratio", default: 2, in: 0.1...16)
+        // MMPose sizes the linear layers as int(input_size · ratio)
+        let bins = (Int(Double(inputSize.0) * ratio), Int(Double(inputSize.1) * ratio))
+        guard bins == codecBins else {
+            throw h.error("simcc_split_ratio", "the head's \(bins.0)x\(bins.1) bins differ from its decoder's \(codecBins.0)x\(codecBins.1)")
+        }
+        return SimCCHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), bins: bins,
+                             loss: try context.build(\.losses, h, key: "loss") ?? KLDiscretLoss(), decoder: codec)
     }
 
     @Sendable static func regressionHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {

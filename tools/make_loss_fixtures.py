@@ -1,10 +1,12 @@
-"""Prints the reference values of SwiftPose's WingLossTests: MMPose 1.3.2's own WingLoss,
-SoftWingLoss and AdaptiveWingLoss (their classes executed from the mmpose wheel's source, with
-the registry and the unrelated imports of those files stubbed) on small fixed inputs, the loss
-and its gradient by autograd, as Swift literals to paste into Tests/PoseModelsTests/WingLossTests.swift.
+"""Prints the reference values of SwiftPose's WingLossTests and KLDiscretLossTests: MMPose
+1.3.2's own WingLoss, SoftWingLoss, AdaptiveWingLoss and KLDiscretLoss (their classes executed
+from the mmpose wheel's source, with the registry and the unrelated imports of those files
+stubbed) on small fixed inputs, the loss and its gradient by autograd, as Swift literals to
+paste into Tests/PoseModelsTests/WingLossTests.swift (the wing losses, first part of the output)
+and Tests/PoseModelsTests/KLDiscretLossTests.swift (the part after "// KLDiscretLoss").
 
 Run from the repository root with a Python that has torch (not run in CI):
-    python3 tools/make_wing_loss_fixtures.py [path/to/mmpose-1.3.2-py2.py3-none-any.whl]
+    python3 tools/make_loss_fixtures.py [path/to/mmpose-1.3.2-py2.py3-none-any.whl]
 """
 import glob
 import os
@@ -36,7 +38,7 @@ for name, attributes in stubs.items():
     module.__dict__.update(attributes)
     sys.modules[name] = module
 losses = {}
-for name in ('regression_loss', 'heatmap_loss'):
+for name in ('regression_loss', 'heatmap_loss', 'classification_loss'):
     path = f'mmpose/models/losses/{name}.py'
     module = types.ModuleType('mmpose.models.losses.' + name)
     module.__package__ = 'mmpose.models.losses'
@@ -79,3 +81,26 @@ for use_weight in (False, True):
     loss.backward()
     print(f'// AdaptiveWingLoss(use_target_weight={use_weight}, loss_weight=2): loss {loss.item():.9g}')
     print('gradient:', swift(p.grad))
+
+print('// KLDiscretLoss on SimCC logits N × K × Wx and N × K × Hy = 2 × 3 × 8 and 2 × 3 × 6')
+logits_x = (torch.randn(2, 3, 8) * 2).double()
+logits_y = (torch.randn(2, 3, 6) * 2).double()
+target_x = torch.rand(2, 3, 8).double()
+target_y = torch.rand(2, 3, 6).double()
+target_x[0, 1] = 0
+target_x[0, 1, 3] = 1
+kl_weights = torch.tensor([[1.0, 0.5, 0.0], [1.0, 1.0, 2.0]], dtype=torch.float64)
+print('let logitsX:', swift(logits_x))
+print('let logitsY:', swift(logits_y))
+print('let targetX:', swift(target_x))
+print('let targetY:', swift(target_y))
+print('let weights:', swift(kl_weights))
+for kwargs in (dict(use_target_weight=True), dict(use_target_weight=False, beta=10.0, label_softmax=True),
+               dict(use_target_weight=True, beta=2.0, label_softmax=True, label_beta=5.0)):
+    loss_fn = losses['classification_loss'].KLDiscretLoss(**kwargs)
+    px, py = logits_x.clone().requires_grad_(), logits_y.clone().requires_grad_()
+    loss = loss_fn((px, py), (target_x, target_y), kl_weights)
+    loss.backward()
+    print(f'// KLDiscretLoss({kwargs}): loss {loss.item():.9g}')
+    print('gradientX:', swift(px.grad))
+    print('gradientY:', swift(py.grad))

@@ -1,0 +1,100 @@
+import PoseData
+import PoseNN
+import PoseTensor
+
+/// MMPose's `SimCCHead`: a SimpleBaseline part (`deconv_head`, MMPose's HeatmapHead with its
+/// deconvolutions and final layer; or only a `final_layer` 1×1 convolution when
+/// `deconv_out_channels=None`) to `N × K × h × w` maps, flattened to `N × K × hw`, then two linear
+/// layers `mlp_head_x` (hw → Wx) and `mlp_head_y` (hw → Hy) to the SimCC logits, Wx and Hy being
+/// the input size times `simcc_split_ratio`. The loss (KLDiscretLoss) is the sum over both axes.
+public final class SimCCHead: PoseHead {
+    public let keypoints: Int
+    let maps: HeatmapHead
+    /// Whether `maps` is MMPose's `deconv_head` (with deconvolutions) or just its final layer.
+    let hasDeconvolutions: Bool
+    let mlpX: Linear, mlpY: Linear
+    public var loss: any PoseLoss = KLDiscretLoss()
+    private var mapShape: [Int] = []
+
+    /// - Parameters:
+    ///   - settings: the map part; `finalLayerKernelSize` nil means no final layer.
+    ///   - inFeaturemapSize: (W, H) of the backbone feature; maps are `2^deconvolutions` times larger.
+    ///   - bins: (Wx, Hy) SimCC bins.
+    public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), bins: (Int, Int), rng: inout RandomGenerator) throws {
+        maps = try HeatmapHead(settings, rng: &rng)
+        hasDeconvolutions = !settings.deconvOutChannels.isEmpty
+        keypoints = settings.finalLayerKernelSize != nil ? settings.outChannels : (settings.deconvOutChannels.last ?? settings.inChannels)
+        let factor = 1 << settings.deconvOutChannels.count
+        let flat = inFeaturemapSize.0 * factor * inFeaturemapSize.1 * factor
+        mlpX = Linear(flat, bins.0)
+        mlpY = Linear(flat, bins.1)
+        // SimCCHead's init_cfg: Normal(std=0.01, bias=0) for the linear layers
+        WeightInit.normal(mlpX.weight, bias: mlpX.bias, std: 0.01, rng: &rng)
+        WeightInit.normal(mlpY.weight, bias: mlpY.bias, std: 0.01, rng: &rng)
+    }
+
+    /// `N × K × Wx` and `N × K × Hy` logits.
+    func forward(_ feature: Tensor, mode: ForwardMode) -> (Tensor, Tensor) {
+        let m = maps.forward(feature, mode: mode)
+        mapShape = m.shape
+        let (n, k, hw) = (m.shape[0], m.shape[1], m.shape[2] * m.shape[3])
+        precondition(hw == mlpX.inFeatures, "SimCCHead: maps of \(m.shape[3])x\(m.shape[2]) but in_featuremap_size gives \(mlpX.inFeatures) pixels")
+        let rows = m.reshaped([n * k, hw])
+        return (mlpX.forward(rows, mode: mode).reshaped([n, k, mlpX.outFeatures]),
+                mlpY.forward(rows, mode: mode).reshaped([n, k, mlpY.outFeatures]))
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        let (x, y) = forward(feats.last!, mode: .training)
+        guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
+            throw ModelError("SimCCHead: the targets are not SimCC vectors of \(x.shape) and \(y.shape); use GenerateTarget with the head's SimCCLabel codec (same input_size and simcc_split_ratio)")
+        }
+        let gx = Tensor.pooled(shape: x.shape), gy = Tensor.pooled(shape: y.shape)
+        let value = loss(prediction: x, target: tx, weights: targets.weights, gradient: gx)
+            + loss(prediction: y, target: ty, weights: targets.weights, gradient: gy)
+        let rows = [x.shape[0] * x.shape[1]]
+        let dRows = mlpX.backward(gx.reshaped(rows + [mlpX.outFeatures]))
+        let dFromY = mlpY.backward(gy.reshaped(rows + [mlpY.outFeatures]))
+        ElementwiseKernels.accumulate(dFromY.data, into: dRows.data, count: dRows.count)
+        var grads = [Tensor?](repeating: nil, count: feats.count)
+        grads[feats.count - 1] = maps.backward(dRows.reshaped(mapShape))
+        return ([("loss_kpt", value)], grads)
+    }
+
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        let (x, y) = forward(feats.last!, mode: .inference)
+        return HeadOutput(simccX: x.clone(), simccY: y.clone())
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        if hasDeconvolutions {
+            maps.collectState(prefix: prefix + "deconv_head.", into: &state)
+        } else {
+            maps.collectState(prefix: prefix, into: &state)
+        }
+        mlpX.collectState(prefix: prefix + "mlp_head_x.", into: &state)
+        mlpY.collectState(prefix: prefix + "mlp_head_y.", into: &state)
+    }
+}
+
+/// MMPose's `SimCCHead(in_channels, out_channels, input_size, in_featuremap_size, simcc_split_ratio,
+/// deconv_out_channels, deconv_kernel_sizes, final_layer, loss, decoder)`.
+public struct SimCCHeadSpec: HeadSpec {
+    public var settings: HeatmapHeadSettings
+    public var inFeaturemapSize: (Int, Int)
+    public var bins: (Int, Int)
+    public var loss: any LossSpec
+    public var decoder: (any KeypointCodec)?
+
+    public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), bins: (Int, Int),
+                loss: any LossSpec = KLDiscretLoss(), decoder: (any KeypointCodec)?) {
+        self.settings = settings; self.inFeaturemapSize = inFeaturemapSize; self.bins = bins; self.loss = loss; self.decoder = decoder
+    }
+
+    public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
+        try checkInChannels(settings.inChannels, against: featureChannels)
+        let head = try SimCCHead(settings, inFeaturemapSize: inFeaturemapSize, bins: bins, rng: &rng)
+        head.loss = try loss.makeLoss(rng: &rng)
+        return head
+    }
+}
