@@ -52,7 +52,11 @@ public struct Config: Equatable, Sendable {
         var evaluator = ConfigEvaluator(file: file)
 
         var base = ConfigDict()
-        if let baseStatement = statements.first(where: { $0.name == "_base_" }) {
+        let baseAssignment = statements.lazy.compactMap { statement -> Assignment? in
+            if case .assign(let a) = statement, a.name == "_base_" { return a }
+            return nil
+        }.first
+        if let baseStatement = baseAssignment {
             let value = try evaluator.evaluate(baseStatement.value)
             let paths: [String]
             switch value {
@@ -81,12 +85,69 @@ public struct Config: Equatable, Sendable {
         }
         evaluator.names["_base_"] = .dict(base)
         var child = ConfigDict()
-        for statement in statements where statement.name != "_base_" {
-            let value = try evaluator.evaluate(statement.value)
-            evaluator.names[statement.name] = value
-            if !statement.name.hasPrefix("__") { child[statement.name] = value }
-        }
+        try execute(statements, evaluator: &evaluator, into: &child, file: file)
         return try merge(child, into: base, path: "")
+    }
+
+    /// Runs statements in order; every module-level name (loop variables too, as in Python)
+    /// except `_base_` and dunder names becomes a config key.
+    private static func execute(_ statements: [Statement], evaluator: inout ConfigEvaluator, into child: inout ConfigDict,
+                                file: String) throws {
+        func bind(_ name: String, _ value: ConfigValue) {
+            evaluator.names[name] = value
+            if name != "_base_" && !name.hasPrefix("__") { child[name] = value }
+        }
+        func fail(_ p: SourcePosition, _ message: String) -> ConfigError { ConfigError.at(file, p.line, p.column, message) }
+        for statement in statements {
+            switch statement {
+            case .assign(let a):
+                if a.name == "_base_" { continue }
+                bind(a.name, try evaluator.evaluate(a.value))
+            case .loop(let target, let iterable, let body, let p):
+                let source = try evaluator.evaluate(iterable)
+                let items: [ConfigValue]
+                if let seq = source.sequence { items = seq } else if case .dict(let d) = source {
+                    items = d.keys.map { .string($0) }
+                } else { throw fail(p, "'\(source.typeName)' value is not iterable") }
+                for item in items {
+                    for (name, value) in try evaluator.bindings(target, item, p) { bind(name, value) }
+                    try execute(body, evaluator: &evaluator, into: &child, file: file)
+                }
+            case .conditional(let branches, let otherwise, _):
+                var taken = false
+                for (condition, body) in branches where try evaluator.evaluate(condition).isTruthy {
+                    try execute(body, evaluator: &evaluator, into: &child, file: file)
+                    taken = true
+                    break
+                }
+                if !taken { try execute(otherwise, evaluator: &evaluator, into: &child, file: file) }
+            case .mutation(let name, let method, let arguments, let keywords, let p):
+                guard let current = evaluator.names[name] else { throw fail(p, "name '\(name)' is not defined") }
+                let args = try arguments.map { try evaluator.evaluate($0) }
+                let kwargs = try keywords.map { ($0.0, try evaluator.evaluate($0.1)) }
+                switch (current, method) {
+                case (.list(let items), "append") where args.count == 1 && kwargs.isEmpty:
+                    bind(name, .list(items + args))
+                case (.list(let items), "extend") where args.count == 1 && kwargs.isEmpty:
+                    guard let more = args[0].sequence else { throw fail(p, "extend needs a list or tuple, found \(args[0].typeName)") }
+                    bind(name, .list(items + more))
+                case (.list(var items), "insert") where args.count == 2 && kwargs.isEmpty:
+                    guard case .int(let i) = args[0] else { throw fail(p, "insert needs an integer position") }
+                    let at = i < 0 ? max(0, items.count + i) : min(i, items.count)
+                    items.insert(args[1], at: at)
+                    bind(name, .list(items))
+                case (.dict(var d), "update") where args.count <= 1:
+                    if let first = args.first {
+                        guard case .dict(let other) = first else { throw fail(p, "update needs a dict, found \(first.typeName)") }
+                        for (k, v) in other.items { d[k] = v }
+                    }
+                    for (k, v) in kwargs { d[k] = v }
+                    bind(name, .dict(d))
+                default:
+                    throw fail(p, "'\(current.typeName)' value '\(name)' has no \(method) taking these arguments (lists: append, extend, insert; dicts: update)")
+                }
+            }
+        }
     }
 
     /// MMEngine's `_merge_a_into_b`: dicts merge, everything else replaces; `_delete_=True`

@@ -65,6 +65,13 @@ struct ConfigEvaluator {
         }
     }
 
+    /// The names a loop item binds to `target`, unpacked as Python does.
+    func bindings(_ target: Target, _ value: ConfigValue, _ p: SourcePosition) throws -> [(String, ConfigValue)] {
+        var scratch = ConfigEvaluator(file: file)
+        try scratch.bind(target, value, p)
+        return scratch.names.map { ($0.key, $0.value) }
+    }
+
     /// Assigns a loop item to its target, unpacking sequences as Python does.
     private mutating func bind(_ target: Target, _ value: ConfigValue, _ p: SourcePosition) throws {
         switch target {
@@ -236,7 +243,7 @@ struct ConfigEvaluator {
     }
 
     private func call(_ callee: Expr, _ args: [ConfigValue], _ kwargs: [(String, ConfigValue)], _ p: SourcePosition) throws -> ConfigValue {
-        guard case .name(let fn, _) = callee else { throw fail(p, "only the built-ins dict, list, tuple, len, range, int, float, str, min, max, abs can be called") }
+        guard case .name(let fn, _) = callee else { throw fail(p, "only the built-ins dict, list, tuple, len, enumerate, zip, range, int, float, str, min, max, abs can be called") }
         func one() throws -> ConfigValue {
             guard args.count == 1, kwargs.isEmpty else { throw fail(p, "\(fn)() takes exactly one argument") }
             return args[0]
@@ -259,6 +266,10 @@ struct ConfigEvaluator {
         case "list": return args.isEmpty ? .list([]) : .list(try sequence(try one()))
         case "tuple": return args.isEmpty ? .tuple([]) : .tuple(try sequence(try one()))
         case "len": return .int(try sequence(try one()).count)
+        case "enumerate": return .list(try sequence(try one()).enumerated().map { .tuple([.int($0.offset), $0.element]) })
+        case "zip":
+            let lists = try args.map(sequence)
+            return .list((0..<(lists.map(\.count).min() ?? 0)).map { i in .tuple(lists.map { $0[i] }) })
         case "range":
             let ints = try args.map { v -> Int in
                 guard case .int(let i) = v else { throw fail(p, "range() takes integers") }
@@ -302,7 +313,7 @@ struct ConfigEvaluator {
             }
             return best
         default:
-            throw fail(p, "calling '\(fn)' is not supported; config files may call dict, list, tuple, len, range, int, float, str, min, max, abs")
+            throw fail(p, "calling '\(fn)' is not supported; config files may call dict, list, tuple, len, enumerate, zip, range, int, float, str, min, max, abs")
         }
     }
 

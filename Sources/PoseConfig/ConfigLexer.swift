@@ -8,6 +8,9 @@ struct Token: Equatable {
         case string(String, isFormat: Bool)
         case op(String)
         case newline
+        /// The start and end of an indented block (`for`/`if` bodies), as Python's tokenizer.
+        case indent
+        case dedent
         case end
     }
     let kind: Kind
@@ -16,7 +19,8 @@ struct Token: Equatable {
 }
 
 /// Splits config source into tokens. Newlines inside brackets and after a backslash are joined,
-/// comments are dropped; indentation is only allowed inside brackets (no blocks are supported).
+/// comments are dropped; statement indentation becomes `indent`/`dedent` tokens, as Python's
+/// tokenizer makes them, for the bodies of top-level `for` and `if` blocks.
 struct ConfigLexer {
     let file: String
     let chars: [Character]
@@ -24,6 +28,8 @@ struct ConfigLexer {
     var line = 1
     var column = 1
     var depth = 0
+    /// The indentation widths of the open blocks (the module level is 0).
+    var indentation = [0]
 
     init(source: String, file: String) {
         self.file = file
@@ -48,16 +54,31 @@ struct ConfigLexer {
                 atLineStart = true
                 continue
             }
-            if c == " " || c == "\t" || c == "\r" {
-                if atLineStart && depth == 0 && c != "\r" {
-                    // leading indentation of a statement: skip the rest and reject if code follows
-                    let (l, col) = (line, column)
-                    while index < chars.count && (chars[index] == " " || chars[index] == "\t") { advance() }
-                    if index < chars.count && chars[index] != "\n" && chars[index] != "#" && chars[index] != "\r" {
-                        throw ConfigError.at(file, l, col, "unexpected indentation (blocks such as if/for/def are not supported in config files)")
-                    }
-                    continue
+            if atLineStart && depth == 0 {
+                // a statement's indentation opens or closes blocks; blank and comment lines do neither
+                let (l, col) = (line, column)
+                var width = 0
+                while index < chars.count && (chars[index] == " " || chars[index] == "\t" || chars[index] == "\r") {
+                    if chars[index] == " " { width += 1 } else if chars[index] == "\t" { width = (width / 8 + 1) * 8 }
+                    advance()
                 }
+                if index >= chars.count || chars[index] == "\n" || chars[index] == "#" { continue }
+                if width > indentation.last! {
+                    indentation.append(width)
+                    tokens.append(Token(kind: .indent, line: l, column: col))
+                } else {
+                    while width < indentation.last! {
+                        indentation.removeLast()
+                        tokens.append(Token(kind: .dedent, line: l, column: col))
+                    }
+                    guard width == indentation.last! else {
+                        throw ConfigError.at(file, l, col, "unindent does not match any outer indentation level")
+                    }
+                }
+                atLineStart = false
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" {
                 advance()
                 continue
             }
@@ -99,7 +120,8 @@ struct ConfigLexer {
             advance()
             tokens.append(Token(kind: .op(String(c)), line: l, column: col))
         }
-        if let last = tokens.last, last.kind != .newline { tokens.append(Token(kind: .newline, line: line, column: column)) }
+        if let last = tokens.last, last.kind != .newline && last.kind != .dedent { tokens.append(Token(kind: .newline, line: line, column: column)) }
+        for _ in indentation.dropFirst() { tokens.append(Token(kind: .dedent, line: line, column: column)) }
         tokens.append(Token(kind: .end, line: line, column: column))
         return tokens
     }

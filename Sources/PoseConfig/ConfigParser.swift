@@ -42,7 +42,18 @@ struct Assignment {
     let position: SourcePosition
 }
 
-/// Recursive-descent parser for module-level assignments of Python expressions.
+/// A statement of a config file: assignments, and the few statement forms MMPose's own configs
+/// use to build lists — `for` and `if` blocks, and `append`/`extend`/`insert`/`update` calls on a
+/// named list or dict.
+indirect enum Statement {
+    case assign(Assignment)
+    case loop(Target, Expr, [Statement], SourcePosition)
+    /// `if`/`elif` branches in order, then the `else` body (empty when absent).
+    case conditional([(Expr, [Statement])], [Statement], SourcePosition)
+    case mutation(name: String, method: String, arguments: [Expr], keywords: [(String, Expr)], SourcePosition)
+}
+
+/// Recursive-descent parser for config statements and Python expressions.
 struct ConfigParser {
     let file: String
     let tokens: [Token]
@@ -53,27 +64,91 @@ struct ConfigParser {
         self.file = file
     }
 
-    mutating func parseModule() throws -> [Assignment] {
-        var statements: [Assignment] = []
-        while current.kind != .end {
-            if current.kind == .newline { index += 1; continue }
-            let start = current
-            guard case .name(let name) = start.kind else {
-                throw error(start, "expected an assignment 'name = value'")
+    /// The module's statements in order.
+    mutating func parseModule() throws -> [Statement] {
+        try parseStatements(inBlock: false)
+    }
+
+    private mutating func parseStatements(inBlock: Bool) throws -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            switch current.kind {
+            case .newline: index += 1; continue
+            case .end:
+                if inBlock { throw error(current, "unexpected end of file inside a block") }
+                return statements
+            case .dedent:
+                guard inBlock else { throw error(current, "unindent does not match any outer indentation level") }
+                index += 1
+                return statements
+            case .indent: throw error(current, "unexpected indentation")
+            default: statements.append(try parseStatement())
             }
-            if ["import", "from", "def", "class", "if", "for", "while", "with", "try"].contains(name) {
-                throw error(start, "'\(name)' statements are not supported in config files (only assignments)")
-            }
-            index += 1
-            guard current.kind == .op("=") else { throw error(current, "expected '=' after '\(name)'") }
-            index += 1
-            let value = try parseExpression()
-            guard current.kind == .newline || current.kind == .end else {
-                throw error(current, "unexpected \(describe(current)) after the value of '\(name)'")
-            }
-            statements.append(Assignment(name: name, value: value, position: SourcePosition(line: start.line, column: start.column)))
         }
-        return statements
+    }
+
+    private mutating func parseStatement() throws -> Statement {
+        let start = current
+        let p = SourcePosition(line: start.line, column: start.column)
+        guard case .name(let name) = start.kind else {
+            throw error(start, "expected an assignment 'name = value'")
+        }
+        switch name {
+        case "for":
+            index += 1
+            var targets = [try parseTarget()]
+            while current.kind == .op(",") { index += 1; targets.append(try parseTarget()) }
+            guard current.kind == .name("in") else { throw error(current, "expected 'in' in the for statement") }
+            index += 1
+            let iterable = try parseExpression()
+            return .loop(targets.count == 1 ? targets[0] : .tuple(targets), iterable, try parseBlock(), p)
+        case "if":
+            index += 1
+            var branches = [(try parseExpression(), try parseBlock())]
+            var otherwise: [Statement] = []
+            while current.kind == .name("elif") {
+                index += 1
+                branches.append((try parseExpression(), try parseBlock()))
+            }
+            if current.kind == .name("else") {
+                index += 1
+                otherwise = try parseBlock()
+            }
+            return .conditional(branches, otherwise, p)
+        case "import", "from", "def", "class", "while", "with", "try", "elif", "else", "return", "del", "lambda":
+            throw error(start, "'\(name)' statements are not supported in config files (assignments, for and if blocks only)")
+        default:
+            break
+        }
+        if index + 1 < tokens.count && tokens[index + 1].kind == .op("=") {
+            index += 2
+            let value = try parseExpression()
+            try endOfStatement("the value of '\(name)'")
+            return .assign(Assignment(name: name, value: value, position: p))
+        }
+        let expression = try parseExpression()
+        guard case .call(.attribute(.name(let target, _), let method, _), let arguments, let keywords, _) = expression,
+              ["append", "extend", "insert", "update"].contains(method) else {
+            throw error(start, "expected an assignment 'name = value' (statements may also be for/if blocks or append/extend/insert/update calls on a name)")
+        }
+        try endOfStatement("the call")
+        return .mutation(name: target, method: method, arguments: arguments, keywords: keywords, p)
+    }
+
+    private mutating func endOfStatement(_ what: String) throws {
+        guard current.kind == .newline || current.kind == .end || current.kind == .dedent else {
+            throw error(current, "unexpected \(describe(current)) after \(what)")
+        }
+    }
+
+    /// `: NEWLINE INDENT statements DEDENT`.
+    private mutating func parseBlock() throws -> [Statement] {
+        try expect(":")
+        guard current.kind == .newline else { throw error(current, "a block's statements go on the following, indented lines") }
+        index += 1
+        guard current.kind == .indent else { throw error(current, "expected an indented block") }
+        index += 1
+        return try parseStatements(inBlock: true)
     }
 
     /// Parses one expression (used for f-string fields too).
@@ -122,6 +197,8 @@ struct ConfigParser {
         case .string: return "string"
         case .op(let o): return "'\(o)'"
         case .newline: return "end of line"
+        case .indent: return "indentation"
+        case .dedent: return "unindent"
         case .end: return "end of file"
         }
     }

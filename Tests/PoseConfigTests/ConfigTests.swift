@@ -78,7 +78,7 @@ func temporaryDirectory() throws -> URL {
         #expect(throws: ConfigError("my.py:2:10: unexpected ')' after the value of 'b'")) {
             try Config.parse("a = 1\nb = (1, ))\n", file: "my.py")
         }
-        #expect(throws: ConfigError("my.py:1:1: 'import' statements are not supported in config files (only assignments)")) {
+        #expect(throws: ConfigError("my.py:1:1: 'import' statements are not supported in config files (assignments, for and if blocks only)")) {
             try Config.parse("import os\n", file: "my.py")
         }
         #expect(throws: ConfigError("my.py:3:5: name 'undefined_name' is not defined")) {
@@ -89,6 +89,64 @@ func temporaryDirectory() throws -> URL {
         }
         #expect(throws: ConfigError("my.py:1:5: unterminated string literal")) {
             try Config.parse("a = 'abc\n", file: "my.py")
+        }
+    }
+
+    /// MMPose's UBody configs build their dataset lists in a top-level for loop with append and
+    /// f-strings; if/elif/else blocks, tuple targets, nested blocks and dict update also work,
+    /// and loop variables stay defined afterwards, as in Python.
+    @Test func topLevelForAndIfBlocks() throws {
+        let c = try Config.parse("""
+        scenes = ['Magic_show', 'Speech']
+        datasets = [dict(type='CocoWholeBodyDataset')]
+
+        for scene in scenes:
+            each = dict(
+                type='UBody2dDataset',
+                ann_file=f'annotations/{scene}/train_annotations.json')
+            # a comment inside the block
+            datasets.append(each)
+        pairs = []
+        for i, (a, b) in enumerate([(1, 2), (3, 4)]):
+            if a > 2:
+                pairs.append(a * b)
+            elif a == 1:
+                pairs.extend([i, b])
+            else:
+                pairs.insert(0, -1)
+        hooks = dict(logger=1)
+        hooks.update(dict(checkpoint=2), timer=3)
+        if len(scenes) == 3:
+            mode = 'three'
+        else:
+            mode = 'other'
+        """, file: "my.py")
+        #expect(c.value(at: "datasets.2.ann_file") == .string("annotations/Speech/train_annotations.json"))
+        #expect(c.value(at: "datasets.0.type") == .string("CocoWholeBodyDataset"))
+        #expect(c.value(at: "scene") == .string("Speech"))
+        #expect(c.value(at: "pairs") == .list([.int(0), .int(2), .int(12)]))
+        #expect(c.value(at: "hooks.timer") == .int(3) && c.value(at: "hooks.checkpoint") == .int(2))
+        #expect(c.value(at: "mode") == .string("other"))
+    }
+
+    @Test func blockErrorsNameFileLineAndColumn() {
+        #expect(throws: ConfigError("my.py:3:1: unindent does not match any outer indentation level")) {
+            try Config.parse("for x in [1]:\n        y = x\n    z = 2\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:2:1: unexpected indentation")) {
+            try Config.parse("a = 1\n    b = 2\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:1:1: 'while' statements are not supported in config files (assignments, for and if blocks only)")) {
+            try Config.parse("while True:\n    a = 1\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:3:5: 'int' value 'a' has no append taking these arguments (lists: append, extend, insert; dicts: update)")) {
+            try Config.parse("a = 1\nfor x in [1]:\n    a.append(x)\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:1:15: a block's statements go on the following, indented lines")) {
+            try Config.parse("for x in [1]: y = x\n", file: "my.py")
+        }
+        #expect(throws: ConfigError("my.py:1:1: expected an assignment 'name = value' (statements may also be for/if blocks or append/extend/insert/update calls on a name)")) {
+            try Config.parse("print(1)\n", file: "my.py")
         }
     }
 
