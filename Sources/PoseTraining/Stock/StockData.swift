@@ -88,16 +88,10 @@ extension Components {
             return PackPoseInputs()
         }
 
-        try datasets.register("CocoDataset") { d, context in
-            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "coco.py"))
-        }
-        try datasets.register("CrowdPoseDataset") { d, context in
-            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "crowdpose.py"))
-        }
-        // MMPose's BaseCocoStyleDataset subclasses that only name their metainfo file
-        for (type, metainfo) in StockData.cocoStyleTypes {
-            try datasets.register(type) { d, context in
-                CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: metainfo))
+        // MMPose's BaseCocoStyleDataset and its subclasses that differ only in metainfo and layout
+        for type in CocoDatasetType.mmpose {
+            try datasets.register(type.name) { d, context in
+                CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: type.metainfoFile), layout: type.layout)
             }
         }
         try datasets.register("DeepFashionDataset") { d, context in
@@ -116,17 +110,6 @@ extension Components {
 
 /// The builders of the stock data components that need more than a few lines.
 enum StockData {
-    /// Dataset types that are MMPose's `BaseCocoStyleDataset` with a metainfo file and nothing
-    /// else (no `parse_data_info` of their own in MMPose 1.3.2), and that file.
-    static let cocoStyleTypes: [(String, String)] = [
-        ("AicDataset", "aic.py"), ("ExlposeDataset", "exlpose.py"), ("HumanArtDataset", "humanart.py"), ("MhpDataset", "mhp.py"),
-        ("OCHumanDataset", "ochuman.py"), ("PoseTrack18Dataset", "posetrack18.py"), ("HalpeDataset", "halpe.py"),
-        ("UBody2dDataset", "ubody2d.py"), ("AnimalKingdomDataset", "ak.py"), ("AnimalPoseDataset", "animalpose.py"),
-        ("AP10KDataset", "ap10k.py"), ("ATRWDataset", "atrw.py"), ("FlyDataset", "fly.py"), ("Horse10Dataset", "horse10.py"),
-        ("MacaqueDataset", "macaque.py"), ("COFWDataset", "cofw.py"), ("Face300WLPDataset", "300wlp.py"), ("LapaDataset", "lapa.py"),
-        ("DeepFashion2Dataset", "deepfashion2.py"), ("OneHand10KDataset", "onehand10k.py"), ("Rhd2DDataset", "rhd2d.py"),
-    ]
-
     /// MMPose's `blur_kernel_size` (DARK's Gaussian modulation): odd, as cv2.GaussianBlur needs.
     static func blurKernelSize(_ c: ConfigReader) throws -> Int {
         let k = try c.int("blur_kernel_size", default: 11, in: 1...255)
