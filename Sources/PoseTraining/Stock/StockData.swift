@@ -83,6 +83,7 @@ extension Components {
             p.hueDelta = try t.int("hue_delta", default: 18, in: 0...180)
             return p
         }
+        try transforms.register("KeypointConverter", StockData.keypointConverter)
         try transforms.register("PackPoseInputs") { t, _ in
             t.ignore("meta_keys", "pack_transformed")
             return PackPoseInputs()
@@ -93,6 +94,23 @@ extension Components {
             try datasets.register(type.name) { d, context in
                 CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: type.metainfoFile), layout: type.layout)
             }
+        }
+        try datasets.register("CombinedDataset") { d, context in
+            guard let m = try d.dictionary("metainfo") else { throw d.error("metainfo", "is required (dict(from_file=...))") }
+            let metainfo: DatasetMetainfo
+            do { metainfo = try DatasetMetainfo.resolve(try m.string("from_file")) } catch let e as ConfigError { throw d.error("metainfo", e.description) }
+            try context.finish(m)
+            guard let parts = try context.buildList(\.datasets, d, key: "datasets"), !parts.isEmpty else {
+                throw d.error("datasets", "is required (a list of dataset dicts)")
+            }
+            if d.value("sample_ratio_factor") != nil {
+                throw d.error("sample_ratio_factor", "resampling sub-datasets is not supported; repeat or drop samples in the annotation files instead")
+            }
+            _ = try d.bool("test_mode", default: false)
+            d.ignore("serialize_data", "lazy_init", "max_refetch", "indices", "filter_cfg")
+            do {
+                return try CombinedDatasetSpec(metainfo: metainfo, datasets: parts, pipeline: try context.buildList(\.transforms, d, key: "pipeline") ?? [])
+            } catch let e as DatasetError { throw d.error("datasets", e.description) }
         }
         try datasets.register("DeepFashionDataset") { d, context in
             let subset = try d.string("subset")
@@ -110,6 +128,25 @@ extension Components {
 
 /// The builders of the stock data components that need more than a few lines.
 enum StockData {
+    /// `KeypointConverter(num_keypoints, mapping)`: `mapping` is a list of (source, target) with a
+    /// source index or a pair of them.
+    @Sendable static func keypointConverter(_ t: ConfigReader, _ context: BuildContext) throws -> any Transform {
+        let count = try t.int("num_keypoints", in: 1...100_000)
+        guard let pairs = t.value("mapping")?.sequence else { throw t.error("mapping", "is required (a list of (source, target) pairs)") }
+        let mapping = try pairs.enumerated().map { i, pair -> (Int, Int?, Int) in
+            func index(_ v: ConfigValue) -> Int? { if case .int(let n) = v, n >= 0 { n } else { nil } }
+            guard let p = pair.sequence, p.count == 2, let target = index(p[1]), target < count else {
+                throw t.error("mapping", "[\(i)] must be (source, target) with 0 <= target < num_keypoints (\(count)), found \(pair)")
+            }
+            if let a = index(p[0]) { return (a, nil, target) }
+            guard let s = p[0].sequence, s.count == 2, let a = index(s[0]), let b = index(s[1]) else {
+                throw t.error("mapping", "[\(i)]: a source is an index or a pair of indices, found \(p[0])")
+            }
+            return (a, b, target)
+        }
+        return KeypointConverter(keypointCount: count, mapping: mapping)
+    }
+
     /// MMPose's `blur_kernel_size` (DARK's Gaussian modulation): odd, as cv2.GaussianBlur needs.
     static func blurKernelSize(_ c: ConfigReader) throws -> Int {
         let k = try c.int("blur_kernel_size", default: 11, in: 1...255)
