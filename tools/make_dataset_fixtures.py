@@ -6,10 +6,16 @@ repository) it loads the file with the MMPose dataset type, records every instan
 keypoints, visibility), draws noisy predictions with a fixed seed, and evaluates them with the
 metrics the type's configs use. Writes Tests/Fixtures/mmpose_datasets/reference.json.
 
-Needs mmengine, torch (CPU) and xtcocotools (built from source against the numpy in use) in a venv
-outside the repository, and MMPose 1.3.2's wheel unpacked (mmcv is stubbed: nothing here uses it):
+Needs mmengine, torch (CPU) and xtcocotools (built from source against the numpy in use: its
+binary wheels are built for numpy 1 and fail under numpy 2) in a venv outside the repository, and
+MMPose 1.3.2's wheel unpacked (mmcv is stubbed: nothing here uses it). The fixture was made with
 
-    python tools/make_dataset_fixtures.py /path/to/unpacked/mmpose-1.3.2-wheel
+    python3 -m venv /work/venv-helper      # plus a .pth naming a venv that has torch and mmengine 0.10.7
+    /work/venv-helper/bin/pip install cython setuptools wheel
+    /work/venv-helper/bin/pip install --no-build-isolation --no-binary xtcocotools xtcocotools
+    /work/venv-helper/bin/python tools/make_dataset_fixtures.py /path/to/unpacked/mmpose-1.3.2-wheel
+
+Predictions are drawn with a fixed seed and rounded, so the output is the same on every run.
 """
 import json
 import os
