@@ -63,6 +63,27 @@ import PoseTensor
         #expect(spec.requiredFiles(testMode: false).map(\.key).contains("datasets.1.ann_file"))
     }
 
+    /// MMPose's coco_aic.py lists 18 joint_weights for its 19 keypoints: it loads (the combine
+    /// config runs in MMPose), and only keypoint weighting by the dataset is refused, at build time.
+    @Test func shortJointWeightsAreRefusedOnlyWhereUsed() throws {
+        let meta = try DatasetMetainfo.resolve("coco_aic.py")
+        #expect(meta.keypointCount == 19 && meta.jointWeights.count == 18)
+        for weighted in [false, true] {
+            let config = try Config.parse("""
+            codec = dict(type='MSRAHeatmap', input_size=(48, 64), heatmap_size=(12, 16), sigma=2)
+            dataset = dict(type='CocoDataset', data_root='\(Self.fixtures)coco/', ann_file='test_coco.json', data_prefix=dict(img=''),
+                           metainfo=dict(from_file='configs/_base_/datasets/coco_aic.py'),
+                           pipeline=[dict(type='GenerateTarget', encoder=codec, use_dataset_keypoint_weights=\(weighted ? "True" : "False"))])
+            """)
+            let build = { try BuildContext(components: .stock).build(\.datasets, ConfigReader(config.root, path: "", file: "test.py"), key: "dataset") }
+            if weighted {
+                #expect { _ = try build() } throws: { "\($0)".contains("lists 18 joint_weights for 19 keypoints") }
+            } else {
+                #expect(try build()?.metainfo.keypointCount == 19)
+            }
+        }
+    }
+
     @Test func subDatasetsMustConvertToTheCombinedKeypoints() throws {
         #expect(throws: DatasetError.self) { try combined("[]").load(testMode: false) }
         #expect(throws: ConfigError.self) { try combined("[dict(type='LoadImage')]") }

@@ -18,8 +18,7 @@ import ToyComponents
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
         #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
-                                       "PhotometricDistortion",
-                                       "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
+                                       "PhotometricDistortion", "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
         #expect(c.datasets.names == [
             "AFLWDataset", "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset",
             "CocoDataset", "CocoWholeBodyDataset", "CocoWholeBodyFaceDataset", "CocoWholeBodyHandDataset", "CombinedDataset", "CrowdPoseDataset",

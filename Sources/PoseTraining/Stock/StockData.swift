@@ -108,8 +108,10 @@ extension Components {
             }
             _ = try d.bool("test_mode", default: false)
             d.ignore("serialize_data", "lazy_init", "max_refetch", "indices", "filter_cfg")
+            let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
+            try StockData.checkPipeline(pipeline, metainfo: metainfo, d)
             do {
-                return try CombinedDatasetSpec(metainfo: metainfo, datasets: parts, pipeline: try context.buildList(\.transforms, d, key: "pipeline") ?? [])
+                return try CombinedDatasetSpec(metainfo: metainfo, datasets: parts, pipeline: pipeline)
             } catch let e as DatasetError { throw d.error("datasets", e.description) }
         }
         try datasets.register("DeepFashionDataset") { d, context in
@@ -178,6 +180,14 @@ enum StockData {
         return RandomFlip(prob: try t.double("prob", default: 0.5, in: ConfigLimits.probability), directions: directions)
     }
 
+    /// Refuses, when the config is read, a pipeline whose `GenerateTarget` weights keypoints by a
+    /// metainfo with the wrong number of `joint_weights` (MMPose fails at the first sample).
+    static func checkPipeline(_ pipeline: [any Transform], metainfo: DatasetMetainfo, _ d: ConfigReader) throws {
+        for case let step as GenerateTarget in pipeline {
+            if let problem = step.problem(with: metainfo) { throw d.error("pipeline", problem) }
+        }
+    }
+
     /// MMPose's `BaseCocoStyleDataset` keys; `metainfo=dict(from_file=...)` overrides the type's
     /// default metainfo file, which SwiftPose bundles.
     static func cocoStyleSettings(_ d: ConfigReader, _ context: BuildContext, defaultMetainfo: String) throws -> CocoStyleDatasetSettings {
@@ -198,6 +208,7 @@ enum StockData {
             throw d.error("metainfo", e.description)
         }
         let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
+        try checkPipeline(pipeline, metainfo: metainfo, d)
         var settings = CocoStyleDatasetSettings(annotationFile: try d.string("ann_file"), metainfo: metainfo, pipeline: pipeline)
         settings.dataRoot = try d.string("data_root", default: "")
         settings.imagePrefix = imagePrefix
