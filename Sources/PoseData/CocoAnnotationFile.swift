@@ -20,6 +20,10 @@ public struct CocoAnnotation: Sendable {
     public var numKeypoints: Int?
     public var area: Double?
     public var isCrowd: Bool
+    /// Numeric fields a dataset type asked for beyond COCO's (COCO-WholeBody's `foot_kpts` and
+    /// `lefthand_valid`, WFLW's `center` and `scale`): lists as they are, a number or a boolean as
+    /// a one-element list. Absent or non-numeric fields are missing.
+    public var extra: [String: [Double]] = [:]
 }
 
 /// A COCO-format annotation file: images in file order and their annotations.
@@ -45,7 +49,9 @@ public struct CocoAnnotationFile: Sendable {
     /// height and annotations' id, image_id, category_id, bbox, keypoints, num_keypoints, area
     /// and iscrowd are built, and everything else (segmentation polygons above all) is skipped
     /// byte by byte, so COCO's 240 MB train file costs little more than its keypoints.
-    public static func load(path: String) throws -> CocoAnnotationFile {
+    ///
+    /// - Parameter extraFields: further annotation fields to keep in `CocoAnnotation.extra`.
+    public static func load(path: String, extraFields: Set<String> = []) throws -> CocoAnnotationFile {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw DatasetError("\(path): annotation file not found or unreadable")
@@ -58,7 +64,7 @@ public struct CocoAnnotationFile: Sendable {
             while let key = try scanner.nextKey() {
                 switch key {
                 case "images": images = try readImages(&scanner, path: path)
-                case "annotations": annotations = try readAnnotations(&scanner, path: path)
+                case "annotations": annotations = try readAnnotations(&scanner, path: path, extraFields: extraFields)
                 default: try scanner.skipValue()
                 }
             }
@@ -98,7 +104,7 @@ public struct CocoAnnotationFile: Sendable {
         return images
     }
 
-    private static func readAnnotations(_ scanner: inout JSONScanner, path: String) throws -> [CocoAnnotation] {
+    private static func readAnnotations(_ scanner: inout JSONScanner, path: String, extraFields: Set<String>) throws -> [CocoAnnotation] {
         guard scanner.peek() == UInt8(ascii: "[") else { try scanner.skipValue(); return [] }
         try scanner.beginArray()
         var annotations: [CocoAnnotation] = []
@@ -107,6 +113,7 @@ public struct CocoAnnotationFile: Sendable {
             guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): annotations[\(i)] must be an object") }
             try scanner.beginObject()
             var id: Int?, imageId: Int?, category: Int?, bbox: [Double]?, keypoints: [Double]?, count: Int?, area: Double?, crowd = false
+            var extra: [String: [Double]] = [:]
             func coordinates(_ key: String) throws -> [Double]? {
                 if scanner.readNull() { return nil }
                 guard scanner.peek() == UInt8(ascii: "[") else { throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers") }
@@ -132,12 +139,17 @@ public struct CocoAnnotationFile: Sendable {
                 case "area": area = scanner.readNumber(); if area == nil { try scanner.skipValue() }
                 case "iscrowd":
                     if let b = scanner.readBool() { crowd = b } else if let n = scanner.readNumber() { crowd = n != 0 } else { try scanner.skipValue() }
+                case _ where extraFields.contains(key):
+                    if let b = scanner.readBool() { extra[key] = [b ? 1 : 0] }
+                    else if let n = scanner.readNumber() { extra[key] = [n] }
+                    else if scanner.peek() == UInt8(ascii: "[") { extra[key] = try coordinates(key) }
+                    else { try scanner.skipValue() }
                 default: try scanner.skipValue()
                 }
             }
             guard let id, let imageId else { throw DatasetError("\(path): annotations[\(i)] needs id and image_id (integers)") }
             annotations.append(CocoAnnotation(id: id, imageId: imageId, categoryId: category ?? 1, bbox: bbox, keypoints: keypoints,
-                                              numKeypoints: count, area: area, isCrowd: crowd))
+                                              numKeypoints: count, area: area, isCrowd: crowd, extra: extra))
         }
         return annotations
     }

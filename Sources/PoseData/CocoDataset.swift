@@ -1,6 +1,7 @@
 import Foundation
 
-/// MMPose's `CocoDataset` in top-down mode: one sample per person instance, from ground-truth
+/// MMPose's `CocoDataset` (and the types that only change its `parse_data_info`, see
+/// `CocoInstanceLayout`) in top-down mode: one sample per person instance, from ground-truth
 /// annotations (filtered as MMPose does for training) or from a person-detection `bbox_file`.
 public final class CocoDataset: @unchecked Sendable {
     public let metainfo: DatasetMetainfo
@@ -15,43 +16,27 @@ public final class CocoDataset: @unchecked Sendable {
     ///   - imagePrefix: `data_prefix.img`, joined with `dataRoot`.
     ///   - bboxFile: detection results (COCO results format); only with `testMode`.
     ///   - testMode: evaluation dataset.
+    ///   - layout: how the dataset type reads an annotation (MMPose's `parse_data_info`).
     public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", bboxFile: String? = nil,
-                testMode: Bool = false, metainfo: DatasetMetainfo) throws {
+                testMode: Bool = false, metainfo: DatasetMetainfo, layout: CocoInstanceLayout = .standard) throws {
         let join = RequiredFile.join
         if bboxFile != nil && !testMode {
             throw DatasetError("CocoDataset: bbox_file is only allowed with test_mode=True")
         }
         let annPath = join(dataRoot, annotationFile)
-        let file = try CocoAnnotationFile.load(path: annPath)
+        let file = try CocoAnnotationFile.load(path: annPath, extraFields: layout.extraFields)
         let prefix = join(dataRoot, imagePrefix)
         let k = metainfo.keypointCount
         var instances: [PoseInstance] = []
         if let bboxFile {
             instances = try CocoDataset.loadDetections(path: bboxFile, file: file, prefix: prefix, keypoints: k)
         } else {
+            var nextId = 0
             for image in file.images {
                 for index in file.annotationsByImage[image.id] ?? [] {
-                    let ann = file.annotations[index]
-                    guard let box = ann.bbox, box.count >= 4, let kp = ann.keypoints else { continue }
-                    guard kp.count == 3 * k else {
-                        throw DatasetError("\(annPath): annotation \(ann.id) has \(kp.count / 3) keypoints, metainfo '\(metainfo.datasetName)' has \(k)")
-                    }
-                    let w = Double(image.width - 1), h = Double(image.height - 1)
-                    let x1 = min(max(box[0], 0), w), y1 = min(max(box[1], 0), h)
-                    let x2 = min(max(box[0] + box[2], 0), w), y2 = min(max(box[1] + box[3], 0), h)
-                    var points: [Double] = [], visible: [Double] = []
-                    for j in 0..<k {
-                        points.append(kp[3 * j]); points.append(kp[3 * j + 1])
-                        visible.append(min(1, kp[3 * j + 2]))
-                    }
-                    let inst = PoseInstance(
-                        id: ann.id, imageId: image.id, imagePath: join(prefix, image.fileName),
-                        imageWidth: image.width, imageHeight: image.height, bbox: (x1, y1, x2, y2), bboxScore: 1,
-                        keypoints: points, visible: visible,
-                        numKeypoints: ann.numKeypoints ?? visible.filter { $0 > 0 }.count,
-                        area: ann.area ?? max((x2 - x1) * (y2 - y1) * 0.53, 1), isCrowd: ann.isCrowd,
-                        categoryId: ann.categoryId)
-                    if CocoDataset.isValid(inst) { instances.append(inst) }
+                    let parsed = try layout.instances(file.annotations[index], image: image, imagePath: join(prefix, image.fileName),
+                                                      keypointCount: k, nextId: &nextId, source: annPath)
+                    instances += parsed.filter(CocoDataset.isValid)
                 }
             }
         }

@@ -10,6 +10,7 @@ public struct DatasetMetainfo: Sendable, Equatable {
     public var flipIndices: [Int]
     public var upperBodyIndices: [Int]
     public var lowerBodyIndices: [Int]
+    /// `joint_weights` as the file lists them (their count is checked where they are used).
     public var jointWeights: [Float]
     /// OKS sigmas per keypoint (empty where the dataset defines none).
     public var sigmas: [Float]
@@ -81,13 +82,13 @@ public struct DatasetMetainfo: Sendable, Equatable {
             guard let j = names.firstIndex(of: swap) else { throw fail("keypoint_info.\(i).swap", "'\(swap)' is not a keypoint name") }
             flip.append(j)
         }
-        func floats(_ key: String, allowEmpty: Bool = false) throws -> [Float] {
+        func floats(_ key: String, allowEmpty: Bool = false, anyCount: Bool = false) throws -> [Float] {
             guard let seq = info[key]?.sequence else { throw fail(key, "expected a list of \(count) numbers") }
             if allowEmpty && seq.isEmpty { return [] }
             let values = seq.compactMap { v -> Float? in
                 switch v { case .int(let i): return Float(i); case .float(let d): return Float(d); default: return nil }
             }
-            guard values.count == count else { throw fail(key, "expected \(count) numbers, found \(seq.count)") }
+            guard values.count == seq.count, anyCount || values.count == count else { throw fail(key, "expected \(count) numbers, found \(seq.count)") }
             return values
         }
         var links: [(Int, Int)] = [], linkColors: [[UInt8]] = []
@@ -107,7 +108,9 @@ public struct DatasetMetainfo: Sendable, Equatable {
         flipIndices = flip
         upperBodyIndices = types.indices.filter { types[$0] == "upper" }
         lowerBodyIndices = types.indices.filter { types[$0] == "lower" }
-        jointWeights = try floats("joint_weights")
+        // MMPose reads joint_weights only for GenerateTarget(use_dataset_keypoint_weights=True) and
+        // ships a file whose list is one short (coco_aic.py: 18 for 19 keypoints); that step checks it
+        jointWeights = try floats("joint_weights", anyCount: true)
         // MMPose's hand and fashion metainfo files have `sigmas=[]` (their metrics are PCK-based)
         sigmas = try floats("sigmas", allowEmpty: true)
         skeletonLinks = links

@@ -94,11 +94,16 @@ public struct CocoStyleDatasetSettings: Sendable {
 }
 
 /// `CocoDataset`, `CrowdPoseDataset` and any COCO-format keypoint dataset: the settings and the
-/// loading rules are MMPose's `BaseCocoStyleDataset`'s; only the default metainfo differs.
+/// loading rules are MMPose's `BaseCocoStyleDataset`'s; the types differ in their default
+/// metainfo and in how they read an annotation (`layout`).
 public struct CocoStyleDatasetSpec: DatasetSpec {
     public var settings: CocoStyleDatasetSettings
+    public var layout: CocoInstanceLayout
 
-    public init(_ settings: CocoStyleDatasetSettings) { self.settings = settings }
+    public init(_ settings: CocoStyleDatasetSettings, layout: CocoInstanceLayout = .standard) {
+        self.settings = settings
+        self.layout = layout
+    }
 
     public var metainfo: DatasetMetainfo { settings.metainfo }
     public var pipeline: TopdownPipeline { settings.pipeline }
@@ -108,8 +113,8 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
     public func load(testMode: Bool) throws -> LoadedDataset {
         let ds = try CocoDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
                                  imagePrefix: settings.imagePrefix, bboxFile: testMode ? settings.bboxFile : nil,
-                                 testMode: testMode, metainfo: settings.metainfo)
-        return LoadedDataset(instances: ds.instances, annotations: ds.annotations)
+                                 testMode: testMode, metainfo: settings.metainfo, layout: layout)
+        return LoadedDataset(instances: ds.instances, annotations: layout.annotationsAreInstances ? ds.annotations : nil)
     }
 }
 

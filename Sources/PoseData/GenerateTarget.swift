@@ -18,11 +18,22 @@ public struct GenerateTarget: Transform {
         let points = s.transformedKeypoints.isEmpty ? s.keypoints : s.transformedKeypoints
         var encoded = codec.encode(keypoints: points, visible: s.visible)
         if useDatasetKeypointWeights {
+            guard metainfo.jointWeights.count == encoded.weights.count else { throw GenerateTarget.jointWeightsError(metainfo) }
             for j in encoded.weights.indices { encoded.weights[j] *= metainfo.jointWeights[j] }
         }
         s.heatmaps = encoded.heatmaps
         s.labels = encoded.labels
         s.keypointWeights = encoded.weights
         (s.simccX, s.simccY) = (encoded.simccX, encoded.simccY)
+    }
+
+    /// Why `metainfo` cannot weight keypoints (nil when it can), checked when a dataset is built.
+    public func problem(with metainfo: DatasetMetainfo) -> String? {
+        guard useDatasetKeypointWeights, metainfo.jointWeights.count != metainfo.keypointCount else { return nil }
+        return GenerateTarget.jointWeightsError(metainfo).description
+    }
+
+    static func jointWeightsError(_ metainfo: DatasetMetainfo) -> DatasetError {
+        DatasetError("GenerateTarget(use_dataset_keypoint_weights=True): metainfo '\(metainfo.datasetName)' lists \(metainfo.jointWeights.count) joint_weights for \(metainfo.keypointCount) keypoints")
     }
 }

@@ -5,8 +5,17 @@ import PoseData
 /// sigmas and the GT area, thresholds .50:.05:.95, 101 recall points, maxDets 20, area ranges
 /// all / medium (32²–96²) / large, crowd and ignore handling as COCOeval does.
 public struct COCOKeypointEval {
-    public static let iouThresholds: [Double] = (0..<10).map { 0.5 + 0.05 * Double($0) }
-    public static let recallThresholds: [Double] = (0...100).map { Double($0) / 100 }
+    /// `np.linspace(.5, .95, 10)` and `np.linspace(0, 1, 101)` to the bit, as numpy computes them
+    /// (`i · step + start`, the end point exact): `Double(i) / 100` differs in the last bit for
+    /// ten recall thresholds, and a recall of exactly 7/10 then reads the wrong precision.
+    public static let iouThresholds: [Double] = linspace(0.5, 0.95, count: 10)
+    public static let recallThresholds: [Double] = linspace(0, 1, count: 101)
+
+    /// numpy's `linspace(start, stop, count)`.
+    static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
+        let step: Double = (stop - start) / Double(count - 1)
+        return (0..<count - 1).map { (i: Int) -> Double in Double(i) * step + start } + [stop]
+    }
     public static let maxDetections = 20
     public static let areaRanges: [(Double, Double)] = [(0, 1e10), (32 * 32, 96 * 96), (96 * 96, 1e10)]
     public static let metricNames = ["AP", "AP .5", "AP .75", "AP (M)", "AP (L)", "AR", "AR .5", "AR .75", "AR (M)", "AR (L)"]
@@ -51,7 +60,6 @@ public struct COCOKeypointEval {
     ///     files without areas such as CrowdPose's and AIC's) takes 0.53 of its box, for the OKS
     ///     scale and the area ranges alike.
     public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true) {
-        self.sigmas = sigmas
         var gts: [Int: [GroundTruth]] = [:]
         for a in groundTruth.annotations where a.categoryId == 1 {
             let kp = a.keypoints ?? []
@@ -63,14 +71,26 @@ public struct COCOKeypointEval {
         }
         var dts: [Int: [Detection]] = [:]
         for (i, r) in results.enumerated() where r.categoryId == 1 {
-            let xs = stride(from: 0, to: r.keypoints.count, by: 3).map { r.keypoints[$0] }
-            let ys = stride(from: 1, to: r.keypoints.count, by: 3).map { r.keypoints[$0] }
-            let area = ((xs.max() ?? 0) - (xs.min() ?? 0)) * ((ys.max() ?? 0) - (ys.min() ?? 0))
-            dts[r.imageId, default: []].append(Detection(id: i + 1, keypoints: r.keypoints, score: r.score, area: area))
+            dts[r.imageId, default: []].append(Detection(id: i + 1, keypoints: r.keypoints, score: r.score,
+                                                         area: COCOKeypointEval.extentArea(r.keypoints)))
         }
-        self.gts = gts
-        self.dts = dts
-        imageIds = groundTruth.images.map(\.id).sorted()
+        self.init(imageIds: groundTruth.images.map(\.id), groundTruths: gts, detections: dts, sigmas: sigmas)
+    }
+
+    /// An evaluation of ground truths and detections already prepared per image (as
+    /// COCO-WholeBody's per-part evaluations prepare them).
+    init(imageIds: [Int], groundTruths: [Int: [GroundTruth]], detections: [Int: [Detection]], sigmas: [Double]) {
+        self.sigmas = sigmas
+        gts = groundTruths
+        dts = detections
+        self.imageIds = Set(imageIds).sorted()  // COCOeval: np.unique(imgIds)
+    }
+
+    /// `loadRes`' area of a detection: the extent of its keypoints (x, y, score triples).
+    static func extentArea(_ keypoints: [Double]) -> Double {
+        let xs = stride(from: 0, to: keypoints.count, by: 3).map { keypoints[$0] }
+        let ys = stride(from: 1, to: keypoints.count, by: 3).map { keypoints[$0] }
+        return ((xs.max() ?? 0) - (xs.min() ?? 0)) * ((ys.max() ?? 0) - (ys.min() ?? 0))
     }
 
     /// COCOeval's `computeOks`: rows are the image's detections sorted by score (top 20),

@@ -68,22 +68,51 @@ public struct EPEMetric: Metric {
 }
 
 /// MMPose's `NME`: `norm_mode='keypoint_distance'` normalises by the distance between two
-/// ground-truth keypoints; `'use_norm_item'` with `norm_item='bbox_size'` by the box's longer side.
+/// ground-truth keypoints (given, or the dataset's outer eye corners from MMPose's table);
+/// `'use_norm_item'` with `norm_item='bbox_size'` by the ground-truth box's longer side.
 public struct NMEMetric: Metric {
-    /// The two keypoints whose distance normalises, or nil for the box size.
-    public var keypointIndices: (Int, Int)?
+    public enum Normalization: Sendable {
+        /// The two keypoints whose ground-truth distance normalises; nil takes
+        /// `defaultKeypointIndices` of the dataset's name.
+        case keypointDistance((Int, Int)?)
+        /// The longer side of the ground-truth box.
+        case bboxSize
+    }
 
-    public init(keypointIndices: (Int, Int)?) { self.keypointIndices = keypointIndices }
+    public var normalization: Normalization
+
+    public init(_ normalization: Normalization) { self.normalization = normalization }
+
+    /// `init(.keypointDistance(indices))`, or `.bboxSize` for nil.
+    public init(keypointIndices: (Int, Int)?) { normalization = keypointIndices.map { .keypointDistance($0) } ?? .bboxSize }
+
+    /// MMPose's `NME.DEFAULT_KEYPOINT_INDICES`, by metainfo `dataset_name`.
+    public static let defaultKeypointIndices: [String: (Int, Int)] = [
+        "horse10": (0, 1), "300w": (36, 45), "coco_wholebody_face": (36, 45), "cofw": (8, 9), "wflw": (60, 72), "lapa": (66, 79),
+    ]
 
     public var names: [String] { ["NME"] }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
         let samples = groundTruth.samples(for: predictions)
-        let norms = try samples.map { s -> Double in
-            guard let (a, b) = keypointIndices else { return max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1) }
-            guard max(a, b) < s.groundTruth.count / 2 else {
-                throw MetricError("NME: keypoint_indices (\(a), \(b)) outside the \(s.groundTruth.count / 2) keypoints")
+        let indices: (Int, Int)
+        switch normalization {
+        case .bboxSize:
+            return [("NME", KeypointEval.nme(samples, norms: samples.map { s in max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1) }))]
+        case .keypointDistance(let given?):
+            indices = given
+        case .keypointDistance(nil):
+            let name = groundTruth.metainfo.datasetName
+            guard let known = NMEMetric.defaultKeypointIndices[name] else {
+                throw MetricError("NME(norm_mode='keypoint_distance') has no default keypoint_indices for dataset '\(name)' (MMPose has them for \(NMEMetric.defaultKeypointIndices.keys.sorted().joined(separator: ", "))); set keypoint_indices")
             }
+            indices = known
+        }
+        let (a, b) = indices
+        guard max(a, b) < groundTruth.metainfo.keypointCount else {
+            throw MetricError("NME: keypoint_indices (\(a), \(b)) outside the \(groundTruth.metainfo.keypointCount) keypoints of '\(groundTruth.metainfo.datasetName)'")
+        }
+        let norms = samples.map { s -> Double in
             let dx = s.groundTruth[2 * a] - s.groundTruth[2 * b], dy = s.groundTruth[2 * a + 1] - s.groundTruth[2 * b + 1]
             return (dx * dx + dy * dy).squareRoot()
         }

@@ -101,29 +101,31 @@ public struct PCKAccuracy: Metric {
     }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
-        var out: [(String, Double)] = []
-        for item in normItems {
-            switch item {
-            case .bbox:
-                let norms = samples.map { s -> (Double, Double) in let m = max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1); return (m, m) }
-                out.append(("PCK", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
-            case .head:
-                let norms = try samples.map { s -> (Double, Double) in
-                    guard let h = s.headSize else { throw MetricError("PCKAccuracy(norm_item='head') needs head sizes; this dataset has none") }
-                    return (h, h)
-                }
-                out.append(("PCKh", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
-            case .torso:
-                let norms = samples.map { s -> (Double, Double) in
-                    func dist(_ p: [Double]) -> Double { ((p[8] - p[10]) * (p[8] - p[10]) + (p[9] - p[11]) * (p[9] - p[11])).squareRoot() }
-                    var t = dist(s.groundTruth)
-                    if t < 1 { t = dist(s.predicted) }
-                    return (t, t)
-                }
-                out.append(("tPCK", KeypointEval.pck(samples, threshold: threshold, norms: norms).average))
+        try normItems.map { item in
+            (item.metricName, KeypointEval.pck(samples, threshold: threshold, norms: try PCKAccuracy.norms(item, samples)).average)
+        }
+    }
+
+    /// Each sample's normaliser for `item`, as MMPose's `PCKAccuracy.process` computes it.
+    static func norms(_ item: NormItem, _ samples: [KeypointEvalSample]) throws -> [(Double, Double)] {
+        switch item {
+        case .bbox:
+            return samples.map { s in let m = max(s.bbox.2 - s.bbox.0, s.bbox.3 - s.bbox.1); return (m, m) }
+        case .head:
+            return try samples.map { s in
+                guard let h = s.headSize else { throw MetricError("PCKAccuracy(norm_item='head') needs head sizes; this dataset has none") }
+                return (h, h)
+            }
+        case .torso:
+            return try samples.map { s in
+                guard s.groundTruth.count >= 12 else { throw MetricError("PCKAccuracy(norm_item='torso') needs keypoints 4 and 5; instances have \(s.groundTruth.count / 2)") }
+                func dist(_ p: [Double]) -> Double { ((p[8] - p[10]) * (p[8] - p[10]) + (p[9] - p[11]) * (p[9] - p[11])).squareRoot() }
+                // ‖kpt4 − kpt5‖ of the ground truth, of the prediction when the ground truth's is below 1
+                var t = dist(s.groundTruth)
+                if t < 1 { t = dist(s.predicted) }
+                return (t, t)
             }
         }
-        return out
     }
 }
 

@@ -25,6 +25,11 @@ struct Synth: ParsableCommand {
         discussion: """
         Layout: DIR/annotations/person_keypoints_{train,val}.json, DIR/train/*.jpg, DIR/val/*.jpg,
         DIR/person_detection_results/val_detections.json. The same seed gives the same bytes.
+
+        With --dataset-type (an MMPose COCO-format type such as CocoWholeBodyDataset, JhmdbDataset,
+        WFLWDataset, LocustDataset), it writes drawn figures of that type's keypoints (from its
+        metainfo file, or --metainfo) in that type's annotation format instead:
+        DIR/annotations/{train,val}.json and DIR/images/{train,val}/*.jpg (data_prefix img='images/').
         """)
 
     @Option(help: "Output directory.") var out: String
@@ -34,6 +39,9 @@ struct Synth: ParsableCommand {
     @Option(help: "Image size as WIDTHxHEIGHT.") var size = "320x240"
     @Option(help: "Image file format: jpg or png.") var format = "jpg"
     @Option(help: "Points per annotation's segmentation polygon (COCO files carry them; 0: none).") var segmentationPoints = 0
+    @Option(help: "MMPose dataset type whose annotation format to write (e.g. CocoWholeBodyDataset, JhmdbDataset, WFLWDataset).")
+    var datasetType: String?
+    @Option(help: "Metainfo file of the keypoints to draw with --dataset-type (default: the type's own).") var metainfo: String?
     @Flag(help: "Write annotations and detections only, no images (for annotation-scale tests; the people differ from an image run).")
     var annotationsOnly = false
 
@@ -45,6 +53,10 @@ struct Synth: ParsableCommand {
         try MemoryBudget.check([h, w, 3], copies: 2, for: "--size \(size)")
         guard (0...10_000).contains(segmentationPoints) else { throw ValidationError("--segmentation-points \(segmentationPoints): expected 0 to 10000") }
         guard ["jpg", "png"].contains(format) else { throw ValidationError("--format '\(format)': expected jpg or png") }
+        if let datasetType, CocoDatasetType.named(datasetType) == nil {
+            throw ValidationError("--dataset-type '\(datasetType)': unknown; expected one of \(CocoDatasetType.mmpose.map(\.name).joined(separator: ", "))")
+        }
+        if metainfo != nil && datasetType == nil { throw ValidationError("--metainfo needs --dataset-type") }
     }
 
     var parsedSize: (Int, Int)? {
@@ -56,6 +68,20 @@ struct Synth: ParsableCommand {
     func run() throws {
         let (w, h) = parsedSize!
         let t0 = Date()
+        if let datasetType, let type = CocoDatasetType.named(datasetType) {
+            do {
+                var generator = try SyntheticKeypointDataset(type: type, metainfo: try metainfo.map(DatasetMetainfo.resolve))
+                if case .wholeImage = type.layout {} else { (generator.width, generator.height) = (w, h) }
+                generator.seed = seed
+                try generator.write(to: out, trainImages: train, valImages: val)
+                print(String(format: "wrote %d train and %d val %@ images (%d keypoints, %dx%d, seed %llu) to %@ in %.1f s",
+                             train, val, datasetType, generator.metainfo.keypointCount, generator.width, generator.height, seed, out,
+                             Date().timeIntervalSince(t0)))
+            } catch {
+                fail("\(error)")
+            }
+            return
+        }
         do {
             var generator = SyntheticCOCO(width: w, height: h, seed: seed)
             generator.imageFormat = format

@@ -234,6 +234,10 @@ import PoseData
         try expectError([bench, "model", "--depth", "18", "--batch", "4096", "--height", "4096", "--width", "4096"], ["--batch 4096 at 4096x4096", "GiB"])
         try expectError([data, "synth", "--out", f.dir + "/s", "--size", "9223372036854775807x32"], ["--size '9223372036854775807x32'"])
         try expectError([data, "synth", "--out", f.dir + "/s", "--size", "100000x100000"], ["--size '100000x100000'"])
+        try expectError([data, "synth", "--out", f.dir + "/s", "--dataset-type", "NopeDataset"], ["--dataset-type 'NopeDataset'", "CocoWholeBodyDataset"])
+        try expectError([data, "synth", "--out", f.dir + "/s", "--metainfo", "coco.py"], ["--metainfo needs --dataset-type"])
+        try expectError([data, "synth", "--out", f.dir + "/s", "--dataset-type", "CocoWholeBodyDataset", "--metainfo", "coco.py"],
+                        ["CocoWholeBodyDataset writes COCO-WholeBody's 133 keypoints", "'coco' has 17"])
         #expect(!FileManager.default.fileExists(atPath: f.dir + "/s"))
     }
 }

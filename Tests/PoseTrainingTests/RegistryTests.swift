@@ -17,15 +17,17 @@ import ToyComponents
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
-        #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "LoadImage", "PackPoseInputs", "PhotometricDistortion",
-                                       "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
+        #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
+                                       "PhotometricDistortion", "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
         #expect(c.datasets.names == [
-            "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset", "CocoDataset",
-            "CrowdPoseDataset", "DeepFashion2Dataset", "DeepFashionDataset", "ExlposeDataset", "Face300WLPDataset", "FlyDataset",
-            "HalpeDataset", "Horse10Dataset", "HumanArtDataset", "LapaDataset", "MacaqueDataset", "MhpDataset", "MpiiDataset",
-            "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset", "Rhd2DDataset", "UBody2dDataset",
+            "AFLWDataset", "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset",
+            "CocoDataset", "CocoWholeBodyDataset", "CocoWholeBodyFaceDataset", "CocoWholeBodyHandDataset", "CombinedDataset", "CrowdPoseDataset",
+            "DeepFashion2Dataset", "DeepFashionDataset", "ExlposeDataset", "Face300WDataset", "Face300WLPDataset", "FlyDataset",
+            "FreiHandDataset", "HalpeDataset", "Horse10Dataset", "HumanArtDataset", "JhmdbDataset", "LapaDataset", "LocustDataset",
+            "MacaqueDataset", "MhpDataset", "MpiiDataset", "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset",
+            "Rhd2DDataset", "UBody2dDataset", "WFLWDataset", "ZebraDataset",
         ])
-        #expect(c.metrics.names == ["AUC", "CocoMetric", "EPE", "MpiiPCKAccuracy", "NME", "PCKAccuracy"])
+        #expect(c.metrics.names == ["AUC", "CocoMetric", "CocoWholeBodyMetric", "EPE", "JhmdbPCKAccuracy", "MpiiPCKAccuracy", "NME", "PCKAccuracy"])
         #expect(c.optimizers.names == ["Adam", "AdamW", "SGD"])
         #expect(c.optimizerConstructors.names == ["DefaultOptimWrapperConstructor"])
         #expect(c.schedulers.names == ["ConstantLR", "ConstantMomentum", "CosineAnnealingLR", "CosineAnnealingMomentum", "ExponentialLR",
@@ -179,10 +181,11 @@ import ToyComponents
 
     @Test func metainfoShipsWithTheLibrary() throws {
         #expect(DatasetMetainfo.bundledFiles == [
-            "300wlp.py", "aic.py", "ak.py", "animalpose.py", "ap10k.py", "atrw.py", "coco.py", "cofw.py", "crowdpose.py",
-            "deepfashion2.py", "deepfashion_full.py", "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py",
-            "halpe.py", "horse10.py", "humanart.py", "lapa.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
-            "posetrack18.py", "rhd2d.py", "ubody2d.py",
+            "300w.py", "300wlp.py", "aflw.py", "aic.py", "ak.py", "animalpose.py", "ap10k.py", "atrw.py", "coco.py", "coco_aic.py", "coco_wholebody.py",
+            "coco_wholebody_face.py", "coco_wholebody_hand.py", "cofw.py", "crowdpose.py", "deepfashion2.py", "deepfashion_full.py",
+            "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py", "freihand2d.py", "halpe.py", "horse10.py",
+            "humanart.py", "jhmdb.py", "lapa.py", "locust.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
+            "posetrack18.py", "rhd2d.py", "ubody2d.py", "wflw.py", "zebra.py",
         ])
         // a path that does not exist here resolves to the bundled file of the same name, as MMPose's installed copy does
         let coco = try DatasetMetainfo.resolve("/nonexistent/configs/_base_/datasets/coco.py")

@@ -83,22 +83,36 @@ extension Components {
             p.hueDelta = try t.int("hue_delta", default: 18, in: 0...180)
             return p
         }
+        try transforms.register("KeypointConverter", StockData.keypointConverter)
         try transforms.register("PackPoseInputs") { t, _ in
             t.ignore("meta_keys", "pack_transformed")
             return PackPoseInputs()
         }
 
-        try datasets.register("CocoDataset") { d, context in
-            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "coco.py"))
-        }
-        try datasets.register("CrowdPoseDataset") { d, context in
-            CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "crowdpose.py"))
-        }
-        // MMPose's BaseCocoStyleDataset subclasses that only name their metainfo file
-        for (type, metainfo) in StockData.cocoStyleTypes {
-            try datasets.register(type) { d, context in
-                CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: metainfo))
+        // MMPose's BaseCocoStyleDataset and its subclasses that differ only in metainfo and layout
+        for type in CocoDatasetType.mmpose {
+            try datasets.register(type.name) { d, context in
+                CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: type.metainfoFile), layout: type.layout)
             }
+        }
+        try datasets.register("CombinedDataset") { d, context in
+            guard let m = try d.dictionary("metainfo") else { throw d.error("metainfo", "is required (dict(from_file=...))") }
+            let metainfo: DatasetMetainfo
+            do { metainfo = try DatasetMetainfo.resolve(try m.string("from_file")) } catch let e as ConfigError { throw d.error("metainfo", e.description) }
+            try context.finish(m)
+            guard let parts = try context.buildList(\.datasets, d, key: "datasets"), !parts.isEmpty else {
+                throw d.error("datasets", "is required (a list of dataset dicts)")
+            }
+            if d.value("sample_ratio_factor") != nil {
+                throw d.error("sample_ratio_factor", "resampling sub-datasets is not supported; repeat or drop samples in the annotation files instead")
+            }
+            _ = try d.bool("test_mode", default: false)
+            d.ignore("serialize_data", "lazy_init", "max_refetch", "indices", "filter_cfg")
+            let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
+            try StockData.checkPipeline(pipeline, metainfo: metainfo, d)
+            do {
+                return try CombinedDatasetSpec(metainfo: metainfo, datasets: parts, pipeline: pipeline)
+            } catch let e as DatasetError { throw d.error("datasets", e.description) }
         }
         try datasets.register("DeepFashionDataset") { d, context in
             let subset = try d.string("subset")
@@ -116,16 +130,24 @@ extension Components {
 
 /// The builders of the stock data components that need more than a few lines.
 enum StockData {
-    /// Dataset types that are MMPose's `BaseCocoStyleDataset` with a metainfo file and nothing
-    /// else (no `parse_data_info` of their own in MMPose 1.3.2), and that file.
-    static let cocoStyleTypes: [(String, String)] = [
-        ("AicDataset", "aic.py"), ("ExlposeDataset", "exlpose.py"), ("HumanArtDataset", "humanart.py"), ("MhpDataset", "mhp.py"),
-        ("OCHumanDataset", "ochuman.py"), ("PoseTrack18Dataset", "posetrack18.py"), ("HalpeDataset", "halpe.py"),
-        ("UBody2dDataset", "ubody2d.py"), ("AnimalKingdomDataset", "ak.py"), ("AnimalPoseDataset", "animalpose.py"),
-        ("AP10KDataset", "ap10k.py"), ("ATRWDataset", "atrw.py"), ("FlyDataset", "fly.py"), ("Horse10Dataset", "horse10.py"),
-        ("MacaqueDataset", "macaque.py"), ("COFWDataset", "cofw.py"), ("Face300WLPDataset", "300wlp.py"), ("LapaDataset", "lapa.py"),
-        ("DeepFashion2Dataset", "deepfashion2.py"), ("OneHand10KDataset", "onehand10k.py"), ("Rhd2DDataset", "rhd2d.py"),
-    ]
+    /// `KeypointConverter(num_keypoints, mapping)`: `mapping` is a list of (source, target) with a
+    /// source index or a pair of them.
+    @Sendable static func keypointConverter(_ t: ConfigReader, _ context: BuildContext) throws -> any Transform {
+        let count = try t.int("num_keypoints", in: 1...100_000)
+        guard let pairs = t.value("mapping")?.sequence else { throw t.error("mapping", "is required (a list of (source, target) pairs)") }
+        let mapping = try pairs.enumerated().map { i, pair -> (Int, Int?, Int) in
+            func index(_ v: ConfigValue) -> Int? { if case .int(let n) = v, n >= 0 { n } else { nil } }
+            guard let p = pair.sequence, p.count == 2, let target = index(p[1]), target < count else {
+                throw t.error("mapping", "[\(i)] must be (source, target) with 0 <= target < num_keypoints (\(count)), found \(pair)")
+            }
+            if let a = index(p[0]) { return (a, nil, target) }
+            guard let s = p[0].sequence, s.count == 2, let a = index(s[0]), let b = index(s[1]) else {
+                throw t.error("mapping", "[\(i)]: a source is an index or a pair of indices, found \(p[0])")
+            }
+            return (a, b, target)
+        }
+        return KeypointConverter(keypointCount: count, mapping: mapping)
+    }
 
     /// MMPose's `blur_kernel_size` (DARK's Gaussian modulation): odd, as cv2.GaussianBlur needs.
     static func blurKernelSize(_ c: ConfigReader) throws -> Int {
@@ -158,6 +180,14 @@ enum StockData {
         return RandomFlip(prob: try t.double("prob", default: 0.5, in: ConfigLimits.probability), directions: directions)
     }
 
+    /// Refuses, when the config is read, a pipeline whose `GenerateTarget` weights keypoints by a
+    /// metainfo with the wrong number of `joint_weights` (MMPose fails at the first sample).
+    static func checkPipeline(_ pipeline: [any Transform], metainfo: DatasetMetainfo, _ d: ConfigReader) throws {
+        for case let step as GenerateTarget in pipeline {
+            if let problem = step.problem(with: metainfo) { throw d.error("pipeline", problem) }
+        }
+    }
+
     /// MMPose's `BaseCocoStyleDataset` keys; `metainfo=dict(from_file=...)` overrides the type's
     /// default metainfo file, which SwiftPose bundles.
     static func cocoStyleSettings(_ d: ConfigReader, _ context: BuildContext, defaultMetainfo: String) throws -> CocoStyleDatasetSettings {
@@ -178,6 +208,7 @@ enum StockData {
             throw d.error("metainfo", e.description)
         }
         let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
+        try checkPipeline(pipeline, metainfo: metainfo, d)
         var settings = CocoStyleDatasetSettings(annotationFile: try d.string("ann_file"), metainfo: metainfo, pipeline: pipeline)
         settings.dataRoot = try d.string("data_root", default: "")
         settings.imagePrefix = imagePrefix

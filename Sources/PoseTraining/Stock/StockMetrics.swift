@@ -5,37 +5,10 @@ extension Components {
     /// SwiftPose's metrics, with MMPose's names and defaults.
     mutating func registerStockMetrics() throws {
         try metrics.register("CocoMetric") { e, _ in
-            let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
-            let nmsMode = try e.string("nms_mode", default: "oks_nms")
-            guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
-                throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
-            }
-            guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
-                throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
-            }
-            var metric = CocoMetric(annotationFile: try e.optionalString("ann_file"))
-            metric.useArea = try e.bool("use_area", default: true)
-            metric.prefix = try e.string("prefix", default: "coco")
-            metric.scoreMode = sm
-            metric.nmsMode = nm
-            metric.nmsThreshold = try e.double("nms_thr", default: 0.9)
-            metric.keypointScoreThreshold = try e.double("keypoint_score_thr", default: 0.2)
-            e.ignore("iou_type", "format_only", "outfile_prefix")
-            return metric
+            try StockMetrics.cocoSettings(e, into: CocoMetric(annotationFile: try e.optionalString("ann_file")), defaultPrefix: "coco")
         }
         try metrics.register("PCKAccuracy") { e, _ in
-            var items: [PCKAccuracy.NormItem] = [.bbox]
-            if let value = e.value("norm_item") {
-                let names: [ConfigValue]
-                if case .string = value { names = [value] } else { names = value.sequence ?? [value] }
-                items = try names.map {
-                    guard case .string(let s) = $0, let item = PCKAccuracy.NormItem(rawValue: s) else {
-                        throw e.error("norm_item", "unknown \($0); expected 'bbox', 'head' or 'torso'")
-                    }
-                    return item
-                }
-            }
-            return PCKAccuracy(threshold: try e.double("thr", default: 0.05), normItems: items)
+            PCKAccuracy(threshold: try e.double("thr", default: 0.05), normItems: try StockMetrics.normItems(e, allowed: PCKAccuracy.NormItem.allCases))
         }
         try metrics.register("MpiiPCKAccuracy") { e, _ in
             let item = try e.string("norm_item", default: "head")
@@ -51,18 +24,66 @@ extension Components {
             let mode = try e.string("norm_mode")
             switch mode {
             case "keypoint_distance":
+                guard e.value("keypoint_indices") != nil else {  // None or absent: the dataset's default pair
+                    return NMEMetric(.keypointDistance(nil))
+                }
                 let indices = try e.ints("keypoint_indices")
                 guard indices.count == 2, indices.allSatisfy({ $0 >= 0 }) else {
                     throw e.error("keypoint_indices", "expected two keypoint indices, got \(indices)")
                 }
-                return NMEMetric(keypointIndices: (indices[0], indices[1]))
+                return NMEMetric(.keypointDistance((indices[0], indices[1])))
             case "use_norm_item":
                 let item = try e.string("norm_item")
-                guard item == "bbox_size" else { throw e.error("norm_item", "only 'bbox_size' is available here") }
-                return NMEMetric(keypointIndices: nil)
+                guard item == "bbox_size" else { throw e.error("norm_item", "only 'bbox_size' is available here, found '\(item)'") }
+                return NMEMetric(.bboxSize)
             default:
                 throw e.error("norm_mode", "expected 'keypoint_distance' or 'use_norm_item', found '\(mode)'")
             }
+        }
+        try metrics.register("JhmdbPCKAccuracy") { e, _ in
+            JhmdbPCKAccuracy(threshold: try e.double("thr", default: 0.05), normItems: try StockMetrics.normItems(e, allowed: [.bbox, .torso]))
+        }
+        try metrics.register("CocoWholeBodyMetric") { e, _ in
+            var metric = CocoWholeBodyMetric(annotationFile: try e.optionalString("ann_file"))
+            metric.coco = try StockMetrics.cocoSettings(e, into: metric.coco, defaultPrefix: "coco-wholebody")
+            return metric
+        }
+    }
+}
+
+/// Config readers the stock metrics share.
+enum StockMetrics {
+    /// `CocoMetric`'s keys (also `CocoWholeBodyMetric`'s) except `ann_file`, read into `metric`.
+    static func cocoSettings(_ e: ConfigReader, into metric: CocoMetric, defaultPrefix: String) throws -> CocoMetric {
+        let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
+        let nmsMode = try e.string("nms_mode", default: "oks_nms")
+        guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
+            throw e.error("score_mode", "unknown '\(scoreMode)'; expected bbox, keypoint, bbox_keypoint or bbox_rle")
+        }
+        guard let nm = CocoMetric.NMSMode(rawValue: nmsMode) else {
+            throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
+        }
+        var metric = metric
+        metric.useArea = try e.bool("use_area", default: true)
+        metric.prefix = try e.string("prefix", default: defaultPrefix)
+        metric.scoreMode = sm
+        metric.nmsMode = nm
+        metric.nmsThreshold = try e.double("nms_thr", default: 0.9)
+        metric.keypointScoreThreshold = try e.double("keypoint_score_thr", default: 0.2)
+        e.ignore("iou_type", "format_only", "outfile_prefix")
+        return metric
+    }
+
+    /// `norm_item`: one name or a list (default 'bbox'), each among `allowed`.
+    static func normItems(_ e: ConfigReader, allowed: [PCKAccuracy.NormItem]) throws -> [PCKAccuracy.NormItem] {
+        guard let value = e.value("norm_item") else { return [.bbox] }
+        let names: [ConfigValue]
+        if case .string = value { names = [value] } else { names = value.sequence ?? [value] }
+        return try names.map {
+            guard case .string(let s) = $0, let item = PCKAccuracy.NormItem(rawValue: s), allowed.contains(item) else {
+                throw e.error("norm_item", "unknown \($0); expected \(allowed.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+            }
+            return item
         }
     }
 }
