@@ -18,7 +18,19 @@ struct ConfigEvaluator {
         case .name(let n, let p):
             guard let v = names[n] else { throw fail(p, "name '\(n)' is not defined") }
             return v
-        case .list(let items, _): return .list(try items.map(evaluate))
+        case .list(let items, _):
+            var values: [ConfigValue] = []
+            for item in items {
+                if case .starred(let inner, let p) = item {
+                    let v = try evaluate(inner)
+                    guard let seq = v.sequence else { throw fail(p, "cannot unpack '\(v.typeName)' with * (a list or tuple is needed)") }
+                    values += seq
+                } else {
+                    values.append(try evaluate(item))
+                }
+            }
+            return .list(values)
+        case .starred(_, let p): throw fail(p, "*unpacking is only allowed inside a list display")
         case .tuple(let items, _): return .tuple(try items.map(evaluate))
         case .dict(let pairs, _):
             var d = ConfigDict()

@@ -16,13 +16,15 @@ indirect enum Expr {
     case binary(String, Expr, Expr, SourcePosition)
     case unary(String, Expr, SourcePosition)
     case comprehension(element: Expr, variable: Target, iterable: Expr, condition: Expr?, SourcePosition)
+    /// `*items` inside a list or tuple display, spliced into it.
+    case starred(Expr, SourcePosition)
 
     var position: SourcePosition {
         switch self {
         case .literal(_, let p), .formatString(_, let p), .name(_, let p), .list(_, let p), .tuple(_, let p),
              .dict(_, let p), .call(_, _, _, let p), .index(_, _, let p), .slice(_, _, let p),
              .attribute(_, _, let p), .binary(_, _, _, let p), .unary(_, _, let p),
-             .comprehension(_, _, _, _, let p):
+             .comprehension(_, _, _, _, let p), .starred(_, let p):
             return p
         }
     }
@@ -369,7 +371,7 @@ struct ConfigParser {
             index += 1; nesting += 1
             var items: [Expr] = []
             if current.kind != .op("]") {
-                let first = try parseComparison()
+                let first = try parseDisplayItem()
                 if case .name("for") = current.kind {
                     let comp = try parseComprehensionTail(element: first, p)
                     try expect("]"); nesting -= 1
@@ -379,7 +381,7 @@ struct ConfigParser {
                 while current.kind == .op(",") {
                     index += 1
                     if current.kind == .op("]") { break }
-                    items.append(try parseComparison())
+                    items.append(try parseDisplayItem())
                 }
             }
             try expect("]"); nesting -= 1
@@ -398,6 +400,14 @@ struct ConfigParser {
         default:
             throw error(t, "unexpected \(describe(t))")
         }
+    }
+
+    /// A list display item: an expression, or `*expression` to splice a sequence in.
+    private mutating func parseDisplayItem() throws -> Expr {
+        guard current.kind == .op("*") else { return try parseComparison() }
+        let p = SourcePosition(line: current.line, column: current.column)
+        index += 1
+        return .starred(try parseComparison(), p)
     }
 
     private mutating func parseComprehensionTail(element: Expr, _ p: SourcePosition) throws -> Expr {

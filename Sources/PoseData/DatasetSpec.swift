@@ -83,6 +83,9 @@ public struct CocoStyleDatasetSettings: Sendable {
     public var imagePrefix = ""
     /// Detection results (COCO results format), used in test mode.
     public var bboxFile: String?
+    /// MMPose's `sample_interval`: only images whose id is a multiple of it are read from the
+    /// annotations (detection results are not thinned).
+    public var sampleInterval = 1
     public var metainfo: DatasetMetainfo
     public var pipeline: TopdownPipeline
 
@@ -114,7 +117,10 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
         let ds = try CocoDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
                                  imagePrefix: settings.imagePrefix, bboxFile: testMode ? settings.bboxFile : nil,
                                  testMode: testMode, metainfo: settings.metainfo, layout: layout)
-        return LoadedDataset(instances: ds.instances, annotations: layout.annotationsAreInstances ? ds.annotations : nil)
+        let detections = testMode && settings.bboxFile != nil
+        let instances = settings.sampleInterval > 1 && !detections
+            ? ds.instances.filter { $0.imageId % settings.sampleInterval == 0 } : ds.instances
+        return LoadedDataset(instances: instances, annotations: layout.annotationsAreInstances ? ds.annotations : nil)
     }
 }
 

@@ -127,6 +127,12 @@ func temporaryDirectory() throws -> URL {
         #expect(c.value(at: "pairs") == .list([.int(0), .int(2), .int(12)]))
         #expect(c.value(at: "hooks.timer") == .int(3) && c.value(at: "hooks.checkpoint") == .int(2))
         #expect(c.value(at: "mode") == .string("other"))
+        // MMPose's cocktail14 configs splice pipelines into lists with *
+        let spliced = try Config.parse("face = [1, 2]\npipeline = [0, *face, *(3,)]\n", file: "my.py")
+        #expect(spliced.value(at: "pipeline") == .list([0, 1, 2, 3].map { .int($0) }))
+        #expect(throws: ConfigError("my.py:1:6: cannot unpack 'int' with * (a list or tuple is needed)")) {
+            try Config.parse("a = [*1]\n", file: "my.py")
+        }
     }
 
     @Test func blockErrorsNameFileLineAndColumn() {

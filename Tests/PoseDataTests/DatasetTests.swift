@@ -327,3 +327,19 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         #expect(throws: DatasetError.self) { try CombinedCodec([heat, heat]) }
     }
 }
+
+@Suite struct SampleIntervalTests {
+    /// MMPose's `sample_interval` keeps the images whose id is a multiple of it (COCO's test file
+    /// has images 785, 40083, 196141 and 197388).
+    @Test func keepsImagesWhoseIdIsAMultiple() throws {
+        var settings = CocoStyleDatasetSettings(annotationFile: fixtures.appendingPathComponent("coco/test_coco.json").path,
+                                                metainfo: try cocoMetainfo(), pipeline: [])
+        settings.imagePrefix = fixtures.appendingPathComponent("coco").path
+        let all = try CocoStyleDatasetSpec(settings).load(testMode: false).instances
+        settings.sampleInterval = 2
+        let even = try CocoStyleDatasetSpec(settings).load(testMode: false).instances
+        #expect(!even.isEmpty && even.count < all.count)
+        #expect(even.allSatisfy { $0.imageId % 2 == 0 })
+        #expect(even.map(\.id) == all.filter { $0.imageId % 2 == 0 }.map(\.id))
+    }
+}

@@ -213,6 +213,7 @@ enum StockData {
         settings.dataRoot = try d.string("data_root", default: "")
         settings.imagePrefix = imagePrefix
         settings.bboxFile = try d.optionalString("bbox_file")
+        settings.sampleInterval = try d.int("sample_interval", default: 1, in: 1...1_000_000)
         _ = try d.bool("test_mode", default: false)
         d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
         return settings
