@@ -68,7 +68,7 @@ struct ModelBench: ParsableCommand {
         OperationCounter.enabled = false
         let macs = Double(OperationCounter.multiplyAdds)
         // targets with as many keypoints as the head predicts
-        let k = probe.coordinates?.shape[1] ?? probe.heatmaps?.shape[1] ?? 17
+        let k = probe.coordinates?.shape[1] ?? probe.heatmaps?.shape[1] ?? probe.simccX?.shape[1] ?? 17
 
         print("\(name), input \(w)x\(h) (WxH)")
         print("BLAS core \(BLAS.coreName), \(BLAS.threadCount) BLAS threads")
@@ -87,6 +87,11 @@ struct ModelBench: ParsableCommand {
             let labels = Tensor(zeros: [batch, k, 2])
             rng.fillUniform(labels, low: 0.1, high: 0.9)
             targets.labels = labels
+        }
+        if let (bx, by) = codec.simccBins {
+            let x = Tensor(zeros: [batch, k, bx]), y = Tensor(zeros: [batch, k, by])
+            rng.fillUniform(x, low: 0, high: 1e-2); rng.fillUniform(y, low: 0, high: 1e-2)
+            (targets.simccX, targets.simccY) = (x, y)
         }
         let optimizer = Adam(arena: model.arena, learningRate: 1e-6)
         var trainTimes: [Double] = []
