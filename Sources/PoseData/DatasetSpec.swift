@@ -86,6 +86,8 @@ public struct CocoStyleDatasetSettings: Sendable {
     /// MMPose's `sample_interval`: only images whose id is a multiple of it are read from the
     /// annotations (detection results are not thinned).
     public var sampleInterval = 1
+    /// MMEngine's `indices`: the first n data (the last −n for negative n), or those listed.
+    public var indices: DataSubset?
     public var metainfo: DatasetMetainfo
     public var pipeline: TopdownPipeline
 
@@ -120,7 +122,8 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
         let detections = testMode && settings.bboxFile != nil
         let instances = settings.sampleInterval > 1 && !detections
             ? ds.instances.filter { $0.imageId % settings.sampleInterval == 0 } : ds.instances
-        return LoadedDataset(instances: instances, annotations: layout.annotationsAreInstances ? ds.annotations : nil)
+        return LoadedDataset(instances: try settings.indices?.select(from: instances, file: settings.annotationFile) ?? instances,
+                             annotations: layout.annotationsAreInstances ? ds.annotations : nil)
     }
 }
 
@@ -147,6 +150,6 @@ public struct MpiiDatasetSpec: DatasetSpec {
         let ds = try MpiiDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
                                  imagePrefix: settings.imagePrefix, headboxFile: testMode ? headboxFile : nil,
                                  metainfo: settings.metainfo)
-        return LoadedDataset(instances: ds.instances)
+        return LoadedDataset(instances: try settings.indices?.select(from: ds.instances, file: settings.annotationFile) ?? ds.instances)
     }
 }

@@ -342,4 +342,19 @@ func cocoMetainfo() throws -> DatasetMetainfo {
         #expect(even.allSatisfy { $0.imageId % 2 == 0 })
         #expect(even.map(\.id) == all.filter { $0.imageId % 2 == 0 }.map(\.id))
     }
+
+    /// MMEngine's `indices`: the first n instances, the last −n, or those listed.
+    @Test func indicesSelectASubset() throws {
+        var settings = CocoStyleDatasetSettings(annotationFile: fixtures.appendingPathComponent("coco/test_coco.json").path,
+                                                metainfo: try cocoMetainfo(), pipeline: [])
+        settings.imagePrefix = fixtures.appendingPathComponent("coco").path
+        let all = try CocoStyleDatasetSpec(settings).load(testMode: false).instances.map(\.id)
+        #expect(all.count >= 3)
+        for (subset, expected) in [(DataSubset.first(2), Array(all.prefix(2))), (.first(-1), [all.last!]), (.positions([2, 0]), [all[2], all[0]])] {
+            settings.indices = subset
+            #expect(try CocoStyleDatasetSpec(settings).load(testMode: false).instances.map(\.id) == expected)
+        }
+        settings.indices = .positions([all.count])
+        #expect(throws: DatasetError.self) { try CocoStyleDatasetSpec(settings).load(testMode: false) }
+    }
 }

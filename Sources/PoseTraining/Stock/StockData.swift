@@ -107,7 +107,10 @@ extension Components {
                 throw d.error("sample_ratio_factor", "resampling sub-datasets is not supported; repeat or drop samples in the annotation files instead")
             }
             _ = try d.bool("test_mode", default: false)
-            d.ignore("serialize_data", "lazy_init", "max_refetch", "indices", "filter_cfg")
+            if d.value("indices") != nil {
+                throw d.error("indices", "a subset of a CombinedDataset is not supported; set indices on its datasets")
+            }
+            d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg")
             let pipeline = try context.buildList(\.transforms, d, key: "pipeline") ?? []
             try StockData.checkPipeline(pipeline, metainfo: metainfo, d)
             do {
@@ -214,8 +217,13 @@ enum StockData {
         settings.imagePrefix = imagePrefix
         settings.bboxFile = try d.optionalString("bbox_file")
         settings.sampleInterval = try d.int("sample_interval", default: 1, in: 1...1_000_000)
+        switch d.value("indices") {
+        case nil: break
+        case .int(let n)?: settings.indices = .first(n)
+        default: settings.indices = .positions(try d.ints("indices"))
+        }
         _ = try d.bool("test_mode", default: false)
-        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg", "indices")
+        d.ignore("serialize_data", "lazy_init", "max_refetch", "filter_cfg")
         return settings
     }
 }
