@@ -45,7 +45,12 @@ public final class SimCCHead: PoseHead {
     }
 
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
-        let (x, y) = forward(feats.last!, mode: .training)
+        let f = feats.last!
+        let factor = 1 << maps.settings.deconvOutChannels.count
+        guard f.shape.count == 4, f.shape[2] * f.shape[3] * factor * factor == mlpX.inFeatures else {
+            throw ModelError("SimCCHead: in_featuremap_size gives \(mlpX.inFeatures / (factor * factor)) feature pixels, but the backbone's last feature is \(f.shape.dropFirst(2).map(String.init).joined(separator: "x")); set in_featuremap_size to input_size / 32")
+        }
+        let (x, y) = forward(f, mode: .training)
         guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
             throw ModelError("SimCCHead: the targets are not SimCC vectors of \(x.shape) and \(y.shape); use GenerateTarget with the head's SimCCLabel codec (same input_size and simcc_split_ratio)")
         }

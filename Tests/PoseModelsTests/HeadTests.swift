@@ -145,6 +145,8 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         let targets = HeadTargets(weights: Tensor([1, 0.5, 1, 1], shape: [2, 2]),
                                   simccX: Tensor(xs, shape: [2, 2, 8]), simccY: Tensor(ys, shape: [2, 2, 6]))
         expectHeadGradientsMatch(head, feature: [2, 3, 2, 3], targets: targets)
+        // a feature of another size than in_featuremap_size says so instead of trapping
+        #expect(throws: ModelError.self) { try head.trainStep([Tensor(zeros: [2, 3, 3, 3])], targets: targets) }
         let out = head.predict([Tensor(zeros: [1, 3, 2, 3])])
         #expect(out.simccX?.shape == [1, 2, 8] && out.simccY?.shape == [1, 2, 6])
         #expect(try codec.decode(out, at: 0).keypoints.count == 4)
