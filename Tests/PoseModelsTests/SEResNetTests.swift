@@ -31,13 +31,7 @@ import PoseTensor
     @Test(arguments: [[2, 4, 3, 3], [2, 1, 3, 2, 16]])
     func squeezeExcitationGradients(inputShape: [Int]) {
         let channels = ChannelBlocking.planarShape(inputShape)[1]
-        let layer = SELayer(channels: channels, ratio: 2)
-        var rng = RandomGenerator(seed: 9)
-        for (_, p) in layer.stateDict().parameters { rng.fillUniform(p.value, low: -0.8, high: 0.8) }
-        let x = Tensor(zeros: inputShape)
-        rng.fillUniform(x, low: -1, high: 1)
-        let mismatches = GradientCheck().run(layer, input: x, checkInput: true)
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        expectLayerGradientsMatch(SELayer(channels: channels, ratio: 2), inputShape: inputShape)
     }
 
     /// The blocked layout gives the NCHW result, element for element.
@@ -54,4 +48,16 @@ import PoseTensor
         for i in 0..<planar.count { worst = max(worst, abs(back[i] - planar[i])) }
         #expect(worst < 1e-6)
     }
+}
+
+/// Parameters uniform in ±0.8 and input in ±1 from `seed`, then a finite-difference check of dx
+/// and every parameter of `layer`.
+func expectLayerGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 9,
+                               sourceLocation: SourceLocation = #_sourceLocation) {
+    var rng = RandomGenerator(seed: seed)
+    for (_, p) in layer.stateDict().parameters { rng.fillUniform(p.value, low: -0.8, high: 0.8) }
+    let x = Tensor(zeros: inputShape)
+    rng.fillUniform(x, low: -1, high: 1)
+    let mismatches = GradientCheck().run(layer, input: x, checkInput: true)
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))", sourceLocation: sourceLocation)
 }
