@@ -39,7 +39,7 @@ let package = Package(
                 resources: [.copy("Resources/datasets")]),
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor", "PoseData"]),
         .target(name: "PoseEval", dependencies: ["PoseData"]),
-        .target(name: "PoseDistributed", dependencies: ["CMPI"]),
+        .target(name: "PoseDistributed", dependencies: ["CMPI", "PoseTensor"]),
         .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed", "PoseConfig",
                                                      "PoseData", "PoseEval"]),
         .target(name: "PoseCLI", dependencies: [

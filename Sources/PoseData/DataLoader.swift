@@ -149,7 +149,11 @@ public final class DataLoader: @unchecked Sendable {
             var rng = RandomGenerator(seed: seed, stream: [UInt64(ep), UInt64(index)])
             var sample: TopdownSample?
             var failure: Error?
-            do { sample = try pipeline.run(instances[index], rng: &rng) } catch { failure = error }
+            do {
+                sample = try pipeline.run(instances[index], rng: &rng)
+                // each worker normalises its own samples, so the pass is spread over the workers
+                sample?.input.withUnsafeMutableBufferPointer { normalize($0) }
+            } catch { failure = error }
 
             lock.lock()
             guard gen == generation else { continue }
@@ -178,6 +182,15 @@ public final class DataLoader: @unchecked Sendable {
         (job / batchSize, job % batchSize)
     }
 
+    /// The data preprocessor's `(pixel − mean) / std` of one `3 × H × W` sample, in place.
+    private func normalize(_ pixels: UnsafeMutableBufferPointer<Float>) {
+        let plane = pixels.count / 3
+        for c in 0..<3 {
+            let m = mean[c], inv = 1 / std[c]
+            for p in c * plane ..< (c + 1) * plane { pixels[p] = (pixels[p] - m) * inv }
+        }
+    }
+
     private func collate(_ samples: [TopdownSample]) -> Batch {
         let (w, h) = pipeline.inputSize ?? (0, 0)
         let n = samples.count
@@ -185,12 +198,7 @@ public final class DataLoader: @unchecked Sendable {
         let plane = w * h
         for (i, s) in samples.enumerated() {
             let dst = images.data + i * 3 * plane
-            s.input.withUnsafeBufferPointer { src in
-                for c in 0..<3 {
-                    let m = mean[c], inv = 1 / std[c]
-                    for p in 0..<plane { dst[c * plane + p] = (src[c * plane + p] - m) * inv }
-                }
-            }
+            s.input.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: 3 * plane) }
         }
         var targets: Tensor?, labels: Tensor?, weights: Tensor?, simcc: (Tensor, Tensor)?
         if let codec = pipeline.codec, let first = samples.first {

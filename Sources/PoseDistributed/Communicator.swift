@@ -1,3 +1,5 @@
+import PoseTensor
+
 /// Collective operations among the ranks of one training job.
 public protocol Communicator: AnyObject {
     /// This process's index in `0..<size`.
@@ -29,8 +31,7 @@ extension Communicator {
             try allReduceSum(buffer + offset, count: n)
             offset += n
         }
-        let scale = 1 / Float(size)
-        for i in 0..<count { buffer[i] *= scale }
+        ElementwiseKernels.scale(buffer, by: 1 / Float(size), count: count)
     }
 }
 

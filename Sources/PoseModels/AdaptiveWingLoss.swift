@@ -25,24 +25,29 @@ public struct AdaptiveWingLoss: PoseLoss, LossSpec {
         let planes = prediction.shape[0] * prediction.shape[1], spatial = prediction.count / max(planes, 1)
         let scale = lossWeight / Float(max(prediction.count, 1))
         let ratio = theta / epsilon
-        var total = 0.0
-        for i in 0..<prediction.count {
-            let w: Float = useTargetWeight ? weights?[i / spatial] ?? 1 : 1
-            let t = target[i] * w, diff = prediction[i] * w - t, delta = abs(diff)
-            let a = alpha - t
-            let loss: Float, slope: Float
-            if delta < theta {
-                let power = pow(delta / epsilon, a)
-                loss = omega * log(1 + power)
-                // d/dδ of ω·ln(1 + (δ/ε)^a); (δ/ε)^(a−1) is 0 at δ = 0 since a > 1 for targets below α − 1
-                slope = delta > 0 ? omega * a * pow(delta / epsilon, a - 1) / epsilon / (1 + power) : 0
-            } else {
-                let big = omega * (1 / (1 + pow(ratio, a))) * a * pow(ratio, a - 1) / epsilon
-                let c = theta * big - omega * log(1 + pow(ratio, a))
-                (loss, slope) = (big * delta - c, big)
+        let (pred, targ, grad, lossWeights, weighted) = (prediction.data, target.data, gradient.data, weights?.data, useTargetWeight)
+        let (omega, alpha, theta, epsilon) = (omega, alpha, theta, epsilon)
+        let total = ParallelLoop.orderedSum(planes, grain: ParallelLoop.grain(perItem: spatial * 8)) { p in
+            let w: Float = weighted ? lossWeights?[p] ?? 1 : 1
+            var sum = 0.0
+            for i in p * spatial ..< (p + 1) * spatial {
+                let t = targ[i] * w, diff = pred[i] * w - t, delta = abs(diff)
+                let a = alpha - t
+                let loss: Float, slope: Float
+                if delta < theta {
+                    let power = pow(delta / epsilon, a)
+                    loss = omega * log(1 + power)
+                    // d/dδ of ω·ln(1 + (δ/ε)^a); (δ/ε)^(a−1) is 0 at δ = 0 since a > 1 for targets below α − 1
+                    slope = delta > 0 ? omega * a * pow(delta / epsilon, a - 1) / epsilon / (1 + power) : 0
+                } else {
+                    let big = omega * (1 / (1 + pow(ratio, a))) * a * pow(ratio, a - 1) / epsilon
+                    let c = theta * big - omega * log(1 + pow(ratio, a))
+                    (loss, slope) = (big * delta - c, big)
+                }
+                sum += Double(loss)
+                grad[i] = scale * slope * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * w
             }
-            total += Double(loss)
-            gradient[i] = scale * slope * (diff > 0 ? 1 : diff < 0 ? -1 : 0) * w
+            return sum
         }
         return Float(total) * scale
     }

@@ -25,11 +25,11 @@ public struct KeypointMSELoss: PoseLoss, LossSpec {
         let spatial = prediction.count / max(planes, 1)
         if let weights { precondition(weights.count == planes, "KeypointMSELoss: weights \(weights.shape) for \(planes) channels") }
         let scale = lossWeight / Float(prediction.count)
-        var total = 0.0
-        for p in 0..<planes {
-            let pp = prediction.data + p * spatial, tp = target.data + p * spatial, gp = gradient.data + p * spatial
-            var mask: Float = weights?[p] ?? 1
-            if skipEmptyChannel {
+        let (pred, targ, grad, lossWeights, skipEmpty) = (prediction.data, target.data, gradient.data, weights?.data, skipEmptyChannel)
+        let total = ParallelLoop.orderedSum(planes, grain: ParallelLoop.grain(perItem: spatial)) { p in
+            let pp = pred + p * spatial, tp = targ + p * spatial, gp = grad + p * spatial
+            var mask: Float = lossWeights?[p] ?? 1
+            if skipEmpty {
                 var any = false
                 for i in 0..<spatial where tp[i] != 0 { any = true; break }
                 if !any { mask = 0 }
@@ -40,7 +40,7 @@ public struct KeypointMSELoss: PoseLoss, LossSpec {
                 s += d * d
                 gp[i] = 2 * mask * d * scale
             }
-            total += Double(s * mask)
+            return Double(s * mask)
         }
         return Float(total) * scale
     }

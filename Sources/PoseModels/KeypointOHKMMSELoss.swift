@@ -16,24 +16,26 @@ public struct KeypointOHKMMSELoss: PoseLoss, LossSpec {
         let hw = prediction.count / max(1, n * k)
         precondition(topk <= k, "KeypointOHKMMSELoss: topk \(topk) exceeds the \(k) keypoints")
         gradient.zero()
-        var total = 0.0
-        for b in 0..<n {
+        let (pred, targ, grad, lossWeights, weighted, topk, lossWeight) =
+            (prediction.data, target.data, gradient.data, weights?.data, useTargetWeight, topk, lossWeight)
+        let total = ParallelLoop.orderedSum(n, grain: ParallelLoop.grain(perItem: k * hw)) { b in
             var perKeypoint = [(Double, Int)]()
+            perKeypoint.reserveCapacity(k)
             for j in 0..<k {
-                let w: Float = useTargetWeight ? (weights?[b * k + j] ?? 1) : 1
-                let p = prediction.data + (b * k + j) * hw, g = target.data + (b * k + j) * hw
+                let w: Float = weighted ? (lossWeights?[b * k + j] ?? 1) : 1
+                let p = pred + (b * k + j) * hw, g = targ + (b * k + j) * hw
                 var s: Float = 0
                 for i in 0..<hw { let d = (p[i] - g[i]) * w; s += d * d }
                 perKeypoint.append((Double(s) / Double(hw), j))
             }
             let hardest = perKeypoint.sorted { ($0.0, -$0.1) > ($1.0, -$1.1) }.prefix(topk)
-            total += hardest.reduce(0) { $0 + $1.0 } / Double(topk)
             for (_, j) in hardest {
-                let w: Float = useTargetWeight ? (weights?[b * k + j] ?? 1) : 1
+                let w: Float = weighted ? (lossWeights?[b * k + j] ?? 1) : 1
                 let scale = lossWeight * 2 * w * w / Float(hw * topk * n)
-                let p = prediction.data + (b * k + j) * hw, g = target.data + (b * k + j) * hw, d = gradient.data + (b * k + j) * hw
+                let p = pred + (b * k + j) * hw, g = targ + (b * k + j) * hw, d = grad + (b * k + j) * hw
                 for i in 0..<hw { d[i] = scale * (p[i] - g[i]) }
             }
+            return hardest.reduce(0) { $0 + $1.0 } / Double(topk)
         }
         return Float(total / Double(n)) * lossWeight
     }

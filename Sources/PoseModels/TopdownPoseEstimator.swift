@@ -108,20 +108,23 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public func outputs(_ images: Tensor, flipIndices: [Int]) -> HeadOutput {
         let plain = predictOutput(images)
         guard testConfig.flipTest else { return plain }
-        let flipped = Tensor(zeros: images.shape)
+        let flipped = Tensor.pooled(shape: images.shape)
         let w = images.shape[3]
-        for r in 0..<(images.count / w) {
-            let src = images.data + r * w, dst = flipped.data + r * w
+        let (source, mirror) = (images.data, flipped.data)
+        ParallelLoop.run(images.count / w, grain: ParallelLoop.grain(perItem: w)) { rows in for r in rows {
+            let src = source + r * w, dst = mirror + r * w
             for x in 0..<w { dst[x] = src[w - 1 - x] }
-        }
+        } }
         let back = predictOutput(flipped)
         if let a = plain.heatmaps, let b = back.heatmaps {
             let (n, k, h, hw) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
-            for i in 0..<n { for j in 0..<k {
-                let src = b.data + (i * k + flipIndices[j]) * h * hw, dst = a.data + (i * k + j) * h * hw
+            let (mine, theirs, shifted) = (a.data, b.data, testConfig.shiftHeatmap)
+            ParallelLoop.run(n * k, grain: ParallelLoop.grain(perItem: h * hw)) { planes in for plane in planes {
+                let (i, j) = plane.quotientAndRemainder(dividingBy: k)
+                let src = theirs + (i * k + flipIndices[j]) * h * hw, dst = mine + plane * h * hw
                 for y in 0..<h { for x in 0..<hw {
                     // mirror, then optionally shift right by one pixel (column 0 keeps its value)
-                    let sx = testConfig.shiftHeatmap && x > 0 ? hw - x : hw - 1 - x
+                    let sx = shifted && x > 0 ? hw - x : hw - 1 - x
                     dst[y * hw + x] = (dst[y * hw + x] + src[y * hw + sx]) * 0.5
                 } }
             } }
@@ -160,8 +163,14 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public func predict(_ batch: Batch) throws -> [KeypointPrediction] {
         guard let decoder else { throw ModelError("TopdownPoseEstimator: the head has no decoder; set the head's decoder=codec") }
         let out = outputs(batch.images, flipIndices: batch.flipIndices)
+        // decoding (arg-max, refinement, DARK's blur) is per sample: one sample per core at a time
+        var decoded = [Result<(keypoints: [Double], scores: [Double]), Error>?](repeating: nil, count: batch.samples.count)
+        decoded.withUnsafeMutableBufferPointer { slots in
+            let slot = slots.baseAddress!
+            ParallelLoop.run(slots.count) { range in for b in range { slot[b] = Result { try decoder.decode(out, at: b) } } }
+        }
         return try batch.samples.enumerated().map { b, s in
-            var (points, scores) = try decoder.decode(out, at: b)
+            var (points, scores) = try decoded[b]!.get()
             var visibility = out.visibility.map { v in (0..<scores.count).map { Double(v[b * scores.count + $0]) } }
             if let keep = testConfig.outputKeypointIndices {
                 guard let worst = keep.max(), worst < scores.count, keep.allSatisfy({ $0 >= 0 }) else {

@@ -21,7 +21,7 @@ public final class Conv2d: Layer {
     private var input: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
-    private let plans = ConvolutionPlans()
+    let plans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
     /// NCHW copies of a blocked input and of its gradient for the BLAS kernels (where oneDNN
     /// has no plan for a shape).
@@ -56,7 +56,8 @@ public final class Conv2d: Layer {
         let y: Tensor
         if let plan {
             y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
-            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
+            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                         weightCache: plans.weights, weightVersion: mode == .inference ? weight.version : nil)
         } else {
             y = Tensor.pooled(shape: outShape)
             var source = x
@@ -82,7 +83,8 @@ public final class Conv2d: Layer {
             let dW = weight.requiresGrad ? weight.grad : frozenSink!
             let dBias = (bias?.requiresGrad ?? false) ? bias!.grad.data : nil
             if let plan {
-                plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
+                plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias,
+                              weightCache: plans.weights)
             } else if ChannelBlocking.isBlocked(x.shape), let source = planarInput {
                 let planarGrad = dx.map { _ in Tensor.pooled(shape: source.shape) }
                 Convolution.backward(x: source.data, weight: weight.value.data, dy: dy.data, dx: planarGrad?.data,

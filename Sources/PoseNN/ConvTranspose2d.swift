@@ -12,7 +12,7 @@ public final class ConvTranspose2d: Layer {
     private var input: Tensor?
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
-    private let plans = ConvolutionPlans()
+    let plans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -36,7 +36,8 @@ public final class ConvTranspose2d: Layer {
             outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
             padding: (padding, padding), bias: bias != nil, transposed: true))
         if let plan {
-            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data)
+            plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
+                         weightCache: plans.weights, weightVersion: mode == .inference ? weight.version : nil)
         } else {
             TransposedConvolution.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
                                           batch: x.shape[0], geometry: g, inChannels: inChannels)
@@ -56,7 +57,8 @@ public final class ConvTranspose2d: Layer {
         let dW = weight.requiresGrad ? weight.grad : frozenSink!
         let dBias = (bias?.requiresGrad ?? false) ? bias!.grad.data : nil
         if let plan {
-            plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias)
+            plan.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data, dBias: dBias,
+                              weightCache: plans.weights)
         } else {
             TransposedConvolution.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data, dWeight: dW.data,
                                            dBias: dBias, batch: x.shape[0], geometry: g, inChannels: inChannels)

@@ -31,6 +31,12 @@ public final class Parameter {
     public var requiresGrad = true
     /// What the parameter is to its layer.
     public let role: ParameterRole
+    /// The arena holding the value, once the model has one.
+    weak var arena: ParameterArena?
+
+    /// The version of the model's values (`ParameterArena.version`), or nil before the
+    /// parameter is in an arena; layers keep derived copies (reordered weights) while it holds.
+    public var version: UInt64? { arena?.version }
 
     /// A zero-initialised parameter of `shape`.
     public init(shape: [Int], role: ParameterRole = .other) {

@@ -14,6 +14,14 @@ public final class ParameterArena {
     public let offsets: [Int]
     /// The parameters, in layout order.
     public let parameters: [Parameter]
+    /// Changes whenever `values` do, as far as SwiftPose writes them (optimizer steps, loaded
+    /// checkpoints, EMA swaps). Layers reuse copies derived from the values (oneDNN-layout
+    /// weights) across inference batches while it holds, so code that writes `values` or a
+    /// parameter's `value` itself calls `valuesDidChange()` afterwards.
+    public private(set) var version: UInt64 = 0
+
+    /// Records that `values` were written (see `version`).
+    public func valuesDidChange() { version &+= 1 }
 
     /// Moves `parameters` (keeping their current values) into two new flat buffers.
     public init(_ parameters: [Parameter]) {
@@ -32,6 +40,7 @@ public final class ParameterArena {
             let v = Tensor(viewing: values.data + offset, shape: p.shape, base: values)
             v.copy(from: p.value)
             p.value = v
+            p.arena = self
             p.grad = Tensor(viewing: gradients.data + offset, shape: p.shape, base: gradients)
         }
     }

@@ -169,17 +169,18 @@ public enum BatchNormKernels {
                                 dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>,
                                 dBeta: UnsafeMutablePointer<Float>, batch: Int, channels: Int, spatial: Int,
                                 relu: Bool, training: Bool, blocked: Bool = false) {
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * channels)
-        defer { sums.deallocate() }
-        gradientSums(x: x, y: y, dy: dy, mean: mean, batch: batch, channels: channels, spatial: spatial, relu: relu,
-                     sumDy: sums, sumDyXmu: sums + channels, blocked: blocked)
-        for c in 0..<channels {
-            dBeta[c] += Float(sums[c])
-            dGamma[c] += Float(sums[channels + c]) * invStd[c]
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * channels) { buffer in
+            let sums = buffer.baseAddress!
+            gradientSums(x: x, y: y, dy: dy, mean: mean, batch: batch, channels: channels, spatial: spatial, relu: relu,
+                         sumDy: sums, sumDyXmu: sums + channels, blocked: blocked)
+            for c in 0..<channels {
+                dBeta[c] += Float(sums[c])
+                dGamma[c] += Float(sums[channels + c]) * invStd[c]
+            }
+            guard let dx else { return }
+            inputGradient(x: x, y: y, dy: dy, gamma: gamma, mean: mean, invStd: invStd, sumDy: sums, sumDyXmu: sums + channels,
+                          count: Double(batch * spatial), dx: dx, batch: batch, channels: channels, spatial: spatial,
+                          relu: relu, training: training, blocked: blocked)
         }
-        guard let dx else { return }
-        inputGradient(x: x, y: y, dy: dy, gamma: gamma, mean: mean, invStd: invStd, sumDy: sums, sumDyXmu: sums + channels,
-                      count: Double(batch * spatial), dx: dx, batch: batch, channels: channels, spatial: spatial,
-                      relu: relu, training: training, blocked: blocked)
     }
 }

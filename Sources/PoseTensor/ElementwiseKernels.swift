@@ -24,9 +24,24 @@ public enum ElementwiseKernels {
         ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] += x[i] } }
     }
 
+    /// `y += scale · x` (gradient accumulation).
+    public static func addScaled(_ x: UnsafePointer<Float>, scale: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] += x[i] * scale } }
+    }
+
+    /// `x *= scale` (gradients averaged after an allreduce, clipped gradients).
+    public static func scale(_ x: UnsafeMutablePointer<Float>, by scale: Float, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { x[i] *= scale } }
+    }
+
+    /// Exchanges the contents of `a` and `b` (EMA weights in and out for validation).
+    public static func swap(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { Swift.swap(&a[i], &b[i]) } }
+    }
+
     /// `y = 1 / (1 + exp(-x))`.
     public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = 1 / (1 + expf(-x[i])) } }
     }
 
     /// `dx = dy · y · (1 − y)`, from the forward output `y`.

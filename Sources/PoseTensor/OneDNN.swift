@@ -96,9 +96,9 @@ final class DNNLPrimitive {
         return String(cString: name)
     }
 
-    func execute(_ stream: dnnl_stream_t, _ arguments: [(Int32, DNNLMemory)]) {
-        let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
-        OneDNN.check(dnnl_primitive_execute(handle, stream, Int32(args.count), args), "execution")
+    /// Runs the primitive on `arguments`, made once with it (only their buffers change).
+    func execute(_ stream: dnnl_stream_t, _ arguments: DNNLArguments) {
+        OneDNN.check(dnnl_primitive_execute(handle, stream, Int32(arguments.list.count), arguments.list.baseAddress), "execution")
         OneDNN.check(dnnl_stream_wait(stream), "stream wait")
     }
 
@@ -108,12 +108,28 @@ final class DNNLPrimitive {
     }
 }
 
+/// A primitive's execution arguments, made once with its plan: between calls only the
+/// memories' buffers change, so executing allocates nothing.
+final class DNNLArguments {
+    let list: UnsafeMutableBufferPointer<dnnl_exec_arg_t>
+    private let memories: [DNNLMemory]
+
+    init(_ arguments: [(Int32, DNNLMemory)]) {
+        memories = arguments.map(\.1)
+        list = .allocate(capacity: arguments.count)
+        for (i, a) in arguments.enumerated() { list[i] = dnnl_exec_arg_t(arg: a.0, memory: a.1.handle) }
+    }
+
+    deinit { list.deallocate() }
+}
+
 /// A reorder between a user layout and a primitive's, with its two memory objects; with
 /// `accumulate` the destination's values are kept and the source added (gradients).
 final class DNNLReorder {
     let primitive: DNNLPrimitive
     let source: DNNLMemory
     let destination: DNNLMemory
+    private let arguments: DNNLArguments
 
     init(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, accumulate: Bool = false) {
         var attr: dnnl_primitive_attr_t?
@@ -132,12 +148,13 @@ final class DNNLReorder {
         primitive = DNNLPrimitive(pd!)
         source = DNNLMemory(from)
         destination = DNNLMemory(to)
+        arguments = DNNLArguments([(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
     }
 
     func run(_ stream: dnnl_stream_t, from: UnsafeRawPointer, to: UnsafeMutableRawPointer) {
         source.bind(from)
         destination.bind(to)
-        primitive.execute(stream, [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, destination)])
+        primitive.execute(stream, arguments)
     }
 }
 

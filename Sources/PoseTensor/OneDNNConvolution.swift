@@ -59,6 +59,7 @@ public final class OneDNNConvolution {
     private let user: (source: dnnl_memory_desc_t, weights: dnnl_memory_desc_t, bias: dnnl_memory_desc_t, destination: dnnl_memory_desc_t)
     private let source, weights, destination: DNNLOperand
     private let biasMemory: DNNLMemory?
+    private let forwardArguments: DNNLArguments
     private lazy var backwardPlan = BackwardPlan(self)
 
     /// The plan for `shape`, or nil where oneDNN has no implementation for it (the caller then
@@ -102,6 +103,8 @@ public final class OneDNNConvolution {
         weights = DNNLOperand(user: user.weights, primitive: forwardPrimitive.layout(dnnl_query_weights_md), slot: .weights, output: false)
         destination = DNNLOperand(user: user.destination, primitive: forwardPrimitive.layout(dnnl_query_dst_md), slot: .destination, output: true)
         biasMemory = s.bias ? DNNLMemory(user.bias) : nil
+        forwardArguments = DNNLArguments([(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, weights.memory),
+                                          (DNNL_ARG_DST, destination.memory)] + (biasMemory.map { [(DNNL_ARG_BIAS, $0)] } ?? []))
     }
 
     deinit { dnnl_stream_destroy(stream) }
@@ -117,25 +120,33 @@ public final class OneDNNConvolution {
     public var implementation: String { forwardPrimitive.implementation }
 
     /// `y = conv(x, weight) + bias` with `x`, `y` of the plan's shape and layouts.
+    /// - Parameters:
+    ///   - weightCache: where the layer keeps its weights in the primitive's layout; nil
+    ///     reorders them into per-thread scratch on every call.
+    ///   - weightVersion: the weights' version (`ParameterArena.version`) when the kept copy may
+    ///     be reused if it has it (inference); nil to reorder (a training step).
     public func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        y: UnsafeMutablePointer<Float>) {
+                        y: UnsafeMutablePointer<Float>, weightCache: ReorderedWeights? = nil, weightVersion: UInt64? = nil) {
+        precondition((bias != nil) == shape.bias, "OneDNNConvolution: bias given \(bias != nil), planned \(shape.bias)")
         source.bindInput(x, stream)
-        weights.bindInput(weight, stream)
-        destination.bindOutput(y)
-        var args = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, weights.memory), (DNNL_ARG_DST, destination.memory)]
-        if let biasMemory, let bias {
-            biasMemory.bind(bias)
-            args.append((DNNL_ARG_BIAS, biasMemory))
+        if let weightCache {
+            weightCache.bind(weights, user: weight, version: weightVersion, stream: stream)
+        } else {
+            weights.bindInput(weight, stream)
         }
-        forwardPrimitive.execute(stream, args)
+        destination.bindOutput(y)
+        if let biasMemory, let bias { biasMemory.bind(bias) }
+        forwardPrimitive.execute(stream, forwardArguments)
         destination.finishOutput(y, stream)
         OperationCounter.add(shape.multiplyAdds)
     }
 
-    /// Gradients of `forward`: writes `dx` (if non-nil), adds into `dWeight` and `dBias` (if non-nil).
+    /// Gradients of `forward`: writes `dx` (if non-nil), adds into `dWeight` and `dBias` (if
+    /// non-nil). With `weightCache`, the backward-data primitive reads the copy forward made.
     public func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                         dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?) {
-        backwardPlan.run(x: x, weight: weight, dy: dy, dx: dx, dWeight: dWeight, dBias: dBias)
+                         dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                         weightCache: ReorderedWeights? = nil) {
+        backwardPlan.run(x: x, weight: weight, dy: dy, dx: dx, dWeight: dWeight, dBias: dBias, weightCache: weightCache)
     }
 
     /// The two backward primitives (made on the first backward; inference never needs them).
@@ -145,6 +156,7 @@ public final class OneDNNConvolution {
         let dataGradient, dataWeights, dataSource: DNNLOperand
         let weightsSource, weightsGradient, weightsOutput: DNNLOperand
         let biasGradient: DNNLMemory?
+        let weightsArguments, dataArguments: DNNLArguments
 
         init(_ plan: OneDNNConvolution) {
             self.plan = plan
@@ -187,22 +199,23 @@ public final class OneDNNConvolution {
             weightsOutput = DNNLOperand(user: user.weights, primitive: weights.layout(dnnl_query_diff_weights_md), slot: .gradient,
                                         output: true, accumulate: true)
             biasGradient = s.bias ? DNNLMemory(user.bias) : nil
+            weightsArguments = DNNLArguments([(DNNL_ARG_SRC, weightsSource.memory), (DNNL_ARG_DIFF_DST, weightsGradient.memory),
+                                              (DNNL_ARG_DIFF_WEIGHTS, weightsOutput.memory)]
+                                             + (biasGradient.map { [(DNNL_ARG_DIFF_BIAS, $0)] } ?? []))
+            dataArguments = DNNLArguments([(DNNL_ARG_DIFF_DST, dataGradient.memory), (DNNL_ARG_WEIGHTS, dataWeights.memory),
+                                           (DNNL_ARG_DIFF_SRC, dataSource.memory)])
         }
 
         func run(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?) {
+                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                 weightCache: ReorderedWeights?) {
             let stream = plan.stream, s = plan.shape
             weightsSource.bindInput(x, stream)
             weightsGradient.bindInput(dy, stream)
             weightsOutput.bindOutput(dWeight)
-            var args = [(DNNL_ARG_SRC, weightsSource.memory), (DNNL_ARG_DIFF_DST, weightsGradient.memory),
-                        (DNNL_ARG_DIFF_WEIGHTS, weightsOutput.memory)]
             let biasScratch = DNNLScratch.current.buffer(.bias, bytes: s.outChannels * 4).bindMemory(to: Float.self, capacity: s.outChannels)
-            if let biasGradient {
-                biasGradient.bind(biasScratch)
-                args.append((DNNL_ARG_DIFF_BIAS, biasGradient))
-            }
-            weights.execute(stream, args)
+            biasGradient?.bind(biasScratch)
+            weights.execute(stream, weightsArguments)
             weightsOutput.finishOutput(dWeight, stream)
             if let dBias, biasGradient != nil { for o in 0..<s.outChannels { dBias[o] += biasScratch[o] } }
 
@@ -213,10 +226,13 @@ public final class OneDNNConvolution {
             } else {
                 dataGradient.memory.bind(DNNLScratch.current.buffer(.destination, bytes: dataGradient.bytes))
             }
-            dataWeights.bindInput(weight, stream)
+            if let weightCache {
+                weightCache.bindForBackward(dataWeights, user: weight, stream: stream)
+            } else {
+                dataWeights.bindInput(weight, stream)
+            }
             dataSource.bindOutput(dx)
-            data.execute(stream, [(DNNL_ARG_DIFF_DST, dataGradient.memory), (DNNL_ARG_WEIGHTS, dataWeights.memory),
-                                  (DNNL_ARG_DIFF_SRC, dataSource.memory)])
+            data.execute(stream, dataArguments)
             dataSource.finishOutput(dx, stream)
         }
     }

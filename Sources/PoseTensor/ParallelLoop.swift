@@ -26,4 +26,34 @@ public enum ParallelLoop {
             }
         }
     }
+
+    /// `Σ term(i)` over `0..<count`, the terms computed concurrently and added in index order,
+    /// so the result is the sequential loop's for any thread count. `term` may also write what
+    /// item `i` owns (a gradient plane). `grain`: items per thread worth a thread.
+    public static func orderedSum(_ count: Int, grain: Int = 1, _ term: (Int) -> Double) -> Double {
+        guard count > 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { terms in
+            let t = terms.baseAddress!
+            run(count, grain: grain) { range in for i in range { t[i] = term(i) } }
+            var total = 0.0
+            for i in 0..<count { total += t[i] }
+            return total
+        }
+    }
+
+    /// Reduces `0..<count` in fixed blocks of `block` (each block's value from `partial`,
+    /// computed concurrently) and combines the blocks in order, so the result does not depend
+    /// on the thread count.
+    public static func blockReduce(_ count: Int, block: Int = elementGrain, initial: Double,
+                                   _ combine: (Double, Double) -> Double, _ partial: (Range<Int>) -> Double) -> Double {
+        let blocks = (count + block - 1) / block
+        guard blocks > 0 else { return initial }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { values in
+            let v = values.baseAddress!
+            run(blocks) { range in for b in range { v[b] = partial(b * block ..< Swift.min(count, (b + 1) * block)) } }
+            var result = initial
+            for b in 0..<blocks { result = combine(result, v[b]) }
+            return result
+        }
+    }
 }

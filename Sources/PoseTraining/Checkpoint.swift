@@ -241,6 +241,7 @@ public enum Checkpoint {
             }
             counter.value = loaded.data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: info.range.lowerBound, as: Int64.self) }.littleEndian
         }
+        model.arena.valuesDidChange()
         let unexpected = available.keys.sorted()
         if strict && (!missing.isEmpty || !unexpected.isEmpty) {
             throw CheckpointError("\(loaded.path): strict loading failed; missing keys: \(missing.prefix(10)); unexpected keys: \(unexpected.prefix(10))")

@@ -173,6 +173,7 @@ public final class Trainer {
                 messages["grad_norm"] = clip.clip(model.arena, groups: optimizer.groups)
             }
             optimizer.step()
+            model.arena.valuesDidChange()
         }
         // the ranks' stop votes ride along: every rank stops for the same signal, so all end
         // with the same status
@@ -203,8 +204,7 @@ public final class Trainer {
         let gradients = model.arena.gradients
         if accumulated == nil { accumulated = Tensor(zeros: gradients.shape) }
         let sum = accumulated!
-        let scale = 1 / Float(factor)
-        for i in 0..<gradients.count { sum.data[i] += gradients.data[i] * scale }
+        ElementwiseKernels.addScaled(gradients.data, scale: 1 / Float(factor), into: sum.data, count: gradients.count)
         guard (iteration + 1) % n == 0 || iteration + 1 == total else { return false }
         gradients.copy(from: sum)
         sum.zero()

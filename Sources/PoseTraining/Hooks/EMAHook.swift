@@ -76,14 +76,16 @@ public final class EMAHook: Hook {
 
     /// `a += m · (b − a)`, torch's `lerp_`.
     private func lerp(_ a: Tensor, toward b: Tensor, _ m: Float) {
-        for i in 0..<a.count { a.data[i] += m * (b.data[i] - a.data[i]) }
+        let (x, y) = (a.data, b.data)
+        ParallelLoop.run(a.count, grain: ParallelLoop.elementGrain) { range in for i in range { x[i] += m * (y[i] - x[i]) } }
     }
 
     /// Exchanges the model's weights (and, with `updateBuffers`, its statistics) with the average.
     private func swap(_ runner: Trainer) {
         guard let average else { return }
         let values = runner.model.arena.values
-        for i in 0..<values.count { Swift.swap(&values.data[i], &average.data[i]) }
+        ElementwiseKernels.swap(values.data, average.data, count: values.count)
+        runner.model.arena.valuesDidChange()
         guard settings.updateBuffers else { return }
         for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) {
             for i in 0..<b.count { Swift.swap(&b.data[i], &a.data[i]) }

@@ -1,5 +1,6 @@
 import Foundation
 import PoseNN
+import PoseTensor
 
 /// MMEngine's `optim_wrapper.clip_grad=dict(max_norm, norm_type=2)`: PyTorch's
 /// `clip_grad_norm_` over the optimizer's parameters, applied after the gradient allreduce, so
@@ -19,20 +20,25 @@ public struct GradientClipping: Sendable, Equatable {
     @discardableResult
     public func clip(_ arena: ParameterArena, groups: [ParameterGroup]) -> Double {
         var accumulated = 0.0
+        let gradients = arena.gradients.data, p = normType
         arena.forEachTrainable(in: groups) { _, offset, count in
-            let g = arena.gradients.data + offset
-            if normType == .infinity {
-                for i in 0..<count { accumulated = Swift.max(accumulated, Double(abs(g[i]))) }
+            let g = gradients + offset
+            if p == .infinity {
+                accumulated = Swift.max(accumulated, ParallelLoop.blockReduce(count, initial: 0, Swift.max) { range in
+                    range.reduce(0.0) { Swift.max($0, Double(abs(g[$1]))) }
+                })
             } else {
-                for i in 0..<count { accumulated += Foundation.pow(Double(abs(g[i])), normType) }
+                accumulated += ParallelLoop.blockReduce(count, initial: 0, +) { range in
+                    p == 2 ? range.reduce(0.0) { $0 + Double(g[$1]) * Double(g[$1]) }
+                           : range.reduce(0.0) { $0 + Foundation.pow(Double(abs(g[$1])), p) }
+                }
             }
         }
-        let norm = normType == .infinity ? accumulated : Foundation.pow(accumulated, 1 / normType)
+        let norm = p == .infinity ? accumulated : Foundation.pow(accumulated, 1 / p)
         let coefficient = Float(Swift.min(1, maxNorm / (norm + 1e-6)))
         if coefficient < 1 {
             arena.forEachTrainable(in: groups) { _, offset, count in
-                let g = arena.gradients.data + offset
-                for i in 0..<count { g[i] *= coefficient }
+                ElementwiseKernels.scale(gradients + offset, by: coefficient, count: count)
             }
         }
         return norm
