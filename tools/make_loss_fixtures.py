@@ -1,9 +1,10 @@
 """Prints the reference values of SwiftPose's WingLossTests and KLDiscretLossTests: MMPose
-1.3.2's own WingLoss, SoftWingLoss, AdaptiveWingLoss and KLDiscretLoss (their classes executed
+1.3.2's own WingLoss, SoftWingLoss, AdaptiveWingLoss, KLDiscretLoss and CombinedTargetMSELoss (their classes executed
 from the mmpose wheel's source, with the registry and the unrelated imports of those files
 stubbed) on small fixed inputs, the loss and its gradient by autograd, as Swift literals to
 paste into Tests/PoseModelsTests/WingLossTests.swift (the wing losses, first part of the output)
-and Tests/PoseModelsTests/KLDiscretLossTests.swift (the part after "// KLDiscretLoss").
+Tests/PoseModelsTests/KLDiscretLossTests.swift (the part after "// KLDiscretLoss") and
+Tests/PoseModelsTests/CombinedTargetMSELossTests.swift (after "// CombinedTargetMSELoss").
 
 Run from the repository root with a Python that has torch (not run in CI):
     python3 tools/make_loss_fixtures.py [path/to/mmpose-1.3.2-py2.py3-none-any.whl]
@@ -104,3 +105,18 @@ for kwargs in (dict(use_target_weight=True), dict(use_target_weight=False, beta=
     print(f'// KLDiscretLoss({kwargs}): loss {loss.item():.9g}')
     print('gradientX:', swift(px.grad))
     print('gradientY:', swift(py.grad))
+
+print('// CombinedTargetMSELoss on UDP combined targets N × 3K × H × W = 2 × 6 × 3 × 4 (K = 2)')
+combined_pred = torch.randn(2, 6, 3, 4).double()
+combined_target = torch.randn(2, 6, 3, 4).double()
+combined_weights = torch.tensor([[1.0, 0.5], [0.0, 2.0]], dtype=torch.float64)
+print('let combinedPrediction:', swift(combined_pred))
+print('let combinedTarget:', swift(combined_target))
+print('let combinedWeights:', swift(combined_weights))
+for use_weight in (False, True):
+    loss_fn = losses['heatmap_loss'].CombinedTargetMSELoss(use_target_weight=use_weight, loss_weight=1.5)
+    p = combined_pred.clone().requires_grad_()
+    loss = loss_fn(p, combined_target, combined_weights)
+    loss.backward()
+    print(f'// CombinedTargetMSELoss(use_target_weight={use_weight}, loss_weight=1.5): loss {loss.item():.9g}')
+    print('gradient:', swift(p.grad))

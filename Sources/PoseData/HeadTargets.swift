@@ -12,9 +12,12 @@ public struct HeadTargets {
     public var epoch: Int
     /// `N × K × Wx` and `N × K × Hy` SimCC targets.
     public var simccX: Tensor?, simccY: Tensor?
+    /// MMPose's `train_cfg.compute_acc`: whether the head also reports `acc_pose`.
+    public var computeAccuracy: Bool
 
-    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0, simccX: Tensor? = nil, simccY: Tensor? = nil) {
+    public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0, simccX: Tensor? = nil, simccY: Tensor? = nil,
+                computeAccuracy: Bool = true) {
         self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.epoch = epoch
-        self.simccX = simccX; self.simccY = simccY
+        self.simccX = simccX; self.simccY = simccY; self.computeAccuracy = computeAccuracy
     }
 }

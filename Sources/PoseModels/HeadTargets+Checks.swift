@@ -12,7 +12,10 @@ extension HeadTargets {
             let p = prediction.shape, t = target.shape
             throw ModelError("\(head) predicts heatmaps of \(p.dropFirst().map(String.init).joined(separator: "×")) (C×H×W) but the codec's targets are \(t.dropFirst().map(String.init).joined(separator: "×")); set the codec's heatmap_size to (\(p.last ?? 0), \(p.count == 4 ? p[2] : 0)) or change the head")
         }
-        try checkWeights(batch: prediction.shape[0], keypoints: prediction.shape[1], head: head)
+        // UDP's 'combined' codec makes three maps per keypoint (response, x and y offsets)
+        let channels = prediction.shape[1], keypoints = weights.shape.last ?? 0
+        let perKeypoint = keypoints > 0 && channels == 3 * keypoints ? 3 : 1
+        try checkWeights(batch: prediction.shape[0], keypoints: channels / perKeypoint, head: head)
         return target
     }
 

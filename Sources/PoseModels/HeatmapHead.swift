@@ -65,12 +65,21 @@ public final class HeatmapHead: Layer, PoseHead {
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let heatmaps = forward(feats.last!, mode: .training)
         let target = try targets.heatmaps(matching: heatmaps, head: "HeatmapHead")
+        if heatmaps.shape[1] != targets.weights.shape[1] && !(loss is CombinedTargetMSELoss) {
+            throw ModelError("HeatmapHead: \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints are UDP 'combined' targets, "
+                             + "which train with loss=dict(type='CombinedTargetMSELoss'), not \(type(of: loss))")
+        }
         let grad = Tensor.reuse(lossGradient, shape: heatmaps.shape)
         lossGradient = grad
         let value = loss(prediction: heatmaps, target: target, weights: targets.weights, gradient: grad)
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = backward(grad)
+        guard targets.computeAccuracy else { return ([("loss_kpt", value)], grads) }
         // MMPose's head reports the PCK of its heatmaps as acc_pose (train_cfg compute_acc=True)
+        guard heatmaps.shape[1] == targets.weights.shape[1] else {
+            throw ModelError("HeatmapHead: acc_pose needs one heatmap per keypoint, the head gives \(heatmaps.shape[1]) for "
+                             + "\(targets.weights.shape[1]) keypoints; set model train_cfg=dict(compute_acc=False)")
+        }
         let accuracy = HeatmapAccuracy.pck(output: heatmaps, target: target, weights: targets.weights)
         return ([("loss_kpt", value), ("acc_pose", Float(accuracy))], grads)
     }

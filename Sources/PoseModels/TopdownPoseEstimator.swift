@@ -4,8 +4,21 @@ import PoseTensor
 
 /// MMPose's `test_cfg` of a top-down model.
 public struct TopdownTestConfig: Sendable, Equatable {
+    /// MMPose's `flip_mode`: how the flipped pass's heatmaps map back onto the plain pass's.
+    public enum FlipMode: String, Sendable, CaseIterable {
+        /// One map per keypoint: mirror and swap by the flip indices.
+        case heatmap
+        /// UDP's 'combined' maps, three per keypoint (response, x offset, y offset): mirror,
+        /// swap keypoints, negate the x offsets.
+        case udpCombined = "udp_combined"
+
+        /// Heatmap channels per keypoint.
+        public var channelsPerKeypoint: Int { self == .udpCombined ? 3 : 1 }
+    }
+
     /// Average with the prediction on the horizontally flipped image.
     public var flipTest = false
+    public var flipMode = FlipMode.heatmap
     /// Shift the flipped heatmaps one pixel right (MMPose's `shift_heatmap`).
     public var shiftHeatmap = false
     /// Shift flipped coordinates by one input pixel (MMPose's `shift_coords`).
@@ -32,6 +45,8 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// Decodes the head's outputs (nil: `predict(_:)` on batches is unavailable).
     public let decoder: (any KeypointCodec)?
     public var testConfig: TopdownTestConfig
+    /// MMPose's `train_cfg.compute_acc`: whether heads report `acc_pose` while training.
+    public var computeAccuracy = true
     public var summary: String
     /// The named losses of the last training step.
     public private(set) var lastLosses: [(String, Float)] = []
@@ -97,7 +112,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
         }
         _ = try forwardBackward(images: batch.images,
                             targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch,
-                                                 simccX: batch.simccX, simccY: batch.simccY))
+                                                 simccX: batch.simccX, simccY: batch.simccY, computeAccuracy: computeAccuracy))
         return lastLosses.map { (name: $0.0, value: $0.1) }
     }
 
@@ -105,7 +120,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// heatmaps as MMPose's `flip_heatmaps(mode='heatmap')` (optional `shift_heatmap`),
     /// coordinates as `flip_coordinates` (x → 1 − x, minus 1/input_w with `shift_coords`),
     /// sigmas and visibilities reordered by the flip indices, SimCC vectors as `flip_vectors`.
-    public func outputs(_ images: Tensor, flipIndices: [Int]) -> HeadOutput {
+    public func outputs(_ images: Tensor, flipIndices: [Int]) throws -> HeadOutput {
         let plain = predictOutput(images)
         guard testConfig.flipTest else { return plain }
         let flipped = Tensor.pooled(shape: images.shape)
@@ -117,15 +132,24 @@ public final class TopdownPoseEstimator: PoseEstimator {
         } }
         let back = predictOutput(flipped)
         if let a = plain.heatmaps, let b = back.heatmaps {
-            let (n, k, h, hw) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
+            let (n, c, h, hw) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
+            let per = testConfig.flipMode.channelsPerKeypoint
+            guard c == flipIndices.count * per else {
+                throw ModelError("test_cfg.flip_mode '\(testConfig.flipMode.rawValue)' expects \(per) heatmap(s) per keypoint, "
+                                 + "\(flipIndices.count * per) for the dataset's \(flipIndices.count) flip indices; the head gives \(c)"
+                                 + (c == 3 * flipIndices.count ? " (a 'combined' UDP codec needs flip_mode='udp_combined')" : ""))
+            }
             let (mine, theirs, shifted) = (a.data, b.data, testConfig.shiftHeatmap)
-            ParallelLoop.run(n * k, grain: ParallelLoop.grain(perItem: h * hw)) { planes in for plane in planes {
-                let (i, j) = plane.quotientAndRemainder(dividingBy: k)
-                let src = theirs + (i * k + flipIndices[j]) * h * hw, dst = mine + plane * h * hw
+            ParallelLoop.run(n * c, grain: ParallelLoop.grain(perItem: h * hw)) { planes in for plane in planes {
+                let (i, channel) = plane.quotientAndRemainder(dividingBy: c)
+                let (j, part) = channel.quotientAndRemainder(dividingBy: per)
+                // udp_combined: the mirrored x offsets point the other way
+                let sign: Float = per == 3 && part == 1 ? -1 : 1
+                let src = theirs + (i * c + flipIndices[j] * per + part) * h * hw, dst = mine + plane * h * hw
                 for y in 0..<h { for x in 0..<hw {
                     // mirror, then optionally shift right by one pixel (column 0 keeps its value)
                     let sx = shifted && x > 0 ? hw - x : hw - 1 - x
-                    dst[y * hw + x] = (dst[y * hw + x] + src[y * hw + sx]) * 0.5
+                    dst[y * hw + x] = (dst[y * hw + x] + sign * src[y * hw + sx]) * 0.5
                 } }
             } }
         }
@@ -162,7 +186,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// `kp_img = kp_input / input_size · scale + center − scale / 2`.
     public func predict(_ batch: Batch) throws -> [KeypointPrediction] {
         guard let decoder else { throw ModelError("TopdownPoseEstimator: the head has no decoder; set the head's decoder=codec") }
-        let out = outputs(batch.images, flipIndices: batch.flipIndices)
+        let out = try outputs(batch.images, flipIndices: batch.flipIndices)
         // decoding (arg-max, refinement, DARK's blur) is per sample: one sample per core at a time
         var decoded = [Result<(keypoints: [Double], scores: [Double]), Error>?](repeating: nil, count: batch.samples.count)
         decoded.withUnsafeMutableBufferPointer { slots in
@@ -203,6 +227,8 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
     public var head: any HeadSpec
     public var dataPreprocessor: DataPreprocessor
     public var testConfig: TopdownTestConfig
+    /// `train_cfg.compute_acc`.
+    public var computeAccuracy = true
     public var pretrained: [PretrainedWeights]
     /// The parts' type names, for logs ("ResNet + HeatmapHead").
     public var summary: String
@@ -225,7 +251,9 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
             channels = try spec.outputChannels(for: channels)
         }
         let head = try self.head.makeHead(featureChannels: channels, rng: &rng)
-        return TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
-                                    summary: summary)
+        let estimator = TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
+                                             summary: summary)
+        estimator.computeAccuracy = computeAccuracy
+        return estimator
     }
 }

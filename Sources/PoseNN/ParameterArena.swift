@@ -46,5 +46,8 @@ public final class ParameterArena {
     }
 
     /// Sets every gradient to zero.
-    public func zeroGradients() { gradients.zero() }
+    public func zeroGradients() {
+        let g = gradients.data
+        ParallelLoop.run(gradients.count, grain: ParallelLoop.elementGrain) { r in (g + r.lowerBound).update(repeating: 0, count: r.count) }
+    }
 }

@@ -25,7 +25,7 @@ import PoseTensor
         let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
         let a = model.predict(images), b = model.predict(mirrored(images))
         model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: true)
-        let out = model.outputs(images, flipIndices: flip).heatmaps!
+        let out = try model.outputs(images, flipIndices: flip).heatmaps!
         let (n, k, hh, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
         for i in 0..<n { for j in 0..<k { for y in 0..<hh { for x in 0..<w {
             // flipped = b[:, flip_indices, :, ::-1]; shift: flipped[..., 1:] = flipped[..., :-1]
@@ -33,6 +33,27 @@ import PoseTensor
             let expected = (a[((i * k + j) * hh + y) * w + x] + b[((i * k + flip[j]) * hh + y) * w + sx]) * 0.5
             #expect(abs(out[((i * k + j) * hh + y) * w + x] - expected) < 1e-6)
         } } } }
+    }
+
+    /// `flip_mode='udp_combined'`: three maps per keypoint move together, the x offset negated.
+    @Test func udpCombinedFlip() throws {
+        var rng = RandomGenerator(seed: 4)
+        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var h = HeatmapHeadSettings(inChannels: 32, outChannels: 15); h.deconvOutChannels = [4]; h.deconvKernelSizes = [4]
+        let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), loss: KeypointMSELoss())
+        let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
+        let a = model.predict(images), b = model.predict(mirrored(images))
+        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: false)
+        // one map per keypoint would read the wrong planes: an error naming the mode to use
+        #expect(throws: ModelError.self) { try model.outputs(images, flipIndices: flip) }
+        model.testConfig.flipMode = .udpCombined
+        let out = try model.outputs(images, flipIndices: flip).heatmaps!
+        let (n, c, hh, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
+        for i in 0..<n { for j in 0..<5 { for part in 0..<3 { for y in 0..<hh { for x in 0..<w {
+            let sign: Float = part == 1 ? -1 : 1
+            let mine = ((i * c + 3 * j + part) * hh + y) * w + x, theirs = ((i * c + 3 * flip[j] + part) * hh + y) * w + w - 1 - x
+            #expect(abs(out[mine] - (a[mine] + sign * b[theirs]) * 0.5) < 1e-6)
+        } } } } }
     }
 
     @Test func coordinateFlipWithShift() throws {
@@ -44,7 +65,7 @@ import PoseTensor
         let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
         let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
         model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: false, shiftCoords: true)
-        let out = model.outputs(images, flipIndices: flip)
+        let out = try model.outputs(images, flipIndices: flip)
         for i in 0..<2 { for j in 0..<5 {
             let d = (i * 5 + j) * 2, s = (i * 5 + flip[j]) * 2
             // flip_coordinates: x → 1 − x − 1/input_w, keypoints reordered; sigma reordered
@@ -93,7 +114,7 @@ import PoseTensor
         let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
         let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
         model.testConfig = TopdownTestConfig(flipTest: true)
-        let out = model.outputs(images, flipIndices: flip)
+        let out = try model.outputs(images, flipIndices: flip)
         for i in 0..<2 { for j in 0..<5 { for x in 0..<128 {
             let d = (i * 5 + j) * 128, s = (i * 5 + flip[j]) * 128
             #expect(abs(out.simccX![d + x] - (a.simccX![d + x] + b.simccX![s + 127 - x]) * 0.5) < 1e-6)
@@ -131,6 +152,40 @@ import PoseTensor
         let scalars = try String(contentsOfFile: dir + "/w/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/w")
             .first { $0.hasPrefix("20") } ?? "") + "/vis_data/scalars.json", encoding: .utf8)
         let records = try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
+    }
+}
+
+/// MMPose's td-hm_hrnet-w32_udp-regress recipe in small: UDP 'combined' targets (a response
+/// and two offset maps per keypoint), CombinedTargetMSELoss, `train_cfg.compute_acc=False` and
+/// the `udp_combined` flip test, trained and validated through the whole loop.
+@Suite struct UDPCombinedTrainingTests {
+    @Test func trainsAndEvaluatesEndToEnd() throws {
+        let dir = try temporaryDirectory("udp-combined")
+        try makeDataset(in: dir)
+        let path = try tinyConfig(in: dir, batchSize: 4, epochs: 2)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        for (old, new) in [
+            ("dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)",
+             "dict(type='UDPHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2, heatmap_type='combined')"),
+            ("in_channels=32, out_channels=17,", "in_channels=32, out_channels=3 * 17,"),
+            ("loss=dict(type='KeypointMSELoss', use_target_weight=True)", "loss=dict(type='CombinedTargetMSELoss', use_target_weight=True)"),
+            ("test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True)",
+             "train_cfg=dict(compute_acc=False), test_cfg=dict(flip_test=True, flip_mode='udp_combined', shift_heatmap=False)"),
+        ] {
+            #expect(text.contains(old), "tiny config lacks \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let trainer = Trainer(settings: try settings(path), communicator: SingleProcessCommunicator(), workDir: dir + "/w", loaderThreads: 2)
+        try trainer.run()
+        #expect(trainer.model.state.shape(of: "head.final_layer.weight") == [51, 8, 1, 1])
+        #expect(!trainer.losses.isEmpty && trainer.losses.allSatisfy { $0.isFinite && $0 > 0 })
+        let scalars = try String(contentsOfFile: dir + "/w/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/w")
+            .first { $0.hasPrefix("20") } ?? "") + "/vis_data/scalars.json", encoding: .utf8)
+        let records = try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        #expect(records.contains { $0["loss_kpt"] is Double })
+        #expect(!records.contains { $0["acc_pose"] != nil }, "compute_acc=False: no acc_pose")
         #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
     }
 }

@@ -54,6 +54,10 @@ extension Components {
                             skipEmptyChannel: try l.bool("skip_empty_channel", default: false),
                             lossWeight: Float(try l.double("loss_weight", default: 1)))
         }
+        try losses.register("CombinedTargetMSELoss") { l, _ in
+            CombinedTargetMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false),
+                                  lossWeight: Float(try l.double("loss_weight", default: 1)))
+        }
         try losses.register("KeypointOHKMMSELoss") { l, _ in
             let topk = try l.int("topk", default: 8, in: ConfigLimits.keypoints)
             return KeypointOHKMMSELoss(useTargetWeight: try l.bool("use_target_weight", default: false), topk: topk,
@@ -152,7 +156,10 @@ enum StockModels {
         if let t = try m.dictionary("test_cfg") {
             test.flipTest = try t.bool("flip_test", default: false)
             let mode = try t.string("flip_mode", default: "heatmap")
-            guard mode == "heatmap" else { throw t.error("flip_mode", "only 'heatmap' is supported") }
+            guard let flipMode = TopdownTestConfig.FlipMode(rawValue: mode) else {
+                throw t.error("flip_mode", "expected 'heatmap' or 'udp_combined' (top-down heatmap flip modes), got '\(mode)'")
+            }
+            test.flipMode = flipMode
             test.shiftHeatmap = try t.bool("shift_heatmap", default: false)
             test.shiftCoords = try t.bool("shift_coords", default: true)
             if t.has("output_keypoint_indices") {
@@ -167,10 +174,17 @@ enum StockModels {
         }
         // the whole model's weights load before the backbone's, as MMEngine initialises parents first
         if let weights = try context.pretrainedWeights(m, target: "") { pretrained.insert(weights, at: 0) }
-        m.ignore("train_cfg", "metainfo")
-        return TopdownPoseEstimatorSpec(backbone: backbone, neck: neck, head: head, dataPreprocessor: preprocessor, testConfig: test,
-                                        pretrained: pretrained,
-                                        summary: ([backboneType] + (neckType.map { [$0] } ?? []) + [headType]).joined(separator: " + "))
+        var computeAccuracy = true
+        if let t = try m.dictionary("train_cfg") {
+            computeAccuracy = try t.bool("compute_acc", default: true)
+            try context.finish(t)
+        }
+        m.ignore("metainfo")
+        var spec = TopdownPoseEstimatorSpec(backbone: backbone, neck: neck, head: head, dataPreprocessor: preprocessor, testConfig: test,
+                                            pretrained: pretrained,
+                                            summary: ([backboneType] + (neckType.map { [$0] } ?? []) + [headType]).joined(separator: " + "))
+        spec.computeAccuracy = computeAccuracy
+        return spec
     }
 
     /// Reads a norm_cfg: PyTorch's BatchNorm with its defaults, per rank (`BN`) or over all
