@@ -87,7 +87,18 @@ public final class IntegralRegressionHead: PoseHead {
         return (c, p)
     }
 
+    public var hasFixedFeatureSize: Bool { true }
+
+    public func checkFeatures(_ feats: [Tensor]) throws {
+        let factor = 1 << heatmapHead.settings.deconvOutChannels.count
+        let (w, h) = (linspaceX.value.count, linspaceY.value.count)
+        guard let f = feats.last, f.shape.count == 4, f.shape[3] * factor == w, f.shape[2] * factor == h else {
+            throw ModelError("\(dsnt ? "DSNTHead" : "IntegralRegressionHead"): in_featuremap_size is (\(w / factor), \(h / factor)), but the backbone's last feature is \(feats.last?.shape.dropFirst(2).reversed().map(String.init).joined(separator: "x") ?? "missing") (WxH); set in_featuremap_size to the feature's (W, H), input_size divided by the backbone's stride")
+        }
+    }
+
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        try checkFeatures(feats)
         let maps = heatmapHead.forward(feats.last!, mode: .training)
         let (coords, probs) = integrate(maps)
         let labels = try targets.labels(batch: coords.shape[0], keypoints: keypoints, head: dsnt ? "DSNTHead" : "IntegralRegressionHead")

@@ -29,6 +29,17 @@ public protocol PoseHead: AnyObject {
     func predict(_ feats: [Tensor]) -> HeadOutput
     /// Adds parameters and buffers under `prefix`.
     func collectState(prefix: String, into state: inout StateDict)
+    /// Whether the head is sized for one feature map size (MMPose's `in_featuremap_size`), so
+    /// the estimator checks it with `checkFeatures` on a probe when the model is built.
+    var hasFixedFeatureSize: Bool { get }
+    /// Throws a `ModelError` saying what to set when feature maps of these shapes
+    /// (`N × C_i × H_i × W_i`) do not fit the head.
+    func checkFeatures(_ feats: [Tensor]) throws
+}
+
+extension PoseHead {
+    public var hasFixedFeatureSize: Bool { false }
+    public func checkFeatures(_ feats: [Tensor]) throws {}
 }
 
 /// A neck between backbone and head (MMPose's `necks`): feature maps in, feature maps out.

@@ -44,12 +44,18 @@ public final class SimCCHead: PoseHead {
                 mlpY.forward(rows, mode: mode).reshaped([n, k, mlpY.outFeatures]))
     }
 
-    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
-        let f = feats.last!
+    public var hasFixedFeatureSize: Bool { true }
+
+    public func checkFeatures(_ feats: [Tensor]) throws {
         let factor = 1 << maps.settings.deconvOutChannels.count
-        guard f.shape.count == 4, f.shape[2] * f.shape[3] * factor * factor == mlpX.inFeatures else {
-            throw ModelError("SimCCHead: in_featuremap_size gives \(mlpX.inFeatures / (factor * factor)) feature pixels, but the backbone's last feature is \(f.shape.dropFirst(2).map(String.init).joined(separator: "x")); set in_featuremap_size to input_size / 32")
+        guard let f = feats.last, f.shape.count == 4, f.shape[2] * f.shape[3] * factor * factor == mlpX.inFeatures else {
+            throw ModelError("SimCCHead: in_featuremap_size gives \(mlpX.inFeatures / (factor * factor)) feature pixels, but the backbone's last feature is \(feats.last?.shape.dropFirst(2).map(String.init).joined(separator: "x") ?? "missing"); set in_featuremap_size to the feature's (W, H), input_size divided by the backbone's stride")
         }
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        try checkFeatures(feats)
+        let f = feats.last!
         let (x, y) = forward(f, mode: .training)
         guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
             throw ModelError("SimCCHead: the targets are not SimCC vectors of \(x.shape) and \(y.shape); use GenerateTarget with the head's SimCCLabel codec (same input_size and simcc_split_ratio)")

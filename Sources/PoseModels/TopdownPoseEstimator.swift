@@ -73,7 +73,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
         self.init(backbone: backbone, neck: nil, head: head)
     }
 
-    private func features(_ images: Tensor, mode: ForwardMode) -> [Tensor] {
+    fileprivate func features(_ images: Tensor, mode: ForwardMode) -> [Tensor] {
         let feats = backbone.forward(images, mode: mode)
         return neck?.forward(feats, mode: mode) ?? feats
     }
@@ -254,6 +254,11 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
         let estimator = TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
                                              summary: summary)
         estimator.computeAccuracy = computeAccuracy
+        // a head sized for one feature size (in_featuremap_size) meets the backbone's once, here,
+        // rather than trapping in its first forward
+        if head.hasFixedFeatureSize, let (w, h) = decoder?.inputSize {
+            try head.checkFeatures(estimator.features(Tensor(zeros: [1, 3, h, w]), mode: .inference))
+        }
         return estimator
     }
 }

@@ -55,6 +55,10 @@ public final class VisPredictHead: PoseHead {
         return (losses, grads)
     }
 
+    public var hasFixedFeatureSize: Bool { poseHead.hasFixedFeatureSize }
+
+    public func checkFeatures(_ feats: [Tensor]) throws { try poseHead.checkFeatures(feats) }
+
     public func predict(_ feats: [Tensor]) -> HeadOutput {
         var out = poseHead.predict(feats)
         let v = visibility(feats.last!, mode: .inference)

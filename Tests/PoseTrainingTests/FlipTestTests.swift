@@ -156,6 +156,36 @@ import PoseTensor
     }
 }
 
+/// A head sized for one feature map (`in_featuremap_size`) that does not match the backbone's
+/// is a build error naming the key, for SimCC and integral regression alike.
+@Suite struct FixedFeatureSizeTests {
+    @Test(arguments: [
+        ("dict(type='SimCCHead', in_channels=32, out_channels=17, input_size=codec['input_size'], in_featuremap_size=(3, 2), deconv_out_channels=None,",
+         "dict(type='SimCCLabel', input_size=(64, 64), sigma=2.0, simcc_split_ratio=2.0)", "KLDiscretLoss",
+         "SimCCHead: in_featuremap_size"),
+        ("dict(type='IntegralRegressionHead', in_channels=32, in_featuremap_size=(2, 3), num_joints=17, deconv_out_channels=None,",
+         "dict(type='IntegralRegressionLabel', input_size=(64, 64), heatmap_size=(2, 2), sigma=2.0, normalize=True)", "SmoothL1Loss",
+         "IntegralRegressionHead: in_featuremap_size is (2, 3), but the backbone's last feature is 2x2"),
+    ])
+    func wrongSizeIsABuildError(head: String, codec: String, loss: String, message: String) throws {
+        let dir = try temporaryDirectory("feature-size")
+        let path = try tinyConfig(in: dir)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        for (old, new) in [
+            ("dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)", codec),
+            ("dict(type='HeatmapHead', in_channels=32, out_channels=17, deconv_out_channels=(8, 8, 8),", head),
+            ("loss=dict(type='KeypointMSELoss', use_target_weight=True)", "loss=dict(type='\(loss)', use_target_weight=True)"),
+        ] {
+            #expect(text.contains(old), "tiny config lacks \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let spec = try settings(path).model
+        var rng = RandomGenerator(seed: 1)
+        #expect { _ = try spec.makeEstimator(rng: &rng) } throws: { "\($0)".contains(message) }
+    }
+}
+
 /// MMPose's td-hm_hrnet-w32_udp-regress recipe in small: UDP 'combined' targets (a response
 /// and two offset maps per keypoint), CombinedTargetMSELoss, `train_cfg.compute_acc=False` and
 /// the `udp_combined` flip test, trained and validated through the whole loop.
