@@ -200,7 +200,7 @@ public final class DataLoader: @unchecked Sendable {
             let dst = images.data + i * 3 * plane
             s.input.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: 3 * plane) }
         }
-        var targets: Tensor?, labels: Tensor?, weights: Tensor?, simcc: (Tensor, Tensor)?
+        var targets: Tensor?, labels: Tensor?, weights: Tensor?, simcc: (Tensor, Tensor)?, visibilityWeights: Tensor?
         if let codec = pipeline.codec, let first = samples.first {
             let k = first.keypointWeights.count
             if let (mw, mh) = codec.heatmapTargetSize {
@@ -228,6 +228,14 @@ public final class DataLoader: @unchecked Sendable {
             let wt = Tensor(zeros: [n, k])
             for (i, s) in samples.enumerated() { for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] } }
             weights = wt
+            if samples.contains(where: { $0.visibilityWeights != nil }) {
+                let v = Tensor(repeating: 1, shape: [n, k])
+                for (i, s) in samples.enumerated() {
+                    guard let w = s.visibilityWeights else { continue }
+                    for j in 0..<min(k, w.count) { v[i * k + j] = w[j] }
+                }
+                visibilityWeights = v
+            }
         }
         let light = samples.map { s -> TopdownSample in
             var c = s
@@ -235,6 +243,7 @@ public final class DataLoader: @unchecked Sendable {
             return c
         }
         return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light,
-                     flipIndices: pipeline.metainfo.flipIndices, simccX: simcc?.0, simccY: simcc?.1)
+                     flipIndices: pipeline.metainfo.flipIndices, simccX: simcc?.0, simccY: simcc?.1,
+                     visibilityWeights: visibilityWeights)
     }
 }

@@ -14,9 +14,12 @@ public struct HeadTargets {
     public var simccX: Tensor?, simccY: Tensor?
     /// MMPose's `train_cfg.compute_acc`: whether the head also reports `acc_pose`.
     public var computeAccuracy: Bool
+    /// `N × K` weights of a visibility loss (`keypoints_visible_weights`); nil means all 1.
+    public var visibilityWeights: Tensor?
 
     public init(heatmaps: Tensor? = nil, labels: Tensor? = nil, weights: Tensor, epoch: Int = 0, simccX: Tensor? = nil, simccY: Tensor? = nil,
-                computeAccuracy: Bool = true) {
+                computeAccuracy: Bool = true, visibilityWeights: Tensor? = nil) {
+        self.visibilityWeights = visibilityWeights
         self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.epoch = epoch
         self.simccX = simccX; self.simccY = simccY; self.computeAccuracy = computeAccuracy
     }

@@ -5,8 +5,8 @@ import PoseTensor
 /// taken and whose visibilities multiply) with a target index; target keypoints nobody maps get
 /// (0, 0) and visibility 0.
 ///
-/// MMPose also records `keypoints_visible_weights` (1 for mapped targets, 0 for the rest), which
-/// only a visibility head reads; here `mappedTargets` says which those are.
+/// As MMPose it also records `keypoints_visible_weights` (1 for mapped targets, 0 for the
+/// rest), which a visibility head weighs its loss with.
 public struct KeypointConverter: Transform {
     public var keypointCount: Int
     /// (source, second source or nil, target) per mapped keypoint.
@@ -42,6 +42,8 @@ public struct KeypointConverter: Transform {
         var out = instance
         out.keypoints = points
         out.visible = vis
+        let mapped = mappedTargets
+        out.visibilityWeights = (0..<keypointCount).map { mapped.contains($0) ? 1 : 0 }
         return out
     }
 
@@ -53,5 +55,6 @@ public struct KeypointConverter: Transform {
         sample.instance = converted
         sample.keypoints = points
         sample.visible = vis
+        sample.visibilityWeights = converted.visibilityWeights
     }
 }

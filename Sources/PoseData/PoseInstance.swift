@@ -21,6 +21,8 @@ public struct PoseInstance: Sendable {
     public var categoryId: Int
     /// MPII head size (0.6 · head-box diagonal), when known.
     public var headSize: Double?
+    /// Visibility-loss weights a `KeypointConverter` set (MMPose's `keypoints_visible_weights`).
+    public var visibilityWeights: [Float]?
 
     public init(id: Int, imageId: Int, imagePath: String, imageWidth: Int, imageHeight: Int,
                 bbox: (Double, Double, Double, Double), bboxScore: Double, keypoints: [Double], visible: [Double],

@@ -48,6 +48,7 @@ public struct RandomFlip: Transform {
             vis[j] = s.visible[flip[j]]
         }
         s.keypoints = kp; s.visible = vis
+        if let weights = s.visibilityWeights, weights.count == flip.count { s.visibilityWeights = flip.map { weights[$0] } }
     }
 
     /// Mirrors an image top to bottom in place.

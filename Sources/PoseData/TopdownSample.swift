@@ -22,6 +22,9 @@ public struct TopdownSample: Sendable {
     /// `K × 2` keypoints normalised by the input size (regression codecs).
     public var labels: [Float] = []
     public var keypointWeights: [Float] = []
+    /// MMPose's `keypoints_visible_weights`: `K` weights of the visibility loss, set by a
+    /// `KeypointConverter` (1 for the keypoints it maps, 0 for the rest); nil means all 1.
+    public var visibilityWeights: [Float]?
     /// `K × Wx` and `K × Hy` SimCC targets once `GenerateTarget` ran with a SimCC codec.
     public var simccX: [Float] = [], simccY: [Float] = []
 
@@ -32,5 +35,6 @@ public struct TopdownSample: Sendable {
         scale = (x2 - x1, y2 - y1)
         keypoints = instance.keypoints
         visible = instance.visible
+        visibilityWeights = instance.visibilityWeights
     }
 }

@@ -112,7 +112,8 @@ public final class TopdownPoseEstimator: PoseEstimator {
         }
         _ = try forwardBackward(images: batch.images,
                             targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch,
-                                                 simccX: batch.simccX, simccY: batch.simccY, computeAccuracy: computeAccuracy))
+                                                 simccX: batch.simccX, simccY: batch.simccY, computeAccuracy: computeAccuracy,
+                                                 visibilityWeights: batch.visibilityWeights))
         return lastLosses.map { (name: $0.0, value: $0.1) }
     }
 

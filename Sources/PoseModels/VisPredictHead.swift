@@ -37,10 +37,27 @@ public final class VisPredictHead: PoseHead {
         let v = visibility(feats.last!, mode: .training)
         let g = Tensor.reuse(gradient, shape: v.shape)
         gradient = g
-        // labels are the keypoint weights; MMPose weighs by keypoints_visible_weights (ones here)
-        let value = loss(prediction: v, target: targets.weights, weights: nil, gradient: g)
-        var acc = 0
-        for i in 0..<v.count where ((sigmoid == nil ? 1 / (1 + expf(-v[i])) : v[i]) > 0.5) == (targets.weights[i] > 0.5) { acc += 1 }
+        // labels are the keypoint weights, weighed (with use_target_weight) by keypoints_visible_weights
+        let weighted = (loss as? BCELoss)?.useTargetWeight ?? false
+        let weights = weighted ? targets.visibilityWeights ?? Tensor(repeating: 1, shape: v.shape) : nil
+        if let weights, weights.shape != v.shape {
+            throw ModelError("VisPredictHead: visibility weights \(weights.shape) for \(v.shape) predictions")
+        }
+        let value = loss(prediction: v, target: targets.weights, weights: weights, gradient: g)
+        // MMPose's vis_accuracy: per sample the (weighted) share of correct calls at p ≥ 0.5, averaged
+        let (n, k) = (v.shape[0], v.shape[1])
+        var accuracy = 0.0
+        for b in 0..<n {
+            var correct = 0.0, total = 0.0
+            for j in 0..<k {
+                let i = b * k + j
+                let p = sigmoid == nil ? 1 / (1 + expf(-v[i])) : v[i]
+                let w = Double(weights?[i] ?? 1)
+                if Float(p >= 0.5 ? 1 : 0) == targets.weights[i] { correct += w }
+                total += w
+            }
+            accuracy += weights == nil ? correct / Double(max(k, 1)) : correct / (total + 1e-6)
+        }
         let dv = sigmoid?.backward(g) ?? g
         let dFeat = pool.backward(linear.backward(dv))
         let last = feats.count - 1
@@ -51,7 +68,7 @@ public final class VisPredictHead: PoseHead {
         } else {
             grads[last] = dFeat
         }
-        losses += [("loss_vis", value), ("acc_vis", Float(acc) / Float(max(1, v.count)))]
+        losses += [("loss_vis", value), ("acc_vis", Float(accuracy / Double(max(n, 1))))]
         return (losses, grads)
     }
 

@@ -192,6 +192,46 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         #expect(out.visibility?.shape == [1, 2] && out.heatmaps?.shape == [1, 2, 3, 4])
     }
 
+    /// A KeypointConverter's `keypoints_visible_weights` weigh the visibility loss and accuracy,
+    /// as MMPose's VisPredictHead does with `use_target_weight`.
+    @Test func visPredictHeadWeighsByVisibilityWeights() throws {
+        var rng = RandomGenerator(seed: 9)
+        var s = HeatmapHeadSettings(inChannels: 3, outChannels: 2)
+        s.deconvOutChannels = []; s.deconvKernelSizes = []
+        let head = VisPredictHead(poseHead: try HeatmapHead(s, rng: &rng), inChannels: 3, keypoints: 2,
+                                  loss: BCELoss(useTargetWeight: true, lossWeight: 0.5, useSigmoid: true), useSigmoid: true, rng: &rng)
+        rng.fillNormal(head.linear.weight.value, std: 0.5)
+        let target = Tensor(zeros: [2, 2, 3, 4])
+        rng.fillUniform(target, low: 0, high: 1)
+        let labels = Tensor([1, 0, 1, 1], shape: [2, 2]), visibilityWeights = Tensor([1, 0, 0, 1], shape: [2, 2])
+        let targets = HeadTargets(heatmaps: target, weights: labels, visibilityWeights: visibilityWeights)
+        expectHeadGradientsMatch(head, feature: [2, 3, 3, 4], targets: targets)
+        let feature = Tensor(zeros: [2, 3, 3, 4])
+        rng.fillNormal(feature, std: 1)
+        let p = try #require(head.predict([feature]).visibility)
+        let (losses, _) = try head.trainStep([feature], targets: targets)
+        var bce = 0.0
+        for i in 0..<4 {
+            let pi = Double(p[i]), t = Double(labels[i])
+            bce += Double(visibilityWeights[i]) * -(t * log(pi) + (1 - t) * log(1 - pi))
+        }
+        let lossVis = try #require(losses.first { $0.0 == "loss_vis" }).1
+        #expect(abs(Double(lossVis) - 0.5 * bce / 4) < 1e-5)
+        // per sample: correct calls among the weighted keypoints
+        var accuracy = 0.0
+        for b in 0..<2 {
+            var correct = 0.0, total = 0.0
+            for j in 0..<2 {
+                let i = b * 2 + j, w = Double(visibilityWeights[i])
+                if (p[i] >= 0.5 ? 1 : 0) == labels[i] { correct += w }
+                total += w
+            }
+            accuracy += correct / (total + 1e-6) / 2
+        }
+        let accVis = try #require(losses.first { $0.0 == "acc_vis" }).1
+        #expect(abs(Double(accVis) - accuracy) < 1e-6)
+    }
+
     @Test func lossesAgainstHandComputedValues() {
         // SmoothL1: |d| < 1 → d²/2, else |d| − 1/2; mean over elements
         let p = Tensor([0.5, 3, -2, 0], shape: [1, 2, 2]), t = Tensor([0, 0, 0, 0], shape: [1, 2, 2])

@@ -60,6 +60,9 @@ import PoseTensor
         var rng = RandomGenerator(seed: 2)
         let sample = try spec.pipeline.run(loaded.instances.last!, rng: &rng)
         #expect(sample.heatmaps.count == 17 * 12 * 16 && sample.keypointWeights[0..<5].allSatisfy { $0 == 0 })
+        // MMPose's keypoints_visible_weights: the visibility loss ignores the keypoints CrowdPose lacks
+        #expect(sample.visibilityWeights == (0..<17).map { $0 < 5 ? 0 : 1 })
+        #expect(loaded.instances.first?.visibilityWeights == Array(repeating: 1, count: 17))
         #expect(spec.requiredFiles(testMode: false).map(\.key).contains("datasets.1.ann_file"))
     }
 
