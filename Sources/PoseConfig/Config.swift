@@ -75,7 +75,10 @@ public struct Config: Equatable, Sendable {
             }
             let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
             for relative in paths {
-                let basePath = relative.hasPrefix("/") ? relative : directory.appendingPathComponent(relative).path
+                var basePath = relative.hasPrefix("/") ? relative : directory.appendingPathComponent(relative).path
+                if let scope = relative.range(of: "::") {
+                    basePath = try configsFolderPath(String(relative[scope.upperBound...]), from: file, reference: relative)
+                }
                 let loaded = try loadDict(path: basePath, visiting: &visiting)
                 for key in loaded.keys where base[key] != nil {
                     throw ConfigError("\(file): key '\(key)' is defined in more than one _base_ file (duplicate keys are not allowed among bases)")
@@ -85,14 +88,47 @@ public struct Config: Equatable, Sendable {
         }
         evaluator.names["_base_"] = .dict(base)
         var child = ConfigDict()
-        try execute(statements, evaluator: &evaluator, into: &child, file: file)
+        try execute(statements, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
         return try merge(child, into: base, path: "")
+    }
+
+    /// The file of a base config imported in `with read_base():`. A relative module
+    /// (`from .._base_.default_runtime import *`) counts its dots from `file`'s folder as Python
+    /// does; an absolute one (`mmpose.configs._base_.default_runtime`) is read below its
+    /// `configs` part, in the nearest `configs` folder above `file`.
+    static func modulePath(_ module: [String], level: Int, from file: String, at p: SourcePosition) throws -> String {
+        let relative = module.joined(separator: "/") + ".py"
+        if level > 0 {
+            var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+            for _ in 1..<level { directory = directory.deletingLastPathComponent() }
+            return directory.appendingPathComponent(relative).path
+        }
+        guard let configs = module.firstIndex(of: "configs"), configs + 1 < module.count else {
+            throw ConfigError.at(file, p.line, p.column, "cannot locate base config module '\(module.joined(separator: "."))': expected a relative module or one under a package's 'configs'")
+        }
+        let inner = module[(configs + 1)...].joined(separator: "/") + ".py"
+        return try configsFolderPath(inner, from: file, reference: module.joined(separator: "."))
+    }
+
+    /// `inner` in the nearest folder named `configs` above `file` that holds it (MMEngine's
+    /// `package::path` names a file in an installed package's configs; a copy of that tree has
+    /// it above the config itself).
+    static func configsFolderPath(_ inner: String, from file: String, reference: String) throws -> String {
+        var directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
+        while directory.path != "/" {
+            if directory.lastPathComponent == "configs" {
+                let candidate = directory.appendingPathComponent(inner).path
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw ConfigError("\(file): '\(reference)' names \(inner) in a package's configs, but no 'configs' folder above this file holds it")
     }
 
     /// Runs statements in order; every module-level name (loop variables too, as in Python)
     /// except `_base_` and dunder names becomes a config key.
     private static func execute(_ statements: [Statement], evaluator: inout ConfigEvaluator, into child: inout ConfigDict,
-                                file: String) throws {
+                                file: String, visiting: inout [String]) throws {
         func bind(_ name: String, _ value: ConfigValue) {
             evaluator.names[name] = value
             if name != "_base_" && !name.hasPrefix("__") { child[name] = value }
@@ -111,16 +147,35 @@ public struct Config: Equatable, Sendable {
                 } else { throw fail(p, "'\(source.typeName)' value is not iterable") }
                 for item in items {
                     for (name, value) in try evaluator.bindings(target, item, p) { bind(name, value) }
-                    try execute(body, evaluator: &evaluator, into: &child, file: file)
+                    try execute(body, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
                 }
             case .conditional(let branches, let otherwise, _):
                 var taken = false
                 for (condition, body) in branches where try evaluator.evaluate(condition).isTruthy {
-                    try execute(body, evaluator: &evaluator, into: &child, file: file)
+                    try execute(body, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
                     taken = true
                     break
                 }
-                if !taken { try execute(otherwise, evaluator: &evaluator, into: &child, file: file) }
+                if !taken { try execute(otherwise, evaluator: &evaluator, into: &child, file: file, visiting: &visiting) }
+            case .readBase(let imports, _):
+                // MMEngine's pure-Python configs: a base's names become this file's own
+                for case .importNames(let module, let level, let names, let p) in imports {
+                    let path = try modulePath(module, level: level, from: file, at: p)
+                    let loaded = try loadDict(path: path, visiting: &visiting)
+                    guard let names else {
+                        for (k, v) in loaded.items { bind(k, v) }
+                        continue
+                    }
+                    for (name, alias) in names {
+                        guard let value = loaded[name] else { throw fail(p, "'\(name)' is not defined in \(path)") }
+                        bind(alias ?? name, value)
+                    }
+                }
+            case .importNames(_, _, let names, let p):
+                // a class imported to be named in `type=`: the config holds its name, as in the
+                // string form of the same config
+                guard let names else { throw fail(p, "'from ... import *' is supported inside 'with read_base():' only") }
+                for (name, alias) in names { evaluator.names[alias ?? name] = .string(name) }
             case .mutation(let name, let method, let arguments, let keywords, let p):
                 guard let current = evaluator.names[name] else { throw fail(p, "name '\(name)' is not defined") }
                 let args = try arguments.map { try evaluator.evaluate($0) }

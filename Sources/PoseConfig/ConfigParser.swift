@@ -53,6 +53,11 @@ indirect enum Statement {
     /// `if`/`elif` branches in order, then the `else` body (empty when absent).
     case conditional([(Expr, [Statement])], [Statement], SourcePosition)
     case mutation(name: String, method: String, arguments: [Expr], keywords: [(String, Expr)], SourcePosition)
+    /// `from module import names` (MMEngine's pure-Python configs): `level` leading dots,
+    /// `names` as (name, alias) pairs, nil for `*`.
+    case importNames(module: [String], level: Int, names: [(String, String?)]?, SourcePosition)
+    /// `with read_base():` and the imports of base configs inside it.
+    case readBase([Statement], SourcePosition)
 }
 
 /// Recursive-descent parser for config statements and Python expressions.
@@ -117,7 +122,25 @@ struct ConfigParser {
                 otherwise = try parseBlock()
             }
             return .conditional(branches, otherwise, p)
-        case "import", "from", "def", "class", "while", "with", "try", "elif", "else", "return", "del", "lambda":
+        case "from":
+            index += 1
+            return try parseImport(p)
+        case "with":
+            index += 1
+            guard current.kind == .name("read_base") else {
+                throw error(current, "'with' is supported only as MMEngine's 'with read_base():'")
+            }
+            index += 1
+            try expect("(")
+            try expect(")")
+            let body = try parseBlock()
+            for statement in body {
+                guard case .importNames = statement else {
+                    throw error(start, "'with read_base():' may hold only 'from ... import ...' lines of base configs")
+                }
+            }
+            return .readBase(body, p)
+        case "import", "def", "class", "while", "try", "elif", "else", "return", "del", "lambda":
             throw error(start, "'\(name)' statements are not supported in config files (assignments, for and if blocks only)")
         default:
             break
@@ -135,6 +158,50 @@ struct ConfigParser {
         }
         try endOfStatement("the call")
         return .mutation(name: target, method: method, arguments: arguments, keywords: keywords, p)
+    }
+
+    /// After `from`: `.mod.sub import a, b as c` or `import (a, b)` or `import *`.
+    private mutating func parseImport(_ p: SourcePosition) throws -> Statement {
+        var level = 0
+        while current.kind == .op(".") {
+            level += 1
+            index += 1
+        }
+        var module: [String] = []
+        while case .name(let part) = current.kind, part != "import" {
+            module.append(part)
+            index += 1
+            guard current.kind == .op(".") else { break }
+            index += 1
+        }
+        guard level > 0 || !module.isEmpty else { throw error(current, "expected a module name after 'from'") }
+        guard current.kind == .name("import") else { throw error(current, "expected 'import' in the from statement") }
+        index += 1
+        if current.kind == .op("*") {
+            index += 1
+            try endOfStatement("'import *'")
+            return .importNames(module: module, level: level, names: nil, p)
+        }
+        let parenthesized = current.kind == .op("(")
+        if parenthesized { index += 1 }
+        var names: [(String, String?)] = []
+        while case .name(let name) = current.kind {
+            index += 1
+            var alias: String?
+            if current.kind == .name("as") {
+                index += 1
+                guard case .name(let a) = current.kind else { throw error(current, "expected a name after 'as'") }
+                alias = a
+                index += 1
+            }
+            names.append((name, alias))
+            guard current.kind == .op(",") else { break }
+            index += 1
+        }
+        if parenthesized { try expect(")") }
+        guard !names.isEmpty else { throw error(current, "expected the names to import") }
+        try endOfStatement("the import")
+        return .importNames(module: module, level: level, names: names, p)
     }
 
     private mutating func endOfStatement(_ what: String) throws {

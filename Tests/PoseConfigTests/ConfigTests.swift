@@ -216,6 +216,60 @@ func temporaryDirectory() throws -> URL {
         #expect(c.root["_base_"] == nil)
     }
 
+    /// MMEngine's pure-Python configs: bases imported in `with read_base():` (relative, or under
+    /// a package's `configs`), their names plain Python variables the child updates or replaces,
+    /// and imported classes named in `type=` by their names.
+    @Test func readBaseImportsAndClassNames() throws {
+        let root = try temporaryDirectory().appendingPathComponent("configs")
+        let base = root.appendingPathComponent("_base_"), leaf = root.appendingPathComponent("body/coco")
+        for d in [base, leaf] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try """
+        train_cfg = dict(by_epoch=True, max_epochs=210, val_interval=10)
+        model = dict(type='TopdownPoseEstimator', test_cfg=dict(flip_test=True))
+        seed = 3
+        """.write(to: base.appendingPathComponent("default_runtime.py"), atomically: true, encoding: .utf8)
+        try "lr = 0.1\nmomentum = 0.9\n".write(to: base.appendingPathComponent("schedule.py"), atomically: true, encoding: .utf8)
+        try """
+        from mmengine.config import read_base
+
+        with read_base():
+            from mmpose.configs._base_.default_runtime import *  # noqa
+            from ..._base_.schedule import lr as base_lr
+
+        from torch.optim import Adam
+        from mmpose.models import (ResNet,
+                                   HeatmapHead as Head)
+
+        train_cfg.update(max_epochs=50)
+        model = dict(type='TopdownPoseEstimator', backbone=dict(type=ResNet, depth=50), head=dict(type=Head))
+        optim_wrapper = dict(optimizer=dict(type=Adam, lr=base_lr * 2))
+        """.write(to: leaf.appendingPathComponent("net.py"), atomically: true, encoding: .utf8)
+        let c = try Config.load(path: leaf.appendingPathComponent("net.py").path)
+        #expect(c.value(at: "train_cfg.max_epochs") == .int(50) && c.value(at: "train_cfg.val_interval") == .int(10))
+        #expect(c.value(at: "seed") == .int(3))
+        // a plain assignment replaces the base's value (Python), it does not merge into it
+        #expect(c.value(at: "model.test_cfg") == nil && c.value(at: "model.backbone.type") == .string("ResNet"))
+        #expect(c.value(at: "model.head.type") == .string("HeatmapHead"))
+        #expect(c.value(at: "optim_wrapper.optimizer.type") == .string("Adam") && c.value(at: "optim_wrapper.optimizer.lr") == .float(0.2))
+        #expect(c.value(at: "base_lr") == .float(0.1) && c.root["momentum"] == nil && c.root["Adam"] == nil)
+
+        // MMEngine's package-scoped base path, found in the configs folder above the file
+        try "_base_ = ['mmpose::_base_/default_runtime.py']\nseed = 4\n"
+            .write(to: leaf.appendingPathComponent("scoped.py"), atomically: true, encoding: .utf8)
+        let scoped = try Config.load(path: leaf.appendingPathComponent("scoped.py").path)
+        #expect(scoped.value(at: "train_cfg.max_epochs") == .int(210) && scoped.value(at: "seed") == .int(4))
+
+        func message(_ source: String) -> String {
+            do { _ = try Config.parse(source, file: leaf.appendingPathComponent("x.py").path); return "" } catch { return "\(error)" }
+        }
+        #expect(message("from torch.optim import *\n").contains("'from ... import *' is supported inside 'with read_base():' only"))
+        #expect(message("with open('x') as f:\n    a = 1\n").contains("'with' is supported only as MMEngine's 'with read_base():'"))
+        #expect(message("with read_base():\n    a = 1\n").contains("may hold only 'from ... import ...' lines"))
+        #expect(message("with read_base():\n    from mmpose.configs._base_.missing import *\n")
+            .contains("'mmpose.configs._base_.missing' names _base_/missing.py in a package's configs, but no 'configs' folder above this file holds it"))
+        #expect(message("with read_base():\n    from ..._base_.schedule import gamma\n").contains("'gamma' is not defined in"))
+    }
+
     @Test func duplicateKeysAmongBasesAndCyclesAreErrors() throws {
         let dir = try temporaryDirectory()
         try "x = 1\n".write(to: dir.appendingPathComponent("b1.py"), atomically: true, encoding: .utf8)

@@ -25,7 +25,8 @@ import PoseTensor
         Case(path: "topdown_regression/coco/td-reg_res50_8xb64-210e_coco-256x192.py", parameters: 23_577_698, options: []),
         Case(path: "topdown_regression/coco/td-reg_res50_rle-8xb64-210e_coco-256x192.py", parameters: 23_701_148, options: []),
         Case(path: "integral_regression/coco/ipr_res50_dsnt-8xb64-210e_coco-256x256.py", parameters: nil,
-             options: ["model.head.in_featuremap_size=(2,2)"]),
+             options: ["model.head.in_featuremap_size=(2,2)", "model.head.decoder.input_size=(64,64)",
+                       "model.head.decoder.heatmap_size=(16,16)"]),
     ]
 
     @Test(arguments: cases)
