@@ -3,18 +3,19 @@ import Foundation
 /// A forward-only reader of JSON text that builds only the values it is asked for: it walks
 /// objects key by key and arrays element by element, and skips everything else (COCO's
 /// segmentation polygons, most of a large annotation file) by scanning bytes, without
-/// materialising them. Errors name the source and the byte offset.
-struct JSONScanner {
+/// materialising them. Errors name the source and the byte offset. Package-wide, for the
+/// annotation readers of other modules (PoseTrack18's video files in PoseEval).
+package struct JSONScanner {
     let bytes: UnsafeRawBufferPointer
     let source: String
     private(set) var position = 0
 
-    init(bytes: UnsafeRawBufferPointer, source: String) {
+    package init(bytes: UnsafeRawBufferPointer, source: String) {
         self.bytes = bytes
         self.source = source
     }
 
-    func error(_ message: String) -> DatasetError {
+    package func error(_ message: String) -> DatasetError {
         DatasetError("\(source): \(message) at byte \(position)")
     }
 
@@ -27,28 +28,28 @@ struct JSONScanner {
     }
 
     /// The next non-space byte, not consumed.
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return position < bytes.count ? bytes[position] : nil
     }
 
-    mutating func expect(_ c: UInt8, _ what: String) throws {
+    package mutating func expect(_ c: UInt8, _ what: String) throws {
         guard peek() == c else { throw error("expected \(what)") }
         position += 1
     }
 
     /// Enters an object; then `nextKey` until it returns nil.
-    mutating func beginObject() throws { try expect(UInt8(ascii: "{"), "'{'") ; first = true }
+    package mutating func beginObject() throws { try expect(UInt8(ascii: "{"), "'{'") ; first = true }
 
     /// Enters an array; then `nextElement` until it returns false.
-    mutating func beginArray() throws { try expect(UInt8(ascii: "["), "'['") ; first = true }
+    package mutating func beginArray() throws { try expect(UInt8(ascii: "["), "'['") ; first = true }
 
     /// Whether the next key or element is its container's first (no comma before it). One
     /// flag serves every depth: a nested value always ends with it false, as its parent needs.
     private var first = true
 
     /// The next key of the object being read (its value follows), or nil at its end.
-    mutating func nextKey() throws -> String? {
+    package mutating func nextKey() throws -> String? {
         if peek() == UInt8(ascii: "}") { position += 1; first = false; return nil }
         if !first { try expect(UInt8(ascii: ","), "',' or '}'") }
         first = false
@@ -58,14 +59,14 @@ struct JSONScanner {
     }
 
     /// Whether the array being read has another element (positioned at it).
-    mutating func nextElement() throws -> Bool {
+    package mutating func nextElement() throws -> Bool {
         if peek() == UInt8(ascii: "]") { position += 1; first = false; return false }
         if !first { try expect(UInt8(ascii: ","), "',' or ']'") }
         first = false
         return true
     }
 
-    mutating func readString() throws -> String {
+    package mutating func readString() throws -> String {
         try expect(UInt8(ascii: "\""), "a string")
         let start = position
         var plain = true
@@ -118,7 +119,7 @@ struct JSONScanner {
     }
 
     /// A number (as JSON writes it), or nil when the value is not one (it is then not consumed).
-    mutating func readNumber() -> Double? {
+    package mutating func readNumber() -> Double? {
         guard let c = peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else { return nil }
         var buffer = [CChar](repeating: 0, count: 40), n = 0
         while position < bytes.count, n < 39 {
@@ -133,7 +134,7 @@ struct JSONScanner {
     }
 
     /// `true`, `false`, or nil when the value is neither (not consumed).
-    mutating func readBool() -> Bool? {
+    package mutating func readBool() -> Bool? {
         for (word, value) in [("true", true), ("false", false)] where matches(word) {
             position += word.utf8.count
             return value
@@ -142,7 +143,7 @@ struct JSONScanner {
     }
 
     /// Consumes `null` if it is next.
-    mutating func readNull() -> Bool {
+    package mutating func readNull() -> Bool {
         guard matches("null") else { return false }
         position += 4
         return true
@@ -155,7 +156,7 @@ struct JSONScanner {
     }
 
     /// Skips one value of any kind by scanning its bytes.
-    mutating func skipValue() throws {
+    package mutating func skipValue() throws {
         guard let c = peek() else { throw error("expected a value") }
         if c == UInt8(ascii: "\"") { _ = try readString(); return }
         guard c == UInt8(ascii: "{") || c == UInt8(ascii: "[") else {
