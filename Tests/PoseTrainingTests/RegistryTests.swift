@@ -27,7 +27,7 @@ import ToyComponents
             "MacaqueDataset", "MhpDataset", "MpiiDataset", "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset",
             "Rhd2DDataset", "UBody2dDataset", "WFLWDataset", "ZebraDataset",
         ])
-        #expect(c.metrics.names == ["AUC", "CocoMetric", "CocoWholeBodyMetric", "EPE", "JhmdbPCKAccuracy", "MpiiPCKAccuracy", "NME", "PCKAccuracy"])
+        #expect(c.metrics.names == ["AUC", "CocoMetric", "CocoWholeBodyMetric", "EPE", "JhmdbPCKAccuracy", "MpiiPCKAccuracy", "NME", "PCKAccuracy", "PoseTrack18Metric"])
         #expect(c.optimizers.names == ["Adam", "AdamW", "SGD"])
         #expect(c.optimizerConstructors.names == ["DefaultOptimWrapperConstructor"])
         #expect(c.schedulers.names == ["ConstantLR", "ConstantMomentum", "CosineAnnealingLR", "CosineAnnealingMomentum", "ExponentialLR",

@@ -48,6 +48,15 @@ extension Components {
             metric.coco = try StockMetrics.cocoSettings(e, into: metric.coco, defaultPrefix: "coco-wholebody")
             return metric
         }
+        try metrics.register("PoseTrack18Metric") { e, _ in
+            // MMPose's ann_file defaults to None, but its results2json then fails: required here
+            var metric = PoseTrack18Metric(annotationFile: try e.string("ann_file"))
+            metric.coco = try StockMetrics.rescoring(e, into: metric.coco)
+            metric.prefix = try e.string("prefix", default: "posetrack18")
+            metric.outfilePrefix = try e.optionalString("outfile_prefix")
+            e.ignore("format_only")
+            return metric
+        }
     }
 }
 
@@ -55,6 +64,16 @@ extension Components {
 enum StockMetrics {
     /// `CocoMetric`'s keys (also `CocoWholeBodyMetric`'s) except `ann_file`, read into `metric`.
     static func cocoSettings(_ e: ConfigReader, into metric: CocoMetric, defaultPrefix: String) throws -> CocoMetric {
+        var metric = try rescoring(e, into: metric)
+        metric.useArea = try e.bool("use_area", default: true)
+        metric.prefix = try e.string("prefix", default: defaultPrefix)
+        e.ignore("iou_type", "format_only", "outfile_prefix")
+        return metric
+    }
+
+    /// `CocoMetric`'s rescoring and NMS keys (`score_mode`, `keypoint_score_thr`, `nms_mode`,
+    /// `nms_thr`), read into `metric`; `PoseTrack18Metric` takes these and no others of CocoMetric's.
+    static func rescoring(_ e: ConfigReader, into metric: CocoMetric) throws -> CocoMetric {
         let scoreMode = try e.string("score_mode", default: "bbox_keypoint")
         let nmsMode = try e.string("nms_mode", default: "oks_nms")
         guard let sm = CocoMetric.ScoreMode(rawValue: scoreMode) else {
@@ -64,13 +83,10 @@ enum StockMetrics {
             throw e.error("nms_mode", "unknown '\(nmsMode)'; expected oks_nms, soft_oks_nms or none")
         }
         var metric = metric
-        metric.useArea = try e.bool("use_area", default: true)
-        metric.prefix = try e.string("prefix", default: defaultPrefix)
         metric.scoreMode = sm
         metric.nmsMode = nm
         metric.nmsThreshold = try e.double("nms_thr", default: 0.9)
         metric.keypointScoreThreshold = try e.double("keypoint_score_thr", default: 0.2)
-        e.ignore("iou_type", "format_only", "outfile_prefix")
         return metric
     }
 
