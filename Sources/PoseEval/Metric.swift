@@ -36,10 +36,14 @@ public protocol Metric: Sendable {
     func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)]
     /// Files `evaluate` will read (checked when a run starts).
     var requiredFiles: [RequiredFile] { get }
+    /// Names MMPose's metric reported in earlier versions, each with the name that replaced it,
+    /// for the hint where a config still uses one (`save_best`).
+    var formerNames: [String: String] { get }
 }
 
 extension Metric {
     public var requiredFiles: [RequiredFile] { [] }
+    public var formerNames: [String: String] { [:] }
 }
 
 /// MMPose's `AUC(norm_factor=30, num_thrs=20)`.

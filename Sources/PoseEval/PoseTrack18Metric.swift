@@ -38,6 +38,11 @@ public struct PoseTrack18Metric: Metric {
 
     public var names: [String] { PoseTrack18Metric.statNames.map { prefix + "/" + $0 } }
 
+    /// MMPose reported the total as `Total AP` until its #1868 (December 2022) renamed it `AP`; the
+    /// posetrack18 configs of MMPose 1.3.2 still name `posetrack18/Total AP` in `save_best`, which
+    /// MMEngine then fails to find at the first validation.
+    public var formerNames: [String: String] { [prefix + "/Total AP": prefix + "/AP"] }
+
     public var requiredFiles: [RequiredFile] {
         [RequiredFile(key: "ann_file", path: annotationFile),
          RequiredFile(key: "ann_file's per-video ground-truth folder", path: PoseTrack18Metric.groundTruthFolder(annotationFile), isDirectory: true)]

@@ -62,6 +62,9 @@ extension ExperimentSettings {
             let keys = checkpoint.saveBest == ["auto"] ? Array(names.prefix(1)) : checkpoint.saveBest
             for (index, key) in keys.enumerated() {
                 guard names.contains(key) else {
+                    if let current = valEvaluator?.formerMetricNames[key], names.contains(current) {
+                        throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(key)' is the name MMPose's metric reported before it was renamed '\(current)' (MMEngine stops at the first validation with this config too); set save_best='\(current)'")
+                    }
                     throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(key)' is not a metric val_evaluator reports (\(names.isEmpty ? "no val_evaluator" : names.joined(separator: ", ")))")
                 }
                 do { _ = try checkpoint.rule(for: key, at: index) } catch { throw ConfigError("\(config.filename): \(error)") }

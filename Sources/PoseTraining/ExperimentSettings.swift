@@ -21,6 +21,11 @@ public struct Evaluator: Sendable {
 
     /// The names the metrics report, in order.
     public var metricNames: [String] { metrics.flatMap(\.names) }
+
+    /// Names the metrics reported in earlier MMPose versions, with their current names.
+    public var formerMetricNames: [String: String] {
+        metrics.reduce(into: [:]) { all, metric in all.merge(metric.formerNames) { a, _ in a } }
+    }
 }
 
 /// `optim_wrapper`: the optimizer and the constructor that groups the parameters.

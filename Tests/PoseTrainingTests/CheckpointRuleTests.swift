@@ -45,6 +45,25 @@ import PoseDistributed
         #expect(message([hook + "save_best=coco/AP", hook + "rule=less"]) == "no error")
     }
 
+    /// MMPose 1.3.2's posetrack18 configs save the best 'posetrack18/Total AP', which its
+    /// PoseTrack18Metric reported before renaming it 'posetrack18/AP': refused with the new name.
+    @Test func formerMetricNameIsRefusedWithItsNewName() throws {
+        let dir = try temporaryDirectory("ckpt-rules-former")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // as MMPose's posetrack18 configs write it (--cfg-options drops spaces, as MMEngine's do)
+        let config = try tinyConfig(in: dir, extra: """
+            val_evaluator = dict(type='PoseTrack18Metric', ann_file='a/posetrack18_val.json')
+            default_hooks = dict(checkpoint=dict(save_best='posetrack18/Total AP', rule='greater', interval=1))
+            """)
+        func message(_ options: [String]) -> String {
+            do { _ = try settings(config, options: options); return "no error" } catch { return "\(error)" }
+        }
+        let hook = "default_hooks.checkpoint."
+        let m = message([])
+        #expect(m.contains("save_best: 'posetrack18/Total AP' is the name MMPose's metric reported before it was renamed 'posetrack18/AP'") && m.contains("set save_best='posetrack18/AP'"), "\(m)")
+        #expect(message([hook + "save_best=posetrack18/AP", hook + "rule=greater"]) == "no error")
+    }
+
     /// One run with two best metrics under opposite rules, checkpoints under `out_dir` with a
     /// `.pth` template, no optimizer state, validation from epoch 2; then a resume from there.
     @Test func bestMetricsOutDirTemplateAndResume() throws {
