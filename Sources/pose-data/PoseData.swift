@@ -30,6 +30,10 @@ struct Synth: ParsableCommand {
         WFLWDataset, LocustDataset), it writes drawn figures of that type's keypoints (from its
         metainfo file, or --metainfo) in that type's annotation format instead:
         DIR/annotations/{train,val}.json and DIR/images/{train,val}/*.jpg (data_prefix img='images/').
+        PoseTrack18Dataset writes PoseTrack18's own layout instead, for its configs and PoseTrack18Metric:
+        DIR/images/{train,val}/<video>/<frame>.jpg, DIR/annotations/posetrack18_{train,val}.json,
+        the per-video files DIR/annotations/{train,val}/<video>.json and
+        DIR/annotations/posetrack18_val_human_detections.json (data_prefix img='').
         """)
 
     @Option(help: "Output directory.") var out: String
@@ -57,6 +61,9 @@ struct Synth: ParsableCommand {
             throw ValidationError("--dataset-type '\(datasetType)': unknown; expected one of \(CocoDatasetType.mmpose.map(\.name).joined(separator: ", "))")
         }
         if metainfo != nil && datasetType == nil { throw ValidationError("--metainfo needs --dataset-type") }
+        if metainfo != nil && datasetType == "PoseTrack18Dataset" {
+            throw ValidationError("--metainfo: PoseTrack18Dataset writes PoseTrack18's own 17 keypoints (its metric needs them)")
+        }
     }
 
     var parsedSize: (Int, Int)? {
@@ -68,6 +75,17 @@ struct Synth: ParsableCommand {
     func run() throws {
         let (w, h) = parsedSize!
         let t0 = Date()
+        if datasetType == "PoseTrack18Dataset" {
+            do {
+                let generator = try SyntheticPoseTrack(seed: seed, width: w, height: h)
+                try generator.write(to: out, trainImages: train, valImages: val)
+                print(String(format: "wrote %d train and %d val PoseTrack18Dataset frames (videos of %d, %dx%d, seed %llu) to %@ in %.1f s",
+                             train, val, generator.framesPerVideo, w, h, seed, out, Date().timeIntervalSince(t0)))
+            } catch {
+                fail("\(error)")
+            }
+            return
+        }
         if let datasetType, let type = CocoDatasetType.named(datasetType) {
             do {
                 var generator = try SyntheticKeypointDataset(type: type, metainfo: try metainfo.map(DatasetMetainfo.resolve))

@@ -69,4 +69,50 @@ import PoseTensor
             #expect(abs(v - expected) < 1e-9, "\(typeName) \(name) = \(v)")
         }
     }
+
+    /// `--dataset-type PoseTrack18Dataset` writes PoseTrack18's layout: the merged files load
+    /// through MMPose's config keys (also with the detections file), and the ground truth scores
+    /// 100 on PoseTrack18Metric, which reads the per-video files (unlabelled frames and ignore
+    /// regions included).
+    @Test func poseTrackLayoutTrainsAndEvaluates() throws {
+        let dir = try temporaryDirectory("synth-posetrack18")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SyntheticPoseTrack(width: 96, height: 96).write(to: dir, trainImages: 5, valImages: 8)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/annotations/val").sorted()
+        #expect(files == ["000001_mpii_test.json", "000002_mpii_test.json"])
+        let config = try Config.parse("""
+        val = dict(type='PoseTrack18Dataset', data_root='\(dir)/', data_mode='topdown', ann_file='annotations/posetrack18_val.json',
+                   data_prefix=dict(img=''), test_mode=True, pipeline=[])
+        detected = dict(type='PoseTrack18Dataset', data_root='\(dir)/', data_mode='topdown', ann_file='annotations/posetrack18_val.json',
+                        bbox_file='\(dir)/annotations/posetrack18_val_human_detections.json', filter_cfg=dict(bbox_score_thr=0.4),
+                        data_prefix=dict(img=''), test_mode=True, pipeline=[])
+        train = dict(type='PoseTrack18Dataset', data_root='\(dir)/', data_mode='topdown', ann_file='annotations/posetrack18_train.json',
+                     data_prefix=dict(img=''), pipeline=[dict(type='LoadImage')])
+        metric = dict(type='PoseTrack18Metric', ann_file='\(dir)/annotations/posetrack18_val.json')
+        """)
+        let root = ConfigReader(config.root, path: "", file: "test.py")
+        let context = BuildContext(components: .stock)
+        let trainSpec = try #require(try context.build(\.datasets, root, key: "train"))
+        let train = try trainSpec.load(testMode: false)
+        #expect(train.instances.count == 5)
+        var rng = RandomGenerator(seed: 1)
+        _ = try trainSpec.pipeline.run(train.instances[0], rng: &rng)  // the image is where file_name says
+        let valSpec = try #require(try context.build(\.datasets, root, key: "val"))
+        let val = try valSpec.load(testMode: true)
+        #expect(val.instances.count == 6)  // frame 3 of each video is unlabelled
+        let detected = try #require(try context.build(\.datasets, root, key: "detected")).load(testMode: true)
+        #expect(detected.instances.count >= 8)  // every frame has its figure detected
+        let predictions = val.instances.map {
+            KeypointPrediction(id: $0.id, imageId: $0.imageId, keypoints: $0.keypoints, keypointScores: $0.visible.map { $0 > 0 ? 1 : 0 },
+                               bboxScore: 1, area: ($0.bbox.2 - $0.bbox.0) * ($0.bbox.3 - $0.bbox.1))
+        }
+        let metric = try #require(try context.build(\.metrics, root, key: "metric") as? PoseTrack18Metric)
+        var withSigmas = metric
+        withSigmas.coco.sigmas = valSpec.metainfo.sigmas.map(Double.init)
+        let result = try withSigmas.evaluateDetailed(predictions)
+        #expect(result.frames == 6 && result.stats == [Double](repeating: 100, count: 8), "\(result.stats)")
+        let values = try metric.evaluate(predictions, groundTruth: EvaluationGroundTruth(
+            instances: val.instances, annotations: val.annotations, metainfo: valSpec.metainfo))
+        #expect(values.map(\.0) == PoseTrack18Metric.statNames.map { "posetrack18/" + $0 } && values.allSatisfy { $0.1 == 100 })
+    }
 }
