@@ -107,16 +107,18 @@ public struct CocoMetric: Metric {
         return keep
     }
 
-    /// Soft OKS-NMS (Gaussian rescoring, at most 20 kept), as MMPose's `soft_oks_nms`.
+    /// Soft OKS-NMS (Gaussian rescoring, at most 20 kept), as MMPose's `soft_oks_nms`: the decayed
+    /// scores order the selection only; the kept instances keep their own scores, as MMPose's
+    /// `CocoMetric` keeps them (its `soft_oks_nms` returns indices).
     func softOKSNMS(_ instances: [KeypointPrediction], maxDets: Int = 20) -> [KeypointPrediction] {
-        var pool = instances
+        var pool = instances.indices.map { (index: $0, score: instances[$0].score) }
         var kept: [KeypointPrediction] = []
         while !pool.isEmpty && kept.count < maxDets {
             let best = pool.indices.max { (pool[$0].score, -$0) < (pool[$1].score, -$1) }!
-            let top = pool.remove(at: best)
+            let top = instances[pool.remove(at: best).index]
             kept.append(top)
             for i in pool.indices {
-                let o = oks(top, pool[i])
+                let o = oks(top, instances[pool[i].index])
                 pool[i].score *= exp(-(o * o) / nmsThreshold)
             }
         }

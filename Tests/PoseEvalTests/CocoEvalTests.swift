@@ -92,6 +92,11 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
         // b: 1 * mean(0.5, 0.7) = 0.6 suppresses a (0.5 * 0.9 = 0.45, OKS > 0.9); c survives
         #expect(kept.map(\.id).sorted() == [2, 3])
         #expect(abs(kept.first { $0.id == 2 }!.score - 0.6) < 1e-12)
+        // soft OKS-NMS: every instance kept, highest (decayed) score first, each with its own score
+        metric.nmsMode = .softOKSNMS
+        let soft = metric.postprocess([a, b, c])
+        #expect(soft.map(\.id) == [2, 3, 1])  // a's 0.45 decays below c's 0.3 next to b
+        #expect(abs(soft[0].score - 0.6) < 1e-12 && abs(soft[1].score - 0.3) < 1e-12 && abs(soft[2].score - 0.45) < 1e-12)
         metric.nmsMode = .none
         #expect(metric.postprocess([a, b, c]).count == 3)
         metric.scoreMode = .bbox
