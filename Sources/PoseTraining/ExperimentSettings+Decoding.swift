@@ -49,22 +49,29 @@ extension ExperimentSettings {
         guard maxEpochs >= 1 else { throw ConfigError("\(config.filename): train_cfg.max_epochs must be at least 1") }
         guard valInterval >= 1 else { throw ConfigError("\(config.filename): train_cfg.val_interval must be at least 1") }
 
-        let hooks = try decodeHooks(root, context: context)
+        var hooks = try decodeHooks(root, context: context)
+        var notes: [String] = []
 
         func evaluator(_ key: String) throws -> Evaluator? {
             try context.buildList(\.metrics, root, key: key).map(Evaluator.init(metrics:))
         }
         let valEvaluator = try evaluator("val_evaluator")
         let testEvaluator = try evaluator("test_evaluator")
-        if let checkpoint = hooks.lazy.compactMap({ $0.spec as? CheckpointHookSettings }).first, !checkpoint.saveBest.isEmpty {
+        if let slot = hooks.firstIndex(where: { $0.spec is CheckpointHookSettings }),
+           var checkpoint = hooks[slot].spec as? CheckpointHookSettings, !checkpoint.saveBest.isEmpty {
             // MMEngine finds a missing metric or an uninferable rule at the first validation; here before training
             let names = valEvaluator?.metricNames ?? []
+            // a metric's former name (MMPose 1.3.2's posetrack18 configs save 'posetrack18/Total AP',
+            // renamed 'posetrack18/AP' by MMPose #1868) means the metric under its current name
+            checkpoint.saveBest = checkpoint.saveBest.map { key in
+                guard !names.contains(key), let current = valEvaluator?.formerMetricNames[key], names.contains(current) else { return key }
+                notes.append("default_hooks.checkpoint.save_best '\(key)' is the name MMPose's metric reported before it was renamed '\(current)' (MMEngine stops at the first validation there); saving the best '\(current)'")
+                return current
+            }
+            hooks[slot].spec = checkpoint
             let keys = checkpoint.saveBest == ["auto"] ? Array(names.prefix(1)) : checkpoint.saveBest
             for (index, key) in keys.enumerated() {
                 guard names.contains(key) else {
-                    if let current = valEvaluator?.formerMetricNames[key], names.contains(current) {
-                        throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(key)' is the name MMPose's metric reported before it was renamed '\(current)' (MMEngine stops at the first validation with this config too); set save_best='\(current)'")
-                    }
                     throw ConfigError("\(config.filename): default_hooks.checkpoint.save_best: '\(key)' is not a metric val_evaluator reports (\(names.isEmpty ? "no val_evaluator" : names.joined(separator: ", ")))")
                 }
                 do { _ = try checkpoint.rule(for: key, at: index) } catch { throw ConfigError("\(config.filename): \(error)") }
@@ -112,6 +119,7 @@ extension ExperimentSettings {
             valEvaluator: valEvaluator, testEvaluator: testEvaluator, seed: seed, distTimeout: distTimeout, workDir: workDir, loadFrom: loadFrom,
             resume: resume, ignoredKeys: context.ignoredKeys + root.ignored, configText: config.root.pythonSource)
         settings.autoScaleLR = autoScaleLR
+        settings.notes = notes
         settings.syncBN = syncBN != nil
         return settings
     }

@@ -90,6 +90,9 @@ public struct ExperimentSettings: Sendable {
     public var syncBN = false
     /// Config keys accepted without effect (GPU-only or presentation settings).
     public var ignoredKeys: [String]
+    /// Things the config says that SwiftPose reads differently from its letter, each a sentence
+    /// for the log (a metric's former name in `save_best`).
+    public var notes: [String] = []
     /// The resolved config as a Python config file (`key = value` lines): logged at the start,
     /// saved as `vis_data/config.py` and in checkpoints.
     public var configText: String

@@ -278,6 +278,7 @@ public final class Trainer {
         if !settings.ignoredKeys.isEmpty {
             log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
+        for note in settings.notes { log("note: " + note) }
         // as MMEngine: the merged config in the log and beside the scalars
         log("Config:\n" + settings.configText)
         log.saveConfig(settings.configText)

@@ -14,7 +14,7 @@ import ToyComponents
         #expect(c.backbones.names == ["HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet"])
         #expect(c.necks.names == ["FeatureMapProcessor", "GlobalAveragePooling"])
         #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
-        #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
+        #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "CombinedTargetMSELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
         #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
