@@ -57,6 +57,7 @@ public struct PoseTestCommand: ComponentCommand {
             guard communicator.rank == 0 else { return }
             var lines = [String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0))]
             lines += result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }
+            lines += result.report
             for line in lines { print(line) }
             let metricsJSON = try JSONSerialization.data(withJSONObject: Dictionary(result.metrics, uniquingKeysWith: { a, _ in a }),
                                                          options: [.prettyPrinted, .sortedKeys])
@@ -89,8 +90,10 @@ public struct PoseTestCommand: ComponentCommand {
                 print("drew the predictions of \(byImage.count) images into \(folder)")
             }
             if let dump {
-                guard let metric = result.cocoMetric else { throw TrainingError("--dump writes COCO keypoint results; the evaluator has no CocoMetric") }
-                try metric.resultsJSON(result.predictions).write(to: URL(fileURLWithPath: dump), options: .atomic)
+                guard let metric = result.resultsWriter, let metainfo = result.metainfo else {
+                    throw TrainingError("--dump writes COCO keypoint results; the evaluator has no CocoMetric or CocoWholeBodyMetric")
+                }
+                try metric.resultsJSON(result.predictions, metainfo: metainfo).write(to: URL(fileURLWithPath: dump), options: .atomic)
                 print("wrote \(dump)")
             }
         }

@@ -2,7 +2,7 @@ import Foundation
 import PoseData
 
 /// MMPose's `CocoMetric`: instance rescoring, per-image OKS-NMS, then COCO keypoint AP/AR.
-public struct CocoMetric: Metric {
+public struct CocoMetric: Metric, ResultsFileWriting {
     public enum ScoreMode: String, Sendable { case bbox, keypoint, bboxKeypoint = "bbox_keypoint", bboxRLE = "bbox_rle" }
     public enum NMSMode: String, Sendable { case oksNMS = "oks_nms", softOKSNMS = "soft_oks_nms", none }
 
@@ -146,5 +146,11 @@ public struct CocoMetric: Metric {
             return ["image_id": p.imageId, "category_id": p.categoryId, "keypoints": kp, "score": p.score]
         }
         return try JSONSerialization.data(withJSONObject: list)
+    }
+
+    public func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data {
+        var metric = self
+        if metric.sigmas.isEmpty { metric.sigmas = metainfo.sigmas.map(Double.init) }
+        return try metric.resultsJSON(predictions)
     }
 }

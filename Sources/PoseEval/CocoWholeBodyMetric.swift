@@ -9,7 +9,7 @@ import PoseData
 /// xtcocotools' part evaluations differ from COCO's: a ground truth is ignored when it is a crowd
 /// or has no labelled keypoint in the part, a detection is dropped when none of its part's
 /// keypoint scores is positive, and a detection's area is the extent of its body keypoints.
-public struct CocoWholeBodyMetric: Metric {
+public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
     /// Rescoring, NMS, `ann_file`, `use_area` and the prefix (`coco-wholebody` by default).
     public var coco: CocoMetric
 
@@ -33,6 +33,13 @@ public struct CocoWholeBodyMetric: Metric {
     public var requiredFiles: [RequiredFile] { coco.requiredFiles }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        try evaluateWithReport(predictions, groundTruth: groundTruth).values
+    }
+
+    /// The whole-body statistics, and one log line per part with its ten (MMPose prints
+    /// xtcocotools' summary of each part; it reports only the whole body's).
+    public func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
+        -> (values: [(String, Double)], report: [String]) {
         let file: CocoAnnotationFile
         if let path = coco.annotationFile {
             file = try CocoAnnotationFile.load(path: path, extraFields: CocoInstanceLayout.wholeBody.extraFields)
@@ -48,7 +55,34 @@ public struct CocoWholeBodyMetric: Metric {
             throw MetricError("CocoWholeBodyMetric needs COCO-WholeBody's \(whole) keypoints and sigmas; dataset '\(groundTruth.metainfo.datasetName)' has \(groundTruth.metainfo.keypointCount) keypoints and \(metric.sigmas.count) sigmas")
         }
         let stats = try CocoWholeBodyMetric(metric).evaluateParts(metric.postprocess(predictions), groundTruth: file)
-        return Array(zip(names, stats.last!.stats))
+        let statNames = names.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        let report = stats.map { part in
+            "\(coco.prefix) \(part.part): " + zip(statNames, part.stats).map { String(format: "%@ %.6f", $0.0, $0.1) }.joined(separator: ", ")
+        }
+        return (Array(zip(names, stats.last!.stats)), report)
+    }
+
+    /// MMPose's `results2json` for COCO-WholeBody: per detection the 133 (x, y, score) split into
+    /// `keypoints`, `foot_kpts`, `face_kpts`, `lefthand_kpts` and `righthand_kpts`.
+    public func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data {
+        var metric = coco
+        if metric.sigmas.isEmpty { metric.sigmas = metainfo.sigmas.map(Double.init) }
+        let whole = CocoWholeBodyMetric.parts.last!.range.count
+        guard metric.sigmas.count == whole else {
+            throw MetricError("CocoWholeBodyMetric needs COCO-WholeBody's \(whole) sigmas; dataset '\(metainfo.datasetName)' has \(metric.sigmas.count)")
+        }
+        let fields = ["keypoints", "foot_kpts", "face_kpts", "lefthand_kpts", "righthand_kpts"]
+        let list: [[String: Any]] = try metric.postprocess(predictions).map { p in
+            guard p.keypointScores.count == whole else {
+                throw MetricError("CocoWholeBodyMetric: prediction \(p.id) has \(p.keypointScores.count) keypoints; expected \(whole)")
+            }
+            var entry: [String: Any] = ["image_id": p.imageId, "category_id": p.categoryId, "score": p.score]
+            for (field, part) in zip(fields, CocoWholeBodyMetric.parts) {
+                entry[field] = part.range.flatMap { j in [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
+            }
+            return entry
+        }
+        return try JSONSerialization.data(withJSONObject: list)
     }
 
     init(_ coco: CocoMetric) { self.coco = coco }

@@ -1,3 +1,4 @@
+import Foundation
 import PoseData
 
 /// The ground truth a metric evaluates predictions against: the evaluation dataset's instances
@@ -39,11 +40,27 @@ public protocol Metric: Sendable {
     /// Names MMPose's metric reported in earlier versions, each with the name that replaced it,
     /// for the hint where a config still uses one (`save_best`).
     var formerNames: [String: String] { get }
+    /// `evaluate`'s values and lines for the log beside them (the per-part statistics MMPose's
+    /// COCO-WholeBody metric prints); the default has no lines.
+    func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
+        -> (values: [(String, Double)], report: [String])
 }
 
 extension Metric {
     public var requiredFiles: [RequiredFile] { [] }
     public var formerNames: [String: String] { [:] }
+    public func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
+        -> (values: [(String, Double)], report: [String]) {
+        (try evaluate(predictions, groundTruth: groundTruth), [])
+    }
+}
+
+/// A metric whose evaluation reads a results file it can write (MMPose's `results2json`):
+/// what `pose-test --dump` saves.
+public protocol ResultsFileWriting: Metric {
+    /// The predictions after the metric's rescoring and NMS, as the JSON file its evaluation
+    /// reads; `metainfo` gives the sigmas when the metric has none of its own.
+    func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data
 }
 
 /// MMPose's `AUC(norm_factor=30, num_thrs=20)`.

@@ -23,8 +23,12 @@ public struct Evaluation {
         public var metrics: [(String, Double)]
         /// Every rank's predictions (rank 0; empty elsewhere).
         public var predictions: [KeypointPrediction]
-        /// The evaluator's COCO metric with the dataset's sigmas (for `--dump`), if it has one.
-        public var cocoMetric: CocoMetric?
+        /// The evaluator's first metric that writes a results file (for `--dump`), if any.
+        public var resultsWriter: (any ResultsFileWriting)?
+        /// The metrics' lines for the log beside their values (rank 0; empty elsewhere).
+        public var report: [String] = []
+        /// The evaluation dataset's metainfo.
+        public var metainfo: DatasetMetainfo?
         /// The evaluated instances, image paths included (rank 0; empty elsewhere).
         public var instances: [PoseInstance] = []
     }
@@ -46,18 +50,19 @@ public struct Evaluation {
         while let batch = try loader.next() { predictions += try estimator.predict(batch) }
         let gathered = try communicator.gather(PredictionCodec.encode(predictions), root: 0)
         guard communicator.rank == 0 else {
-            return Result(metrics: try Evaluation.broadcastMetrics(nil, communicator), predictions: [], cocoMetric: nil)
+            return Result(metrics: try Evaluation.broadcastMetrics(nil, communicator), predictions: [], resultsWriter: nil)
         }
         let all = gathered.flatMap(PredictionCodec.decode)
         let groundTruth = EvaluationGroundTruth(instances: loaded.instances, annotations: loaded.annotations, metainfo: dataset.metainfo)
-        var metrics: [(String, Double)] = []
+        var metrics: [(String, Double)] = [], report: [String] = []
         for metric in evaluator.metrics {
-            metrics += try metric.evaluate(all, groundTruth: groundTruth)
+            let (values, lines) = try metric.evaluateWithReport(all, groundTruth: groundTruth)
+            metrics += values
+            report += lines
         }
-        var coco = evaluator.metrics.lazy.compactMap { $0 as? CocoMetric }.first
-        if coco?.sigmas.isEmpty == true { coco?.sigmas = dataset.metainfo.sigmas.map(Double.init) }
-        return Result(metrics: try Evaluation.broadcastMetrics(metrics, communicator), predictions: all, cocoMetric: coco,
-                      instances: loaded.instances)
+        let writer = evaluator.metrics.lazy.compactMap { $0 as? any ResultsFileWriting }.first
+        return Result(metrics: try Evaluation.broadcastMetrics(metrics, communicator), predictions: all, resultsWriter: writer,
+                      report: report, metainfo: dataset.metainfo, instances: loaded.instances)
     }
 
     /// Rank 0's metrics on every rank (names and the doubles' bits, so NaN survives).

@@ -378,6 +378,7 @@ public final class Trainer {
         let result = try Evaluation(dataloader: val, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor, seed: seed)
             .run(model, communicator: communicator, workers: loaderThreads)
         lastMetrics = result.metrics
+        for line in result.report { log(line) }
         try callHooks { try $0.afterValidation(self, metrics: result.metrics) }
         return result.metrics
     }

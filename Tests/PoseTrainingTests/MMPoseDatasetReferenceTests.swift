@@ -107,5 +107,23 @@ import PoseEval
         }
         // the reference exercises what differs from COCO's evaluation: parts with dropped detections
         #expect(Set(stats.map { $0.stats[0] }).count == 6)
+
+        // the log gets one line per part beside the whole-body values
+        let metainfo = try DatasetMetainfo.resolve("coco_wholebody.py")
+        let truth = EvaluationGroundTruth(instances: [], annotations: file, metainfo: metainfo)
+        let (values, report) = try CocoWholeBodyMetric().evaluateWithReport(kept, groundTruth: truth)
+        #expect(values.map(\.0).first == "coco-wholebody/AP" && report.count == 6)
+        #expect(report.map { String($0.prefix { $0 != ":" }) } == ["body", "foot", "face", "lefthand", "righthand", "wholebody"].map { "coco-wholebody " + $0 })
+        #expect(report.last == "coco-wholebody wholebody: " + values.map { String(format: "%@ %.6f", String($0.0.dropFirst("coco-wholebody/".count)), $0.1) }.joined(separator: ", "))
+
+        // pose-test --dump: MMPose's results2json, the 133 triples split by part
+        let dumped = try JSONSerialization.jsonObject(with: CocoWholeBodyMetric().resultsJSON(Array(kept.prefix(1)), metainfo: metainfo)) as! [[String: Any]]
+        let first = try #require(dumped.first)
+        let triples = zip(kept[0].keypoints.indices.filter { $0 % 2 == 0 }, kept[0].keypointScores).flatMap { [kept[0].keypoints[$0.0], kept[0].keypoints[$0.0 + 1], $0.1] }
+        var offset = 0
+        for (field, count) in [("keypoints", 17), ("foot_kpts", 6), ("face_kpts", 68), ("lefthand_kpts", 21), ("righthand_kpts", 21)] {
+            #expect(Self.doubles(first[field]) == Array(triples[offset..<offset + 3 * count]), "\(field)")
+            offset += 3 * count
+        }
     }
 }
