@@ -27,7 +27,44 @@ public enum HeatmapAccuracy {
                 if (dx * dx + dy * dy).squareRoot() < threshold { hits[j] += 1 }
             }
         }
-        let accuracies = (0..<k).filter { counts[$0] > 0 }.map { Double(hits[$0]) / Double(counts[$0]) }
+        return meanOverKeypoints(hits: hits, counts: counts)
+    }
+
+    /// MMPose's `simcc_pck_accuracy`, SimCCHead's `acc_pose`: as `pck`, on the arg-maxes of the x
+    /// and y logits (no location where the smaller maximum is not positive), divided by the
+    /// split ratio, distances normalised by `(H, W)` of the input as MMPose does.
+    /// - Parameters:
+    ///   - x, y: `N × K × Wx` and `N × K × Hy` predicted logits; `targetX`, `targetY` the targets.
+    ///   - splitRatio: bins per input pixel (`simcc_split_ratio`).
+    public static func simccPCK(x: Tensor, y: Tensor, targetX: Tensor, targetY: Tensor, weights: Tensor,
+                                splitRatio: Double, threshold: Double = 0.05) -> Double {
+        let (n, k, bx, by) = (x.shape[0], x.shape[1], x.shape[2], y.shape[2])
+        guard n * k > 0 else { return 0 }
+        let (w, h) = (Double(Int(Double(bx) / splitRatio)), Double(Int(Double(by) / splitRatio)))
+        func location(_ px: UnsafePointer<Float>, _ py: UnsafePointer<Float>) -> (Double, Double) {
+            var (ix, iy) = (0, 0)
+            for i in 1..<max(bx, 1) where px[i] > px[ix] { ix = i }
+            for i in 1..<max(by, 1) where py[i] > py[iy] { iy = i }
+            guard min(px[ix], py[iy]) > 0 else { return (-1 / splitRatio, -1 / splitRatio) }
+            return (Double(ix) / splitRatio, Double(iy) / splitRatio)
+        }
+        var hits = [Int](repeating: 0, count: k), counts = [Int](repeating: 0, count: k)
+        for i in 0..<n {
+            for j in 0..<k where weights[i * k + j] > 0 {
+                let p = location(x.data + (i * k + j) * bx, y.data + (i * k + j) * by)
+                let g = location(targetX.data + (i * k + j) * bx, targetY.data + (i * k + j) * by)
+                let dx = (p.0 - g.0) / h, dy = (p.1 - g.1) / w
+                counts[j] += 1
+                if (dx * dx + dy * dy).squareRoot() < threshold { hits[j] += 1 }
+            }
+        }
+        return meanOverKeypoints(hits: hits, counts: counts)
+    }
+
+    /// Each keypoint's hit rate over the images where it counts, averaged over the keypoints that
+    /// count anywhere (0 when none does), as MMPose's `keypoint_pck_accuracy`.
+    static func meanOverKeypoints(hits: [Int], counts: [Int]) -> Double {
+        let accuracies = counts.indices.filter { counts[$0] > 0 }.map { Double(hits[$0]) / Double(counts[$0]) }
         return accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count)
     }
 

@@ -14,6 +14,8 @@ public final class SimCCHead: PoseHead {
     let hasDeconvolutions: Bool
     let mlpX: Linear, mlpY: Linear
     public var loss: any PoseLoss = KLDiscretLoss()
+    /// Bins per input pixel (`simcc_split_ratio`), for `acc_pose`.
+    public var splitRatio = 2.0
     private var mapShape: [Int] = []
 
     /// - Parameters:
@@ -69,7 +71,9 @@ public final class SimCCHead: PoseHead {
         ElementwiseKernels.accumulate(dFromY.data, into: dRows.data, count: dRows.count)
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = maps.backward(dRows.reshaped(mapShape))
-        return ([("loss_kpt", value)], grads)
+        guard targets.computeAccuracy else { return ([("loss_kpt", value)], grads) }
+        let accuracy = HeatmapAccuracy.simccPCK(x: x, y: y, targetX: tx, targetY: ty, weights: targets.weights, splitRatio: splitRatio)
+        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))], grads)
     }
 
     public func predict(_ feats: [Tensor]) -> HeadOutput {
@@ -94,6 +98,8 @@ public struct SimCCHeadSpec: HeadSpec {
     public var settings: HeatmapHeadSettings
     public var inFeaturemapSize: (Int, Int)
     public var bins: (Int, Int)
+    /// `simcc_split_ratio`.
+    public var splitRatio = 2.0
     public var loss: any LossSpec
     public var decoder: (any KeypointCodec)?
 
@@ -106,6 +112,7 @@ public struct SimCCHeadSpec: HeadSpec {
         try checkInChannels(settings.inChannels, against: featureChannels)
         let head = try SimCCHead(settings, inFeaturemapSize: inFeaturemapSize, bins: bins, rng: &rng)
         head.loss = try loss.makeLoss(rng: &rng)
+        head.splitRatio = splitRatio
         return head
     }
 }

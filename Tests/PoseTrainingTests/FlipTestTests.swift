@@ -153,6 +153,7 @@ import PoseTensor
             .first { $0.hasPrefix("20") } ?? "") + "/vis_data/scalars.json", encoding: .utf8)
         let records = try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
+        #expect(records.contains { $0["acc_pose"] is Double }, "SimCCHead reports acc_pose")
     }
 }
 

@@ -374,8 +374,10 @@ enum StockModels {
         guard bins == codecBins else {
             throw h.error("simcc_split_ratio", "the head's \(bins.0)x\(bins.1) bins differ from its decoder's \(codecBins.0)x\(codecBins.1)")
         }
-        return SimCCHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), bins: bins,
-                             loss: try context.build(\.losses, h, key: "loss") ?? KLDiscretLoss(), decoder: codec)
+        var spec = SimCCHeadSpec(settings, inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), bins: bins,
+                                 loss: try context.build(\.losses, h, key: "loss") ?? KLDiscretLoss(), decoder: codec)
+        spec.splitRatio = ratio
+        return spec
     }
 
     @Sendable static func regressionHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
