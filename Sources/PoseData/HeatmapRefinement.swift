@@ -38,6 +38,36 @@ enum HeatmapRefinement {
         }
     }
 
+    /// MMPose's `refine_simcc_dark` on one axis, in float32 as MMPose computes it: each of the
+    /// `K × bins` vectors blurred (`gaussian_blur1d`: zero padding, OpenCV's σ-from-size kernel,
+    /// rescaled to its maximum), clipped to [1e-3, 50], its log edge-padded by 2, then one Taylor
+    /// step `x −= ½(l₁ − l₋₁) / (1e-9 + ¼(l₂ − 2l₀ + l₋₂))` at bin `int(x + 2.5)` of the padded
+    /// log (an index below 0 wraps to the end, as numpy's `take_along_axis`).
+    /// - Parameter locations: `K` arg-max bins (−1 where there is none), refined in place.
+    static func darkSimCC(_ locations: inout [Double], vectors: UnsafePointer<Float>, keypoints k: Int, bins b: Int, kernel: Int) {
+        let r = (kernel - 1) / 2, taps = gaussianTaps(kernel)
+        var blurred = [Float](repeating: 0, count: b), padded = [Float](repeating: 0, count: b + 4)
+        for j in 0..<k {
+            let v = vectors + j * b
+            var origin = -Float.infinity, top = -Float.infinity
+            for x in 0..<b {
+                origin = max(origin, v[x])
+                var s = 0.0
+                for t in 0..<kernel { let xx = x + t - r; if xx >= 0 && xx < b { s += taps[t] * Double(v[xx]) } }
+                blurred[x] = Float(s)
+                top = max(top, blurred[x])
+            }
+            let scale = origin / top
+            for x in 0..<b { padded[x + 2] = logf(min(max(blurred[x] * scale, 1e-3), 50)) }
+            (padded[0], padded[1], padded[b + 2], padded[b + 3]) = (padded[2], padded[2], padded[b + 1], padded[b + 1])
+            let p = Int(Float(locations[j]) + 2.5)
+            func at(_ i: Int) -> Float { padded[(i + padded.count) % padded.count] }
+            let dx = 0.5 * (at(p + 1) - at(p - 1))
+            let dxx = 1e-9 + 0.25 * (at(p + 2) - 2 * at(p) + at(p - 2))
+            locations[j] = Double(Float(locations[j]) - dx / dxx)
+        }
+    }
+
     /// OpenCV's `GaussianBlur(ksize, 0)` with its default reflect-101 border, in place.
     static func blurReflect(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
         let r = (kernel - 1) / 2

@@ -13,6 +13,8 @@ public struct SimCCLabel: KeypointCodec, Equatable {
     public var splitRatio: Double
     public var labelSmoothWeight: Double
     public var normalize: Bool
+    /// MMPose's `use_dark`: refine each arg-max with DARK on the log of the blurred vector.
+    public var useDark = false
 
     public init(inputSize: (Int, Int), smoothingType: String = "gaussian", sigma: (Double, Double) = (6, 6),
                 splitRatio: Double = 2, labelSmoothWeight: Double = 0, normalize: Bool = true) {
@@ -65,16 +67,24 @@ public struct SimCCLabel: KeypointCodec, Equatable {
     /// Keypoints in input pixels and scores from `K × Wx` and `K × Wy` predictions.
     public func decode(x: [Float], y: [Float], keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
         let (bw, bh) = bins
-        var points = [Double](repeating: 0, count: 2 * k), scores = [Double](repeating: 0, count: k)
+        var xs = [Double](repeating: -1, count: k), ys = [Double](repeating: -1, count: k)
+        var scores = [Double](repeating: 0, count: k)
         for j in 0..<k {
             var bx = 0, by = 0
             for i in 1..<bw where x[j * bw + i] > x[j * bw + bx] { bx = i }
             for i in 1..<bh where y[j * bh + i] > y[j * bh + by] { by = i }
             let score = Double(min(x[j * bw + bx], y[j * bh + by]))
             scores[j] = score
-            points[2 * j] = score <= 0 ? -1 / splitRatio : Double(bx) / splitRatio
-            points[2 * j + 1] = score <= 0 ? -1 / splitRatio : Double(by) / splitRatio
+            if score > 0 { (xs[j], ys[j]) = (Double(bx), Double(by)) }
         }
+        if useDark {
+            // MMPose's blur sizes: int((20σ − 7) // 3), made odd downwards
+            func kernel(_ sigma: Double) -> Int { let k = Int(((sigma * 20 - 7) / 3).rounded(.down)); return k - (k % 2 == 0 ? 1 : 0) }
+            x.withUnsafeBufferPointer { HeatmapRefinement.darkSimCC(&xs, vectors: $0.baseAddress!, keypoints: k, bins: bw, kernel: kernel(sigma.0)) }
+            y.withUnsafeBufferPointer { HeatmapRefinement.darkSimCC(&ys, vectors: $0.baseAddress!, keypoints: k, bins: bh, kernel: kernel(sigma.1)) }
+        }
+        var points = [Double](repeating: 0, count: 2 * k)
+        for j in 0..<k { (points[2 * j], points[2 * j + 1]) = (xs[j] / splitRatio, ys[j] / splitRatio) }
         return (points, scores)
     }
 }

@@ -35,14 +35,16 @@ extension Components {
                 sigma = (pair[0], pair[1])
             }
             guard sigma.0 > 0, sigma.1 > 0 else { throw c.error("sigma", "must be positive") }
-            for key in ["use_dark", "decode_visibility"] where try c.bool(key, default: false) {
-                throw c.error(key, "\(key)=True is not supported by SwiftPose's SimCCLabel")
+            if try c.bool("decode_visibility", default: false) {
+                throw c.error("decode_visibility", "decode_visibility=True is not supported by SwiftPose's SimCCLabel")
             }
             c.ignore("decode_beta")
-            return SimCCLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side), smoothingType: smoothing, sigma: sigma,
-                              splitRatio: try c.double("simcc_split_ratio", default: 2, in: 0.1...16),
-                              labelSmoothWeight: try c.double("label_smooth_weight", default: 0, in: 0...1),
-                              normalize: try c.bool("normalize", default: true))
+            var codec = SimCCLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side), smoothingType: smoothing, sigma: sigma,
+                                   splitRatio: try c.double("simcc_split_ratio", default: 2, in: 0.1...16),
+                                   labelSmoothWeight: try c.double("label_smooth_weight", default: 0, in: 0...1),
+                                   normalize: try c.bool("normalize", default: true))
+            codec.useDark = try c.bool("use_dark", default: false)
+            return codec
         }
         try heads.register("RegressionHead", StockModels.regressionHead)
         try heads.register("RLEHead", StockModels.rleHead)
