@@ -130,28 +130,20 @@ import PoseTensor
     @Test func trainsAndEvaluatesEndToEnd() throws {
         let dir = try temporaryDirectory("simcc")
         try makeDataset(in: dir)
-        let path = try tinyConfig(in: dir, batchSize: 4, epochs: 2)
-        var text = try String(contentsOfFile: path, encoding: .utf8)
-        for (old, new) in [
+        let path = try tinyConfigVariant(in: dir, [
             ("dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)",
              "dict(type='SimCCLabel', input_size=(64, 64), sigma=2.0, simcc_split_ratio=2.0)"),
             ("dict(type='HeatmapHead', in_channels=32, out_channels=17, deconv_out_channels=(8, 8, 8),",
              "dict(type='SimCCHead', in_channels=32, out_channels=17, input_size=codec['input_size'], in_featuremap_size=(2, 2), deconv_out_channels=(8, 8), deconv_kernel_sizes=(4, 4),"),
             ("loss=dict(type='KeypointMSELoss', use_target_weight=True)", "loss=dict(type='KLDiscretLoss', use_target_weight=True)"),
             ("test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True)", "test_cfg=dict(flip_test=True)"),
-        ] {
-            #expect(text.contains(old), "tiny config lacks \(old)")
-            text = text.replacingOccurrences(of: old, with: new)
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        ])
         let trainer = Trainer(settings: try settings(path), communicator: SingleProcessCommunicator(), workDir: dir + "/w", loaderThreads: 2)
         try trainer.run()
         #expect(trainer.model.state.shape(of: "head.mlp_head_x.weight") == [128, 64])
         #expect(!trainer.losses.isEmpty && trainer.losses.allSatisfy { $0.isFinite && $0 > 0 })
         // validation ran and wrote the COCO metrics
-        let scalars = try String(contentsOfFile: dir + "/w/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/w")
-            .first { $0.hasPrefix("20") } ?? "") + "/vis_data/scalars.json", encoding: .utf8)
-        let records = try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        let records = try scalarRecords(workDir: dir + "/w")
         #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
         #expect(records.contains { $0["acc_pose"] is Double }, "SimCCHead reports acc_pose")
     }
@@ -170,17 +162,11 @@ import PoseTensor
     ])
     func wrongSizeIsABuildError(head: String, codec: String, loss: String, message: String) throws {
         let dir = try temporaryDirectory("feature-size")
-        let path = try tinyConfig(in: dir)
-        var text = try String(contentsOfFile: path, encoding: .utf8)
-        for (old, new) in [
+        let path = try tinyConfigVariant(in: dir, [
             ("dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)", codec),
             ("dict(type='HeatmapHead', in_channels=32, out_channels=17, deconv_out_channels=(8, 8, 8),", head),
             ("loss=dict(type='KeypointMSELoss', use_target_weight=True)", "loss=dict(type='\(loss)', use_target_weight=True)"),
-        ] {
-            #expect(text.contains(old), "tiny config lacks \(old)")
-            text = text.replacingOccurrences(of: old, with: new)
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        ])
         let spec = try settings(path).model
         var rng = RandomGenerator(seed: 1)
         #expect { _ = try spec.makeEstimator(rng: &rng) } throws: { "\($0)".contains(message) }
@@ -194,29 +180,40 @@ import PoseTensor
     @Test func trainsAndEvaluatesEndToEnd() throws {
         let dir = try temporaryDirectory("udp-combined")
         try makeDataset(in: dir)
-        let path = try tinyConfig(in: dir, batchSize: 4, epochs: 2)
-        var text = try String(contentsOfFile: path, encoding: .utf8)
-        for (old, new) in [
+        let path = try tinyConfigVariant(in: dir, [
             ("dict(type='MSRAHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)",
              "dict(type='UDPHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2, heatmap_type='combined')"),
             ("in_channels=32, out_channels=17,", "in_channels=32, out_channels=3 * 17,"),
             ("loss=dict(type='KeypointMSELoss', use_target_weight=True)", "loss=dict(type='CombinedTargetMSELoss', use_target_weight=True)"),
             ("test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True)",
              "train_cfg=dict(compute_acc=False), test_cfg=dict(flip_test=True, flip_mode='udp_combined', shift_heatmap=False)"),
-        ] {
-            #expect(text.contains(old), "tiny config lacks \(old)")
-            text = text.replacingOccurrences(of: old, with: new)
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        ])
         let trainer = Trainer(settings: try settings(path), communicator: SingleProcessCommunicator(), workDir: dir + "/w", loaderThreads: 2)
         try trainer.run()
         #expect(trainer.model.state.shape(of: "head.final_layer.weight") == [51, 8, 1, 1])
         #expect(!trainer.losses.isEmpty && trainer.losses.allSatisfy { $0.isFinite && $0 > 0 })
-        let scalars = try String(contentsOfFile: dir + "/w/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/w")
-            .first { $0.hasPrefix("20") } ?? "") + "/vis_data/scalars.json", encoding: .utf8)
-        let records = try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        let records = try scalarRecords(workDir: dir + "/w")
         #expect(records.contains { $0["loss_kpt"] is Double })
         #expect(!records.contains { $0["acc_pose"] != nil }, "compute_acc=False: no acc_pose")
         #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
     }
+}
+
+/// `tinyConfig` with each (old, new) text replaced (each old text must be there); returns its path.
+func tinyConfigVariant(in dir: String, _ replacements: [(String, String)]) throws -> String {
+    let path = try tinyConfig(in: dir, batchSize: 4, epochs: 2)
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    for (old, new) in replacements {
+        #expect(text.contains(old), "tiny config lacks \(old)")
+        text = text.replacingOccurrences(of: old, with: new)
+    }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// The records of a run's `vis_data/scalars.json` under `workDir`'s timestamped folder.
+func scalarRecords(workDir: String) throws -> [[String: Any]] {
+    let run = try FileManager.default.contentsOfDirectory(atPath: workDir).first { $0.hasPrefix("20") } ?? ""
+    let scalars = try String(contentsOfFile: workDir + "/" + run + "/vis_data/scalars.json", encoding: .utf8)
+    return try scalars.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
 }
