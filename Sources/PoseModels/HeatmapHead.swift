@@ -65,6 +65,9 @@ public final class HeatmapHead: Layer, PoseHead {
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let heatmaps = forward(feats.last!, mode: .training)
         let target = try targets.heatmaps(matching: heatmaps, head: "HeatmapHead")
+        if loss is CombinedTargetMSELoss && heatmaps.shape[1] != 3 * targets.weights.shape[1] {
+            throw ModelError("HeatmapHead: CombinedTargetMSELoss trains UDP 'combined' targets, 3 maps per keypoint, but the head gives \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints; use UDPHeatmap(heatmap_type='combined') and out_channels=3 * keypoints")
+        }
         if heatmaps.shape[1] != targets.weights.shape[1] && !(loss is CombinedTargetMSELoss) {
             throw ModelError("HeatmapHead: \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints are UDP 'combined' targets, "
                              + "which train with loss=dict(type='CombinedTargetMSELoss'), not \(type(of: loss))")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PoseConfig
 import PoseData
 import PoseDistributed
 @testable import PoseModels
@@ -147,6 +148,16 @@ import PoseTensor
         #expect(records.contains { $0["coco/AP"] is Double }, "validation wrote coco/AP")
         #expect(records.contains { $0["acc_pose"] is Double }, "SimCCHead reports acc_pose")
     }
+
+    /// `use_dark` with a sigma whose DARK blur kernel would be below 1 is a config error.
+    @Test func darkNeedsABlurKernel() throws {
+        func build(_ sigma: String) throws {
+            let config = try Config.parse("codec = dict(type='SimCCLabel', input_size=(64, 64), sigma=\(sigma), use_dark=True)\n")
+            _ = try BuildContext(components: .stock).build(\.codecs, ConfigReader(config.root, path: "", file: "test.py"), key: "codec")
+        }
+        try build("0.5")
+        #expect { try build("0.3") } throws: { "\($0)".contains("use_dark=True needs sigma of at least 0.5") }
+    }
 }
 
 /// A head sized for one feature map (`in_featuremap_size`) that does not match the backbone's
@@ -170,6 +181,22 @@ import PoseTensor
         let spec = try settings(path).model
         var rng = RandomGenerator(seed: 1)
         #expect { _ = try spec.makeEstimator(rng: &rng) } throws: { "\($0)".contains(message) }
+    }
+}
+
+/// CombinedTargetMSELoss on one map per keypoint, and another loss on three, are errors.
+@Suite struct CombinedTargetMismatchTests {
+    @Test(arguments: [(17, true), (51, false)])
+    func lossAndMapsMustAgree(channels: Int, combinedLoss: Bool) throws {
+        var rng = RandomGenerator(seed: 5)
+        var s = HeatmapHeadSettings(inChannels: 4, outChannels: channels)
+        s.deconvOutChannels = []; s.deconvKernelSizes = []
+        let head = try HeatmapHead(s, rng: &rng)
+        head.loss = combinedLoss ? CombinedTargetMSELoss(useTargetWeight: true) : KeypointMSELoss(useTargetWeight: true)
+        let targets = HeadTargets(heatmaps: Tensor(zeros: [2, channels, 3, 3]), weights: Tensor(repeating: 1, shape: [2, 17]))
+        #expect { _ = try head.trainStep([Tensor(zeros: [2, 4, 3, 3])], targets: targets) } throws: {
+            "\($0)".contains(combinedLoss ? "CombinedTargetMSELoss trains UDP 'combined' targets" : "which train with loss=dict(type='CombinedTargetMSELoss')")
+        }
     }
 }
 

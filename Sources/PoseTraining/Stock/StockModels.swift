@@ -44,6 +44,10 @@ extension Components {
                                    labelSmoothWeight: try c.double("label_smooth_weight", default: 0, in: 0...1),
                                    normalize: try c.bool("normalize", default: true))
             codec.useDark = try c.bool("use_dark", default: false)
+            // MMPose's DARK blur kernel int((20σ − 7) // 3), made odd, must be at least 1
+            if codec.useDark && min(sigma.0, sigma.1) < 0.5 {
+                throw c.error("sigma", "use_dark=True needs sigma of at least 0.5 (its blur kernel, int((20·sigma − 7) // 3) made odd, is below 1 otherwise)")
+            }
             return codec
         }
         try heads.register("RegressionHead", StockModels.regressionHead)
