@@ -85,9 +85,9 @@ public struct CocoAnnotationFile: Sendable {
             var id: Int?, name: String?, w: Int?, h: Int?
             while let key = try scanner.nextKey() {
                 switch key {
-                case "id": id = integer(&scanner)
-                case "width": w = integer(&scanner)
-                case "height": h = integer(&scanner)
+                case "id": id = scanner.readInteger(booleans: true)
+                case "width": w = scanner.readInteger(booleans: true)
+                case "height": h = scanner.readInteger(booleans: true)
                 case "file_name":
                     if scanner.peek() == UInt8(ascii: "\"") { name = try scanner.readString() } else { try scanner.skipValue() }
                 default: try scanner.skipValue()
@@ -130,10 +130,10 @@ public struct CocoAnnotationFile: Sendable {
             }
             while let key = try scanner.nextKey() {
                 switch key {
-                case "id": id = integer(&scanner)
-                case "image_id": imageId = integer(&scanner)
-                case "category_id": category = integer(&scanner)
-                case "num_keypoints": count = integer(&scanner)
+                case "id": id = scanner.readInteger(booleans: true)
+                case "image_id": imageId = scanner.readInteger(booleans: true)
+                case "category_id": category = scanner.readInteger(booleans: true)
+                case "num_keypoints": count = scanner.readInteger(booleans: true)
                 case "bbox": bbox = try coordinates(key)
                 case "keypoints": keypoints = try coordinates(key)
                 case "area": area = scanner.readNumber(); if area == nil { try scanner.skipValue() }
@@ -152,17 +152,6 @@ public struct CocoAnnotationFile: Sendable {
                                               numKeypoints: count, area: area, isCrowd: crowd, extra: extra))
         }
         return annotations
-    }
-
-    /// An integral number fitting in 53 bits (as `JSONNumber.integer`), or nil (the value is then skipped).
-    private static func integer(_ scanner: inout JSONScanner) -> Int? {
-        if let d = scanner.readNumber() {
-            guard d.isFinite, d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else { return nil }
-            return Int(d)
-        }
-        if let b = scanner.readBool() { return b ? 1 : 0 }
-        try? scanner.skipValue()
-        return nil
     }
 }
 

@@ -10,9 +10,13 @@ public enum JSONNumber {
 
     /// An integral JSON number (ids, sizes, flags) that fits in 53 bits, or nil.
     public static func integer(_ value: Any?) -> Int? {
-        guard let n = value as? NSNumber else { return nil }
-        let d = n.doubleValue
-        guard d.isFinite, d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else { return nil }
+        guard let n = value as? NSNumber, integer(n.doubleValue) != nil else { return nil }
         return Int(n.int64Value)
+    }
+
+    /// `value` as an integer when it is integral and fits in 53 bits (exactly a double), or nil.
+    public static func integer(_ value: Double) -> Int? {
+        guard value.isFinite, value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+        return Int(value)
     }
 }

@@ -133,6 +133,15 @@ package struct JSONScanner {
         return strtod(buffer, nil)
     }
 
+    /// An integral number fitting in 53 bits (`JSONNumber.integer`), or nil; a value that is not
+    /// one is skipped. With `booleans`, `true` and `false` read as 1 and 0.
+    package mutating func readInteger(booleans: Bool = false) -> Int? {
+        if let d = readNumber() { return JSONNumber.integer(d) }
+        if booleans, let b = readBool() { return b ? 1 : 0 }
+        try? skipValue()
+        return nil
+    }
+
     /// `true`, `false`, or nil when the value is neither (not consumed).
     package mutating func readBool() -> Bool? {
         for (word, value) in [("true", true), ("false", false)] where matches(word) {

@@ -86,7 +86,7 @@ extension PoseTrackVideo {
             var id: Int?, name: String?, xs: [[Double]]?, ys: [[Double]]?
             while let key = try scanner.nextKey() {
                 switch key {
-                case "id": id = integer(&scanner)
+                case "id": id = scanner.readInteger()
                 case "file_name": if scanner.peek() == UInt8(ascii: "\"") { name = try scanner.readString() } else { try scanner.skipValue() }
                 case "ignore_regions_x", "ignore_regions_y":
                     guard let lists = try numberLists(&scanner) else {
@@ -115,8 +115,8 @@ extension PoseTrackVideo {
             var imageId: Int?, trackId: Int?, keypoints: [Double]?, scores: [Double] = [], head: [Double]?, score: Double?
             while let key = try scanner.nextKey() {
                 switch key {
-                case "image_id": imageId = integer(&scanner)
-                case "track_id": trackId = integer(&scanner)
+                case "image_id": imageId = scanner.readInteger()
+                case "track_id": trackId = scanner.readInteger()
                 case "keypoints": keypoints = try numbers(&scanner)
                 case "scores":
                     if scanner.readNull() { continue }
@@ -171,15 +171,5 @@ extension PoseTrackVideo {
             values.append(try scanner.readString())
         }
         return values
-    }
-
-    /// An integral number within 53 bits, or nil (the value is then skipped).
-    private static func integer(_ scanner: inout JSONScanner) -> Int? {
-        if let d = scanner.readNumber() {
-            guard d.isFinite, d == d.rounded(), abs(d) <= 9_007_199_254_740_992 else { return nil }
-            return Int(d)
-        }
-        try? scanner.skipValue()
-        return nil
     }
 }
