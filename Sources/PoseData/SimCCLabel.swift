@@ -64,19 +64,27 @@ public struct SimCCLabel: KeypointCodec, Equatable {
         return (tx, ty, weights)
     }
 
+    /// MMPose's `get_simcc_maximum` for one keypoint: the first arg-max bin of each vector and
+    /// the smaller of the two maxima, the score (a score ≤ 0 means no location).
+    public static func maximum(x: UnsafePointer<Float>, bins bx: Int, y: UnsafePointer<Float>, bins by: Int) -> (x: Int, y: Int, score: Float) {
+        var (ix, iy) = (0, 0)
+        for i in 1..<max(bx, 1) where x[i] > x[ix] { ix = i }
+        for i in 1..<max(by, 1) where y[i] > y[iy] { iy = i }
+        return (ix, iy, min(x[ix], y[iy]))
+    }
+
     /// Keypoints in input pixels and scores from `K × Wx` and `K × Wy` predictions.
     public func decode(x: [Float], y: [Float], keypoints k: Int) -> (keypoints: [Double], scores: [Double]) {
         let (bw, bh) = bins
         var xs = [Double](repeating: -1, count: k), ys = [Double](repeating: -1, count: k)
         var scores = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            var bx = 0, by = 0
-            for i in 1..<bw where x[j * bw + i] > x[j * bw + bx] { bx = i }
-            for i in 1..<bh where y[j * bh + i] > y[j * bh + by] { by = i }
-            let score = Double(min(x[j * bw + bx], y[j * bh + by]))
-            scores[j] = score
-            if score > 0 { (xs[j], ys[j]) = (Double(bx), Double(by)) }
-        }
+        x.withUnsafeBufferPointer { px in y.withUnsafeBufferPointer { py in
+            for j in 0..<k {
+                let m = SimCCLabel.maximum(x: px.baseAddress! + j * bw, bins: bw, y: py.baseAddress! + j * bh, bins: bh)
+                scores[j] = Double(m.score)
+                if m.score > 0 { (xs[j], ys[j]) = (Double(m.x), Double(m.y)) }
+            }
+        } }
         if useDark {
             // MMPose's blur sizes: int((20σ − 7) // 3), made odd downwards
             func kernel(_ sigma: Double) -> Int { let k = Int(((sigma * 20 - 7) / 3).rounded(.down)); return k - (k % 2 == 0 ? 1 : 0) }

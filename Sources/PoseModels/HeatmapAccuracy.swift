@@ -1,3 +1,4 @@
+import PoseData
 import PoseTensor
 
 /// MMPose's `pose_pck_accuracy`, the `acc_pose` its heatmap heads report while training: the
@@ -42,11 +43,9 @@ public enum HeatmapAccuracy {
         guard n * k > 0 else { return 0 }
         let (w, h) = (Double(Int(Double(bx) / splitRatio)), Double(Int(Double(by) / splitRatio)))
         func location(_ px: UnsafePointer<Float>, _ py: UnsafePointer<Float>) -> (Double, Double) {
-            var (ix, iy) = (0, 0)
-            for i in 1..<max(bx, 1) where px[i] > px[ix] { ix = i }
-            for i in 1..<max(by, 1) where py[i] > py[iy] { iy = i }
-            guard min(px[ix], py[iy]) > 0 else { return (-1 / splitRatio, -1 / splitRatio) }
-            return (Double(ix) / splitRatio, Double(iy) / splitRatio)
+            let m = SimCCLabel.maximum(x: px, bins: bx, y: py, bins: by)
+            guard m.score > 0 else { return (-1 / splitRatio, -1 / splitRatio) }
+            return (Double(m.x) / splitRatio, Double(m.y) / splitRatio)
         }
         var hits = [Int](repeating: 0, count: k), counts = [Int](repeating: 0, count: k)
         for i in 0..<n {
