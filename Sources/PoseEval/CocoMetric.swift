@@ -31,9 +31,15 @@ public struct CocoMetric: Metric, ResultsFileWriting {
 
     public var requiredFiles: [RequiredFile] { annotationFile.map { [RequiredFile(key: "ann_file", path: $0)] } ?? [] }
 
-    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+    /// This metric with `metainfo`'s OKS sigmas where it has none of its own.
+    public func withSigmas(of metainfo: DatasetMetainfo) -> CocoMetric {
         var metric = self
-        if metric.sigmas.isEmpty { metric.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }
+        if metric.sigmas.isEmpty { metric.sigmas = metainfo.sigmas.map(Double.init) }
+        return metric
+    }
+
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
+        let metric = withSigmas(of: groundTruth.metainfo)
         guard metric.sigmas.count == groundTruth.metainfo.keypointCount else {
             throw MetricError("CocoMetric needs one OKS sigma per keypoint (\(groundTruth.metainfo.keypointCount)); dataset '\(groundTruth.metainfo.datasetName)' defines \(metric.sigmas.count) (its metainfo has sigmas=[]); use a PCK-based metric")
         }
@@ -149,8 +155,6 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     }
 
     public func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data {
-        var metric = self
-        if metric.sigmas.isEmpty { metric.sigmas = metainfo.sigmas.map(Double.init) }
-        return try metric.resultsJSON(predictions)
+        try withSigmas(of: metainfo).resultsJSON(predictions)
     }
 }

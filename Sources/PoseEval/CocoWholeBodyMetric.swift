@@ -48,8 +48,7 @@ public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
         } else {
             throw MetricError("CocoWholeBodyMetric needs COCO-WholeBody annotations: set ann_file or use CocoWholeBodyDataset")
         }
-        var metric = coco
-        if metric.sigmas.isEmpty { metric.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }
+        let metric = coco.withSigmas(of: groundTruth.metainfo)
         let whole = CocoWholeBodyMetric.parts.last!.range.count
         guard metric.sigmas.count == whole, groundTruth.metainfo.keypointCount == whole else {
             throw MetricError("CocoWholeBodyMetric needs COCO-WholeBody's \(whole) keypoints and sigmas; dataset '\(groundTruth.metainfo.datasetName)' has \(groundTruth.metainfo.keypointCount) keypoints and \(metric.sigmas.count) sigmas")
@@ -65,8 +64,7 @@ public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
     /// MMPose's `results2json` for COCO-WholeBody: per detection the 133 (x, y, score) split into
     /// `keypoints`, `foot_kpts`, `face_kpts`, `lefthand_kpts` and `righthand_kpts`.
     public func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data {
-        var metric = coco
-        if metric.sigmas.isEmpty { metric.sigmas = metainfo.sigmas.map(Double.init) }
+        let metric = coco.withSigmas(of: metainfo)
         let whole = CocoWholeBodyMetric.parts.last!.range.count
         guard metric.sigmas.count == whole else {
             throw MetricError("CocoWholeBodyMetric needs COCO-WholeBody's \(whole) sigmas; dataset '\(metainfo.datasetName)' has \(metric.sigmas.count)")

@@ -87,7 +87,7 @@ public struct PoseTrack18Metric: Metric {
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
         var metric = self
-        if metric.coco.sigmas.isEmpty { metric.coco.sigmas = groundTruth.metainfo.sigmas.map(Double.init) }
+        metric.coco = coco.withSigmas(of: groundTruth.metainfo)
         guard groundTruth.metainfo.keypointCount == PoseTrackVideo.keypointNames.count, metric.coco.sigmas.count == groundTruth.metainfo.keypointCount else {
             throw MetricError("PoseTrack18Metric evaluates PoseTrack18's 17 keypoints with one OKS sigma each; dataset '\(groundTruth.metainfo.datasetName)' has \(groundTruth.metainfo.keypointCount) keypoints and \(metric.coco.sigmas.count) sigmas")
         }
