@@ -65,12 +65,13 @@ public final class HeatmapHead: Layer, PoseHead {
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         let heatmaps = forward(feats.last!, mode: .training)
         let target = try targets.heatmaps(matching: heatmaps, head: "HeatmapHead")
-        if loss is CombinedTargetMSELoss && heatmaps.shape[1] != 3 * targets.weights.shape[1] {
-            throw ModelError("HeatmapHead: CombinedTargetMSELoss trains UDP 'combined' targets, 3 maps per keypoint, but the head gives \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints; use UDPHeatmap(heatmap_type='combined') and out_channels=3 * keypoints")
-        }
-        if heatmaps.shape[1] != targets.weights.shape[1] && !(loss is CombinedTargetMSELoss) {
-            throw ModelError("HeatmapHead: \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints are UDP 'combined' targets, "
-                             + "which train with loss=dict(type='CombinedTargetMSELoss'), not \(type(of: loss))")
+        // the targets matched one map per keypoint, or UDP 'combined''s three
+        let combinedMaps = heatmaps.shape[1] != targets.weights.shape[1]
+        guard combinedMaps == (loss is CombinedTargetMSELoss) else {
+            throw ModelError(combinedMaps
+                ? "HeatmapHead: \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints are UDP 'combined' targets, "
+                  + "which train with loss=dict(type='CombinedTargetMSELoss'), not \(type(of: loss))"
+                : "HeatmapHead: CombinedTargetMSELoss trains UDP 'combined' targets, 3 maps per keypoint, but the head gives \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints; use UDPHeatmap(heatmap_type='combined') and out_channels=3 * keypoints")
         }
         let grad = Tensor.reuse(lossGradient, shape: heatmaps.shape)
         lossGradient = grad
@@ -79,7 +80,7 @@ public final class HeatmapHead: Layer, PoseHead {
         grads[feats.count - 1] = backward(grad)
         guard targets.computeAccuracy else { return ([("loss_kpt", value)], grads) }
         // MMPose's head reports the PCK of its heatmaps as acc_pose (train_cfg compute_acc=True)
-        guard heatmaps.shape[1] == targets.weights.shape[1] else {
+        guard !combinedMaps else {
             throw ModelError("HeatmapHead: acc_pose needs one heatmap per keypoint, the head gives \(heatmaps.shape[1]) for "
                              + "\(targets.weights.shape[1]) keypoints; set model train_cfg=dict(compute_acc=False)")
         }
