@@ -26,10 +26,7 @@ public final class ReorderedWeights {
     /// `version` always reorders (a training forward: the weights changed since the last step).
     func bind(_ operand: DNNLOperand, user: UnsafeRawPointer, version: UInt64?, stream: dnnl_stream_t) {
         guard let reorder = operand.reorder else { return operand.memory.bind(user) }
-        if let version, version == self.version, source == user, let layout, OneDNN.equal(layout, operand.memory.descriptor),
-           let buffer {
-            return operand.memory.bind(buffer)
-        }
+        if let version, version == self.version, let copy = copy(of: user, for: operand) { return operand.memory.bind(copy) }
         reorderFresh(operand, reorder, user: user, stream: stream)
         self.version = version
     }
@@ -38,11 +35,15 @@ public final class ReorderedWeights {
     /// layouts agree, else a reorder into it (which the next forward replaces).
     func bindForBackward(_ operand: DNNLOperand, user: UnsafeRawPointer, stream: dnnl_stream_t) {
         guard let reorder = operand.reorder else { return operand.memory.bind(user) }
-        if source == user, let layout, OneDNN.equal(layout, operand.memory.descriptor), let buffer {
-            return operand.memory.bind(buffer)
-        }
+        if let copy = copy(of: user, for: operand) { return operand.memory.bind(copy) }
         reorderFresh(operand, reorder, user: user, stream: stream)
         version = nil
+    }
+
+    /// The kept copy when it was made from `user` in `operand`'s layout.
+    private func copy(of user: UnsafeRawPointer, for operand: DNNLOperand) -> UnsafeMutableRawPointer? {
+        guard source == user, let layout, OneDNN.equal(layout, operand.memory.descriptor) else { return nil }
+        return buffer
     }
 
     private func reorderFresh(_ operand: DNNLOperand, _ reorder: DNNLReorder, user: UnsafeRawPointer, stream: dnnl_stream_t) {
