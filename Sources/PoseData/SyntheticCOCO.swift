@@ -95,7 +95,7 @@ public struct SyntheticCOCO {
                                  [4, 6], [5, 7]],
                 ]],
             ]
-            try writeJSON(file, to: "\(directory)/annotations/person_keypoints_\(split).json")
+            try JSONFile.write(file, to: "\(directory)/annotations/person_keypoints_\(split).json")
         }
         var rng = RandomGenerator(seed: seed, stream: [3])
         var detections: [[String: Any]] = []
@@ -113,12 +113,7 @@ public struct SyntheticCOCO {
                                "bbox": [rng.uniform(0, Double(width) - w), rng.uniform(0, Double(height) - h), w, h].map { ($0 * 100).rounded() / 100 },
                                "score": (rng.uniform(0.1, 0.5) * 1000).rounded() / 1000])
         }
-        try writeJSON(detections, to: "\(directory)/person_detection_results/val_detections.json")
-    }
-
-    private func writeJSON(_ object: Any, to path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try JSONFile.write(detections, to: "\(directory)/person_detection_results/val_detections.json")
     }
 
     /// Draws one image with 1–3 people.

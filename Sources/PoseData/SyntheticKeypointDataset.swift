@@ -67,8 +67,7 @@ public struct SyntheticKeypointDataset {
                 "categories": [["id": 1, "name": metainfo.datasetName, "keypoints": metainfo.keypointNames,
                                 "skeleton": metainfo.skeletonLinks.map { [$0.0 + 1, $0.1 + 1] }]],
             ]
-            let data = try JSONSerialization.data(withJSONObject: file, options: [.sortedKeys])
-            try data.write(to: URL(fileURLWithPath: "\(directory)/annotations/\(split).json"), options: .atomic)
+            try JSONFile.write(file, to: "\(directory)/annotations/\(split).json")
         }
     }
 

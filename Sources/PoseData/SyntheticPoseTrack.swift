@@ -102,16 +102,16 @@ public struct SyntheticPoseTrack {
                     videoAnnotations.append(annotation)
                 }
                 if frame == frames - 1 {
-                    try writeJSON(["images": videoImages, "annotations": videoAnnotations, "categories": categories],
+                    try JSONFile.write(["images": videoImages, "annotations": videoAnnotations, "categories": categories],
                                   to: "\(directory)/annotations/\(split)/\(name).json")
                     videoImages = []
                     videoAnnotations = []
                 }
             }
-            try writeJSON(["images": mergedImages, "annotations": mergedAnnotations, "categories": categories],
+            try JSONFile.write(["images": mergedImages, "annotations": mergedAnnotations, "categories": categories],
                           to: "\(directory)/annotations/posetrack18_\(split).json")
         }
-        try writeJSON(detections, to: "\(directory)/annotations/posetrack18_val_human_detections.json")
+        try JSONFile.write(detections, to: "\(directory)/annotations/posetrack18_val_human_detections.json")
     }
 
     /// A square of a quarter of the figure's extent around the mean of its labelled head keypoints.
@@ -122,10 +122,5 @@ public struct SyntheticPoseTrack {
         let cx = labelled.map { keypoints[3 * $0] }.reduce(0, +) / Double(labelled.count)
         let cy = labelled.map { keypoints[3 * $0 + 1] }.reduce(0, +) / Double(labelled.count)
         return [(cx - side / 2).rounded(), (cy - side / 2).rounded(), side, side]
-    }
-
-    private func writeJSON(_ object: Any, to path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
