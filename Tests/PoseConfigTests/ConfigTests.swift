@@ -5,6 +5,11 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
+/// The error parsing `source` gives, as text ("no error" when it parses).
+func parseError(_ source: String, file: String = "<string>") -> String {
+    do { _ = try Config.parse(source, file: file); return "no error" } catch { return "\(error)" }
+}
+
 func temporaryDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-config-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,9 +35,7 @@ func temporaryDirectory() throws -> URL {
         #expect(c.value(at: "nested") == .list([6, 24].map { .int($0) }))
         #expect(c.value(at: "root") == .float(32.0.squareRoot()))
         #expect(c.value(at: "cube") == .int(512) && c.value(at: "neg") == .int(-4) && c.value(at: "inv") == .float(0.5))
-        func message(_ source: String) -> String {
-            do { _ = try Config.parse(source); return "no error" } catch { return "\(error)" }
-        }
+        func message(_ source: String) -> String { parseError(source) }
         #expect(message("x = [a for a, b in [(1, 2, 3)]]").contains("too many values to unpack (expected 2)"))
         #expect(message("x = [a for a, b in [1]]").contains("cannot unpack non-sequence 'int' into 2 names"))
         #expect(message("x = 10 ** 30").contains("integer overflow in 10 ** 30"))
@@ -259,9 +262,7 @@ func temporaryDirectory() throws -> URL {
         let scoped = try Config.load(path: leaf.appendingPathComponent("scoped.py").path)
         #expect(scoped.value(at: "train_cfg.max_epochs") == .int(210) && scoped.value(at: "seed") == .int(4))
 
-        func message(_ source: String) -> String {
-            do { _ = try Config.parse(source, file: leaf.appendingPathComponent("x.py").path); return "" } catch { return "\(error)" }
-        }
+        func message(_ source: String) -> String { parseError(source, file: leaf.appendingPathComponent("x.py").path) }
         #expect(message("from torch.optim import *\n").contains("'from ... import *' is supported inside 'with read_base():' only"))
         #expect(message("with open('x') as f:\n    a = 1\n").contains("'with' is supported only as MMEngine's 'with read_base():'"))
         #expect(message("with read_base():\n    a = 1\n").contains("may hold only 'from ... import ...' lines"))
