@@ -18,38 +18,64 @@ public struct Config: Equatable, Sendable {
     }
 
     /// Reads and merges a config file and its bases.
-    public static func load(path: String) throws -> Config {
-        var visiting: [String] = []
-        return Config(root: try loadDict(path: path, visiting: &visiting), filename: path)
+    ///
+    /// MMEngine's text substitutions apply first (`ConfigTemplates`: `{{ fileDirname }}` and
+    /// the other predefined variables, `{{$ENV:default}}`, `{{_base_.key}}`), reading
+    /// environment variables from `environment`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        var load = Load(environment: environment)
+        return Config(root: try loadDict(path: path, load: &load), filename: path)
     }
 
     /// Parses config text (its `_base_` paths resolve against `file`'s directory).
-    public static func parse(_ source: String, file: String = "<string>") throws -> Config {
-        var visiting = [file]
-        return Config(root: try evaluate(source: source, file: file, visiting: &visiting), filename: file)
+    public static func parse(_ source: String, file: String = "<string>",
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        var load = Load(environment: environment)
+        load.visiting = [file]
+        return Config(root: try evaluate(bytes: Array(source.utf8), file: file, load: &load), filename: file)
     }
 
-    private static func loadDict(path: String, visiting: inout [String]) throws -> ConfigDict {
+    /// What one load shares across a file and its bases.
+    struct Load {
+        var visiting: [String] = []
+        let budget = ConfigBudget()
+        let environment: [String: String]
+    }
+
+    private static func loadDict(path: String, load: inout Load) throws -> ConfigDict {
         let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard !visiting.contains(resolved) else {
-            throw ConfigError("\(path): _base_ inheritance cycle (\((visiting + [resolved]).joined(separator: " -> ")))")
-        }
-        guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw ConfigError("\(path): config file not found or unreadable")
+        guard !load.visiting.contains(resolved) else {
+            throw ConfigError("\(path): _base_ inheritance cycle (\((load.visiting + [resolved]).joined(separator: " -> ")))")
         }
         guard resolved.hasSuffix(".py") else {
             throw ConfigError("\(path): only Python-syntax config files (.py) are supported")
         }
-        visiting.append(resolved)
-        defer { visiting.removeLast() }
-        return try evaluate(source: String(decoding: data, as: UTF8.self), file: resolved, visiting: &visiting)
+        var status = stat()
+        guard stat(resolved, &status) == 0 else {
+            throw ConfigError("\(path): config file not found or unreadable (\(String(cString: strerror(errno))))")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw ConfigError("\(path): not a regular file; a config is a .py file") }
+        guard status.st_size <= ConfigLimits.fileBytes else {
+            throw ConfigError("\(path): \(status.st_size) bytes is too large for a config file (at most \(ConfigLimits.fileBytes))")
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw ConfigError("\(path): config file not found or unreadable")
+        }
+        guard data.count <= ConfigLimits.fileBytes else {
+            throw ConfigError("\(path): \(data.count) bytes is too large for a config file (at most \(ConfigLimits.fileBytes))")
+        }
+        load.visiting.append(resolved)
+        defer { load.visiting.removeLast() }
+        return try evaluate(bytes: [UInt8](data), file: resolved, load: &load)
     }
 
-    private static func evaluate(source: String, file: String, visiting: inout [String]) throws -> ConfigDict {
-        var lexer = ConfigLexer(source: source, file: file)
+    private static func evaluate(bytes: [UInt8], file: String, load: inout Load) throws -> ConfigDict {
+        let (text, baseVariables) = try ConfigTemplates.substitute(ConfigTemplates.normalizedSource(bytes), file: file,
+                                                                   environment: load.environment)
+        var lexer = ConfigLexer(source: String(decoding: text, as: UTF8.self), file: file)
         var parser = ConfigParser(tokens: try lexer.tokenize(), file: file)
         let statements = try parser.parseModule()
-        var evaluator = ConfigEvaluator(file: file)
+        var evaluator = ConfigEvaluator(file: file, budget: load.budget)
 
         var base = ConfigDict()
         let baseAssignment = statements.lazy.compactMap { statement -> Assignment? in
@@ -79,17 +105,27 @@ public struct Config: Equatable, Sendable {
                 if let scope = relative.range(of: "::") {
                     basePath = try configsFolderPath(String(relative[scope.upperBound...]), from: file, reference: relative)
                 }
-                let loaded = try loadDict(path: basePath, visiting: &visiting)
+                let loaded = try loadDict(path: basePath, load: &load)
                 for key in loaded.keys where base[key] != nil {
                     throw ConfigError("\(file): key '\(key)' is defined in more than one _base_ file (duplicate keys are not allowed among bases)")
                 }
                 for (k, v) in loaded.items { base[k] = v }
             }
         }
-        evaluator.names["_base_"] = .dict(base)
+        try evaluator.bind("_base_", walking: .dict(base), at: SourcePosition(line: 1, column: 1))
         var child = ConfigDict()
-        try execute(statements, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
-        return try merge(child, into: base, path: "")
+        try execute(statements, evaluator: &evaluator, into: &child, file: file, load: &load)
+        if !baseVariables.isEmpty, case .dict(let substituted) = try ConfigTemplates.substituteBaseVariables(.dict(child), baseVariables, base: base, file: file) {
+            child = substituted
+        }
+        let merged = try merge(child, into: base, path: "")
+        // a merge can join values from two files: the result is held to the same bounds
+        let size = Measured(walking: .dict(merged))
+        guard size.depth <= ConfigLimits.valueDepth, size.size <= ConfigLimits.valueSize else {
+            throw ConfigError("\(file): the config merged with its bases nests deeper than \(ConfigLimits.valueDepth) levels or holds more than \(ConfigLimits.valueSize) items")
+        }
+        try load.budget.spend(size.size, file: file, at: SourcePosition(line: 1, column: 1))
+        return merged
     }
 
     /// The file of a base config imported in `with read_base():`. A relative module
@@ -128,76 +164,83 @@ public struct Config: Equatable, Sendable {
     /// Runs statements in order; every module-level name (loop variables too, as in Python)
     /// except `_base_` and dunder names becomes a config key.
     private static func execute(_ statements: [Statement], evaluator: inout ConfigEvaluator, into child: inout ConfigDict,
-                                file: String, visiting: inout [String]) throws {
-        func bind(_ name: String, _ value: ConfigValue) {
-            evaluator.names[name] = value
-            if name != "_base_" && !name.hasPrefix("__") { child[name] = value }
+                                file: String, load: inout Load) throws {
+        func bind(_ name: String, _ value: Measured) {
+            evaluator.bind(name, value)
+            if name != "_base_" && !name.hasPrefix("__") { child[name] = value.value }
         }
         func fail(_ p: SourcePosition, _ message: String) -> ConfigError { ConfigError.at(file, p.line, p.column, message) }
         for statement in statements {
             switch statement {
             case .assign(let a):
                 if a.name == "_base_" { continue }
-                bind(a.name, try evaluator.evaluate(a.value))
+                bind(a.name, try evaluator.measure(a.value))
             case .loop(let target, let iterable, let body, let p):
-                let source = try evaluator.evaluate(iterable)
-                let items: [ConfigValue]
-                if let seq = source.sequence { items = seq } else if case .dict(let d) = source {
-                    items = d.keys.map { .string($0) }
-                } else { throw fail(p, "'\(source.typeName)' value is not iterable") }
+                let items = try evaluator.iterate(try evaluator.measure(iterable), p)
                 for item in items {
+                    try load.budget.spend(1, file: file, at: p)
                     for (name, value) in try evaluator.bindings(target, item, p) { bind(name, value) }
-                    try execute(body, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
+                    try execute(body, evaluator: &evaluator, into: &child, file: file, load: &load)
                 }
             case .conditional(let branches, let otherwise, _):
                 var taken = false
                 for (condition, body) in branches where try evaluator.evaluate(condition).isTruthy {
-                    try execute(body, evaluator: &evaluator, into: &child, file: file, visiting: &visiting)
+                    try execute(body, evaluator: &evaluator, into: &child, file: file, load: &load)
                     taken = true
                     break
                 }
-                if !taken { try execute(otherwise, evaluator: &evaluator, into: &child, file: file, visiting: &visiting) }
+                if !taken { try execute(otherwise, evaluator: &evaluator, into: &child, file: file, load: &load) }
             case .readBase(let imports, _):
                 // MMEngine's pure-Python configs: a base's names become this file's own
                 for case .importNames(let module, let level, let names, let p) in imports {
                     let path = try modulePath(module, level: level, from: file, at: p)
-                    let loaded = try loadDict(path: path, visiting: &visiting)
+                    let loaded = try loadDict(path: path, load: &load)
                     guard let names else {
-                        for (k, v) in loaded.items { bind(k, v) }
+                        for (k, v) in loaded.items {
+                            try evaluator.bind(k, walking: v, at: p)
+                            if !k.hasPrefix("__") { child[k] = v }
+                        }
                         continue
                     }
                     for (name, alias) in names {
                         guard let value = loaded[name] else { throw fail(p, "'\(name)' is not defined in \(path)") }
-                        bind(alias ?? name, value)
+                        try evaluator.bind(alias ?? name, walking: value, at: p)
+                        if !(alias ?? name).hasPrefix("__") { child[alias ?? name] = value }
                     }
                 }
             case .importNames(_, _, let names, let p):
                 // a class imported to be named in `type=`: the config holds its name, as in the
                 // string form of the same config
                 guard let names else { throw fail(p, "'from ... import *' is supported inside 'with read_base():' only") }
-                for (name, alias) in names { evaluator.names[alias ?? name] = .string(name) }
+                for (name, alias) in names { evaluator.bind(alias ?? name, Measured(scalar: .string(name))) }
             case .mutation(let name, let method, let arguments, let keywords, let p):
-                guard let current = evaluator.names[name] else { throw fail(p, "name '\(name)' is not defined") }
-                let args = try arguments.map { try evaluator.evaluate($0) }
-                let kwargs = try keywords.map { ($0.0, try evaluator.evaluate($0.1)) }
+                guard let measured = evaluator.measured(of: name) else { throw fail(p, "name '\(name)' is not defined") }
+                let current = measured.value
+                let measuredArgs = try arguments.map { try evaluator.measure($0) }
+                let measuredKeywords = try keywords.map { ($0.0, try evaluator.measure($0.1)) }
+                let args = measuredArgs.map(\.value)
+                // the result's bounds: the current value's and the arguments' together; the
+                // steps: the copy of the current value the change makes
+                let bounds = try measured.joined(with: measuredArgs + measuredKeywords.map(\.1), file: file, at: p)
+                try load.budget.spend((current.sequence?.count ?? 0) + ({ if case .dict(let d) = current { return d.count }; return 0 }()), file: file, at: p)
                 switch (current, method) {
-                case (.list(let items), "append") where args.count == 1 && kwargs.isEmpty:
-                    bind(name, .list(items + args))
-                case (.list(let items), "extend") where args.count == 1 && kwargs.isEmpty:
+                case (.list(let items), "append") where args.count == 1 && keywords.isEmpty:
+                    bind(name, Measured(.list(items + args), depth: bounds.depth, size: bounds.size))
+                case (.list(let items), "extend") where args.count == 1 && keywords.isEmpty:
                     guard let more = args[0].sequence else { throw fail(p, "extend needs a list or tuple, found \(args[0].typeName)") }
-                    bind(name, .list(items + more))
-                case (.list(var items), "insert") where args.count == 2 && kwargs.isEmpty:
+                    bind(name, Measured(.list(items + more), depth: bounds.depth, size: bounds.size))
+                case (.list(var items), "insert") where args.count == 2 && keywords.isEmpty:
                     guard case .int(let i) = args[0] else { throw fail(p, "insert needs an integer position") }
-                    let at = i < 0 ? max(0, items.count + i) : min(i, items.count)
+                    let at = i < 0 ? max(0, items.count &+ i) : min(i, items.count)
                     items.insert(args[1], at: at)
-                    bind(name, .list(items))
+                    bind(name, Measured(.list(items), depth: bounds.depth, size: bounds.size))
                 case (.dict(var d), "update") where args.count <= 1:
                     if let first = args.first {
                         guard case .dict(let other) = first else { throw fail(p, "update needs a dict, found \(first.typeName)") }
                         for (k, v) in other.items { d[k] = v }
                     }
-                    for (k, v) in kwargs { d[k] = v }
-                    bind(name, .dict(d))
+                    for (k, v) in measuredKeywords { d[k] = v.value }
+                    bind(name, Measured(.dict(d), depth: bounds.depth, size: bounds.size))
                 default:
                     throw fail(p, "'\(current.typeName)' value '\(name)' has no \(method) taking these arguments (lists: append, extend, insert; dicts: update)")
                 }
@@ -264,6 +307,9 @@ public struct Config: Equatable, Sendable {
             }
             let keyPath = String(option[..<eq]), text = String(option[option.index(after: eq)...])
             let components = keyPath.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard components.count <= ConfigLimits.valueDepth else {
+                throw ConfigError("--cfg-options: the key path of '\(option.prefix(60))...' has \(components.count) components; config values nest at most \(ConfigLimits.valueDepth) levels")
+            }
             guard !components.contains(where: \.isEmpty) else {
                 throw ConfigError("--cfg-options: '\(option)' has an empty key or key component (expected a.b.c=value)")
             }

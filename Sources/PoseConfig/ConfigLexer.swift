@@ -98,7 +98,7 @@ struct ConfigLexer {
                 }
                 continue
             }
-            if c.isNumber || (c == "." && (peek(1)?.isNumber ?? false)) {
+            if (c.isASCII && c.isNumber) || (c == "." && (peek(1).map { $0.isASCII && $0.isNumber } ?? false)) {
                 tokens.append(Token(kind: try readNumber(), line: l, column: col))
                 continue
             }
@@ -135,23 +135,55 @@ struct ConfigLexer {
         index += 1
     }
 
+    /// A number literal as Python reads it: decimal, `0x`/`0o`/`0b` integers, floats; leading
+    /// zeros only on zero itself (`08` is a syntax error), integers within 64 bits.
     private mutating func readNumber() throws -> Token.Kind {
         let (l, col) = (line, column)
         var text = ""
-        while index < chars.count {
-            let c = chars[index]
-            if c.isNumber || c == "." || c == "_" || c == "x" || c == "X" || ("abcdefABCDEF".contains(c) && text.hasPrefix("0x")) {
-                text.append(c); advance()
-            } else if (c == "e" || c == "E") && !text.hasPrefix("0x") {
-                text.append(c); advance()
-                if index < chars.count && (chars[index] == "+" || chars[index] == "-") { text.append(chars[index]); advance() }
-            } else {
-                break
+        let prefixed = chars[index] == "0" && index + 1 < chars.count && "xXoObB".contains(chars[index + 1])
+        if prefixed {
+            text.append(chars[index]); advance()
+            text.append(chars[index]); advance()
+            while index < chars.count && (chars[index].isHexDigit || chars[index] == "_") { text.append(chars[index]); advance() }
+        } else {
+            while index < chars.count {
+                let c = chars[index]
+                if c.isASCII && (c.isNumber || c == "." || c == "_") {
+                    text.append(c); advance()
+                } else if c == "e" || c == "E" {
+                    text.append(c); advance()
+                    if index < chars.count && (chars[index] == "+" || chars[index] == "-") { text.append(chars[index]); advance() }
+                } else {
+                    break
+                }
             }
         }
         let clean = text.replacingOccurrences(of: "_", with: "")
-        if clean.lowercased().hasPrefix("0x"), let v = Int(clean.dropFirst(2), radix: 16) { return .int(v) }
-        if let v = Int(clean) { return .int(v) }
+        if prefixed {
+            let radix = ["x": 16, "o": 8, "b": 2][clean.dropFirst().prefix(1).lowercased()]!
+            let digits = clean.dropFirst(2)
+            guard !digits.isEmpty, !text.hasSuffix("_"), !text.contains("__") else { throw ConfigError.at(file, l, col, "invalid number '\(text)'") }
+            guard let v = Int(digits, radix: radix) else {
+                if UInt64(digits, radix: radix) != nil || digits.allSatisfy({ $0.isHexDigit && Int(String($0), radix: radix) != nil }) {
+                    throw ConfigError.at(file, l, col, "integer '\(text)' does not fit in 64 bits (config integers are 64-bit)")
+                }
+                throw ConfigError.at(file, l, col, "invalid number '\(text)'")
+            }
+            return .int(v)
+        }
+        guard !text.hasSuffix("_"), !text.contains("__"), !text.contains("_."), !text.contains("._") else {
+            throw ConfigError.at(file, l, col, "invalid number '\(text)'")
+        }
+        let isInteger = !clean.contains(".") && !clean.contains("e") && !clean.contains("E")
+        if isInteger {
+            if clean.count > 1 && clean.hasPrefix("0") && clean.contains(where: { $0 != "0" }) {
+                throw ConfigError.at(file, l, col, "leading zeros in decimal integer literals are not permitted ('\(text)'); use 0o for octal")
+            }
+            guard let v = Int(clean) else {
+                throw ConfigError.at(file, l, col, "integer '\(text.prefix(40))\(text.count > 40 ? "..." : "")' does not fit in 64 bits (config integers are 64-bit)")
+            }
+            return .int(v)
+        }
         if let v = Double(clean) { return .float(v) }
         throw ConfigError.at(file, l, col, "invalid number '\(text)'")
     }

@@ -23,4 +23,22 @@ public enum ConfigLimits {
     public static let sigma: ClosedRange<Double> = 0.01...1_000
     /// Box paddings and scale factors (multiples of a box).
     public static let scale: ClosedRange<Double> = 0.01...100
+
+    // What reading one config (with its bases and --cfg-options) may build and spend: every
+    // later pass over a config value (merging, comparing, printing, freeing) recurses as deep
+    // as the value nests and takes time and memory in proportion to its size.
+
+    /// Bytes of one config file (MMPose's largest, metainfo files included, are under 100 KB).
+    public static let fileBytes = 8 << 20
+    /// Levels a config value may nest (lists in dicts in lists...; MMPose's nest under 10), and
+    /// components of a `--cfg-options` key path.
+    public static let valueDepth = 100
+    /// Size of one config value: one unit per number, name or container, one per 8 bytes of a
+    /// string, counted as if shared parts were copied (as printing or merging them does).
+    public static let valueSize = 16_000_000
+    /// Evaluation steps of one config load: each expression evaluated, each loop iteration and
+    /// each item a sequence operation builds or copies.
+    public static let evaluationSteps = 40_000_000
+    /// Nested for/if blocks (CPython allows 100 statically nested blocks).
+    public static let blockDepth = 100
 }

@@ -210,8 +210,16 @@ struct ConfigParser {
         }
     }
 
+    /// How many for/if blocks enclose the one being parsed.
+    private var blockDepth = 0
+
     /// `: NEWLINE INDENT statements DEDENT`.
     private mutating func parseBlock() throws -> [Statement] {
+        guard blockDepth < ConfigLimits.blockDepth else {
+            throw error(current, "for/if blocks nested deeper than \(ConfigLimits.blockDepth) levels")
+        }
+        blockDepth += 1
+        defer { blockDepth -= 1 }
         try expect(":")
         guard current.kind == .newline else { throw error(current, "a block's statements go on the following, indented lines") }
         index += 1

@@ -1,5 +1,5 @@
 /// A value in a config file: the subset of Python values MMPose configs use.
-public indirect enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
+public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
     case none
     case bool(Bool)
     case int(Int)

@@ -279,7 +279,7 @@ func temporaryDirectory() throws -> URL {
         #expect(throws: ConfigError.self) { try Config.load(path: dir.appendingPathComponent("c.py").path) }
         try "_base_ = ['loop.py']\n".write(to: dir.appendingPathComponent("loop.py"), atomically: true, encoding: .utf8)
         #expect(throws: ConfigError.self) { try Config.load(path: dir.appendingPathComponent("loop.py").path) }
-        #expect(throws: ConfigError("/nonexistent/x.py: config file not found or unreadable")) {
+        #expect(throws: ConfigError("/nonexistent/x.py: config file not found or unreadable (No such file or directory)")) {
             try Config.load(path: "/nonexistent/x.py")
         }
     }
