@@ -34,6 +34,23 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
         self.seed = seed; self.worldSize = worldSize; self.config = config
     }
 
+    /// Checks that the run position, step count and world size are ones a run can have: every
+    /// count within `0...1_000_000_000` (no run gets near it, and one more step never
+    /// overflows), at most one optimizer step per iteration.
+    public func validate(path: String) throws {
+        let limit = 1_000_000_000
+        for (name, value) in [("epoch", epoch), ("iteration", iteration), ("innerIteration", innerIteration), ("optimizerSteps", optimizerSteps)]
+            where !(0...limit).contains(value) {
+            throw CheckpointError("\(path): metadata \(name) = \(value) is not a run's (expected 0 to \(limit)); the file is damaged")
+        }
+        guard innerIteration <= iteration, optimizerSteps <= iteration else {
+            throw CheckpointError("\(path): metadata iteration \(iteration), innerIteration \(innerIteration) and optimizerSteps \(optimizerSteps) do not fit together (neither of the others can exceed the iterations); the file is damaged")
+        }
+        guard (1...1 << 20).contains(worldSize) else {
+            throw CheckpointError("\(path): metadata worldSize = \(worldSize) is not a run's (expected 1 to \(1 << 20)); the file is damaged")
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case format, epoch, iteration, innerIteration, optimizerSteps, optimizer, seed, worldSize, hookStates, dataChecksum, config, resumable
         case optimizerSaved
@@ -129,6 +146,26 @@ public enum Checkpoint {
         public let tensors: [String: SafeTensors.Info]
         public let data: Data
 
+        /// The JSON state a hook saved under `hook` in `CheckpointMeta.hookStates`, decoded as
+        /// `T`; nil when the checkpoint holds none. A state that does not decode is an error
+        /// naming the file and the hook.
+        public func hookState<T: Decodable>(_ type: T.Type, hook: String) throws -> T? {
+            guard let json = meta?.hookStates[hook] else { return nil }
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+            } catch {
+                let reason: String
+                switch error {
+                case DecodingError.dataCorrupted(let c), DecodingError.keyNotFound(_, let c), DecodingError.typeMismatch(_, let c),
+                     DecodingError.valueNotFound(_, let c):
+                    let at = c.codingPath.map(\.stringValue).joined(separator: ".")
+                    reason = (at.isEmpty ? "" : "at '\(at)': ") + c.debugDescription
+                default: reason = "\(error)"
+                }
+                throw CheckpointError("\(path): the saved state of \(hook) cannot be read (\(reason)); the file is damaged or from another version")
+            }
+        }
+
         /// A tensor a hook saved (`CheckpointContents.extraTensors`), read into `into` (same shape); false if absent.
         public func hookTensor(_ name: String, into tensor: Tensor) throws -> Bool {
             guard let info = tensors["hooks." + name] else { return false }
@@ -165,6 +202,9 @@ public enum Checkpoint {
         if let json = metadata["swiftpose"] {
             meta = try? JSONDecoder().decode(CheckpointMeta.self, from: Data(json.utf8))
             guard let m = meta else { throw CheckpointError("\(path): unreadable SwiftPose metadata") }
+            guard m.format == "swiftpose-checkpoint-1" || m.format == "swiftpose-checkpoint-2" else {
+                throw CheckpointError("\(path): checkpoint format '\(m.format.prefix(40))' is not one this SwiftPose reads (swiftpose-checkpoint-1 or -2)")
+            }
             // recompute in file order, the order the writer used
             let ordered = tensors.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
             let computed: String = try data.withUnsafeBytes { raw in
@@ -179,6 +219,8 @@ public enum Checkpoint {
             guard computed == m.dataChecksum else {
                 throw CheckpointError("\(path): checksum mismatch (the file is damaged or incomplete)")
             }
+            // format 1's checksum does not cover the metadata, and no checksum makes a value sane
+            try m.validate(path: path)
         }
         return Loaded(path: path, meta: meta, tensors: tensors, data: data)
     }

@@ -2,8 +2,18 @@ import Foundation
 
 /// A value produced by the minimal unpickler: Python's plain data plus PyTorch tensors; any
 /// other object is kept opaque (its constructor and arguments) instead of failing.
-final class PickleList { var items: [PickleValue] = [] }
-final class PickleDict { var keys: [PickleValue] = []; var values: [PickleValue] = [] }
+final class PickleList {
+    var items: [PickleValue] = []
+    deinit { PickleValue.release(&items) }
+}
+final class PickleDict {
+    var keys: [PickleValue] = []
+    var values: [PickleValue] = []
+    deinit {
+        PickleValue.release(&keys)
+        PickleValue.release(&values)
+    }
+}
 
 indirect enum PickleValue {
     case none
@@ -21,6 +31,32 @@ indirect enum PickleValue {
     case persistent(PickleValue)
     case object(callable: PickleValue, arguments: PickleValue)
     case mark
+
+    /// Frees `items` and everything only they hold with a work list instead of recursion.
+    ///
+    /// Lists and dicts are objects a pickle can fill after the memo has handed them out (BINPUT,
+    /// BINGET, APPEND), so no depth count at build time bounds how deep they end up nesting; a
+    /// recursive release of a 60,000-deep chain would overflow the stack.
+    static func release(_ items: inout [PickleValue]) {
+        var work = items
+        items = []
+        while var v = work.popLast() {
+            switch v {
+            case .list(var l):
+                v = .none
+                // only a container nothing else holds is emptied; a shared one lives on, and its
+                // own release comes here later
+                if isKnownUniquelyReferenced(&l) { work += l.items; l.items = [] }
+            case .dict(var d):
+                v = .none
+                if isKnownUniquelyReferenced(&d) { work += d.keys; work += d.values; d.keys = []; d.values = [] }
+            case .tuple(let t): v = .none; work += t
+            case .persistent(let inner): v = .none; work.append(inner)
+            case .object(let callable, let arguments): v = .none; work += [callable, arguments]
+            default: break
+            }
+        }
+    }
 
     var string: String? { if case .string(let s) = self { return s } else { return nil } }
     var int: Int? { if case .int(let i) = self { return i } else { return nil } }

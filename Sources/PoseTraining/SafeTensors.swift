@@ -82,6 +82,11 @@ public enum SafeTensors {
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
+    /// The largest JSON header `read` parses: parsing takes about 60 times the header's size in
+    /// memory, and a checkpoint's header (its tensor table, the run's config and hook states)
+    /// stays far below this.
+    public static let maximumHeaderBytes = 16 << 20
+
     /// Reads a file: its tensor table, metadata and the whole contents.
     public static func read(path: String) throws -> (tensors: [String: Info], metadata: [String: String], data: Data) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -96,6 +101,9 @@ public enum SafeTensors {
         let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard length < UInt64(data.count - 8) || (length == UInt64(data.count - 8)) else {
             throw CheckpointError("\(path): header length \(length) exceeds the file (\(data.count) bytes); the file is truncated or not safetensors")
+        }
+        guard length <= UInt64(SafeTensors.maximumHeaderBytes) else {
+            throw CheckpointError("\(path): a safetensors header of \(length) bytes is larger than SwiftPose reads (\(SafeTensors.maximumHeaderBytes)); the file is damaged or not a checkpoint")
         }
         let headerData = data.subdata(in: 8..<(8 + Int(length)))
         guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {

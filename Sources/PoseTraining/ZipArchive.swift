@@ -73,6 +73,7 @@ struct ZipArchive {
             guard local + 30 <= count, try u32(local) == 0x0403_4B50 else { throw CheckpointError("\(source): damaged local header of '\(name)'") }
             let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
             guard size <= count, start + size <= count else { throw CheckpointError("\(source): entry '\(name)' extends past the end of the file (truncated?)") }
+            guard entries[name] == nil else { throw CheckpointError("\(source): the zip holds two entries named '\(name)'; which one is meant is unclear") }
             entries[name] = Entry(name: name, range: start..<(start + size))
             p += 46 + nameLength + extraLength + commentLength
         }

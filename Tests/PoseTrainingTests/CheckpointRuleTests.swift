@@ -85,7 +85,10 @@ import PoseDistributed
             for r in records { let v = r[key] as! Double; if best == nil || better(v, best!.0) { best = (v, r["step"] as! Int) } }
             return best!.1
         }
-        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        // besides the checkpoints: the run's lock and the record of the work dir that owns the folder
+        let all = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        #expect(all.contains(".lock") && all.contains(".swiftpose_work_dir"))
+        let files = all.filter { !$0.hasPrefix(".") }
         let expected: Set = ["ckpt_3.safetensors", "ckpt_4.safetensors", "best_coco_AP_ckpt_\(bestEpoch("coco/AP", <)).safetensors",
                              "best_coco_AR_ckpt_\(bestEpoch("coco/AR", >)).safetensors"]
         #expect(files == expected)

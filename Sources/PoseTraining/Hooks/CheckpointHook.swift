@@ -75,6 +75,30 @@ public struct CheckpointHookSettings: HookSpec {
         return name
     }
 
+    /// Whether `name` is one this hook writes: a regular checkpoint (`fileName(N)`), the
+    /// checkpoint of a stop (`iter_N.safetensors`), or with `best` a best-model file
+    /// (`best_<metric>_` + `fileName(N)`). Names from a checkpoint's metadata are only trusted,
+    /// and only ever deleted, when they pass this.
+    public func writes(_ name: String, best: Bool = false) -> Bool {
+        guard CheckpointHook.isPlainName(name), name.utf8.count <= 255 else { return false }
+        // every run of digits is a candidate epoch (iteration) number
+        var numbers: [Int] = []
+        var digits = ""
+        for c in name + " " {
+            if c.isASCII && c.isNumber { digits.append(c); continue }
+            if !digits.isEmpty, digits.count <= 10, let n = Int(digits) { numbers.append(n) }
+            digits = ""
+        }
+        for n in numbers {
+            if best {
+                if name.hasPrefix("best_") && name.hasSuffix("_" + fileName(n)) { return true }
+            } else if name == fileName(n) || name == "iter_\(n).safetensors" {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Whether `count` completed epochs (iterations) is a regular save point.
     func isSavePoint(_ count: Int) -> Bool {
         interval > 0 && count >= saveBegin && (count - saveBegin) % interval == 0 && count > 0
@@ -117,15 +141,49 @@ public final class CheckpointHook: Hook {
         return state.best?[key]?.score
     }
 
+    /// The lock on `out_dir/<name>` while this run writes there.
+    private var outDirLock: WorkDirLock?
+
+    /// The file in `out_dir/<name>` naming the work dir whose run writes there.
+    static let ownerFile = ".swiftpose_work_dir"
+
+    /// With `out_dir`, claims `out_dir/<the work dir's last component>` for this run: it is
+    /// locked while the run lasts, and it must hold no other work dir's checkpoints (two work
+    /// dirs of one name, or a copy of a work dir resumed elsewhere, would overwrite and, with
+    /// `max_keep_ckpts`, delete each other's files).
     public func beforeRun(_ runner: Trainer) throws {
         guard settings.outDir != nil, runner.isMain else { return }
         let dir = settings.directory(workDir: runner.workDir)
+        let workDir = URL(fileURLWithPath: runner.workDir).standardizedFileURL.path
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw TrainingError("default_hooks.checkpoint.out_dir: cannot create \(dir): \(error.localizedDescription)")
+            throw TrainingError("default_hooks.checkpoint.out_dir: cannot create \(dir) (\(OutputPath.reason(error)))")
+        }
+        guard URL(fileURLWithPath: dir).standardizedFileURL.path != workDir else { return }
+        do {
+            outDirLock = try WorkDirLock(workDir: dir)
+        } catch {
+            throw TrainingError("default_hooks.checkpoint.out_dir: \(dir) is in use by another run, whose work dir also ends in '\(URL(fileURLWithPath: workDir).lastPathComponent)'; give this run another work dir name or out_dir")
+        }
+        let owner = dir + "/" + CheckpointHook.ownerFile
+        if let data = FileManager.default.contents(atPath: owner) {
+            let recorded = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard recorded == workDir else {
+                throw TrainingError("default_hooks.checkpoint.out_dir: \(dir) holds the checkpoints of the run in \(recorded), not of this run's work dir \(workDir); give this run another work dir name or out_dir (or remove \(owner) if that run is gone)")
+            }
+        } else {
+            do {
+                try Data((workDir + "\n").utf8).write(to: URL(fileURLWithPath: owner))
+            } catch {
+                throw TrainingError("default_hooks.checkpoint.out_dir: cannot write \(owner) (\(OutputPath.reason(error)))")
+            }
         }
         runner.log("checkpoints will be saved to \(dir)")
+    }
+
+    public func afterRun(_ runner: Trainer) throws {
+        outDirLock = nil
     }
 
     public func afterTrainIteration(_ runner: Trainer, batch: Batch, outputs: TrainStepOutputs) throws {
@@ -197,10 +255,14 @@ public final class CheckpointHook: Hook {
         runner.log("saved checkpoint \(dir)/\(name)" + (settings.saveOptimizer ? "" : " (without optimizer state: save_optimizer=False)"))
     }
 
-    /// Deletes a checkpoint the hook wrote: only a plain file name inside `directory`.
+    /// Deletes a checkpoint the hook wrote: a plain file name inside `directory` that is a
+    /// file (never a folder, whatever its name).
     static func remove(_ name: String, in directory: String) {
         guard CheckpointHook.isPlainName(name) else { return }
-        try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        var status = stat()
+        let path = directory + "/" + name
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG || (status.st_mode & S_IFMT) == S_IFLNK else { return }
+        unlink(path)
     }
 
     static func isPlainName(_ name: String) -> Bool {
@@ -214,18 +276,21 @@ public final class CheckpointHook: Hook {
     /// Restores the best scores and the kept files, keeping only names of files in this run's
     /// checkpoint directory: a run resumed from elsewhere never deletes another directory's files.
     public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {
-        guard let json = checkpoint.meta?.hookStates["CheckpointHook"] else { return }
-        var loaded = try JSONDecoder().decode(State.self, from: Data(json.utf8))
+        guard var loaded = try checkpoint.hookState(State.self, hook: "CheckpointHook") else { return }
         let dir = settings.directory(workDir: runner.workDir)
-        func here(_ name: String) -> Bool {
-            CheckpointHook.isPlainName(name) && FileManager.default.fileExists(atPath: dir + "/" + name)
+        /// A file of this directory that this hook writes under that name.
+        func here(_ name: String, best: Bool) -> Bool {
+            var status = stat()
+            return settings.writes(name, best: best) && lstat(dir + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
         }
-        loaded.kept = loaded.kept.filter(here)
+        loaded.kept = loaded.kept.filter { here($0, best: false) }
+        if let name = loaded.bestCheckpoint, !here(name, best: true) { loaded.bestCheckpoint = nil }
+        if let score = loaded.bestScore, !score.isFinite { loaded.bestScore = nil }
         if loaded.best == nil, let score = loaded.bestScore, let key = settings.saveBest.first, key != "auto" {
             loaded.best = [key: State.Best(score: score, checkpoint: loaded.bestCheckpoint)]
         }
         loaded.bestScore = nil; loaded.bestCheckpoint = nil
-        for (key, best) in loaded.best ?? [:] where best.checkpoint.map(here) == false {
+        for (key, best) in loaded.best ?? [:] where best.checkpoint.map({ here($0, best: true) }) == false {
             loaded.best?[key]?.checkpoint = nil
         }
         state = loaded

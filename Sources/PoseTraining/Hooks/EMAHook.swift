@@ -125,7 +125,10 @@ public final class EMAHook: Hook {
         guard let average else { return }
         average.copy(from: runner.model.arena.values)
         for (a, (_, b)) in zip(averageBuffers, runner.model.state.buffers) { a.copy(from: b) }
-        guard let saved = checkpoint.meta?.hookStates["EMAHook"], let count = Int(saved) else { return }
+        guard let saved = checkpoint.meta?.hookStates["EMAHook"] else { return }
+        guard let count = Int(saved), (0...(checkpoint.meta?.iteration ?? 0)).contains(count) else {
+            throw CheckpointError("\(checkpoint.path): the saved state of EMAHook is \(saved.prefix(40)) averaged steps; expected 0 to the checkpoint's \(checkpoint.meta?.iteration ?? 0) iterations (the file is damaged)")
+        }
         for (name, p) in runner.model.state.parameters {
             guard try checkpoint.hookTensor("ema_state_dict.module." + name, into: p.value) else {
                 throw CheckpointError("\(checkpoint.path): EMAHook state without 'hooks.ema_state_dict.module.\(name)'")
