@@ -1,4 +1,5 @@
-#define CJPEG_MAX_PIXELS (1ull << 28)
+/* libjpeg's working memory per decode (a progressive 8192x8192 image needs about 400 MB) */
+#define CJPEG_MAX_WORK_MEMORY (512L << 20)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +54,13 @@ static void cjpeg_install(struct cjpeg_error *err, int strict, char *errbuf, siz
     if (errbuf && errbuf_size) errbuf[0] = 0;
 }
 
-int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags,
+int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags, uint64_t max_pixels,
                      uint8_t **pixels, int *width, int *height,
                      char *errbuf, size_t errbuf_size) {
     struct jpeg_decompress_struct cinfo;
     struct cjpeg_error err;
     uint8_t *volatile out = NULL;
+    uint8_t *volatile row4 = NULL;
     *pixels = NULL;
     if (size == 0) {
         snprintf(errbuf, errbuf_size, "empty file");
@@ -69,31 +71,53 @@ int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags,
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         free(out);
+        free(row4);
         return 1;
     }
     jpeg_create_decompress(&cinfo);
+    /* past this, libjpeg asks for a backing store, which it lacks: an error, not a 4 GB decode */
+    cinfo.mem->max_memory_to_use = CJPEG_MAX_WORK_MEMORY;
     jpeg_mem_src(&cinfo, (unsigned char *)data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
-    cinfo.out_color_space = JCS_RGB;
+    /* OpenCV reads every four-component image (Adobe CMYK, YCCK) as CMYK and converts it */
+    int cmyk = cinfo.num_components == 4;
+    cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
     /* a header may claim up to 65500x65500; refuse sizes no pose image has before allocating */
-    if ((uint64_t)cinfo.image_width * cinfo.image_height > CJPEG_MAX_PIXELS) {
-        snprintf(errbuf, errbuf_size, "a %ux%u image exceeds the limit of %llu pixels",
-                 cinfo.image_width, cinfo.image_height, (unsigned long long)CJPEG_MAX_PIXELS);
+    if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
+        snprintf(errbuf, errbuf_size, "a %ux%u image has more than the %llu pixels SwiftPose decodes; resize it",
+                 cinfo.image_width, cinfo.image_height, (unsigned long long)max_pixels);
         jpeg_destroy_decompress(&cinfo);
         return 1;
     }
     jpeg_start_decompress(&cinfo);
     size_t stride = (size_t)cinfo.output_width * 3;
     out = (uint8_t *)malloc(stride * cinfo.output_height);
-    if (!out) {
+    if (cmyk) row4 = (uint8_t *)malloc((size_t)cinfo.output_width * 4);
+    if (!out || (cmyk && !row4)) {
         snprintf(errbuf, errbuf_size, "out of memory for %ux%u image", cinfo.output_width, cinfo.output_height);
         jpeg_destroy_decompress(&cinfo);
+        free(out);
+        free(row4);
         return 1;
     }
     while (cinfo.output_scanline < cinfo.output_height) {
         JSAMPROW row = out + stride * cinfo.output_scanline;
-        jpeg_read_scanlines(&cinfo, &row, 1);
+        if (!cmyk) {
+            jpeg_read_scanlines(&cinfo, &row, 1);
+            continue;
+        }
+        JSAMPROW source = row4;
+        jpeg_read_scanlines(&cinfo, &source, 1);
+        /* OpenCV's icvCvt_CMYK2BGR_8u_C4C3R: c' = k - ((255 - c) * k >> 8), red from c */
+        for (size_t x = 0; x < cinfo.output_width; x++) {
+            int c = row4[4 * x], m = row4[4 * x + 1], y = row4[4 * x + 2], k = row4[4 * x + 3];
+            row[3 * x] = (uint8_t)(k - ((255 - c) * k >> 8));
+            row[3 * x + 1] = (uint8_t)(k - ((255 - m) * k >> 8));
+            row[3 * x + 2] = (uint8_t)(k - ((255 - y) * k >> 8));
+        }
     }
+    free(row4);
+    row4 = NULL;
     jpeg_finish_decompress(&cinfo);
     *width = (int)cinfo.output_width;
     *height = (int)cinfo.output_height;

@@ -40,8 +40,31 @@ public enum BLASSetup {
 
     /// Re-executes with a better core if needed, sets the BLAS thread count, logs both once
     /// (rank 0) and checks one small GEMM against a naive product; exits with a message on failure.
+    /// The most threads a thread-count variable may ask for: more than any node has cores, and
+    /// far below what makes libgomp fail to start its team (which aborts the process).
+    public static let maximumThreads = 1024
+
+    /// A one-line description of the first environment variable SwiftPose or its libraries
+    /// would misread, or nil: thread counts (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`, …)
+    /// must be whole numbers from 1 to `maximumThreads` (`OMP_NUM_THREADS` may list one per
+    /// nesting level, as OpenMP allows).
+    public static func environmentProblem(_ env: [String: String]) -> String? {
+        for name in ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "SLURM_CPUS_PER_TASK"] {
+            guard let value = env[name] else { continue }
+            let parts = name == "OMP_NUM_THREADS" ? value.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [value]
+            for part in parts {
+                let text = part.trimmingCharacters(in: .whitespaces)
+                guard let n = Int(text), (1...maximumThreads).contains(n) else {
+                    return "environment variable \(name)=\(value.prefix(40)): expected a whole number of threads from 1 to \(maximumThreads)"
+                }
+            }
+        }
+        return nil
+    }
+
     public static func configure() {
         let env = ProcessInfo.processInfo.environment
+        if let problem = environmentProblem(env) { fail(problem) }
         // SWIFTPOSE_ASSUME_BLAS_CORE lets tests exercise the re-exec on CPUs OpenBLAS recognises
         let selected = env["SWIFTPOSE_ASSUME_BLAS_CORE"] ?? BLAS.coreName
         var note = ""
@@ -62,7 +85,7 @@ public enum BLASSetup {
             unsetenv("SWIFTPOSE_BLAS_REEXEC_FROM")
         }
         let threads: Int
-        if let fixed = env["OPENBLAS_NUM_THREADS"], let n = Int(fixed) {
+        if let fixed = env["OPENBLAS_NUM_THREADS"], let n = Int(fixed.trimmingCharacters(in: .whitespaces)) {
             threads = n
             note += " (OPENBLAS_NUM_THREADS set)"
         } else {

@@ -22,8 +22,9 @@ public struct PoseInferCommand: ComponentCommand {
 
     @Argument(help: "Config file.") public var config: String
     @Argument(help: "Checkpoint (.safetensors or .pth).") public var checkpoint: String
-    @Argument(help: "Images (JPEG, PNG or BMP).") public var images: [String]
-    @Option(help: "A person box as x1,y1,x2,y2 in pixels; repeat for several (default: the whole image).") public var bbox: [String] = []
+    @Argument(help: "Images (JPEG, PNG or BMP), or folders of them.") public var images: [String]
+    @Option(parsing: .unconditionalSingleValue,
+            help: "A person box as x1,y1,x2,y2 in pixels; repeat for several (default: the whole image).") public var bbox: [String] = []
     @Option(help: "COCO-format detections (MMPose's bbox_file) to take each image's person boxes from.") public var bboxFile: String?
     @Option(help: "Skip detections scoring below this.") public var bboxThr = 0.3
     @Option(help: "Write the JSON results to this file instead of standard output.") public var out: String?
@@ -38,10 +39,32 @@ public struct PoseInferCommand: ComponentCommand {
     /// Runs inference with the config's components looked up in `components`; exits on an error.
     public func run(components: Components) {
         do {
-            try infer(components: components)
+            let skipped = try infer(components: components)
+            if skipped > 0 { fail("\(skipped) image\(skipped == 1 ? "" : "s") could not be read (listed above); the others' results are written") }
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// The image files to run on: each argument that is a folder stands for the JPEG, PNG and BMP
+    /// files in it (by name, as MMPose's inferencer lists a folder), anything else for itself.
+    static func expand(_ arguments: [String]) throws -> [String] {
+        var files: [String] = []
+        for argument in arguments {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder), isFolder.boolValue else {
+                files.append(argument)
+                continue
+            }
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: argument) } catch {
+                throw TrainingError("\(argument): cannot list the folder (\(OutputPath.reason(error)))")
+            }
+            let images = names.filter { ["jpg", "jpeg", "png", "bmp"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }.sorted()
+            guard !images.isEmpty else { throw TrainingError("\(argument): the folder holds no .jpg, .jpeg, .png or .bmp files") }
+            files += images.map { (argument.hasSuffix("/") ? argument : argument + "/") + $0 }
+        }
+        return files
     }
 
     public func validate() throws {
@@ -64,7 +87,12 @@ public struct PoseInferCommand: ComponentCommand {
         return v
     }
 
-    func infer(components: Components) throws {
+    /// Runs the model on every readable image and writes the results; returns how many images
+    /// could not be read (each reported on standard error and skipped).
+    func infer(components: Components) throws -> Int {
+        if let out { try OutputPath.check(out, label: "--out") }
+        if let draw { try OutputPath.createDirectory(draw, label: "--draw") }
+        let files = try PoseInferCommand.expand(images)
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
         let boxes = try bbox.map { text -> (Double, Double, Double, Double) in
@@ -75,8 +103,15 @@ public struct PoseInferCommand: ComponentCommand {
         let model = try Job.loadTrainedModel(settings, checkpoint: checkpoint, strict: false) { _ in }
         let metainfo = data.dataset.metainfo
         var instances: [PoseInstance] = []
-        for (i, path) in images.enumerated() {
-            let image = try ImageFile.read(path: path)
+        var skipped = 0
+        for (i, path) in files.enumerated() {
+            let image: RGBImage
+            do { image = try ImageFile.read(path: path) } catch {
+                // one unreadable image does not cost the others their results
+                FileHandle.standardError.write(Data("pose-infer: skipped: \(error)\n".utf8))
+                skipped += 1
+                continue
+            }
             var people: [((Double, Double, Double, Double), Double)] = boxes.map { ($0, 1) }
             if let detections {
                 people = try detections.boxes(for: path, threshold: bboxThr)
@@ -113,25 +148,27 @@ public struct PoseInferCommand: ComponentCommand {
         }
         if let draw {
             let style = PoseDrawingStyle(keypointThreshold: kptThr, radius: radius, thickness: thickness)
-            for (i, path) in images.enumerated() {
+            let drawn = Set(instances.map(\.imageId))
+            for (i, path) in files.enumerated() where drawn.contains(i) {
                 let people = predictions.filter { instances[$0.id].imageId == i }
-                try PoseInferCommand.drawPredictions(people, on: path, metainfo: metainfo, style: style, into: draw)
+                try PoseInferCommand.drawPredictions(people, on: path, metainfo: metainfo, style: style, into: draw, label: "--draw")
             }
         }
-        let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+        let json = try PythonJSON.data(results, pretty: true)
         if let out {
-            try json.write(to: URL(fileURLWithPath: out), options: .atomic)
+            try OutputPath.write(json, to: out, label: "--out")
             print("wrote \(results.count) predictions to \(out)")
         } else {
             print(String(decoding: json, as: UTF8.self))
         }
+        return skipped
     }
 
     /// Draws every predicted person of the image at `path` into `folder` (`<name>_pose.jpg`, or
     /// `.png` for a PNG input).
     static func drawPredictions(_ people: [KeypointPrediction], on path: String, metainfo: DatasetMetainfo, style: PoseDrawingStyle,
-                                into folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                                into folder: String, label: String) throws {
+        try OutputPath.createDirectory(folder, label: label)
         var canvas = Canvas(width: 1, height: 1)
         canvas.image = try ImageFile.read(path: path)
         for p in people { canvas.drawPose(keypoints: p.keypoints, scores: p.keypointScores, metainfo: metainfo, style: style) }

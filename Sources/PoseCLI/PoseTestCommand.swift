@@ -43,6 +43,13 @@ public struct PoseTestCommand: ComponentCommand {
     public func run(components: Components) {
         let communicator = Job.makeCommunicator()
         Job.run(communicator) {
+            // every output is checked before the evaluation, not found unwritable after it
+            if communicator.rank == 0 {
+                if let out { try OutputPath.check(out, label: "--out") }
+                if let dump { try OutputPath.check(dump, label: "--dump") }
+                if let workDir { try OutputPath.createDirectory(workDir, label: "--work-dir") }
+                if let showDir, showDir.hasPrefix("/") || workDir == nil { try OutputPath.createDirectory(showDir, label: "--show-dir") }
+            }
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
             guard let data = settings.test ?? settings.val, let evaluator = settings.testEvaluator ?? settings.valEvaluator else {
                 throw TrainingError("\(config): needs test_dataloader and test_evaluator (or their val_ versions)")
@@ -59,10 +66,9 @@ public struct PoseTestCommand: ComponentCommand {
             lines += result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }
             lines += result.report
             for line in lines { print(line) }
-            let metricsJSON = try JSONSerialization.data(withJSONObject: Dictionary(result.metrics, uniquingKeysWith: { a, _ in a }),
-                                                         options: [.prettyPrinted, .sortedKeys])
+            let metricsJSON = try PythonJSON.data(Dictionary(result.metrics, uniquingKeysWith: { a, _ in a }), pretty: true)
             if let out {
-                try metricsJSON.write(to: URL(fileURLWithPath: out), options: .atomic)
+                try OutputPath.write(metricsJSON, to: out, label: "--out")
                 print("wrote the metrics to \(out)")
             }
             var runDir: String?
@@ -71,10 +77,10 @@ public struct PoseTestCommand: ComponentCommand {
                 formatter.dateFormat = "yyyyMMdd_HHmmss"
                 let stamp = formatter.string(from: Date())
                 let dir = workDir + "/" + stamp
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                try metricsJSON.write(to: URL(fileURLWithPath: "\(dir)/\(stamp).json"), options: .atomic)
+                try OutputPath.createDirectory(dir, label: "--work-dir")
+                try OutputPath.writeAtomically(metricsJSON, to: "\(dir)/\(stamp).json", label: "--work-dir")
                 let log = ["pose-test \(config) \(checkpoint)"] + lines
-                try Data((log.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(dir)/\(stamp).log"), options: .atomic)
+                try OutputPath.writeAtomically(Data((log.joined(separator: "\n") + "\n").utf8), to: "\(dir)/\(stamp).log", label: "--work-dir")
                 print("wrote the log and metrics to \(dir)")
                 runDir = dir
             }
@@ -85,7 +91,7 @@ public struct PoseTestCommand: ComponentCommand {
                 let byImage = Dictionary(grouping: result.predictions, by: \.imageId)
                 for (imageId, people) in byImage.sorted(by: { $0.key < $1.key }) {
                     guard let path = pathsById[imageId] else { continue }
-                    try PoseInferCommand.drawPredictions(people, on: path, metainfo: data.dataset.metainfo, style: style, into: folder)
+                    try PoseInferCommand.drawPredictions(people, on: path, metainfo: data.dataset.metainfo, style: style, into: folder, label: "--show-dir")
                 }
                 print("drew the predictions of \(byImage.count) images into \(folder)")
             }
@@ -93,7 +99,7 @@ public struct PoseTestCommand: ComponentCommand {
                 guard let metric = result.resultsWriter, let metainfo = result.metainfo else {
                     throw TrainingError("--dump writes COCO keypoint results; the evaluator has no CocoMetric or CocoWholeBodyMetric")
                 }
-                try metric.resultsJSON(result.predictions, metainfo: metainfo).write(to: URL(fileURLWithPath: dump), options: .atomic)
+                try OutputPath.write(try metric.resultsJSON(result.predictions, metainfo: metainfo), to: dump, label: "--dump")
                 print("wrote \(dump)")
             }
         }

@@ -20,8 +20,8 @@ public enum BMP {
             (bits, compression, paletteEntrySize) = (u16(28), u32(30), 4)
         }
         let height = abs(signedHeight), topDown = signedHeight < 0
-        guard width > 0, height > 0, UInt64(width) * UInt64(height) <= PNG.maxPixels else {
-            throw fail("size \(width)x\(signedHeight)")
+        guard width > 0, height > 0, UInt64(width) * UInt64(height) <= ImageFile.maximumPixels else {
+            throw fail("size \(width)x\(signedHeight); SwiftPose decodes images of up to \(ImageFile.maximumPixels) pixels")
         }
         // BI_BITFIELDS with the usual 8-bit masks (red 0x00FF0000, green 0x0000FF00, blue 0x000000FF) is plain BGRA
         let standardMasks = bits == 32 && data.count >= 66 && u32(54) == 0x00FF_0000 && u32(58) == 0x0000_FF00 && u32(62) == 0xFF

@@ -33,10 +33,13 @@ public struct CocoAnnotationFile: Sendable {
     /// Indices into `annotations` for each image id, in file order.
     public var annotationsByImage: [Int: [Int]]
     public var imagesById: [Int: CocoImage]
+    /// Where the annotations come from (the file), for messages.
+    public var source: String
 
-    public init(images: [CocoImage], annotations: [CocoAnnotation]) {
+    public init(images: [CocoImage], annotations: [CocoAnnotation], source: String = "the annotations") {
         self.images = images
         self.annotations = annotations
+        self.source = source
         var byImage: [Int: [Int]] = [:]
         for (i, a) in annotations.enumerated() { byImage[a.imageId, default: []].append(i) }
         annotationsByImage = byImage
@@ -70,7 +73,7 @@ public struct CocoAnnotationFile: Sendable {
             }
             if let extra = scanner.peek() { throw scanner.error("unexpected '\(Character(Unicode.Scalar(extra)))' after the top-level object") }
             guard let images else { throw DatasetError("\(path): missing 'images' list") }
-            return CocoAnnotationFile(images: images, annotations: annotations)
+            return CocoAnnotationFile(images: images, annotations: annotations, source: path)
         }
     }
 

@@ -3,6 +3,11 @@ import Foundation
 /// Reads an image file of any format SwiftPose decodes — JPEG, PNG or BMP — chosen by its
 /// first bytes rather than its name, as OpenCV's `imread`.
 public enum ImageFile {
+    /// The most pixels an image may have (8192 x 8192): decoding takes about six bytes a pixel
+    /// (the decoder's image, its copy, a progressive JPEG's coefficients) in every loader
+    /// thread, and an image header may claim 65500 x 65500 in a few kilobytes.
+    public static let maximumPixels: UInt64 = 1 << 26
+
     /// Reads and decodes `path`; an unreadable file or an unknown format is an error naming it.
     public static func read(path: String) throws -> RGBImage {
         guard let contents = FileManager.default.contents(atPath: path) else {

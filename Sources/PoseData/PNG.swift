@@ -4,11 +4,9 @@ import Foundation
 /// PNG decoding and encoding through libpng (Debian's `libpng-dev`).
 ///
 /// Any PNG colour type and bit depth decodes to 8-bit RGB (alpha composited on black, as
-/// OpenCV's `imread` drops it); a corrupt file, or one over 2^28 pixels (the JPEG limit), is an
+/// OpenCV's `imread` drops it); a corrupt file, or one over `ImageFile.maximumPixels`, is an
 /// error naming it.
 public enum PNG {
-    /// The largest image decoded, in pixels.
-    public static let maxPixels: UInt64 = 1 << 28
 
     /// Decodes PNG bytes; `source` names the data in error messages.
     public static func decode(_ data: [UInt8], source: String = "PNG data") throws -> RGBImage {
@@ -16,7 +14,7 @@ public enum PNG {
         var width: Int32 = 0, height: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBufferPointer { buf in
-            cpng_decode_rgb(buf.baseAddress, buf.count, maxPixels, &pixels, &width, &height, &message, message.count)
+            cpng_decode_rgb(buf.baseAddress, buf.count, ImageFile.maximumPixels, &pixels, &width, &height, &message, message.count)
         }
         guard status == 0, let pixels else {
             throw ImageError("\(source): not a readable PNG (\(ImageFile.messageText(message, library: "libpng")))")
@@ -42,10 +40,6 @@ public enum PNG {
     /// Encodes and writes a PNG file atomically.
     public static func write(_ image: RGBImage, path: String) throws {
         let bytes = try encode(image)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ImageError("\(path): cannot write image (\(error.localizedDescription))")
-        }
+        try OutputPath.writeAtomically(Data(bytes), to: path, label: "image")
     }
 }

@@ -37,7 +37,7 @@ public enum JPEG {
         var width: Int32 = 0, height: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBufferPointer { buf in
-            cjpeg_decode_rgb(buf.baseAddress, buf.count, Int32(CJPEG_FLAG_STRICT), &pixels, &width, &height,
+            cjpeg_decode_rgb(buf.baseAddress, buf.count, Int32(CJPEG_FLAG_STRICT), ImageFile.maximumPixels, &pixels, &width, &height,
                              &message, message.count)
         }
         guard status == 0, let pixels else {
@@ -74,11 +74,7 @@ public enum JPEG {
     /// Encodes and writes a JPEG file atomically.
     public static func write(_ image: RGBImage, path: String, quality: Int = 90) throws {
         let bytes = try encode(image, quality: quality)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ImageError("\(path): cannot write image (\(error.localizedDescription))")
-        }
+        try OutputPath.writeAtomically(Data(bytes), to: path, label: "image")
     }
 
     private static func messageText(_ buffer: [CChar]) -> String {

@@ -59,7 +59,27 @@ public struct COCOKeypointEval {
     ///   - useArea: take each ground truth's `area`; false (xtcocotools' `use_area=False`, for
     ///     files without areas such as CrowdPose's and AIC's) takes 0.53 of its box, for the OKS
     ///     scale and the area ranges alike.
-    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true) {
+    ///
+    /// Throws, naming the file and the annotation, when a category-1 ground truth lacks its
+    /// `3·K` keypoint numbers or has a `bbox` of other than 4 numbers, or when a result has
+    /// other than `3·K` keypoint numbers (xtcocotools fails on these too, in its OKS loop).
+    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true) throws {
+        let k = sigmas.count
+        for (i, a) in groundTruth.annotations.enumerated() where a.categoryId == 1 {
+            let what = "\(groundTruth.source): annotations[\(i)] (id \(a.id))"
+            guard let kp = a.keypoints else {
+                throw MetricError("\(what) has no keypoints; COCO keypoint evaluation needs \(3 * k) numbers (\(k) keypoints × x, y, v)")
+            }
+            guard kp.count == 3 * k else {
+                throw MetricError("\(what) has \(kp.count) keypoint numbers; expected \(3 * k) (\(k) keypoints × x, y, v)")
+            }
+            if let box = a.bbox, box.count != 4 {
+                throw MetricError("\(what) has a bbox of \(box.count) numbers; expected 4 (x, y, w, h)")
+            }
+        }
+        if let (i, r) = results.enumerated().first(where: { $0.element.categoryId == 1 && $0.element.keypoints.count != 3 * k }) {
+            throw MetricError("result \(i) (image \(r.imageId)) has \(r.keypoints.count) keypoint numbers; expected \(3 * k) (\(k) keypoints × x, y, score)")
+        }
         var gts: [Int: [GroundTruth]] = [:]
         for a in groundTruth.annotations where a.categoryId == 1 {
             let kp = a.keypoints ?? []

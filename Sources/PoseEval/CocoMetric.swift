@@ -51,7 +51,7 @@ public struct CocoMetric: Metric, ResultsFileWriting {
         } else {
             throw MetricError("CocoMetric needs COCO annotations: set ann_file or use a COCO-style dataset")
         }
-        return metric.evaluate(predictions, groundTruth: file)
+        return try metric.evaluate(predictions, groundTruth: file)
     }
 
     /// Metric keys in MMPose's order, prefixed `coco/`.
@@ -132,14 +132,14 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     }
 
     /// Rescoring, NMS and COCOeval; returns `coco/AP`, … in `keys` order.
-    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: CocoAnnotationFile) -> [(String, Double)] {
+    public func evaluate(_ predictions: [KeypointPrediction], groundTruth: CocoAnnotationFile) throws -> [(String, Double)] {
         let kept = postprocess(predictions)
         let results = kept.map { p -> COCOKeypointEval.Result in
             var kp: [Double] = []
             for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
             return COCOKeypointEval.Result(imageId: p.imageId, categoryId: p.categoryId, keypoints: kp, score: p.score)
         }
-        let stats = COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas, useArea: useArea).run()
+        let stats = try COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas, useArea: useArea).run()
         return Array(zip(names, stats))
     }
 
@@ -151,7 +151,7 @@ public struct CocoMetric: Metric, ResultsFileWriting {
             for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
             return ["image_id": p.imageId, "category_id": p.categoryId, "keypoints": kp, "score": p.score]
         }
-        return try JSONSerialization.data(withJSONObject: list)
+        return try PythonJSON.data(list, sortedKeys: false)
     }
 
     public func resultsJSON(_ predictions: [KeypointPrediction], metainfo: DatasetMetainfo) throws -> Data {

@@ -80,7 +80,7 @@ public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
             }
             return entry
         }
-        return try JSONSerialization.data(withJSONObject: list)
+        return try PythonJSON.data(list, sortedKeys: false)
     }
 
     init(_ coco: CocoMetric) { self.coco = coco }
@@ -99,9 +99,12 @@ public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
             var triples: [Double] = []
             for (field, count) in CocoInstanceLayout.wholeBodyParts {
                 guard let part = field == "keypoints" ? a.keypoints : a.extra[field], part.count == 3 * count else {
-                    throw MetricError("CocoWholeBodyMetric: annotation \(a.id) needs '\(field)' with \(count) keypoints (is the file COCO-WholeBody's?)")
+                    throw MetricError("\(groundTruth.source): annotations[\(i)] (id \(a.id)) needs '\(field)' with \(count) keypoints (\(3 * count) numbers; is the file COCO-WholeBody's?)")
                 }
                 triples += part
+            }
+            if let box = a.bbox, box.count != 4 {
+                throw MetricError("\(groundTruth.source): annotations[\(i)] (id \(a.id)) has a bbox of \(box.count) numbers; expected 4 (x, y, w, h)")
             }
             gtKeypoints[i] = triples
         }

@@ -261,7 +261,7 @@ public final class Trainer {
         try checkHeatmapSize(codec)
 
         if isMain {
-            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(workDir, label: "work dir")
             lock = try WorkDirLock(workDir: workDir)
             log.open(directory: workDir)
             log.muteStandardOutput(after: stopRequest)
@@ -616,6 +616,8 @@ public struct TrainingError: Error, CustomStringConvertible {
 }
 
 func formatDuration(_ seconds: Double) -> String {
+    // an ETA from a stalled or first step can be infinite
+    guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "-:--:--" }
     let s = Int(seconds.rounded())
     return String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
 }

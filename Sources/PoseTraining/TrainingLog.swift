@@ -1,5 +1,6 @@
 import Foundation
 import PoseDistributed
+import PoseData
 
 /// A run's log: rank 0 writes every line to standard output and to
 /// `work_dir/<timestamp>/<timestamp>.log`, and scalars to `vis_data/scalars.json`. The other ranks
@@ -67,7 +68,8 @@ public final class TrainingLog: @unchecked Sendable {
 
     /// Appends one record of scalars (full precision) to `vis_data/scalars.json`.
     public func scalars(_ values: [String: Any]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys]) else { return }
+        // a NaN loss is written as MMEngine writes it (NaN), not dropped
+        guard let data = try? PythonJSON.data(values) else { return }
         lock.lock(); defer { lock.unlock() }
         try? scalarsHandle?.write(contentsOf: data + Data("\n".utf8))
     }

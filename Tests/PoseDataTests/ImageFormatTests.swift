@@ -40,7 +40,7 @@ import Testing
         }
         let crc = crc32(Array(huge[12..<29]))
         for i in 0..<4 { huge[29 + i] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(i))) }
-        #expect { try PNG.decode(huge, source: "huge.png") } throws: { "\($0)".contains("huge.png: not a readable PNG (20000x20000 pixels is more than the 268435456 allowed)") }
+        #expect { try PNG.decode(huge, source: "huge.png") } throws: { "\($0)".contains("huge.png: not a readable PNG (20000x20000 pixels is more than the 67108864 allowed)") }
     }
 
     /// A BMP file with `bits` per pixel (24, or 8 with a palette), bottom-up unless `topDown`.

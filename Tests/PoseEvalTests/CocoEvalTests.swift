@@ -27,7 +27,7 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
 
     @Test func matchesPycocotoolsOnNoisyPredictions() throws {
         let (preds, expected) = try reference()
-        let stats = COCOKeypointEval(groundTruth: try groundTruth(), results: preds, sigmas: cocoSigmas).run()
+        let stats = try COCOKeypointEval(groundTruth: try groundTruth(), results: preds, sigmas: cocoSigmas).run()
         for (s, e) in zip(stats, expected) { #expect(abs(s - e) < 1e-9, "\(stats) vs \(expected)") }
     }
 
@@ -42,9 +42,9 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
             b.area = a.bbox.map { $0[2] * $0[3] * 0.53 }
             return b
         }
-        let byBox = COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas, useArea: false).run()
-        #expect(byBox == COCOKeypointEval(groundTruth: boxAreas, results: preds, sigmas: cocoSigmas).run())
-        #expect(byBox != COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas).run())
+        let byBox = try COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas, useArea: false).run()
+        #expect(try byBox == COCOKeypointEval(groundTruth: boxAreas, results: preds, sigmas: cocoSigmas).run())
+        #expect(try byBox != COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas).run())
     }
 
     @Test func prefixNamesTheMetrics() {
@@ -59,18 +59,18 @@ let cocoSigmas = [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072,
         let preds = gt.annotations.filter { ($0.numKeypoints ?? 0) > 0 }.map {
             COCOKeypointEval.Result(imageId: $0.imageId, keypoints: $0.keypoints!, score: 1)
         }
-        let stats = COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas).run()
+        let stats = try COCOKeypointEval(groundTruth: gt, results: preds, sigmas: cocoSigmas).run()
         #expect(stats.allSatisfy { $0 == 1 || $0 == -1 }, "\(stats)")
         #expect(stats[0] == 1 && stats[5] == 1)
     }
 
-    @Test func oksByHand() {
+    @Test func oksByHand() throws {
         // one GT with two visible keypoints, area 100; detection off by (3, 4) on the first only
         let gt = COCOKeypointEval.GroundTruth(id: 1, keypoints: [10, 10, 2, 20, 20, 2, 0, 0, 0], bbox: [0, 0, 30, 30],
                                               area: 100, isCrowd: false, ignore: false)
         let dt = COCOKeypointEval.Detection(id: 1, keypoints: [13, 14, 1, 20, 20, 1, 5, 5, 1], score: 1, area: 0)
         let sigmas = [0.1, 0.2, 0.3]
-        let eval = COCOKeypointEval(groundTruth: CocoAnnotationFile(images: [], annotations: []), results: [], sigmas: sigmas)
+        let eval = try COCOKeypointEval(groundTruth: CocoAnnotationFile(images: [], annotations: []), results: [], sigmas: sigmas)
         let oks = eval.computeOKS(gts: [gt], dts: [dt])[0][0]
         let e0 = 25.0 / 0.04 / 100 / 2
         #expect(abs(oks - (exp(-e0) + 1) / 2) < 1e-12)

@@ -8,10 +8,12 @@
 
 enum { CJPEG_FLAG_STRICT = 1 };
 
-/* Decodes a JPEG held in memory to interleaved 8-bit RGB.
+/* Decodes a JPEG held in memory to interleaved 8-bit RGB (CMYK and YCCK images converted as
+   OpenCV's imread converts them). Images of more than max_pixels are refused before decoding,
+   and libjpeg's own working memory (a progressive image keeps all its coefficients) is capped.
    On success returns 0 and sets *pixels (free with cjpeg_free), *width, *height.
    On failure returns non-zero and writes a message into errbuf. */
-int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags,
+int cjpeg_decode_rgb(const uint8_t *data, size_t size, int flags, uint64_t max_pixels,
                      uint8_t **pixels, int *width, int *height,
                      char *errbuf, size_t errbuf_size);
 

@@ -34,7 +34,10 @@ extension Components {
                 guard pair.count == 2 else { throw c.error("sigma", "expected a number or (sigma_x, sigma_y)") }
                 sigma = (pair[0], pair[1])
             }
-            guard sigma.0 > 0, sigma.1 > 0 else { throw c.error("sigma", "must be positive") }
+            // the Gaussians' extent (3σ) and DARK's blur kernel (about 6.7σ) become bin counts
+            guard ConfigLimits.sigma.contains(sigma.0), ConfigLimits.sigma.contains(sigma.1) else {
+                throw c.error("sigma", "must be in \(ConfigLimits.sigma.lowerBound)...\(ConfigLimits.sigma.upperBound), got (\(sigma.0), \(sigma.1))")
+            }
             if try c.bool("decode_visibility", default: false) {
                 throw c.error("decode_visibility", "decode_visibility=True is not supported by SwiftPose's SimCCLabel")
             }
