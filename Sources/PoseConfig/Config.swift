@@ -23,14 +23,19 @@ public struct Config: Equatable, Sendable {
     /// the other predefined variables, `{{$ENV:default}}`, `{{_base_.key}}`), reading
     /// environment variables from `environment`.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
-        var load = Load(environment: environment)
+        var load = Load(budget: ConfigBudget(), environment: environment)
         return Config(root: try loadDict(path: path, load: &load), filename: path)
     }
 
     /// Parses config text (its `_base_` paths resolve against `file`'s directory).
     public static func parse(_ source: String, file: String = "<string>",
                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
-        var load = Load(environment: environment)
+        try parse(source, file: file, environment: environment, stepLimit: ConfigLimits.evaluationSteps)
+    }
+
+    /// `parse` with another evaluation-step budget (tests of the budget).
+    static func parse(_ source: String, file: String = "<string>", environment: [String: String], stepLimit: Int) throws -> Config {
+        var load = Load(budget: ConfigBudget(limit: stepLimit), environment: environment)
         load.visiting = [file]
         return Config(root: try evaluate(bytes: Array(source.utf8), file: file, load: &load), filename: file)
     }
@@ -38,7 +43,7 @@ public struct Config: Equatable, Sendable {
     /// What one load shares across a file and its bases.
     struct Load {
         var visiting: [String] = []
-        let budget = ConfigBudget()
+        let budget: ConfigBudget
         let environment: [String: String]
     }
 

@@ -45,7 +45,8 @@ public enum OutputPath {
 
     private static func kind(_ path: String, follow: Bool) -> Kind? {
         var status = stat()
-        guard (follow ? stat(path, &status) : lstat(path, &status)) == 0 else { return errno == ENOENT ? .missing : nil }
+        // a path through a file ("file/name") cannot exist either
+        guard (follow ? stat(path, &status) : lstat(path, &status)) == 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : nil }
         switch status.st_mode & S_IFMT {
         case S_IFREG: return .file
         case S_IFDIR: return .directory

@@ -7,6 +7,14 @@ import PoseTensor
 /// that use the same seed start from the same weights.
 public protocol BackboneSpec: Sendable {
     func makeBackbone(rng: inout RandomGenerator) throws -> Backbone
+    /// The parameters and buffers the backbone will have, worked out without building it, so
+    /// that a size that cannot fit in memory is refused before anything is allocated; nil
+    /// (the default) when unknown.
+    var size: ModelSize? { get }
+}
+
+extension BackboneSpec {
+    public var size: ModelSize? { nil }
 }
 
 extension ResNetSettings: BackboneSpec {

@@ -11,9 +11,14 @@ import PoseTensor
 public protocol HeadSpec: Sendable {
     var decoder: (any KeypointCodec)? { get }
     func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead
+    /// The head's parameters and buffers (its loss's too), worked out without building it (see
+    /// `BackboneSpec.size`); nil (the default) when unknown.
+    var size: ModelSize? { get }
 }
 
 extension HeadSpec {
+    public var size: ModelSize? { nil }
+
     /// Throws unless `inChannels` equals the channels of the last feature map, the one heads use.
     public func checkInChannels(_ inChannels: Int, against featureChannels: [Int]) throws {
         guard inChannels == featureChannels.last else {
@@ -32,6 +37,8 @@ public struct HeatmapHeadSpec: HeadSpec {
                 decoder: (any KeypointCodec)?) {
         self.settings = settings; self.loss = loss; self.decoder = decoder
     }
+
+    public var size: ModelSize? { settings.size + loss.size }
 
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(settings.inChannels, against: featureChannels)
@@ -53,6 +60,8 @@ public struct RegressionHeadSpec: HeadSpec {
         self.inChannels = inChannels; self.keypoints = keypoints; self.loss = loss; self.decoder = decoder
     }
 
+    public var size: ModelSize? { .linear(inChannels, ModelSize.multiply(keypoints, 2)) + loss.size }
+
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(inChannels, against: featureChannels)
         let head = RegressionHead(inChannels: inChannels, keypoints: keypoints, rng: &rng)
@@ -72,6 +81,8 @@ public struct RLEHeadSpec: HeadSpec {
                 decoder: (any KeypointCodec)?) {
         self.inChannels = inChannels; self.keypoints = keypoints; self.loss = loss; self.decoder = decoder
     }
+
+    public var size: ModelSize? { .linear(inChannels, ModelSize.multiply(keypoints, 4)) + loss.size }
 
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(inChannels, against: featureChannels)
@@ -98,6 +109,13 @@ public struct IntegralRegressionHeadSpec: HeadSpec {
                 heatmapLoss: (any LossSpec)? = nil, decoder: (any KeypointCodec)?) {
         self.settings = settings; self.inFeaturemapSize = inFeaturemapSize; self.loss = loss
         self.heatmapLoss = heatmapLoss; self.decoder = decoder
+    }
+
+    /// The heatmap part and the two coordinate grids.
+    public var size: ModelSize? {
+        let factor = 1 << min(settings.deconvOutChannels.count, 20)
+        let grids = ModelSize.add(ModelSize.multiply(inFeaturemapSize.0, factor), ModelSize.multiply(inFeaturemapSize.1, factor))
+        return settings.size + ModelSize(parameters: grids) + loss.size + (heatmapLoss?.size ?? .zero)
     }
 
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
@@ -128,6 +146,8 @@ public struct VisPredictHeadSpec: HeadSpec {
     }
 
     public var decoder: (any KeypointCodec)? { poseHead.decoder }
+
+    public var size: ModelSize? { poseHead.size.map { $0 + .linear(inChannels, keypoints) + loss.size } }
 
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(inChannels, against: featureChannels)

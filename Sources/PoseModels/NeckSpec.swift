@@ -9,11 +9,19 @@ public protocol NeckSpec: Sendable {
     /// The channels of the neck's outputs for backbone outputs with `inputChannels`.
     func outputChannels(for inputChannels: [Int]) throws -> [Int]
     func makeNeck(inputChannels: [Int], rng: inout RandomGenerator) throws -> Neck
+    /// The neck's parameters and buffers, worked out without building it (see
+    /// `BackboneSpec.size`); nil (the default) when unknown.
+    var size: ModelSize? { get }
+}
+
+extension NeckSpec {
+    public var size: ModelSize? { nil }
 }
 
 /// MMPose's `GlobalAveragePooling` neck (no arguments).
 public struct GlobalAveragePoolingSpec: NeckSpec {
     public init() {}
+    public var size: ModelSize? { .zero }
     public func outputChannels(for inputChannels: [Int]) throws -> [Int] { inputChannels }
     public func makeNeck(inputChannels: [Int], rng: inout RandomGenerator) throws -> Neck { GlobalAveragePoolingNeck() }
 }
@@ -27,6 +35,7 @@ public struct FeatureMapProcessorSpec: NeckSpec {
     public var alignCorners = false
 
     public init() {}
+    public var size: ModelSize? { .zero }
 
     public func outputChannels(for inputChannels: [Int]) throws -> [Int] {
         let picked = (selectIndex ?? Array(inputChannels.indices)).map { $0 < 0 ? inputChannels.count + $0 : $0 }

@@ -21,9 +21,15 @@ public protocol PoseEstimator: AnyObject {
     var summary: String { get }
     func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)]
     func predict(_ batch: Batch) throws -> [KeypointPrediction]
+    /// The activation memory one image of `inputSize` (W, H) takes in a training step and in
+    /// inference, in bytes, so that a batch that cannot fit is refused before it runs; nil (the
+    /// default) when unknown.
+    func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)?
 }
 
 extension PoseEstimator {
+    public func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)? { nil }
+
     /// The number of trainable scalar parameters.
     public var trainableParameterCount: Int { state.trainableCount }
 }
@@ -54,4 +60,11 @@ public protocol PoseEstimatorSpec: Sendable {
     var pretrained: [PretrainedWeights] { get }
     /// Builds the model, initialising every weight from `rng`.
     func makeEstimator(rng: inout RandomGenerator) throws -> PoseEstimator
+    /// The model's parameters and buffers, worked out without building it (see
+    /// `BackboneSpec.size`); nil (the default) when unknown.
+    var size: ModelSize? { get }
+}
+
+extension PoseEstimatorSpec {
+    public var size: ModelSize? { nil }
 }

@@ -28,6 +28,13 @@ extension PoseLoss {
 /// makes its own instance (a loss with parameters needs one per model).
 public protocol LossSpec: Sendable {
     func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss
+    /// Parameters and buffers the loss holds (RLELoss's flow), worked out without building it;
+    /// none by default.
+    var size: ModelSize { get }
+}
+
+extension LossSpec {
+    public var size: ModelSize { .zero }
 }
 
 extension LossSpec where Self: PoseLoss {

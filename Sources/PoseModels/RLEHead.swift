@@ -81,6 +81,9 @@ public struct RLELossSettings: LossSpec {
     public func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss {
         RLELoss(useTargetWeight: useTargetWeight, gaussian: gaussian, rng: &rng)
     }
+
+    /// RealNVP's twelve 2-64-64-2 networks, and its loc, cov and mask buffers.
+    public var size: ModelSize { 12 * (.linear(2, 64) + .linear(64, 64) + .linear(64, 2)) + ModelSize(buffers: 2 + 4 + 12) }
 }
 
 /// MMPose's `RLEHead`: `fc = Linear(in_channels, K·4)` → (x, y, σx, σy); trained with RLELoss,

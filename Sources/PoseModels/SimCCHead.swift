@@ -108,6 +108,13 @@ public struct SimCCHeadSpec: HeadSpec {
         self.settings = settings; self.inFeaturemapSize = inFeaturemapSize; self.bins = bins; self.loss = loss; self.decoder = decoder
     }
 
+    /// The map part and the two classifiers over the flattened maps.
+    public var size: ModelSize? {
+        let factor = 1 << min(settings.deconvOutChannels.count, 20)
+        let flat = ModelSize.multiply(ModelSize.multiply(inFeaturemapSize.0, factor), ModelSize.multiply(inFeaturemapSize.1, factor))
+        return settings.size + .linear(flat, bins.0) + .linear(flat, bins.1) + loss.size
+    }
+
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(settings.inChannels, against: featureChannels)
         let head = try SimCCHead(settings, inFeaturemapSize: inFeaturemapSize, bins: bins, rng: &rng)

@@ -78,6 +78,32 @@ public final class TopdownPoseEstimator: PoseEstimator {
         return neck?.forward(feats, mode: mode) ?? feats
     }
 
+    /// Measured on a copy of the input scaled down to about 128 pixels on its longer side (sides
+    /// multiples of 32) and scaled up by the pixel ratio, which activations follow: inference
+    /// is the most live at once in an inference pass; training counts every tensor a forward
+    /// makes (a training forward keeps them for backward) and half again for the gradients
+    /// backward makes while it frees them. A head sized for one feature size is left out.
+    public func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)? {
+        let (w, h) = inputSize
+        guard w > 0, h > 0 else { return nil }
+        let scale = max(1, Double(max(w, h)) / 128)
+        func side(_ s: Int) -> Int { max(32, Int((Double(s) / scale / 32).rounded()) * 32) }
+        let (pw, ph) = (side(w), side(h))
+        let input = Tensor(zeros: [1, 3, ph, pw])
+        let measureHead = !head.hasFixedFeatureSize
+        func pass() { let f = features(input, mode: .inference); if measureHead { _ = head.predict(f) } }
+        let inference = TensorPool(), every = TensorPool(recycles: false)
+        TensorPool.$current.withValue(inference) { pass() }
+        TensorPool.$current.withValue(every) { pass() }
+        inference.releaseFreeBuffers()
+        let ratio = Double(w) * Double(h) / Double(pw * ph)
+        func bytes(_ b: Int, _ factor: Double) -> Int {
+            let v = Double(b) * ratio * factor
+            return v < 9e18 ? Int(v) : Int.max
+        }
+        return (bytes(every.usage.allocatedBytes, 1.5), bytes(inference.usage.peakLive, 1))
+    }
+
     /// Inference on a normalised image batch `N × 3 × H × W`.
     public func predictOutput(_ images: Tensor) -> HeadOutput {
         head.predict(features(images, mode: .inference))
@@ -243,6 +269,15 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
 
     public var decoder: (any KeypointCodec)? { head.decoder }
 
+    public var size: ModelSize? {
+        guard let b = backbone.size, let h = head.size else { return nil }
+        if let neck {
+            guard let n = neck.size else { return nil }
+            return b + n + h
+        }
+        return b + h
+    }
+
     public func makeEstimator(rng: inout RandomGenerator) throws -> PoseEstimator {
         let backbone = try self.backbone.makeBackbone(rng: &rng)
         var channels = backbone.outChannels
@@ -258,6 +293,10 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
         // a head sized for one feature size (in_featuremap_size) meets the backbone's once, here,
         // rather than trapping in its first forward
         if head.hasFixedFeatureSize, let (w, h) = decoder?.inputSize {
+            // the full-size probe itself must fit
+            if let perImage = estimator.activationBytesPerImage(inputSize: (w, h)), perImage.inference > MemoryBudget.limitBytes {
+                throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; this machine allows \(MemoryBudget.gib(MemoryBudget.limitBytes)): reduce the input size or the model's channels")
+            }
             try head.checkFeatures(estimator.features(Tensor(zeros: [1, 3, h, w]), mode: .inference))
         }
         return estimator

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Refuses, up front and with the numbers, sizes that cannot fit in this machine's memory: a
 /// batch or image size from a config or flag must end in an error naming it, not in an
@@ -8,6 +9,51 @@ public enum MemoryBudget {
     public static var physicalBytes: Int {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
         return pages > 0 && size > 0 ? pages * size : Int.max
+    }
+
+    /// The memory this process may use: physical memory, or less when a cgroup (a container,
+    /// a Slurm job) limits it.
+    public static let limitBytes: Int = {
+        var limit = physicalBytes
+        for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), value > 0 {
+                limit = min(limit, value)
+            }
+        }
+        return limit
+    }()
+
+    /// Bytes of tensor storage allocated and not freed (`Tensor`, `TensorPool`).
+    static let tensorBytes = Atomic<Int>(0)
+
+    /// The bytes of tensor storage this process holds now.
+    public static var liveTensorBytes: Int { tensorBytes.load(ordering: .relaxed) }
+
+    /// Formats bytes as GiB for messages.
+    public static func gib(_ bytes: Int) -> String {
+        bytes < 1 << 30 ? String(format: "%.0f MiB", Double(bytes) / 1_048_576) : String(format: "%.1f GiB", Double(bytes) / 1_073_741_824)
+    }
+
+    /// Counts `bytes` of new tensor storage, or ends the process with a one-line error when they
+    /// would take its tensors past `limitBytes`: an allocation that cannot fit must not become
+    /// an out-of-memory trap or a kill by the kernel halfway through zero-filling it. Estimates
+    /// made before building (`ModelSize`) refuse most such sizes earlier, with their cause.
+    static func reserveTensorStorage(_ bytes: Int, elements: Int) {
+        let now = tensorBytes.add(bytes, ordering: .relaxed).newValue
+        guard now > limitBytes || bytes < 0 else { return }
+        outOfMemory(bytes: bytes, elements: elements, heldBefore: now &- bytes)
+    }
+
+    static func releaseTensorStorage(_ bytes: Int) {
+        tensorBytes.subtract(bytes, ordering: .relaxed)
+    }
+
+    static func outOfMemory(bytes: Int, elements: Int, heldBefore: Int) -> Never {
+        let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
+        let line = "\(name): error: out of memory: a tensor of \(elements) floats (\(gib(bytes))) does not fit beside the \(gib(heldBefore)) this process holds in tensors (at most \(gib(limitBytes)) on this machine); the model's channels, the input size or the batch is too large for it\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        exit(1)
     }
 
     /// The bytes of `count` floats, or nil on overflow.

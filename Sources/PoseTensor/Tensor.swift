@@ -22,7 +22,7 @@ public final class Tensor: @unchecked Sendable {
     public init(zeros shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         self.shape = shape
-        self.count = shape.reduce(1, *)
+        self.count = Tensor.elementCount(shape)
         self.data = Tensor.allocateZeroed(count)
         self.ownsMemory = true
         self.base = nil
@@ -70,16 +70,36 @@ public final class Tensor: @unchecked Sendable {
         if let pool {
             pool.recycle(data, capacity: capacity)
         } else if ownsMemory {
-            free(data)
+            Tensor.freeStorage(data, count: count)
         }
     }
 
-    /// 64-byte aligned storage for `count` floats, zero-filled.
+    /// The product of a shape's dimensions; one that does not fit in memory's address range
+    /// ends the process with an out-of-memory error rather than an overflow trap.
+    static func elementCount(_ shape: [Int]) -> Int {
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            if overflow || product > Int.max / 8 { MemoryBudget.outOfMemory(bytes: Int.max, elements: Int.max, heldBefore: MemoryBudget.liveTensorBytes) }
+            count = product
+        }
+        return count
+    }
+
+    /// Frees storage from `allocateZeroed`.
+    static func freeStorage(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+        free(pointer)
+        MemoryBudget.releaseTensorStorage(max(count, 1) * MemoryLayout<Float>.stride)
+    }
+
+    /// 64-byte aligned storage for `count` floats, zero-filled; counted against
+    /// `MemoryBudget.limitBytes`.
     static func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
         var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        MemoryBudget.reserveTensorStorage(bytes, elements: count)
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("out of memory allocating \(bytes) bytes for a tensor")
+            MemoryBudget.outOfMemory(bytes: bytes, elements: count, heldBefore: MemoryBudget.liveTensorBytes - bytes)
         }
         let pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))

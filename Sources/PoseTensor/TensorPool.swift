@@ -28,15 +28,20 @@ public final class TensorPool: Sendable {
         var liveBytes = 0
         var peakBytes = 0
         var allocations = 0
+        var allocatedBytes = 0
     }
 
     private let state = Mutex(FreeLists())
+    /// Whether released storage is kept for reuse (false: freed at once).
+    private let recycles: Bool
 
-    public init() {}
+    /// A pool; with `recycles: false` released storage is freed at once, so `usage.allocatedBytes`
+    /// counts every tensor a pass made (what a training pass would keep for its backward).
+    public init(recycles: Bool = true) { self.recycles = recycles }
 
     /// A tensor of `shape` whose elements are unspecified (zero when newly allocated).
     public func tensor(shape: [Int]) -> Tensor {
-        let count = shape.reduce(1, *)
+        let count = Tensor.elementCount(shape)
         let taken: (address: UInt, capacity: Int)? = state.withLock { lists in
             var capacity = count
             if lists.buffers[count]?.isEmpty ?? true {
@@ -59,12 +64,18 @@ public final class TensorPool: Sendable {
             lists.liveBytes += count * 4
             lists.peakBytes = max(lists.peakBytes, lists.liveBytes)
             lists.allocations += 1
+            lists.allocatedBytes += count * 4
         }
         return Tensor(pooled: fresh, capacity: count, shape: shape, pool: self)
     }
 
     /// Takes back the storage of a pooled tensor that was released.
     func recycle(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
+        guard recycles else {
+            state.withLock { $0.liveBytes -= capacity * 4 }
+            Tensor.freeStorage(pointer, count: capacity)
+            return
+        }
         let address = UInt(bitPattern: pointer)
         state.withLock { lists in
             lists.buffers[capacity, default: []].append(address)
@@ -76,15 +87,17 @@ public final class TensorPool: Sendable {
     /// Frees every buffer no tensor holds now (after a run, or between models in one process).
     public func releaseFreeBuffers() {
         state.withLock { lists in
-            for addresses in lists.buffers.values { for a in addresses { free(UnsafeMutableRawPointer(bitPattern: a)) } }
+            for (capacity, addresses) in lists.buffers {
+                for a in addresses { Tensor.freeStorage(UnsafeMutablePointer<Float>(bitPattern: a)!, count: capacity) }
+            }
             lists.buffers = [:]
             lists.freeBytes = 0
         }
     }
 
     /// Bytes held by live pooled tensors, bytes kept for reuse, the most ever live at once, and
-    /// how many buffers were newly allocated (not taken from the free lists) so far.
-    public var usage: (live: Int, free: Int, peakLive: Int, allocations: Int) {
-        state.withLock { ($0.liveBytes, $0.freeBytes, $0.peakBytes, $0.allocations) }
+    /// how many buffers (and bytes) were newly allocated (not taken from the free lists) so far.
+    public var usage: (live: Int, free: Int, peakLive: Int, allocations: Int, allocatedBytes: Int) {
+        state.withLock { ($0.liveBytes, $0.freeBytes, $0.peakBytes, $0.allocations, $0.allocatedBytes) }
     }
 }

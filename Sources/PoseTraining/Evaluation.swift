@@ -37,9 +37,10 @@ public struct Evaluation {
         let dataset = dataloader.dataset
         let loaded = try dataset.load(testMode: true)
         let pipeline = dataset.pipeline
-        guard pipeline.inputSize != nil else {
+        guard let inputSize = pipeline.inputSize else {
             throw DatasetError("the evaluation pipeline has no TopdownAffine; add dict(type='TopdownAffine', input_size=codec['input_size'])")
         }
+        try checkActivationsFit(estimator, inputSize: inputSize, batch: dataloader.batchSize, training: false, what: "the evaluation dataloader's batch_size")
         let sampler = DistributedSampler(count: loaded.instances.count, shuffle: false, seed: seed, rank: communicator.rank,
                                          worldSize: communicator.size, roundUp: false)
         let loader = DataLoader(instances: loaded.instances, pipeline: pipeline, batchSize: dataloader.batchSize,

@@ -41,8 +41,16 @@ struct ModelBench: ParsableCommand {
         let model: TopdownPoseEstimator
         let codec: any KeypointCodec
         let name: String
+        func printEstimate(_ size: ModelSize?) {
+            guard let size else { return print("estimated before building: unknown (a component of the config reports no size)") }
+            print("estimated before building: \(size.parameters) parameters, \(size.buffers) buffer values; model state for training (values, gradients, 2 optimizer moments, buffers): \(MemoryBudget.gib(size.trainingBytes)) of this machine's \(MemoryBudget.gib(MemoryBudget.limitBytes))")
+            // before any error a later check prints
+            fflush(nil)
+        }
         if let config {
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: .stock)
+            // the estimate comes from the config alone, before any weight is allocated
+            printEstimate(settings.model.size)
             guard let topdown = try makeModel(settings, seed: 0) as? TopdownPoseEstimator, let decoder = settings.model.decoder else {
                 throw ValidationError("\(config): pose-bench model measures TopdownPoseEstimator models with a head decoder")
             }
@@ -50,7 +58,12 @@ struct ModelBench: ParsableCommand {
             codec = decoder
             name = "\(URL(fileURLWithPath: config).lastPathComponent): \(model.summary)"
         } else {
-            let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
+            let settings = ResNetSettings(depth: depth)
+            let spec = TopdownPoseEstimatorSpec(backbone: settings, head: HeatmapHeadSpec(
+                HeatmapHeadSettings(inChannels: depth >= 50 ? 2048 : 512, outChannels: 17), decoder: nil))
+            printEstimate(spec.size)
+            try checkModelFits(spec)
+            let backbone = try ResNet(settings, rng: &rng)
             let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last ?? 0, outChannels: 17), rng: &rng)
             model = TopdownPoseEstimator(backbone: backbone, head: head, loss: KeypointMSELoss(useTargetWeight: true))
             codec = MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2)
@@ -59,6 +72,11 @@ struct ModelBench: ParsableCommand {
         let (w, h) = codec.inputSize
         // the input, its normalised copy and the stem's output are the least a step holds
         try MemoryBudget.check([batch, 3, h, w], copies: 3, for: "--batch \(batch) at \(w)x\(h)")
+        if let perImage = model.activationBytesPerImage(inputSize: (w, h)) {
+            print("activations per image (measured scaled down, before any full-size batch): \(MemoryBudget.gib(perImage.training)) for a training step, \(MemoryBudget.gib(perImage.inference)) for inference")
+            fflush(nil)
+        }
+        try checkActivationsFit(model, inputSize: (w, h), batch: batch, training: !countOnly, what: "--batch")
         let images = Tensor(zeros: [batch, 3, h, w])
         rng.fillNormal(images, std: 1)
 

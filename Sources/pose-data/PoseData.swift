@@ -51,8 +51,11 @@ struct Synth: ParsableCommand {
 
     func validate() throws {
         guard let (w, h) = parsedSize else { throw ValidationError("--size '\(size)' is not WIDTHxHEIGHT with both 32 to 16384, e.g. 320x240") }
-        guard (0...10_000_000).contains(train), (0...10_000_000).contains(val) else {
-            throw ValidationError("--train \(train) --val \(val): expected 0 to 10000000 images each")
+        // COCO files are written as they are made, and only the val boxes are kept (for the
+        // detections); the other dataset types' writers hold a split in memory
+        let most = datasetType == nil ? (train: 10_000_000, val: 1_000_000) : (train: 20_000, val: 20_000)
+        guard (0...most.train).contains(train), (0...most.val).contains(val) else {
+            throw ValidationError("--train \(train) --val \(val): expected 0 to \(most.train) train and 0 to \(most.val) val images\(datasetType.map { " with --dataset-type \($0)" } ?? "")")
         }
         try MemoryBudget.check([h, w, 3], copies: 2, for: "--size \(size)")
         guard (0...10_000).contains(segmentationPoints) else { throw ValidationError("--segmentation-points \(segmentationPoints): expected 0 to 10000") }
