@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "PoseTraining", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseDistributed", "PoseConfig",
                                                      "PoseData", "PoseEval"]),
         .target(name: "PoseCLI", dependencies: [
-            "PoseTensor", "PoseConfig", "PoseData", "PoseModels", "PoseDistributed", "PoseTraining",
+            "PoseTensor", "PoseConfig", "PoseData", "PoseModels", "PoseEval", "PoseDistributed", "PoseTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "SwiftPose", dependencies: [
             "PoseConfig", "PoseTensor", "PoseNN", "PoseData", "PoseModels", "PoseEval", "PoseDistributed",

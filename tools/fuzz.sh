@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 cases=${1:-20000}
 seed=${2:-1}
 [[ "$cases" =~ ^[0-9]+$ && "$seed" =~ ^[0-9]+$ ]] || { echo "usage: tools/fuzz.sh [CASES] [SEED]" >&2; exit 2; }
-swift build -c release >/dev/null
+# the flags of launch/setup.sh, so the suite's build is reused
+swift build -c release -Xswiftc -enable-testing >/dev/null
 bin=.build/release
 work=$(mktemp -d /tmp/swiftpose-fuzz-XXXXXX)
 echo "tools/fuzz.sh: work dir $work"

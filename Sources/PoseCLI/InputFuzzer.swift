@@ -7,10 +7,13 @@ import PoseTraining
 
 /// A seeded, bounded mutation fuzzer over everything a user hands SwiftPose: config files (the
 /// config language and the decoders behind it), `--cfg-options`, `.safetensors` and `.pth`
-/// checkpoints, COCO annotation json and JPEG headers. Each case mutates a valid seed input
-/// and reads it the way the tools do; an error is the expected outcome of bad input, and any
-/// trap, crash or hang is a bug (the process dies, or the caller's time limit ends it). The
-/// case being read is written to `scratch/current.*` first, so a crash leaves its input.
+/// checkpoints, COCO annotation json, JPEG, PNG and BMP headers, and (issue 21's surfaces)
+/// evaluation ground truth, pickle memo structures, config programs against the evaluation
+/// budget, checkpoint metadata, output path kinds and environment variables. Each case mutates
+/// a valid seed input (or generates one) and reads it the way the tools do; an error is the
+/// expected outcome of bad input, and any trap, crash, hang or memory blow-up is a bug (the
+/// process dies, or `pose-bench fuzz`'s watchdog ends it). The case being read is written to
+/// `scratch/current.*` first, so a crash leaves its input.
 public struct InputFuzzer {
     /// The valid inputs every case starts from.
     public struct Seeds {
@@ -34,6 +37,8 @@ public struct InputFuzzer {
     /// The input kinds, each mutated and read in turn.
     public enum Target: String, CaseIterable, Sendable {
         case configFile = "config", cfgOptions = "cfg-options", safetensors, pth, annotations, jpeg
+        case groundTruth = "eval-gt", pickle, configProgram = "config-program", checkpointMetadata = "ckpt-meta"
+        case outputPath = "output-path", environment = "env", png, bmp
     }
 
     /// Per target: cases read, and how many ended in an error (the rest were accepted).
@@ -48,11 +53,15 @@ public struct InputFuzzer {
     let seeds: Seeds
     let scratch: String
     var rng: RandomGenerator
+    /// Predictions made from the seed annotations (their keypoints, full scores), so that
+    /// evaluation cases run the OKS loops.
+    let seedPredictions: [KeypointPrediction]
+    let pngBytes: [UInt8], bmpBytes: [UInt8]
     private let configText: String
-    private let checkpointBytes: [UInt8], torchBytes: [UInt8], annotationText: String, imageBytes: [UInt8]
+    let checkpointBytes: [UInt8], torchBytes: [UInt8], annotationText: String, imageBytes: [UInt8]
     private let seedSettings: ExperimentSettings
     private let seedModel: PoseEstimator
-    private let metainfo: DatasetMetainfo
+    let metainfo: DatasetMetainfo
     /// Seconds spent per target, to keep the suite's run short.
     public private(set) var seconds: [Target: Double] = [:]
 
@@ -73,6 +82,16 @@ public struct InputFuzzer {
         seedModel = try makeModel(seedSettings, seed: 0)
         metainfo = try DatasetMetainfo.resolve("configs/_base_/datasets/coco.py")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let annotations = try CocoAnnotationFile.load(path: seeds.annotations)
+        seedPredictions = annotations.annotations.enumerated().compactMap { i, a in
+            guard let kp = a.keypoints, kp.count % 3 == 0 else { return nil }
+            let k = kp.count / 3
+            return KeypointPrediction(id: i, imageId: a.imageId, keypoints: (0..<k).flatMap { [kp[3 * $0], kp[3 * $0 + 1]] },
+                                      keypointScores: [Double](repeating: 1, count: k), bboxScore: 1, area: a.area ?? 100)
+        }
+        let decoded = try JPEG.decode(imageBytes, source: seeds.image)
+        pngBytes = try PNG.encode(decoded)
+        bmpBytes = InputFuzzer.bmp(decoded)
     }
 
     /// Runs `count` cases, cycling through the targets; `progress` sees every case's number and target.
@@ -119,6 +138,8 @@ public struct InputFuzzer {
             let bytes = mutateBytes(imageBytes, focus: min(imageBytes.count, 700))
             try write(bytes, to: scratch + "/current.jpg")
             _ = try JPEG.decode(bytes, source: scratch + "/current.jpg")
+        default:
+            try runSurfaceCase(target)
         }
     }
 
@@ -141,7 +162,7 @@ public struct InputFuzzer {
         return min(max(n, 0), bytes.count - 8)
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
+    func write(_ bytes: [UInt8], to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             throw TrainingError("\(path): cannot write the fuzz case")
         }
@@ -149,7 +170,7 @@ public struct InputFuzzer {
 
     // MARK: mutations
 
-    private mutating func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+    mutating func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
 
     static let interestingNumbers = ["-1", "0", "1", "-0.0", "1e308", "-1e308", "1e-320", "nan", "inf", "float('nan')", "float('inf')",
                                      "9223372036854775807", "-9223372036854775808", "4611686018427387904", "65537", "2147483648",
@@ -170,7 +191,7 @@ public struct InputFuzzer {
 
     /// One to three edits of a text: a number replaced by an extreme one, characters inserted
     /// or deleted, a span repeated, or the text cut short.
-    private mutating func mutateText(_ text: String) -> String {
+    mutating func mutateText(_ text: String) -> String {
         var chars = Array(text)
         for _ in 0..<(1 + pick(3)) {
             guard !chars.isEmpty else { break }
@@ -197,7 +218,7 @@ public struct InputFuzzer {
     /// One to four edits of bytes, most within the first `focus` bytes: a byte flipped or set
     /// to a boundary value, an 8-, 4- or 2-byte field overwritten with a boundary integer, a span
     /// repeated or removed, or the data cut short.
-    private mutating func mutateBytes(_ bytes: [UInt8], focus: Int) -> [UInt8] {
+    mutating func mutateBytes(_ bytes: [UInt8], focus: Int) -> [UInt8] {
         var b = bytes
         for _ in 0..<(1 + pick(4)) {
             guard !b.isEmpty else { break }

@@ -54,6 +54,13 @@ public struct CocoMetric: Metric, ResultsFileWriting {
         return try metric.evaluate(predictions, groundTruth: file)
     }
 
+    /// Loads `ann_file` and checks every keypoint annotation as `evaluate` will read it.
+    public func checkGroundTruth(metainfo: DatasetMetainfo) throws {
+        guard let annotationFile else { return }
+        let file = try CocoAnnotationFile.load(path: annotationFile)
+        _ = try COCOKeypointEval(groundTruth: file, results: [], sigmas: withSigmas(of: metainfo).sigmas, useArea: useArea)
+    }
+
     /// Metric keys in MMPose's order, prefixed `coco/`.
     public static let keys = COCOKeypointEval.metricNames.map { "coco/" + $0 }
 

@@ -44,10 +44,15 @@ public protocol Metric: Sendable {
     /// COCO-WholeBody metric prints); the default has no lines.
     func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
         -> (values: [(String, Double)], report: [String])
+    /// Reads and checks the ground truth `evaluate` will read of its own (an `ann_file`), for
+    /// datasets of `metainfo`'s keypoints: called when a run starts, so a damaged file is an
+    /// error before training rather than at the first validation. The default checks nothing.
+    func checkGroundTruth(metainfo: DatasetMetainfo) throws
 }
 
 extension Metric {
     public var requiredFiles: [RequiredFile] { [] }
+    public func checkGroundTruth(metainfo: DatasetMetainfo) throws {}
     public var formerNames: [String: String] { [:] }
     public func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
         -> (values: [(String, Double)], report: [String]) {

@@ -352,6 +352,10 @@ public final class Trainer {
         for (prefix, file) in files {
             if let problem = file.problem { throw DatasetError("\(prefix)\(file.key): \(problem)") }
         }
+        // the evaluator's own ground truth is read now, not after the first epoch
+        if let val = settings.val, let evaluator = settings.valEvaluator {
+            for metric in evaluator.metrics { try metric.checkGroundTruth(metainfo: val.dataset.metainfo) }
+        }
     }
 
     /// The configured hooks in MMEngine's order (priority, then registration), with the

@@ -33,7 +33,11 @@ enum TorchArchive {
 
     /// A stored zip of `archive/data.pkl` and a 16-byte `archive/data/0`.
     static func zip(pickle: [UInt8]) -> [UInt8] {
-        let entries: [(String, [UInt8])] = [("archive/data.pkl", pickle), ("archive/data/0", [UInt8](repeating: 0, count: 16))]
+        zip(entries: [("archive/data.pkl", pickle), ("archive/data/0", [UInt8](repeating: 0, count: 16))])
+    }
+
+    /// A stored zip of the given entries, as `torch.save` lays them out.
+    static func zip(entries: [(String, [UInt8])]) -> [UInt8] {
         var out: [UInt8] = [], central: [UInt8] = []
         for (name, data) in entries {
             let offset = out.count
