@@ -5,7 +5,7 @@ import Foundation
 enum JSONFile {
     static func write(_ object: Any, to path: String) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputPath.writeAtomically(data, to: path, label: "--out")
     }
 
     /// A JSON file written piece by piece (a COCO file of millions of records without holding

@@ -54,9 +54,8 @@ public struct SyntheticCOCO {
     /// Writes `train` and `val` images, annotations and val detections under `directory`.
     /// With `annotationsOnly` no image is drawn or written (for annotation-scale tests).
     public func write(to directory: String, trainImages: Int, valImages: Int, annotationsOnly: Bool = false) throws {
-        let fm = FileManager.default
         for sub in ["annotations", "train", "val", "person_detection_results"] {
-            try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(directory + "/" + sub, label: "--out")
         }
         // every file is written as it is made: millions of records never sit in memory at once
         var valBoxes: [(imageId: Int, bbox: [Double])] = []

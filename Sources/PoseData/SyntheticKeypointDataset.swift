@@ -40,9 +40,8 @@ public struct SyntheticKeypointDataset {
 
     /// Writes `trainImages` and `valImages` images (one figure each) and their annotations.
     public func write(to directory: String, trainImages: Int, valImages: Int) throws {
-        let fm = FileManager.default
         for sub in ["annotations", "images/train", "images/val"] {
-            try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(directory + "/" + sub, label: "--out")
         }
         let template = makeTemplate()
         for (split, count, stream) in [("train", trainImages, UInt64(1)), ("val", valImages, UInt64(2))] {

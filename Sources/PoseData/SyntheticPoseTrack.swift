@@ -37,9 +37,8 @@ public struct SyntheticPoseTrack {
 
     /// Writes `trainImages` and `valImages` frames with their annotations and val detections.
     public func write(to directory: String, trainImages: Int, valImages: Int) throws {
-        let fm = FileManager.default
         for sub in ["annotations/train", "annotations/val"] {
-            try fm.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(directory + "/" + sub, label: "--out")
         }
         let names = figures.metainfo.keypointNames
         let categories: [[String: Any]] = [["supercategory": "person", "id": 1, "name": "person", "keypoints": names,
@@ -59,7 +58,7 @@ public struct SyntheticPoseTrack {
                 let (picture, drawn) = figures.render(template, rng: &rng)
                 let id = SyntheticPoseTrack.imageId(video: video, frame: frame)
                 let fileName = String(format: "images/%@/%@/%06d.jpg", split, name, frame)
-                try fm.createDirectory(atPath: "\(directory)/images/\(split)/\(name)", withIntermediateDirectories: true)
+                try OutputPath.createDirectory("\(directory)/images/\(split)/\(name)", label: "--out")
                 try JPEG.write(picture, path: "\(directory)/\(fileName)", quality: 90)
                 var keypoints = drawn
                 for j in ears { keypoints.replaceSubrange((3 * j)..<(3 * j + 3), with: [0, 0, 0]) }

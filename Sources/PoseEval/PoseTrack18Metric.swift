@@ -136,9 +136,9 @@ public struct PoseTrack18Metric: Metric {
     /// Writes the prediction files into `folder` (created if need be).
     public static func write(_ files: [(name: String, video: PoseTrackVideo)], to folder: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(folder, label: "PoseTrack18Metric outfile_prefix")
             for (name, video) in files {
-                try video.json().write(to: URL(fileURLWithPath: folder + "/" + name), options: .atomic)
+                try OutputPath.writeAtomically(try video.json(), to: folder + "/" + name, label: "PoseTrack18Metric outfile_prefix")
             }
         } catch {
             throw MetricError("PoseTrack18Metric: cannot write the prediction files to \(folder) (outfile_prefix): \(error.localizedDescription)")

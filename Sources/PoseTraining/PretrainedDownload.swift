@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import PoseData
 
 /// Where MMPose's `init_cfg=dict(type='Pretrained', checkpoint=...)` weights come from, as
 /// MMEngine gets them: `torchvision://NAME`, `open-mmlab://NAME` and `mmcls://NAME` name a URL
@@ -130,7 +131,7 @@ public enum PretrainedDownload {
     /// Downloads `url` to `path` through a temporary file in the same folder, checking the hash prefix.
     static func download(_ url: URL, to path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try OutputPath.createDirectory(directory, label: "the PyTorch hub cache")
         let semaphore = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<URL, Error> = .failure(CheckpointError("no response"))
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"

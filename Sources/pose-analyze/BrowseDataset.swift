@@ -46,7 +46,7 @@ struct BrowseDataset: ParsableCommand {
             guard let data = loader else { throw TrainingError("\(config): has no \(phase.rawValue)_dataloader") }
             let dataset = data.dataset
             let instances = try dataset.load(testMode: phase != .train).instances
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try OutputPath.createDirectory(out, label: "--out")
             let style = PoseDrawingStyle(keypointThreshold: 0, radius: radius, thickness: thickness)
             var written = 0
             for (index, instance) in instances.prefix(num).enumerated() {

@@ -155,11 +155,7 @@ public final class CheckpointHook: Hook {
         guard settings.outDir != nil, runner.isMain else { return }
         let dir = settings.directory(workDir: runner.workDir)
         let workDir = URL(fileURLWithPath: runner.workDir).standardizedFileURL.path
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw TrainingError("default_hooks.checkpoint.out_dir: cannot create \(dir) (\(OutputPath.reason(error)))")
-        }
+        try OutputPath.createDirectory(dir, label: "default_hooks.checkpoint.out_dir")
         guard URL(fileURLWithPath: dir).standardizedFileURL.path != workDir else { return }
         do {
             outDirLock = try WorkDirLock(workDir: dir)
@@ -250,7 +246,7 @@ public final class CheckpointHook: Hook {
         guard runner.isMain else { return }
         // a name inside the work dir, as before out_dir; the full path otherwise (as MMEngine)
         let pointer = settings.outDir == nil ? name : dir + "/" + name
-        try Data(pointer.utf8).write(to: URL(fileURLWithPath: runner.workDir + "/last_checkpoint"), options: .atomic)
+        try OutputPath.writeAtomically(Data(pointer.utf8), to: runner.workDir + "/last_checkpoint", label: "work dir")
         for old in removed { CheckpointHook.remove(old, in: dir) }
         runner.log("saved checkpoint \(dir)/\(name)" + (settings.saveOptimizer ? "" : " (without optimizer state: save_optimizer=False)"))
     }

@@ -32,8 +32,7 @@ public final class LossHistoryHook: Hook {
         history.epochs.append(runner.epoch + 1)
         history.loss.append(sum / Double(max(1, count)))
         guard runner.isMain else { return }
-        let url = URL(fileURLWithPath: runner.workDir).appendingPathComponent(filename)
-        try JSONEncoder().encode(history).write(to: url, options: .atomic)
+        try OutputPath.writeAtomically(try JSONEncoder().encode(history), to: runner.workDir + "/" + filename, label: "LossHistoryHook")
     }
 
     public func beforeSaveCheckpoint(_ runner: Trainer, checkpoint: inout CheckpointContents) throws {
@@ -41,8 +40,10 @@ public final class LossHistoryHook: Hook {
     }
 
     public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {
-        guard let json = checkpoint.meta?.hookStates["LossHistoryHook"] else { return }
-        history = try JSONDecoder().decode(History.self, from: Data(json.utf8))
+        // nil when the checkpoint has no state of this hook; a damaged one is an error naming
+        // the file and the hook
+        guard let saved = try checkpoint.hookState(History.self, hook: "LossHistoryHook") else { return }
+        history = saved
     }
 }
 
