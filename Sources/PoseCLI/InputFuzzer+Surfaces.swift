@@ -91,8 +91,8 @@ extension InputFuzzer {
         return p
     }
 
-    /// A stored zip of `entries`, as `torch.save` lays one out.
-    static func storedZip(_ entries: [(String, [UInt8])]) -> [UInt8] {
+    /// A stored zip of `entries` (name, bytes), as `torch.save` lays one out.
+    public static func storedZip(_ entries: [(String, [UInt8])]) -> [UInt8] {
         func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16 & 0xFFFF) }
         var out: [UInt8] = [], central: [UInt8] = []

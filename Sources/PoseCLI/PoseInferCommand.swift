@@ -126,6 +126,10 @@ public struct PoseInferCommand: ComponentCommand {
             }
         }
         var predictions: [KeypointPrediction] = []
+        if !instances.isEmpty, let inputSize = data.dataset.pipeline.inputSize {
+            try checkActivationsFit(model, inputSize: inputSize, batch: max(1, data.batchSize), training: false,
+                                    what: "test_dataloader.batch_size")
+        }
         if !instances.isEmpty {
             let loader = DataLoader(instances: instances, pipeline: data.dataset.pipeline, batchSize: max(1, data.batchSize),
                                     mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,

@@ -136,11 +136,17 @@ import PoseData
 
     /// A checkpoint with its header rewritten (its tensor bytes kept).
     func damagedSafetensors(_ edit: (inout [String: Any]) -> Void, name: String) throws -> String {
+        try rewrittenSafetensors(name: name) { header, _, _ in edit(&header) }
+    }
+
+    /// The fixture's checkpoint with its header rewritten by `edit`, which also gets the file's
+    /// bytes and the header's length (for checksums over the tensors).
+    func rewrittenSafetensors(name: String, _ edit: (inout [String: Any], Data, Int) throws -> Void) throws -> String {
         let f = try Self.fixture.get()
         let data = try Data(contentsOf: URL(fileURLWithPath: f.checkpoint))
         let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
-        edit(&header)
+        try edit(&header, data, length)
         let json = try JSONSerialization.data(withJSONObject: header)
         var out = Data()
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }

@@ -16,34 +16,23 @@ extension InputCorpusTests {
     /// `formatOne`, written as format 1, whose checksum covers the tensor bytes only (so the
     /// metadata reaches its checks).
     func checkpointWithMetadata(_ name: String, formatOne: Bool = true, _ edit: (inout [String: Any]) -> Void) throws -> String {
-        let f = try Self.fixture.get()
-        let data = try Data(contentsOf: URL(fileURLWithPath: f.checkpoint))
-        let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
-        var metadata = header["__metadata__"] as! [String: String]
-        var meta = try JSONSerialization.jsonObject(with: Data(metadata["swiftpose"]!.utf8)) as! [String: Any]
-        edit(&meta)
-        if formatOne {
-            meta["format"] = "swiftpose-checkpoint-1"
-            let ranges = header.compactMap { (key, value) -> Range<Int>? in
-                guard key != "__metadata__", let offsets = (value as? [String: Any])?["data_offsets"] as? [Int] else { return nil }
-                return (8 + length + offsets[0])..<(8 + length + offsets[1])
-            }.sorted { $0.lowerBound < $1.lowerBound }
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            data.withUnsafeBytes { raw in for r in ranges { h = SafeTensors.checksum(UnsafeRawBufferPointer(rebasing: raw[r]), seed: h) } }
-            meta["dataChecksum"] = String(h, radix: 16)
+        try rewrittenSafetensors(name: name) { header, data, length in
+            var metadata = header["__metadata__"] as! [String: String]
+            var meta = try JSONSerialization.jsonObject(with: Data(metadata["swiftpose"]!.utf8)) as! [String: Any]
+            edit(&meta)
+            if formatOne {
+                meta["format"] = "swiftpose-checkpoint-1"
+                let ranges = header.compactMap { (key, value) -> Range<Int>? in
+                    guard key != "__metadata__", let offsets = (value as? [String: Any])?["data_offsets"] as? [Int] else { return nil }
+                    return (8 + length + offsets[0])..<(8 + length + offsets[1])
+                }.sorted { $0.lowerBound < $1.lowerBound }
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                data.withUnsafeBytes { raw in for r in ranges { h = SafeTensors.checksum(UnsafeRawBufferPointer(rebasing: raw[r]), seed: h) } }
+                meta["dataChecksum"] = String(h, radix: 16)
+            }
+            metadata["swiftpose"] = String(decoding: try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]), as: UTF8.self)
+            header["__metadata__"] = metadata
         }
-        metadata["swiftpose"] = String(decoding: try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]), as: UTF8.self)
-        header["__metadata__"] = metadata
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        while json.count % 8 != 0 { json.append(0x20) }
-        var out = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
-        out.append(json)
-        out.append(data.subdata(in: (8 + length)..<data.count))
-        let path = f.dir + "/\(name).safetensors"
-        try out.write(to: URL(fileURLWithPath: path))
-        return path
     }
 
     @Test func evaluationGroundTruthIsValidatedLikeTrainingData() throws {

@@ -1,3 +1,5 @@
+import PoseCLI
+
 /// Hand-made `torch.save` files for the damaged-checkpoint corpus: a pickle built opcode by
 /// opcode (protocol 2, as `torch.save` writes) inside a stored zip with one float storage.
 enum TorchArchive {
@@ -37,21 +39,7 @@ enum TorchArchive {
     }
 
     /// A stored zip of the given entries, as `torch.save` lays them out.
-    static func zip(entries: [(String, [UInt8])]) -> [UInt8] {
-        var out: [UInt8] = [], central: [UInt8] = []
-        for (name, data) in entries {
-            let offset = out.count
-            out += u32(0x0403_4B50) + u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(data.count) + u32(data.count)
-            out += u16(name.utf8.count) + u16(0) + Array(name.utf8) + data
-            central += u32(0x0201_4B50) + u16(20) + u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(0)
-            central += u32(data.count) + u32(data.count) + u16(name.utf8.count) + u16(0) + u16(0) + u16(0) + u16(0) + u32(0)
-            central += u32(offset) + Array(name.utf8)
-        }
-        let directory = out.count
-        out += central
-        out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(entries.count) + u16(entries.count) + u32(central.count) + u32(directory) + u16(0)
-        return out
-    }
+    static func zip(entries: [(String, [UInt8])]) -> [UInt8] { InputFuzzer.storedZip(entries) }
 
     /// Sets a 16-bit field of the first central-directory entry.
     static func patchCentral(_ bytes: inout [UInt8], field: Int, value: Int) {
