@@ -4,7 +4,10 @@
 # Seeds: a tiny config and a checkpoint it trains here on a synthetic dataset, the parity
 # fixture .pth, the dataset's annotations and one of its JPEGs. Targets: config files (the
 # config language and decoders), --cfg-options, .safetensors, .pth (zip + pickle), COCO
-# annotation json, JPEG headers. Any crash or hang fails; the case's input is left in
+# annotation json, JPEG, PNG and BMP headers, evaluation ground truth, pickle memo programs,
+# config programs (the evaluation budget), checkpoint metadata, output path kinds and
+# thread-count environment variables. Any crash, hang (a case over 30 s: status 3) or memory
+# blow-up (over 2 GiB resident: status 4) fails; the case's input is left in
 # $WORK/scratch/current.* (WORK is printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."

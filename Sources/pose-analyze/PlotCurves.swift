@@ -31,6 +31,7 @@ struct PlotCurves: ParsableCommand {
 
     func run() throws {
         do {
+            try OutputPath.check(out, label: "--out")
             let logs = try runs.map(ScalarLog.init(run:))
             var panels: [LinePlot.Panel] = []
             for key in keys {
@@ -44,7 +45,8 @@ struct PlotCurves: ParsableCommand {
             }
             var plot = LinePlot(panels: panels)
             if let title { plot.panels[0].title = title + ": " + plot.panels[0].title }
-            try PNG.write(plot.render(), path: out)
+            // written through to what --out names (a link's target, a pipe), never replacing it
+            try OutputPath.write(Data(try PNG.encode(plot.render())), to: out, label: "--out")
             print("wrote \(keys.count) panel\(keys.count == 1 ? "" : "s") of \(runs.count) run\(runs.count == 1 ? "" : "s") to \(out)")
         } catch {
             fail("\(error)")
