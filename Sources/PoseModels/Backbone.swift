@@ -25,4 +25,12 @@ public protocol Backbone: AnyObject {
     func backward(_ dys: [Tensor?])
     /// Adds parameters and buffers under `prefix` to `state`.
     func collectState(prefix: String, into state: inout StateDict)
+    /// Throws a `ModelError` when the backbone cannot run on `width` × `height` images (HRNet's
+    /// branches only fuse on sizes that halve evenly); checked when the model is built for the
+    /// config's input size, so `forward` never meets one. The default accepts every size.
+    func checkInputSize(width: Int, height: Int) throws
+}
+
+extension Backbone {
+    public func checkInputSize(width: Int, height: Int) throws {}
 }

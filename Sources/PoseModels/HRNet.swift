@@ -133,6 +133,17 @@ public final class HRNet: Backbone {
         for bn in norms { bn.synchronized = settings.synchronizedNorm }
     }
 
+    /// Each stride-2 step rounds up, and the fuse layers upsample by exact powers of two: the
+    /// first branch's side (the input's, a quarter rounded up twice) must divide by 2^(branches − 1).
+    public func checkInputSize(width: Int, height: Int) throws {
+        let branches = settings.stages.map(\.numBranches).max() ?? 1
+        let factor = 1 << (branches - 1)
+        func first(_ side: Int) -> Int { ((side + 1) / 2 + 1) / 2 }
+        guard first(width) % factor == 0, first(height) % factor == 0 else {
+            throw ModelError("HRNet: an input of \(width)x\(height) gives \(first(width))x\(first(height)) features to its first branch, which its \(branches) branches cannot fuse (each side must divide by \(factor)); use an input_size whose sides are multiples of \(4 * factor), as MMPose's configs do")
+        }
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) -> [Tensor] {
         var ys = [layer1.forward(stem.forward(x, mode: mode), mode: mode)]
         for (s, modules) in stages.enumerated() {

@@ -86,5 +86,21 @@ public struct ResNetSettings: Sendable, Equatable {
         guard !deepStem || (stemChannels >= 2 && stemChannels % 2 == 0) else {
             throw ModelError("ResNet: deep_stem needs an even stem_channels (its first convolutions have half), got \(stemChannels)")
         }
+        // grouped convolutions split their channels evenly (PyTorch refuses the rest too)
+        if groups > 1 || radix != nil {
+            for i in 0..<numStages {
+                let channels = baseChannels << i
+                let width = groups == 1 ? channels : groups * widthPerGroup * channels / baseChannels
+                guard width >= 1, width % groups == 0 else {
+                    throw ModelError("ResNeXt/ResNeSt: stage \(i + 1)'s width \(width) (groups × width_per_group × planes / base_channels) does not split into groups=\(groups)")
+                }
+                if let radix {
+                    let inter = max(width * radix / reductionFactor, 32)
+                    guard inter % groups == 0 else {
+                        throw ModelError("ResNeSt: stage \(i + 1)'s attention width \(inter) (max(width × radix / reduction_factor, 32)) does not split into groups=\(groups)")
+                    }
+                }
+            }
+        }
     }
 }

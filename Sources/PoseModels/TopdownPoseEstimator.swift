@@ -289,6 +289,7 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
             channels = try spec.outputChannels(for: channels)
         }
         let head = try self.head.makeHead(featureChannels: channels, rng: &rng)
+        if let (w, h) = decoder?.inputSize { try backbone.checkInputSize(width: w, height: h) }
         let estimator = TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
                                              summary: summary)
         estimator.computeAccuracy = computeAccuracy

@@ -18,6 +18,22 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
         #expect(try hrnetModel(width: width).trainableParameterCount == expected)
     }
 
+    /// Sizes whose branches cannot fuse are a `ModelError` when the model is built for them,
+    /// never a trap in the fuse layers' forward.
+    @Test func inputSizesThatCannotFuseAreRefused() throws {
+        var rng = RandomGenerator(seed: 1)
+        var settings = HRNetSettings.standard(width: 2)
+        settings.stages[0].numChannels = [4]
+        let net = try HRNet(settings, rng: &rng)
+        for (w, h) in [(64, 64), (192, 256), (32, 32), (96, 160), (63, 63), (61, 62)] {
+            try net.checkInputSize(width: w, height: h)
+            _ = net.forward(Tensor(zeros: [1, 3, h, w]), mode: .inference)
+        }
+        for (w, h) in [(60, 64), (64, 48), (100, 100), (16, 16)] {
+            #expect(throws: ModelError.self) { try net.checkInputSize(width: w, height: h) }
+        }
+    }
+
     @Test func w32StateDictMatchesMMPose() throws {
         let m = try hrnetModel(width: 32)
         #expect(m.state.allKeys.count == 1754)
