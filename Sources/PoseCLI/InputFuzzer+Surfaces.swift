@@ -65,29 +65,53 @@ extension InputFuzzer {
     /// A protocol-2 pickle program of random memo traffic: containers put into the memo, got
     /// back and filled with each other (chains, shared children, cycles), tuples, marks, and a
     /// dict at the end, so that stack and memo depth accounting, releases and the state-dict
-    /// walk all see it.
+    /// walk all see it. The program follows a simulated stack, so most cases are well formed
+    /// and build what they describe (a fifth are left free, for the readers' own checks).
     mutating func memoPickle() -> [UInt8] {
+        enum Kind { case list, dict, scalar, tuple, mark }
         func u32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
         var p: [UInt8] = [0x80, 0x02]
-        var memo = 0
-        let steps = [10, 100, 1_000, 20_000][pick(4)]
+        var stack: [Kind] = [], memo: [Kind] = []
+        let free = pick(5) == 0
+        let steps = [10, 100, 1_000, 20_000, 60_000][pick(5)]
         for _ in 0..<steps {
-            switch pick(12) {
-            case 0: p += [0x5D]                                              // EMPTY_LIST
-            case 1: p += [0x7D]                                              // EMPTY_DICT
-            case 2: p += [0x72] + u32(memo); memo += 1                       // LONG_BINPUT
-            case 3, 4: p += [0x6A] + u32(memo == 0 ? 0 : pick(memo))         // LONG_BINGET
-            case 5: p += [0x61]                                              // APPEND
-            case 6: p += [0x73]                                              // SETITEM
-            case 7: p += [0x85]                                              // TUPLE1
-            case 8: p += [0x28]                                              // MARK
-            case 9: p += [[0x65], [0x75], [0x74], [0x6C]][pick(4)]           // APPENDS, SETITEMS, TUPLE, LIST
-            case 10: p += [0x4B, UInt8(pick(256))]                           // BININT1
-            default: p += [0x8C, 1, UInt8(ascii: "a") + UInt8(pick(26))]     // SHORT_BINUNICODE
+            let op = pick(12)
+            let top = stack.last, below = stack.count >= 2 ? stack[stack.count - 2] : nil
+            switch op {
+            case 0: p += [0x5D]; stack.append(.list)                                     // EMPTY_LIST
+            case 1: p += [0x7D]; stack.append(.dict)                                     // EMPTY_DICT
+            case 2 where free || (top != nil && top != .mark):                           // LONG_BINPUT
+                p += [0x72] + u32(memo.count); memo.append(top ?? .scalar)
+            case 3...4 where free || !memo.isEmpty:                                      // LONG_BINGET
+                let i = memo.isEmpty ? 0 : pick(memo.count)
+                p += [0x6A] + u32(i); stack.append(memo.isEmpty ? .scalar : memo[i])
+            case 5 where free || (below == .list && top != .mark):                       // APPEND
+                p += [0x61]; _ = stack.popLast()
+            case 6 where free || (stack.count >= 3 && stack[stack.count - 3] == .dict && top != .mark && below != .mark):
+                p += [0x73]; stack.removeLast(min(2, stack.count))                     // SETITEM
+            case 7 where free || (top != nil && top != .mark):                           // TUPLE1
+                p += [0x85]; if !stack.isEmpty { stack[stack.count - 1] = .tuple }
+            case 8: p += [0x28]; stack.append(.mark)                                     // MARK
+            case 9:
+                // closes the nearest mark: its items become a tuple or a list, or go into the list below it
+                guard let m = stack.lastIndex(of: .mark) else {
+                    if free { p += [[0x65], [0x74], [0x6C]][pick(3)] }
+                    continue
+                }
+                if m > 0 && stack[m - 1] == .list && pick(2) == 0 {
+                    p += [0x65]; stack.removeSubrange(m...)                              // APPENDS
+                } else {
+                    let kind: Kind = pick(2) == 0 ? .tuple : .list
+                    p += [kind == .tuple ? 0x74 : 0x6C]; stack.removeSubrange(m...); stack.append(kind)  // TUPLE, LIST
+                }
+            case 10: p += [0x4B, UInt8(pick(256))]; stack.append(.scalar)                // BININT1
+            default: p += [0x8C, 1, UInt8(ascii: "a") + UInt8(pick(26))]; stack.append(.scalar)  // SHORT_BINUNICODE
             }
         }
         // finish with a dict holding a memo entry, so a well-formed case reaches the tensor walk
-        p += [0x7D, 0x8C, 1, UInt8(ascii: "k"), 0x6A] + u32(memo == 0 ? 0 : pick(memo)) + [0x73, 0x2E]
+        p += [0x7D, 0x8C, 1, UInt8(ascii: "k")]
+        p += memo.isEmpty ? [0x4E] : [0x6A] + u32(pick(memo.count))
+        p += [0x73, 0x2E]
         return p
     }
 

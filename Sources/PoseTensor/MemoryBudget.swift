@@ -41,7 +41,7 @@ public enum MemoryBudget {
     /// made before building (`ModelSize`) refuse most such sizes earlier, with their cause.
     static func reserveTensorStorage(_ bytes: Int, elements: Int) {
         let now = tensorBytes.add(bytes, ordering: .relaxed).newValue
-        guard now > limitBytes || bytes < 0 else { return }
+        guard now > limitBytes else { return }
         outOfMemory(bytes: bytes, elements: elements, heldBefore: now &- bytes)
     }
 

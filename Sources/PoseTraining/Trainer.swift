@@ -258,8 +258,9 @@ public final class Trainer {
         if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
             throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
         }
-        try checkHeatmapSize(codec)
+        // before the full-size probe of checkHeatmapSize, which runs one image
         try checkActivationsFit(model, inputSize: codec.inputSize, batch: trainData.batchSize, training: true, what: "train_dataloader.batch_size")
+        try checkHeatmapSize(codec)
 
         if isMain {
             try OutputPath.createDirectory(workDir, label: "work dir")
