@@ -471,6 +471,7 @@ struct ConfigEvaluator {
             let v = try one()
             // rendering walks the whole value
             try budget.spend(v.size, file: file, at: p)
+            try checkRenderable(v, p)
             return try string(ConfigEvaluator.str(v.value), p)
         case "abs":
             switch try one().value {
@@ -490,6 +491,14 @@ struct ConfigEvaluator {
             return best
         default:
             throw fail(p, "calling '\(fn)' is not supported; config files may call dict, list, tuple, len, enumerate, zip, range, int, float, str, min, max, abs")
+        }
+    }
+
+    /// Refuses, before rendering, a value whose text could pass the size limit of a string: a
+    /// unit of size renders to at most about 24 characters (a 64-bit integer and its separator).
+    private func checkRenderable(_ value: Measured, _ p: SourcePosition) throws {
+        guard value.size <= ConfigLimits.valueSize / 3 else {
+            throw fail(p, "the text of this value would be too large for a config string (it holds \(value.size) items)")
         }
     }
 
@@ -521,6 +530,7 @@ struct ConfigEvaluator {
                 var parser = ConfigParser(tokens: try lexer.tokenize(), file: file)
                 let value = try measure(try parser.parseExpression())
                 try budget.spend(value.size, file: file, at: p)
+                try checkRenderable(value, p)
                 out += ConfigEvaluator.str(value.value)
                 guard out.utf8.count / 8 <= ConfigLimits.valueSize else { throw fail(p, "this f-string is too large for a config") }
                 i = close + 1

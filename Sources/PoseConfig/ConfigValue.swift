@@ -11,15 +11,30 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
 
     /// Python's `repr`-like rendering, for messages and dumps.
     public var description: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    /// Appends the rendering to `out`: one growing string, so a large value (a config's
+    /// ten-million-item list) costs its text and no more.
+    func write(to out: inout String) {
         switch self {
-        case .none: return "None"
-        case .bool(let b): return b ? "True" : "False"
-        case .int(let i): return String(i)
-        case .float(let d): return d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
-        case .string(let s): return "'" + s.replacingOccurrences(of: "'", with: "\\'") + "'"
-        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
-        case .tuple(let items): return "(" + items.map(\.description).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
-        case .dict(let d): return d.description
+        case .none: out += "None"
+        case .bool(let b): out += b ? "True" : "False"
+        case .int(let i): out += String(i)
+        case .float(let d): out += d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+        case .string(let s): out += "'" + s.replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .list(let items), .tuple(let items):
+            let isList: Bool
+            if case .list = self { isList = true } else { isList = false }
+            out += isList ? "[" : "("
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                item.write(to: &out)
+            }
+            out += isList ? "]" : (items.count == 1 ? ",)" : ")")
+        case .dict(let d): d.write(to: &out)
         }
     }
 
@@ -90,7 +105,18 @@ public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
     public var items: [(key: String, value: ConfigValue)] { keys.map { ($0, storage[$0]!) } }
 
     public var description: String {
-        "{" + items.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}"
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    func write(to out: inout String) {
+        out += "{"
+        for (i, key) in keys.enumerated() {
+            out += (i == 0 ? "'" : ", '") + key + "': "
+            storage[key]!.write(to: &out)
+        }
+        out += "}"
     }
 
     public static func == (a: ConfigDict, b: ConfigDict) -> Bool { a.storage == b.storage }
@@ -98,6 +124,12 @@ public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
     /// The dict as a Python config file, one `key = value` line per key (what MMEngine saves
     /// as a run's `config.py` and `Config.fromfile` reads back).
     public var pythonSource: String {
-        items.map { "\($0.key) = \($0.value)\n" }.joined()
+        var out = ""
+        for key in keys {
+            out += key + " = "
+            storage[key]!.write(to: &out)
+            out += "\n"
+        }
+        return out
     }
 }
