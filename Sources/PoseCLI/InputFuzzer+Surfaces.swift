@@ -152,7 +152,7 @@ extension InputFuzzer {
         "x = {{ fileDirname }}\ny = '{{$NOPE:{n}}}'\n",
         "a = {n} ** {m}\nb = {n} // {k}\nc = {n} % {k}\n",
     ]
-    static let programNumbers = ["0", "1", "-1", "7", "100", "3000", "100000", "10000000", "2147483648", "-9223372036854775807 - 1",
+    static let programNumbers = ["0", "1", "-1", "7", "100", "3000", "100000", "1000000", "10000000", "2147483648", "-9223372036854775807 - 1",
                                  "9223372036854775807", "08", "0x7FFFFFFFFFFFFFFF", "1e308", "4611686018427387904"]
 
     mutating func configProgram() -> String {

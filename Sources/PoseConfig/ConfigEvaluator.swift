@@ -37,22 +37,22 @@ struct ConfigEvaluator {
     func evaluate(_ expr: Expr) throws -> ConfigValue { try measure(expr).value }
 
     /// A container value with its bounds, refused past `ConfigLimits.valueDepth` or `valueSize`.
-    private func container(_ value: ConfigValue, depth: Int, size: Int, _ p: SourcePosition) throws -> Measured {
+    private func container(_ value: ConfigValue, depth: Int, size: Int, largestItem: Int? = nil, _ p: SourcePosition) throws -> Measured {
         guard depth <= ConfigLimits.valueDepth else {
             throw fail(p, "this value nests deeper than \(ConfigLimits.valueDepth) levels (lists, tuples and dicts inside each other)")
         }
         guard size <= ConfigLimits.valueSize else {
             throw fail(p, "this value is too large for a config (more than \(ConfigLimits.valueSize) items, counting each copy of a repeated part)")
         }
-        return Measured(value, depth: depth, size: size)
+        return Measured(value, depth: depth, size: size, largestItem: largestItem)
     }
 
     /// A list or tuple of measured items.
     private func sequence(_ items: [Measured], tuple: Bool, _ p: SourcePosition) throws -> Measured {
-        var depth = 0, size = 1
-        for item in items { depth = max(depth, item.depth); size = size &+ item.size }
+        var depth = 0, size = 1, largest = 0
+        for item in items { depth = max(depth, item.depth); size = size &+ item.size; largest = max(largest, item.size) }
         let values = items.map(\.value)
-        return try container(tuple ? .tuple(values) : .list(values), depth: depth + 1, size: size, p)
+        return try container(tuple ? .tuple(values) : .list(values), depth: depth + 1, size: size, largestItem: largest, p)
     }
 
     /// A string result, charged by its length.
@@ -67,20 +67,21 @@ struct ConfigEvaluator {
     /// made as they are read: a loop over ten million items holds no second copy of them.
     struct Items: RandomAccessCollection {
         let values: [ConfigValue]
-        let depth: Int, size: Int
+        /// The container the items come from.
+        let source: Measured
         var startIndex: Int { 0 }
         var endIndex: Int { values.count }
-        subscript(i: Int) -> Measured { Measured(values[i], depth: depth, size: size) }
+        subscript(i: Int) -> Measured { source.item(values[i]) }
     }
 
     /// The items of an iterable value (a `for`, a comprehension, `*` in a display).
     func iterate(_ source: Measured, _ p: SourcePosition) throws -> Items {
-        let item = source.item
         switch source.value {
         case .list(let items), .tuple(let items):
-            return Items(values: items, depth: item.depth, size: item.size)
+            return Items(values: items, source: source)
         case .dict(let d):
-            return Items(values: d.keys.map { .string($0) }, depth: 0, size: d.keys.map(Measured.size(of:)).max() ?? 1)
+            let largest = d.keys.map(Measured.size(of:)).max() ?? 1
+            return Items(values: d.keys.map { .string($0) }, source: Measured(source.value, depth: 1, size: source.size, largestItem: largest))
         default:
             throw fail(p, "'\(source.value.typeName)' value is not iterable")
         }
@@ -112,7 +113,7 @@ struct ConfigEvaluator {
         case .tuple(let items, let p): return try sequence(try items.map(measure), tuple: true, p)
         case .dict(let pairs, let p):
             var d = ConfigDict()
-            var depth = 0, size = 1
+            var depth = 0, size = 1, largest = 0
             // Python keeps 1 and '1' apart; SwiftPose keeps keys as text
             var integerKeys = Set<String>(), stringKeys = Set<String>()
             for (k, v) in pairs {
@@ -124,9 +125,9 @@ struct ConfigEvaluator {
                 }
                 let value = try measure(v)
                 d[text] = value.value
-                depth = max(depth, value.depth); size = size &+ value.size &+ Measured.size(of: text)
+                depth = max(depth, value.depth); size = size &+ value.size &+ Measured.size(of: text); largest = max(largest, value.size)
             }
-            return try container(.dict(d), depth: depth + 1, size: size, p)
+            return try container(.dict(d), depth: depth + 1, size: size, largestItem: largest, p)
         case .call(let callee, let args, let kwargs, let p):
             return try call(callee, try args.map(measure), try kwargs.map { ($0.0, try measure($0.1)) }, p)
         case .index(let base, let index, let p):
@@ -137,7 +138,7 @@ struct ConfigEvaluator {
             let b = try measure(base)
             guard case .dict(let d) = b.value else { throw fail(p, "'\(b.value.typeName)' value has no attribute '\(attr)'") }
             guard let v = d[attr] else { throw fail(p, "key '\(attr)' not found") }
-            return Measured(v, depth: b.item.depth, size: b.item.size)
+            return b.item(v)
         case .binary(let op, let lhs, let rhs, let p):
             return try binary(op, try measure(lhs), try measure(rhs), p)
         case .unary(let op, let operand, let p):
@@ -195,7 +196,6 @@ struct ConfigEvaluator {
     }
 
     private func subscriptValue(_ base: Measured, _ index: Expr, _ p: SourcePosition) throws -> Measured {
-        let item = base.item
         if case .slice(let lo, let hi, _) = index {
             func bound(_ e: Expr?, _ count: Int, _ fallback: Int) throws -> Int {
                 guard let e else { return fallback }
@@ -207,8 +207,8 @@ struct ConfigEvaluator {
                 let l = try bound(lo, a.count, 0), h = try bound(hi, a.count, a.count)
                 let part = l < h ? Array(a[l..<h]) : []
                 try budget.spend(part.count, file: file, at: p)
-                if case .list = base.value { return Measured(.list(part), depth: base.depth, size: base.size) }
-                return Measured(.tuple(part), depth: base.depth, size: base.size)
+                if case .list = base.value { return Measured(.list(part), depth: base.depth, size: base.size, largestItem: base.largestItem) }
+                return Measured(.tuple(part), depth: base.depth, size: base.size, largestItem: base.largestItem)
             case .string(let s):
                 let chars = Array(s)
                 let l = try bound(lo, chars.count, 0), h = try bound(hi, chars.count, chars.count)
@@ -221,11 +221,11 @@ struct ConfigEvaluator {
         case (.list(let a), .int(let n)), (.tuple(let a), .int(let n)):
             let k = n < 0 ? a.count &+ n : n
             guard a.indices.contains(k) else { throw fail(p, "index \(n) out of range for \(base.value.typeName) of length \(a.count)") }
-            return Measured(a[k], depth: item.depth, size: item.size)
+            return base.item(a[k])
         case (.dict(let d), _):
             let k = try key(i, p)
             guard let v = d[k] else { throw fail(p, "key '\(k)' not found; known keys: \(d.keys.prefix(50).joined(separator: ", "))") }
-            return Measured(v, depth: item.depth, size: item.size)
+            return base.item(v)
         case (.string(let s), .int(let n)):
             let chars = Array(s)
             let k = n < 0 ? chars.count &+ n : n
@@ -238,7 +238,7 @@ struct ConfigEvaluator {
 
     /// The most items a list, tuple or string built by `*` or `range` may have: configs hold
     /// settings, and a typo such as `[0] * 10**14` must not exhaust memory.
-    static let maximumLength = 10_000_000
+    static let maximumLength = ConfigLimits.sequenceLength
 
     /// The count of `n` copies of a sequence of `length` items, checked against `maximumLength`.
     private func repetitions(_ length: Int, _ n: Int, _ p: SourcePosition) throws -> Int {
@@ -259,7 +259,7 @@ struct ConfigEvaluator {
         // the bounds are checked before the copies are made
         _ = try container(.none, depth: m.depth, size: size, p)
         let values = count == 0 ? [] : Array(repeating: x, count: count).flatMap { $0 }
-        return Measured(tuple ? .tuple(values) : .list(values), depth: m.depth, size: size)
+        return Measured(tuple ? .tuple(values) : .list(values), depth: m.depth, size: size, largestItem: m.largestItem)
     }
 
     private func number(_ v: ConfigValue) -> Double? {
@@ -296,7 +296,8 @@ struct ConfigEvaluator {
             let joined = x + y
             let value: ConfigValue
             if case .list = a { value = .list(joined) } else { value = .tuple(joined) }
-            return try container(value, depth: max(ma.depth, mb.depth), size: ma.size &+ mb.size, p)
+            return try container(value, depth: max(ma.depth, mb.depth), size: ma.size &+ mb.size,
+                                 largestItem: max(ma.largestItem, mb.largestItem), p)
         case ("*", .list(let x), .int(let n)), ("*", .tuple(let x), .int(let n)):
             if case .list = a { return try repeated(x, ma, n, tuple: false, p) }
             return try repeated(x, ma, n, tuple: true, p)
@@ -398,19 +399,19 @@ struct ConfigEvaluator {
         switch fn {
         case "dict":
             var d = ConfigDict()
-            var depth = 0, size = 1
+            var depth = 0, size = 1, largest = 0
             if let first = args.first {
                 guard args.count == 1, case .dict(let base) = first.value else { throw fail(p, "dict() takes keyword arguments or one dict") }
                 d = base
-                (depth, size) = (first.depth - 1, first.size)
+                (depth, size, largest) = (first.depth - 1, first.size, first.largestItem)
             }
             for (k, v) in kwargs {
                 d[k] = v.value
-                depth = max(depth, v.depth); size = size &+ v.size &+ Measured.size(of: k)
+                depth = max(depth, v.depth); size = size &+ v.size &+ Measured.size(of: k); largest = max(largest, v.size)
             }
-            return try container(.dict(d), depth: depth + 1, size: size, p)
+            return try container(.dict(d), depth: depth + 1, size: size, largestItem: largest, p)
         case "list", "tuple":
-            if args.isEmpty { return Measured(fn == "list" ? .list([]) : .tuple([]), depth: 1, size: 1) }
+            if args.isEmpty { return Measured(fn == "list" ? .list([]) : .tuple([]), depth: 1, size: 1, largestItem: 0) }
             return try sequence(try items(try one()), tuple: fn == "tuple", p)
         case "len":
             let v = try one()
@@ -445,7 +446,7 @@ struct ConfigEvaluator {
             try budget.spend(Int(count), file: file, at: p)
             // start + i·step lies between start and end for every item; wrapping arithmetic gets it exactly
             let values = (0..<Int(count)).map { ConfigValue.int(start &+ $0 &* step) }
-            return try container(.list(values), depth: 1, size: 1 + Int(count), p)
+            return try container(.list(values), depth: 1, size: 1 + Int(count), largestItem: 1, p)
         case "int":
             let v = try one().value
             if case .string(let s) = v {
