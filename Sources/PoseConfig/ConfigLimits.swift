@@ -35,11 +35,11 @@ public enum ConfigLimits {
     public static let valueDepth = 100
     /// Size of one config value: one unit per number, name or container, one per 8 bytes of a
     /// string, counted as if shared parts were copied (as printing or merging them does).
-    public static let valueSize = 4_000_000
+    public static let valueSize = 2_000_000
     /// Evaluation steps of one config load: each expression evaluated, each loop iteration and
     /// each item a sequence operation builds or copies. A step keeps at most a few dozen bytes,
     /// so a load stays well under 2 GB whatever it computes (MMPose's largest take thousands).
-    public static let evaluationSteps = 16_000_000
+    public static let evaluationSteps = 4_000_000
     /// Items of one list, tuple or string that `*`, `range` and comprehensions build.
     public static let sequenceLength = 1_000_000
     /// Nested for/if blocks (CPython allows 100 statically nested blocks).
