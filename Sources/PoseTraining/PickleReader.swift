@@ -79,6 +79,10 @@ struct PickleReader {
     /// (recursive) destruction overflows the stack.
     var depths: [Int] = []
     var memo: [Int: (PickleValue, Int)] = [:]
+    /// Every list and dict the pickle made: a memo can make them hold each other in a cycle,
+    /// which reference counting never frees, so `releaseContainers` empties them all once the
+    /// caller has read what it needs.
+    private var lists: [PickleList] = [], dicts: [PickleDict] = []
     /// Deeper than any state dict; a million-deep tuple is an error, not a crash.
     static let maximumDepth = 1_000
 
@@ -136,6 +140,29 @@ struct PickleReader {
         guard depths[top] <= PickleReader.maximumDepth else { throw fail("values nested deeper than \(PickleReader.maximumDepth) levels") }
     }
 
+    private mutating func newList() -> PickleList {
+        let l = PickleList()
+        lists.append(l)
+        return l
+    }
+
+    private mutating func newDict() -> PickleDict {
+        let d = PickleDict()
+        dicts.append(d)
+        return d
+    }
+
+    /// Empties every list and dict the pickle made, breaking any cycle among them (the values
+    /// `load` returned are empty afterwards).
+    mutating func releaseContainers() {
+        stack = []
+        memo = [:]
+        for l in lists { l.items = [] }
+        for d in dicts { d.keys = []; d.values = [] }
+        lists = []
+        dicts = []
+    }
+
     mutating func load() throws -> PickleValue {
         while true {
             let op = try read(1).first!
@@ -173,8 +200,8 @@ struct PickleReader {
             case 0x85: let (a, d) = try popWithDepth(); try push(.tuple([a]), depth: d + 1)                 // TUPLE1
             case 0x86: let (b, db) = try popWithDepth(), (a, da) = try popWithDepth(); try push(.tuple([a, b]), depth: containing([da, db]))                  // TUPLE2
             case 0x87: let (c, dc) = try popWithDepth(), (b, db) = try popWithDepth(), (a, da) = try popWithDepth(); try push(.tuple([a, b, c]), depth: containing([da, db, dc])) // TUPLE3
-            case 0x5D: try push(.list(PickleList()))                 // EMPTY_LIST
-            case 0x6C: let l = PickleList(), (items, depth) = try popMark(); l.items = items; try push(.list(l), depth: depth)          // LIST
+            case 0x5D: try push(.list(newList()))                    // EMPTY_LIST
+            case 0x6C: let l = newList(), (items, depth) = try popMark(); l.items = items; try push(.list(l), depth: depth)          // LIST
             case 0x61:                                                   // APPEND
                 let (v, d) = try popWithDepth()
                 guard case .list(let l) = stack.last else { throw fail("APPEND to a non-list") }
@@ -185,10 +212,10 @@ struct PickleReader {
                 guard case .list(let l) = stack.last else { throw fail("APPENDS to a non-list") }
                 try deepenTop(by: depth - 1)
                 l.items += items
-            case 0x7D: try push(.dict(PickleDict()))                 // EMPTY_DICT
+            case 0x7D: try push(.dict(newDict()))                    // EMPTY_DICT
             case 0x64:                                                   // DICT
                 let (items, depth) = try popMark()
-                let d = PickleDict()
+                let d = newDict()
                 for i in stride(from: 0, to: items.count - 1, by: 2) { d.keys.append(items[i]); d.values.append(items[i + 1]) }
                 try push(.dict(d), depth: depth)
             case 0x73:                                                   // SETITEM
@@ -232,10 +259,10 @@ struct PickleReader {
         }
     }
 
-    private func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
+    private mutating func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
         guard case .global(let module, let name) = callable else { return .object(callable: callable, arguments: args) }
         switch (module, name) {
-        case ("collections", "OrderedDict"): return .dict(PickleDict())
+        case ("collections", "OrderedDict"): return .dict(newDict())
         case ("torch._utils", "_rebuild_tensor_v2"), ("torch._utils", "_rebuild_tensor"):
             guard let a = args.items, a.count >= 4, case .persistent(let pid) = a[0], let p = pid.items, p.count >= 3,
                   case .global(_, let storageType) = p[1], let key = p[2].string, let offset = a[1].int,

@@ -34,6 +34,8 @@ enum TorchCheckpoint {
             }
         }
         var reader = PickleReader(bytes: [UInt8](data[pickle.range]), source: path)
+        // after the state dict is read (or the read fails), whatever the pickle built is freed
+        defer { reader.releaseContainers() }
         let root = try reader.load()
         guard case .dict(var dict) = root else { throw CheckpointError("\(path): the pickled object is not a dict") }
         for (k, v) in zip(dict.keys, dict.values) {
