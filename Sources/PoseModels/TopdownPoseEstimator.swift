@@ -83,7 +83,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// is the most live at once in an inference pass; training counts every tensor a forward
     /// makes (a training forward keeps most of them for backward) and a fifth again for the
     /// gradients backward makes while it frees them: ResNet-50 and HRNet-W32 at 256x192 then
-    /// come out 10% and 25% above their measured peaks (BENCHMARKS.md). A head sized for one
+    /// come out 21% and 32% above their measured peaks (BENCHMARKS.md). A head sized for one
     /// feature size is left out.
     public func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)? {
         let (w, h) = inputSize
