@@ -298,7 +298,7 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
         if head.hasFixedFeatureSize, let (w, h) = decoder?.inputSize {
             // the full-size probe itself must fit
             if let perImage = estimator.activationBytesPerImage(inputSize: (w, h)), perImage.inference > MemoryBudget.limitBytes {
-                throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; this machine allows \(MemoryBudget.gib(MemoryBudget.limitBytes)): reduce the input size or the model's channels")
+                throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; \(MemoryBudget.allowance): reduce the input size or the model's channels")
             }
             try head.checkFeatures(estimator.features(Tensor(zeros: [1, 3, h, w]), mode: .inference))
         }

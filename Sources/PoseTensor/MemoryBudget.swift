@@ -12,7 +12,7 @@ public enum MemoryBudget {
     }
 
     /// The memory this process may use: physical memory, or less when a cgroup (a container,
-    /// a Slurm job) limits it.
+    /// a Slurm job) limits it, shared evenly among the ranks a launcher started on this node.
     public static let limitBytes: Int = {
         var limit = physicalBytes
         for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
@@ -21,8 +21,20 @@ public enum MemoryBudget {
                 limit = min(limit, value)
             }
         }
-        return limit
+        return limit / localRanks
     }()
+
+    /// The ranks on this node, from mpirun's, PMIx's or Slurm's variables (1 alone).
+    public static let localRanks: Int = {
+        let env = ProcessInfo.processInfo.environment
+        let n = ["OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 1
+        return min(max(n, 1), 4096)
+    }()
+
+    /// "this machine allows 23.5 GiB", or per rank when several share the node.
+    public static var allowance: String {
+        localRanks == 1 ? "this machine allows \(gib(limitBytes))" : "each of the \(localRanks) ranks on this node may use \(gib(limitBytes))"
+    }
 
     /// Bytes of tensor storage allocated and not freed (`Tensor`, `TensorPool`).
     static let tensorBytes = Atomic<Int>(0)
@@ -51,7 +63,7 @@ public enum MemoryBudget {
 
     static func outOfMemory(bytes: Int, elements: Int, heldBefore: Int) -> Never {
         let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
-        let line = "\(name): error: out of memory: a tensor of \(elements) floats (\(gib(bytes))) does not fit beside the \(gib(heldBefore)) this process holds in tensors (at most \(gib(limitBytes)) on this machine); the model's channels, the input size or the batch is too large for it\n"
+        let line = "\(name): error: out of memory: a tensor of \(elements) floats (\(gib(bytes))) does not fit beside the \(gib(heldBefore)) this process holds in tensors (\(allowance)); the model's channels, the input size or the batch is too large for it\n"
         FileHandle.standardError.write(Data(line.utf8))
         exit(1)
     }

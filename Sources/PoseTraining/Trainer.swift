@@ -620,7 +620,7 @@ public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> Po
 /// its spec works it out) cannot fit in this machine's memory.
 public func checkModelFits(_ model: any PoseEstimatorSpec) throws {
     guard let size = model.size, size.trainingBytes > MemoryBudget.limitBytes else { return }
-    throw MemoryBudgetError("model: \(size.parameters) parameters and \(size.buffers) buffer values need about \(MemoryBudget.gib(size.trainingBytes)) to build and train (values, gradients, optimizer moments); this machine allows \(MemoryBudget.gib(MemoryBudget.limitBytes)): reduce the model's channels, blocks or input size")
+    throw MemoryBudgetError("model: \(size.parameters) parameters and \(size.buffers) buffer values need about \(MemoryBudget.gib(size.trainingBytes)) to build and train (values, gradients, optimizer moments); \(MemoryBudget.allowance): reduce the model's channels, blocks or input size")
 }
 
 /// Refuses a batch whose activations (`PoseEstimator.activationBytesPerImage`), beside the
@@ -633,7 +633,7 @@ public func checkActivationsFit(_ model: PoseEstimator, inputSize: (Int, Int), b
     let state = model.arena.values.count * 4 * (training ? 4 : 1)
     let (total, o2) = activations.addingReportingOverflow(state)
     guard o1 || o2 || total > MemoryBudget.limitBytes else { return }
-    throw MemoryBudgetError("\(what) \(batch) at \(inputSize.0)x\(inputSize.1): \(training ? "a training step" : "inference") needs about \(o1 ? "more than 2^63 bytes" : MemoryBudget.gib(activations)) of activations (\(MemoryBudget.gib(one)) per image) beside \(MemoryBudget.gib(state)) of model state; this machine allows \(MemoryBudget.gib(MemoryBudget.limitBytes)): reduce the batch or the input size")
+    throw MemoryBudgetError("\(what) \(batch) at \(inputSize.0)x\(inputSize.1): \(training ? "a training step" : "inference") needs about \(o1 ? "more than 2^63 bytes" : MemoryBudget.gib(activations)) of activations (\(MemoryBudget.gib(one)) per image) beside \(MemoryBudget.gib(state)) of model state; \(MemoryBudget.allowance): reduce the batch or the input size")
 }
 
 /// A training run that cannot continue; the message says where and why.

@@ -43,7 +43,7 @@ struct ModelBench: ParsableCommand {
         let name: String
         func printEstimate(_ size: ModelSize?) {
             guard let size else { return print("estimated before building: unknown (a component of the config reports no size)") }
-            print("estimated before building: \(size.parameters) parameters, \(size.buffers) buffer values; model state for training (values, gradients, 2 optimizer moments, buffers): \(MemoryBudget.gib(size.trainingBytes)) of this machine's \(MemoryBudget.gib(MemoryBudget.limitBytes))")
+            print("estimated before building: \(size.parameters) parameters, \(size.buffers) buffer values; model state for training (values, gradients, 2 optimizer moments, buffers): \(MemoryBudget.gib(size.trainingBytes)) (\(MemoryBudget.allowance))")
             // before any error a later check prints
             fflush(nil)
         }
