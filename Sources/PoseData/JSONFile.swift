@@ -8,22 +8,22 @@ enum JSONFile {
         try OutputPath.writeAtomically(data, to: path, label: "--out")
     }
 
-    /// A JSON file written piece by piece (a COCO file of millions of records without holding
-    /// them), through a temporary file renamed into place when `finish` is called.
+    /// Writes the JSON file `path` piece by piece through `body` (a COCO file of millions of
+    /// records without holding them), atomically.
+    static func stream(to path: String, _ body: (Stream) throws -> Void) throws {
+        try OutputPath.writeAtomically(to: path, label: "--out") { handle in
+            let stream = Stream(handle)
+            try body(stream)
+            try stream.flush()
+        }
+    }
+
+    /// JSON text for a file being written, handed on in pieces of about 1 MiB.
     final class Stream {
-        let path: String
-        private let temporary: String
         private let handle: FileHandle
         private var buffer = ""
 
-        init(path: String) throws {
-            self.path = path
-            temporary = path + ".tmp-\(getpid())"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-                throw OutputError("\(path): cannot create the file (\(String(cString: strerror(errno))))")
-            }
-            self.handle = handle
-        }
+        init(_ handle: FileHandle) { self.handle = handle }
 
         /// Appends JSON text.
         func write(_ text: String) throws {
@@ -36,24 +36,9 @@ enum JSONFile {
             try write(String(decoding: try PythonJSON.data(object), as: UTF8.self))
         }
 
-        private func flush() throws {
-            do { try handle.write(contentsOf: Data(buffer.utf8)) } catch {
-                try? handle.close()
-                unlink(temporary)
-                throw OutputError("\(path): cannot write (\(OutputPath.reason(error)))")
-            }
+        func flush() throws {
+            try handle.write(contentsOf: Data(buffer.utf8))
             buffer = ""
-        }
-
-        /// Writes what is left and moves the file into place.
-        func finish() throws {
-            try flush()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw OutputError("\(path): cannot move the written file into place (\(reason))")
-            }
         }
     }
 }

@@ -79,6 +79,12 @@ public enum OutputPath {
         throw OutputError("\(label) \(path): too many levels of symbolic links")
     }
 
+    /// The file `path` finally names, once `check` has found it writable.
+    private static func checkedTarget(_ path: String, label: String) throws -> String {
+        try check(path, label: label)
+        return try resolveLink(path, label: label)
+    }
+
     /// Checks, before any work is done, that `path` can be written as `write` would write it;
     /// throws naming `label` (the flag or key), the path and why not.
     public static func check(_ path: String, label: String) throws {
@@ -107,14 +113,13 @@ public enum OutputPath {
 
     /// Writes `data` to what `path` names (see the type's rules); throws naming `label`.
     public static func write(_ data: Data, to path: String, label: String) throws {
-        try check(path, label: label)
-        let target = try resolveLink(path, label: label)
+        let target = try checkedTarget(path, label: label)
         switch kind(target, follow: false) {
         case .fifo?, .characterDevice?:
             let fd = open(target, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw OutputError("\(label) \(path): cannot open it for writing (\(errnoReason()))") }
-            defer { close(fd) }
-            try writeAll(data, to: fd, label: label, path: path)
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            do { try handle.write(contentsOf: data) } catch { throw failure(error, label: label, path: path) }
         default:
             try writeAtomically(data, to: target, label: label, shownAs: path)
         }
@@ -122,37 +127,46 @@ public enum OutputPath {
 
     /// Writes a regular file through a temporary file beside it, fsynced and renamed into place.
     public static func writeAtomically(_ data: Data, to path: String, label: String, shownAs: String? = nil) throws {
+        try writeAtomically(to: path, label: label, shownAs: shownAs) { try $0.write(contentsOf: data) }
+    }
+
+    /// Writes `path` so that it is either complete or absent: `contents` writes a temporary file
+    /// beside it (`<name>.tmp-<pid>`), which is fsynced and renamed over `path`, and the folder
+    /// is fsynced so the rename itself is durable. On any failure the temporary file is removed
+    /// and the previous `path` stays as it was; the system's errors (a full disk) name `label`
+    /// and `shownAs` (or `path`), errors of `contents` pass as they are.
+    public static func writeAtomically(to path: String, label: String, shownAs: String? = nil,
+                                       _ contents: (FileHandle) throws -> Void) throws {
         let shown = shownAs ?? path
         let name = String((path.split(separator: "/").last.map(String.init) ?? "out").prefix(200))
-        let temporary = folder(of: path) + "/." + name + ".tmp-\(getpid())"
+        let temporary = folder(of: path) + "/" + name + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError("\(label) \(shown): cannot create a file in its folder (\(errnoReason()))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         do {
-            try writeAll(data, to: fd, label: label, path: shown)
-            guard fsync(fd) == 0 else { throw OutputError("\(label) \(shown): cannot write (\(errnoReason()))") }
+            try contents(handle)
+            try handle.synchronize()
+            try handle.close()
         } catch {
-            close(fd)
+            try? handle.close()
             unlink(temporary)
-            throw error
+            throw failure(error, label: label, path: shown)
         }
-        close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = errnoReason()
             unlink(temporary)
             throw OutputError("\(label) \(shown): cannot move the written file into place (\(reason))")
         }
+        let folderDescriptor = open(folder(of: path), O_RDONLY | O_CLOEXEC)
+        if folderDescriptor >= 0 { fsync(folderDescriptor); close(folderDescriptor) }
     }
 
-    private static func writeAll(_ data: Data, to fd: Int32, label: String, path: String) throws {
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw OutputError("\(label) \(path): cannot write (\(errnoReason()))") }
-                offset += n
-            }
-        }
+    /// A system error (a full disk, a read-only file system) as an `OutputError` naming `label`
+    /// and `path`; SwiftPose's own errors pass as they are.
+    private static func failure(_ error: Error, label: String, path: String) -> Error {
+        let domain = (error as NSError).domain
+        guard domain == NSCocoaErrorDomain || domain == NSPOSIXErrorDomain else { return error }
+        return OutputError("\(label) \(path): cannot write (\(reason(error)))")
     }
 
     /// Creates `path` and its missing parents as folders; throws naming `label`, the path and why

@@ -60,76 +60,77 @@ public struct SyntheticCOCO {
         // every file is written as it is made: millions of records never sit in memory at once
         var valBoxes: [(imageId: Int, bbox: [Double])] = []
         for (split, count, offset) in [("train", trainImages, 0), ("val", valImages, 1_000_000)] {
-            let file = try JSONFile.Stream(path: "\(directory)/annotations/person_keypoints_\(split).json")
-            // the keys in sorted order, as a sorted-keys encoder writes them
-            try file.write("{\"annotations\":[")
-            var annotationCount = 0
-            for i in 0..<count {
-                let imageId = offset + i + 1
-                var rng = RandomGenerator(seed: seed, stream: [split == "train" ? 1 : 2, UInt64(i)])
-                let (image, people) = render(rng: &rng, draw: !annotationsOnly)
-                let name = String(format: "%012d.", imageId) + imageFormat
-                if !annotationsOnly {
-                    if imageFormat == "png" { try PNG.write(image, path: "\(directory)/\(split)/\(name)") }
-                    else { try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality) }
+            try JSONFile.stream(to: "\(directory)/annotations/person_keypoints_\(split).json") { file in
+                // the keys in sorted order, as a sorted-keys encoder writes them
+                try file.write("{\"annotations\":[")
+                var annotationCount = 0
+                for i in 0..<count {
+                    let imageId = offset + i + 1
+                    var rng = RandomGenerator(seed: seed, stream: [split == "train" ? 1 : 2, UInt64(i)])
+                    let (image, people) = render(rng: &rng, draw: !annotationsOnly)
+                    let name = String(format: "%012d.", imageId) + imageFormat
+                    if !annotationsOnly {
+                        if imageFormat == "png" { try PNG.write(image, path: "\(directory)/\(split)/\(name)") }
+                        else { try JPEG.write(image, path: "\(directory)/\(split)/\(name)", quality: quality) }
+                    }
+                    for p in people {
+                        let numKeypoints = stride(from: 2, to: 51, by: 3).filter { p.keypoints[$0] > 0 }.count
+                        if annotationCount > 0 { try file.write(",") }
+                        try file.write(object: [
+                            "id": imageId * 100 + annotationCount % 100 + 1, "image_id": imageId, "category_id": 1,
+                            "bbox": p.bbox.map { ($0 * 100).rounded() / 100 },
+                            "area": (p.area * 100).rounded() / 100, "iscrowd": 0, "num_keypoints": numKeypoints,
+                            "keypoints": p.keypoints.map { ($0 * 100).rounded() / 100 }, "segmentation": polygon(p.bbox),
+                        ] as [String: Any])
+                        annotationCount += 1
+                        if split == "val" { valBoxes.append((imageId, p.bbox)) }
+                    }
                 }
-                for p in people {
-                    let numKeypoints = stride(from: 2, to: 51, by: 3).filter { p.keypoints[$0] > 0 }.count
-                    if annotationCount > 0 { try file.write(",") }
-                    try file.write(object: [
-                        "id": imageId * 100 + annotationCount % 100 + 1, "image_id": imageId, "category_id": 1,
-                        "bbox": p.bbox.map { ($0 * 100).rounded() / 100 },
-                        "area": (p.area * 100).rounded() / 100, "iscrowd": 0, "num_keypoints": numKeypoints,
-                        "keypoints": p.keypoints.map { ($0 * 100).rounded() / 100 }, "segmentation": polygon(p.bbox),
-                    ] as [String: Any])
-                    annotationCount += 1
-                    if split == "val" { valBoxes.append((imageId, p.bbox)) }
+                try file.write("],\"categories\":")
+                try file.write(object: [[
+                    "id": 1, "name": "person", "supercategory": "person",
+                    "keypoints": ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
+                                  "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+                                  "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"],
+                    "skeleton": [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12], [7, 13], [6, 7],
+                                 [6, 8], [7, 9], [8, 10], [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5],
+                                 [4, 6], [5, 7]],
+                ] as [String: Any]])
+                try file.write(",\"images\":[")
+                for i in 0..<count {
+                    let imageId = offset + i + 1
+                    if i > 0 { try file.write(",") }
+                    try file.write(object: ["id": imageId, "file_name": String(format: "%012d.", imageId) + imageFormat, "width": width, "height": height] as [String: Any])
                 }
+                try file.write("],\"info\":")
+                try file.write(object: ["description": "SwiftPose synthetic person keypoints", "version": "1.0"])
+                try file.write(",\"licenses\":[]}")
             }
-            try file.write("],\"categories\":")
-            try file.write(object: [[
-                "id": 1, "name": "person", "supercategory": "person",
-                "keypoints": ["nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
-                              "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-                              "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"],
-                "skeleton": [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12], [7, 13], [6, 7],
-                             [6, 8], [7, 9], [8, 10], [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5],
-                             [4, 6], [5, 7]],
-            ] as [String: Any]])
-            try file.write(",\"images\":[")
-            for i in 0..<count {
-                let imageId = offset + i + 1
-                if i > 0 { try file.write(",") }
-                try file.write(object: ["id": imageId, "file_name": String(format: "%012d.", imageId) + imageFormat, "width": width, "height": height] as [String: Any])
-            }
-            try file.write("],\"info\":")
-            try file.write(object: ["description": "SwiftPose synthetic person keypoints", "version": "1.0"])
-            try file.write(",\"licenses\":[]}")
-            try file.finish()
         }
         var rng = RandomGenerator(seed: seed, stream: [3])
-        let detections = try JSONFile.Stream(path: "\(directory)/person_detection_results/val_detections.json")
-        try detections.write("[")
-        var written = 0
-        func append(_ detection: [String: Any]) throws {
-            try detections.write((written == 0 ? "" : ",") + String(decoding: try PythonJSON.data(detection), as: UTF8.self))
-            written += 1
+        try JSONFile.stream(to: "\(directory)/person_detection_results/val_detections.json") { detections in
+            try detections.write("[")
+            var written = 0
+            func append(_ detection: [String: Any]) throws {
+                if written > 0 { try detections.write(",") }
+                try detections.write(object: detection)
+                written += 1
+            }
+            for (imageId, b) in valBoxes {
+                let jitter = { (s: Double) in rng.uniform(-0.06, 0.06) * s }
+                let box = [b[0] + jitter(b[2]), b[1] + jitter(b[3]), b[2] * rng.uniform(0.92, 1.08), b[3] * rng.uniform(0.92, 1.08)]
+                try append(["image_id": imageId, "category_id": 1, "bbox": box.map { ($0 * 100).rounded() / 100 },
+                                   "score": (rng.uniform(0.75, 1.0) * 1000).rounded() / 1000])
+            }
+            let valIds = Set(valBoxes.map(\.imageId)).sorted()
+            for k in 0..<max(1, valIds.count / 5) where !valIds.isEmpty {
+                let w = rng.uniform(20, Double(width) / 3), h = rng.uniform(30, Double(height) / 2)
+                try append(["image_id": valIds[k * 5 % valIds.count], "category_id": 1,
+                                   "bbox": [rng.uniform(0, Double(width) - w), rng.uniform(0, Double(height) - h), w, h].map { ($0 * 100).rounded() / 100 },
+                                   "score": (rng.uniform(0.1, 0.5) * 1000).rounded() / 1000])
+            }
+            try detections.write("]")
         }
-        for (imageId, b) in valBoxes {
-            let jitter = { (s: Double) in rng.uniform(-0.06, 0.06) * s }
-            let box = [b[0] + jitter(b[2]), b[1] + jitter(b[3]), b[2] * rng.uniform(0.92, 1.08), b[3] * rng.uniform(0.92, 1.08)]
-            try append(["image_id": imageId, "category_id": 1, "bbox": box.map { ($0 * 100).rounded() / 100 },
-                               "score": (rng.uniform(0.75, 1.0) * 1000).rounded() / 1000])
-        }
-        let valIds = Set(valBoxes.map(\.imageId)).sorted()
-        for k in 0..<max(1, valIds.count / 5) where !valIds.isEmpty {
-            let w = rng.uniform(20, Double(width) / 3), h = rng.uniform(30, Double(height) / 2)
-            try append(["image_id": valIds[k * 5 % valIds.count], "category_id": 1,
-                               "bbox": [rng.uniform(0, Double(width) - w), rng.uniform(0, Double(height) - h), w, h].map { ($0 * 100).rounded() / 100 },
-                               "score": (rng.uniform(0.1, 0.5) * 1000).rounded() / 1000])
-        }
-        try detections.write("]")
-        try detections.finish()
     }
 
     /// Draws one image with 1–3 people.

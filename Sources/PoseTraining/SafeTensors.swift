@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 
 /// The safetensors file format: an 8-byte little-endian header length, a JSON header of
 /// `name: {dtype, shape, data_offsets}` plus string `__metadata__`, then the raw tensor bytes.
@@ -50,36 +51,15 @@ public enum SafeTensors {
         }
     }
 
-    /// Writes `path` so that it is either complete or absent: `contents` writes a temporary file
-    /// beside it, which is fsynced and renamed over `path`; on any failure it is removed and the
-    /// previous `path` stays as it was.
+    /// Writes `path` so that it is either complete or absent (`OutputPath.writeAtomically`):
+    /// `contents` writes a temporary file beside it, which is fsynced and renamed over `path`; on
+    /// any failure it is removed and the previous `path` stays as it was.
     public static func writeAtomically(to path: String, _ contents: (FileHandle) throws -> Void) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw CheckpointError("\(temporary): cannot create file (check the directory exists and is writable)")
-        }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            defer { try? handle.close() }
-            try contents(handle)
-            try handle.synchronize()
+            try OutputPath.writeAtomically(to: path, label: "checkpoint", contents)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError("\(path): writing failed (\(error.localizedDescription)); the previous checkpoint is intact")
+            throw CheckpointError("\(error); any earlier file of that name is intact")
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError("\(path): cannot move the finished file into place (\(reason))")
-        }
-        syncDirectory(of: path)
-    }
-
-    /// fsyncs the directory holding `path`, so the rename itself is durable.
-    static func syncDirectory(of path: String) {
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let fd = open(dir, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
     }
 
     /// The largest JSON header `read` parses: parsing takes about 60 times the header's size in

@@ -96,12 +96,16 @@ import Testing
 
     @Test func streamedJSONIsWholeOrAbsent() throws {
         let dir = try folder()
-        let stream = try JSONFile.Stream(path: dir + "/s.json")
-        try stream.write("[")
-        for i in 0..<3 { try stream.write((i == 0 ? "" : ",") + "\(i)") }
-        #expect(!FileManager.default.fileExists(atPath: dir + "/s.json"), "not in place before finish")
-        try stream.write("]")
-        try stream.finish()
+        try JSONFile.stream(to: dir + "/s.json") { stream in
+            try stream.write("[")
+            for i in 0..<3 { try stream.write((i == 0 ? "" : ",") + "\(i)") }
+            #expect(!FileManager.default.fileExists(atPath: dir + "/s.json"), "not in place before the body returns")
+            try stream.write("]")
+        }
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try JSONFile.stream(to: dir + "/s.json") { stream in try stream.write("[9,"); throw Interrupted() }
+        }
         #expect(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as? [Int] == [0, 1, 2])
     }
 }
