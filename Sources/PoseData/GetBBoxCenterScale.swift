@@ -8,6 +8,7 @@ public struct GetBBoxCenterScale: Transform {
     public init(padding: Double = 1.25) { self.padding = padding }
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
-        s.scale = (s.scale.0 * padding, s.scale.1 * padding)
+        // float32, as MMPose's scale array
+        s.scale = (Double(Float(s.scale.0) * Float(padding)), Double(Float(s.scale.1) * Float(padding)))
     }
 }

@@ -29,15 +29,21 @@ public final class MpiiDataset: @unchecked Sendable {
                   let vis = (a["joints_vis"] as? [NSNumber])?.map(\.doubleValue), vis.count == k else {
                 throw DatasetError("\(path): entry [\(i)] needs image, center (2), scale, joints (\(k)×2) and joints_vis (\(k))")
             }
-            let scale = s * 200
-            var center = c
-            if center[0] != -1 { center[1] += 15.0 / 200 * scale }
-            center = center.map { $0 - 1 }
-            let bbox = (center[0] - scale / 2, center[1] - scale / 2, center[0] + scale / 2, center[1] + scale / 2)
-            instances.append(PoseInstance(
+            // MMPose's float32 steps: the shift of 15/200 of the scale is added in float64 and stored
+            let scale = Float(s) * 200
+            var center = (Float(c[0]), Float(c[1]))
+            if center.0 != -1 { center.1 = Float(Double(center.1) + 15.0 / 200 * Double(scale)) }
+            center = (center.0 - 1, center.1 - 1)
+            let x1 = center.0 - 0.5 * scale, y1 = center.1 - 0.5 * scale
+            let bbox = (Double(x1), Double(y1), Double(x1 + scale), Double(y1 + scale))
+            var instance = PoseInstance(
                 id: i, imageId: i, imagePath: join(prefix, image), imageWidth: 0, imageHeight: 0, bbox: bbox, bboxScore: 1,
                 keypoints: joints.flatMap { $0 }, visible: vis, numKeypoints: vis.filter { $0 > 0 }.count,
-                area: max(scale * scale * 0.53, 1), isCrowd: false, categoryId: 1))
+                area: max((bbox.2 - bbox.0) * (bbox.3 - bbox.1) * 0.53, 1), isCrowd: false, categoryId: 1)
+            // the pipeline starts from these, not from the box (GetBBoxCenterScale keeps them)
+            instance.bboxCenter = (Double(center.0), Double(center.1))
+            instance.bboxScale = (Double(scale), Double(scale))
+            instances.append(instance)
         }
         if let headboxFile {
             let (dims, boxes) = try MatFile.numericArray(path: headboxFile, name: "headboxes_src")

@@ -32,7 +32,9 @@ public enum PersonDetections {
                 throw DatasetError("\(path): detection [\(i)] has bbox \(box) and score \(score); expected finite x, y, w >= 0, h >= 0 within ±\(Int(JSONNumber.coordinate.upperBound)) pixels")
             }
             guard (JSONNumber.integer(det["category_id"]) ?? 1) == 1 else { continue }
-            out.append(Detection(imageId: imageId, box: (box[0], box[1], box[0] + box[2], box[1] + box[3]), score: score))
+            // MMPose reads the box as float32 and adds in float32 (`bbox_xywh2xyxy`)
+            let f = box.prefix(4).map { Float($0) }
+            out.append(Detection(imageId: imageId, box: (Double(f[0]), Double(f[1]), Double(f[0] + f[2]), Double(f[1] + f[3])), score: score))
         }
         return out
     }

@@ -8,7 +8,8 @@ public struct PoseInstance: Sendable {
     /// Image size in pixels.
     public var imageWidth: Int
     public var imageHeight: Int
-    /// Box corners (x1, y1, x2, y2) in image pixels.
+    /// Box corners (x1, y1, x2, y2) in image pixels, float32 values (MMPose keeps boxes in
+    /// float32 arrays, and the crop is computed from those).
     public var bbox: (Double, Double, Double, Double)
     public var bboxScore: Double
     /// Keypoint positions, `K` (x, y) pairs in image pixels.
@@ -21,6 +22,10 @@ public struct PoseInstance: Sendable {
     public var categoryId: Int
     /// MPII head size (0.6 · head-box diagonal), when known.
     public var headSize: Double?
+    /// MMPose's `bbox_center` and `bbox_scale` where a dataset gives them instead of deriving
+    /// them from the box (MPII); float32 values.
+    public var bboxCenter: (Double, Double)?
+    public var bboxScale: (Double, Double)?
     /// Visibility-loss weights a `KeypointConverter` set (MMPose's `keypoints_visible_weights`).
     public var visibilityWeights: [Float]?
 
@@ -29,7 +34,8 @@ public struct PoseInstance: Sendable {
                 numKeypoints: Int, area: Double, isCrowd: Bool, categoryId: Int) {
         self.id = id; self.imageId = imageId; self.imagePath = imagePath
         self.imageWidth = imageWidth; self.imageHeight = imageHeight
-        self.bbox = bbox; self.bboxScore = bboxScore; self.keypoints = keypoints; self.visible = visible
+        func f32(_ v: Double) -> Double { Double(Float(v)) }
+        self.bbox = (f32(bbox.0), f32(bbox.1), f32(bbox.2), f32(bbox.3)); self.bboxScore = bboxScore; self.keypoints = keypoints; self.visible = visible
         self.numKeypoints = numKeypoints; self.area = area; self.isCrowd = isCrowd; self.categoryId = categoryId
     }
 }

@@ -1,7 +1,8 @@
 import PoseTensor
 
 /// MMPose's `TopdownAffine(input_size, use_udp=False)`: fixes the box's aspect ratio to the
-/// input's, warps the crop (bilinear) into `input` and maps the keypoints into it.
+/// input's, warps the crop into `input` as `cv2.warpAffine` does (8-bit bilinear) and maps the
+/// keypoints into it.
 public struct TopdownAffine: Transform {
     /// (width, height) of the network input.
     public var size: (Int, Int)
@@ -16,9 +17,10 @@ public struct TopdownAffine: Transform {
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
         let (w, h) = size
-        let aspect = Double(w) / Double(h)
-        if s.scale.0 > s.scale.1 * aspect { s.scale = (s.scale.0, s.scale.0 / aspect) }
-        else { s.scale = (s.scale.1 * aspect, s.scale.1) }
+        // _fix_aspect_ratio on MMPose's float32 scale
+        let aspect = Float(Double(w) / Double(h))
+        let (sw, sh) = (Float(s.scale.0), Float(s.scale.1))
+        s.scale = sw > sh * aspect ? (Double(sw), Double(sw / aspect)) : (Double(sh * aspect), Double(sh))
         let m = useUDP ? AffineTransform.topdownUDP(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: size)
                        : AffineTransform.topdown(center: s.center, scale: s.scale, rotation: s.rotation, outputSize: size)
         guard let image = s.image else { throw DatasetError("TopdownAffine needs LoadImage first in the pipeline") }

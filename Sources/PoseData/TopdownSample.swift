@@ -30,9 +30,10 @@ public struct TopdownSample: Sendable {
 
     public init(instance: PoseInstance) {
         self.instance = instance
-        let (x1, y1, x2, y2) = instance.bbox
-        center = ((x1 + x2) / 2, (y1 + y2) / 2)
-        scale = (x2 - x1, y2 - y1)
+        // bbox_xyxy2cs in float32 (the padding is applied by GetBBoxCenterScale)
+        let (x1, y1, x2, y2) = (Float(instance.bbox.0), Float(instance.bbox.1), Float(instance.bbox.2), Float(instance.bbox.3))
+        center = instance.bboxCenter ?? (Double((x2 + x1) * 0.5), Double((y2 + y1) * 0.5))
+        scale = instance.bboxScale ?? (Double(x2 - x1), Double(y2 - y1))
         keypoints = instance.keypoints
         visible = instance.visible
         visibilityWeights = instance.visibilityWeights

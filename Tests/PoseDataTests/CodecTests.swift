@@ -70,11 +70,12 @@ import PoseTensor
         for rotation in [0.0, 25.0] {
             let m = AffineTransform.topdownUDP(center: (100, 80), scale: (60, 80), rotation: rotation, outputSize: (48, 64))
             let (x, y) = m.apply(100, 80)
-            #expect(abs(x - 23.5) < 1e-9 && abs(y - 31.5) < 1e-9)
+            // MMPose's matrix is float32: exact to float32's precision at these magnitudes
+            #expect(abs(x - 23.5) < 2e-5 && abs(y - 31.5) < 2e-5)
         }
         let m = AffineTransform.topdownUDP(center: (100, 80), scale: (60, 80), rotation: 0, outputSize: (48, 64))
         let (x, _) = m.apply(130, 80)
-        #expect(abs(x - (23.5 + 30 * 47.0 / 60)) < 1e-9)
+        #expect(abs(x - (23.5 + 30 * 47.0 / 60)) < 2e-5)
     }
 }
 

@@ -14,9 +14,13 @@ import PoseTensor
         // 005808361.jpg: center (966, 340), scale 4.718488 → 943.7 px box, centre moved down 70.8 px, minus 1
         let first = ds.instances[0]
         let scale = 4.718488 * 200
-        #expect(abs((first.bbox.0 + first.bbox.2) / 2 - 965) < 1e-9)
-        #expect(abs((first.bbox.1 + first.bbox.3) / 2 - (340 + 15.0 / 200 * scale - 1)) < 1e-9)
-        #expect(abs(first.bbox.2 - first.bbox.0 - scale) < 1e-9)
+        // MMPose keeps MPII's centre and scale (float32) and starts the pipeline from them
+        let center = try #require(first.bboxCenter), boxScale = try #require(first.bboxScale)
+        #expect(center.0 == 965 && center.1 == Double(Float(Double(Float(340)) + 15.0 / 200 * Double(Float(4.718488) * 200)) - 1))
+        #expect(boxScale.0 == Double(Float(4.718488) * 200) && boxScale.1 == boxScale.0)
+        #expect(abs((first.bbox.0 + first.bbox.2) / 2 - 965) < 1e-4)
+        #expect(abs((first.bbox.1 + first.bbox.3) / 2 - (340 + 15.0 / 200 * scale - 1)) < 1e-4)
+        #expect(abs(first.bbox.2 - first.bbox.0 - scale) < 1e-3)
         #expect(first.keypoints[0] == 804 && first.visible.count == 16)
         var rng = RandomGenerator(seed: 0)
         let pipeline = TopdownPipeline([LoadImage(), GetBBoxCenterScale(padding: 1.25), TopdownAffine(inputSize: (64, 64), useUDP: false)],
