@@ -135,14 +135,21 @@ enum HeatmapRefinement {
         var maps = Array(UnsafeBufferPointer(start: source, count: k * h * w))
         blur(&maps, keypoints: k, height: h, width: w, kernel: kernel)
         for i in maps.indices { maps[i] = logf(min(max(maps[i], 1e-3), 50)) }
+        // MMPose reads the neighbours from the edge-padded maps flattened into one array: a
+        // keypoint whose map has no positive value sits at (−1, −1), so some of its neighbours come
+        // from the previous keypoint's padded map (numpy wraps keypoint 0's to the last map)
+        let pw = w + 2, ph = h + 2, total = k * pw * ph
+        func padded(_ index: Int) -> Double {
+            let i = index < 0 ? index + total : index
+            let m = i / (pw * ph), r = i % (pw * ph)
+            let yy = min(max(r / pw - 1, 0), h - 1), xx = min(max(r % pw - 1, 0), w - 1)
+            return Double(maps[m * h * w + yy * w + xx])
+        }
         for j in 0..<k {
-            // positions index an edge-padded map, so out-of-range neighbours repeat the border
             let x = Int(saturating: points[2 * j]), y = Int(saturating: points[2 * j + 1])
-            func v(_ yy: Int, _ xx: Int) -> Double {
-                Double(maps[j * h * w + min(max(yy, 0), h - 1) * w + min(max(xx, 0), w - 1)])
-            }
-            let i0 = v(y, x), ix1 = v(y, x + 1), iy1 = v(y + 1, x), ix1y1 = v(y + 1, x + 1)
-            let ix1_y1_ = v(y - 1, x - 1), ix1_ = v(y, x - 1), iy1_ = v(y - 1, x)
+            let index = x + 1 + (y + 1) * pw + pw * ph * j
+            let i0 = padded(index), ix1 = padded(index + 1), iy1 = padded(index + pw), ix1y1 = padded(index + pw + 1)
+            let ix1_y1_ = padded(index - pw - 1), ix1_ = padded(index - 1), iy1_ = padded(index - pw)
             let dx = 0.5 * (ix1 - ix1_), dy = 0.5 * (iy1 - iy1_)
             let dxx = ix1 - 2 * i0 + ix1_, dyy = iy1 - 2 * i0 + iy1_
             let dxy = 0.5 * (ix1y1 - ix1 - iy1 + i0 + i0 - ix1_ - iy1_ + ix1_y1_)

@@ -100,10 +100,15 @@ public struct UDPHeatmap: KeypointCodec, Equatable {
             (points, scores) = cls.withUnsafeBufferPointer { HeatmapRefinement.maxima($0.baseAddress!, keypoints: k, height: h, width: w) }
             let radius = radiusFactor * Double(max(w, h))
             for j in 0..<k {
-                let x = max(0, Int(saturating: points[2 * j])), y = max(0, Int(saturating: points[2 * j + 1]))
-                let base = 3 * j * w * h
-                points[2 * j] += Double(heatmaps[base + w * h + y * w + x]) * radius
-                points[2 * j + 1] += Double(heatmaps[base + 2 * w * h + y * w + x]) * radius
+                // MMPose indexes the offset maps flattened into one array, so a keypoint without a
+                // positive value, at (−1, −1), takes the previous keypoint's offsets at (W−1, H−2)
+                // (numpy wraps keypoint 0's to the last keypoint's)
+                var flat = Int(saturating: points[2 * j]) + Int(saturating: points[2 * j + 1]) * w + w * h * j
+                if flat < 0 { flat += k * w * h }
+                let m = flat / (w * h), r = flat % (w * h)
+                let base = 3 * m * w * h
+                points[2 * j] += Double(heatmaps[base + w * h + r] * Float(radius))
+                points[2 * j + 1] += Double(heatmaps[base + 2 * w * h + r] * Float(radius))
             }
         } else {
             (points, scores) = HeatmapRefinement.maxima(heatmaps, keypoints: k, height: h, width: w)
