@@ -6,6 +6,12 @@ public struct CocoImage: Sendable {
     public var fileName: String
     public var width: Int
     public var height: Int
+    /// CrowdPose's `crowdIndex` (the evaluation's easy/medium/hard split), when the file has one.
+    public var crowdIndex: Double?
+
+    public init(id: Int, fileName: String, width: Int, height: Int, crowdIndex: Double? = nil) {
+        self.id = id; self.fileName = fileName; self.width = width; self.height = height; self.crowdIndex = crowdIndex
+    }
 }
 
 /// A person-keypoint annotation of a COCO annotation file.
@@ -85,12 +91,14 @@ public struct CocoAnnotationFile: Sendable {
             let i = images.count
             guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): images[\(i)] must be an object") }
             try scanner.beginObject()
-            var id: Int?, name: String?, w: Int?, h: Int?
+            var id: Int?, name: String?, w: Int?, h: Int?, crowdIndex: Double?
             while let key = try scanner.nextKey() {
                 switch key {
                 case "id": id = scanner.readInteger(booleans: true)
                 case "width": w = scanner.readInteger(booleans: true)
                 case "height": h = scanner.readInteger(booleans: true)
+                case "crowdIndex":
+                    if let v = scanner.readNumber() { crowdIndex = v } else { try scanner.skipValue() }
                 case "file_name":
                     if scanner.peek() == UInt8(ascii: "\"") { name = try scanner.readString() } else { try scanner.skipValue() }
                 default: try scanner.skipValue()
@@ -102,7 +110,7 @@ public struct CocoAnnotationFile: Sendable {
             guard JSONNumber.imageSide.contains(w), JSONNumber.imageSide.contains(h) else {
                 throw DatasetError("\(path): images[\(i)] has width \(w) and height \(h); expected 1 to \(JSONNumber.imageSide.upperBound) pixels")
             }
-            images.append(CocoImage(id: id, fileName: name, width: w, height: h))
+            images.append(CocoImage(id: id, fileName: name, width: w, height: h, crowdIndex: crowdIndex))
         }
         return images
     }

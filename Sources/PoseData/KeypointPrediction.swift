@@ -11,6 +11,9 @@ public struct KeypointPrediction: Sendable {
     public var bboxScore: Double
     /// w·h of the padded, aspect-fixed input box (used by OKS-NMS).
     public var area: Double
+    /// The instance's box (x, y, w, h; float32 values, w and h subtracted in float32), which
+    /// MMPose's results carry and xtcocotools takes each result's area from.
+    public var bbox: [Double]?
     /// Instance score after rescoring (set by `CocoMetric`).
     public var score: Double = 0
     /// `K` predicted visibilities (VisPredictHead), if any.

@@ -1,10 +1,30 @@
 import Foundation
 import PoseData
 
-/// COCOeval for `iouType='keypoints'` (pycocotools ≡ xtcocotools for COCO): OKS with per-keypoint
-/// sigmas and the GT area, thresholds .50:.05:.95, 101 recall points, maxDets 20, area ranges
-/// all / medium (32²–96²) / large, crowd and ignore handling as COCOeval does.
+/// xtcocotools' COCOeval for `iouType='keypoints'` and CrowdPose's `'keypoints_crowd'`: OKS with
+/// per-keypoint sigmas and the GT area, thresholds .50:.05:.95, 101 recall points, maxDets 20,
+/// area ranges all / medium (32²–96²) / large, crowd and ignore handling as COCOeval does; for
+/// `keypoints_crowd`, AP and AR over all images and AP on CrowdPose's easy, medium and hard images.
 public struct COCOKeypointEval {
+    /// xtcocotools' `iouType`.
+    public enum IoUType: String, Sendable {
+        /// COCO's statistics: AP, AP .5, AP .75, AP (M), AP (L) and the same five of AR.
+        case keypoints
+        /// CrowdPose's: AP, AP .5, AP .75, AR, AR .5, AR .75, then AP(E), AP(M), AP(H), the mean
+        /// precision (area 'all', rounded to 4 places, −1 for an empty split) of the images whose
+        /// `crowdIndex` is below 0.2, below 0.8, and the rest. A ground truth is ignored when its
+        /// `num_keypoints` (visible joints only, in CrowdPose's files) is 0.
+        case keypointsCrowd = "keypoints_crowd"
+
+        /// The statistics' names in MMPose's order.
+        public var metricNames: [String] {
+            switch self {
+            case .keypoints: COCOKeypointEval.metricNames
+            case .keypointsCrowd: ["AP", "AP .5", "AP .75", "AR", "AR .5", "AR .75", "AP(E)", "AP(M)", "AP(H)"]
+            }
+        }
+    }
+
     /// `np.linspace(.5, .95, 10)` and `np.linspace(0, 1, 101)` to the bit, as numpy computes them
     /// (`i · step + start`, the end point exact): `Double(i) / 100` differs in the last bit for
     /// ten recall thresholds, and a recall of exactly 7/10 then reads the wrong precision.
@@ -36,34 +56,43 @@ public struct COCOKeypointEval {
         var area: Double
     }
 
-    /// A detection in COCO's results format: `keypoints` are K × (x, y, score).
+    /// A detection in COCO's results format: `keypoints` are K × (x, y, score); `bbox` the
+    /// instance's box (x, y, w, h) as MMPose's results carry it.
     public struct Result: Sendable {
         public var imageId: Int
         public var categoryId: Int
         public var keypoints: [Double]
         public var score: Double
-        public init(imageId: Int, categoryId: Int = 1, keypoints: [Double], score: Double) {
+        public var bbox: [Double]?
+        public init(imageId: Int, categoryId: Int = 1, keypoints: [Double], score: Double, bbox: [Double]? = nil) {
             self.imageId = imageId; self.categoryId = categoryId; self.keypoints = keypoints; self.score = score
+            self.bbox = bbox
         }
     }
 
     public let sigmas: [Double]
+    public var iouType = IoUType.keypoints
     let gts: [Int: [GroundTruth]]
     let dts: [Int: [Detection]]
     let imageIds: [Int]
+    /// CrowdPose's `crowdIndex` of every image (`keypoints_crowd`).
+    var crowdIndex: [Int: Double] = [:]
 
     /// - Parameters:
     ///   - groundTruth: the annotation file (category 1 annotations are evaluated).
-    ///   - results: detections; as `loadRes` does, each one's area becomes its keypoint extent.
+    ///   - results: detections; as `loadRes` does, each one's area is its box's w·h when the first
+    ///     result has a box (MMPose's results do), else its keypoint extent.
     ///   - sigmas: per-keypoint OKS sigmas.
     ///   - useArea: take each ground truth's `area`; false (xtcocotools' `use_area=False`, for
     ///     files without areas such as CrowdPose's and AIC's) takes 0.53 of its box, for the OKS
     ///     scale and the area ranges alike.
+    ///   - iouType: `keypoints_crowd` needs every image's `crowdIndex`.
     ///
     /// Throws, naming the file and the annotation, when a category-1 ground truth lacks its
     /// `3·K` keypoint numbers or has a `bbox` of other than 4 numbers, or when a result has
     /// other than `3·K` keypoint numbers (xtcocotools fails on these too, in its OKS loop).
-    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true) throws {
+    public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true,
+                iouType: IoUType = .keypoints) throws {
         let k = sigmas.count
         for (i, a) in groundTruth.annotations.enumerated() where a.categoryId == 1 {
             let what = "\(groundTruth.source): annotations[\(i)] (id \(a.id))"
@@ -80,21 +109,32 @@ public struct COCOKeypointEval {
         if let (i, r) = results.enumerated().first(where: { $0.element.categoryId == 1 && $0.element.keypoints.count != 3 * k }) {
             throw MetricError("result \(i) (image \(r.imageId)) has \(r.keypoints.count) keypoint numbers; expected \(3 * k) (\(k) keypoints × x, y, score)")
         }
+        if iouType == .keypointsCrowd, let (i, image) = groundTruth.images.enumerated().first(where: { $0.element.crowdIndex == nil }) {
+            throw MetricError("\(groundTruth.source): images[\(i)] (id \(image.id)) has no crowdIndex; iou_type='keypoints_crowd' splits CrowdPose's images by it")
+        }
         var gts: [Int: [GroundTruth]] = [:]
         for a in groundTruth.annotations where a.categoryId == 1 {
             let kp = a.keypoints ?? []
-            let numKeypoints = a.numKeypoints ?? stride(from: 2, to: kp.count, by: 3).filter { kp[$0] > 0 }.count
+            // a ground truth without labelled keypoints is ignored; CrowdPose's evaluation counts
+            // them by `num_keypoints`, COCO's by v > 0
+            let labelled = stride(from: 2, to: kp.count, by: 3).filter { kp[$0] > 0 }.count
+            let numKeypoints = iouType == .keypointsCrowd ? a.numKeypoints ?? labelled : labelled
             gts[a.imageId, default: []].append(GroundTruth(
                 id: a.id, keypoints: kp, bbox: a.bbox ?? [0, 0, 0, 0],
                 area: useArea ? a.area ?? 0 : (a.bbox.map { $0.count >= 4 ? $0[2] * $0[3] * 0.53 : 0 } ?? 0), isCrowd: a.isCrowd,
                 ignore: a.isCrowd || numKeypoints == 0))
         }
+        // loadRes takes its branch from the first result: with a box, every area is the box's
+        let boxAreas = results.first?.bbox.map { !$0.isEmpty } ?? false
         var dts: [Int: [Detection]] = [:]
         for (i, r) in results.enumerated() where r.categoryId == 1 {
-            dts[r.imageId, default: []].append(Detection(id: i + 1, keypoints: r.keypoints, score: r.score,
-                                                         area: COCOKeypointEval.extentArea(r.keypoints)))
+            let area = boxAreas ? r.bbox.map { $0.count >= 4 ? $0[2] * $0[3] : 0 } ?? COCOKeypointEval.extentArea(r.keypoints)
+                                : COCOKeypointEval.extentArea(r.keypoints)
+            dts[r.imageId, default: []].append(Detection(id: i + 1, keypoints: r.keypoints, score: r.score, area: area))
         }
         self.init(imageIds: groundTruth.images.map(\.id), groundTruths: gts, detections: dts, sigmas: sigmas)
+        self.iouType = iouType
+        for image in groundTruth.images { crowdIndex[image.id] = image.crowdIndex }
     }
 
     /// An evaluation of ground truths and detections already prepared per image (as
@@ -192,8 +232,9 @@ public struct COCOKeypointEval {
         return ImageEval(scores: dt.map(\.score), matched: dtMatched, detIgnore: dtIgnore, gtIgnore: gtIgnore)
     }
 
-    /// Runs evaluate, accumulate and summarize; returns the ten statistics in `metricNames` order.
-    public func run() -> [Double] {
+    /// COCOeval's `accumulate` over `imageIds`: precision [area][threshold][recall point] and
+    /// recall [area][threshold], −1 where no ground truth counts.
+    func accumulate(imageIds: [Int]) -> (precision: [[[Double]]], recall: [[Double]]) {
         let t = COCOKeypointEval.iouThresholds.count
         let r = COCOKeypointEval.recallThresholds.count
         var precision = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: -1, count: r), count: t),
@@ -237,6 +278,13 @@ public struct COCOKeypointEval {
                 precision[ai][ti] = q
             }
         }
+        return (precision, recall)
+    }
+
+    /// Runs evaluate, accumulate and summarize; returns the statistics in `iouType.metricNames`
+    /// order.
+    public func run() -> [Double] {
+        let (precision, recall) = accumulate(imageIds: imageIds)
         func ap(_ area: Int, _ threshold: Int?) -> Double {
             let values = (threshold.map { [precision[area][$0]] } ?? precision[area]).flatMap { $0 }.filter { $0 > -1 }
             return values.isEmpty ? -1 : values.reduce(0, +) / Double(values.count)
@@ -245,6 +293,25 @@ public struct COCOKeypointEval {
             let values = (threshold.map { [recall[area][$0]] } ?? recall[area]).filter { $0 > -1 }
             return values.isEmpty ? -1 : values.reduce(0, +) / Double(values.count)
         }
-        return [ap(0, nil), ap(0, 0), ap(0, 5), ap(1, nil), ap(2, nil), ar(0, nil), ar(0, 0), ar(0, 5), ar(1, nil), ar(2, nil)]
+        switch iouType {
+        case .keypoints:
+            return [ap(0, nil), ap(0, 0), ap(0, 5), ap(1, nil), ap(2, nil), ar(0, nil), ar(0, 0), ar(0, 5), ar(1, nil), ar(2, nil)]
+        case .keypointsCrowd:
+            return [ap(0, nil), ap(0, 0), ap(0, 5), ar(0, nil), ar(0, 0), ar(0, 5)] + crowdSplitAP()
+        }
+    }
+
+    /// xtcocotools' `get_type_result(first=0.2, second=0.8)`: per split, the plain mean of area
+    /// 'all''s precision, −1 entries included (an empty split is all −1), rounded to 4 places.
+    func crowdSplitAP() -> [Double] {
+        let easy = imageIds.filter { crowdIndex[$0]! < 0.2 }
+        let medium = imageIds.filter { crowdIndex[$0]! >= 0.2 && crowdIndex[$0]! < 0.8 }
+        let hard = imageIds.filter { crowdIndex[$0]! >= 0.8 }
+        return [easy, medium, hard].map { ids in
+            let values = accumulate(imageIds: ids).precision[0].flatMap { $0 }
+            let mean = values.reduce(0, +) / Double(values.count)
+            // Python's round(x, 4): correctly rounded from the binary value, as printf rounds
+            return Double(String(format: "%.4f", mean))!
+        }
     }
 }

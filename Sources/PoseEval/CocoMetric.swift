@@ -17,6 +17,8 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     /// `use_area`: false scores OKS (and area ranges) on 0.53 of each ground-truth box, as
     /// xtcocotools does for datasets whose annotations have no `area`.
     public var useArea = true
+    /// `iou_type`: COCO's `keypoints` or CrowdPose's `keypoints_crowd` (its own statistics).
+    public var iouType = COCOKeypointEval.IoUType.keypoints
 
     public init(sigmas: [Double] = [], annotationFile: String? = nil) {
         self.sigmas = sigmas
@@ -27,7 +29,7 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     /// `prefix='crowdpose'`).
     public var prefix = "coco"
 
-    public var names: [String] { COCOKeypointEval.metricNames.map { prefix + "/" + $0 } }
+    public var names: [String] { iouType.metricNames.map { prefix + "/" + $0 } }
 
     public var requiredFiles: [RequiredFile] { annotationFile.map { [RequiredFile(key: "ann_file", path: $0)] } ?? [] }
 
@@ -58,7 +60,8 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     public func checkGroundTruth(metainfo: DatasetMetainfo) throws {
         guard let annotationFile else { return }
         let file = try CocoAnnotationFile.load(path: annotationFile)
-        _ = try COCOKeypointEval(groundTruth: file, results: [], sigmas: withSigmas(of: metainfo).sigmas, useArea: useArea)
+        _ = try COCOKeypointEval(groundTruth: file, results: [], sigmas: withSigmas(of: metainfo).sigmas, useArea: useArea,
+                                 iouType: iouType)
     }
 
     /// Metric keys in MMPose's order, prefixed `coco/`.
@@ -109,9 +112,15 @@ public struct CocoMetric: Metric, ResultsFileWriting {
         return sum / Double(k)
     }
 
+    /// MMPose's `scores.argsort()[::-1]`: highest score first, equal scores last instance first
+    /// (the order the results are written in, which COCOeval's greedy matching follows).
+    static func descendingOrder(_ scores: [Double]) -> [Int] {
+        scores.indices.sorted { (scores[$0], $0) > (scores[$1], $1) }
+    }
+
     /// Greedy OKS-NMS: indices kept, highest score first.
     func oksNMS(_ instances: [KeypointPrediction]) -> [Int] {
-        var order = instances.indices.sorted { (instances[$0].score, -$0) > (instances[$1].score, -$1) }
+        var order = CocoMetric.descendingOrder(instances.map(\.score))
         var keep: [Int] = []
         while let first = order.first {
             keep.append(first)
@@ -123,17 +132,23 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     /// Soft OKS-NMS (Gaussian rescoring, at most 20 kept), as MMPose's `soft_oks_nms`: the decayed
     /// scores order the selection only; the kept instances keep their own scores, as MMPose's
     /// `CocoMetric` keeps them (its `soft_oks_nms` returns indices).
+    /// Each round re-sorts the rest as MMPose does (`argsort()[::-1]`), so equal scores swap
+    /// places every round, as there.
     func softOKSNMS(_ instances: [KeypointPrediction], maxDets: Int = 20) -> [KeypointPrediction] {
-        var pool = instances.indices.map { (index: $0, score: instances[$0].score) }
+        var order = CocoMetric.descendingOrder(instances.map(\.score))
+        var scores = order.map { instances[$0].score }
         var kept: [KeypointPrediction] = []
-        while !pool.isEmpty && kept.count < maxDets {
-            let best = pool.indices.max { (pool[$0].score, -$0) < (pool[$1].score, -$1) }!
-            let top = instances[pool.remove(at: best).index]
-            kept.append(top)
-            for i in pool.indices {
-                let o = oks(top, instances[pool[i].index])
-                pool[i].score *= exp(-(o * o) / nmsThreshold)
+        while let top = order.first, kept.count < maxDets {
+            kept.append(instances[top])
+            order.removeFirst()
+            scores.removeFirst()
+            for i in order.indices {
+                let o = oks(instances[top], instances[order[i]])
+                scores[i] *= exp(-(o * o) / nmsThreshold)
             }
+            let resorted = CocoMetric.descendingOrder(scores)
+            order = resorted.map { order[$0] }
+            scores = resorted.map { scores[$0] }
         }
         return kept
     }
@@ -144,19 +159,22 @@ public struct CocoMetric: Metric, ResultsFileWriting {
         let results = kept.map { p -> COCOKeypointEval.Result in
             var kp: [Double] = []
             for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
-            return COCOKeypointEval.Result(imageId: p.imageId, categoryId: p.categoryId, keypoints: kp, score: p.score)
+            return COCOKeypointEval.Result(imageId: p.imageId, categoryId: p.categoryId, keypoints: kp, score: p.score, bbox: p.bbox)
         }
-        let stats = try COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas, useArea: useArea).run()
+        let stats = try COCOKeypointEval(groundTruth: groundTruth, results: results, sigmas: sigmas, useArea: useArea,
+                                         iouType: iouType).run()
         return Array(zip(names, stats))
     }
 
-    /// COCO keypoint results json (image_id, category_id, keypoints as K × [x, y, score], score)
-    /// after rescoring and NMS, as `--dump` writes it.
+    /// COCO keypoint results json (image_id, category_id, keypoints as K × [x, y, score], score,
+    /// bbox) after rescoring and NMS, as `--dump` writes it and MMPose's `results2json` does.
     public func resultsJSON(_ predictions: [KeypointPrediction]) throws -> Data {
         let list: [[String: Any]] = postprocess(predictions).map { p in
             var kp: [Double] = []
             for j in 0..<p.keypointScores.count { kp += [p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]] }
-            return ["image_id": p.imageId, "category_id": p.categoryId, "keypoints": kp, "score": p.score]
+            var record: [String: Any] = ["image_id": p.imageId, "category_id": p.categoryId, "keypoints": kp, "score": p.score]
+            if let bbox = p.bbox { record["bbox"] = bbox }
+            return record
         }
         return try PythonJSON.data(list, sortedKeys: false)
     }

@@ -242,7 +242,10 @@ public final class TopdownPoseEstimator: PoseEstimator {
             }
             var p = KeypointPrediction(id: s.instance.id, imageId: s.instance.imageId, categoryId: s.instance.categoryId,
                                        keypoints: image, keypointScores: scores, bboxScore: s.instance.bboxScore,
-                                       area: s.scale.0 * s.scale.1)
+                                       area: Double(Float(s.scale.0) * Float(s.scale.1)))  // np.prod of float32 bbox_scales
+            // bbox_xyxy2xywh of the float32 box, as MMPose's results carry it
+            let (x1, y1, x2, y2) = (Float(s.instance.bbox.0), Float(s.instance.bbox.1), Float(s.instance.bbox.2), Float(s.instance.bbox.3))
+            p.bbox = [Double(x1), Double(y1), Double(x2 - x1), Double(y2 - y1)]
             p.visibility = visibility
             return p
         }

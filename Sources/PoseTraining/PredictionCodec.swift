@@ -11,6 +11,7 @@ enum PredictionCodec {
             values += [Double(p.id), Double(p.imageId), Double(p.categoryId), p.bboxScore, p.area, Double(p.keypointScores.count)]
             values += p.keypoints
             values += p.keypointScores
+            values += p.bbox.flatMap { $0.count == 4 ? [1] + $0 : nil } ?? [0, 0, 0, 0, 0]
         }
         return values.withUnsafeBytes { Array($0) }
     }
@@ -24,11 +25,14 @@ enum PredictionCodec {
         var i = 1
         for _ in 0..<Int(first) {
             let k = Int(values[i + 5])
-            out.append(KeypointPrediction(id: Int(values[i]), imageId: Int(values[i + 1]), categoryId: Int(values[i + 2]),
-                                          keypoints: Array(values[(i + 6)..<(i + 6 + 2 * k)]),
-                                          keypointScores: Array(values[(i + 6 + 2 * k)..<(i + 6 + 3 * k)]),
-                                          bboxScore: values[i + 3], area: values[i + 4]))
-            i += 6 + 3 * k
+            var p = KeypointPrediction(id: Int(values[i]), imageId: Int(values[i + 1]), categoryId: Int(values[i + 2]),
+                                       keypoints: Array(values[(i + 6)..<(i + 6 + 2 * k)]),
+                                       keypointScores: Array(values[(i + 6 + 2 * k)..<(i + 6 + 3 * k)]),
+                                       bboxScore: values[i + 3], area: values[i + 4])
+            let box = i + 6 + 3 * k
+            if values[box] == 1 { p.bbox = Array(values[(box + 1)...(box + 4)]) }
+            out.append(p)
+            i = box + 5
         }
         return out
     }

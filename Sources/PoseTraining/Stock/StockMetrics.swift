@@ -5,7 +5,13 @@ extension Components {
     /// SwiftPose's metrics, with MMPose's names and defaults.
     mutating func registerStockMetrics() throws {
         try metrics.register("CocoMetric") { e, _ in
-            try StockMetrics.cocoSettings(e, into: CocoMetric(annotationFile: try e.optionalString("ann_file")), defaultPrefix: "coco")
+            var metric = try StockMetrics.cocoSettings(e, into: CocoMetric(annotationFile: try e.optionalString("ann_file")), defaultPrefix: "coco")
+            let iouType = try e.string("iou_type", default: "keypoints")
+            guard let type = COCOKeypointEval.IoUType(rawValue: iouType) else {
+                throw e.error("iou_type", "unknown '\(iouType)'; expected 'keypoints' or 'keypoints_crowd'")
+            }
+            metric.iouType = type
+            return metric
         }
         try metrics.register("PCKAccuracy") { e, _ in
             PCKAccuracy(threshold: try e.double("thr", default: 0.05), normItems: try StockMetrics.normItems(e, allowed: PCKAccuracy.NormItem.allCases))
@@ -46,6 +52,7 @@ extension Components {
         try metrics.register("CocoWholeBodyMetric") { e, _ in
             var metric = CocoWholeBodyMetric(annotationFile: try e.optionalString("ann_file"))
             metric.coco = try StockMetrics.cocoSettings(e, into: metric.coco, defaultPrefix: "coco-wholebody")
+            e.ignore("iou_type")  // CocoWholeBodyMetric evaluates its parts with its own types
             return metric
         }
         try metrics.register("PoseTrack18Metric") { e, _ in
@@ -67,7 +74,7 @@ enum StockMetrics {
         var metric = try rescoring(e, into: metric)
         metric.useArea = try e.bool("use_area", default: true)
         metric.prefix = try e.string("prefix", default: defaultPrefix)
-        e.ignore("iou_type", "format_only", "outfile_prefix")
+        e.ignore("format_only", "outfile_prefix")
         return metric
     }
 
