@@ -4,35 +4,56 @@ import Foundation
 enum HeatmapRefinement {
     /// OpenCV's `getGaussianKernel(ksize, 0)`: σ = 0.3·((k−1)/2 − 1) + 0.8, normalised to sum 1.
     static func gaussianTaps(_ kernel: Int) -> [Double] {
-        let r = (kernel - 1) / 2
+        // OpenCV's fixed kernels for the small odd sizes it does not compute
+        let small: [[Double]] = [[1], [0.25, 0.5, 0.25], [0.0625, 0.25, 0.375, 0.25, 0.0625],
+                                 [0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125]]
+        if kernel % 2 == 1 && kernel <= 7 { return small[kernel / 2] }
         let sigma = 0.3 * (Double(kernel - 1) * 0.5 - 1) + 0.8
-        let taps = (0..<kernel).map { exp(-Double(($0 - r) * ($0 - r)) / (2 * sigma * sigma)) }
-        let sum = taps.reduce(0, +)
-        return taps.map { $0 / sum }
+        let scale = -0.5 / (sigma * sigma)
+        let taps = (0..<kernel).map { i -> Double in let x = Double(i) - Double(kernel - 1) * 0.5; return exp(scale * x * x) }
+        let inverse = 1 / taps.reduce(0, +)
+        return taps.map { $0 * inverse }
+    }
+
+    /// OpenCV's float32 separable filter on one zero-padded line, as `cv2.GaussianBlur` computes
+    /// it on x86 (AVX2 + FMA): the taps fused-multiply-added in order, first tap first. `at(i)`
+    /// reads the line, zero outside `0..<count`; returns the filtered value at `position`.
+    @inline(__always)
+    static func filterLine(_ taps: [Float], at position: Int, count: Int, _ at: (Int) -> Float) -> Float {
+        let r = (taps.count - 1) / 2
+        func value(_ i: Int) -> Float { i >= 0 && i < count ? at(i) : 0 }
+        var s = value(position - r) * taps[0]
+        for t in 1..<taps.count { s = s.addingProduct(value(position + t - r), taps[t]) }
+        return s
     }
 
     /// MMPose's `gaussian_blur`: each map zero-padded by (k−1)/2, blurred with OpenCV's
     /// σ-from-size Gaussian (σ = 0.3·((k−1)/2 − 1) + 0.8), cropped and rescaled so its maximum
     /// equals the original maximum.
+    ///
+    /// Bit for bit as OpenCV filters the padded float32 map: rows by `filterLine`, then columns
+    /// with the symmetric kernel's pairing, `s = k₀·S₀`, then `s = fma(S₊ₜ + S₋ₜ, kₜ, s)`.
+    /// The Newton step divides by a second difference that can be nearly 0, so the last bit of
+    /// the blur can move a keypoint by pixels.
     static func blur(_ maps: inout [Float], keypoints k: Int, height h: Int, width w: Int, kernel: Int) {
         let r = (kernel - 1) / 2
-        let taps = gaussianTaps(kernel)
-        var tmp = [Double](repeating: 0, count: h * w)
+        let taps = gaussianTaps(kernel).map { Float($0) }
+        var tmp = [Float](repeating: 0, count: h * w)
         for j in 0..<k {
             let base = j * h * w
             var origin: Float = -.infinity
             for i in 0..<(h * w) { origin = max(origin, maps[base + i]) }
-            for y in 0..<h { for x in 0..<w {
-                var s = 0.0
-                for t in 0..<kernel { let xx = x + t - r; if xx >= 0 && xx < w { s += taps[t] * Double(maps[base + y * w + xx]) } }
-                tmp[y * w + x] = s
-            } }
+            for y in 0..<h {
+                let row = base + y * w
+                for x in 0..<w { tmp[y * w + x] = filterLine(taps, at: x, count: w) { maps[row + $0] } }
+            }
             var blurredMax: Float = -.infinity
             for y in 0..<h { for x in 0..<w {
-                var s = 0.0
-                for t in 0..<kernel { let yy = y + t - r; if yy >= 0 && yy < h { s += taps[t] * tmp[yy * w + x] } }
-                maps[base + y * w + x] = Float(s)
-                blurredMax = max(blurredMax, Float(s))
+                func at(_ yy: Int) -> Float { yy >= 0 && yy < h ? tmp[yy * w + x] : 0 }
+                var s = tmp[y * w + x] * taps[r]
+                for t in 1...max(r, 1) where t <= r { s = s.addingProduct(at(y + t) + at(y - t), taps[r + t]) }
+                maps[base + y * w + x] = s
+                blurredMax = max(blurredMax, s)
             } }
             if blurredMax != 0 { for i in 0..<(h * w) { maps[base + i] *= origin / blurredMax } }
         }
@@ -45,16 +66,15 @@ enum HeatmapRefinement {
     /// log (an index below 0 wraps to the end, as numpy's `take_along_axis`).
     /// - Parameter locations: `K` arg-max bins (−1 where there is none), refined in place.
     static func darkSimCC(_ locations: inout [Double], vectors: UnsafePointer<Float>, keypoints k: Int, bins b: Int, kernel: Int) {
-        let r = (kernel - 1) / 2, taps = gaussianTaps(kernel)
+        let taps = gaussianTaps(kernel).map { Float($0) }
         var blurred = [Float](repeating: 0, count: b), padded = [Float](repeating: 0, count: b + 4)
         for j in 0..<k {
             let v = vectors + j * b
             var origin = -Float.infinity, top = -Float.infinity
             for x in 0..<b {
                 origin = max(origin, v[x])
-                var s = 0.0
-                for t in 0..<kernel { let xx = x + t - r; if xx >= 0 && xx < b { s += taps[t] * Double(v[xx]) } }
-                blurred[x] = Float(s)
+                // the blur's last bit matters here: the step divides by a near-0 second difference
+                blurred[x] = filterLine(taps, at: x, count: b) { v[$0] }
                 top = max(top, blurred[x])
             }
             let scale = origin / top

@@ -37,7 +37,7 @@ public final class MpiiDataset: @unchecked Sendable {
             let x1 = center.0 - 0.5 * scale, y1 = center.1 - 0.5 * scale
             let bbox = (Double(x1), Double(y1), Double(x1 + scale), Double(y1 + scale))
             var instance = PoseInstance(
-                id: i, imageId: i, imagePath: join(prefix, image), imageWidth: 0, imageHeight: 0, bbox: bbox, bboxScore: 1,
+                id: i, imageId: Self.imageId(image) ?? i, imagePath: join(prefix, image), imageWidth: 0, imageHeight: 0, bbox: bbox, bboxScore: 1,
                 keypoints: joints.flatMap { $0 }, visible: vis, numKeypoints: vis.filter { $0 > 0 }.count,
                 area: max((bbox.2 - bbox.0) * (bbox.3 - bbox.1) * 0.53, 1), isCrowd: false, categoryId: 1)
             // the pipeline starts from these, not from the box (GetBBoxCenterScale keeps them)
@@ -58,5 +58,10 @@ public final class MpiiDataset: @unchecked Sendable {
         }
         self.metainfo = metainfo
         self.instances = instances
+    }
+
+    /// MMPose's `img_id`: the image file's name as a number (`int(image.split('.')[0])`).
+    static func imageId(_ image: String) -> Int? {
+        Int(String(image.prefix { $0 != "." }))
     }
 }

@@ -36,9 +36,10 @@ final class SELayer: Layer {
         let p = Tensor.pooled(shape: [batch, channels, 1, 1])
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
-            var s: Float = 0
-            for i in 0..<pixels { s += x[index(n, c, i, pixels: pixels, lanes: lanes)] }
-            p[nc] = s / Float(pixels)
+            // summed in double, as SplitAttentionConv2d's pooling: the gate scales whole channels
+            var s = 0.0
+            for i in 0..<pixels { s += Double(x[index(n, c, i, pixels: pixels, lanes: lanes)]) }
+            p[nc] = Float(s / Double(pixels))
         } }
         let s = excitation.forward(p, mode: mode)
         let y = Tensor.pooled(shape: x.shape)

@@ -57,11 +57,13 @@ final class SplitAttentionConv2d: Layer {
         let gap = Tensor.pooled(shape: [batch, channels, 1, 1])
         ParallelLoop.run(batch * channels, grain: ParallelLoop.grain(perItem: pixels * radix)) { range in for nc in range {
             let (n, c) = (nc / channels, nc % channels)
-            var s: Float = 0
+            // summed in double: a float running sum over thousands of pixels drifts by more than
+            // PyTorch's blocked sums do, and the attention softmax passes that on
+            var s = 0.0
             for r in 0..<radix {
-                for i in 0..<pixels { s += h[Self.index(n, r * channels + c, i, total: total, pixels: pixels, lanes: lanes)] }
+                for i in 0..<pixels { s += Double(h[Self.index(n, r * channels + c, i, total: total, pixels: pixels, lanes: lanes)]) }
             }
-            gap[nc] = s / Float(pixels)
+            gap[nc] = Float(s / Double(pixels))
         } }
         let logits = fc2.forward(attentionNorm.forward(fc1.forward(gap, mode: mode), mode: mode), mode: mode)
         let a = Tensor.pooled(shape: [batch, radix, channels])

@@ -1,0 +1,84 @@
+# MMPose 1.3.2 `topdown_regression/coco/td-reg_res50_rle-8xb64-210e_coco-256x192.py` with a small network; made by tools/make_mmpose_parity_fixtures.py
+default_scope = 'mmpose'
+model = dict(
+    backbone=dict(base_channels=4, depth=50, stem_channels=8, type='ResNet'),
+    data_preprocessor=dict(
+        bgr_to_rgb=True,
+        mean=[
+            123.675,
+            116.28,
+            103.53,
+        ],
+        std=[
+            58.395,
+            57.12,
+            57.375,
+        ],
+        type='PoseDataPreprocessor'),
+    head=dict(
+        decoder=dict(input_size=(
+            192,
+            256,
+        ), type='RegressionLabel'),
+        in_channels=128,
+        loss=dict(type='RLELoss', use_target_weight=True),
+        num_joints=17,
+        type='RLEHead'),
+    neck=dict(type='GlobalAveragePooling'),
+    test_cfg=dict(flip_test=True, shift_coords=True),
+    type='TopdownPoseEstimator')
+test_cfg = dict()
+test_dataloader = dict(
+    batch_size=4,
+    dataset=dict(
+        ann_file='test_coco.json',
+        bbox_file='{{ fileDirname }}/../../coco/test_coco_det_AP_H_56.json',
+        data_mode='topdown',
+        data_prefix=dict(img=''),
+        data_root='{{ fileDirname }}/../../coco/',
+        pipeline=[
+            dict(type='LoadImage'),
+            dict(type='GetBBoxCenterScale'),
+            dict(input_size=(
+                192,
+                256,
+            ), type='TopdownAffine'),
+            dict(type='PackPoseInputs'),
+        ],
+        test_mode=True,
+        type='CocoDataset'),
+    drop_last=False,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(round_up=False, shuffle=False, type='DefaultSampler'))
+test_evaluator = dict(
+    ann_file='{{ fileDirname }}/../../coco/test_coco.json',
+    score_mode='bbox_rle',
+    type='CocoMetric')
+val_dataloader = dict(
+    batch_size=4,
+    dataset=dict(
+        ann_file='test_coco.json',
+        bbox_file='{{ fileDirname }}/../../coco/test_coco_det_AP_H_56.json',
+        data_mode='topdown',
+        data_prefix=dict(img=''),
+        data_root='{{ fileDirname }}/../../coco/',
+        pipeline=[
+            dict(type='LoadImage'),
+            dict(type='GetBBoxCenterScale'),
+            dict(input_size=(
+                192,
+                256,
+            ), type='TopdownAffine'),
+            dict(type='PackPoseInputs'),
+        ],
+        test_mode=True,
+        type='CocoDataset'),
+    drop_last=False,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(round_up=False, shuffle=False, type='DefaultSampler'))
+val_evaluator = dict(
+    ann_file='{{ fileDirname }}/../../coco/test_coco.json',
+    score_mode='bbox_rle',
+    type='CocoMetric')

@@ -1,0 +1,301 @@
+"""Writes Tests/Fixtures/mmpose_parity/: MMPose 1.3.2's own test-time predictions and metric
+figures for one small model of each top-down family, from seeded random weights, on the real
+samples in Tests/Fixtures (COCO, CrowdPose, MPII), flip test on.
+
+For each family the script takes MMPose's config of that family, shrinks the network (same types,
+same structure, few channels, so the weights are small enough to commit), builds it with
+`torch.manual_seed`, randomizes the BatchNorm statistics and affine parameters (so no layer is
+an identity), and runs MMPose's test loop (mmengine's Runner: MMPose's dataset, pipeline,
+`cv2.warpAffine` crop, model, flip test, codec and CocoMetric / PCK metric). It writes:
+
+  <family>/config.py     the config SwiftPose and MMPose both read (data paths relative to it)
+  <family>/weights.pth   the random weights, as MMPose saves a checkpoint
+  <family>/expected.json every instance's keypoints and scores before NMS, and every metric figure
+
+plus `metric_ties/expected.json` and `metric_crowd/`: CocoMetric's figures for hand-made predictions
+whose scores tie and whose results carry boxes (the ordering and area rules of MMPose's
+evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9).
+
+Run from the repository root in a venv with MMPose 1.3.2 (`bash tools/mmpose_venv.sh` makes one):
+    /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py
+"""
+import copy
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import mmpose
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.registry import HOOKS
+from mmengine.runner import Runner
+
+torch.set_num_threads(1)
+ROOT = os.path.abspath('Tests/Fixtures')
+OUT = os.path.join(ROOT, 'mmpose_parity')
+CONFIGS = os.path.join(os.path.dirname(mmpose.__file__), '.mim', 'configs', 'body_2d_keypoint')
+
+COCO = dict(root='coco', dataset='CocoDataset', ann='test_coco.json', bbox='test_coco_det_AP_H_56.json')
+CROWDPOSE = dict(root='crowdpose', dataset='CrowdPoseDataset', ann='test_crowdpose.json',
+                 bbox='test_crowdpose_det_AP_40.json')
+MPII = dict(root='mpii', dataset='MpiiDataset', ann='test_mpii.json', headbox='test_mpii_headbox.mat')
+
+# family → (MMPose config, data, codec changes)
+FAMILIES = {
+    'resnet': ('topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'hrnet': ('topdown_heatmap/coco/td-hm_hrnet-w32_8xb64-210e_coco-256x192.py', COCO, {}),
+    'hrnet_dark': ('topdown_heatmap/coco/td-hm_hrnet-w32_dark-8xb64-210e_coco-256x192.py', COCO, {}),
+    'hrnet_udp': ('topdown_heatmap/coco/td-hm_hrnet-w32_udp-8xb64-210e_coco-256x192.py', COCO, {}),
+    'hrnet_udp_combined': ('topdown_heatmap/coco/td-hm_hrnet-w32_udp-regress-8xb64-210e_coco-256x192.py', COCO, {}),
+    'rle': ('topdown_regression/coco/td-reg_res50_rle-8xb64-210e_coco-256x192.py', COCO, {}),
+    'deeppose': ('topdown_regression/coco/td-reg_res50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'ipr': ('integral_regression/coco/ipr_res50_8xb64-210e_coco-256x256.py', COCO, {}),
+    'ipr_debias': ('integral_regression/coco/ipr_res50_debias-8xb64-210e_coco-256x256.py', COCO, {}),
+    'simcc': ('simcc/coco/simcc_res50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'simcc_dark': ('simcc/coco/simcc_res50_8xb64-210e_coco-256x192.py', COCO, {'use_dark': True}),
+    'resnetv1d': ('topdown_heatmap/coco/td-hm_resnetv1d50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'resnext': ('topdown_heatmap/coco/td-hm_resnext50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'seresnet': ('topdown_heatmap/coco/td-hm_seresnet50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'resnest': ('topdown_heatmap/coco/td-hm_resnest50_8xb64-210e_coco-256x192.py', COCO, {}),
+    'visibility': ('topdown_heatmap/coco/td-hm-vis_res50_8xb64-210e_coco-aic-256x192-merge.py', COCO, {}),
+    'crowdpose': ('topdown_heatmap/crowdpose/td-hm_res50_8xb64-210e_crowdpose-256x192.py', CROWDPOSE, {}),
+    'mpii': ('topdown_heatmap/mpii/td-hm_res50_8xb64-210e_mpii-256x256.py', MPII, {}),
+}
+
+# families whose float32 heatmap error is measured against MMPose's float64 run
+PRECISION_FAMILIES = ['resnet', 'seresnet', 'resnest']
+
+HRNET_EXTRA = dict(
+    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK', num_blocks=(1, ), num_channels=(8, )),
+    stage2=dict(num_modules=1, num_branches=2, block='BASIC', num_blocks=(1, 1), num_channels=(8, 16)),
+    stage3=dict(num_modules=1, num_branches=3, block='BASIC', num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
+    stage4=dict(num_modules=1, num_branches=4, block='BASIC', num_blocks=(1, 1, 1, 1), num_channels=(8, 16, 32, 64)))
+
+
+def shrink(model):
+    """The family's network with few channels: same types and structure, small weights."""
+    backbone, head = model['backbone'], model['head']
+    backbone.pop('init_cfg', None)
+    model.pop('init_cfg', None)
+    if backbone['type'] == 'HRNet':
+        backbone['extra'] = copy.deepcopy(HRNET_EXTRA)
+        features = 8
+    else:
+        backbone.update(stem_channels=8, base_channels=4)
+        if backbone['type'] == 'ResNeXt':
+            backbone.update(groups=2, width_per_group=2)
+        features = 4 * 8 * 4  # ResNet-50's last stage: base × 8 × expansion 4
+    inner = head.get('pose_cfg', head)
+    inner['in_channels'] = features
+    if inner['type'] == 'SimCCHead':
+        # MMPose's variant without deconvolutions (as its MobileNetV2 and MPII configs): the
+        # flattened 48×64 map of the deconvolution variant makes 11 MB of linear weights
+        inner['deconv_out_channels'] = None
+    elif inner['type'] in ('HeatmapHead', 'DSNTHead', 'IntegralRegressionHead') and \
+            inner.get('deconv_out_channels', (256, 256, 256)):
+        count = len(inner.get('deconv_out_channels', (256, 256, 256)))
+        inner['deconv_out_channels'] = (16, ) * count
+        inner['deconv_kernel_sizes'] = inner.get('deconv_kernel_sizes', (4, ) * count)
+    return model
+
+
+def randomize(model, seed):
+    """Random BatchNorm statistics and affine parameters, drawn from `seed`."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                n = m.num_features
+                m.running_mean.copy_(torch.randn(n, generator=g) * 0.1)
+                m.running_var.copy_(torch.rand(n, generator=g) * 1.5 + 0.5)
+                if m.affine:
+                    m.weight.copy_(torch.rand(n, generator=g) + 0.5)
+                    m.bias.copy_(torch.randn(n, generator=g) * 0.1)
+
+
+def to_float64(module, args):
+    """Forward pre-hook: the backbone's input in float64 (the model was cast with .double())."""
+    return tuple(a.double() if torch.is_tensor(a) else a for a in args)
+
+
+@HOOKS.register_module()
+class CapturePredictions(Hook):
+    """Keeps every instance's prediction (image pixels) before the metric's rescoring and NMS."""
+    captured = []
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        for sample in outputs:
+            p = sample.pred_instances
+            for i in range(len(p.keypoints)):
+                CapturePredictions.captured.append(dict(
+                    id=int(sample.id), img_id=int(sample.img_id),
+                    keypoints=p.keypoints[i].astype(float).tolist(),
+                    keypoint_scores=p.keypoint_scores[i].astype(float).tolist()))
+
+
+def fixture_config(name, source, data, codec_changes):
+    cfg = Config.fromfile(os.path.join(CONFIGS, source))
+    model = shrink(copy.deepcopy(cfg.model.to_dict()))
+    codec = None
+    if codec_changes:
+        codec = dict(cfg.codec.to_dict(), **codec_changes)
+        head = model['head'].get('pose_cfg', model['head'])
+        head['decoder'] = codec
+    model['test_cfg']['flip_test'] = True
+    dataset = copy.deepcopy(cfg.test_dataloader.dataset.to_dict())
+    data_root = os.path.join(ROOT, data['root']) + '/'
+    dataset.update(data_root=data_root, ann_file=data['ann'], data_prefix=dict(img=''))
+    if 'bbox' in data:
+        dataset['bbox_file'] = data_root + data['bbox']
+    if 'headbox' in data:
+        dataset['headbox_file'] = data_root + data['headbox']
+    evaluator = copy.deepcopy(cfg.test_evaluator.to_dict())
+    if 'ann_file' in evaluator:
+        evaluator['ann_file'] = data_root + data['ann']
+    loader = dict(batch_size=4, num_workers=0, persistent_workers=False, drop_last=False,
+                  sampler=dict(type='DefaultSampler', shuffle=False, round_up=False), dataset=dataset)
+    return dict(default_scope='mmpose', model=model, test_dataloader=loader, test_evaluator=evaluator,
+                val_dataloader=loader, val_evaluator=evaluator, test_cfg=dict())
+
+
+def run(name, source, data, codec_changes, seed):
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    cfg = Config(fixture_config(name, source, data, codec_changes))
+    torch.manual_seed(seed)
+    from mmpose.registry import MODELS
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    randomize(model, seed)
+    weights = os.path.join(folder, 'weights.pth')
+    torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
+                    state_dict=model.state_dict()), weights)
+    work = tempfile.mkdtemp()
+    runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
+                    test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
+                    default_scope='mmpose', custom_hooks=[dict(type='CapturePredictions')],
+                    log_level='WARNING')
+    CapturePredictions.captured = []
+    metrics = runner.test()
+    float32 = CapturePredictions.captured
+    # the same test in float64: where MMPose's own float32 rounding moves a keypoint by more
+    # than 0.1 px, that keypoint is ill-conditioned (a near tie, a near-0 DARK denominator) and
+    # no float32 implementation can be held to MMPose's value there
+    runner.model.double()
+    runner.model.backbone.register_forward_pre_hook(to_float64)
+    CapturePredictions.captured = []
+    runner.test()
+    float64 = {p['id']: p for p in CapturePredictions.captured}
+    for p in float32:
+        q = float64[p['id']]
+        p['float64_offsets'] = [float(np.hypot(a[0] - b[0], a[1] - b[1])) for a, b in zip(p['keypoints'], q['keypoints'])]
+    CapturePredictions.captured = float32
+    shutil.rmtree(work, ignore_errors=True)
+    # the config as committed: data paths relative to the config's own folder
+    text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
+    with open(os.path.join(folder, 'config.py'), 'w') as f:
+        f.write(f'# MMPose 1.3.2 `{source}` with a small network; made by tools/make_mmpose_parity_fixtures.py\n')
+        f.write(text)
+    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__,
+                    instances=sorted(CapturePredictions.captured, key=lambda p: p['id']),
+                    metrics={k: float(v) for k, v in metrics.items()})
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(expected, f)
+    print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
+
+
+def precision_fixture(name):
+    """One instance's network input and MMPose's heatmaps for it in float32 and in float64
+    (stored as float32), for the float32 error of the family's network."""
+    from safetensors.torch import save_file
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import init_default_scope
+    from mmengine.runner.checkpoint import load_checkpoint
+    from mmpose.registry import DATASETS, MODELS
+    folder = os.path.join(OUT, name)
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(os.path.join(folder, 'config.py'))
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, os.path.join(folder, 'weights.pth'), logger='silent')
+    model.eval()
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    data = model.data_preprocessor(pseudo_collate([dataset[0]]), False)
+    inputs = data['inputs']
+    with torch.no_grad():
+        single = model.head.forward(model.extract_feat(inputs))
+        model.double()
+        double = model.head.forward(model.extract_feat(inputs.double()))
+    save_file(dict(input=inputs.float().contiguous(), float32=single.float().contiguous(),
+                   float64=double.float().contiguous()), os.path.join(folder, 'heatmaps.safetensors'))
+    error = ((single.double() - double).pow(2).mean() / double.pow(2).mean()).sqrt().item()
+    print(name, 'float32 heatmaps vs float64: relative RMS', error)
+
+
+def metric_fixture(name, ann, metainfo, **metric_args):
+    """CocoMetric on ground truth moved by seeded noise: two copies of each person, every score 1
+    (ties), boxes in the results (xtcocotools' areas), MMPose's NMS areas from the box scales."""
+    from mmpose.evaluation import CocoMetric
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    gt = json.load(open(ann))
+    meta = parse_pose_metainfo(dict(from_file=os.path.join(os.path.dirname(mmpose.__file__), '.mim', 'configs',
+                                                           '_base_', 'datasets', metainfo)))
+    rng = np.random.default_rng(7)
+    samples = []
+    for a in gt['annotations']:
+        if a['num_keypoints'] == 0:
+            continue
+        kp = np.array(a['keypoints'], dtype=np.float32).reshape(-1, 3)
+        x, y, w, h = a['bbox']
+        for copy_index in range(2):  # a near-duplicate of each person, for NMS and the matching
+            moved = kp[:, :2] + rng.normal(0, 2 + 6 * copy_index, kp[:, :2].shape).astype(np.float32)
+            samples.append(dict(
+                id=a['id'] * 10 + copy_index, img_id=a['image_id'], category_id=1, ori_shape=(0, 0),
+                pred_instances=dict(keypoints=moved[None], keypoint_scores=np.ones((1, len(kp)), np.float32),
+                                    bboxes=np.array([[x, y, x + w, y + h]], np.float32),
+                                    bbox_scores=np.ones(1, np.float32)),
+                gt_instances=dict(bbox_scales=np.array([[w * 1.25, h * 1.25]], np.float32))))
+    metric = CocoMetric(ann_file=ann, **metric_args)
+    metric.dataset_meta = meta
+    metric.process([], samples)
+    figures = metric.evaluate(len(samples))
+    predictions = [dict(id=s['id'], img_id=s['img_id'], keypoints=s['pred_instances']['keypoints'][0].astype(float).tolist(),
+                        bbox=s['pred_instances']['bboxes'][0].astype(float).tolist(),
+                        area=float(np.prod(s['gt_instances']['bbox_scales'][0])))
+                   for s in samples]
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(dict(predictions=predictions, metrics={k: float(v) for k, v in figures.items()}), f)
+    print(name, figures)
+
+
+def metric_fixtures():
+    metric_fixture('metric_ties', os.path.join(ROOT, 'coco', 'test_coco.json'), 'coco.py')
+    # CrowdPose's two sample images are both 'medium' (crowdIndex 0.33, 0.39): a copy whose
+    # indices are 0.1 and 0.9 makes the easy and hard splits non-empty
+    gt = json.load(open(os.path.join(ROOT, 'crowdpose', 'test_crowdpose.json')))
+    for image, index in zip(gt['images'], [0.1, 0.9]):
+        image['crowdIndex'] = index
+    os.makedirs(os.path.join(OUT, 'metric_crowd'), exist_ok=True)
+    split = os.path.join(OUT, 'metric_crowd', 'crowdpose_split.json')
+    with open(split, 'w') as f:
+        json.dump(gt, f)
+    metric_fixture('metric_crowd', split, 'crowdpose.py', use_area=False, iou_type='keypoints_crowd',
+                   prefix='crowdpose')
+
+
+if __name__ == '__main__':
+    names = sys.argv[1:] or list(FAMILIES)
+    for i, name in enumerate(FAMILIES):
+        if name in names:
+            run(name, *FAMILIES[name], seed=1000 + i)
+    for name in PRECISION_FAMILIES:
+        if name in names:
+            precision_fixture(name)
+    if not sys.argv[1:] or 'metrics' in names:
+        metric_fixtures()
