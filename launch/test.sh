@@ -28,7 +28,7 @@ if [ $# -eq 0 ]; then
     # The run above used oneDNN (the default); the gradient checks, the kernel comparisons and
     # the PyTorch parity fixtures run again on the im2col + OpenBLAS reference backend.
     SWIFTPOSE_BACKEND=blas swift test --skip-build -c release -Xswiftc -enable-testing \
-        --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests|ActivationLivenessTests|GroupedParityTests|ResNeXtResNeStTests|ReorderedWeightsTests'
+        --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests|ActivationLivenessTests|GroupedParityTests|ResNeXtResNeStTests|ReorderedWeightsTests|MMPoseParityTests'
     bash examples/custom-modules/run.sh
     bash tools/check_versioned_dependency.sh
 fi
