@@ -14,12 +14,7 @@ import PoseTensor
         reference = try Checkpoint.load(path: repositoryRoot + "/Tests/Fixtures/parity/resnext_resnest.safetensors")
     }
 
-    func tensor(_ key: String) throws -> Tensor {
-        let info = try #require(reference.tensors[key], "fixture lacks \(key)")
-        let out = Tensor(zeros: info.shape)
-        try Checkpoint.readFloats(info, from: reference, key: key, into: out.data, count: out.count)
-        return out
-    }
+    func tensor(_ key: String) throws -> Tensor { try fixtureTensor(reference, key) }
 
     /// ‖a − b‖ / ‖b‖, and the largest |a − b|.
     func errors(_ a: Tensor, _ b: Tensor) -> (relative: Double, absolute: Double) {

@@ -128,12 +128,7 @@ import Testing
     @Test(arguments: ["resnet", "seresnet", "resnest"]) func heatmapErrorAtMMPoseFloat32Level(_ family: String) throws {
         let dir = Self.folder + family
         let reference = try Checkpoint.load(path: dir + "/heatmaps.safetensors")
-        func tensor(_ key: String) throws -> Tensor {
-            let info = try #require(reference.tensors[key], "fixture lacks \(key)")
-            let t = Tensor(zeros: info.shape)
-            try Checkpoint.readFloats(info, from: reference, key: key, into: t.data, count: t.count)
-            return t
-        }
+        func tensor(_ key: String) throws -> Tensor { try fixtureTensor(reference, key) }
         let (_, settings) = try Job.loadSettings(path: dir + "/config.py", options: [], components: .stock)
         let model = try #require(try Job.loadTrainedModel(settings, checkpoint: dir + "/weights.pth", strict: true) { _ in } as? TopdownPoseEstimator)
         let heatmaps = model.predict(try tensor("input")).array

@@ -10,12 +10,7 @@ import PoseTensor
 @Suite struct PyTorchParityTests {
     let parity = repositoryRoot + "/Tests/Fixtures/parity/"
 
-    func tensor(_ loaded: Checkpoint.Loaded, _ key: String) throws -> [Float] {
-        let info = try #require(loaded.tensors[key], "fixture lacks \(key)")
-        let out = Tensor(zeros: info.shape)
-        try Checkpoint.readFloats(info, from: loaded, key: key, into: out.data, count: out.count)
-        return out.array
-    }
+    func tensor(_ loaded: Checkpoint.Loaded, _ key: String) throws -> [Float] { try fixtureTensor(loaded, key).array }
 
     func relativeL2(_ a: [Float], _ b: [Float]) -> Double {
         var d = 0.0, n = 0.0
@@ -122,12 +117,7 @@ import PoseTensor
 @Suite struct RLEParityTests {
     @Test func rleLossAndFlowGradientsMatchPyTorch() throws {
         let ref = try Checkpoint.load(path: repositoryRoot + "/Tests/Fixtures/parity/rle_loss.safetensors")
-        func tensor(_ key: String) throws -> Tensor {
-            let info = try #require(ref.tensors[key], "fixture lacks \(key)")
-            let t = Tensor(zeros: info.shape)
-            try Checkpoint.readFloats(info, from: ref, key: key, into: t.data, count: t.count)
-            return t
-        }
+        func tensor(_ key: String) throws -> Tensor { try fixtureTensor(ref, key) }
         var rng = RandomGenerator(seed: 0)
         let loss = RLELoss(useTargetWeight: true, rng: &rng)
         var state = StateDict()

@@ -2,11 +2,20 @@ import Foundation
 import PoseConfig
 import PoseData
 import PoseModels
+import PoseTensor
 import Testing
 @testable import PoseTraining
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
+
+/// Tensor `key` of a loaded fixture file (`.safetensors` or `.pth`), as float32.
+func fixtureTensor(_ loaded: Checkpoint.Loaded, _ key: String) throws -> Tensor {
+    let info = try #require(loaded.tensors[key], "fixture lacks \(key)")
+    let t = Tensor(zeros: info.shape)
+    try Checkpoint.readFloats(info, from: loaded, key: key, into: t.data, count: t.count)
+    return t
+}
 
 func temporaryDirectory(_ name: String) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpose-\(name)-\(UUID().uuidString)").path
