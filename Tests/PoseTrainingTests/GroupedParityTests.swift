@@ -73,10 +73,13 @@ import PoseTensor
         for (name, p) in state.parameters {
             if name.hasSuffix("fc1.bias") {
                 // a bias in front of a training-mode BatchNorm has zero gradient in exact arithmetic;
-                // both sides hold rounding noise, far below the weight's gradient beside it
+                // both sides hold rounding noise, far below the weight's gradient beside it (BN over
+                // two values per channel amplifies it: PyTorch's own reaches 5e-4 of the weight's
+                // here, SwiftPose's 5e-4 on oneDNN and 1.6e-3 on BLAS, whichever summation order
+                // the pooled sums before it take)
                 let weight = gradients[String(name.dropLast(4)) + "weight"]!
                 let noise = p.grad.array.map(abs).max()!, scale = weight.array.map(abs).max()!
-                #expect(noise <= 1e-3 * scale, "\(name): \(noise) against the weight gradient's \(scale)")
+                #expect(noise <= 2e-3 * scale, "\(name): \(noise) against the weight gradient's \(scale)")
                 continue
             }
             let e = errors(p.grad, try tensor(model + ".grad." + name))
