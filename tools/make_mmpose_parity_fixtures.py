@@ -14,7 +14,9 @@ an identity), and runs MMPose's test loop (mmengine's Runner: MMPose's dataset, 
 
 plus `metric_ties/expected.json` and `metric_crowd/`: CocoMetric's figures for hand-made predictions
 whose scores tie and whose results carry boxes (the ordering and area rules of MMPose's
-evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9).
+evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9);
+and `warp/expected.json`: `cv2.warpAffine`'s 8-bit output for seven transforms of a 50 × 40 piece
+of a sample image, and MMPose's `get_warp_matrix`/`get_udp_warp_matrix` for four boxes.
 
 Run from the repository root in a venv with MMPose 1.3.2 (`bash tools/mmpose_venv.sh` makes one):
     /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py
@@ -236,6 +238,37 @@ def precision_fixture(name):
     print(name, 'float32 heatmaps vs float64: relative RMS', error)
 
 
+def warp_fixture():
+    """cv2.warpAffine's 8-bit output for transforms of one sample image (scaled up and down,
+    rotated, half and wholly outside, flipped), and MMPose's warp matrices for real boxes."""
+    import base64
+    import cv2
+    from mmpose.structures.bbox import get_udp_warp_matrix, get_warp_matrix
+    image = cv2.imread(os.path.join(ROOT, 'coco', '000000000785.jpg'))[100:140, 250:300]  # 50 × 40 BGR
+    rng = np.random.default_rng(11)
+    cases = []
+    for angle, scale, shift in [(0, 1, (0, 0)), (0, 0.37, (3.3, -2.1)), (17.5, 1.9, (-10, 4)), (-63, 2.7, (20, 18)),
+                                (90, 1, (-40, 0)), (0, 1, (400, 0)), (180, 0.8, (30.5, 25.25))]:
+        m = cv2.getRotationMatrix2D((25.0, 20.0), angle, scale)
+        m[:, 2] += shift
+        m += rng.normal(0, 1e-3, m.shape)  # off the exact grid
+        out = cv2.warpAffine(image, m, (24, 32), flags=cv2.INTER_LINEAR)
+        cases.append(dict(matrix=m.ravel().tolist(), width=24, height=32,
+                          rgb=base64.b64encode(out[..., ::-1].tobytes()).decode()))
+    boxes = []
+    for center, scale, rot in [((351.3, 210.7), (280.1, 373.46), 0), ((120.25, 66.5), (48.75, 65.0), 0),
+                               ((400.0, 300.0), (150.0, 200.0), 30), ((10.5, 500.125), (800.0, 1066.0), -45)]:
+        c, s = np.array(center, np.float32), np.array(scale, np.float32)
+        boxes.append(dict(center=c.astype(float).tolist(), scale=s.astype(float).tolist(), rotation=rot,
+                          matrix=get_warp_matrix(c, s, rot, (192, 256)).ravel().tolist(),
+                          udp_matrix=get_udp_warp_matrix(c, s, rot, (192, 256)).astype(float).ravel().tolist()))
+    os.makedirs(os.path.join(OUT, 'warp'), exist_ok=True)
+    with open(os.path.join(OUT, 'warp', 'expected.json'), 'w') as f:
+        json.dump(dict(opencv=cv2.__version__, image=base64.b64encode(image[..., ::-1].tobytes()).decode(),
+                       image_width=50, image_height=40, warps=cases, matrices=boxes), f)
+    print('warp', cv2.__version__, len(cases), 'warps', len(boxes), 'matrices')
+
+
 def metric_fixture(name, ann, metainfo, **metric_args):
     """CocoMetric on ground truth moved by seeded noise: two copies of each person, every score 1
     (ties), boxes in the results (xtcocotools' areas), MMPose's NMS areas from the box scales."""
@@ -299,3 +332,5 @@ if __name__ == '__main__':
             precision_fixture(name)
     if not sys.argv[1:] or 'metrics' in names:
         metric_fixtures()
+    if not sys.argv[1:] or 'warp' in names:
+        warp_fixture()
