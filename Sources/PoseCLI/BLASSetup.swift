@@ -62,6 +62,23 @@ public enum BLASSetup {
         return nil
     }
 
+    /// The running executable's own path, for the re-execution: the kernel names a process after
+    /// the file it executes, so executing `/proc/self/exe` would make every rank `exe` in ps,
+    /// top, pkill and Slurm's tools. `/proc/self/exe` itself when the link cannot be read or
+    /// its file is gone (rebuilt while running).
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return "/proc/self/exe" }
+        let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "/proc/self/exe"
+    }
+
+    /// This process's name as ps shows it (`/proc/self/comm`).
+    static func processName() -> String? {
+        (try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     public static func configure() {
         let env = ProcessInfo.processInfo.environment
         if let problem = environmentProblem(env) { fail(problem) }
@@ -77,11 +94,11 @@ public enum BLASSetup {
         if !settings.isEmpty {
             // both libraries read these when they load, before main: only a new image sees them
             for s in settings { setenv(s.name, s.value, 1) }
-            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            execv(executablePath(), CommandLine.unsafeArgv)
             note = " (re-executing with \(settings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")) failed: \(String(cString: strerror(errno))))"
         }
         if let previous = env["SWIFTPOSE_BLAS_REEXEC_FROM"] {
-            note = " (OpenBLAS detected \(previous); re-executed with OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "?"))"
+            note = " (OpenBLAS detected \(previous); re-executed \(processName() ?? "") with OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "?"))"
             unsetenv("SWIFTPOSE_BLAS_REEXEC_FROM")
         }
         let threads: Int
