@@ -31,12 +31,12 @@ let package = Package(
         // Debian's oneDNN ships no pkg-config file; the module map links dnnl and its OpenMP runtime.
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
-        .target(name: "PoseConfig"),
+        // SwiftPose's own base configs (`configs/_base_` links to them): default_runtime.py and the
+        // dataset metainfo files, reachable from any package as `swiftpose::_base_/...`.
+        .target(name: "PoseConfig", resources: [.copy("Resources/configs")]),
         .target(name: "PoseTensor", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "PoseNN", dependencies: ["PoseTensor"]),
-        // Dataset metainfo files (`configs/_base_/datasets/*.py` is a link to them) ship with the library.
-        .target(name: "PoseData", dependencies: ["CJPEG", "CPNG", "CZlib", "PoseTensor", "PoseConfig"],
-                resources: [.copy("Resources/datasets")]),
+        .target(name: "PoseData", dependencies: ["CJPEG", "CPNG", "CZlib", "PoseTensor", "PoseConfig"]),
         .target(name: "PoseModels", dependencies: ["PoseNN", "PoseTensor", "PoseData"]),
         .target(name: "PoseEval", dependencies: ["PoseData"]),
         .target(name: "PoseDistributed", dependencies: ["CMPI", "PoseTensor"]),

@@ -108,7 +108,16 @@ public struct Config: Equatable, Sendable {
             for relative in paths {
                 var basePath = relative.hasPrefix("/") ? relative : directory.appendingPathComponent(relative).path
                 if let scope = relative.range(of: "::") {
-                    basePath = try configsFolderPath(String(relative[scope.upperBound...]), from: file, reference: relative)
+                    let inner = String(relative[scope.upperBound...])
+                    if relative[..<scope.lowerBound] == "swiftpose" {
+                        // SwiftPose's own configs are the bundled ones, whatever folders surround the file
+                        guard let bundled = BundledConfigs.path(inner) else {
+                            throw ConfigError("\(file): '\(relative)': SwiftPose bundles no \(inner) (it bundles _base_/default_runtime.py and _base_/datasets/*.py)")
+                        }
+                        basePath = bundled
+                    } else {
+                        basePath = try configsFolderPath(inner, from: file, reference: relative)
+                    }
                 }
                 let loaded = try loadDict(path: basePath, load: &load)
                 for key in loaded.keys where base[key] != nil {
@@ -153,7 +162,8 @@ public struct Config: Equatable, Sendable {
 
     /// `inner` in the nearest folder named `configs` above `file` that holds it (MMEngine's
     /// `package::path` names a file in an installed package's configs; a copy of that tree has
-    /// it above the config itself).
+    /// it above the config itself), else in SwiftPose's bundled configs (`BundledConfigs`), which
+    /// hold `_base_/default_runtime.py` and MMPose's `_base_/datasets` files.
     static func configsFolderPath(_ inner: String, from file: String, reference: String) throws -> String {
         var directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
         while directory.path != "/" {
@@ -163,7 +173,8 @@ public struct Config: Equatable, Sendable {
             }
             directory = directory.deletingLastPathComponent()
         }
-        throw ConfigError("\(file): '\(reference)' names \(inner) in a package's configs, but no 'configs' folder above this file holds it")
+        if let bundled = BundledConfigs.path(inner) { return bundled }
+        throw ConfigError("\(file): '\(reference)' names \(inner) in a package's configs, but no 'configs' folder above this file holds it, nor do SwiftPose's bundled configs (_base_/default_runtime.py, _base_/datasets/*.py)")
     }
 
     /// Runs statements in order; every module-level name (loop variables too, as in Python)

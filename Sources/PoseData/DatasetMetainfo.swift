@@ -32,8 +32,8 @@ public struct DatasetMetainfo: Sendable, Equatable {
     /// The metainfo files that ship with SwiftPose (`coco.py`, `crowdpose.py`, `mpii.py`, …), the
     /// files of MMPose's `configs/_base_/datasets`.
     public static var bundledFiles: [String] {
-        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("datasets").path,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        guard let root = BundledConfigs.root,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: root + "/_base_/datasets") else { return [] }
         return names.filter { $0.hasSuffix(".py") }.sorted()
     }
 
@@ -43,10 +43,10 @@ public struct DatasetMetainfo: Sendable, Equatable {
     public static func resolve(_ path: String) throws -> DatasetMetainfo {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "datasets") else {
+        guard let bundled = BundledConfigs.path("_base_/datasets/" + name) else {
             throw ConfigError("metainfo file '\(path)' not found, and SwiftPose bundles no '\(name)' (bundled: \(bundledFiles.joined(separator: ", ")))")
         }
-        return try load(path: url.path)
+        return try load(path: bundled)
     }
 
     /// Reads `dataset_info` from a metainfo config file.

@@ -315,3 +315,24 @@ func temporaryDirectory() throws -> URL {
         #expect(c.root["nested"] == .list([.tuple([.int(1), .int(2)]), .list([.int(3), .string("a")])]))
     }
 }
+
+/// SwiftPose's own base configs by scope from a folder with no `configs` tree around it, as an
+/// outside package's config names them.
+@Suite struct BundledConfigTests {
+    @Test func swiftposeScopeReachesTheBundledBases() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("c.py").path
+        try """
+        _base_ = ['swiftpose::_base_/default_runtime.py', 'mmpose::_base_/datasets/coco.py']
+        train_cfg = dict(max_epochs=1)
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let config = try Config.load(path: file)
+        #expect(config.root["default_scope"] != nil, "default_runtime.py's keys")
+        #expect(config.root["dataset_info"] != nil, "coco.py's keys")
+        #expect(BundledConfigs.path("_base_/datasets/coco.py") != nil)
+        #expect(BundledConfigs.path("../Package.swift") == nil, "nothing outside the bundle")
+
+        try "_base_ = ['swiftpose::_base_/nothing.py']\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect { try Config.load(path: file) } throws: { "\($0)".contains("SwiftPose bundles no _base_/nothing.py") }
+    }
+}

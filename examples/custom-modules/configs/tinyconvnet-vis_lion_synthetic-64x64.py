@@ -3,7 +3,7 @@
 # ForegroundMSELoss (its heatmap loss), Lion (optimizer), NoDecayNormAndBiasConstructor
 # (no weight decay for norm layers and biases) and LossHistoryHook, on the synthetic
 # COCO-format dataset that `pose-data synth --out data/synthetic` writes.
-_base_ = ['../../../configs/_base_/default_runtime.py']
+_base_ = ['swiftpose::_base_/default_runtime.py']  # SwiftPose's bundled base config, from any package
 
 # runtime
 train_cfg = dict(max_epochs=3, val_interval=3)
