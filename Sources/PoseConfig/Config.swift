@@ -241,22 +241,22 @@ public struct Config: Equatable, Sendable {
                 try load.budget.spend((current.sequence?.count ?? 0) + ({ if case .dict(let d) = current { return d.count }; return 0 }()), file: file, at: p)
                 switch (current, method) {
                 case (.list(let items), "append") where args.count == 1 && keywords.isEmpty:
-                    bind(name, Measured(.list(items + args), depth: bounds.depth, size: bounds.size, largestItem: bounds.largestItem))
+                    bind(name, bounds.holding(.list(items + args)))
                 case (.list(let items), "extend") where args.count == 1 && keywords.isEmpty:
                     guard let more = args[0].sequence else { throw fail(p, "extend needs a list or tuple, found \(args[0].typeName)") }
-                    bind(name, Measured(.list(items + more), depth: bounds.depth, size: bounds.size, largestItem: bounds.largestItem))
+                    bind(name, bounds.holding(.list(items + more)))
                 case (.list(var items), "insert") where args.count == 2 && keywords.isEmpty:
                     guard case .int(let i) = args[0] else { throw fail(p, "insert needs an integer position") }
                     let at = i < 0 ? max(0, items.count &+ i) : min(i, items.count)
                     items.insert(args[1], at: at)
-                    bind(name, Measured(.list(items), depth: bounds.depth, size: bounds.size, largestItem: bounds.largestItem))
+                    bind(name, bounds.holding(.list(items)))
                 case (.dict(var d), "update") where args.count <= 1:
                     if let first = args.first {
                         guard case .dict(let other) = first else { throw fail(p, "update needs a dict, found \(first.typeName)") }
                         for (k, v) in other.items { d[k] = v }
                     }
                     for (k, v) in measuredKeywords { d[k] = v.value }
-                    bind(name, Measured(.dict(d), depth: bounds.depth, size: bounds.size, largestItem: bounds.largestItem))
+                    bind(name, bounds.holding(.dict(d)))
                 default:
                     throw fail(p, "'\(current.typeName)' value '\(name)' has no \(method) taking these arguments (lists: append, extend, insert; dicts: update)")
                 }

@@ -85,6 +85,11 @@ struct Measured {
         return Measured(value, depth: depth, size: size, largestItem: largest)
     }
 
+    /// `value` with these bounds (a changed copy of this value, or a part of it, is no larger).
+    func holding(_ value: ConfigValue) -> Measured {
+        Measured(value, depth: depth, size: size, largestItem: largestItem)
+    }
+
     /// The bounds of an item taken out of this container.
     func item(_ value: ConfigValue) -> Measured {
         Measured(value, depth: max(0, depth - 1), size: max(1, largestItem), largestItem: max(0, largestItem - 1))

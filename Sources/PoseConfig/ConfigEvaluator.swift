@@ -207,8 +207,8 @@ struct ConfigEvaluator {
                 let l = try bound(lo, a.count, 0), h = try bound(hi, a.count, a.count)
                 let part = l < h ? Array(a[l..<h]) : []
                 try budget.spend(part.count, file: file, at: p)
-                if case .list = base.value { return Measured(.list(part), depth: base.depth, size: base.size, largestItem: base.largestItem) }
-                return Measured(.tuple(part), depth: base.depth, size: base.size, largestItem: base.largestItem)
+                if case .list = base.value { return base.holding(.list(part)) }
+                return base.holding(.tuple(part))
             case .string(let s):
                 let chars = Array(s)
                 let l = try bound(lo, chars.count, 0), h = try bound(hi, chars.count, chars.count)
