@@ -232,15 +232,8 @@ public struct COCOKeypointEval {
         return ImageEval(scores: dt.map(\.score), matched: dtMatched, detIgnore: dtIgnore, gtIgnore: gtIgnore)
     }
 
-    /// COCOeval's `accumulate` over `imageIds`: precision [area][threshold][recall point] and
-    /// recall [area][threshold], −1 where no ground truth counts.
-    func accumulate(imageIds: [Int]) -> (precision: [[[Double]]], recall: [[Double]]) {
-        let t = COCOKeypointEval.iouThresholds.count
-        let r = COCOKeypointEval.recallThresholds.count
-        var precision = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: -1, count: r), count: t),
-                                     count: COCOKeypointEval.areaRanges.count)
-        var recall = [[Double]](repeating: [Double](repeating: -1, count: t), count: COCOKeypointEval.areaRanges.count)
-        // per image: detections sorted by score (stable) and truncated, and their OKS
+    /// Per image: its detections sorted by score (stable) and truncated, and their OKS.
+    func prepare() -> [Int: ([Detection], [[Double]])] {
         var prepared: [Int: ([Detection], [[Double]])] = [:]
         for id in imageIds {
             let d = (dts[id] ?? []).enumerated().sorted { ($0.element.score, -$0.offset) > ($1.element.score, -$1.offset) }
@@ -248,6 +241,17 @@ public struct COCOKeypointEval {
             let top = Array(d.prefix(COCOKeypointEval.maxDetections))
             prepared[id] = (top, computeOKS(gts: gts[id] ?? [], dts: top))
         }
+        return prepared
+    }
+
+    /// COCOeval's `accumulate` over `imageIds` (prepared by `prepare`): precision
+    /// [area][threshold][recall point] and recall [area][threshold], −1 where no ground truth counts.
+    func accumulate(imageIds: [Int], prepared: [Int: ([Detection], [[Double]])]) -> (precision: [[[Double]]], recall: [[Double]]) {
+        let t = COCOKeypointEval.iouThresholds.count
+        let r = COCOKeypointEval.recallThresholds.count
+        var precision = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: -1, count: r), count: t),
+                                     count: COCOKeypointEval.areaRanges.count)
+        var recall = [[Double]](repeating: [Double](repeating: -1, count: t), count: COCOKeypointEval.areaRanges.count)
         for (ai, area) in COCOKeypointEval.areaRanges.enumerated() {
             let evals = imageIds.compactMap { id in evaluateImage(id, area: area, oks: prepared[id]!.1, sortedDts: prepared[id]!.0) }
             let scores = evals.flatMap(\.scores)
@@ -284,7 +288,8 @@ public struct COCOKeypointEval {
     /// Runs evaluate, accumulate and summarize; returns the statistics in `iouType.metricNames`
     /// order.
     public func run() -> [Double] {
-        let (precision, recall) = accumulate(imageIds: imageIds)
+        let prepared = prepare()
+        let (precision, recall) = accumulate(imageIds: imageIds, prepared: prepared)
         func ap(_ area: Int, _ threshold: Int?) -> Double {
             let values = (threshold.map { [precision[area][$0]] } ?? precision[area]).flatMap { $0 }.filter { $0 > -1 }
             return values.isEmpty ? -1 : values.reduce(0, +) / Double(values.count)
@@ -297,18 +302,18 @@ public struct COCOKeypointEval {
         case .keypoints:
             return [ap(0, nil), ap(0, 0), ap(0, 5), ap(1, nil), ap(2, nil), ar(0, nil), ar(0, 0), ar(0, 5), ar(1, nil), ar(2, nil)]
         case .keypointsCrowd:
-            return [ap(0, nil), ap(0, 0), ap(0, 5), ar(0, nil), ar(0, 0), ar(0, 5)] + crowdSplitAP()
+            return [ap(0, nil), ap(0, 0), ap(0, 5), ar(0, nil), ar(0, 0), ar(0, 5)] + crowdSplitAP(prepared)
         }
     }
 
     /// xtcocotools' `get_type_result(first=0.2, second=0.8)`: per split, the plain mean of area
     /// 'all''s precision, −1 entries included (an empty split is all −1), rounded to 4 places.
-    func crowdSplitAP() -> [Double] {
+    func crowdSplitAP(_ prepared: [Int: ([Detection], [[Double]])]) -> [Double] {
         let easy = imageIds.filter { crowdIndex[$0]! < 0.2 }
         let medium = imageIds.filter { crowdIndex[$0]! >= 0.2 && crowdIndex[$0]! < 0.8 }
         let hard = imageIds.filter { crowdIndex[$0]! >= 0.8 }
         return [easy, medium, hard].map { ids in
-            let values = accumulate(imageIds: ids).precision[0].flatMap { $0 }
+            let values = accumulate(imageIds: ids, prepared: prepared).precision[0].flatMap { $0 }
             let mean = values.reduce(0, +) / Double(values.count)
             // Python's round(x, 4): correctly rounded from the binary value, as printf rounds
             return Double(String(format: "%.4f", mean))!
