@@ -139,7 +139,7 @@ class CapturePredictions(Hook):
                     keypoint_scores=p.keypoint_scores[i].astype(float).tolist()))
 
 
-def fixture_config(name, source, data, codec_changes):
+def fixture_config(source, data, codec_changes):
     cfg = Config.fromfile(os.path.join(CONFIGS, source))
     model = shrink(copy.deepcopy(cfg.model.to_dict()))
     codec = None
@@ -167,7 +167,7 @@ def fixture_config(name, source, data, codec_changes):
 def run(name, source, data, codec_changes, seed):
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
-    cfg = Config(fixture_config(name, source, data, codec_changes))
+    cfg = Config(fixture_config(source, data, codec_changes))
     torch.manual_seed(seed)
     from mmpose.registry import MODELS
     from mmengine.registry import init_default_scope

@@ -19,15 +19,14 @@ public struct AffineTransform: Sendable, Equatable {
                                outputSize: (Int, Int)) -> AffineTransform {
         let theta = rotation * .pi / 180
         let sn = sin(theta), cs = cos(theta)
-        // _rotate_point([-w/2, 0], θ) in float64, added to the float32 centre, stored as float32
+        // _rotate_point([-w/2, 0], θ) in float64 (its zero component adds nothing), added to the
+        // float32 centre, stored as float32
         let half = Double(Float(scale.0)) * -0.5
-        let srcDir = (cs * half - sn * 0, sn * half + cs * 0)
-        let c = (Float(center.0), Float(center.1))
-        let src0 = c
-        let src1 = (Float(Double(c.0) + srcDir.0), Float(Double(c.1) + srcDir.1))
-        let dstW = Double(outputSize.0), dstH = Double(outputSize.1)
-        let dst0 = (Float(dstW * 0.5), Float(dstH * 0.5))
-        let dst1 = (Float(dstW * 0.5 + dstW * -0.5), Float(dstH * 0.5))
+        let src0 = (Float(center.0), Float(center.1))
+        let src1 = (Float(Double(src0.0) + cs * half), Float(Double(src0.1) + sn * half))
+        // the crop's centre and the middle of its left edge
+        let dst0 = (Float(Double(outputSize.0) * 0.5), Float(Double(outputSize.1) * 0.5))
+        let dst1 = (Float(0), dst0.1)
         // _get_3rd_point(a, b) = b + (−(a−b).y, (a−b).x), in float32
         func third(_ a: (Float, Float), _ b: (Float, Float)) -> (Float, Float) {
             let d = (a.0 - b.0, a.1 - b.1)

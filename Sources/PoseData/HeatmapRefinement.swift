@@ -51,7 +51,7 @@ enum HeatmapRefinement {
             for y in 0..<h { for x in 0..<w {
                 func at(_ yy: Int) -> Float { yy >= 0 && yy < h ? tmp[yy * w + x] : 0 }
                 var s = tmp[y * w + x] * taps[r]
-                for t in 1...max(r, 1) where t <= r { s = s.addingProduct(at(y + t) + at(y - t), taps[r + t]) }
+                for t in stride(from: 1, through: r, by: 1) { s = s.addingProduct(at(y + t) + at(y - t), taps[r + t]) }
                 maps[base + y * w + x] = s
                 blurredMax = max(blurredMax, s)
             } }
