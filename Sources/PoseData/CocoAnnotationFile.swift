@@ -9,6 +9,7 @@ public struct CocoImage: Sendable {
     /// CrowdPose's `crowdIndex` (the evaluation's easy/medium/hard split), when the file has one.
     public var crowdIndex: Double?
 
+    /// An image entry: its id, file name, size in pixels and (CrowdPose) crowd index.
     public init(id: Int, fileName: String, width: Int, height: Int, crowdIndex: Double? = nil) {
         self.id = id; self.fileName = fileName; self.width = width; self.height = height; self.crowdIndex = crowdIndex
     }

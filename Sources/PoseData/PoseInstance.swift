@@ -22,9 +22,10 @@ public struct PoseInstance: Sendable {
     public var categoryId: Int
     /// MPII head size (0.6 · head-box diagonal), when known.
     public var headSize: Double?
-    /// MMPose's `bbox_center` and `bbox_scale` where a dataset gives them instead of deriving
-    /// them from the box (MPII); float32 values.
+    /// MMPose's `bbox_center` where a dataset gives it instead of deriving it from the box
+    /// (MPII); float32 values, image pixels.
     public var bboxCenter: (Double, Double)?
+    /// MMPose's `bbox_scale` (width, height) given with `bboxCenter`, before padding.
     public var bboxScale: (Double, Double)?
     /// Visibility-loss weights a `KeypointConverter` set (MMPose's `keypoints_visible_weights`).
     public var visibilityWeights: [Float]?

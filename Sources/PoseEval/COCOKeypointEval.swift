@@ -71,6 +71,7 @@ public struct COCOKeypointEval {
     }
 
     public let sigmas: [Double]
+    /// Which statistics `run` computes (set by the initialiser that reads an annotation file).
     public var iouType = IoUType.keypoints
     let gts: [Int: [GroundTruth]]
     let dts: [Int: [Detection]]
