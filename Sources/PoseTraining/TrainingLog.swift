@@ -33,8 +33,8 @@ public final class TrainingLog: @unchecked Sendable {
         // MMEngine's LocalVisBackend layout: one JSON object per line
         _ = FileManager.default.createFile(atPath: dir + "/vis_data/scalars.json", contents: nil)
         lock.lock(); defer { lock.unlock() }
-        handle = FileHandle(forWritingAtPath: path)
-        scalarsHandle = FileHandle(forWritingAtPath: dir + "/vis_data/scalars.json")
+        handle = TrainingLog.appending(path)
+        scalarsHandle = TrainingLog.appending(dir + "/vis_data/scalars.json")
         file = path
     }
 
@@ -93,11 +93,17 @@ public final class TrainingLog: @unchecked Sendable {
         let data = Data(TrainingLog.format(line, level: level).utf8)
         if let handle {
             try? handle.write(contentsOf: data)
-        } else if let file, let other = FileHandle(forWritingAtPath: file) {
-            _ = try? other.seekToEnd()
+        } else if let file, let other = TrainingLog.appending(file) {
             try? other.write(contentsOf: data)
             try? other.close()
         }
+    }
+
+    /// A handle whose every write lands at the file's current end: the other ranks append their
+    /// errors to rank 0's log, and a plain handle's own offset would write over them.
+    static func appending(_ path: String) -> FileHandle? {
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        return fd < 0 ? nil : FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     static func format(_ line: String, level: String) -> String {
