@@ -1,36 +1,43 @@
 import PoseTensor
 
-/// A collated batch: normalised images and (for training) targets.
+/// A collated batch: normalised images and (for training) the targets' fields.
 public final class Batch: @unchecked Sendable {
     /// `N × 3 × H × W`, `(pixel − mean) / std`, RGB.
     public let images: Tensor
-    /// `N × C × h × w` target heatmaps (training pipelines with a heatmap codec).
-    public let targets: Tensor?
-    /// `N × K × 2` normalised keypoint labels (regression codecs only).
-    public let labels: Tensor?
-    /// `N × K` keypoint weights (training pipelines only).
-    public let weights: Tensor?
-    /// `N × K × Wx` and `N × K × Hy` SimCC targets (SimCC codecs only).
-    public let simccX: Tensor?, simccY: Tensor?
-    /// `N × K` weights of a visibility loss (MMPose's `keypoints_visible_weights`), when a
-    /// `KeypointConverter` set them for some sample (1 for the others).
-    public let visibilityWeights: Tensor?
-    /// The pipeline state of each sample, without its pixel buffers.
+    /// The samples' target fields stacked by their keys' collate rules (training pipelines):
+    /// `.keypointWeights` `N × K` and whatever the codec made.
+    public let fields: Fields<Tensor>
+    /// The pipeline state of each sample, without its pixel buffers and targets.
     public internal(set) var samples: [TopdownSample]
     /// The dataset's flip indices (for flip tests): keypoint j's mirror image is keypoint `flipIndices[j]`.
     public let flipIndices: [Int]
 
-    public init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample],
-                flipIndices: [Int], simccX: Tensor? = nil, simccY: Tensor? = nil, visibilityWeights: Tensor? = nil) {
-        self.flipIndices = flipIndices
-        self.visibilityWeights = visibilityWeights
-        self.simccX = simccX; self.simccY = simccY
-        self.images = images
-        self.targets = targets
-        self.labels = labels
-        self.weights = weights
-        self.samples = samples
+    public init(images: Tensor, fields: Fields<Tensor>, samples: [TopdownSample], flipIndices: [Int]) {
+        self.images = images; self.fields = fields; self.samples = samples; self.flipIndices = flipIndices
+    }
+
+    /// A batch from the stock fields.
+    public convenience init(images: Tensor, targets: Tensor?, labels: Tensor?, weights: Tensor?, samples: [TopdownSample],
+                            flipIndices: [Int], simccX: Tensor? = nil, simccY: Tensor? = nil, visibilityWeights: Tensor? = nil) {
+        var fields = Fields<Tensor>()
+        fields[.heatmaps] = targets; fields[.keypointLabels] = labels; fields[.keypointWeights] = weights
+        fields[.simccX] = simccX; fields[.simccY] = simccY; fields[.visibilityWeights] = visibilityWeights
+        self.init(images: images, fields: fields, samples: samples, flipIndices: flipIndices)
     }
 
     public var count: Int { images.shape[0] }
+
+    /// `N × C × h × w` target heatmaps (training pipelines with a heatmap codec).
+    public var targets: Tensor? { fields[.heatmaps] }
+    /// `N × K × 2` normalised keypoint labels (regression codecs only).
+    public var labels: Tensor? { fields[.keypointLabels] }
+    /// `N × K` keypoint weights (training pipelines only).
+    public var weights: Tensor? { fields[.keypointWeights] }
+    /// `N × K × Wx` SimCC x targets (SimCC codecs only).
+    public var simccX: Tensor? { fields[.simccX] }
+    /// `N × K × Hy` SimCC y targets (SimCC codecs only).
+    public var simccY: Tensor? { fields[.simccY] }
+    /// `N × K` weights of a visibility loss (MMPose's `keypoints_visible_weights`), when a
+    /// `KeypointConverter` set them for some sample (1 for the others).
+    public var visibilityWeights: Tensor? { fields[.visibilityWeights] }
 }

@@ -1,5 +1,5 @@
 /// `GenerateTarget(encoder=[...], multilevel=False)`: every encoder's targets together. As in
-/// MMPose, no two encoders may make the same kind of target (heatmaps or labels); the keypoint
+/// MMPose, no two encoders may make the same kind of target (the same field); the keypoint
 /// weights multiply, and decoding uses the first encoder that can decode the output.
 public struct CombinedCodec: KeypointCodec {
     public let codecs: [any KeypointCodec]
@@ -7,8 +7,13 @@ public struct CombinedCodec: KeypointCodec {
     /// Checks the combination as MMPose does.
     public init(_ codecs: [any KeypointCodec]) throws {
         guard !codecs.isEmpty else { throw DatasetError("GenerateTarget: the encoder list is empty") }
-        if codecs.filter({ $0.heatmapTargetSize != nil }).count > 1 || codecs.filter(\.makesLabels).count > 1 {
-            throw DatasetError("GenerateTarget: encoders \(codecs.count) overlap (two make heatmaps or two make labels), which MMPose rejects when multilevel=False")
+        var made = Set<FieldKey>()
+        for codec in codecs {
+            for key in codec.targetShapes(keypoints: 1).keys where key != .keypointWeights {
+                guard made.insert(key).inserted else {
+                    throw DatasetError("GenerateTarget: two of the \(codecs.count) encoders make '\(key)' targets, which MMPose rejects when multilevel=False")
+                }
+            }
         }
         guard Set(codecs.map { "\($0.inputSize.0)x\($0.inputSize.1)" }).count == 1 else {
             throw DatasetError("GenerateTarget: encoders disagree on input_size")
@@ -22,17 +27,20 @@ public struct CombinedCodec: KeypointCodec {
     }
 
     public var inputSize: (Int, Int) { codecs[0].inputSize }
-    public var heatmapTargetSize: (Int, Int)? { codecs.lazy.compactMap(\.heatmapTargetSize).first }
-    public var makesLabels: Bool { codecs.contains(where: \.makesLabels) }
+
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        codecs.reduce(into: [:]) { shapes, codec in shapes.merge(codec.targetShapes(keypoints: keypoints)) { first, _ in first } }
+    }
 
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
         var out = EncodedKeypoints(weights: [Float](repeating: 1, count: visible.count))
+        var weights = out.weights
         for codec in codecs {
             let e = codec.encode(keypoints: keypoints, visible: visible)
-            if !e.heatmaps.isEmpty { out.heatmaps = e.heatmaps }
-            if !e.labels.isEmpty { out.labels = e.labels }
-            for j in out.weights.indices { out.weights[j] *= e.weights[j] }
+            for (key, field) in e.fields where key != .keypointWeights { out[key] = field }
+            for j in weights.indices { weights[j] *= e.weights[j] }
         }
+        out.weights = weights
         return out
     }
 

@@ -165,11 +165,17 @@ public final class DataLoader: @unchecked Sendable {
             if entry.filled == plan[b].count {
                 if entry.error == nil {
                     lock.unlock()
-                    let batch = collate(entry.samples.map { $0! })
+                    let batch = Result { try collate(entry.samples.map { $0! }) }
                     lock.lock()
                     if gen == generation {
-                        results[b] = batch
-                        pending[b] = nil
+                        switch batch {
+                        case .success(let batch):
+                            results[b] = batch
+                            pending[b] = nil
+                        case .failure(let error):
+                            entry.error = error
+                            pending[b] = entry
+                        }
                     }
                 }
                 lock.broadcast()
@@ -191,7 +197,7 @@ public final class DataLoader: @unchecked Sendable {
         }
     }
 
-    private func collate(_ samples: [TopdownSample]) -> Batch {
+    private func collate(_ samples: [TopdownSample]) throws -> Batch {
         let (w, h) = pipeline.inputSize ?? (0, 0)
         let n = samples.count
         let images = Tensor(zeros: [n, 3, h, w])
@@ -200,50 +206,13 @@ public final class DataLoader: @unchecked Sendable {
             let dst = images.data + i * 3 * plane
             s.input.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: 3 * plane) }
         }
-        var targets: Tensor?, labels: Tensor?, weights: Tensor?, simcc: (Tensor, Tensor)?, visibilityWeights: Tensor?
-        if let codec = pipeline.codec, let first = samples.first {
-            let k = first.keypointWeights.count
-            if let (mw, mh) = codec.heatmapTargetSize {
-                // codecs may make several planes per keypoint (UDP 'combined')
-                let planes = first.heatmaps.count
-                let t = Tensor(zeros: [n, planes / (mw * mh), mh, mw])
-                for (i, s) in samples.enumerated() {
-                    s.heatmaps.withUnsafeBufferPointer { (t.data + i * planes).update(from: $0.baseAddress!, count: planes) }
-                }
-                targets = t
-            }
-            if codec.makesLabels {
-                let l = Tensor(zeros: [n, k, 2])
-                for (i, s) in samples.enumerated() { for j in 0..<(2 * k) { l[i * 2 * k + j] = s.labels[j] } }
-                labels = l
-            }
-            if let (bx, by) = codec.simccBins {
-                let x = Tensor(zeros: [n, k, bx]), y = Tensor(zeros: [n, k, by])
-                for (i, s) in samples.enumerated() {
-                    s.simccX.withUnsafeBufferPointer { (x.data + i * k * bx).update(from: $0.baseAddress!, count: k * bx) }
-                    s.simccY.withUnsafeBufferPointer { (y.data + i * k * by).update(from: $0.baseAddress!, count: k * by) }
-                }
-                simcc = (x, y)
-            }
-            let wt = Tensor(zeros: [n, k])
-            for (i, s) in samples.enumerated() { for j in 0..<k { wt[i * k + j] = s.keypointWeights[j] } }
-            weights = wt
-            if samples.contains(where: { $0.visibilityWeights != nil }) {
-                let v = Tensor(repeating: 1, shape: [n, k])
-                for (i, s) in samples.enumerated() {
-                    guard let w = s.visibilityWeights else { continue }
-                    for j in 0..<min(k, w.count) { v[i * k + j] = w[j] }
-                }
-                visibilityWeights = v
-            }
-        }
+        // the targets' fields, each stacked by its key's rule: one loop whatever the codec made
+        let fields = try Fields.collating(samples.map(\.targets))
         let light = samples.map { s -> TopdownSample in
             var c = s
-            c.input = []; c.heatmaps = []; c.labels = []; c.simccX = []; c.simccY = []
+            c.input = []; c.targets = Fields()
             return c
         }
-        return Batch(images: images, targets: targets, labels: labels, weights: weights, samples: light,
-                     flipIndices: pipeline.metainfo.flipIndices, simccX: simcc?.0, simccY: simcc?.1,
-                     visibilityWeights: visibilityWeights)
+        return Batch(images: images, fields: fields, samples: light, flipIndices: pipeline.metainfo.flipIndices)
     }
 }

@@ -19,12 +19,9 @@ public struct GenerateTarget: Transform {
         var encoded = codec.encode(keypoints: points, visible: s.visible)
         if useDatasetKeypointWeights {
             guard metainfo.jointWeights.count == encoded.weights.count else { throw GenerateTarget.jointWeightsError(metainfo) }
-            for j in encoded.weights.indices { encoded.weights[j] *= metainfo.jointWeights[j] }
+            encoded.weights = zip(encoded.weights, metainfo.jointWeights).map { $0 * $1 }
         }
-        s.heatmaps = encoded.heatmaps
-        s.labels = encoded.labels
-        s.keypointWeights = encoded.weights
-        (s.simccX, s.simccY) = (encoded.simccX, encoded.simccY)
+        s.targets.merge(encoded.fields)
     }
 
     /// Why `metainfo` cannot weight keypoints (nil when it can), checked when a dataset is built.

@@ -13,8 +13,9 @@ public struct IntegralRegressionLabel: KeypointCodec, Equatable {
     }
 
     public var inputSize: (Int, Int) { regression.inputSize }
-    public var heatmapTargetSize: (Int, Int)? { heatmap.heatmapSize }
-    public var makesLabels: Bool { true }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        regression.targetShapes(keypoints: keypoints).merging(heatmap.targetShapes(keypoints: keypoints)) { labels, _ in labels }
+    }
 
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
         var maps = heatmap.encode(keypoints: keypoints, visible: visible).heatmaps
@@ -27,7 +28,7 @@ public struct IntegralRegressionLabel: KeypointCodec, Equatable {
             }
         }
         var out = regression.encode(keypoints: keypoints, visible: visible)
-        out.heatmaps = maps
+        out[.heatmaps] = SampleField(maps, shape: [visible.count, heatmap.heatmapSize.1, heatmap.heatmapSize.0])
         return out
     }
 

@@ -1,17 +1,39 @@
 /// One instance's training targets, as a codec encodes them.
 public struct EncodedKeypoints: Sendable {
-    /// `C × h × w` heatmaps (empty when the codec makes none).
-    public var heatmaps: [Float]
-    /// `K × 2` labels normalised by the input size (empty when the codec makes none).
-    public var labels: [Float]
-    /// `K` keypoint weights: 0 for keypoints that must not contribute to the loss.
-    public var weights: [Float]
-    /// `K × Wx` and `K × Hy` 1-D classification targets (SimCC; empty otherwise).
-    public var simccX: [Float], simccY: [Float]
+    /// Every field the codec made for the instance, keypoint weights (`.keypointWeights`, `K`)
+    /// included, in per-sample shapes: `.heatmaps` `C × h × w`, `.keypointLabels` `K × 2`,
+    /// `.simccX`/`.simccY` `K × Wx`/`K × Hy`, or a package's own keys.
+    public var fields: Fields<SampleField>
 
-    public init(heatmaps: [Float] = [], labels: [Float] = [], weights: [Float], simccX: [Float] = [], simccY: [Float] = []) {
-        self.heatmaps = heatmaps; self.labels = labels; self.weights = weights; self.simccX = simccX; self.simccY = simccY
+    /// The `K` keypoint weights and nothing else yet.
+    public init(weights: [Float]) {
+        fields = [.keypointWeights: SampleField(weights, shape: [weights.count])]
     }
+
+    /// `fields` as they are; they must hold `.keypointWeights`.
+    public init(fields: Fields<SampleField>) {
+        precondition(fields.contains(.keypointWeights), "a codec's output needs .keypointWeights")
+        self.fields = fields
+    }
+
+    /// The field under `key`.
+    public subscript(key: FieldKey) -> SampleField? {
+        get { fields[key] }
+        set { fields[key] = newValue }
+    }
+
+    /// `K` keypoint weights: 0 for keypoints that must not contribute to the loss.
+    public var weights: [Float] {
+        get { fields[.keypointWeights]?.values ?? [] }
+        set { fields[.keypointWeights] = SampleField(newValue, shape: [newValue.count]) }
+    }
+    /// The heatmaps' values (`C × h × w`; empty when the codec makes none).
+    public var heatmaps: [Float] { fields[.heatmaps]?.values ?? [] }
+    /// The `K × 2` labels' values (empty when the codec makes none).
+    public var labels: [Float] { fields[.keypointLabels]?.values ?? [] }
+    /// The `K × Wx` and `K × Hy` SimCC targets' values (empty when the codec makes none).
+    public var simccX: [Float] { fields[.simccX]?.values ?? [] }
+    public var simccY: [Float] { fields[.simccY]?.values ?? [] }
 }
 
 /// A keypoint codec, MMPose's `codecs`: `GenerateTarget` encodes each instance's keypoints into
@@ -19,9 +41,12 @@ public struct EncodedKeypoints: Sendable {
 ///
 /// Contract for an implementation:
 /// - `encode` gets `K` (x, y) keypoints in input-crop pixels (after `TopdownAffine`) and `K`
-///   visibilities, and returns heatmaps (`C × h × w`, with `h, w` from `heatmapTargetSize`), labels
-///   (`K × 2`) or both, plus `K` keypoint weights. The loader stacks them into `N × C × h × w`
-///   and `N × K × 2` tensors (`HeadTargets`).
+///   visibilities, and returns its targets as `EncodedKeypoints` fields: `K` keypoint weights
+///   always, and any other fields under their `FieldKey`s (stock: `.heatmaps` `C × h × w`,
+///   `.keypointLabels` `K × 2`, `.simccX`/`.simccY`; or a package's own keys). The loader stacks
+///   each field by its key's collate rule (`N × …` tensors in `HeadTargets`).
+/// - `targetShapes(keypoints:)` says which fields `encode` makes and their per-sample shapes; the
+///   default encodes one blank instance to find out, a codec states them when that is cheaper.
 /// - `decode` gets the head's batch output and a sample index and returns `K` (x, y) keypoints
 ///   in input-crop pixels with `K` scores; the estimator maps them back to the image. It throws
 ///   when the output lacks what the codec decodes (a heatmap codec on a regression head).
@@ -30,12 +55,8 @@ public struct EncodedKeypoints: Sendable {
 public protocol KeypointCodec: Sendable {
     /// (width, height) of the network input.
     var inputSize: (Int, Int) { get }
-    /// (width, height) of the heatmap targets, or nil when the codec makes none.
-    var heatmapTargetSize: (Int, Int)? { get }
-    /// Whether the codec makes `K × 2` normalised coordinate labels.
-    var makesLabels: Bool { get }
-    /// (Wx, Hy) bins of SimCC's 1-D x and y targets, or nil when the codec makes none.
-    var simccBins: (Int, Int)? { get }
+    /// The fields `encode` makes for `keypoints` keypoints, with their per-sample shapes.
+    func targetShapes(keypoints: Int) -> [FieldKey: [Int]]
     /// Encodes one instance: keypoints `K × 2` in input pixels and `K` visibilities.
     func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints
     /// Decodes sample `index` of a batch output into `K` input-pixel keypoints and their scores.
@@ -43,8 +64,29 @@ public protocol KeypointCodec: Sendable {
 }
 
 extension KeypointCodec {
-    public var simccBins: (Int, Int)? { nil }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        let blank = encode(keypoints: [Double](repeating: 0, count: 2 * keypoints), visible: [Double](repeating: 1, count: keypoints))
+        return Dictionary(uniqueKeysWithValues: blank.fields.map { ($0.key, $0.value.shape) })
+    }
 
+    /// Whether `encode` makes the field under `key` (what a head asks of its codec).
+    public func makes(_ key: FieldKey) -> Bool { targetShapes(keypoints: 1)[key] != nil }
+
+    /// (width, height) of the heatmap targets, or nil when the codec makes none.
+    public var heatmapTargetSize: (Int, Int)? {
+        targetShapes(keypoints: 1)[.heatmaps].flatMap { $0.count == 3 ? ($0[2], $0[1]) : nil }
+    }
+    /// Whether the codec makes `K × 2` normalised coordinate labels.
+    public var makesLabels: Bool { makes(.keypointLabels) }
+    /// (Wx, Hy) bins of SimCC's 1-D x and y targets, or nil when the codec makes none.
+    public var simccBins: (Int, Int)? {
+        let shapes = targetShapes(keypoints: 1)
+        guard let x = shapes[.simccX]?.last, let y = shapes[.simccY]?.last else { return nil }
+        return (x, y)
+    }
+}
+
+extension KeypointCodec {
     /// The heatmap planes of sample `index`, or an error naming the codec when the head made none.
     func heatmaps(of output: HeadOutput, at index: Int, channelsPerKeypoint: Int = 1)
         throws -> (maps: UnsafePointer<Float>, keypoints: Int) {

@@ -25,13 +25,16 @@ public struct MSRAHeatmap: KeypointCodec, Equatable {
             && a.blurKernelSize == b.blurKernelSize
     }
 
-    public var heatmapTargetSize: (Int, Int)? { heatmapSize }
-    public var makesLabels: Bool { false }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        [.heatmaps: [keypoints, heatmapSize.1, heatmapSize.0], .keypointWeights: [keypoints]]
+    }
 
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
         var maps = [Float](repeating: 0, count: visible.count * heatmapSize.0 * heatmapSize.1)
         let weights = maps.withUnsafeMutableBufferPointer { encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
-        return EncodedKeypoints(heatmaps: maps, weights: weights)
+        var out = EncodedKeypoints(weights: weights)
+        out[.heatmaps] = SampleField(maps, shape: [visible.count, heatmapSize.1, heatmapSize.0])
+        return out
     }
 
     public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {

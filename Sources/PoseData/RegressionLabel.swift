@@ -5,8 +5,9 @@ public struct RegressionLabel: KeypointCodec, Equatable {
     public init(inputSize: (Int, Int)) { self.inputSize = inputSize }
     public static func == (a: RegressionLabel, b: RegressionLabel) -> Bool { a.inputSize == b.inputSize }
 
-    public var heatmapTargetSize: (Int, Int)? { nil }
-    public var makesLabels: Bool { true }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        [.keypointLabels: [keypoints, 2], .keypointWeights: [keypoints]]
+    }
 
     /// `K × 2` labels and `K` weights.
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
@@ -17,7 +18,9 @@ public struct RegressionLabel: KeypointCodec, Equatable {
             labels[2 * j] = Float(x / w); labels[2 * j + 1] = Float(y / h)
             weights[j] = (x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1 && visible[j] > 0.5) ? 1 : 0
         }
-        return EncodedKeypoints(labels: labels, weights: weights)
+        var out = EncodedKeypoints(weights: weights)
+        out[.keypointLabels] = SampleField(labels, shape: [visible.count, 2])
+        return out
     }
 
     /// Input-pixel keypoints from `K × 2` normalised coordinates; with `sigma` (RLE, sigmoid-ed)

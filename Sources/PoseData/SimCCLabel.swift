@@ -98,13 +98,16 @@ public struct SimCCLabel: KeypointCodec, Equatable {
 }
 
 extension SimCCLabel {
-    public var heatmapTargetSize: (Int, Int)? { nil }
-    public var makesLabels: Bool { false }
-    public var simccBins: (Int, Int)? { bins }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        [.simccX: [keypoints, bins.0], .simccY: [keypoints, bins.1], .keypointWeights: [keypoints]]
+    }
 
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
         let (x, y, weights) = encode(keypoints: keypoints, visible: visible) as ([Float], [Float], [Float])
-        return EncodedKeypoints(weights: weights, simccX: x, simccY: y)
+        var out = EncodedKeypoints(weights: weights)
+        out[.simccX] = SampleField(x, shape: [visible.count, bins.0])
+        out[.simccY] = SampleField(y, shape: [visible.count, bins.1])
+        return out
     }
 
     public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {

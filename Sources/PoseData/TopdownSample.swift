@@ -17,16 +17,9 @@ public struct TopdownSample: Sendable {
     public var input: [Float] = []
     /// Keypoints in input-crop pixels.
     public var transformedKeypoints: [Double] = []
-    /// `K × h × w` target heatmaps and `K` keypoint weights once `GenerateTarget` ran.
-    public var heatmaps: [Float] = []
-    /// `K × 2` keypoints normalised by the input size (regression codecs).
-    public var labels: [Float] = []
-    public var keypointWeights: [Float] = []
-    /// MMPose's `keypoints_visible_weights`: `K` weights of the visibility loss, set by a
-    /// `KeypointConverter` (1 for the keypoints it maps, 0 for the rest); nil means all 1.
-    public var visibilityWeights: [Float]?
-    /// `K × Wx` and `K × Hy` SimCC targets once `GenerateTarget` ran with a SimCC codec.
-    public var simccX: [Float] = [], simccY: [Float] = []
+    /// The training targets: every field `GenerateTarget`'s codec made (per-sample shapes), and
+    /// `.visibilityWeights` where the instance or a `KeypointConverter` set them.
+    public var targets = Fields<SampleField>()
 
     public init(instance: PoseInstance) {
         self.instance = instance
@@ -37,5 +30,21 @@ public struct TopdownSample: Sendable {
         keypoints = instance.keypoints
         visible = instance.visible
         visibilityWeights = instance.visibilityWeights
+    }
+
+    /// The target heatmaps' values (`C × h × w`) once `GenerateTarget` ran with a heatmap codec.
+    public var heatmaps: [Float] { targets[.heatmaps]?.values ?? [] }
+    /// The `K × 2` labels' values (regression codecs).
+    public var labels: [Float] { targets[.keypointLabels]?.values ?? [] }
+    /// `K` keypoint weights once `GenerateTarget` ran.
+    public var keypointWeights: [Float] { targets[.keypointWeights]?.values ?? [] }
+    /// The SimCC targets' values (`K × Wx`, `K × Hy`) once `GenerateTarget` ran with a SimCC codec.
+    public var simccX: [Float] { targets[.simccX]?.values ?? [] }
+    public var simccY: [Float] { targets[.simccY]?.values ?? [] }
+    /// MMPose's `keypoints_visible_weights`: `K` weights of the visibility loss, set by a
+    /// `KeypointConverter` (1 for the keypoints it maps, 0 for the rest); nil means all 1.
+    public var visibilityWeights: [Float]? {
+        get { targets[.visibilityWeights]?.values }
+        set { targets[.visibilityWeights] = newValue.map { SampleField($0, shape: [$0.count]) } }
     }
 }

@@ -28,13 +28,16 @@ public struct UDPHeatmap: KeypointCodec, Equatable {
     /// Heatmap channels per keypoint: 1, or 3 for 'combined'.
     public var channelsPerKeypoint: Int { heatmapType == "combined" ? 3 : 1 }
 
-    public var heatmapTargetSize: (Int, Int)? { heatmapSize }
-    public var makesLabels: Bool { false }
+    public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
+        [.heatmaps: [channelsPerKeypoint * keypoints, heatmapSize.1, heatmapSize.0], .keypointWeights: [keypoints]]
+    }
 
     public func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints {
         var maps = [Float](repeating: 0, count: channelsPerKeypoint * visible.count * heatmapSize.0 * heatmapSize.1)
         let weights = maps.withUnsafeMutableBufferPointer { encode(keypoints: keypoints, visible: visible, heatmaps: $0.baseAddress!) }
-        return EncodedKeypoints(heatmaps: maps, weights: weights)
+        var out = EncodedKeypoints(weights: weights)
+        out[.heatmaps] = SampleField(maps, shape: [channelsPerKeypoint * visible.count, heatmapSize.1, heatmapSize.0])
+        return out
     }
 
     public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {

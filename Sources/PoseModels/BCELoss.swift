@@ -13,6 +13,8 @@ public struct BCELoss: PoseLoss, LossSpec {
         self.useTargetWeight = useTargetWeight; self.lossWeight = lossWeight; self.useSigmoid = useSigmoid
     }
 
+    public var takesProbabilities: Bool { useSigmoid }
+
     /// `prediction`, `target`, `gradient`: `N × K`; `weights`: `N × K` or nil.
     public func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float {
         let count = Float(prediction.count)

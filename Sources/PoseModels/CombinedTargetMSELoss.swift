@@ -14,6 +14,9 @@ public struct CombinedTargetMSELoss: PoseLoss, LossSpec {
         self.lossWeight = lossWeight
     }
 
+    /// UDP 'combined' targets: response, x offset and y offset maps per keypoint.
+    public var mapsPerKeypoint: Int { 3 }
+
 
     /// Returns the loss and writes dLoss/dprediction into `gradient`.
     /// - Parameters:

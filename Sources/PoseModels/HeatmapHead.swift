@@ -67,11 +67,11 @@ public final class HeatmapHead: Layer, PoseHead {
         let target = try targets.heatmaps(matching: heatmaps, head: "HeatmapHead")
         // the targets matched one map per keypoint, or UDP 'combined''s three
         let combinedMaps = heatmaps.shape[1] != targets.weights.shape[1]
-        guard combinedMaps == (loss is CombinedTargetMSELoss) else {
+        guard heatmaps.shape[1] == loss.mapsPerKeypoint * targets.weights.shape[1] else {
             throw ModelError(combinedMaps
                 ? "HeatmapHead: \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints are UDP 'combined' targets, "
                   + "which train with loss=dict(type='CombinedTargetMSELoss'), not \(type(of: loss))"
-                : "HeatmapHead: CombinedTargetMSELoss trains UDP 'combined' targets, 3 maps per keypoint, but the head gives \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints; use UDPHeatmap(heatmap_type='combined') and out_channels=3 * keypoints")
+                : "HeatmapHead: \(type(of: loss)) trains UDP 'combined' targets, \(loss.mapsPerKeypoint) maps per keypoint, but the head gives \(heatmaps.shape[1]) maps for \(targets.weights.shape[1]) keypoints; use UDPHeatmap(heatmap_type='combined') and out_channels=3 * keypoints")
         }
         let grad = Tensor.reuse(lossGradient, shape: heatmaps.shape)
         lossGradient = grad

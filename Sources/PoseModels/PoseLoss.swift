@@ -18,10 +18,18 @@ public protocol PoseLoss {
     func callAsFunction(prediction: Tensor, target: Tensor, weights: Tensor?, gradient: Tensor) -> Float
     /// Adds the loss's trainable parameters (if any) under `prefix`.
     func collectState(prefix: String, into state: inout StateDict)
+    /// Whether the loss weighs keypoints by the `weights` it gets (MMPose's `use_target_weight`);
+    /// heads that make their own weights (a visibility head) ask. False by default.
+    var useTargetWeight: Bool { get }
+    /// Heatmap channels per keypoint the loss trains (3 for UDP 'combined' targets: response, x
+    /// and y offsets); a heatmap head checks its maps against it. 1 by default.
+    var mapsPerKeypoint: Int { get }
 }
 
 extension PoseLoss {
     public func collectState(prefix: String, into state: inout StateDict) {}
+    public var useTargetWeight: Bool { false }
+    public var mapsPerKeypoint: Int { 1 }
 }
 
 /// A configured loss, decoded from a `loss=dict(type=...)` by a registered builder; the head
@@ -31,10 +39,14 @@ public protocol LossSpec: Sendable {
     /// Parameters and buffers the loss holds (RLELoss's flow), worked out without building it;
     /// none by default.
     var size: ModelSize { get }
+    /// Whether the loss takes probabilities rather than logits (BCELoss's `use_sigmoid`), so a
+    /// head that feeds it applies the sigmoid itself. False by default.
+    var takesProbabilities: Bool { get }
 }
 
 extension LossSpec {
     public var size: ModelSize { .zero }
+    public var takesProbabilities: Bool { false }
 }
 
 extension LossSpec where Self: PoseLoss {

@@ -135,20 +135,18 @@ public final class TopdownPoseEstimator: PoseEstimator {
     }
 
     public func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)] {
-        guard let weights = batch.weights else {
+        guard batch.fields.contains(.keypointWeights) else {
             throw ModelError("TopdownPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
         }
-        _ = try forwardBackward(images: batch.images,
-                            targets: HeadTargets(heatmaps: batch.targets, labels: batch.labels, weights: weights, epoch: epoch,
-                                                 simccX: batch.simccX, simccY: batch.simccY, computeAccuracy: computeAccuracy,
-                                                 visibilityWeights: batch.visibilityWeights))
+        _ = try forwardBackward(images: batch.images, targets: HeadTargets(fields: batch.fields, epoch: epoch, computeAccuracy: computeAccuracy))
         return lastLosses.map { (name: $0.0, value: $0.1) }
     }
 
-    /// The head's outputs for a batch, averaged with the flipped pass when `testConfig.flipTest`:
-    /// heatmaps as MMPose's `flip_heatmaps(mode='heatmap')` (optional `shift_heatmap`),
-    /// coordinates as `flip_coordinates` (x → 1 − x, minus 1/input_w with `shift_coords`),
-    /// sigmas and visibilities reordered by the flip indices, SimCC vectors as `flip_vectors`.
+    /// The head's outputs for a batch, averaged with the flipped pass when `testConfig.flipTest`,
+    /// each field by its `FieldKey`'s flip rule: heatmaps as MMPose's `flip_heatmaps` (optional
+    /// `shift_heatmap`), coordinates as `flip_coordinates` (x → 1 − x, minus 1/input_w with
+    /// `shift_coords`), sigmas and visibilities reordered by the flip indices, SimCC vectors as
+    /// `flip_vectors`; a field whose key has no rule is an error.
     public func outputs(_ images: Tensor, flipIndices: [Int]) throws -> HeadOutput {
         let plain = predictOutput(images)
         guard testConfig.flipTest else { return plain }
@@ -160,53 +158,18 @@ public final class TopdownPoseEstimator: PoseEstimator {
             for x in 0..<w { dst[x] = src[w - 1 - x] }
         } }
         let back = predictOutput(flipped)
-        if let a = plain.heatmaps, let b = back.heatmaps {
-            let (n, c, h, hw) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
-            let per = testConfig.flipMode.channelsPerKeypoint
-            guard c == flipIndices.count * per else {
-                throw ModelError("test_cfg.flip_mode '\(testConfig.flipMode.rawValue)' expects \(per) heatmap(s) per keypoint, "
-                                 + "\(flipIndices.count * per) for the dataset's \(flipIndices.count) flip indices; the head gives \(c)"
-                                 + (c == 3 * flipIndices.count ? " (a 'combined' UDP codec needs flip_mode='udp_combined')" : ""))
+        var context = FlipContext(flipIndices: flipIndices, inputWidth: w)
+        context.flipModeName = testConfig.flipMode.rawValue
+        context.heatmapChannelsPerKeypoint = testConfig.flipMode.channelsPerKeypoint
+        context.shiftHeatmap = testConfig.shiftHeatmap
+        context.shiftCoordinates = testConfig.shiftCoords
+        // every predicted field by its key's own rule, stock or a package's
+        for (key, mine) in plain.fields {
+            guard let theirs = back[key] else { continue }
+            guard theirs.shape == mine.shape else {
+                throw ModelError("the head's '\(key)' output is \(mine.shape) on the image and \(theirs.shape) on its mirror image")
             }
-            let (mine, theirs, shifted) = (a.data, b.data, testConfig.shiftHeatmap)
-            ParallelLoop.run(n * c, grain: ParallelLoop.grain(perItem: h * hw)) { planes in for plane in planes {
-                let (i, channel) = plane.quotientAndRemainder(dividingBy: c)
-                let (j, part) = channel.quotientAndRemainder(dividingBy: per)
-                // udp_combined: the mirrored x offsets point the other way
-                let sign: Float = per == 3 && part == 1 ? -1 : 1
-                let src = theirs + (i * c + flipIndices[j] * per + part) * h * hw, dst = mine + plane * h * hw
-                for y in 0..<h { for x in 0..<hw {
-                    // mirror, then optionally shift right by one pixel (column 0 keeps its value)
-                    let sx = shifted && x > 0 ? hw - x : hw - 1 - x
-                    dst[y * hw + x] = (dst[y * hw + x] + sign * src[y * hw + sx]) * 0.5
-                } }
-            } }
-        }
-        // SimCC as MMPose's flip_vectors: keypoints reordered, the x vector reversed
-        for (a, b, reversed) in [(plain.simccX, back.simccX, true), (plain.simccY, back.simccY, false)] {
-            guard let a, let b else { continue }
-            let (n, k, bins) = (a.shape[0], a.shape[1], a.shape[2])
-            for i in 0..<n { for j in 0..<k {
-                let src = b.data + (i * k + flipIndices[j]) * bins, dst = a.data + (i * k + j) * bins
-                for x in 0..<bins { dst[x] = (dst[x] + src[reversed ? bins - 1 - x : x]) * 0.5 }
-            } }
-        }
-        let shift = testConfig.shiftCoords ? 1 / Float(images.shape[3]) : 0
-        if let a = plain.coordinates, let b = back.coordinates {
-            let (n, k) = (a.shape[0], a.shape[1])
-            for i in 0..<n { for j in 0..<k {
-                let s = (i * k + flipIndices[j]) * 2, d = (i * k + j) * 2
-                a[d] = (a[d] + (1 - b[s] - shift)) * 0.5
-                a[d + 1] = (a[d + 1] + b[s + 1]) * 0.5
-            } }
-        }
-        for (a, b, width) in [(plain.sigma, back.sigma, 2), (plain.visibility, back.visibility, 1)] {
-            guard let a, let b else { continue }
-            let (n, k) = (a.shape[0], a.shape[1])
-            for i in 0..<n { for j in 0..<k { for c in 0..<width {
-                let s = (i * k + flipIndices[j]) * width + c, d = (i * k + j) * width + c
-                a[d] = (a[d] + b[s]) * 0.5
-            } } }
+            do { try key.flip.merge(key, mine, theirs, context) } catch let error as DatasetError { throw ModelError(error.description) }
         }
         return plain
     }

@@ -38,7 +38,7 @@ public final class VisPredictHead: PoseHead {
         let g = Tensor.reuse(gradient, shape: v.shape)
         gradient = g
         // labels are the keypoint weights, weighed (with use_target_weight) by keypoints_visible_weights
-        let weighted = (loss as? BCELoss)?.useTargetWeight ?? false
+        let weighted = loss.useTargetWeight
         let weights = weighted ? targets.visibilityWeights ?? Tensor(repeating: 1, shape: v.shape) : nil
         if let weights, weights.shape != v.shape {
             throw ModelError("VisPredictHead: visibility weights \(weights.shape) for \(v.shape) predictions")

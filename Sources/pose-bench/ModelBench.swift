@@ -95,22 +95,14 @@ struct ModelBench: ParsableCommand {
                      2 * macs / 1e9, macs / 1e9))
         if countOnly { return }
 
-        var targets = HeadTargets(weights: Tensor(repeating: 1, shape: [batch, k]))
-        if let (mw, mh) = codec.heatmapTargetSize {
-            let maps = Tensor(zeros: [batch, k, mh, mw])
-            rng.fillUniform(maps, low: 0, high: 1e-2)
-            targets.heatmaps = maps
+        // random targets of every field the codec makes, in key order (the same draws on every run)
+        var fields = Fields<Tensor>()
+        for (key, shape) in codec.targetShapes(keypoints: k).sorted(by: { $0.key.name < $1.key.name }) {
+            let t = Tensor(repeating: 1, shape: [batch] + shape)
+            if key == .keypointLabels { rng.fillUniform(t, low: 0.1, high: 0.9) } else if key != .keypointWeights { rng.fillUniform(t, low: 0, high: 1e-2) }
+            fields[key] = t
         }
-        if codec.makesLabels {
-            let labels = Tensor(zeros: [batch, k, 2])
-            rng.fillUniform(labels, low: 0.1, high: 0.9)
-            targets.labels = labels
-        }
-        if let (bx, by) = codec.simccBins {
-            let x = Tensor(zeros: [batch, k, bx]), y = Tensor(zeros: [batch, k, by])
-            rng.fillUniform(x, low: 0, high: 1e-2); rng.fillUniform(y, low: 0, high: 1e-2)
-            (targets.simccX, targets.simccY) = (x, y)
-        }
+        let targets = HeadTargets(fields: fields)
         let optimizer = Adam(arena: model.arena, learningRate: 1e-6)
         var trainTimes: [Double] = []
         for step in 0..<(warmup + steps) {

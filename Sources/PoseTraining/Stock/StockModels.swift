@@ -356,7 +356,7 @@ enum StockModels {
     @Sendable static func heatmapHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
-        guard codec.heatmapTargetSize != nil && !codec.makesLabels else {
+        guard codec.makes(.heatmaps) && !codec.makes(.keypointLabels) else {
             throw h.error("decoder", "HeatmapHead needs a heatmap codec (MSRAHeatmap or UDPHeatmap)")
         }
         let settings = try heatmapSettings(h, context, inChannels: try h.int("in_channels", in: ConfigLimits.channels),
@@ -392,7 +392,7 @@ enum StockModels {
     @Sendable static func regressionHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
-        guard codec is RegressionLabel else { throw h.error("decoder", "RegressionHead needs the RegressionLabel codec") }
+        guard codec.makes(.keypointLabels) else { throw h.error("decoder", "RegressionHead trains on keypoint labels; use the RegressionLabel codec") }
         return RegressionHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels),
                                   keypoints: try h.int("num_joints", in: ConfigLimits.keypoints),
                                   loss: try context.build(\.losses, h, key: "loss") ?? SmoothL1Loss(useTargetWeight: true),
@@ -402,7 +402,7 @@ enum StockModels {
     @Sendable static func rleHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
-        guard codec is RegressionLabel else { throw h.error("decoder", "RLEHead needs the RegressionLabel codec") }
+        guard codec.makes(.keypointLabels) else { throw h.error("decoder", "RLEHead trains on keypoint labels; use the RegressionLabel codec") }
         return RLEHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels),
                            keypoints: try h.int("num_joints", in: ConfigLimits.keypoints),
                            loss: try context.build(\.losses, h, key: "loss") ?? RLELossSettings(useTargetWeight: true),
@@ -412,7 +412,7 @@ enum StockModels {
     static func integralHead(_ h: ConfigReader, _ context: BuildContext, dsnt: Bool) throws -> any HeadSpec {
         h.ignore("init_cfg", "input_transform", "input_index", "align_corners")
         let codec = try decoder(h, context)
-        guard codec is IntegralRegressionLabel else {
+        guard codec.makes(.keypointLabels) && codec.makes(.heatmaps) else {
             throw h.error("decoder", "\(dsnt ? "DSNTHead" : "IntegralRegressionHead") needs the IntegralRegressionLabel codec")
         }
         let k = try h.int("num_joints", in: ConfigLimits.keypoints)
@@ -446,6 +446,6 @@ enum StockModels {
         let pose = try context.components.heads.build(p, context: context)
         let loss = try context.build(\.losses, h, key: "loss") ?? BCELoss(useTargetWeight: false, useSigmoid: true)
         return VisPredictHeadSpec(poseHead: pose, inChannels: inChannels, keypoints: keypoints, loss: loss,
-                                  useSigmoid: (loss as? BCELoss)?.useSigmoid ?? false)
+                                  useSigmoid: loss.takesProbabilities)
     }
 }
