@@ -15,7 +15,7 @@ bin=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)
 
 # the synthetic dataset comes from SwiftPose's own pose-data
 [ -x "$root/.build/release/pose-data" ] || (cd "$root" && swift build -c release -Xswiftc -enable-testing --product pose-data)
-rm -rf data/synthetic work_dirs/example
+rm -rf data/synthetic work_dirs/example work_dirs/displacement
 "$root/.build/release/pose-data" synth --out data/synthetic --train 64 --val 16 --seed 0
 
 config=configs/tinyconvnet-vis_lion_synthetic-64x64.py
@@ -46,4 +46,23 @@ assert 'LossHistoryHook' in meta['hookStates'], meta['hookStates'].keys()
 text = open('work_dirs/example/test.txt').read()
 assert 'coco/AP:' in text, text
 print('custom-modules: checked loss history', history['loss'], '- optimizer', meta['optimizer'], '- coco/AP present')
+PY
+
+# the codec family: a target kind SwiftPose does not have, trained and evaluated under mpirun
+family=configs/tinyconvnet-displacement_synthetic-64x64.py
+echo "custom-modules: training the DisplacementHeatmap codec family with mpirun -np 2"
+"${mpi[@]}" "$bin/custom-pose-train" "$family" --work-dir work_dirs/displacement
+checkpoint="work_dirs/displacement/$(cat work_dirs/displacement/last_checkpoint)"
+"$bin/custom-pose-test" "$family" "$checkpoint" | tee work_dirs/displacement/test.txt
+python3 - <<'PY'
+import json
+history = json.load(open('work_dirs/displacement/loss_history.json'))
+assert history['epochs'] == [1, 2, 3], history
+assert history['loss'][-1] < history['loss'][0], f"the loss did not decrease: {history['loss']}"
+records = [json.loads(l) for l in open(sorted(__import__('glob').glob('work_dirs/displacement/*/vis_data/scalars.json'))[-1])]
+trained = [r for r in records if 'loss_displacement' in r]
+assert trained and trained[-1]['loss_displacement'] < trained[0]['loss_displacement'], trained
+text = open('work_dirs/displacement/test.txt').read()
+assert 'coco/AP:' in text, text
+print('custom-modules: the displacement family trained (loss_displacement', trained[0]['loss_displacement'], '->', trained[-1]['loss_displacement'], ') and evaluated')
 PY

@@ -23,6 +23,25 @@ public enum CustomModules {
             if let loss = try context.build(\.losses, cfg, key: "vis_loss") { spec.visibilityLoss = loss }
             return spec
         }
+        // a codec family: a target kind SwiftPose does not have (FieldKey.displacements) and the head that trains on it
+        try components.codecs.register("DisplacementHeatmap") { cfg, _ in
+            DisplacementHeatmap(inputSize: try cfg.pair("input_size", in: 1...4096), heatmapSize: try cfg.pair("heatmap_size", in: 1...4096),
+                                sigma: try cfg.double("sigma", in: 0.01...100), radius: try cfg.double("radius", default: 2, in: 0...100))
+        }
+        try components.heads.register("DisplacementHead") { cfg, context in
+            guard let decoder = try context.build(\.codecs, cfg, key: "decoder") else {
+                throw cfg.error("decoder", "is required (dict(type='DisplacementHeatmap', ...))")
+            }
+            guard decoder.makes(.displacements) && decoder.makes(.heatmaps) else {
+                throw cfg.error("decoder", "DisplacementHead trains on heatmaps and displacements; use the DisplacementHeatmap codec")
+            }
+            var spec = DisplacementHeadSpec(inChannels: try cfg.int("in_channels", in: 1...65536), keypoints: try cfg.int("out_channels", in: 1...1000),
+                                            decoder: decoder)
+            spec.midChannels = try cfg.int("mid_channels", default: 64, in: 1...65536)
+            spec.displacementLossWeight = Float(try cfg.double("displacement_loss_weight", default: 0.01, in: 0...1000))
+            if let loss = try context.build(\.losses, cfg, key: "loss") { spec.loss = loss }
+            return spec
+        }
         try components.losses.register("ForegroundMSELoss") { cfg, _ in
             var loss = ForegroundMSELoss()
             loss.foregroundWeight = Float(try cfg.double("foreground_weight", default: 10))
