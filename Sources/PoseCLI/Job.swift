@@ -31,6 +31,7 @@ public enum Job {
     public static func loadTrainedModel(_ settings: ExperimentSettings, checkpoint: String, strict: Bool,
                                         note: (String) -> Void) throws -> PoseEstimator {
         let model = try makeModel(settings, seed: settings.seed)
+        if let size = settings.model.decoder?.inputSize { _ = try model.probe(inputSize: size) }
         let loaded = try Checkpoint.load(path: checkpoint)
         let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict)
         if !missing.isEmpty {

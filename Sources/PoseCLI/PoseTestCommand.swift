@@ -54,13 +54,13 @@ public struct PoseTestCommand: ComponentCommand {
             guard let data = settings.test ?? settings.val, let evaluator = settings.testEvaluator ?? settings.valEvaluator else {
                 throw TrainingError("\(config): needs test_dataloader and test_evaluator (or their val_ versions)")
             }
+            let evaluation = Evaluation(dataloader: data, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor, seed: settings.seed)
+            try evaluation.checkMetricsCanPair(prefix: settings.testEvaluator != nil ? "test_evaluator" : "val_evaluator")
             let model = try Job.loadTrainedModel(settings, checkpoint: checkpoint, strict: strict) {
                 if communicator.rank == 0 { print($0) }
             }
             let t0 = Date()
-            let result = try Evaluation(dataloader: data, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor,
-                                        seed: settings.seed)
-                .run(model, communicator: communicator, workers: Job.loaderThreads)
+            let result = try evaluation.run(model, communicator: communicator, workers: Job.loaderThreads)
             guard communicator.rank == 0 else { return }
             var lines = [String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0))]
             lines += result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }

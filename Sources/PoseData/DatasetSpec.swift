@@ -5,10 +5,13 @@ import Foundation
 public struct LoadedDataset: Sendable {
     public var instances: [PoseInstance]
     public var annotations: CocoAnnotationFile?
+    /// Whether the instances are a detector's boxes (`bbox_file`), without ground-truth keypoints.
+    public var instancesAreDetections: Bool
 
-    public init(instances: [PoseInstance], annotations: CocoAnnotationFile? = nil) {
+    public init(instances: [PoseInstance], annotations: CocoAnnotationFile? = nil, instancesAreDetections: Bool = false) {
         self.instances = instances
         self.annotations = annotations
+        self.instancesAreDetections = instancesAreDetections
     }
 }
 
@@ -56,6 +59,13 @@ public protocol DatasetSpec: Sendable {
     var pipeline: TopdownPipeline { get }
     func load(testMode: Bool) throws -> LoadedDataset
     func requiredFiles(testMode: Bool) -> [RequiredFile]
+    /// Whether `load(testMode: true)` gives a detector's boxes (`bbox_file`) rather than the
+    /// annotated instances; false by default.
+    var evaluatesDetections: Bool { get }
+}
+
+extension DatasetSpec {
+    public var evaluatesDetections: Bool { false }
 }
 
 extension DatasetSpec {
@@ -110,6 +120,7 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
         self.layout = layout
     }
 
+    public var evaluatesDetections: Bool { settings.bboxFile != nil }
     public var metainfo: DatasetMetainfo { settings.metainfo }
     public var pipeline: TopdownPipeline { settings.pipeline }
 
@@ -123,7 +134,7 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
         let instances = settings.sampleInterval > 1 && !detections
             ? ds.instances.filter { $0.imageId % settings.sampleInterval == 0 } : ds.instances
         return LoadedDataset(instances: try settings.indices?.select(from: instances, file: settings.annotationFile) ?? instances,
-                             annotations: layout.annotationsAreInstances ? ds.annotations : nil)
+                             annotations: layout.annotationsAreInstances ? ds.annotations : nil, instancesAreDetections: detections)
     }
 }
 

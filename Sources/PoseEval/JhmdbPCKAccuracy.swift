@@ -20,12 +20,13 @@ public struct JhmdbPCKAccuracy: Metric {
 
     static func suffix(_ item: PCKAccuracy.NormItem) -> String { item == .torso ? "tPCK" : "PCK" }
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] {
         normItems.flatMap { item in JhmdbPCKAccuracy.parts.map { "\($0.0) \(JhmdbPCKAccuracy.suffix(item))" } + [JhmdbPCKAccuracy.suffix(item)] }
     }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        try evaluate(groundTruth.samples(for: predictions))
+        try evaluate(try groundTruth.samples(for: predictions))
     }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {

@@ -7,14 +7,22 @@ public struct EvaluationGroundTruth: Sendable {
     public var instances: [PoseInstance]
     public var annotations: CocoAnnotationFile?
     public var metainfo: DatasetMetainfo
+    /// Whether `instances` are a detector's boxes (`bbox_file`) without ground-truth keypoints.
+    public var instancesAreDetections: Bool
 
-    public init(instances: [PoseInstance], annotations: CocoAnnotationFile?, metainfo: DatasetMetainfo) {
+    public init(instances: [PoseInstance], annotations: CocoAnnotationFile?, metainfo: DatasetMetainfo, instancesAreDetections: Bool = false) {
         self.instances = instances; self.annotations = annotations; self.metainfo = metainfo
+        self.instancesAreDetections = instancesAreDetections
     }
+
+    /// Why a metric that pairs predictions with instances cannot evaluate detections.
+    public static let detectionsCannotPair = "the evaluation instances are a detector's boxes (bbox_file), which have no ground-truth keypoints to pair predictions with; evaluate on the annotated boxes (drop bbox_file) or use CocoMetric, which matches detections to annotations by OKS"
 
     /// Each prediction paired with its instance's ground truth (predictions of unknown
     /// instances and duplicates from the sampler's padding dropped).
-    public func samples(for predictions: [KeypointPrediction]) -> [KeypointEvalSample] {
+    /// - Throws: `MetricError` when the instances are detections, which have no keypoints to pair with.
+    public func samples(for predictions: [KeypointPrediction]) throws -> [KeypointEvalSample] {
+        guard !instancesAreDetections else { throw MetricError(EvaluationGroundTruth.detectionsCannotPair) }
         let byId = Dictionary(instances.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<Int>()
         return predictions.filter { seen.insert($0.id).inserted }.compactMap { p in
@@ -48,11 +56,16 @@ public protocol Metric: Sendable {
     /// datasets of `metainfo`'s keypoints: called when a run starts, so a damaged file is an
     /// error before training rather than at the first validation. The default checks nothing.
     func checkGroundTruth(metainfo: DatasetMetainfo) throws
+    /// Whether `evaluate` pairs each prediction with its instance's ground-truth keypoints
+    /// (`EvaluationGroundTruth.samples(for:)`): PCK, AUC, EPE, NME. Such a metric is refused at
+    /// start-up on detections (`bbox_file`). False by default.
+    var pairsPredictionsWithInstances: Bool { get }
 }
 
 extension Metric {
     public var requiredFiles: [RequiredFile] { [] }
     public func checkGroundTruth(metainfo: DatasetMetainfo) throws {}
+    public var pairsPredictionsWithInstances: Bool { false }
     public var formerNames: [String: String] { [:] }
     public func evaluateWithReport(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws
         -> (values: [(String, Double)], report: [String]) {
@@ -75,10 +88,11 @@ public struct AUCMetric: Metric {
 
     public init(normFactor: Double = 30, thresholds: Int = 20) { self.normFactor = normFactor; self.thresholds = thresholds }
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] { ["AUC"] }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        [("AUC", KeypointEval.auc(groundTruth.samples(for: predictions), normFactor: normFactor, thresholds: thresholds))]
+        [("AUC", KeypointEval.auc(try groundTruth.samples(for: predictions), normFactor: normFactor, thresholds: thresholds))]
     }
 }
 
@@ -86,10 +100,11 @@ public struct AUCMetric: Metric {
 public struct EPEMetric: Metric {
     public init() {}
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] { ["EPE"] }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        [("EPE", KeypointEval.epe(groundTruth.samples(for: predictions)))]
+        [("EPE", KeypointEval.epe(try groundTruth.samples(for: predictions)))]
     }
 }
 
@@ -117,10 +132,11 @@ public struct NMEMetric: Metric {
         "horse10": (0, 1), "300w": (36, 45), "coco_wholebody_face": (36, 45), "cofw": (8, 9), "wflw": (60, 72), "lapa": (66, 79),
     ]
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] { ["NME"] }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        let samples = groundTruth.samples(for: predictions)
+        let samples = try groundTruth.samples(for: predictions)
         let indices: (Int, Int)
         switch normalization {
         case .bboxSize:

@@ -94,10 +94,11 @@ public struct PCKAccuracy: Metric {
         self.threshold = threshold; self.normItems = normItems
     }
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] { normItems.map(\.metricName) }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        try evaluate(groundTruth.samples(for: predictions))
+        try evaluate(try groundTruth.samples(for: predictions))
     }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
@@ -135,12 +136,13 @@ public struct MpiiPCKAccuracy: Metric {
     public var threshold: Double
     public init(threshold: Double = 0.5) { self.threshold = threshold }
 
+    public var pairsPredictionsWithInstances: Bool { true }
     public var names: [String] {
         ["Head PCK", "Shoulder PCK", "Elbow PCK", "Wrist PCK", "Hip PCK", "Knee PCK", "Ankle PCK", "PCK", "PCK@0.1"]
     }
 
     public func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)] {
-        try evaluate(groundTruth.samples(for: predictions))
+        try evaluate(try groundTruth.samples(for: predictions))
     }
 
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {

@@ -25,10 +25,17 @@ public protocol PoseEstimator: AnyObject {
     /// inference, in bytes, so that a batch that cannot fit is refused before it runs; nil (the
     /// default) when unknown.
     func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)?
+    /// The start-up probe: one blank inference forward of a `inputSize` (W, H) image, checking
+    /// that the model's parts agree on every shape (each a `ModelError` naming the key and the
+    /// sizes), and decoding the output with the model's decoder. Returns the head's output for
+    /// the caller's own checks (the training codec's targets), or nil when the paradigm has no
+    /// `HeadOutput`. The default probes nothing.
+    func probe(inputSize: (Int, Int)) throws -> HeadOutput?
 }
 
 extension PoseEstimator {
     public func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)? { nil }
+    public func probe(inputSize: (Int, Int)) throws -> HeadOutput? { nil }
 
     /// The number of trainable scalar parameters.
     public var trainableParameterCount: Int { state.trainableCount }

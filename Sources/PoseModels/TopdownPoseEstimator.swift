@@ -50,6 +50,9 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public var summary: String
     /// The named losses of the last training step.
     public private(set) var lastLosses: [(String, Float)] = []
+    /// The channels the backbone (and neck) said their feature maps have, which the head was
+    /// built for; `probe` checks the maps against them.
+    public var declaredFeatureChannels: [Int]?
 
     public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
                 testConfig: TopdownTestConfig = TopdownTestConfig(), summary: String = "TopdownPoseEstimator") {
@@ -93,7 +96,8 @@ public final class TopdownPoseEstimator: PoseEstimator {
         let (pw, ph) = (side(w), side(h))
         let input = Tensor(zeros: [1, 3, ph, pw])
         let measureHead = !head.hasFixedFeatureSize
-        func pass() { let f = features(input, mode: .inference); if measureHead { _ = head.predict(f) } }
+        // maps the head cannot take are the probe's to report; measured without the head here
+        func pass() { if let f = try? checkedFeatures(input), measureHead { _ = head.predict(f) } }
         let inference = TensorPool(), every = TensorPool(recycles: false)
         TensorPool.$current.withValue(inference) { pass() }
         TensorPool.$current.withValue(every) { pass() }
@@ -104,6 +108,45 @@ public final class TopdownPoseEstimator: PoseEstimator {
             return v < 9e18 ? Int(v) : Int.max
         }
         return (bytes(every.usage.allocatedBytes, 1.2), bytes(inference.usage.peakLive, 1))
+    }
+
+    /// The backbone's (and neck's) inference maps for `images`, checked against the channels
+    /// they declared (which the head was built for) and for at least one pixel each.
+    func checkedFeatures(_ images: Tensor) throws -> [Tensor] {
+        let (w, h) = (images.shape[3], images.shape[2])
+        func sizes(_ maps: [Tensor]) -> String { maps.map { $0.shape.dropFirst().map(String.init).joined(separator: "×") }.joined(separator: ", ") }
+        var feats = backbone.forward(images, mode: .inference)
+        guard feats.map({ $0.shape[1] }) == backbone.outChannels else {
+            throw ModelError("model.backbone says its feature maps have \(backbone.outChannels) channels but gives maps of \(sizes(feats)) (C×H×W) for a \(w)x\(h) input")
+        }
+        if let neck {
+            feats = neck.forward(feats, mode: .inference)
+            if let declared = declaredFeatureChannels, feats.map({ $0.shape[1] }) != declared {
+                throw ModelError("model.neck says its feature maps have \(declared) channels but gives maps of \(sizes(feats)) (C×H×W) for a \(w)x\(h) input; the head was built for \(declared.last ?? 0) channels")
+            }
+        }
+        guard !feats.isEmpty, feats.allSatisfy({ $0.shape.count == 4 && $0.shape[2] > 0 && $0.shape[3] > 0 }) else {
+            throw ModelError("model.\(neck == nil ? "backbone" : "neck") gives feature maps of \(sizes(feats)) (C×H×W) for a \(w)x\(h) input; the head needs at least one pixel (input_size or the neck's scale_factor)")
+        }
+        return feats
+    }
+
+    public func probe(inputSize: (Int, Int)) throws -> HeadOutput? {
+        let (w, h) = inputSize
+        // the probe itself must fit
+        if let perImage = activationBytesPerImage(inputSize: inputSize), perImage.inference > MemoryBudget.limitBytes {
+            throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; \(MemoryBudget.allowance): reduce the input size or the model's channels")
+        }
+        let feats = try checkedFeatures(Tensor(zeros: [1, 3, h, w]))
+        try head.checkFeatures(feats)
+        let output = head.predict(feats)
+        if let decoder {
+            if let (tw, th) = decoder.heatmapTargetSize, let maps = output.heatmaps, maps.shape.count == 4, (maps.shape[3], maps.shape[2]) != (tw, th) {
+                throw ModelError("\(summary) predicts heatmaps of \(maps.shape[1])×\(maps.shape[2])×\(maps.shape[3]) (C×H×W) for input_size \(decoder.inputSize) but the codec's heatmap_size is (\(tw), \(th)); set heatmap_size to (\(maps.shape[3]), \(maps.shape[2])) or change the head")
+            }
+            do { _ = try decoder.decode(output, at: 0) } catch { throw ModelError("model.head.decoder: \(error)") }
+        }
+        return output
     }
 
     /// Inference on a normalised image batch `N × 3 × H × W`.
@@ -259,15 +302,10 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
         let estimator = TopdownPoseEstimator(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig,
                                              summary: summary)
         estimator.computeAccuracy = computeAccuracy
-        // a head sized for one feature size (in_featuremap_size) meets the backbone's once, here,
-        // rather than trapping in its first forward
-        if head.hasFixedFeatureSize, let (w, h) = decoder?.inputSize {
-            // the full-size probe itself must fit
-            if let perImage = estimator.activationBytesPerImage(inputSize: (w, h)), perImage.inference > MemoryBudget.limitBytes {
-                throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; \(MemoryBudget.allowance): reduce the input size or the model's channels")
-            }
-            try head.checkFeatures(estimator.features(Tensor(zeros: [1, 3, h, w]), mode: .inference))
-        }
+        estimator.declaredFeatureChannels = channels
+        // a head sized for one feature size (in_featuremap_size) meets the backbone's here, so
+        // that building (check-configs too) finds the mismatch rather than its first forward
+        if head.hasFixedFeatureSize, let size = decoder?.inputSize { _ = try estimator.probe(inputSize: size) }
         return estimator
     }
 }

@@ -33,7 +33,19 @@ public struct Evaluation {
         public var instances: [PoseInstance] = []
     }
 
+    /// Refuses metrics that pair predictions with instances' keypoints on a dataset of detections
+    /// (`bbox_file`): they would report numbers against boxes without keypoints. `prefix` names
+    /// the evaluator's config key (`val_evaluator`).
+    public func checkMetricsCanPair(prefix: String) throws {
+        guard dataloader.dataset.evaluatesDetections else { return }
+        for (i, metric) in evaluator.metrics.enumerated() where metric.pairsPredictionsWithInstances {
+            let key = prefix + (evaluator.metrics.count > 1 ? ".\(i)" : "")
+            throw MetricError("\(key): \(type(of: metric)) pairs each prediction with its instance's keypoints, but " + EvaluationGroundTruth.detectionsCannotPair)
+        }
+    }
+
     public func run(_ estimator: PoseEstimator, communicator: Communicator, workers: Int) throws -> Result {
+        try checkMetricsCanPair(prefix: "the evaluator")
         let dataset = dataloader.dataset
         let loaded = try dataset.load(testMode: true)
         let pipeline = dataset.pipeline
@@ -54,7 +66,8 @@ public struct Evaluation {
             return Result(metrics: try Evaluation.broadcastMetrics(nil, communicator), predictions: [], resultsWriter: nil)
         }
         let all = gathered.flatMap(PredictionCodec.decode)
-        let groundTruth = EvaluationGroundTruth(instances: loaded.instances, annotations: loaded.annotations, metainfo: dataset.metainfo)
+        let groundTruth = EvaluationGroundTruth(instances: loaded.instances, annotations: loaded.annotations, metainfo: dataset.metainfo,
+                                                instancesAreDetections: loaded.instancesAreDetections)
         var metrics: [(String, Double)] = [], report: [String] = []
         for metric in evaluator.metrics {
             let (values, lines) = try metric.evaluateWithReport(all, groundTruth: groundTruth)

@@ -258,9 +258,9 @@ public final class Trainer {
         if let decoder = settings.model.decoder, codec.inputSize != decoder.inputSize {
             throw DatasetError("train_pipeline's codec input_size \(codec.inputSize) differs from the model decoder's \(decoder.inputSize)")
         }
-        // before the full-size probe of checkHeatmapSize, which runs one image
+        // before the full-size probe, which runs one image
         try checkActivationsFit(model, inputSize: codec.inputSize, batch: trainData.batchSize, training: true, what: "train_dataloader.batch_size")
-        try checkHeatmapSize(codec)
+        try probe(codec, keypoints: dataset.metainfo.keypointCount)
 
         if isMain {
             try OutputPath.createDirectory(workDir, label: "work dir")
@@ -328,19 +328,25 @@ public final class Trainer {
         }
     }
 
-    /// Every file the run will read (training and validation data, detections, metric
-    /// annotations), checked before any training so a missing one does not surface an epoch later.
-    /// A heatmap head's output size against the codec's `heatmap_size`, from one inference on a
-    /// blank image: a mismatch is a config error before the first step, not a failure in it.
-    private func checkHeatmapSize(_ codec: any KeypointCodec) throws {
-        guard let topdown = model as? TopdownPoseEstimator, let (w, h) = codec.heatmapTargetSize else { return }
-        let (iw, ih) = codec.inputSize
-        guard let maps = topdown.predictOutput(Tensor(zeros: [1, 3, ih, iw])).heatmaps, maps.shape.count == 4 else { return }
-        guard maps.shape[2] == h && maps.shape[3] == w else {
-            throw ModelError("\(model.summary) predicts heatmaps of \(maps.shape[1])×\(maps.shape[2])×\(maps.shape[3]) (C×H×W) for input_size \(codec.inputSize) but the codec's heatmap_size is (\(w), \(h)); set heatmap_size to (\(maps.shape[3]), \(maps.shape[2])) or change the head")
+    /// The start-up probe (one blank forward: backbone, neck, head and decoder agree), then the
+    /// training codec's targets against what the head predicts under the same keys: a mismatch
+    /// is a config error before the first step and before the work dir, not a failure in it.
+    private func probe(_ codec: any KeypointCodec, keypoints: Int) throws {
+        guard let output = try model.probe(inputSize: codec.inputSize) else { return }
+        for (key, shape) in codec.targetShapes(keypoints: keypoints).sorted(by: { $0.key.name < $1.key.name }) {
+            guard let predicted = output[key] else { continue }
+            // sizes after the keypoint (or channel) axis; counts are the loss's to check
+            let (made, got) = (Array(shape.dropFirst()), Array(predicted.shape.dropFirst(2)))
+            guard made != got else { continue }
+            if key == .heatmaps, predicted.shape.count == 4, let (w, h) = codec.heatmapTargetSize {
+                throw ModelError("\(model.summary) predicts heatmaps of \(predicted.shape[1])×\(predicted.shape[2])×\(predicted.shape[3]) (C×H×W) for input_size \(codec.inputSize) but the codec's heatmap_size is (\(w), \(h)); set heatmap_size to (\(predicted.shape[3]), \(predicted.shape[2])) or change the head")
+            }
+            throw ModelError("\(model.summary) predicts '\(key)' of \(got.map(String.init).joined(separator: "×")) per keypoint but train_pipeline's GenerateTarget codec makes \(made.map(String.init).joined(separator: "×")); make the codec and the head agree")
         }
     }
 
+    /// Every file the run will read (training and validation data, detections, metric
+    /// annotations), checked before any training so a missing one does not surface an epoch later.
     private func checkRequiredFiles() throws {
         var files: [(String, RequiredFile)] = []
         if let train = settings.train { files += train.dataset.requiredFiles(testMode: false).map { ("train_dataloader.dataset.", $0) } }
@@ -355,6 +361,8 @@ public final class Trainer {
         }
         // the evaluator's own ground truth is read now, not after the first epoch
         if let val = settings.val, let evaluator = settings.valEvaluator {
+            try Evaluation(dataloader: val, evaluator: evaluator, preprocessor: settings.model.dataPreprocessor, seed: seed)
+                .checkMetricsCanPair(prefix: "val_evaluator")
             for metric in evaluator.metrics { try metric.checkGroundTruth(metainfo: val.dataset.metainfo) }
         }
     }

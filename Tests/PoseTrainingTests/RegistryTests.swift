@@ -164,6 +164,24 @@ import ToyComponents
             #expect("\(error)" == "ToyBackbone + ToyNeck + HeatmapHead predicts heatmaps of 17×64×64 (C×H×W) for input_size (64, 64) but the codec's heatmap_size is (16, 16); set heatmap_size to (64, 64) or change the head")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/m"))
+
+        // the start-up probe: a neck that misstates its channels and a decoder of another size
+        // are one line each, before the work dir
+        for (options, expected) in [
+            (["model.neck.declared_out_channels=7", "model.head.in_channels=7"],
+             "model.neck says its feature maps have [7] channels but gives maps of 5×8×8 (C×H×W) for a 64x64 input; the head was built for 7 channels"),
+            (["model.head.decoder.heatmap_size=(20, 20)"],
+             "ToyBackbone + ToyNeck + HeatmapHead predicts heatmaps of 17×16×16 (C×H×W) for input_size (64, 64) but the codec's heatmap_size is (20, 20); set heatmap_size to (16, 16) or change the head"),
+        ] {
+            let s = try settings(config, options: options + ["train_cfg.val_interval=100"], components: components)
+            do {
+                try Trainer(settings: s, communicator: SingleProcessCommunicator(), workDir: dir + "/p", loaderThreads: 1).run()
+                Issue.record("no error for \(options)")
+            } catch {
+                #expect("\(error)" == expected)
+            }
+            #expect(!FileManager.default.fileExists(atPath: dir + "/p"))
+        }
     }
 
     @Test func checkpointsRecordTheRegisteredOptimizerName() throws {

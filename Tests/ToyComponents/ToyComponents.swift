@@ -63,11 +63,13 @@ public final class ToyNeck: Neck {
     }
 }
 
-/// `dict(type='ToyNeck', out_channels=8)`.
+/// `dict(type='ToyNeck', out_channels=8, declared_out_channels=8)`: a different
+/// `declared_out_channels` makes a neck that misstates its output, for the start-up probe.
 public struct ToyNeckSpec: NeckSpec {
     public var outChannels: Int
+    public var declaredOutChannels: Int
 
-    public func outputChannels(for inputChannels: [Int]) throws -> [Int] { inputChannels.dropLast() + [outChannels] }
+    public func outputChannels(for inputChannels: [Int]) throws -> [Int] { inputChannels.dropLast() + [declaredOutChannels] }
 
     public func makeNeck(inputChannels: [Int], rng: inout RandomGenerator) throws -> Neck {
         guard let last = inputChannels.last else { throw ModelError("ToyNeck needs at least one feature map") }
@@ -83,5 +85,8 @@ public func registerToyComponents(in components: inout Components) throws {
         guard (1...8).contains(stride) else { throw cfg.error("stride", "must be between 1 and 8, got \(stride)") }
         return ToyBackboneSpec(width: width, stride: stride)
     }
-    try components.necks.register("ToyNeck") { cfg, _ in ToyNeckSpec(outChannels: try cfg.int("out_channels")) }
+    try components.necks.register("ToyNeck") { cfg, _ in
+        let out = try cfg.int("out_channels")
+        return ToyNeckSpec(outChannels: out, declaredOutChannels: try cfg.int("declared_out_channels", default: out))
+    }
 }

@@ -88,5 +88,13 @@ import SwiftPose
         let settings = try ExperimentSettings.decode(cfg, components: components)
         let model = try makeModel(settings, seed: 0)
         #expect(model.summary == "TinyConvNet + DisplacementHead")
+        #expect(try model.probe(inputSize: (64, 64))?[.displacements]?.shape == [1, 34, 16, 16])
+        // a stock heatmap head trains on the heatmaps alone, but cannot feed the decoder: the
+        // start-up probe says so before any work
+        try cfg.apply(options: ["model.head=dict(_delete_=True, type='HeatmapHead', in_channels=64, out_channels=17, deconv_out_channels=(32,), deconv_kernel_sizes=(4,), decoder=dict(type='DisplacementHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2))"])
+        let stock = try makeModel(try ExperimentSettings.decode(cfg, components: components), seed: 0)
+        #expect { _ = try stock.probe(inputSize: (64, 64)) } throws: {
+            "\($0)" == "model.head.decoder: DisplacementHeatmap decodes heatmaps and displacements; use DisplacementHead"
+        }
     }
 }
