@@ -91,8 +91,16 @@ import SwiftPose
         #expect(try model.probe(inputSize: (64, 64))?[.displacements]?.shape == [1, 34, 16, 16])
         // a stock heatmap head trains on the heatmaps alone, but cannot feed the decoder: the
         // start-up probe says so before any work
-        try cfg.apply(options: ["model.head=dict(_delete_=True, type='HeatmapHead', in_channels=64, out_channels=17, deconv_out_channels=(32,), deconv_kernel_sizes=(4,), decoder=dict(type='DisplacementHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2))"])
-        let stock = try makeModel(try ExperimentSettings.decode(cfg, components: components), seed: 0)
+        let derived = FileManager.default.temporaryDirectory.appendingPathComponent("displacement-heatmaphead-\(getpid()).py").path
+        try """
+        _base_ = ['\(path)']
+        model = dict(head=dict(_delete_=True, type='HeatmapHead', in_channels=64, out_channels=17, deconv_out_channels=(32,),
+                               deconv_kernel_sizes=(4,), decoder=dict(type='DisplacementHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=2)))
+        """.write(toFile: derived, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: derived) }
+        var stockCfg = try Config.load(path: derived)
+        try stockCfg.apply(options: ["train_dataloader.dataset.data_root=/nonexistent/"])
+        let stock = try makeModel(try ExperimentSettings.decode(stockCfg, components: components), seed: 0)
         #expect { _ = try stock.probe(inputSize: (64, 64)) } throws: {
             "\($0)" == "model.head.decoder: DisplacementHeatmap decodes heatmaps and displacements; use DisplacementHead"
         }
