@@ -15,6 +15,9 @@ let package = Package(
         .executable(name: "pose-data", targets: ["pose-data"]),
         .executable(name: "pose-bench", targets: ["pose-bench"]),
         .executable(name: "pose-analyze", targets: ["pose-analyze"]),
+        // For packages' test targets: the gradient checker, reference kernels and a component
+        // harness; SwiftPose's production modules hold none of it.
+        .library(name: "SwiftPoseTestSupport", targets: ["SwiftPoseTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +52,9 @@ let package = Package(
             "PoseConfig", "PoseTensor", "PoseNN", "PoseData", "PoseModels", "PoseEval", "PoseDistributed",
             "PoseTraining", "PoseCLI"]),
 
+        .target(name: "SwiftPoseTestSupport", dependencies: [
+            "PoseConfig", "PoseTensor", "PoseNN", "PoseData", "PoseModels", "PoseTraining"]),
+
         .executableTarget(name: "pose-train", dependencies: ["PoseCLI"]),
         .executableTarget(name: "pose-test", dependencies: ["PoseCLI"]),
         .executableTarget(name: "pose-infer", dependencies: ["PoseCLI"]),
@@ -66,15 +72,15 @@ let package = Package(
         // Toy components in a module of their own, registered by the tests as a user would.
         .target(name: "ToyComponents", dependencies: ["SwiftPose"], path: "Tests/ToyComponents"),
 
-        .testTarget(name: "PoseTensorTests", dependencies: ["PoseTensor"]),
-        .testTarget(name: "PoseNNTests", dependencies: ["PoseNN", "PoseTensor"]),
-        .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseData"]),
+        .testTarget(name: "PoseTensorTests", dependencies: ["PoseTensor", "SwiftPoseTestSupport"]),
+        .testTarget(name: "PoseNNTests", dependencies: ["PoseNN", "PoseTensor", "SwiftPoseTestSupport"]),
+        .testTarget(name: "PoseModelsTests", dependencies: ["PoseModels", "PoseNN", "PoseTensor", "PoseData", "SwiftPoseTestSupport"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "PoseTensor"]),
         .testTarget(name: "PoseConfigTests", dependencies: ["PoseConfig"]),
         .testTarget(name: "PoseEvalTests", dependencies: ["PoseEval", "PoseData"]),
         .testTarget(name: "PoseCLITests", dependencies: ["PoseCLI", "PoseTensor", "PoseDistributed"]),
         .testTarget(name: "PoseTrainingTests", dependencies: [
             "PoseTraining", "PoseModels", "PoseNN", "PoseTensor", "PoseConfig", "PoseData", "PoseEval",
-            "PoseDistributed", "PoseCLI", "SwiftPose", "ToyComponents"]),
+            "PoseDistributed", "PoseCLI", "SwiftPose", "ToyComponents", "SwiftPoseTestSupport"]),
     ]
 )

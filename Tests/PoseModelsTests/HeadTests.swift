@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwiftPoseTestSupport
 import PoseData
 @testable import PoseModels
 import PoseNN

@@ -1,4 +1,5 @@
 import Testing
+import SwiftPoseTestSupport
 @testable import PoseModels
 import PoseNN
 import PoseTensor

@@ -1,4 +1,5 @@
 import Testing
+import SwiftPoseTestSupport
 @testable import PoseNN
 import PoseTensor
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwiftPoseTestSupport
 @testable import PoseNN
 import PoseTensor
 

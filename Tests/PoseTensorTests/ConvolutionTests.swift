@@ -1,4 +1,5 @@
 import Testing
+import SwiftPoseTestSupport
 @testable import PoseTensor
 
 /// A convolution case: input C×H×W, output channels, kernel (kh, kw), stride, padding, dilation.

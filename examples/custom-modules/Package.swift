@@ -14,6 +14,9 @@ let package = Package(
         .target(name: "CustomModules", dependencies: [.product(name: "SwiftPose", package: "SwiftPose")]),
         .executableTarget(name: "custom-pose-train", dependencies: ["CustomModules"]),
         .executableTarget(name: "custom-pose-test", dependencies: ["CustomModules"]),
-        .testTarget(name: "CustomModulesTests", dependencies: ["CustomModules"]),
+        // SwiftPose's test support (gradient checker, reference kernels, component harness) is
+        // for test targets only
+        .testTarget(name: "CustomModulesTests", dependencies: [
+            "CustomModules", .product(name: "SwiftPoseTestSupport", package: "SwiftPose")]),
     ]
 )

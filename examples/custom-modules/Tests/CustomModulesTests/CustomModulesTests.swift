@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwiftPose
+import SwiftPoseTestSupport
 @testable import CustomModules
 
 /// Each component is checked the way SwiftPose checks its own: finite differences for every

@@ -1,3 +1,5 @@
+import PoseTensor
+
 /// Direct-loop implementations of every fast kernel, in double precision, for tests.
 ///
 /// Layouts match the fast kernels: NCHW activations, OIHW conv weights, IOHW deconv weights.

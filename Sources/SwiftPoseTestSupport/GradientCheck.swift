@@ -1,3 +1,4 @@
+import PoseNN
 import PoseTensor
 
 /// Finite-difference verification of hand-written backward passes.
@@ -128,6 +129,17 @@ public struct GradientCheck {
                 }
                 return backward(dys)[checkedInput].clone()
             })
+    }
+
+    /// Checks a block with several inputs and outputs against every input and every parameter:
+    /// `run(inputs:checkedInput:...)` once per input, the parameters checked on the first pass
+    /// only. Mismatches name the input (`input 1`) they belong to.
+    public func run(inputs: [Tensor], parameters: [(name: String, parameter: Parameter)],
+                    forward: () -> [Tensor], backward: ([Tensor]) -> [Tensor]) -> [Mismatch] {
+        inputs.indices.flatMap { i in
+            run(inputs: inputs, checkedInput: i, parameters: i == 0 ? parameters : [], forward: forward, backward: backward)
+                .map { m in m.tensor == "input" ? Mismatch(tensor: "input \(i)", index: m.index, analytic: m.analytic, numeric: m.numeric) : m }
+        }
     }
 
     /// Checks a `Layer` and all of its parameters.
