@@ -35,9 +35,9 @@ public enum Job {
         let loaded = try Checkpoint.load(path: checkpoint)
         let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict)
         if !missing.isEmpty {
-            throw CheckpointError("\(checkpoint): the model's keys are not all in the checkpoint;" + Trainer.keyReport(missing: missing, unexpected: unexpected))
+            throw CheckpointError("\(checkpoint): the model's keys are not all in the checkpoint;" + Checkpoint.keyReport(missing: missing, unexpected: unexpected))
         }
-        if !unexpected.isEmpty { note("note: loaded \(checkpoint);" + Trainer.keyReport(missing: missing, unexpected: unexpected)) }
+        if !unexpected.isEmpty { note("note: loaded \(checkpoint);" + Checkpoint.keyReport(missing: missing, unexpected: unexpected)) }
         return model
     }
 

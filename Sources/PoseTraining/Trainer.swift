@@ -6,27 +6,13 @@ import PoseModels
 import PoseNN
 import PoseTensor
 
-/// A point of a run: `epoch` completed epochs plus `innerIteration` iterations of the next one,
-/// `iteration` iterations in all.
-public struct RunPosition: Sendable, Equatable, CustomStringConvertible {
-    public var epoch: Int
-    public var iteration: Int
-    public var innerIteration: Int
-
-    public init(epoch: Int, iteration: Int, innerIteration: Int) {
-        self.epoch = epoch; self.iteration = iteration; self.innerIteration = innerIteration
-    }
-
-    public var description: String {
-        innerIteration == 0 ? "the end of epoch \(epoch) (iteration \(iteration))"
-                            : "iteration \(iteration) (\(innerIteration) into epoch \(epoch + 1))"
-    }
-}
-
-/// MMEngine's epoch-based runner, data-parallel over ranks. The loop itself is only: load a
-/// batch → forward, loss, backward → allreduce gradients → optimizer step; everything else
-/// (timing, logging, learning-rate schedules, BatchNorm buffer sync, checkpoints, validation)
-/// is a hook, called at MMEngine's points.
+/// MMEngine's runner for an epoch-based, data-parallel run: it checks the config's files and
+/// the model's shapes before the work dir is touched, builds the model, optimizer, schedule,
+/// hooks and data, resumes or loads initial weights (`ResumeSearch`, `InitialWeights`, each
+/// file read by rank 0 and shared by `CheckpointBroadcast`), and hands over to the loop
+/// (`EpochBasedTrainLoop`: batch → forward, loss, backward → allreduce → optimizer step). It
+/// holds the run's position and offers the hooks their services (`validate`, `saveCheckpoint`,
+/// `syncBuffers`); timing, logging, schedules, buffer sync, checkpoints and validation are hooks.
 public final class Trainer {
     public enum Resume: Equatable, Sendable {
         case none
@@ -49,24 +35,22 @@ public final class Trainer {
     /// Rank 0's log (lines and `vis_data/scalars.json`); other ranks only append errors to it.
     public let log: TrainingLog
 
-    public private(set) var model: PoseEstimator!
+    public internal(set) var model: PoseEstimator!
     public private(set) var optimizer: Optimizer!
     /// The learning-rate schedulers over the optimizer's groups (stepped by `ParamSchedulerHook`).
-    public private(set) var schedule: ParameterSchedule!
-    /// Gradients accumulated over `accumulative_counts` iterations.
-    private var accumulated: Tensor?
+    public internal(set) var schedule: ParameterSchedule!
     /// The hooks, in the order they are called.
     public private(set) var hooks: [Hook] = []
     /// 0-based index of the epoch being trained (after the run: the number of epochs trained).
-    public private(set) var epoch = 0
+    public internal(set) var epoch = 0
     /// 0-based index of the iteration being trained, counted over the whole run.
-    public private(set) var iteration = 0
+    public internal(set) var iteration = 0
     /// 0-based index of the iteration within its epoch.
-    public private(set) var innerIteration = 0
+    public internal(set) var innerIteration = 0
     public private(set) var iterationsPerEpoch = 0
     /// What the run has completed: after an iteration's optimizer step, that iteration; after an
     /// epoch's last iteration and before its epoch hooks, the epoch. Checkpoints record it.
-    public private(set) var completed = RunPosition(epoch: 0, iteration: 0, innerIteration: 0)
+    public internal(set) var completed = RunPosition(epoch: 0, iteration: 0, innerIteration: 0)
     /// Whether every rank agreed, in this iteration's allreduce, to stop after it (a signal).
     public var stopRequested: Bool { stopSignal != 0 }
     /// The newest resumable checkpoint this run wrote, and where.
@@ -79,7 +63,7 @@ public final class Trainer {
     /// `lr` and the losses, `IterTimerHook` the times. Cleared at the start of each iteration.
     public var messages: [String: Double] = [:]
     /// The mean loss over ranks of every iteration this trainer ran.
-    public private(set) var losses: [Float] = []
+    public internal(set) var losses: [Float] = []
     /// Metrics of the last validation.
     public internal(set) var lastMetrics: [(String, Double)] = []
 
@@ -87,15 +71,15 @@ public final class Trainer {
     public var isMain: Bool { communicator.rank == 0 }
     public var worldSize: Int { communicator.size }
 
-    private var trainData: DataloaderSettings?
+    var trainData: DataloaderSettings?
     private var instances: [PoseInstance] = []
-    private var sampler: DistributedSampler?
-    private var loader: DataLoader?
+    var sampler: DistributedSampler?
+    var loader: DataLoader?
     private var lock: WorkDirLock?
     /// Iterations of the first epoch already done when a run resumes mid-epoch.
-    private var resumeInnerIteration = 0
+    var resumeInnerIteration = 0
     /// The signal every rank agreed to stop for, or 0.
-    private var stopSignal: Int32 = 0
+    var stopSignal: Int32 = 0
 
     /// Keeps MMPose's random initialisation where `init_cfg` names a download (`--no-pretrained`).
     public var skipsPretrainedDownloads = false
@@ -127,96 +111,8 @@ public final class Trainer {
             log("the checkpoint is at \(completed), and max_epochs is \(maxEpochs): nothing left to train")
             return
         }
-        try callHooks { try $0.beforeRun(self) }
-        while epoch < maxEpochs {
-            try trainEpoch()
-        }
-        try callHooks { try $0.afterRun(self) }
+        try EpochBasedTrainLoop(runner: self).run()
         log("training finished after \(maxEpochs) epochs (\(iteration) iterations)")
-    }
-
-    private func trainEpoch() throws {
-        guard let loader, let sampler, let trainData else { return }
-        try callHooks { try $0.beforeTrainEpoch(self) }
-        // a run resumed mid-epoch skips the batches it trained; batches start at multiples of the
-        // batch size, so the remaining ones are the uninterrupted run's
-        var indices = sampler.indices(epoch: samplerEpoch)
-        innerIteration = resumeInnerIteration
-        indices.removeFirst(min(indices.count, resumeInnerIteration * trainData.batchSize))
-        resumeInnerIteration = 0
-        loader.start(epoch: epoch, indices: indices, dropLast: trainData.dropLast)
-        while let batch = try loader.next() {
-            messages = [:]
-            try callHooks { try $0.beforeTrainIteration(self, batch: batch) }
-            let outputs = try trainStep(batch)
-            completed = RunPosition(epoch: epoch, iteration: iteration + 1, innerIteration: innerIteration + 1)
-            try callHooks { try $0.afterTrainIteration(self, batch: batch, outputs: outputs) }
-            iteration += 1
-            innerIteration += 1
-            if stopRequested { throw stopped() }
-        }
-        completed = RunPosition(epoch: epoch + 1, iteration: iteration, innerIteration: 0)
-        try callHooks { try $0.afterTrainEpoch(self) }
-        epoch += 1
-    }
-
-    /// Forward, loss and backward, gradients averaged over ranks, one optimizer step; the
-    /// logged values and the ranks' stop requests travel in one small allreduce.
-    private func trainStep(_ batch: Batch) throws -> TrainStepOutputs {
-        model.arena.zeroGradients()
-        let named = try model.trainStep(batch, epoch: epoch)
-        messages["lr"] = schedule.learningRate
-        if try accumulate() {
-            try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)
-            if let clip = settings.optimWrapper.clipGrad {
-                // every rank holds the same averaged gradient, so its norm is the global one
-                messages["grad_norm"] = clip.clip(model.arena, groups: optimizer.groups)
-            }
-            optimizer.step()
-            model.arena.valuesDidChange()
-        }
-        // the ranks' stop votes ride along: every rank stops for the same signal, so all end
-        // with the same status
-        var values = named.map { Double($0.value) } + StopRequest.counts(of: stopRequest.receivedSignal)
-        try communicator.allReduceSum(&values)
-        stopSignal = StopRequest.agreedSignal(counts: Array(values.suffix(StopRequest.signals.count)))
-        values.removeLast(StopRequest.signals.count)
-        // every logged value is the mean over ranks (MMPose logs rank 0's own)
-        let means = zip(named, values).map { (name: $0.0.name, value: $0.1 / Double(worldSize)) }
-        let loss = means.filter { $0.name.contains("loss") }.reduce(0) { $0 + $1.value }
-        guard loss.isFinite else {
-            throw TrainingError("epoch \(epoch + 1), iteration \(innerIteration + 1): the loss is \(loss); lower the learning rate or check the data")
-        }
-        losses.append(Float(loss))
-        messages["loss"] = loss
-        for (name, value) in means { messages[name] = value }
-        return TrainStepOutputs(loss: loss, values: means)
-    }
-
-    /// `accumulative_counts`: adds this iteration's gradient, scaled as MMEngine scales the loss
-    /// (1/N, or 1/remainder over a run's last iterations), to the accumulated ones; true when
-    /// the arena then holds the sum to step with (every N-th iteration and the run's last).
-    private func accumulate() throws -> Bool {
-        let n = settings.optimWrapper.accumulativeCounts
-        guard n > 1 else { return true }
-        let total = maxEpochs * iterationsPerEpoch
-        let factor = iteration >= total - total % n ? total % n : n
-        let gradients = model.arena.gradients
-        if accumulated == nil { accumulated = Tensor(zeros: gradients.shape) }
-        let sum = accumulated!
-        ElementwiseKernels.addScaled(gradients.data, scale: 1 / Float(factor), into: sum.data, count: gradients.count)
-        guard (iteration + 1) % n == 0 || iteration + 1 == total else { return false }
-        gradients.copy(from: sum)
-        sum.zero()
-        return true
-    }
-
-    /// The error that ends a run stopped by a signal, after the checkpoint hook saved this point.
-    private func stopped() -> RunStopped {
-        let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGUSR1: "SIGUSR1"][stopSignal] ?? "signal \(stopSignal)"
-        let saved = lastCheckpoint.map { $0.position == completed ? "saved \($0.path); continue with --resume" : nil } ?? nil
-        return RunStopped(signal: stopSignal,
-                          description: "stopped by \(name) at \(completed); " + (saved ?? "no checkpoint saved here (the config has no CheckpointHook)"))
     }
 
     /// Locks the work dir, builds the model, optimizer, schedule and hooks, checks the files
@@ -286,10 +182,13 @@ public final class Trainer {
         log.saveConfig(settings.configText)
 
 
-        if let loaded = try broadcastResumeCheckpoint() {
+        let broadcast = CheckpointBroadcast(communicator: communicator)
+        let search = ResumeSearch(mode: resume, workDir: workDir, checkpointDirectory: checkpointDirectory, log: log)
+        if let loaded = try broadcast.share(search.find) {
             try restore(from: loaded)
         } else {
-            try loadInitialWeights()
+            try InitialWeights(pretrained: settings.model.pretrained, loadFrom: loadFrom, strict: strictLoading,
+                               skipsDownloads: skipsPretrainedDownloads, broadcast: broadcast, log: log).load(into: model)
         }
 
         let sampler = DistributedSampler(count: instances.count, shuffle: trainData.shuffle, seed: seed,
@@ -478,181 +377,11 @@ public final class Trainer {
         }
     }
 
-    /// `init_cfg` Pretrained weights, then `load_from`: rank 0 reads each file and every rank
-    /// loads the same bytes.
-    private func loadInitialWeights() throws {
-        for pretrained in settings.model.pretrained {
-            let what = pretrained.target.isEmpty ? "model" : String(pretrained.target.dropLast())
-            if skipsPretrainedDownloads, try PretrainedDownload.url(for: pretrained.checkpoint) != nil {
-                log("warning: \(what) init_cfg Pretrained '\(pretrained.checkpoint)' skipped (--no-pretrained): keeping MMPose's random initialisation")
-                continue
-            }
-            // rank 0 resolves (downloading into PyTorch's hub cache when needed) and reads the file
-            guard let loaded = try broadcast({
-                try Checkpoint.load(path: try PretrainedDownload.localFile(for: pretrained.checkpoint) { self.log($0) })
-            }) else { continue }
-            let rename: ((String) -> String?)? = pretrained.target.isEmpty && pretrained.prefix == nil ? nil : { key in
-                if let prefix = pretrained.prefix { return key.hasPrefix(prefix) ? pretrained.target + key.dropFirst(prefix.count) : nil }
-                return key.hasPrefix(pretrained.target) ? key : pretrained.target + key
-            }
-            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading, rename: rename)
-            log("\(what) initialised from \(pretrained.checkpoint)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
-        }
-        if let path = loadFrom, let loaded = try broadcastCheckpoint(path: path) {
-            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strictLoading)
-            log("loaded weights from \(path)" + Trainer.keyReport(missing: missing, unexpected: unexpected))
-        }
-    }
-
-    /// " (all keys matched)" or the missing and unexpected keys, a few by name.
-    public static func keyReport(missing: [String], unexpected: [String]) -> String {
-        if missing.isEmpty && unexpected.isEmpty { return " (all keys matched)" }
-        var parts: [String] = []
-        if !missing.isEmpty { parts.append("\(missing.count) missing: \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "")") }
-        if !unexpected.isEmpty { parts.append("\(unexpected.count) unexpected: \(unexpected.prefix(5).joined(separator: ", "))\(unexpected.count > 5 ? ", …" : "")") }
-        return " (" + parts.joined(separator: "; ") + ")"
-    }
-
-    /// Rank 0 reads and verifies `path`; every rank gets the same parsed file.
-    private func broadcastCheckpoint(path: String) throws -> Checkpoint.Loaded? {
-        try broadcast { try Checkpoint.load(path: path) }
-    }
-
-    /// Rank 0 picks the checkpoint to resume from; every rank gets the same parsed file.
-    private func broadcastResumeCheckpoint() throws -> Checkpoint.Loaded? {
-        try broadcast { try findResumeCheckpoint() }
-    }
-
-    /// Runs `read` on rank 0 and sends the file (path and bytes) to the other ranks, which
-    /// parse it themselves, so the ranks need no shared filesystem. A failure on rank 0 ends
-    /// every rank.
-    private func broadcast(_ read: () throws -> Checkpoint.Loaded?) throws -> Checkpoint.Loaded? {
-        var loaded: Checkpoint.Loaded?
-        var failure: Error?
-        if isMain {
-            do { loaded = try read() } catch { failure = error }
-        }
-        guard worldSize > 1 else {
-            if let failure { throw failure }
-            return loaded
-        }
-        var status: [Int64] = [failure != nil ? -1 : loaded == nil ? 0 : 1]
-        try status.withUnsafeMutableBytes { try communicator.broadcast($0.baseAddress!, bytes: $0.count, root: 0) }
-        if let failure { throw failure }
-        guard status[0] == 1 else {
-            if status[0] < 0 { throw TrainingError("rank 0 could not read a checkpoint (its error is reported by rank 0)") }
-            return nil
-        }
-        let path = try communicator.broadcast(loaded.map { Array($0.path.utf8) }, root: 0) ?? []
-        let bytes = try communicator.broadcast(loaded.map { [UInt8]($0.data) }, root: 0) ?? []
-        if isMain { return loaded }
-        return try Checkpoint.load(data: Data(bytes), path: String(decoding: path, as: UTF8.self))
-    }
-
-    /// Writes a checkpoint from elsewhere into the work dir (atomically) under its own name and
-    /// returns the path. The same bytes already there are used as they are; a different file of
-    /// that name is never replaced.
-    private func copyIntoWorkDir(_ data: Data, from source: String) throws -> String {
-        let copy = workDir + "/" + URL(fileURLWithPath: source).lastPathComponent
-        if FileManager.default.fileExists(atPath: copy) {
-            guard FileManager.default.contents(atPath: copy) == data else {
-                throw CheckpointError("--resume \(source): the work dir already has a different \(copy); resume into another work dir (--work-dir) or move that file away")
-            }
-            return copy
-        }
-        try SafeTensors.writeAtomically(to: copy) { try $0.write(contentsOf: data) }
-        log("copied \(source) into the work dir as \(copy)")
-        return copy
-    }
-
     /// Where the checkpoint hook writes: `out_dir/<work dir name>` when it has an `out_dir`.
     var checkpointDirectory: String {
-        settings.hooks.lazy.compactMap { $0.spec as? CheckpointHookSettings }.first?.directory(workDir: workDir) ?? workDir
+        settings.hooks.lazy.compactMap { $0.spec.checkpointDirectory(workDir: self.workDir) }.first ?? workDir
     }
 
-    /// The checkpoint to resume from (rank 0 decides). `.latest` takes `last_checkpoint`, then
-    /// the other checkpoints in the work dir, newest first, skipping damaged ones; when there
-    /// are checkpoints but none verifies it stops rather than train over them. A checkpoint from
-    /// outside the work dir is copied into it first, so the run never writes next to it.
-    private func findResumeCheckpoint() throws -> Checkpoint.Loaded? {
-        switch resume {
-        case .none: return nil
-        case .path(let p):
-            let loaded = try Checkpoint.load(path: p)
-            let source = URL(fileURLWithPath: p).standardizedFileURL, here = URL(fileURLWithPath: workDir).standardizedFileURL
-            guard source.deletingLastPathComponent().resolvingSymlinksInPath() != here.resolvingSymlinksInPath(),
-                  source.pathExtension == "safetensors" else { return loaded }
-            let copy = try copyIntoWorkDir(loaded.data, from: source.path)
-            return Checkpoint.Loaded(path: copy, meta: loaded.meta, tensors: loaded.tensors, data: loaded.data)
-        case .latest:
-            // the checkpoint hook's directory (out_dir/<work dir name>), else the work dir
-            let directory = checkpointDirectory
-            var candidates: [String] = []
-            if let text = try? String(contentsOfFile: workDir + "/last_checkpoint", encoding: .utf8) {
-                let name = URL(fileURLWithPath: text.trimmingCharacters(in: .whitespacesAndNewlines)).lastPathComponent
-                if CheckpointHook.isPlainName(name) { candidates.append(directory + "/" + name) }
-            }
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            let checkpoints = files.filter { !$0.hasPrefix("best_") && $0.hasSuffix(".safetensors") }
-                .map { directory + "/" + $0 }
-                .map { ($0, (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
-                .sorted { $0.1 > $1.1 }.map(\.0)
-            candidates += checkpoints.filter { !candidates.contains($0) }
-            var problems: [String] = []
-            for c in candidates where FileManager.default.fileExists(atPath: c) {
-                do {
-                    return try Checkpoint.load(path: c)
-                } catch {
-                    log("warning: cannot resume from \(c) (\(error)); trying an older checkpoint")
-                    problems.append("\(URL(fileURLWithPath: c).lastPathComponent): \(error)")
-                }
-            }
-            guard problems.isEmpty else {
-                throw CheckpointError("no checkpoint in \(directory) verifies (\(problems.joined(separator: "; "))); resume from a specific file or move them away to start afresh")
-            }
-            log("warning: no checkpoint found in \(directory) to resume from; starting from scratch")
-            return nil
-        }
-    }
+
 }
 
-/// Builds the configured model with its initialisation drawn from a generator seeded by `seed`,
-/// so every rank that uses the same seed starts from the same weights.
-public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> PoseEstimator {
-    try checkModelFits(settings.model)
-    var rng = RandomGenerator(seed: seed, stream: [0x1417])
-    return try settings.model.makeEstimator(rng: &rng)
-}
-
-/// Refuses, before anything is allocated, a model whose state (`ModelSize.trainingBytes`, as
-/// its spec works it out) cannot fit in this machine's memory.
-public func checkModelFits(_ model: any PoseEstimatorSpec) throws {
-    guard let size = model.size, size.trainingBytes > MemoryBudget.limitBytes else { return }
-    throw MemoryBudgetError("model: \(size.parameters) parameters and \(size.buffers) buffer values need about \(MemoryBudget.gib(size.trainingBytes)) to build and train (values, gradients, optimizer moments); \(MemoryBudget.allowance): reduce the model's channels, blocks or input size")
-}
-
-/// Refuses a batch whose activations (`PoseEstimator.activationBytesPerImage`), beside the
-/// model's state, cannot fit in this machine's memory; `what` names the setting
-/// (`train_dataloader.batch_size`).
-public func checkActivationsFit(_ model: PoseEstimator, inputSize: (Int, Int), batch: Int, training: Bool, what: String) throws {
-    guard let perImage = model.activationBytesPerImage(inputSize: inputSize) else { return }
-    let one = training ? perImage.training : perImage.inference
-    let (activations, o1) = one.multipliedReportingOverflow(by: batch)
-    let state = model.arena.values.count * 4 * (training ? 4 : 1)
-    let (total, o2) = activations.addingReportingOverflow(state)
-    guard o1 || o2 || total > MemoryBudget.limitBytes else { return }
-    throw MemoryBudgetError("\(what) \(batch) at \(inputSize.0)x\(inputSize.1): \(training ? "a training step" : "inference") needs about \(o1 ? "more than 2^63 bytes" : MemoryBudget.gib(activations)) of activations (\(MemoryBudget.gib(one)) per image) beside \(MemoryBudget.gib(state)) of model state; \(MemoryBudget.allowance): reduce the batch or the input size")
-}
-
-/// A training run that cannot continue; the message says where and why.
-public struct TrainingError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
-func formatDuration(_ seconds: Double) -> String {
-    // an ETA from a stalled or first step can be infinite
-    guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "-:--:--" }
-    let s = Int(seconds.rounded())
-    return String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
-}

@@ -104,6 +104,8 @@ public struct CheckpointHookSettings: HookSpec {
         interval > 0 && count >= saveBegin && (count - saveBegin) % interval == 0 && count > 0
     }
 
+    public func checkpointDirectory(workDir: String) -> String? { directory(workDir: workDir) }
+
     /// Where checkpoints of a run in `workDir` go.
     public func directory(workDir: String) -> String {
         guard let outDir else { return workDir }

@@ -77,10 +77,14 @@ public protocol HookSpec: Sendable {
     /// The hook's priority when the config gives none (MMEngine's class attribute).
     var defaultPriority: HookPriority { get }
     func makeHook() throws -> Hook
+    /// Where the hook writes a run's resumable checkpoints, for a run in `workDir`, so that
+    /// `--resume` looks there; nil (the default) for hooks that write none.
+    func checkpointDirectory(workDir: String) -> String?
 }
 
 extension HookSpec {
     public var defaultPriority: HookPriority { .normal }
+    public func checkpointDirectory(workDir: String) -> String? { nil }
 }
 
 /// What one training iteration produced, averaged over ranks.

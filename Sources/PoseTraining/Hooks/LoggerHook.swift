@@ -44,7 +44,7 @@ public final class LoggerHook: Hook {
             if recentTimes.count > 50 { recentTimes.removeFirst() }
         }
         let inEpoch = runner.innerIteration + 1
-        guard inEpoch % max(1, settings.interval) == 0 || inEpoch == runner.iterationsPerEpoch else { return }
+        guard everyNInnerIterations(runner, max(1, settings.interval)) || isEndOfEpoch(runner) else { return }
         func mean(_ key: String) -> Double {
             let values = window.compactMap { $0[key] }
             return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
@@ -77,4 +77,11 @@ public final class LoggerHook: Hook {
         runner.log.scalars(record)
         runner.log("Epoch(val) [\(runner.epoch + 1)]  " + metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }.joined(separator: "  "))
     }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    // an ETA from a stalled or first step can be infinite
+    guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "-:--:--" }
+    let s = Int(seconds.rounded())
+    return String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
 }

@@ -17,8 +17,7 @@ public final class ValidationHook: Hook {
     public init(settings: ValidationHookSettings) { self.settings = settings }
 
     public func afterTrainEpoch(_ runner: Trainer) throws {
-        let completed = runner.epoch + 1
-        guard completed >= settings.begin, completed % max(1, settings.interval) == 0 || completed == runner.maxEpochs else { return }
+        guard runner.epoch + 1 >= settings.begin, everyNEpochs(runner, max(1, settings.interval)) || isLastTrainEpoch(runner) else { return }
         _ = try runner.validate()
         try runner.communicator.barrier()
     }
