@@ -31,7 +31,7 @@ extension InputFuzzer {
             // what the stock hooks read of their saved state
             if let state = loaded.meta?.hookStates["CheckpointHook"], let json = try? JSONSerialization.jsonObject(with: Data(state.utf8)),
                let kept = (json as? [String: Any])?["kept"] as? [Any] {
-                let settings = CheckpointHookSettings(interval: 1)
+                let settings = CheckpointHookSpec(interval: 1)
                 for name in kept { _ = (name as? String).map { settings.writes($0) } }
             }
         case .outputPath:

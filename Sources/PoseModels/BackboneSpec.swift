@@ -17,10 +17,10 @@ extension BackboneSpec {
     public var size: ModelSize? { nil }
 }
 
-extension ResNetSettings: BackboneSpec {
+extension ResNetSpec: BackboneSpec {
     public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { try ResNet(self, rng: &rng) }
 }
 
-extension HRNetSettings: BackboneSpec {
+extension HRNetSpec: BackboneSpec {
     public func makeBackbone(rng: inout RandomGenerator) throws -> Backbone { try HRNet(self, rng: &rng) }
 }

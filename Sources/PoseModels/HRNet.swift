@@ -6,7 +6,7 @@ import PoseTensor
 /// Input `N × 3 × H × W` (H, W multiples of 32); output the highest-resolution branch
 /// `N × C_0 × H/4 × W/4` (all branches when stage 4 has `multiscale_output`).
 public final class HRNet: Backbone {
-    public let settings: HRNetSettings
+    public let settings: HRNetSpec
     public let outChannels: [Int]
     let stem: Sequential
     let layer1: Sequential
@@ -18,7 +18,7 @@ public final class HRNet: Backbone {
     private let boundary = BlockedLayoutBoundary()
     /// Gradient sums per stage and previous-stage branch, kept across steps.
 
-    public init(_ settings: HRNetSettings, rng: inout RandomGenerator) throws {
+    public init(_ settings: HRNetSpec, rng: inout RandomGenerator) throws {
         try settings.validate()
         self.settings = settings
         var convs: [Conv2d] = [], norms: [BatchNorm2d] = [], lastNorms: [BatchNorm2d] = []

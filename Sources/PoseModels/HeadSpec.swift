@@ -77,7 +77,7 @@ public struct RLEHeadSpec: HeadSpec {
     public var loss: any LossSpec
     public var decoder: (any KeypointCodec)?
 
-    public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSettings(useTargetWeight: true),
+    public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSpec(useTargetWeight: true),
                 decoder: (any KeypointCodec)?) {
         self.inChannels = inChannels; self.keypoints = keypoints; self.loss = loss; self.decoder = decoder
     }

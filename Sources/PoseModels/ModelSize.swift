@@ -69,7 +69,7 @@ public struct ModelSize: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-extension ResNetSettings {
+extension ResNetSpec {
     /// ResNet, ResNetV1d, SEResNet, ResNeXt and ResNeSt as `ResNet.init` builds them; nil for a
     /// depth that does not exist (building reports it).
     public var size: ModelSize? {
@@ -124,7 +124,7 @@ extension ResNetSettings {
     }
 }
 
-extension HRNetSettings {
+extension HRNetSpec {
     /// HRNet as `HRNet.init` builds it: the stem, stage 1's blocks, and per later stage its
     /// transition, branches and fuse layers.
     public var size: ModelSize? {

@@ -68,7 +68,7 @@ public final class RLELoss: PoseLoss {
 
 /// MMPose's `RLELoss(use_target_weight=False, size_average=True, residual=True,
 /// q_dis='laplace')` as configured; each head gets its own flow.
-public struct RLELossSettings: LossSpec {
+public struct RLELossSpec: LossSpec {
     public var useTargetWeight = false
     /// `q_dis='gaussian'` instead of MMPose's default Laplace.
     public var gaussian = false
@@ -94,8 +94,8 @@ public final class RLEHead: PoseHead {
     public let loss: any PoseLoss
     private var gradient: Tensor?
 
-    /// - Parameter loss: usually `RLELossSettings` (its flow is made after the head's own weights).
-    public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSettings(), rng: inout RandomGenerator) throws {
+    /// - Parameter loss: usually `RLELossSpec` (its flow is made after the head's own weights).
+    public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSpec(), rng: inout RandomGenerator) throws {
         self.keypoints = keypoints
         fc = Linear(inChannels, keypoints * 4)
         WeightInit.normal(fc.weight, bias: fc.bias, std: 0.01, rng: &rng)

@@ -6,7 +6,7 @@ import PoseTensor
 /// Input `N × inChannels × H × W`; stage `i` outputs `N × C_i × H/2^(i+2) × W/2^(i+2)` with
 /// `C_i = baseChannels · 2^i · expansion` (expansion 4 for Bottleneck, 1 for BasicBlock).
 public final class ResNet: Backbone {
-    public let settings: ResNetSettings
+    public let settings: ResNetSpec
     public let outChannels: [Int]
     let stem: Sequential
     let stages: [Sequential]
@@ -24,7 +24,7 @@ public final class ResNet: Backbone {
 
     /// Builds the network and initialises it as MMPose does (Kaiming fan-out convs, BN 1/0,
     /// zero-initialised last BN per block when `zeroInitResidual`).
-    public init(_ settings: ResNetSettings, rng: inout RandomGenerator) throws {
+    public init(_ settings: ResNetSpec, rng: inout RandomGenerator) throws {
         try settings.validate()
         self.settings = settings
         let arch = settings.architecture!

@@ -3,7 +3,7 @@ import PoseNN
 import PoseTensor
 
 /// MMPose's `test_cfg` of a top-down model.
-public struct TopdownTestConfig: Sendable, Equatable {
+public struct TopdownTestSettings: Sendable, Equatable {
     /// MMPose's `flip_mode`: how the flipped pass's heatmaps map back onto the plain pass's.
     public enum FlipMode: String, Sendable, CaseIterable {
         /// One map per keypoint: mirror and swap by the flip indices.
@@ -44,7 +44,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public let state: StateDict
     /// Decodes the head's outputs (nil: `predict(_:)` on batches is unavailable).
     public let decoder: (any KeypointCodec)?
-    public var testConfig: TopdownTestConfig
+    public var testConfig: TopdownTestSettings
     /// MMPose's `train_cfg.compute_acc`: whether heads report `acc_pose` while training.
     public var computeAccuracy = true
     public var summary: String
@@ -55,7 +55,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public var declaredFeatureChannels: [Int]?
 
     public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
-                testConfig: TopdownTestConfig = TopdownTestConfig(), summary: String = "TopdownPoseEstimator") {
+                testConfig: TopdownTestSettings = TopdownTestSettings(), summary: String = "TopdownPoseEstimator") {
         self.backbone = backbone
         self.neck = neck
         self.head = head
@@ -264,7 +264,7 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
     public var neck: (any NeckSpec)?
     public var head: any HeadSpec
     public var dataPreprocessor: DataPreprocessor
-    public var testConfig: TopdownTestConfig
+    public var testConfig: TopdownTestSettings
     /// `train_cfg.compute_acc`.
     public var computeAccuracy = true
     public var pretrained: [PretrainedWeights]
@@ -272,7 +272,7 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
     public var summary: String
 
     public init(backbone: any BackboneSpec, neck: (any NeckSpec)? = nil, head: any HeadSpec,
-                dataPreprocessor: DataPreprocessor = DataPreprocessor(), testConfig: TopdownTestConfig = TopdownTestConfig(),
+                dataPreprocessor: DataPreprocessor = DataPreprocessor(), testConfig: TopdownTestSettings = TopdownTestSettings(),
                 pretrained: [PretrainedWeights] = [], summary: String = "TopdownPoseEstimator") {
         self.backbone = backbone; self.neck = neck; self.head = head; self.dataPreprocessor = dataPreprocessor
         self.testConfig = testConfig; self.pretrained = pretrained; self.summary = summary

@@ -57,8 +57,8 @@ extension ExperimentSettings {
         }
         let valEvaluator = try evaluator("val_evaluator")
         let testEvaluator = try evaluator("test_evaluator")
-        if let slot = hooks.firstIndex(where: { $0.spec is CheckpointHookSettings }),
-           var checkpoint = hooks[slot].spec as? CheckpointHookSettings, !checkpoint.saveBest.isEmpty {
+        if let slot = hooks.firstIndex(where: { $0.spec is CheckpointHookSpec }),
+           var checkpoint = hooks[slot].spec as? CheckpointHookSpec, !checkpoint.saveBest.isEmpty {
             // MMEngine finds a missing metric or an uninferable rule at the first validation; here before training
             let names = valEvaluator?.metricNames ?? []
             // a metric's former name (MMPose 1.3.2's posetrack18 configs save 'posetrack18/Total AP',
@@ -147,7 +147,7 @@ extension ExperimentSettings {
     /// `optim_wrapper=dict(type='OptimWrapper', optimizer=..., constructor=..., paramwise_cfg=...)`.
     static func decodeOptimWrapper(_ root: ConfigReader, context: BuildContext) throws -> OptimWrapperSettings {
         guard let ow = try root.dictionary("optim_wrapper") else {
-            return OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSettings(learningRate: 1e-3))
+            return OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSpec(learningRate: 1e-3))
         }
         if case .string("AmpOptimWrapper")? = ow.value("type") {
             // MMEngine refuses it too without an accelerator; SwiftPose trains in fp32 on CPUs

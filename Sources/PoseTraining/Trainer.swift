@@ -271,7 +271,7 @@ public final class Trainer {
     private func orderedHooks() -> [HookEntry] {
         var entries = settings.hooks
         if settings.val != nil && settings.valEvaluator != nil {
-            let validation = ValidationHookSettings(interval: settings.valInterval, begin: settings.valBegin)
+            let validation = ValidationHookSpec(interval: settings.valInterval, begin: settings.valBegin)
             entries.append(HookEntry(key: "val_cfg", type: "ValidationHook", priority: validation.defaultPriority, spec: validation))
         }
         return entries.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)

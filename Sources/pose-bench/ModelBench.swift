@@ -58,7 +58,7 @@ struct ModelBench: ParsableCommand {
             codec = decoder
             name = "\(URL(fileURLWithPath: config).lastPathComponent): \(model.summary)"
         } else {
-            let settings = ResNetSettings(depth: depth)
+            let settings = ResNetSpec(depth: depth)
             let spec = TopdownPoseEstimatorSpec(backbone: settings, head: HeatmapHeadSpec(
                 HeatmapHeadSettings(inChannels: depth >= 50 ? 2048 : 512, outChannels: 17), decoder: nil))
             printEstimate(spec.size)

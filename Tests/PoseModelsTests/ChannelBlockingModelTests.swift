@@ -38,7 +38,7 @@ import PoseTensor
     }
 
     @Test func hrnet() throws {
-        let settings = HRNetSettings(stages: [
+        let settings = HRNetSpec(stages: [
             HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [4]),
             HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [16, 32], multiscaleOutput: false),
         ])
@@ -52,7 +52,7 @@ import PoseTensor
     func groupedAndSplitAttentionBottlenecks(kind: String) throws {
         // two stages, and a batch of 4: split attention's BatchNorm sees one value per image, and
         // over two images its input gradient is zero in exact arithmetic, noise in floats
-        var settings = ResNetSettings(depth: 50)
+        var settings = ResNetSpec(depth: 50)
         (settings.stemChannels, settings.baseChannels, settings.zeroInitResidual) = (16, 16, false)
         (settings.numStages, settings.strides, settings.dilations, settings.outIndices) = (2, [1, 2], [1, 1], [1])
         if kind == "ResNeXt" { (settings.groups, settings.widthPerGroup) = (2, 8) }
@@ -63,7 +63,7 @@ import PoseTensor
     }
 
     @Test func resnetWithTwoOutputs() throws {
-        var settings = ResNetSettings(depth: 18)
+        var settings = ResNetSpec(depth: 18)
         (settings.stemChannels, settings.baseChannels, settings.outIndices, settings.zeroInitResidual) = (16, 16, [1, 3], false)
         try expectSameTraining({ var rng = RandomGenerator(seed: 2); return try ResNet(settings, rng: &rng) }, input: [2, 3, 64, 48]) {
             ($0 as! ResNet).stem.forward($1, mode: .inference).shape.count == 5
@@ -95,11 +95,11 @@ private func scaledError(_ a: Tensor, _ b: Tensor) -> Float {
         let pool = TensorPool()
         try TensorPool.$current.withValue(pool) {
             var rng = RandomGenerator(seed: 1)
-            var small = ResNetSettings(depth: 18)
+            var small = ResNetSpec(depth: 18)
             small.baseChannels = 16
             let net: Backbone = model == "resnet"
                 ? try ResNet(small, rng: &rng)
-                : try HRNet(HRNetSettings(stages: [
+                : try HRNet(HRNetSpec(stages: [
                     HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [4]),
                     HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [16, 32], multiscaleOutput: false),
                 ]), rng: &rng)

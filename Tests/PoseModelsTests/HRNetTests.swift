@@ -23,7 +23,7 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
     /// never a trap in the fuse layers' forward.
     @Test func inputSizesThatCannotFuseAreRefused() throws {
         var rng = RandomGenerator(seed: 1)
-        var settings = HRNetSettings.standard(width: 2)
+        var settings = HRNetSpec.standard(width: 2)
         settings.stages[0].numChannels = [4]
         let net = try HRNet(settings, rng: &rng)
         for (w, h) in [(64, 64), (192, 256), (32, 32), (96, 160), (63, 63), (61, 62)] {
@@ -63,7 +63,7 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
     @Test(arguments: ["nearest", "bilinear"])
     func tinyTwoBranchHRNetGradients(upsample: String) throws {
         var rng = RandomGenerator(seed: 1)
-        var s = HRNetSettings(stages: [
+        var s = HRNetSpec(stages: [
             HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [2]),
             HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [2, 4], multiscaleOutput: false),
         ])

@@ -60,7 +60,7 @@ func randomLabels(_ n: Int, _ k: Int, seed: UInt64) -> (Tensor, Tensor) {
         // The flow's LeakyReLUs make the loss piecewise smooth; this seed keeps the checked
         // elements away from kinks the second-difference test cannot see.
         var rng = RandomGenerator(seed: 11)
-        let head = try RLEHead(inChannels: 6, keypoints: 3, loss: RLELossSettings(useTargetWeight: true), rng: &rng)
+        let head = try RLEHead(inChannels: 6, keypoints: 3, loss: RLELossSpec(useTargetWeight: true), rng: &rng)
         rng.fillNormal(head.fc.weight.value, std: 0.5)
         // give the flow non-trivial weights so its gradient is checked for real
         var state = StateDict()

@@ -22,14 +22,14 @@ struct ModelSizeTests {
         return state
     }
 
-    static func resNet(_ depth: Int, _ edit: (inout ResNetSettings) -> Void = { _ in }) -> ResNetSettings {
-        var s = ResNetSettings(depth: depth)
+    static func resNet(_ depth: Int, _ edit: (inout ResNetSpec) -> Void = { _ in }) -> ResNetSpec {
+        var s = ResNetSpec(depth: depth)
         s.stemChannels = 8; s.baseChannels = 4
         edit(&s)
         return s
     }
 
-    static let resNets: [ResNetSettings] = [
+    static let resNets: [ResNetSpec] = [
         resNet(18), resNet(34), resNet(50), resNet(101),
         resNet(50) { $0.deepStem = true; $0.avgDown = true },
         resNet(50) { $0.seRatio = 2 },
@@ -39,17 +39,17 @@ struct ModelSizeTests {
         resNet(50) { $0.strides = [1, 1, 2, 1] },
     ]
 
-    @Test(arguments: resNets) func resNetSizeIsWhatBuildingAllocates(_ settings: ResNetSettings) throws {
+    @Test(arguments: resNets) func resNetSizeIsWhatBuildingAllocates(_ settings: ResNetSpec) throws {
         #expect(settings.size == counted(try backboneState(settings)))
     }
 
     @Test func fullSizeResNet50() {
         // MMPose's ResNet-50 backbone: 23,508,032 parameters
-        #expect(ResNetSettings(depth: 50).size?.parameters == 23_508_032)
+        #expect(ResNetSpec(depth: 50).size?.parameters == 23_508_032)
     }
 
-    static let hrNets: [HRNetSettings] = {
-        var tiny = HRNetSettings.standard(width: 4)
+    static let hrNets: [HRNetSpec] = {
+        var tiny = HRNetSpec.standard(width: 4)
         tiny.stages[0].numChannels = [8]
         var basicFirst = tiny
         basicFirst.stages[0].block = "BASIC"
@@ -61,13 +61,13 @@ struct ModelSizeTests {
         return [tiny, basicFirst, multiscale, threeStages]
     }()
 
-    @Test(arguments: hrNets) func hrNetSizeIsWhatBuildingAllocates(_ settings: HRNetSettings) throws {
+    @Test(arguments: hrNets) func hrNetSizeIsWhatBuildingAllocates(_ settings: HRNetSpec) throws {
         #expect(settings.size == counted(try backboneState(settings)))
     }
 
     @Test func fullSizeHRNetW32() {
         // MMPose's HRNet-W32 backbone: 28,535,552 parameters (its 28.5 M with the head's 1×1 conv)
-        #expect(HRNetSettings.standard(width: 32).size?.parameters == 28_535_552)
+        #expect(HRNetSpec.standard(width: 32).size?.parameters == 28_535_552)
     }
 
     static let heads: [any HeadSpec] = {
@@ -97,7 +97,7 @@ struct ModelSizeTests {
     }
 
     @Test func countsSaturateInsteadOfOverflowing() {
-        var s = ResNetSettings(depth: 152)
+        var s = ResNetSpec(depth: 152)
         s.stemChannels = 65_536; s.baseChannels = 1 << 40
         let size = s.size
         #expect(size?.parameters == Int.max)

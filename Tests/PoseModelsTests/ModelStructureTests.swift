@@ -5,7 +5,7 @@ import PoseTensor
 
 func simpleBaseline(depth: Int, keypoints: Int = 17) throws -> TopdownPoseEstimator {
     var rng = RandomGenerator(seed: 0)
-    let backbone = try ResNet(ResNetSettings(depth: depth), rng: &rng)
+    let backbone = try ResNet(ResNetSpec(depth: depth), rng: &rng)
     let head = try HeatmapHead(HeatmapHeadSettings(inChannels: backbone.outChannels.last!, outChannels: keypoints), rng: &rng)
     return TopdownPoseEstimator(backbone: backbone, head: head, loss: KeypointMSELoss(useTargetWeight: true))
 }
@@ -19,7 +19,7 @@ func simpleBaseline(depth: Int, keypoints: Int = 17) throws -> TopdownPoseEstima
 
     @Test func resNet50BackboneAloneHasTorchvisionCount() throws {
         var rng = RandomGenerator(seed: 0)
-        let backbone = try ResNet(ResNetSettings(depth: 50), rng: &rng)
+        let backbone = try ResNet(ResNetSpec(depth: 50), rng: &rng)
         var state = StateDict()
         backbone.collectState(prefix: "", into: &state)
         #expect(state.trainableCount == 23_508_032)
@@ -69,7 +69,7 @@ func simpleBaseline(depth: Int, keypoints: Int = 17) throws -> TopdownPoseEstima
 
     @Test func outputShapesFollowTheStrides() throws {
         var rng = RandomGenerator(seed: 1)
-        var s = ResNetSettings(depth: 18)
+        var s = ResNetSpec(depth: 18)
         s.baseChannels = 4; s.stemChannels = 4; s.outIndices = [0, 1, 2, 3]
         let backbone = try ResNet(s, rng: &rng)
         let x = Tensor(zeros: [2, 3, 64, 48])
@@ -81,7 +81,7 @@ func simpleBaseline(depth: Int, keypoints: Int = 17) throws -> TopdownPoseEstima
 
     @Test func initialisationFollowsMMPose() throws {
         var rng = RandomGenerator(seed: 2)
-        let backbone = try ResNet(ResNetSettings(depth: 50), rng: &rng)
+        let backbone = try ResNet(ResNetSpec(depth: 50), rng: &rng)
         var state = StateDict()
         backbone.collectState(prefix: "", into: &state)
         func param(_ name: String) -> Tensor { state.parameters.first { $0.name == name }!.parameter.value }
@@ -106,7 +106,7 @@ func simpleBaseline(depth: Int, keypoints: Int = 17) throws -> TopdownPoseEstima
     @Test func invalidSettingsAreClearErrors() {
         var rng = RandomGenerator(seed: 0)
         #expect(throws: ModelError("ResNet: invalid depth 42; expected one of 18, 34, 50, 101, 152")) {
-            try ResNet(ResNetSettings(depth: 42), rng: &rng)
+            try ResNet(ResNetSpec(depth: 42), rng: &rng)
         }
         var h = HeatmapHeadSettings(inChannels: 8, outChannels: 2)
         h.deconvKernelSizes = [4, 5, 4]

@@ -8,7 +8,7 @@ import PoseTensor
 /// blocked layout against NCHW.
 @Suite struct ResNeXtResNeStTests {
     @Test func resNeXtKeysAndWidths() throws {
-        var settings = ResNetSettings(depth: 50)
+        var settings = ResNetSpec(depth: 50)
         (settings.groups, settings.widthPerGroup) = (32, 4)
         var rng = RandomGenerator(seed: 0)
         let shapes = try parameterShapes(ResNet(settings, rng: &rng))
@@ -18,7 +18,7 @@ import PoseTensor
     }
 
     @Test func resNeStKeysAndWidths() throws {
-        var settings = ResNetSettings(depth: 50)
+        var settings = ResNetSpec(depth: 50)
         (settings.deepStem, settings.avgDown, settings.radix) = (true, true, 2)
         var rng = RandomGenerator(seed: 0)
         let shapes = try parameterShapes(ResNet(settings, rng: &rng))
@@ -38,7 +38,7 @@ import PoseTensor
     /// ResNeXt-50 is also torchvision's resnext50_32x4d without its classifier).
     @Test(arguments: [("ResNeXt", 50, 22_979_904), ("ResNeXt", 101, 42_128_704), ("ResNeSt", 50, 25_434_240), ("ResNeSt", 101, 46_121_472)])
     func parameterCountsEqualMMPose(kind: String, depth: Int, expected: Int) throws {
-        var settings = ResNetSettings(depth: depth)
+        var settings = ResNetSpec(depth: depth)
         if kind == "ResNeXt" { (settings.groups, settings.widthPerGroup) = (32, 4) }
         else { (settings.deepStem, settings.avgDown, settings.radix) = (true, true, 2) }
         var rng = RandomGenerator(seed: 0)
@@ -47,7 +47,7 @@ import PoseTensor
     }
 
     @Test func resNeStDepthsBeyond152() throws {
-        var settings = ResNetSettings(depth: 200)
+        var settings = ResNetSpec(depth: 200)
         settings.radix = 2
         try settings.validate()
         settings.depth = 269

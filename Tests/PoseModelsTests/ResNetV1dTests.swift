@@ -8,7 +8,7 @@ import PoseTensor
 /// ceil-mode average pooling its shortcuts use.
 @Suite struct ResNetV1dTests {
     @Test func keysAndParameterCountFollowMMPose() throws {
-        var settings = ResNetSettings(depth: 50)
+        var settings = ResNetSpec(depth: 50)
         (settings.deepStem, settings.avgDown) = (true, true)
         var rng = RandomGenerator(seed: 0)
         let backbone = try ResNet(settings, rng: &rng)
@@ -28,7 +28,7 @@ import PoseTensor
     }
 
     @Test func tinyResNetV1dGradients() throws {
-        var settings = ResNetSettings(depth: 18)
+        var settings = ResNetSpec(depth: 18)
         (settings.deepStem, settings.avgDown, settings.stemChannels, settings.baseChannels) = (true, true, 4, 2)
         (settings.numStages, settings.strides, settings.dilations, settings.outIndices, settings.zeroInitResidual) = (2, [1, 2], [1, 1], [1], false)
         var rng = RandomGenerator(seed: 5)

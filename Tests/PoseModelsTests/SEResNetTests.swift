@@ -8,7 +8,7 @@ import PoseTensor
 /// layer's gradients on NCHW and channel-blocked inputs.
 @Suite struct SEResNetTests {
     @Test func keysAndParameterCount() throws {
-        var settings = ResNetSettings(depth: 50)
+        var settings = ResNetSpec(depth: 50)
         settings.seRatio = 16
         var rng = RandomGenerator(seed: 0)
         let backbone = try ResNet(settings, rng: &rng)
@@ -22,7 +22,7 @@ import PoseTensor
         // SE-ResNet-50 without its classifier: 28,088,024 − 2,049,000 (torchvision-style fc)
         #expect(state.parameters.reduce(0) { $0 + $1.parameter.value.count } == 26_039_024)
         #expect(throws: ModelError.self) {
-            var bad = ResNetSettings(depth: 18)
+            var bad = ResNetSpec(depth: 18)
             bad.seRatio = 16
             var r = RandomGenerator(seed: 0)
             _ = try ResNet(bad, rng: &r)

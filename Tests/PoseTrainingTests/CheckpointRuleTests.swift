@@ -10,15 +10,15 @@ import PoseDistributed
     /// MMEngine's `_init_rule`: names equal to or containing its greater/less keys, without case;
     /// anything else needs an explicit rule.
     @Test func ruleInferenceFollowsMMEngine() throws {
-        let s = CheckpointHookSettings()
-        for (key, rule) in [("acc_pose", CheckpointHookSettings.Rule.greater), ("AUC", .greater), ("loss_kpt", .less),
+        let s = CheckpointHookSpec()
+        for (key, rule) in [("acc_pose", CheckpointHookSpec.Rule.greater), ("AUC", .greater), ("loss_kpt", .less),
                             ("coco/AR@10", .greater), ("mAP", .greater), ("val/top1", .greater)] {
             #expect(try s.rule(for: key, at: 0) == rule, "\(key)")
         }
         for key in ["coco/AP", "NME", "EPE", "PCK"] {
             #expect { try s.rule(for: key, at: 0) } throws: { "\($0)".contains("cannot infer the rule for save_best '\(key)'") }
         }
-        var given = CheckpointHookSettings()
+        var given = CheckpointHookSpec()
         given.rules = [.less, nil]
         #expect(try given.rule(for: "coco/AP", at: 0) == .less && given.rule(for: "acc", at: 1) == .greater)
         given.greaterKeys = ["ap"]
@@ -55,11 +55,11 @@ import PoseDistributed
             default_hooks = dict(checkpoint=dict(save_best='posetrack18/Total AP', rule='greater', interval=1))
             """)
         let s = try settings(config)
-        #expect(s.hook(CheckpointHookSettings.self)?.saveBest == ["posetrack18/AP"])
+        #expect(s.hook(CheckpointHookSpec.self)?.saveBest == ["posetrack18/AP"])
         #expect(s.notes == ["default_hooks.checkpoint.save_best 'posetrack18/Total AP' is the name MMPose's metric reported before it was renamed 'posetrack18/AP' (MMEngine stops at the first validation there); saving the best 'posetrack18/AP'"])
         // the current name is taken as it is, without a note
         let current = try settings(config, options: ["default_hooks.checkpoint.save_best=posetrack18/AP"])
-        #expect(current.hook(CheckpointHookSettings.self)?.saveBest == ["posetrack18/AP"] && current.notes.isEmpty)
+        #expect(current.hook(CheckpointHookSpec.self)?.saveBest == ["posetrack18/AP"] && current.notes.isEmpty)
     }
 
     /// One run with two best metrics under opposite rules, checkpoints under `out_dir` with a
@@ -131,7 +131,7 @@ import PoseDistributed
 
     /// `save_begin` moves where `interval` starts counting.
     @Test func saveBeginShiftsTheInterval() {
-        var s = CheckpointHookSettings(interval: 2)
+        var s = CheckpointHookSpec(interval: 2)
         s.saveBegin = 3
         #expect((1...8).filter(s.isSavePoint) == [3, 5, 7])
         s.saveBegin = 0

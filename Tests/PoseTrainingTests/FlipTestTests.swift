@@ -20,12 +20,12 @@ import PoseTensor
 
     @Test func heatmapFlipWithShift() throws {
         var rng = RandomGenerator(seed: 1)
-        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var r = ResNetSpec(depth: 18); r.baseChannels = 4; r.stemChannels = 4
         var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = [4, 4]; h.deconvKernelSizes = [4, 4]
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), loss: KeypointMSELoss())
         let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
         let a = model.predict(images), b = model.predict(mirrored(images))
-        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: true)
+        model.testConfig = TopdownTestSettings(flipTest: true, shiftHeatmap: true)
         let out = try model.outputs(images, flipIndices: flip).heatmaps!
         let (n, k, hh, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3])
         for i in 0..<n { for j in 0..<k { for y in 0..<hh { for x in 0..<w {
@@ -39,12 +39,12 @@ import PoseTensor
     /// `flip_mode='udp_combined'`: three maps per keypoint move together, the x offset negated.
     @Test func udpCombinedFlip() throws {
         var rng = RandomGenerator(seed: 4)
-        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var r = ResNetSpec(depth: 18); r.baseChannels = 4; r.stemChannels = 4
         var h = HeatmapHeadSettings(inChannels: 32, outChannels: 15); h.deconvOutChannels = [4]; h.deconvKernelSizes = [4]
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), loss: KeypointMSELoss())
         let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
         let a = model.predict(images), b = model.predict(mirrored(images))
-        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: false)
+        model.testConfig = TopdownTestSettings(flipTest: true, shiftHeatmap: false)
         // one map per keypoint would read the wrong planes: an error naming the mode to use
         #expect(throws: ModelError.self) { try model.outputs(images, flipIndices: flip) }
         model.testConfig.flipMode = .udpCombined
@@ -59,13 +59,13 @@ import PoseTensor
 
     @Test func coordinateFlipWithShift() throws {
         var rng = RandomGenerator(seed: 2)
-        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
-        let head = try RLEHead(inChannels: 32, keypoints: 5, loss: RLELossSettings(useTargetWeight: true), rng: &rng)
+        var r = ResNetSpec(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        let head = try RLEHead(inChannels: 32, keypoints: 5, loss: RLELossSpec(useTargetWeight: true), rng: &rng)
         rng.fillNormal(head.fc.weight.value, std: 0.5)
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), neck: GlobalAveragePoolingNeck(), head: head)
         let images = Tensor(zeros: [2, 3, 64, 48]); rng.fillNormal(images, std: 1)
         let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
-        model.testConfig = TopdownTestConfig(flipTest: true, shiftHeatmap: false, shiftCoords: true)
+        model.testConfig = TopdownTestSettings(flipTest: true, shiftHeatmap: false, shiftCoords: true)
         let out = try model.outputs(images, flipIndices: flip)
         for i in 0..<2 { for j in 0..<5 {
             let d = (i * 5 + j) * 2, s = (i * 5 + flip[j]) * 2
@@ -79,7 +79,7 @@ import PoseTensor
     /// `test_cfg.output_keypoint_indices`: the predictions keep those keypoints, in that order.
     @Test func outputKeypointIndicesSelectPredictions() throws {
         var rng = RandomGenerator(seed: 3)
-        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var r = ResNetSpec(depth: 18); r.baseChannels = 4; r.stemChannels = 4
         var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = [4, 4]; h.deconvKernelSizes = [4, 4]
         let codec = MSRAHeatmap(inputSize: (64, 64), heatmapSize: (8, 8), sigma: 2)
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: try HeatmapHead(h, rng: &rng), decoder: codec)
@@ -108,13 +108,13 @@ import PoseTensor
     /// SimCC vectors as MMPose's flip_vectors: keypoints reordered, the x vector reversed, then averaged.
     @Test func simccFlip() throws {
         var rng = RandomGenerator(seed: 4)
-        var r = ResNetSettings(depth: 18); r.baseChannels = 4; r.stemChannels = 4
+        var r = ResNetSpec(depth: 18); r.baseChannels = 4; r.stemChannels = 4
         var h = HeatmapHeadSettings(inChannels: 32, outChannels: 5); h.deconvOutChannels = []; h.deconvKernelSizes = []
         let head = try SimCCHead(h, inFeaturemapSize: (2, 2), bins: (128, 128), rng: &rng)
         let model = TopdownPoseEstimator(backbone: try ResNet(r, rng: &rng), head: head)
         let images = Tensor(zeros: [2, 3, 64, 64]); rng.fillNormal(images, std: 1)
         let a = model.predictOutput(images), b = model.predictOutput(mirrored(images))
-        model.testConfig = TopdownTestConfig(flipTest: true)
+        model.testConfig = TopdownTestSettings(flipTest: true)
         let out = try model.outputs(images, flipIndices: flip)
         for i in 0..<2 { for j in 0..<5 { for x in 0..<128 {
             let d = (i * 5 + j) * 128, s = (i * 5 + flip[j]) * 128

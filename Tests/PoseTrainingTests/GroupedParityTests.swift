@@ -26,8 +26,8 @@ import PoseTensor
         return ((d / max(n, 1e-30)).squareRoot(), worst)
     }
 
-    static func settings(_ model: String) -> ResNetSettings {
-        var s = ResNetSettings(depth: 50)
+    static func settings(_ model: String) -> ResNetSpec {
+        var s = ResNetSpec(depth: 50)
         (s.stemChannels, s.baseChannels) = (8, 4)
         switch model {
         case "resnext": (s.groups, s.widthPerGroup) = (2, 4)

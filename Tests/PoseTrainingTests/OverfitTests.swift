@@ -22,7 +22,7 @@ import Foundation
 @Suite struct OverfitTests {
     func tinyModel(seed: UInt64) throws -> TopdownPoseEstimator {
         var rng = RandomGenerator(seed: seed)
-        var s = ResNetSettings(depth: 18)
+        var s = ResNetSpec(depth: 18)
         s.baseChannels = 8; s.stemChannels = 8
         let backbone = try ResNet(s, rng: &rng)
         var h = HeatmapHeadSettings(inChannels: 64, outChannels: 4)

@@ -43,7 +43,7 @@ import PoseTensor
 
     @Test func resNet18SimpleBaselineMatchesPyTorch() throws {
         var rng = RandomGenerator(seed: 0)
-        var r = ResNetSettings(depth: 18)
+        var r = ResNetSpec(depth: 18)
         r.stemChannels = 8; r.baseChannels = 8
         var h = HeatmapHeadSettings(inChannels: 64, outChannels: 17)
         h.deconvOutChannels = [16, 16]; h.deconvKernelSizes = [4, 4]
@@ -59,7 +59,7 @@ import PoseTensor
 
     @Test func smallHRNetMatchesPyTorch() throws {
         var rng = RandomGenerator(seed: 0)
-        let s = HRNetSettings(stages: [
+        let s = HRNetSpec(stages: [
             HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [16]),
             HRNetStage(numModules: 2, numBranches: 2, block: "BASIC", numBlocks: [1, 1], numChannels: [8, 16], multiscaleOutput: false),
         ])

@@ -40,18 +40,18 @@ import ToyComponents
     @Test func duplicateRegistrationIsAnErrorUnlessReplacing() throws {
         var c = Components.stock
         #expect(throws: RegistryError("backbone type 'ResNet' is already registered; pass replacing: true to override it")) {
-            try c.backbones.register("ResNet") { _, _ in ResNetSettings(depth: 18) }
+            try c.backbones.register("ResNet") { _, _ in ResNetSpec(depth: 18) }
         }
         #expect(throws: RegistryError.self) { try c.heads.register("") { _, _ in throw ModelError("unused") } }
         // an intended replacement: every ResNet becomes a ResNet-18
         try c.backbones.register("ResNet", replacing: true) { b, _ in
             b.ignore("depth", "init_cfg", "out_indices", "norm_cfg", "norm_eval", "style", "frozen_stages")
-            return ResNetSettings(depth: 18)
+            return ResNetSpec(depth: 18)
         }
         let s = try settings(zoo, options: ["model.head.in_channels=512"], components: c)
-        #expect((try topdown(s).backbone as? ResNetSettings)?.depth == 18)
+        #expect((try topdown(s).backbone as? ResNetSpec)?.depth == 18)
         // the stock set is untouched
-        #expect((try topdown(try settings(zoo)).backbone as? ResNetSettings)?.depth == 50)
+        #expect((try topdown(try settings(zoo)).backbone as? ResNetSpec)?.depth == 50)
     }
 
     /// A config file that extends the ResNet-50 zoo config with `text`.
@@ -116,7 +116,7 @@ import ToyComponents
         try "_base_ = ['\(zoo)']\ndefault_hooks = dict(_delete_=True)\n".write(toFile: bare, atomically: true, encoding: .utf8)
         let b = try settings(bare)
         #expect(b.hooks.map(\.type) == ["IterTimerHook", "DistSamplerSeedHook", "LoggerHook", "ParamSchedulerHook", "CheckpointHook", "SyncBuffersHook"])
-        #expect(b.hook(CheckpointHookSettings.self)?.interval == 1 && b.hook(LoggerHookSettings.self)?.interval == 10)
+        #expect(b.hook(CheckpointHookSpec.self)?.interval == 1 && b.hook(LoggerHookSpec.self)?.interval == 10)
         // a default_hooks entry replaces the default one whole, as dict.update does in MMEngine
         #expect(throws: ConfigError.self) { try settings(bare, options: ["default_hooks.checkpoint.save_best=coco/AP"]) }
     }
@@ -187,7 +187,7 @@ import ToyComponents
     @Test func checkpointsRecordTheRegisteredOptimizerName() throws {
         var components = Components.stock
         // a third optimizer under its own name (plain SGD underneath)
-        try components.optimizers.register("PlainSGD") { o, _ in SGDSettings(learningRate: try o.double("lr")) }
+        try components.optimizers.register("PlainSGD") { o, _ in SGDSpec(learningRate: try o.double("lr")) }
         let dir = try temporaryDirectory("optimizer-name")
         try makeDataset(in: dir, train: 4, val: 2)
         let config = try tinyConfig(in: dir, batchSize: 4, epochs: 1)

@@ -121,7 +121,7 @@ extension InputCorpusTests {
         #expect(FileManager.default.fileExists(atPath: work + "/epoch_3.safetensors"))
         #expect(!FileManager.default.fileExists(atPath: work + "/epoch_2.safetensors"), "its own older checkpoints still go")
         // the hook's own rule, and removal of a folder under a checkpoint's name
-        let settings = CheckpointHookSettings(interval: 1)
+        let settings = CheckpointHookSpec(interval: 1)
         #expect(settings.writes("epoch_12.safetensors") && settings.writes("iter_7.safetensors"))
         #expect(!settings.writes("20260101_000000") && !settings.writes("last_checkpoint") && !settings.writes(".lock") && !settings.writes("../epoch_1.safetensors"))
         #expect(settings.writes("best_coco_AP_epoch_3.safetensors", best: true) && !settings.writes("epoch_3.safetensors", best: true))

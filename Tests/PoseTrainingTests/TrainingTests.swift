@@ -54,7 +54,7 @@ import PoseTensor
     @Test func zooConfigDecodesAndBuilds() throws {
         let s = try settings(repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/coco/td-hm_res50_8xb64-210e_coco-256x192.py")
         let m = try topdown(s)
-        let r = try #require(m.backbone as? ResNetSettings), h = try #require(m.head as? HeatmapHeadSpec)
+        let r = try #require(m.backbone as? ResNetSpec), h = try #require(m.head as? HeatmapHeadSpec)
         #expect(r.depth == 50)
         #expect(h.settings.inChannels == 2048 && h.settings.deconvOutChannels == [256, 256, 256])
         let codec = try #require(s.model.decoder)
@@ -63,8 +63,8 @@ import PoseTensor
         #expect(s.train?.batchSize == 64 && s.train?.shuffle == true)
         #expect((s.val?.dataset as? CocoStyleDatasetSpec)?.settings.bboxFile == "data/coco/person_detection_results/COCO_val2017_detections_AP_H_56_person.json")
         #expect(s.maxEpochs == 210 && s.valInterval == 10)
-        #expect(s.hook(CheckpointHookSettings.self)?.interval == 10 && s.hook(LoggerHookSettings.self)?.interval == 50)
-        #expect(s.hook(CheckpointHookSettings.self)?.saveBest == ["coco/AP"])
+        #expect(s.hook(CheckpointHookSpec.self)?.interval == 10 && s.hook(LoggerHookSpec.self)?.interval == 50)
+        #expect(s.hook(CheckpointHookSpec.self)?.saveBest == ["coco/AP"])
         #expect(s.hooks.map(\.type) == ["IterTimerHook", "DistSamplerSeedHook", "LoggerHook", "ParamSchedulerHook", "CheckpointHook",
                                          "PoseVisualizationHook", "BadCaseAnalysisHook", "SyncBuffersHook"])
         #expect(s.schedulers.count == 2)
@@ -77,7 +77,7 @@ import PoseTensor
 
     @Test func quickStartConfigDecodes() throws {
         let s = try settings(repositoryRoot + "/configs/quickstart/td-hm_res18-tiny_synthetic-128x96.py")
-        let r = try #require(try topdown(s).backbone as? ResNetSettings)
+        let r = try #require(try topdown(s).backbone as? ResNetSpec)
         #expect(r.depth == 18 && r.baseChannels == 32)
         #expect(s.train?.dataset.pipeline.transforms.count == 8)
     }

@@ -15,7 +15,7 @@ import PoseData
 /// component>` as MMEngine does (`last_checkpoint` stays in the work dir and then holds the
 /// full path). Every file the hook deletes is a file name inside that directory: a run resumed
 /// from another directory, or a copy of a work dir, never touches the original's files.
-public struct CheckpointHookSettings: HookSpec {
+public struct CheckpointHookSpec: HookSpec {
     /// How a `save_best` metric improves.
     public enum Rule: String, Sendable, Codable {
         case greater, less
@@ -130,12 +130,12 @@ public final class CheckpointHook: Hook {
         var kept: [String] = []
     }
 
-    public let settings: CheckpointHookSettings
+    public let settings: CheckpointHookSpec
     private var state = State()
     /// The regular checkpoint written at the current position, if any.
     private var savedAt: (name: String, position: RunPosition)?
 
-    public init(settings: CheckpointHookSettings) { self.settings = settings }
+    public init(settings: CheckpointHookSpec) { self.settings = settings }
 
     /// The best score so far of `metric` (the first `save_best` metric when nil).
     public func bestScore(_ metric: String? = nil) -> Double? {

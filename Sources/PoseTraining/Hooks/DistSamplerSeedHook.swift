@@ -1,6 +1,6 @@
 /// MMEngine's `DistSamplerSeedHook`: tells the sampler which epoch it shuffles for, so every
 /// epoch sees a new order (the same on every rank).
-public struct DistSamplerSeedHookSettings: HookSpec {
+public struct DistSamplerSeedHookSpec: HookSpec {
     public init() {}
     public func makeHook() throws -> Hook { DistSamplerSeedHook() }
 }

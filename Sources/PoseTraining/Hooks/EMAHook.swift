@@ -7,7 +7,7 @@ import PoseTensor
 /// for validation and written as the checkpoint's weights (the source weights go under
 /// `hooks.ema_state_dict.module.<name>`, as MMEngine swaps them), so `pose-test` evaluates the
 /// average and `--resume` continues it exactly.
-public struct EMAHookSettings: HookSpec {
+public struct EMAHookSpec: HookSpec {
     public enum Kind: String, Sendable { case expMomentum = "ExpMomentumEMA", exponential = "ExponentialMovingAverage" }
     public var kind = Kind.exponential
     /// The weight of the new value in each update (MMEngine's convention).
@@ -26,14 +26,14 @@ public struct EMAHookSettings: HookSpec {
 }
 
 public final class EMAHook: Hook {
-    let settings: EMAHookSettings
+    let settings: EMAHookSpec
     /// The averaged parameters, laid out like the model's arena values.
     private var average: Tensor?
     /// The averaged float buffers (with `updateBuffers`).
     private var averageBuffers: [Tensor] = []
     private var steps = 0
 
-    init(_ settings: EMAHookSettings) { self.settings = settings }
+    init(_ settings: EMAHookSpec) { self.settings = settings }
 
     private func start(_ runner: Trainer) {
         guard average == nil else { return }

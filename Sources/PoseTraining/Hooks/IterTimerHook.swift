@@ -3,7 +3,7 @@ import PoseDistributed
 
 /// MMEngine's `IterTimerHook`: the time spent waiting for each batch (`data_time`) and the
 /// whole iteration (`time`), in seconds, for the logger.
-public struct IterTimerHookSettings: HookSpec {
+public struct IterTimerHookSpec: HookSpec {
     public init() {}
     public func makeHook() throws -> Hook { IterTimerHook() }
 }

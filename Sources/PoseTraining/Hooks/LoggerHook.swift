@@ -12,7 +12,7 @@ import PoseDistributed
 /// `epoch`, `iter` and `step` (the global iteration) and `memory` (this rank's peak resident
 /// memory in MB; MMEngine reports a GPU's); after validation the metrics with `step` = the
 /// epoch and no `epoch` key (the tool groups records by `epoch`).
-public struct LoggerHookSettings: HookSpec {
+public struct LoggerHookSpec: HookSpec {
     public var interval = 10
 
     public init(interval: Int = 10) { self.interval = interval }
@@ -22,12 +22,12 @@ public struct LoggerHookSettings: HookSpec {
 }
 
 public final class LoggerHook: Hook {
-    public let settings: LoggerHookSettings
+    public let settings: LoggerHookSpec
     private var window: [[String: Double]] = []
     private var windowImages = 0
     private var recentTimes: [Double] = []
 
-    public init(settings: LoggerHookSettings) { self.settings = settings }
+    public init(settings: LoggerHookSpec) { self.settings = settings }
 
     public func beforeTrainEpoch(_ runner: Trainer) throws {
         window = []

@@ -2,7 +2,7 @@ import PoseData
 
 /// MMEngine's `ParamSchedulerHook`: steps iteration-based schedulers after every iteration and
 /// epoch-based ones after every epoch; on a resumed run it replays the steps already taken.
-public struct ParamSchedulerHookSettings: HookSpec {
+public struct ParamSchedulerHookSpec: HookSpec {
     public init() {}
     public var defaultPriority: HookPriority { .low }
     public func makeHook() throws -> Hook { ParamSchedulerHook() }

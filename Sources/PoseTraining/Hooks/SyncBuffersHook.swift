@@ -1,6 +1,6 @@
 /// MMEngine's `SyncBuffersHook`: averages the BatchNorm running statistics over ranks after
 /// every epoch (before checkpoints and validation see them).
-public struct SyncBuffersHookSettings: HookSpec {
+public struct SyncBuffersHookSpec: HookSpec {
     public init() {}
     public func makeHook() throws -> Hook { SyncBuffersHook() }
 }

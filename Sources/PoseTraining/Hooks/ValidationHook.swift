@@ -1,7 +1,7 @@
 /// Runs validation after every `interval`-th epoch from epoch `begin` on, and after the last
 /// (MMEngine's `ValLoop` as driven by `EpochBasedTrainLoop`). The trainer adds it, with the
 /// lowest priority, when the config has `val_dataloader` and `val_evaluator`.
-public struct ValidationHookSettings: HookSpec {
+public struct ValidationHookSpec: HookSpec {
     public var interval: Int
     public var begin: Int
 
@@ -12,9 +12,9 @@ public struct ValidationHookSettings: HookSpec {
 }
 
 public final class ValidationHook: Hook {
-    public let settings: ValidationHookSettings
+    public let settings: ValidationHookSpec
 
-    public init(settings: ValidationHookSettings) { self.settings = settings }
+    public init(settings: ValidationHookSpec) { self.settings = settings }
 
     public func afterTrainEpoch(_ runner: Trainer) throws {
         guard runner.epoch + 1 >= settings.begin, everyNEpochs(runner, max(1, settings.interval)) || isLastTrainEpoch(runner) else { return }

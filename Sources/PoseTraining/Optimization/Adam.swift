@@ -85,7 +85,7 @@ public final class Adam: Optimizer {
 
 /// PyTorch's `Adam(lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)` or, with
 /// `decoupledWeightDecay`, `AdamW(..., weight_decay=0.01)` as configured.
-public struct AdamSettings: OptimizerSpec {
+public struct AdamSpec: OptimizerSpec {
     public var learningRate: Double
     public var betas = (0.9, 0.999)
     public var eps = 1e-8

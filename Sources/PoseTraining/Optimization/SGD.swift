@@ -57,7 +57,7 @@ public final class SGD: Optimizer {
 }
 
 /// PyTorch's `SGD(lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)` as configured.
-public struct SGDSettings: OptimizerSpec {
+public struct SGDSpec: OptimizerSpec {
     public var learningRate: Double
     public var momentum = 0.0
     public var dampening = 0.0

@@ -3,17 +3,17 @@ import PoseConfig
 extension Components {
     /// SwiftPose's hooks, with MMEngine's and MMPose's names and defaults.
     mutating func registerStockHooks() throws {
-        try hooks.register("IterTimerHook") { _, _ in IterTimerHookSettings() }
-        try hooks.register("DistSamplerSeedHook") { _, _ in DistSamplerSeedHookSettings() }
-        try hooks.register("ParamSchedulerHook") { _, _ in ParamSchedulerHookSettings() }
-        try hooks.register("SyncBuffersHook") { _, _ in SyncBuffersHookSettings() }
+        try hooks.register("IterTimerHook") { _, _ in IterTimerHookSpec() }
+        try hooks.register("DistSamplerSeedHook") { _, _ in DistSamplerSeedHookSpec() }
+        try hooks.register("ParamSchedulerHook") { _, _ in ParamSchedulerHookSpec() }
+        try hooks.register("SyncBuffersHook") { _, _ in SyncBuffersHookSpec() }
         try hooks.register("LoggerHook") { l, _ in
             let interval = try l.int("interval", default: 10, in: ConfigLimits.iterations)
             l.ignore("ignore_last", "interval_exp_name", "log_metric_by_epoch", "out_suffix", "keep_local")
-            return LoggerHookSettings(interval: interval)
+            return LoggerHookSpec(interval: interval)
         }
         try hooks.register("CheckpointHook") { c, _ in
-            var settings = CheckpointHookSettings(interval: try c.int("interval", default: -1, in: -1...ConfigLimits.iterations.upperBound))
+            var settings = CheckpointHookSpec(interval: try c.int("interval", default: -1, in: -1...ConfigLimits.iterations.upperBound))
             settings.byEpoch = try c.bool("by_epoch", default: true)
             settings.saveLast = try c.bool("save_last", default: true)
             settings.saveOptimizer = try c.bool("save_optimizer", default: true)
@@ -33,7 +33,7 @@ extension Components {
             let rules = try Components.optionalStrings(c, "rule") ?? [nil]
             settings.rules = try rules.map { rule in
                 guard let rule else { return nil }
-                guard let r = CheckpointHookSettings.Rule(rawValue: rule) else {
+                guard let r = CheckpointHookSpec.Rule(rawValue: rule) else {
                     throw c.error("rule", "expected 'greater', 'less' or None, found '\(rule)'")
                 }
                 return r
@@ -64,9 +64,9 @@ extension Components {
             return settings
         }
         try hooks.register("EMAHook") { h, _ in
-            var e = EMAHookSettings()
+            var e = EMAHookSpec()
             let kind = try h.string("ema_type", default: "ExponentialMovingAverage")
-            guard let k = EMAHookSettings.Kind(rawValue: kind) else {
+            guard let k = EMAHookSpec.Kind(rawValue: kind) else {
                 throw h.error("ema_type", "expected 'ExpMomentumEMA' or 'ExponentialMovingAverage', found '\(kind)'")
             }
             e.kind = k
@@ -85,7 +85,7 @@ extension Components {
                     throw h.error("enable", "\(name) with enable=True is not supported yet; set enable=False")
                 }
                 h.ignore("interval", "kpt_thr", "show", "wait_time", "out_dir", "backend_args", "metric_type", "badcase_thr")
-                return InactiveHookSettings()
+                return InactiveHookSpec()
             }
         }
     }

@@ -113,7 +113,7 @@ extension Components {
             if try !l.bool("residual", default: true) { throw l.error("residual", "only True is supported") }
             let q = try l.string("q_dis", default: "laplace")
             guard q == "laplace" || q == "gaussian" else { throw l.error("q_dis", "expected 'laplace' or 'gaussian', found '\(q)'") }
-            return RLELossSettings(useTargetWeight: try l.bool("use_target_weight", default: false), gaussian: q == "gaussian")
+            return RLELossSpec(useTargetWeight: try l.bool("use_target_weight", default: false), gaussian: q == "gaussian")
         }
         try losses.register("JSDiscretLoss") { l, _ in
             if try !l.bool("size_average", default: true) { throw l.error("size_average", "only True is supported") }
@@ -161,11 +161,11 @@ enum StockModels {
         let headType = try h.string("type")
         let head = try context.components.heads.build(h, context: context)
 
-        var test = TopdownTestConfig()
+        var test = TopdownTestSettings()
         if let t = try m.dictionary("test_cfg") {
             test.flipTest = try t.bool("flip_test", default: false)
             let mode = try t.string("flip_mode", default: "heatmap")
-            guard let flipMode = TopdownTestConfig.FlipMode(rawValue: mode) else {
+            guard let flipMode = TopdownTestSettings.FlipMode(rawValue: mode) else {
                 throw t.error("flip_mode", "expected 'heatmap' or 'udp_combined' (top-down heatmap flip modes), got '\(mode)'")
             }
             test.flipMode = flipMode
@@ -214,7 +214,7 @@ enum StockModels {
         let synchronizedNorm = try readNormConfig(b, context)
         if try b.bool("with_cp", default: false) { throw b.error("with_cp", "with_cp=True is not supported") }
         b.ignore("conv_cfg")
-        var rs = ResNetSettings(depth: try b.int("depth", in: 1...1000))
+        var rs = ResNetSpec(depth: try b.int("depth", in: 1...1000))
         rs.synchronizedNorm = synchronizedNorm
         rs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
         rs.stemChannels = try b.int("stem_channels", default: 64, in: ConfigLimits.channels)
@@ -236,7 +236,7 @@ enum StockModels {
     /// MMPose's `SEResNet`: ResNet whose Bottlenecks carry an `SELayer` (`se_ratio`, default 16).
     @Sendable static func seResNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
         let ratio = try b.int("se_ratio", default: 16, in: 1...ConfigLimits.channels.upperBound)
-        var rs = try resNet(b, context) as! ResNetSettings
+        var rs = try resNet(b, context) as! ResNetSpec
         rs.seRatio = ratio
         return rs
     }
@@ -246,7 +246,7 @@ enum StockModels {
         for key in ["deep_stem", "avg_down"] where b.has(key) {
             throw b.error(key, "ResNetV1d sets \(key)=True itself; use type='ResNet' to choose it")
         }
-        var rs = try resNet(b, context) as! ResNetSettings
+        var rs = try resNet(b, context) as! ResNetSpec
         (rs.deepStem, rs.avgDown) = (true, true)
         return rs
     }
@@ -256,7 +256,7 @@ enum StockModels {
     @Sendable static func resNeXt(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {
         let groups = try b.int("groups", default: 32, in: 1...ConfigLimits.channels.upperBound)
         let width = try b.int("width_per_group", default: 4, in: 1...ConfigLimits.channels.upperBound)
-        var rs = try resNet(b, context) as! ResNetSettings
+        var rs = try resNet(b, context) as! ResNetSpec
         (rs.groups, rs.widthPerGroup) = (groups, width)
         return rs
     }
@@ -269,7 +269,7 @@ enum StockModels {
         let radix = try b.int("radix", default: 2, in: 1...64)
         let reduction = try b.int("reduction_factor", default: 4, in: 1...ConfigLimits.channels.upperBound)
         let avgDownStride = try b.bool("avg_down_stride", default: true)
-        var rs = try resNetV1d(b, context) as! ResNetSettings
+        var rs = try resNetV1d(b, context) as! ResNetSpec
         (rs.groups, rs.widthPerGroup, rs.radix, rs.reductionFactor, rs.avgDownStride) = (groups, width, radix, reduction, avgDownStride)
         return rs
     }
@@ -300,7 +300,7 @@ enum StockModels {
             try context.finish(up)
         }
         try context.finish(extra)
-        var hs = HRNetSettings(stages: stages)
+        var hs = HRNetSpec(stages: stages)
         (hs.upsampleMode, hs.upsampleAlignCorners) = upsample
         hs.inChannels = try b.int("in_channels", default: 3, in: ConfigLimits.channels)
         hs.frozenStages = try b.int("frozen_stages", default: -1)
@@ -405,7 +405,7 @@ enum StockModels {
         guard codec.makes(.keypointLabels) else { throw h.error("decoder", "RLEHead trains on keypoint labels; use the RegressionLabel codec") }
         return RLEHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels),
                            keypoints: try h.int("num_joints", in: ConfigLimits.keypoints),
-                           loss: try context.build(\.losses, h, key: "loss") ?? RLELossSettings(useTargetWeight: true),
+                           loss: try context.build(\.losses, h, key: "loss") ?? RLELossSpec(useTargetWeight: true),
                            decoder: codec)
     }
 

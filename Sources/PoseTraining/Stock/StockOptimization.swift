@@ -6,7 +6,7 @@ extension Components {
         try optimizers.register("Adam") { o, _ in try StockOptimization.adam(o, decoupled: false) }
         try optimizers.register("AdamW") { o, _ in try StockOptimization.adam(o, decoupled: true) }
         try optimizers.register("SGD") { o, _ in
-            var sgd = SGDSettings(learningRate: try StockOptimization.learningRate(o))
+            var sgd = SGDSpec(learningRate: try StockOptimization.learningRate(o))
             sgd.momentum = try o.double("momentum", default: 0, in: 0...)
             sgd.dampening = try o.double("dampening", default: 0, in: 0...)
             sgd.weightDecay = try o.double("weight_decay", default: 0, in: 0...)
@@ -121,8 +121,8 @@ enum StockOptimization {
     static func momentum<S: RangedScheduler>(_ scheduler: S) -> any ParameterScheduler { MomentumScheduler(scheduler) }
 
     /// PyTorch's Adam, or AdamW (`decoupled`, whose weight_decay defaults to 0.01).
-    static func adam(_ o: ConfigReader, decoupled: Bool) throws -> AdamSettings {
-        var adam = AdamSettings(learningRate: try learningRate(o))
+    static func adam(_ o: ConfigReader, decoupled: Bool) throws -> AdamSpec {
+        var adam = AdamSpec(learningRate: try learningRate(o))
         let betas = try o.doubles("betas", default: [0.9, 0.999])
         guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else { throw o.error("betas", "expected two numbers in [0, 1), found \(betas)") }
         adam.betas = (betas[0], betas[1])

@@ -51,7 +51,7 @@ public enum CustomModules {
             return loss
         }
         try components.optimizers.register("Lion") { cfg, _ in
-            var lion = LionSettings(learningRate: try cfg.double("lr"))
+            var lion = LionSpec(learningRate: try cfg.double("lr"))
             let betas = try cfg.doubles("betas", default: [0.9, 0.99])
             guard betas.count == 2, betas.allSatisfy({ (0..<1).contains($0) }) else {
                 throw cfg.error("betas", "expected two numbers in [0, 1), got \(betas)")
@@ -63,7 +63,7 @@ public enum CustomModules {
         // the constructor's dict is the optim_wrapper's paramwise_cfg; this one takes no options
         try components.optimizerConstructors.register("NoDecayNormAndBiasConstructor") { _, _ in NoDecayNormAndBiasConstructor() }
         try components.hooks.register("LossHistoryHook") { cfg, _ in
-            var hook = LossHistoryHookSettings()
+            var hook = LossHistoryHookSpec()
             hook.filename = try cfg.string("filename", default: hook.filename)
             return hook
         }

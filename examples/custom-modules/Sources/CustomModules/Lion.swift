@@ -39,7 +39,7 @@ public final class Lion: Optimizer {
 }
 
 /// `dict(type='Lion', lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0)`.
-public struct LionSettings: OptimizerSpec {
+public struct LionSpec: OptimizerSpec {
     public var learningRate: Double
     public var betas = (0.9, 0.99)
     public var weightDecay = 0.0

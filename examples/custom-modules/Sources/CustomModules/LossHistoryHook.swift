@@ -48,7 +48,7 @@ public final class LossHistoryHook: Hook {
 }
 
 /// `dict(type='LossHistoryHook', filename='loss_history.json', priority='NORMAL')`.
-public struct LossHistoryHookSettings: HookSpec {
+public struct LossHistoryHookSpec: HookSpec {
     public var filename = "loss_history.json"
 
     public init() {}

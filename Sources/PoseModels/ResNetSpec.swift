@@ -1,5 +1,5 @@
 /// MMPose's `ResNet` arguments, with its defaults.
-public struct ResNetSettings: Sendable, Equatable {
+public struct ResNetSpec: Sendable, Equatable {
     public var depth: Int
     public var inChannels = 3
     public var stemChannels = 64
@@ -49,7 +49,7 @@ public struct ResNetSettings: Sendable, Equatable {
 
     /// The block kind and counts of this depth.
     var architecture: (bottleneck: Bool, blocks: [Int])? {
-        ResNetSettings.architectures[depth] ?? (radix != nil ? ResNetSettings.resNeStArchitectures[depth] : nil)
+        ResNetSpec.architectures[depth] ?? (radix != nil ? ResNetSpec.resNeStArchitectures[depth] : nil)
     }
 
     /// Checks the arguments and returns a message naming the first bad one.

@@ -19,7 +19,7 @@ public struct HRNetStage: Sendable, Equatable {
 }
 
 /// MMPose's `HRNet` arguments.
-public struct HRNetSettings: Sendable, Equatable {
+public struct HRNetSpec: Sendable, Equatable {
     public var inChannels = 3
     /// stage1 … stage4.
     public var stages: [HRNetStage]
@@ -36,8 +36,8 @@ public struct HRNetSettings: Sendable, Equatable {
     public init(stages: [HRNetStage]) { self.stages = stages }
 
     /// The W32/W48-style layout: 4 stages with widths (w, 2w, 4w, 8w).
-    public static func standard(width w: Int) -> HRNetSettings {
-        HRNetSettings(stages: [
+    public static func standard(width w: Int) -> HRNetSpec {
+        HRNetSpec(stages: [
             HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [4], numChannels: [64]),
             HRNetStage(numModules: 1, numBranches: 2, block: "BASIC", numBlocks: [4, 4], numChannels: [w, 2 * w]),
             HRNetStage(numModules: 4, numBranches: 3, block: "BASIC", numBlocks: [4, 4, 4], numChannels: [w, 2 * w, 4 * w]),
