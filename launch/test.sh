@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds in release mode, runs every test,
 # then builds, tests, trains and evaluates the example package of custom components
-# (examples/custom-modules) and checks that SwiftPose builds as a versioned dependency.
+# (examples/custom-modules), checks that SwiftPose builds as a versioned dependency and builds the
+# API reference with DocC, printing its documentation coverage (which must be 100%).
 # The gradient checks and PyTorch parity tests run on both compute backends.
 # Arguments go to `swift test` (for example --filter RegistryTests); with any, only the suite runs.
 set -euo pipefail
@@ -31,4 +32,7 @@ if [ $# -eq 0 ]; then
         --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests|ActivationLivenessTests|GroupedParityTests|ResNeXtResNeStTests|ReorderedWeightsTests|MMPoseParityTests'
     bash examples/custom-modules/run.sh
     bash tools/check_versioned_dependency.sh
+    # the API reference of every library module, built with DocC; fails below 100% coverage
+    python3 tools/doc_coverage.py
+    python3 tools/extension_points.py --check
 fi

@@ -38,8 +38,6 @@ public enum BLASSetup {
         ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "SLURM_PROCID"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 0
     }
 
-    /// Re-executes with a better core if needed, sets the BLAS thread count, logs both once
-    /// (rank 0) and checks one small GEMM against a naive product; exits with a message on failure.
     /// The most threads a thread-count variable may ask for: more than any node has cores, and
     /// far below what makes libgomp fail to start its team (which aborts the process).
     public static let maximumThreads = 1024
@@ -79,6 +77,15 @@ public enum BLASSetup {
         (try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Re-executes with a better core if needed, sets the BLAS thread count, logs both once
+    /// (rank 0) and checks one small GEMM against a naive product; exits with a message on failure.
+    ///
+    /// In order: refuses a malformed thread-count variable (`environmentProblem`); re-executes the
+    /// binary with `OPENBLAS_CORETYPE` (`preferredCore`) and `GOMP_SPINCOUNT` (`openMPSpinCount`)
+    /// set when either is due; sets OpenBLAS's threads to `threadsPerRank` unless
+    /// `OPENBLAS_NUM_THREADS` is set, and `ComputeThreads.count` to the same; selects
+    /// `ComputeBackend.current` from `SWIFTPOSE_BACKEND` (sizing oneDNN's OpenMP team unless
+    /// `OMP_NUM_THREADS` is set); then runs `selfCheck`.
     public static func configure() {
         let env = ProcessInfo.processInfo.environment
         if let problem = environmentProblem(env) { fail(problem) }

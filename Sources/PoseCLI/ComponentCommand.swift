@@ -12,6 +12,8 @@ public protocol ComponentCommand: ParsableCommand {
 }
 
 extension ComponentCommand {
+    /// ArgumentParser's entry point (`ParsableCommand.run()`): runs with the stock components
+    /// (`Components.stock`); ends the job on an error, so it never throws.
     public func run() throws { run(components: .stock) }
 
     public static func arguments() -> [String] { Array(CommandLine.arguments.dropFirst()) }

@@ -7,7 +7,8 @@ public func log(_ message: String) {
     RankOutput.write(Data("[\(name)] \(message)\n".utf8), to: 2)
 }
 
-/// Prints a one-line error and exits with status 1.
+/// Prints a one-line error (`<program>: error: <message>`) to standard error and exits with
+/// `status`, 1 by default (2 for usage errors, as argparse).
 public func fail(_ message: String, status: Int32 = 1) -> Never {
     let name = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "swiftpose"
     RankOutput.write(Data("\(name): error: \(message)\n".utf8), to: 2)

@@ -28,6 +28,7 @@ public struct InputFuzzer {
         /// A JPEG image.
         public var image: String
 
+        /// Creates the seeds from the paths of their files.
         public init(config: String, checkpoint: String, torchCheckpoint: String, annotations: String, image: String) {
             (self.config, self.checkpoint, self.torchCheckpoint, self.annotations, self.image) =
                 (config, checkpoint, torchCheckpoint, annotations, image)
@@ -36,15 +37,50 @@ public struct InputFuzzer {
 
     /// The input kinds, each mutated and read in turn.
     public enum Target: String, CaseIterable, Sendable {
-        case configFile = "config", cfgOptions = "cfg-options", safetensors, pth, annotations, jpeg
-        case groundTruth = "eval-gt", pickle, configProgram = "config-program", checkpointMetadata = "ckpt-meta"
-        case outputPath = "output-path", environment = "env", png, bmp
+        /// `config`: the seed config's text mutated, loaded and decoded (its model built when
+        /// every number is small).
+        case configFile = "config"
+        /// `cfg-options`: one mutated `--cfg-options` override applied to the seed config.
+        case cfgOptions = "cfg-options"
+        /// `safetensors`: the seed checkpoint's bytes mutated (mostly its JSON header), loaded into
+        /// the seed model.
+        case safetensors
+        /// `pth`: the `torch.save` seed's bytes mutated and read as a checkpoint.
+        case pth
+        /// `annotations`: the seed COCO annotation file's text mutated and read as a `CocoDataset`.
+        case annotations
+        /// `jpeg`: the seed JPEG mutated (mostly its first 700 bytes) and decoded.
+        case jpeg
+        /// `eval-gt`: a mutated annotation file as a `CocoMetric`'s `ann_file`, checked and
+        /// evaluated against predictions made from the seed annotations.
+        case groundTruth = "eval-gt"
+        /// `pickle`: a generated pickle of random memo traffic in a `.pth` zip, read as a checkpoint.
+        case pickle
+        /// `config-program`: a generated config program (loops, comprehensions, big numbers)
+        /// loaded against the evaluation budget.
+        case configProgram = "config-program"
+        /// `ckpt-meta`: the seed checkpoint with its SwiftPose metadata mutated, loaded and its
+        /// hook state read.
+        case checkpointMetadata = "ckpt-meta"
+        /// `output-path`: `--out` or `--work-dir` written to a random kind of path (link, FIFO,
+        /// device, folder, …); nothing else may change.
+        case outputPath = "output-path"
+        /// `env`: random thread-count and rank-count environment variables, checked as
+        /// `BLASSetup` reads them.
+        case environment = "env"
+        /// `png`: a PNG of the seed image mutated (mostly its first 200 bytes) and decoded.
+        case png
+        /// `bmp`: a BMP of the seed image mutated (mostly its 70-byte header) and decoded.
+        case bmp
     }
 
     /// Per target: cases read, and how many ended in an error (the rest were accepted).
     public struct Tally: CustomStringConvertible {
+        /// How many cases of each target were read.
         public var cases: [Target: Int] = [:]
+        /// How many cases of each target ended in an error (the expected outcome of bad input).
         public var errors: [Target: Int] = [:]
+        /// One line, `config 12 (9 errors), cfg-options 12 (3 errors), …`, in `Target.allCases` order.
         public var description: String {
             Target.allCases.map { "\($0.rawValue) \(cases[$0] ?? 0) (\(errors[$0] ?? 0) errors)" }.joined(separator: ", ")
         }
@@ -65,6 +101,15 @@ public struct InputFuzzer {
     /// Seconds spent per target, to keep the suite's run short.
     public private(set) var seconds: [Target: Double] = [:]
 
+    /// Reads every seed and prepares the derived ones (the seed model, PNG and BMP copies of the
+    /// image, predictions from the seed annotations).
+    /// - Parameters:
+    ///   - seeds: The valid inputs the cases mutate.
+    ///   - scratch: A folder (created if need be) that receives each case's input as `current.*`.
+    ///   - seed: The seed of the mutations' random stream; the same seed replays the same cases.
+    /// - Throws: `TrainingError` when a seed file is unreadable, or whatever loading the seed
+    ///   config, annotations or image throws (the COCO metainfo is read from
+    ///   `configs/_base_/datasets/coco.py`, relative to the working directory).
     public init(seeds: Seeds, scratch: String, seed: UInt64) throws {
         self.seeds = seeds
         self.scratch = scratch

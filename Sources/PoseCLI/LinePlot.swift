@@ -4,23 +4,39 @@ import PoseData
 /// Curves drawn into an image: one panel per quantity, each with its own axes, ticks, grid and
 /// legend, one colour per series (matplotlib's tab10 cycle).
 public struct LinePlot {
+    /// One curve: a legend label and its points, drawn in the next palette colour.
     public struct Series {
+        /// The legend entry.
         public var label: String
+        /// The points in data coordinates, joined in order; non-finite ones are skipped, and fewer
+        /// than 30 are also drawn as dots.
         public var points: [(x: Double, y: Double)]
+        /// Creates a series.
         public init(label: String, points: [(x: Double, y: Double)]) { self.label = label; self.points = points }
     }
 
+    /// One quantity's axes: a title, an x-axis label and its curves, sharing ranges fitted to
+    /// all their finite points.
     public struct Panel {
+        /// The title centred above the plot.
         public var title: String
+        /// The label centred below the x axis (`epoch`, `iteration`).
         public var xLabel: String
+        /// The curves, coloured in order by matplotlib's tab10 cycle; the legend goes in the corner
+        /// hiding the fewest points.
         public var series: [Series]
+        /// Creates a panel.
         public init(title: String, xLabel: String, series: [Series]) { self.title = title; self.xLabel = xLabel; self.series = series }
     }
 
+    /// The panels, stacked top to bottom.
     public var panels: [Panel]
+    /// The image width in pixels; 900 by default.
     public var width = 900
+    /// The height of each panel in pixels; 320 by default, so the image is `panels.count × 320` tall.
     public var panelHeight = 320
 
+    /// Creates a plot of `panels` at the default size.
     public init(panels: [Panel]) { self.panels = panels }
 
     static let palette: [(Double, Double, Double)] = [

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 
+/// Entry points for SwiftPose's commands that report errors as MMPose's argparse-based tools do:
+/// one line, exit status 2 for usage errors and 1 for others.
 extension ParsableCommand {
     /// Parses `arguments` (the process's when nil) as the root command and runs the chosen
     /// (sub)command, as `main()` does, except that a bad flag or value ends with one line naming

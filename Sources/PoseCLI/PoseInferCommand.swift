@@ -5,6 +5,7 @@ import PoseTraining
 
 /// `pose-infer`: runs a trained top-down model on images.
 public struct PoseInferCommand: ComponentCommand {
+    /// ArgumentParser's description of the command: its name, `pose-infer`, and the help text.
     public static let configuration = CommandConfiguration(
         commandName: "pose-infer",
         abstract: "Run a trained top-down model on images.",
@@ -20,20 +21,37 @@ public struct PoseInferCommand: ComponentCommand {
           pose-infer CONFIG work_dirs/quickstart/epoch_16.safetensors data/synthetic/val/000001000001.jpg --draw out/
         """)
 
+    /// Path of the config (MMPose Python syntax) whose model, test pipeline and metainfo are used.
     @Argument(help: "Config file.") public var config: String
+    /// Path of the trained weights, `.safetensors` or a PyTorch/MMPose `.pth`; unexpected keys are ignored.
     @Argument(help: "Checkpoint (.safetensors or .pth).") public var checkpoint: String
+    /// The images to run on; a folder stands for its JPEG, PNG and BMP files, in name order.
     @Argument(help: "Images (JPEG, PNG or BMP), or folders of them.") public var images: [String]
+    /// `--bbox x1,y1,x2,y2`: person boxes in image pixels, applied to every image; empty (the
+    /// default) takes `--bbox-file`'s detections or else the whole image. Exclusive with `--bbox-file`.
     @Option(parsing: .unconditionalSingleValue,
             help: "A person box as x1,y1,x2,y2 in pixels; repeat for several (default: the whole image).") public var bbox: [String] = []
+    /// `--bbox-file`: a COCO results file of person detections (MMPose's `bbox_file`), matched to
+    /// images by their numeric file names.
     @Option(help: "COCO-format detections (MMPose's bbox_file) to take each image's person boxes from.") public var bboxFile: String?
+    /// `--bbox-thr`: detections of `--bbox-file` scoring below it are skipped; 0.3 by default, 0…1.
     @Option(help: "Skip detections scoring below this.") public var bboxThr = 0.3
+    /// `--out`: the file the JSON results are written to; nil prints them to standard output.
     @Option(help: "Write the JSON results to this file instead of standard output.") public var out: String?
+    /// `--draw`: a folder to write each image into with its predicted skeletons drawn.
     @Option(help: "Write each image with the predicted skeletons into this folder.") public var draw: String?
+    /// `--kpt-thr`: with `--draw`, keypoints scoring above it (and the links between them) are drawn,
+    /// as MMPose's demo; 0.3 by default, 0…1.
     @Option(help: "Draw keypoints scoring above this (and links between them).") public var kptThr = 0.3
+    /// `--radius`: with `--draw`, the keypoint radius in pixels (0 to 1000); nil takes 1/150 of the
+    /// image's longer side, at least 2.
     @Option(help: "Keypoint radius in pixels (default: 1/150 of the image's longer side).") public var radius: Double?
+    /// `--thickness`: with `--draw`, the link width in pixels (0 to 1000); nil takes the radius.
     @Option(help: "Link width in pixels (default: the radius).") public var thickness: Double?
+    /// `--cfg-options key.path=value …`: config overrides, applied after the config is loaded.
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") public var cfgOptions: [String] = []
 
+    /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
 
     /// Runs inference with the config's components looked up in `components`; exits on an error.
@@ -67,6 +85,9 @@ public struct PoseInferCommand: ComponentCommand {
         return files
     }
 
+    /// Checks the options before `run`, as ArgumentParser calls it.
+    /// - Throws: `ValidationError` (exit status 2) for a malformed `--bbox`, `--bbox` together with
+    ///   `--bbox-file`, a threshold outside 0…1, or a radius or thickness outside (0, 1000].
     public func validate() throws {
         for box in bbox { _ = try PoseInferCommand.parseBox(box) }
         if !bbox.isEmpty && bboxFile != nil { throw ValidationError("give --bbox or --bbox-file, not both") }

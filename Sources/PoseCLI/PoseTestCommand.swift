@@ -5,6 +5,7 @@ import PoseTraining
 
 /// `pose-test`: evaluates a checkpoint on a config's test set, alone or under mpirun.
 public struct PoseTestCommand: ComponentCommand {
+    /// ArgumentParser's description of the command: its name, `pose-test`, and the help text.
     public static let configuration = CommandConfiguration(
         commandName: "pose-test",
         abstract: "Evaluate a checkpoint on a config's test set and print its metrics.",
@@ -17,21 +18,40 @@ public struct PoseTestCommand: ComponentCommand {
           pose-test CONFIG work_dirs/run1/epoch_10.safetensors --out metrics.json --show-dir vis
         """)
 
+    /// Path of the config whose `test_dataloader` and `test_evaluator` (or their `val_` versions) are used.
     @Argument(help: "Config file (MMPose Python syntax).") public var config: String
+    /// Path of the weights to evaluate, `.safetensors` or a PyTorch/MMPose `.pth`.
     @Argument(help: "Checkpoint to evaluate: .safetensors, or a PyTorch/MMPose .pth.") public var checkpoint: String
+    /// `--strict`: unexpected checkpoint keys are an error rather than a note; missing keys always are.
     @Flag(help: "Fail on unexpected checkpoint keys too (missing keys always fail).") public var strict = false
+    /// `--cfg-options key.path=value …`: config overrides, applied after the config is loaded.
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
+    /// `--dump`: a JSON file for the COCO keypoint results after rescoring and NMS (MMPose's
+    /// `results2json`); needs a `CocoMetric` or `CocoWholeBodyMetric` evaluator.
     @Option(help: "Write COCO keypoint results (image_id, category_id, keypoints, score) to this json file.")
     public var dump: String?
+    /// `--out`: a JSON file the metrics are written to (checked before the evaluation starts).
     @Option(help: "Write the metrics to this JSON file.") public var out: String?
+    /// `--work-dir`: a folder in which `<timestamp>/` receives the run's log and metrics, as MMPose's
+    /// `tools/test.py` writes them.
     @Option(help: "Keep the test's log and metrics in <work-dir>/<timestamp>/.") public var workDir: String?
+    /// `--show-dir`: a folder to draw each image's predictions into; a relative path goes under
+    /// `<work-dir>/<timestamp>/` when `--work-dir` is given.
     @Option(help: "Draw each image's predictions into this folder.") public var showDir: String?
+    /// `--kpt-thr`: with `--show-dir`, keypoints scoring above it are drawn; 0.3 by default, 0…1.
     @Option(help: "With --show-dir: draw keypoints scoring above this.") public var kptThr = 0.3
+    /// `--radius`: with `--show-dir`, the keypoint radius in pixels (0 to 1000); nil takes 1/150 of
+    /// the image's longer side, at least 2.
     @Option(help: "With --show-dir: keypoint radius in pixels.") public var radius: Double?
+    /// `--thickness`: with `--show-dir`, the link width in pixels (0 to 1000); nil takes the radius.
     @Option(help: "With --show-dir: link width in pixels.") public var thickness: Double?
 
+    /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
 
+    /// Checks the drawing options before `run`, as ArgumentParser calls it.
+    /// - Throws: `ValidationError` (exit status 2) for a `--kpt-thr` outside 0…1, or a radius or
+    ///   thickness outside (0, 1000].
     public func validate() throws {
         guard kptThr >= 0 && kptThr <= 1 else { throw ValidationError("--kpt-thr \(kptThr): expected a score from 0 to 1") }
         for (name, value) in [("--radius", radius), ("--thickness", thickness)] {

@@ -12,6 +12,7 @@ import PoseTraining
 /// PoseTrainCommand.main(components: components)
 /// ```
 public struct PoseTrainCommand: ComponentCommand {
+    /// ArgumentParser's description of the command: its name, `pose-train`, and the help text.
     public static let configuration = CommandConfiguration(
         commandName: "pose-train",
         abstract: "Train a top-down pose model from an MMPose-style config, alone or under mpirun.",
@@ -29,19 +30,36 @@ public struct PoseTrainCommand: ComponentCommand {
         ranks after 1 s, often before they reach the checkpoint). Slurm sends SIGTERM to the tasks.
         """)
 
+    /// Path of the config to train; its file name (without extension) names the default work directory.
     @Argument(help: "Config file (MMPose Python syntax).") public var config: String
+    /// `--work-dir`: where checkpoints and logs go; nil takes the config's `work_dir`, else
+    /// `./work_dirs/<config name>`.
     @Option(help: "Work directory (default: ./work_dirs/<config name>).") public var workDir: String?
+    /// `--resume`: resume from the newest complete checkpoint in the work directory (`arguments()`
+    /// turns `--resume PATH` into `--resume-from PATH`).
     @Flag(help: "Resume from the newest complete checkpoint in the work dir (or give a checkpoint path after it).")
     public var resume = false
+    /// `--resume-from` (hidden): the checkpoint `--resume PATH` names; wins over `--resume` and the
+    /// config's `resume`.
     @Option(name: .customLong("resume-from"), help: .hidden) public var resumeFrom: String?
+    /// `--load-from`: initial weights (`.safetensors` or a PyTorch `.pth`) loaded before training,
+    /// weights only, as MMPose's `load_from`.
     @Option(help: "Initial weights (.safetensors or a PyTorch .pth) to load before training (weights only).") public var loadFrom: String?
+    /// `--strict`: missing or unexpected keys in the `--load-from` weights are an error; by default
+    /// they are listed and training continues.
     @Flag(help: "Fail when initial weights have missing or unexpected keys (default: list them and continue).") public var strict = false
+    /// `--auto-scale-lr`: scale the learning rate by (ranks × batch per rank) /
+    /// `auto_scale_lr.base_batch_size`, as MMPose's `tools/train.py`; the config must have `auto_scale_lr`.
     @Flag(help: "Scale the learning rate by (ranks × batch per rank) / auto_scale_lr.base_batch_size (sets auto_scale_lr.enable).")
     public var autoScaleLr = false
+    /// `--no-pretrained`: keep the random initialisation where `init_cfg` names downloadable weights
+    /// (`torchvision://`, `https://`, …) instead of fetching them.
     @Flag(help: "Keep the random initialisation where init_cfg names downloadable weights (torchvision://, https://, …) instead of fetching them.")
     public var noPretrained = false
+    /// `--cfg-options key.path=value …`: config overrides, applied after the config is loaded.
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value, applied last.") public var cfgOptions: [String] = []
 
+    /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
 
     /// Trains with the config's components looked up in `components`; ends the job on an error.

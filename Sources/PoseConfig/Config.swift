@@ -12,6 +12,10 @@ public struct Config: Equatable, Sendable {
     /// The path the config was read from.
     public let filename: String
 
+    /// Creates a config from already merged names, without reading a file.
+    /// - Parameters:
+    ///   - root: The top-level names.
+    ///   - filename: The path the config stands for, named in decoding errors.
     public init(root: ConfigDict, filename: String) {
         self.root = root
         self.filename = filename

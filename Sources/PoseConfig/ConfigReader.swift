@@ -1,15 +1,18 @@
 /// Strict typed access to one config dict: every read key is recorded, and `finish()` rejects
 /// keys nobody read, naming the file, the key path and the accepted keys.
 public final class ConfigReader {
+    /// The dict being read.
     public let dict: ConfigDict
     /// Dotted path of this dict from the config root, for messages.
     public let path: String
+    /// The config file the dict comes from, first in every message.
     public let file: String
     private var known: Set<String> = []
     private var ignoredKeys: Set<String> = []
     /// Keys accepted without effect (GPU-only or presentation settings), reported by the caller.
     public private(set) var ignored: [String] = []
 
+    /// Creates a reader of `dict`, found at `path` (empty for the root) in `file`.
     public init(_ dict: ConfigDict, path: String, file: String) {
         self.dict = dict
         self.path = path
@@ -18,6 +21,7 @@ public final class ConfigReader {
 
     private func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
+    /// The error for `key` of this dict: `file: path.key: message`.
     public func error(_ key: String, _ message: String) -> ConfigError {
         ConfigError("\(file): \(keyPath(key)): \(message)")
     }
@@ -37,8 +41,11 @@ public final class ConfigReader {
         }
     }
 
+    /// Whether `key` is present and not `None`, marking it as known.
     public func has(_ key: String) -> Bool { known.insert(key); return value(key) != nil }
 
+    /// An integer; a whole float (`2.0`) is accepted. A missing or `None` key takes `fallback`.
+    /// - Throws: `ConfigError` when the key is missing without a fallback or holds another type.
     public func int(_ key: String, default fallback: Int? = nil) throws -> Int {
         switch value(key) {
         case .int(let i)?: return i
@@ -91,6 +98,8 @@ public final class ConfigReader {
         }
     }
 
+    /// `True` or `False`; the integers 0 and 1 are accepted. A missing or `None` key takes `fallback`.
+    /// - Throws: `ConfigError` when the key is missing without a fallback or holds another value.
     public func bool(_ key: String, default fallback: Bool? = nil) throws -> Bool {
         switch value(key) {
         case .bool(let b)?: return b
@@ -102,6 +111,8 @@ public final class ConfigReader {
         }
     }
 
+    /// A string. A missing or `None` key takes `fallback`.
+    /// - Throws: `ConfigError` when the key is missing without a fallback or holds another type.
     public func string(_ key: String, default fallback: String? = nil) throws -> String {
         switch value(key) {
         case .string(let s)?: return s
@@ -112,10 +123,15 @@ public final class ConfigReader {
         }
     }
 
+    /// A string, or nil when the key is missing or `None`.
+    /// - Throws: `ConfigError` when the key holds another type.
     public func optionalString(_ key: String) throws -> String? {
         has(key) ? try string(key) : nil
     }
 
+    /// A list or tuple of integers (whole floats accepted); a single integer reads as a list of one.
+    /// A missing or `None` key takes `fallback`.
+    /// - Throws: `ConfigError` when the key is missing without a fallback, or it or an element has another type.
     public func ints(_ key: String, default fallback: [Int]? = nil) throws -> [Int] {
         guard let v = value(key) else {
             if let fallback { return fallback }
@@ -139,6 +155,9 @@ public final class ConfigReader {
         return v
     }
 
+    /// A list or tuple of numbers (integers converted; NaN refused). A missing or `None` key takes `fallback`.
+    /// - Throws: `ConfigError` when the key is missing without a fallback, it is not a list or tuple, or an
+    ///   element is not a number or is NaN.
     public func doubles(_ key: String, default fallback: [Double]? = nil) throws -> [Double] {
         guard let v = value(key) else {
             if let fallback { return fallback }

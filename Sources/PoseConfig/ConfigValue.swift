@@ -1,12 +1,20 @@
 /// A value in a config file: the subset of Python values MMPose configs use.
 public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
+    /// Python's `None`.
     case none
+    /// `True` or `False`.
     case bool(Bool)
+    /// A Python `int`, limited to 64 bits.
     case int(Int)
+    /// A Python `float` (a double).
     case float(Double)
+    /// A `str`.
     case string(String)
+    /// A `list` (`[...]`), rendered with brackets.
     case list([ConfigValue])
+    /// A `tuple` (`(...)`), rendered with parentheses; `sequence` reads it as a list does.
     case tuple([ConfigValue])
+    /// A `dict` or `dict(...)`, insertion-ordered.
     case dict(ConfigDict)
 
     /// Python's `repr`-like rendering, for messages and dumps.
@@ -79,15 +87,20 @@ import Foundation
 /// An insertion-ordered string-keyed dictionary (Python dicts keep insertion order).
 /// Integer keys, as in metainfo files' `keypoint_info={0: ...}`, are stored as their decimal text.
 public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
+    /// The keys in insertion order (Python's `dict.keys()`); removing a key drops it here too.
     public private(set) var keys: [String] = []
     private var storage: [String: ConfigValue] = [:]
 
+    /// Creates an empty dict.
     public init() {}
 
+    /// Creates a dict of `pairs` in order; a repeated key keeps its first position and its last value.
     public init(_ pairs: [(String, ConfigValue)]) {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// The value of `key`, or nil. Setting a new key appends it to `keys`; setting an existing one
+    /// keeps its position; setting nil removes the key.
     public subscript(key: String) -> ConfigValue? {
         get { storage[key] }
         set {
@@ -99,11 +112,14 @@ public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the dict has no keys (a Python `{}` is falsy).
     public var isEmpty: Bool { keys.isEmpty }
+    /// The number of keys (Python's `len`).
     public var count: Int { keys.count }
     /// Key-value pairs in insertion order.
     public var items: [(key: String, value: ConfigValue)] { keys.map { ($0, storage[$0]!) } }
 
+    /// Python's `repr`-like rendering in insertion order, `{'a': 1, 'b': [2, 3]}`.
     public var description: String {
         var out = ""
         write(to: &out)
@@ -119,6 +135,7 @@ public struct ConfigDict: Equatable, Sendable, CustomStringConvertible {
         out += "}"
     }
 
+    /// Whether both dicts hold the same keys with equal values, in any order (as Python's `==`).
     public static func == (a: ConfigDict, b: ConfigDict) -> Bool { a.storage == b.storage }
 
     /// The dict as a Python config file, one `key = value` line per key (what MMEngine saves

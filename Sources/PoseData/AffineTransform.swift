@@ -2,8 +2,11 @@ import Foundation
 
 /// A 2-D affine map `p ↦ (a·x + b·y + c, d·x + e·y + f)`.
 public struct AffineTransform: Sendable, Equatable {
+    /// The six coefficients, OpenCV's 2 × 3 matrix `[[a, b, c], [d, e, f]]`: `x′ = a·x + b·y + c`,
+    /// `y′ = d·x + e·y + f`.
     public var a, b, c, d, e, f: Double
 
+    /// A map from its six coefficients, row by row of OpenCV's 2 × 3 matrix.
     public init(a: Double, b: Double, c: Double, d: Double, e: Double, f: Double) {
         self.a = a; self.b = b; self.c = c; self.d = d; self.e = e; self.f = f
     }

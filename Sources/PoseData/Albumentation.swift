@@ -9,11 +9,22 @@ import PoseTensor
 public struct Albumentation: Transform {
     /// One albumentations transform with its probability.
     public struct Step: Sendable {
+        /// The dropout this step cuts holes with.
         public var dropout: Dropout
+        /// albumentations' `p`: the chance that the step runs on a sample (default 0.5).
         public var probability: Double
+        /// albumentations' `always_apply`: the step runs on every sample, whatever `probability` says.
         public var alwaysApply: Bool
+        /// albumentations' `fill_value`: the value written into the holes, 0–255 (rounded and clipped to
+        /// 8 bits when the holes are cut into the decoded image, before `TopdownAffine`).
         public var fillValue: Float
 
+        /// A step with albumentations' defaults: `p=0.5`, `always_apply=False`, `fill_value=0`.
+        /// - Parameters:
+        ///   - dropout: the transform, `CoarseDropout` or `GridDropout`.
+        ///   - probability: albumentations' `p`.
+        ///   - alwaysApply: albumentations' `always_apply`.
+        ///   - fillValue: albumentations' `fill_value`, 0–255.
         public init(dropout: Dropout, probability: Double = 0.5, alwaysApply: Bool = false, fillValue: Float = 0) {
             self.dropout = dropout; self.probability = probability; self.alwaysApply = alwaysApply; self.fillValue = fillValue
         }
@@ -21,10 +32,14 @@ public struct Albumentation: Transform {
 
     /// A hole size bound: pixels, or a fraction of the image side (albumentations' float form).
     public enum Extent: Sendable, Equatable {
+        /// A size in pixels (albumentations' int form).
         case pixels(Int)
+        /// A fraction of the image side (albumentations' float form): of the height for hole heights, of
+        /// the width for hole widths.
         case fraction(Double)
     }
 
+    /// The pixel-dropout transform of a step: albumentations' `CoarseDropout` or `GridDropout`.
     public enum Dropout: Sendable {
         /// `CoarseDropout(max_holes, max_height, max_width, min_holes, min_height, min_width)`:
         /// randint(min_holes, max_holes) rectangles, each of a random size in the bounds at a
@@ -36,8 +51,11 @@ public struct Albumentation: Transform {
         case grid(ratio: Double, unitSize: ClosedRange<Int>?, holesNumber: (x: Int?, y: Int?), shift: (x: Int?, y: Int?), randomOffset: Bool)
     }
 
+    /// The albumentations transforms in config order (MMPose's `transforms=[...]`), each run with its
+    /// own probability.
     public var steps: [Step]
 
+    /// Wraps `steps`, run in order on each sample.
     public init(_ steps: [Step]) { self.steps = steps }
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {

@@ -12,6 +12,12 @@ public final class Batch: @unchecked Sendable {
     /// The dataset's flip indices (for flip tests): keypoint j's mirror image is keypoint `flipIndices[j]`.
     public let flipIndices: [Int]
 
+    /// A batch from collated fields, as the loader builds it.
+    /// - Parameters:
+    ///   - images: `N × 3 × H × W` normalised RGB inputs.
+    ///   - fields: the samples' target fields stacked to `N × …` tensors (empty for test pipelines).
+    ///   - samples: each sample's pipeline state, without its pixel buffers and targets.
+    ///   - flipIndices: the dataset's flip indices, `K` entries.
     public init(images: Tensor, fields: Fields<Tensor>, samples: [TopdownSample], flipIndices: [Int]) {
         self.images = images; self.fields = fields; self.samples = samples; self.flipIndices = flipIndices
     }
@@ -25,6 +31,7 @@ public final class Batch: @unchecked Sendable {
         self.init(images: images, fields: fields, samples: samples, flipIndices: flipIndices)
     }
 
+    /// The number of samples `N` (the images' first dimension).
     public var count: Int { images.shape[0] }
 
     /// `N × C × h × w` target heatmaps (training pipelines with a heatmap codec).

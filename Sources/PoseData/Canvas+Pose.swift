@@ -7,6 +7,8 @@ public struct PoseDrawingStyle: Sendable {
     /// Link width in pixels; nil: the radius.
     public var thickness: Double?
 
+    /// A style drawing keypoints scoring above `keypointThreshold` (default 0.3), with radius and
+    /// link width in pixels, or (nil) scaled to the image.
     public init(keypointThreshold: Double = 0.3, radius: Double? = nil, thickness: Double? = nil) {
         self.keypointThreshold = keypointThreshold
         self.radius = radius

@@ -1,9 +1,12 @@
 import Foundation
 
-/// Minimal anti-alias-free drawing on an `RGBImage`, for synthetic data.
+/// Minimal drawing on an `RGBImage`, for synthetic data and pose drawings: shapes without
+/// anti-aliasing (optionally blended by `alpha`), antialiased text.
 public struct Canvas {
+    /// The image drawn on (`height × width × 3` RGB bytes); read it once drawing is done.
     public var image: RGBImage
 
+    /// A black canvas of `width × height` pixels.
     public init(width: Int, height: Int) { image = RGBImage(width: width, height: height) }
 
     @inline(__always) mutating func blend(_ x: Int, _ y: Int, _ c: (Double, Double, Double), _ alpha: Double = 1) {

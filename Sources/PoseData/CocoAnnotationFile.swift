@@ -2,9 +2,13 @@ import Foundation
 
 /// An image record of a COCO annotation file.
 public struct CocoImage: Sendable {
+    /// COCO's image `id`, which annotations and detections refer to as `image_id`.
     public var id: Int
+    /// `file_name`, relative to the dataset's image folder (`data_prefix.img`).
     public var fileName: String
+    /// `width` in pixels, 1 to `JSONNumber.imageSide.upperBound`.
     public var width: Int
+    /// `height` in pixels, 1 to `JSONNumber.imageSide.upperBound`.
     public var height: Int
     /// CrowdPose's `crowdIndex` (the evaluation's easy/medium/hard split), when the file has one.
     public var crowdIndex: Double?
@@ -17,15 +21,24 @@ public struct CocoImage: Sendable {
 
 /// A person-keypoint annotation of a COCO annotation file.
 public struct CocoAnnotation: Sendable {
+    /// The annotation's `id`, the instance id of most layouts (see `CocoInstanceLayout`).
     public var id: Int
+    /// `image_id`: the `CocoImage.id` of the image the person is in.
     public var imageId: Int
+    /// `category_id`; 1 (person) when the file gives none.
     public var categoryId: Int
     /// x, y, w, h.
     public var bbox: [Double]?
     /// x, y, v triples; nil when the annotation has no keypoints.
     public var keypoints: [Double]?
+    /// `num_keypoints`, COCO's count of labelled keypoints; nil when absent (the layouts then count
+    /// the keypoints with a non-zero coordinate).
     public var numKeypoints: Int?
+    /// `area` in square image pixels (COCO's segmentation area); nil when absent (the layouts then
+    /// take 0.53 of the box area).
     public var area: Double?
+    /// `iscrowd` (a boolean or 0/1; false when absent): a crowd region, which MMPose's validity
+    /// filter drops.
     public var isCrowd: Bool
     /// Numeric fields a dataset type asked for beyond COCO's (COCO-WholeBody's `foot_kpts` and
     /// `lefthand_valid`, WFLW's `center` and `scale`): lists as they are, a number or a boolean as
@@ -35,14 +48,19 @@ public struct CocoAnnotation: Sendable {
 
 /// A COCO-format annotation file: images in file order and their annotations.
 public struct CocoAnnotationFile: Sendable {
+    /// The `images` records, in file order.
     public var images: [CocoImage]
+    /// The `annotations` records, in file order (empty when the file has no list).
     public var annotations: [CocoAnnotation]
     /// Indices into `annotations` for each image id, in file order.
     public var annotationsByImage: [Int: [Int]]
+    /// The images keyed by `id` (the first record where an id repeats).
     public var imagesById: [Int: CocoImage]
     /// Where the annotations come from (the file), for messages.
     public var source: String
 
+    /// A file from its records; indexes the annotations by image and the images by id.
+    /// - Parameter source: where the records come from (the file's path), for messages.
     public init(images: [CocoImage], annotations: [CocoAnnotation], source: String = "the annotations") {
         self.images = images
         self.annotations = annotations
@@ -169,6 +187,8 @@ public struct CocoAnnotationFile: Sendable {
 
 /// A dataset that cannot be loaded; the message names the file and what is wrong.
 public struct DatasetError: Error, CustomStringConvertible, Equatable {
+    /// The message: the file (or key) and what is wrong with it.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }

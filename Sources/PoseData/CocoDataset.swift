@@ -4,19 +4,28 @@ import Foundation
 /// `CocoInstanceLayout`) in top-down mode: one sample per person instance, from ground-truth
 /// annotations (filtered as MMPose does for training) or from a person-detection `bbox_file`.
 public final class CocoDataset: @unchecked Sendable {
+    /// The keypoint definition the instances follow (`K` = its keypoint count).
     public let metainfo: DatasetMetainfo
+    /// The top-down instances in file order: the annotations' persons that pass MMPose's
+    /// `_is_valid_instance`, or with a `bbox_file` one per person detection (keypoints zero).
     public let instances: [PoseInstance]
     /// The annotation file, kept for evaluation.
     public let annotations: CocoAnnotationFile
+    /// The annotation file's path as read (`annotationFile` joined with `dataRoot`).
     public let annotationPath: String
 
+    /// Reads the annotation file into instances, or in test mode with `bboxFile` takes the
+    /// detections' boxes instead.
     /// - Parameters:
     ///   - annotationFile: COCO json path (relative paths resolve against `dataRoot`).
     ///   - dataRoot: MMEngine's `data_root`.
     ///   - imagePrefix: `data_prefix.img`, joined with `dataRoot`.
     ///   - bboxFile: detection results (COCO results format); only with `testMode`.
     ///   - testMode: evaluation dataset.
+    ///   - metainfo: the keypoint definition; annotations must have its keypoint count.
     ///   - layout: how the dataset type reads an annotation (MMPose's `parse_data_info`).
+    /// - Throws: a `DatasetError` naming the file for a missing or damaged annotation or detection
+    ///   file, an annotation that does not match `metainfo`, or a `bboxFile` outside test mode.
     public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", bboxFile: String? = nil,
                 testMode: Bool = false, metainfo: DatasetMetainfo, layout: CocoInstanceLayout = .standard) throws {
         let join = RequiredFile.join

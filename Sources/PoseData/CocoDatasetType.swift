@@ -2,11 +2,15 @@
 /// defaults to (`METAINFO = dict(from_file=...)`, bundled with SwiftPose) and how it reads an
 /// annotation.
 public struct CocoDatasetType: Sendable {
+    /// The registered type name, as a config's `type='CocoDataset'` gives it.
     public var name: String
     /// File name under `configs/_base_/datasets/`.
     public var metainfoFile: String
+    /// How the type reads an annotation (its `parse_data_info`).
     public var layout: CocoInstanceLayout
 
+    /// A type from its registered name, its metainfo file name under `configs/_base_/datasets/`
+    /// (`coco.py`) and its layout (default `.standard`).
     public init(_ name: String, _ metainfoFile: String, _ layout: CocoInstanceLayout = .standard) {
         self.name = name; self.metainfoFile = metainfoFile; self.layout = layout
     }

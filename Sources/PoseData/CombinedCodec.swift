@@ -2,6 +2,8 @@
 /// MMPose, no two encoders may make the same kind of target (the same field); the keypoint
 /// weights multiply, and decoding uses the first encoder that can decode the output.
 public struct CombinedCodec: KeypointCodec {
+    /// The encoders in config order (at least one, all of one `inputSize`): targets come from every
+    /// one, decoding from the first that can decode the head's output.
     public let codecs: [any KeypointCodec]
 
     /// Checks the combination as MMPose does.

@@ -9,6 +9,8 @@
 public struct CombinedDatasetSpec: DatasetSpec {
     public var metainfo: DatasetMetainfo
     public var pipeline: TopdownPipeline
+    /// The sub-datasets in order (MMPose's `datasets=[...]`), each with a pipeline of
+    /// `KeypointConverter`s only.
     public var datasets: [any DatasetSpec]
 
     /// Fails when a sub-dataset's pipeline holds anything but `KeypointConverter`s.

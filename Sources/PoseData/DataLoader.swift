@@ -7,12 +7,20 @@ import PoseTensor
 /// model sees depends neither on the number of ranks nor on the number of loader threads.
 /// Up to `prefetch` batches are prepared ahead; `next()` returns them in order.
 public final class DataLoader: @unchecked Sendable {
+    /// The dataset's instances; the indices given to `start(epoch:indices:dropLast:)` point into them.
     public let instances: [PoseInstance]
+    /// The transforms run on each sample; its metainfo's flip indices go with every batch.
     public let pipeline: TopdownPipeline
+    /// Samples per batch; an epoch's last batch may be smaller unless `start` drops it.
     public let batchSize: Int
+    /// The data preprocessor's per-channel (R, G, B) mean and standard deviation, 0–255 scale: each
+    /// loader thread normalises its samples' crops to `(pixel − mean) / std`.
     public let mean: [Float], std: [Float]
+    /// The seed of the samples' generators, each seeded by (seed, epoch, sample index).
     public let seed: UInt64
+    /// Loader threads (at least 1).
     public let workers: Int
+    /// Batches prepared ahead of the consumer (at least 1).
     public let prefetch: Int
 
     private let lock = NSCondition()
@@ -29,10 +37,13 @@ public final class DataLoader: @unchecked Sendable {
     /// Loader threads still running (they hold the loader until they return).
     private var running = 0
 
+    /// A loader over `instances`; no thread runs until the first `start(epoch:indices:dropLast:)`.
     /// - Parameters:
+    ///   - batchSize: samples per batch.
     ///   - mean, std: the data preprocessor's per-channel normalisation (RGB).
-    ///   - workers: loader threads.
-    ///   - prefetch: batches prepared ahead of the consumer.
+    ///   - seed: the seed of the samples' generators.
+    ///   - workers: loader threads (at least 1 is used).
+    ///   - prefetch: batches prepared ahead of the consumer (at least 1 is used).
     public init(instances: [PoseInstance], pipeline: TopdownPipeline, batchSize: Int, mean: [Float], std: [Float],
                 seed: UInt64, workers: Int, prefetch: Int = 2) {
         self.instances = instances

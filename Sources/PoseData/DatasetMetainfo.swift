@@ -4,11 +4,16 @@ import PoseConfig
 /// A dataset's keypoint definitions, parsed from an MMPose metainfo file
 /// (`configs/_base_/datasets/coco.py`) as MMPose's `parse_pose_metainfo` does.
 public struct DatasetMetainfo: Sendable, Equatable {
+    /// `dataset_name` (`coco`, `mpii`, …), in messages and result files.
     public var datasetName: String
+    /// The `K` keypoint names in id order (`keypoint_info[i].name`), which `swap` and skeleton links
+    /// refer to.
     public var keypointNames: [String]
     /// For each keypoint, the index of its mirror image (itself when unpaired).
     public var flipIndices: [Int]
+    /// The keypoints of `type='upper'`, in id order (`RandomHalfBody`'s upper body).
     public var upperBodyIndices: [Int]
+    /// The keypoints of `type='lower'`, in id order (`RandomHalfBody`'s lower body).
     public var lowerBodyIndices: [Int]
     /// `joint_weights` as the file lists them (their count is checked where they are used).
     public var jointWeights: [Float]
@@ -21,8 +26,11 @@ public struct DatasetMetainfo: Sendable, Equatable {
     /// RGB colour of each skeleton link.
     public var linkColors: [[UInt8]]
 
+    /// `K`, the number of keypoints.
     public var keypointCount: Int { keypointNames.count }
 
+    /// Whether two definitions agree on name, keypoint names, flip indices, sigmas, joint weights and
+    /// skeleton links; colours and body parts are not compared.
     public static func == (a: DatasetMetainfo, b: DatasetMetainfo) -> Bool {
         a.datasetName == b.datasetName && a.keypointNames == b.keypointNames && a.flipIndices == b.flipIndices
             && a.sigmas == b.sigmas && a.jointWeights == b.jointWeights

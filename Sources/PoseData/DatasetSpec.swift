@@ -3,11 +3,15 @@ import Foundation
 /// What a dataset yields: its instances and, for COCO-style annotation files, the file itself
 /// (the ground truth `CocoMetric` evaluates against).
 public struct LoadedDataset: Sendable {
+    /// The top-down instances, one per person box, with keypoints in image pixels.
     public var instances: [PoseInstance]
+    /// The COCO annotation file the instances come from, for `CocoMetric`; nil for datasets without
+    /// one (MPII, combined datasets, COCO-WholeBody's hand and face subsets).
     public var annotations: CocoAnnotationFile?
     /// Whether the instances are a detector's boxes (`bbox_file`), without ground-truth keypoints.
     public var instancesAreDetections: Bool
 
+    /// A loaded dataset; by default without an annotation file and with ground-truth instances.
     public init(instances: [PoseInstance], annotations: CocoAnnotationFile? = nil, instancesAreDetections: Bool = false) {
         self.instances = instances
         self.annotations = annotations
@@ -20,9 +24,12 @@ public struct LoadedDataset: Sendable {
 public struct RequiredFile: Sendable, Equatable {
     /// The config key it comes from, relative to the component's dict (`ann_file`, `data_prefix.img`).
     public var key: String
+    /// The path as the run will read it (already joined with `data_root`).
     public var path: String
+    /// Whether a folder is expected (`data_prefix.img`) rather than a file.
     public var isDirectory: Bool
 
+    /// A required file (or, with `isDirectory`, folder) at `path`, named in messages by its config `key`.
     public init(key: String, path: String, isDirectory: Bool = false) {
         self.key = key; self.path = path; self.isDirectory = isDirectory
     }
@@ -55,9 +62,18 @@ public struct RequiredFile: Sendable, Equatable {
 /// - `requiredFiles(testMode:)` lists what `load` will read, so a run checks them at start-up.
 /// - Specs are values (`Sendable`), shared by every rank.
 public protocol DatasetSpec: Sendable {
+    /// The dataset's keypoint definition (MMPose's `metainfo`): names, flip indices, sigmas, skeleton.
     var metainfo: DatasetMetainfo { get }
+    /// The transforms each sample goes through (the dataset's `pipeline=[...]`), with `metainfo`.
     var pipeline: TopdownPipeline { get }
+    /// Reads the annotation files into top-down instances, one per person box, with `K` (x, y)
+    /// keypoints in image pixels and `K` visibilities.
+    /// - Parameter testMode: MMPose's `test_mode` (an evaluation dataset): boxes may come from a
+    ///   detection file (`bbox_file`).
+    /// - Throws: a `DatasetError` naming the file and what is wrong with it.
     func load(testMode: Bool) throws -> LoadedDataset
+    /// The files and folders `load(testMode:)` will read, with their config keys, so that a run
+    /// checks them at start-up.
     func requiredFiles(testMode: Bool) -> [RequiredFile]
     /// Whether `load(testMode: true)` gives a detector's boxes (`bbox_file`) rather than the
     /// annotated instances; false by default.
@@ -69,6 +85,7 @@ extension DatasetSpec {
 }
 
 extension DatasetSpec {
+    /// None: by default a dataset declares no file (synthetic and in-memory datasets).
     public func requiredFiles(testMode: Bool) -> [RequiredFile] { [] }
 }
 
@@ -98,9 +115,16 @@ public struct CocoStyleDatasetSettings: Sendable {
     public var sampleInterval = 1
     /// MMEngine's `indices`: the first n data (the last −n for negative n), or those listed.
     public var indices: DataSubset?
+    /// The dataset's keypoint definition (`metainfo=dict(from_file=...)`, or the type's default file).
     public var metainfo: DatasetMetainfo
+    /// The per-sample transforms (`pipeline=[...]`), run with `metainfo`.
     public var pipeline: TopdownPipeline
 
+    /// Settings with MMEngine's defaults beyond the annotation file and the keypoint definition: no
+    /// `data_root`, image prefix or `bbox_file`, `sample_interval=1`, every entry.
+    /// - Parameters:
+    ///   - annotationFile: MMPose's `ann_file`.
+    ///   - pipeline: the transforms, run with `metainfo`.
     public init(annotationFile: String, metainfo: DatasetMetainfo, pipeline: [any Transform]) {
         self.annotationFile = annotationFile
         self.metainfo = metainfo
@@ -112,9 +136,12 @@ public struct CocoStyleDatasetSettings: Sendable {
 /// loading rules are MMPose's `BaseCocoStyleDataset`'s; the types differ in their default
 /// metainfo and in how they read an annotation (`layout`).
 public struct CocoStyleDatasetSpec: DatasetSpec {
+    /// The `BaseCocoStyleDataset` keys: files, prefixes, subsets, metainfo and pipeline.
     public var settings: CocoStyleDatasetSettings
+    /// How this type reads an annotation (MMPose's `parse_data_info`).
     public var layout: CocoInstanceLayout
 
+    /// A dataset of the type that reads annotations by `layout` (default `.standard`, `CocoDataset`'s).
     public init(_ settings: CocoStyleDatasetSettings, layout: CocoInstanceLayout = .standard) {
         self.settings = settings
         self.layout = layout
@@ -140,10 +167,13 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
 
 /// MMPose's `MpiiDataset` (its json layout), with MPII's head boxes for PCKh in test mode.
 public struct MpiiDatasetSpec: DatasetSpec {
+    /// The `BaseCocoStyleDataset` keys, `ann_file` naming MMPose's MPII json; `sample_interval` and
+    /// `bbox_file` are not used by `load(testMode:)`.
     public var settings: CocoStyleDatasetSettings
     /// `mpii_gt_val.mat` with `headboxes_src`, used in test mode.
     public var headboxFile: String?
 
+    /// A dataset from its settings and, for PCKh in test mode, MPII's head boxes.
     public init(_ settings: CocoStyleDatasetSettings, headboxFile: String? = nil) {
         self.settings = settings
         self.headboxFile = headboxFile

@@ -25,24 +25,31 @@ public struct FieldKey: Hashable, Sendable, CustomStringConvertible {
     /// How a flip test merges a predicted field.
     public let flip: FlipRule
 
+    /// A key named `name` (unique among keys), with its collate and flip rules.
     /// - Parameters:
+    ///   - name: the field's name in messages; MMPose's where MMPose has the field.
     ///   - collate: `.stack` (every sample has the field, all of one shape) unless said otherwise.
     ///   - flip: `.unsupported` (a flip test with this field predicted is an error) unless said otherwise.
     public init(_ name: String, collate: CollateRule = .stack, flip: FlipRule = .unsupported) {
         self.name = name; self.collate = collate; self.flip = flip
     }
 
+    /// Whether two keys are the same key: equal names (their rules are not compared).
     public static func == (a: FieldKey, b: FieldKey) -> Bool { a.name == b.name }
+    /// Hashes the name only, as `==` compares.
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    /// The key's `name`.
     public var description: String { name }
 }
 
 /// One sample's value of a field: `shape.reduce(1, *)` numbers in row-major order.
 public struct SampleField: Sendable, Equatable {
+    /// The `shape.reduce(1, *)` numbers in row-major order.
     public var values: [Float]
     /// The per-sample shape (`C × h × w` heatmaps, `K × 2` labels, `K` weights, …).
     public var shape: [Int]
 
+    /// A field of `shape` from its row-major values; traps unless there are `shape.reduce(1, *)`.
     public init(_ values: [Float], shape: [Int]) {
         precondition(values.count == shape.reduce(1, *), "a field of shape \(shape) needs \(shape.reduce(1, *)) values, not \(values.count)")
         self.values = values; self.shape = shape
@@ -56,6 +63,7 @@ public struct CollateRule: Sendable {
     /// values cannot be batched.
     public let apply: @Sendable (_ key: FieldKey, _ values: [SampleField?]) throws -> Tensor
 
+    /// A rule from its stacking closure (see `apply`).
     public init(_ apply: @escaping @Sendable (_ key: FieldKey, _ values: [SampleField?]) throws -> Tensor) {
         self.apply = apply
     }
@@ -107,6 +115,11 @@ public struct FlipContext: Sendable {
     /// Shift flipped normalised x coordinates by one input pixel (MMPose's `shift_coords`).
     public var shiftCoordinates = true
 
+    /// A context with MMPose's defaults: `flip_mode='heatmap'`, one heatmap per keypoint, no
+    /// `shift_heatmap`, `shift_coords=True`.
+    /// - Parameters:
+    ///   - flipIndices: the dataset's flip indices, `K` entries.
+    ///   - inputWidth: the network input's width in pixels.
     public init(flipIndices: [Int], inputWidth: Int) {
         self.flipIndices = flipIndices; self.inputWidth = inputWidth
     }
@@ -115,8 +128,11 @@ public struct FlipContext: Sendable {
 /// How a flip test merges a predicted field: `merge` averages the prediction on the mirrored
 /// images (`flipped`, `N × …`) into the plain one (`plain`, the same shape) in place.
 public struct FlipRule: Sendable {
+    /// Averages `flipped` (the prediction on the mirrored images) into `plain` in place, both `N × …`
+    /// tensors of one shape; throws a `DatasetError` naming the key when it cannot.
     public let merge: @Sendable (_ key: FieldKey, _ plain: Tensor, _ flipped: Tensor, _ context: FlipContext) throws -> Void
 
+    /// A rule from its merging closure (see `merge`).
     public init(_ merge: @escaping @Sendable (_ key: FieldKey, _ plain: Tensor, _ flipped: Tensor, _ context: FlipContext) throws -> Void) {
         self.merge = merge
     }

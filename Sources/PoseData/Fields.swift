@@ -6,8 +6,10 @@ import PoseTensor
 public struct Fields<Value>: Sequence, ExpressibleByDictionaryLiteral {
     private var storage: [FieldKey: Value]
 
+    /// No fields.
     public init() { storage = [:] }
 
+    /// Fields from a literal such as `[.keypointWeights: weights]`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (FieldKey, Value)...) {
         storage = Dictionary(elements, uniquingKeysWith: { _, last in last })
     }
@@ -24,6 +26,7 @@ public struct Fields<Value>: Sequence, ExpressibleByDictionaryLiteral {
     /// The keys present, in name order (so loops over them run in one order on every rank).
     public var keys: [FieldKey] { storage.keys.sorted { $0.name < $1.name } }
 
+    /// Whether no field is present.
     public var isEmpty: Bool { storage.isEmpty }
 
     /// Adds every field of `other`, replacing fields under the same keys.
@@ -31,6 +34,7 @@ public struct Fields<Value>: Sequence, ExpressibleByDictionaryLiteral {
         storage.merge(other.storage) { _, new in new }
     }
 
+    /// Iterates the `(key, value)` pairs in name order, as `keys` lists them.
     public func makeIterator() -> IndexingIterator<[(key: FieldKey, value: Value)]> {
         keys.map { (key: $0, value: storage[$0]!) }.makeIterator()
     }

@@ -3,10 +3,13 @@ import PoseTensor
 /// MMPose's `GenerateTarget(encoder, use_dataset_keypoint_weights=False)`: encodes the
 /// (transformed) keypoints with the codec into the sample's heatmaps, labels and weights.
 public struct GenerateTarget: Transform {
+    /// The codec that encodes the targets (MMPose's `encoder`; a `CombinedCodec` for a list).
     public var codec: any KeypointCodec
     /// Multiplies the keypoint weights by the metainfo's `joint_weights`.
     public var useDatasetKeypointWeights: Bool
 
+    /// A step that encodes with `codec`; `useDatasetKeypointWeights` is MMPose's
+    /// `use_dataset_keypoint_weights` (default false).
     public init(codec: any KeypointCodec, useDatasetKeypointWeights: Bool = false) {
         self.codec = codec
         self.useDatasetKeypointWeights = useDatasetKeypointWeights

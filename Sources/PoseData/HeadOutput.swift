@@ -8,6 +8,7 @@ public struct HeadOutput {
     /// `.simccX`/`.simccY`; or a package's own keys).
     public var fields: Fields<Tensor>
 
+    /// An output from its fields, `N × …` tensors under their keys.
     public init(fields: Fields<Tensor>) { self.fields = fields }
 
     /// An output from the stock fields.

@@ -12,6 +12,10 @@ public struct HeadTargets {
     /// MMPose's `train_cfg.compute_acc`: whether the head also reports `acc_pose`.
     public var computeAccuracy: Bool
 
+    /// Targets from their fields, `N × …` tensors under their keys.
+    /// - Parameters:
+    ///   - epoch: the current 0-based epoch.
+    ///   - computeAccuracy: MMPose's `train_cfg.compute_acc`.
     /// - Precondition: `fields` holds `.keypointWeights`.
     public init(fields: Fields<Tensor>, epoch: Int = 0, computeAccuracy: Bool = true) {
         precondition(fields.contains(.keypointWeights), "HeadTargets need .keypointWeights")

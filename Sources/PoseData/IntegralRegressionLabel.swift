@@ -2,10 +2,19 @@
 /// when `normalize`) and a RegressionLabel target, whose weights are used. Decodes the head's
 /// integrated coordinates.
 public struct IntegralRegressionLabel: KeypointCodec, Equatable {
+    /// The `MSRAHeatmap` that makes the `K × h × w` heatmap targets at `heatmap_size` (its weights
+    /// are not used).
     public var heatmap: MSRAHeatmap
+    /// The `RegressionLabel` that makes the `K × 2` labels and the keypoint weights, and decodes.
     public var regression: RegressionLabel
+    /// MMPose's `normalize`: scale each heatmap target to sum 1 (default true).
     public var normalize: Bool
 
+    /// MMPose's `IntegralRegressionLabel(input_size, heatmap_size, sigma, normalize=True)`.
+    /// - Parameters:
+    ///   - inputSize: (width, height) of the network input.
+    ///   - heatmapSize: (width, height) of the heatmaps.
+    ///   - sigma: σ of the Gaussians in heatmap pixels.
     public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double, normalize: Bool = true) {
         heatmap = MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma)
         regression = RegressionLabel(inputSize: inputSize)

@@ -31,8 +31,9 @@ public struct EncodedKeypoints: Sendable {
     public var heatmaps: [Float] { fields[.heatmaps]?.values ?? [] }
     /// The `K × 2` labels' values (empty when the codec makes none).
     public var labels: [Float] { fields[.keypointLabels]?.values ?? [] }
-    /// The `K × Wx` and `K × Hy` SimCC targets' values (empty when the codec makes none).
+    /// The `K × Wx` SimCC x targets' values (empty when the codec makes none).
     public var simccX: [Float] { fields[.simccX]?.values ?? [] }
+    /// The `K × Hy` SimCC y targets' values (empty when the codec makes none).
     public var simccY: [Float] { fields[.simccY]?.values ?? [] }
 }
 

@@ -8,10 +8,15 @@ import PoseTensor
 /// As MMPose it also records `keypoints_visible_weights` (1 for mapped targets, 0 for the
 /// rest), which a visibility head weighs its loss with.
 public struct KeypointConverter: Transform {
+    /// MMPose's `num_keypoints`: the number of keypoints in the target order.
     public var keypointCount: Int
     /// (source, second source or nil, target) per mapped keypoint.
     public var mapping: [(Int, Int?, Int)]
 
+    /// MMPose's `KeypointConverter(num_keypoints, mapping)`.
+    /// - Parameters:
+    ///   - keypointCount: keypoints in the target order.
+    ///   - mapping: (source, second source or nil, target) index triples.
     public init(keypointCount: Int, mapping: [(Int, Int?, Int)]) {
         self.keypointCount = keypointCount
         self.mapping = mapping

@@ -2,12 +2,15 @@
 public struct KeypointPrediction: Sendable {
     /// Instance id (the annotation or detection id); duplicates are dropped before evaluation.
     public var id: Int
+    /// COCO's `image_id` of the image the person is in.
     public var imageId: Int
+    /// COCO's `category_id` (1, person, by default).
     public var categoryId: Int
     /// `K` (x, y) pairs in image pixels.
     public var keypoints: [Double]
     /// `K` keypoint scores.
     public var keypointScores: [Double]
+    /// The box's score: the detector's for `bbox_file` boxes, 1 for ground-truth boxes.
     public var bboxScore: Double
     /// w·h of the padded, aspect-fixed input box (used by OKS-NMS).
     public var area: Double
@@ -19,6 +22,11 @@ public struct KeypointPrediction: Sendable {
     /// `K` predicted visibilities (VisPredictHead), if any.
     public var visibility: [Double]?
 
+    /// A prediction without a box, visibilities or rescored `score` yet.
+    /// - Parameters:
+    ///   - keypoints: `K` (x, y) pairs in image pixels.
+    ///   - keypointScores: `K` keypoint scores.
+    ///   - area: w·h of the input box (used by OKS-NMS).
     public init(id: Int, imageId: Int, categoryId: Int = 1, keypoints: [Double], keypointScores: [Double],
                 bboxScore: Double, area: Double) {
         self.id = id; self.imageId = imageId; self.categoryId = categoryId

@@ -2,6 +2,7 @@ import PoseTensor
 
 /// MMPose's `LoadImage`: decodes the instance's image (JPEG, PNG or BMP) into RGB pixels.
 public struct LoadImage: Transform {
+    /// The step; it takes no options.
     public init() {}
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {

@@ -7,11 +7,15 @@ public struct MSRAHeatmap: KeypointCodec, Equatable {
     public var inputSize: (Int, Int)
     /// (width, height) of the heatmaps.
     public var heatmapSize: (Int, Int)
+    /// σ of the Gaussians in heatmap pixels (MMPose's `sigma`, 2 in most configs); without
+    /// `unbiased` each Gaussian is cut off 3σ from its centre.
     public var sigma: Double
     /// DARK: sub-pixel Gaussian centres and Taylor-expansion decoding.
     public var unbiased: Bool
+    /// MMPose's `blur_kernel_size` (default 11): the size of DARK decoding's Gaussian blur (`unbiased` only).
     public var blurKernelSize: Int
 
+    /// MMPose's `MSRAHeatmap(input_size, heatmap_size, sigma, unbiased=False, blur_kernel_size=11)`.
     public init(inputSize: (Int, Int), heatmapSize: (Int, Int), sigma: Double, unbiased: Bool = false, blurKernelSize: Int = 11) {
         self.inputSize = inputSize
         self.heatmapSize = heatmapSize
@@ -20,6 +24,7 @@ public struct MSRAHeatmap: KeypointCodec, Equatable {
         self.blurKernelSize = blurKernelSize
     }
 
+    /// Whether two codecs have the same settings.
     public static func == (a: MSRAHeatmap, b: MSRAHeatmap) -> Bool {
         a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma && a.unbiased == b.unbiased
             && a.blurKernelSize == b.blurKernelSize
@@ -50,7 +55,8 @@ public struct MSRAHeatmap: KeypointCodec, Equatable {
     /// Writes `K × H × W` heatmaps into `heatmaps` and returns the keypoint weights.
     /// - Parameters:
     ///   - keypoints: `K` (x, y) pairs in input-image pixels.
-    ///   - visible: `K` visibilities; below 0.5 gives weight 0 and an empty map.
+    ///   - visible: `K` visibilities, the weights; below 0.5 gives an empty map (and weight 0
+    ///     for COCO's unlabelled keypoints).
     public func encode(keypoints: [Double], visible: [Double], heatmaps: UnsafeMutablePointer<Float>) -> [Float] {
         let (w, h) = heatmapSize
         let k = visible.count

@@ -4,11 +4,23 @@ import Foundation
 /// `joints`, `joints_vis`): `scale·200` boxes, the centre moved down by 15/200 of the box and
 /// shifted from MATLAB's 1-based pixels to 0-based, as MMPose does.
 public final class MpiiDataset: @unchecked Sendable {
+    /// The keypoint definition the instances follow (MPII's 16 keypoints for `mpii.py`).
     public let metainfo: DatasetMetainfo
+    /// One instance per json entry, in file order, with square boxes of `scale·200` pixels and, with
+    /// a head-box file, `headSize`.
     public let instances: [PoseInstance]
 
-    /// - Parameter headboxFile: MPII's `mpii_gt_val.mat` (`headboxes_src`, 2 × 2 × N); gives each
-    ///   instance `head_size = 0.6 · ‖corner₂ − corner₁‖` for PCKh.
+    /// Reads MMPose's MPII json into one instance per entry and, with `headboxFile`, their head
+    /// sizes.
+    /// - Parameters:
+    ///   - annotationFile: the json's path (relative paths resolve against `dataRoot`).
+    ///   - dataRoot: MMEngine's `data_root`.
+    ///   - imagePrefix: `data_prefix.img`, joined with `dataRoot`.
+    ///   - headboxFile: MPII's `mpii_gt_val.mat` (`headboxes_src`, 2 × 2 × N); gives each
+    ///     instance `head_size = 0.6 · ‖corner₂ − corner₁‖` for PCKh.
+    ///   - metainfo: the keypoint definition; every entry must have its `K` joints.
+    /// - Throws: a `DatasetError` naming the file for a missing or damaged json or `.mat` file,
+    ///   an entry without the MPII fields, or head boxes that do not match the entries.
     public init(annotationFile: String, dataRoot: String = "", imagePrefix: String = "", headboxFile: String? = nil,
                 metainfo: DatasetMetainfo) throws {
         let join = RequiredFile.join

@@ -3,7 +3,9 @@ import Foundation
 /// A file or folder SwiftPose cannot write; the message names the flag or key, the path and
 /// the system's reason.
 public struct OutputError: Error, CustomStringConvertible, Equatable {
+    /// The message: the flag or key, the path and the system's reason.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }
 

@@ -5,9 +5,11 @@ import Foundation
 public enum PersonDetections {
     /// One detected person.
     public struct Detection: Sendable {
+        /// `image_id` of the image the box is in.
         public var imageId: Int
         /// x1, y1, x2, y2 in pixels.
         public var box: (Double, Double, Double, Double)
+        /// The detector's `score`, the instance's `bboxScore`.
         public var score: Double
     }
 

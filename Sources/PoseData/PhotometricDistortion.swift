@@ -7,13 +7,22 @@ import PoseTensor
 /// hue (OpenCV's 0–180 hue scale, wrapped) and a random channel permutation, each in uint8 with
 /// clipping.
 public struct PhotometricDistortion: Transform, Equatable {
+    /// MMPose's `brightness_delta`: the brightness shift is drawn from ±this, in 0–255 grey levels
+    /// (default 32).
     public var brightnessDelta: Double = 32
+    /// MMPose's `contrast_range`: (lower, upper) of the contrast factor (default 0.5–1.5).
     public var contrastRange: (Double, Double) = (0.5, 1.5)
+    /// MMPose's `saturation_range`: (lower, upper) of the saturation factor (default 0.5–1.5).
     public var saturationRange: (Double, Double) = (0.5, 1.5)
+    /// MMPose's `hue_delta`: the hue shift is drawn from `-hueDelta..<hueDelta` in OpenCV's 0–180 hue
+    /// units (default 18).
     public var hueDelta: Int = 18
 
+    /// MMPose's defaults: `brightness_delta=32`, `contrast_range=(0.5, 1.5)`,
+    /// `saturation_range=(0.5, 1.5)`, `hue_delta=18`.
     public init() {}
 
+    /// Whether two steps have the same settings.
     public static func == (a: PhotometricDistortion, b: PhotometricDistortion) -> Bool {
         a.brightnessDelta == b.brightnessDelta && a.contrastRange == b.contrastRange && a.saturationRange == b.saturationRange
             && a.hueDelta == b.hueDelta
@@ -25,6 +34,7 @@ public struct PhotometricDistortion: Transform, Equatable {
         s.image = image
     }
 
+    /// Distorts `image` in place, drawing every choice from `rng` as the pipeline step does.
     public func apply(_ image: inout RGBImage, rng: inout RandomGenerator) {
         func randint(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
         let contrastMode = randint(2), brightnessFlag = randint(2), contrastFlag = randint(2)

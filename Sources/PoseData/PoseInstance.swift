@@ -2,23 +2,31 @@
 public struct PoseInstance: Sendable {
     /// Annotation (or detection) id.
     public var id: Int
+    /// COCO's `image_id` (MPII: the image file's name as a number).
     public var imageId: Int
     /// Path of the image file.
     public var imagePath: String
     /// Image size in pixels.
     public var imageWidth: Int
+    /// Image height in pixels (0 where the dataset does not give the size, as MPII).
     public var imageHeight: Int
     /// Box corners (x1, y1, x2, y2) in image pixels, float32 values (MMPose keeps boxes in
     /// float32 arrays, and the crop is computed from those).
     public var bbox: (Double, Double, Double, Double)
+    /// The box's score: 1 for ground-truth boxes, the detector's `score` for `bbox_file` boxes.
     public var bboxScore: Double
     /// Keypoint positions, `K` (x, y) pairs in image pixels.
     public var keypoints: [Double]
     /// Keypoint visibility, `min(1, v)` of COCO's v, per keypoint.
     public var visible: [Double]
+    /// COCO's `num_keypoints`: the labelled keypoints (0 for detections).
     public var numKeypoints: Int
+    /// Instance area in square image pixels: the annotation's `area` (COCO's segmentation area), or
+    /// 0.53 of the box area where there is none; OKS scales by it.
     public var area: Double
+    /// COCO's `iscrowd`: a crowd region, which MMPose's validity filter drops.
     public var isCrowd: Bool
+    /// COCO's `category_id` (1, person).
     public var categoryId: Int
     /// MPII head size (0.6 · head-box diagonal), when known.
     public var headSize: Double?
@@ -30,6 +38,12 @@ public struct PoseInstance: Sendable {
     /// Visibility-loss weights a `KeypointConverter` set (MMPose's `keypoints_visible_weights`).
     public var visibilityWeights: [Float]?
 
+    /// An instance with `headSize`, `bboxCenter`, `bboxScale` and `visibilityWeights` unset; stores
+    /// the box corners as float32 values, as MMPose's arrays hold them.
+    /// - Parameters:
+    ///   - bbox: box corners (x1, y1, x2, y2) in image pixels.
+    ///   - keypoints: `K` (x, y) pairs in image pixels.
+    ///   - visible: `K` visibilities, 0–1.
     public init(id: Int, imageId: Int, imagePath: String, imageWidth: Int, imageHeight: Int,
                 bbox: (Double, Double, Double, Double), bboxScore: Double, keypoints: [Double], visible: [Double],
                 numKeypoints: Int, area: Double, isCrowd: Bool, categoryId: Int) {

@@ -7,6 +7,12 @@ import Foundation
 /// Takes the values `JSONSerialization` takes: dictionaries with string keys, arrays, strings,
 /// integers, floating-point numbers, booleans and `NSNull`.
 public enum PythonJSON {
+    /// `object` as UTF-8 JSON text, as Python's `json.dumps(object, ensure_ascii=False)` writes it.
+    /// - Parameters:
+    ///   - sortedKeys: dictionary keys in sorted order (`sort_keys=True`; the default).
+    ///   - pretty: one item a line, indented by two spaces, `": "` after keys (`indent=2`); otherwise
+    ///     compact, without spaces (`separators=(',', ':')`).
+    /// - Throws: an `OutputError` naming the type of a value JSON cannot hold.
     public static func data(_ object: Any, sortedKeys: Bool = true, pretty: Bool = false) throws -> Data {
         var out = ""
         try append(object, to: &out, indent: pretty ? 0 : nil, sortedKeys: sortedKeys)

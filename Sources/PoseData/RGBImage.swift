@@ -3,10 +3,14 @@ import Foundation
 
 /// An 8-bit interleaved RGB image, `height × width × 3` bytes.
 public struct RGBImage: Sendable, Equatable {
+    /// Width in pixels.
     public var width: Int
+    /// Height in pixels.
     public var height: Int
+    /// `height × width × 3` bytes, row by row from the top, R, G, B per pixel.
     public var pixels: [UInt8]
 
+    /// An image from its pixels; traps unless there are `width × height × 3` bytes.
     public init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width
@@ -20,9 +24,12 @@ public struct RGBImage: Sendable, Equatable {
     }
 }
 
-/// A JPEG that could not be read or written; `description` names the file and the reason.
+/// An image (JPEG, PNG or BMP) that could not be read or written; `description` names the file
+/// and the reason.
 public struct ImageError: Error, CustomStringConvertible, Equatable {
+    /// The message: the file (or data) and why it could not be read or written.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }
 

@@ -4,13 +4,21 @@ import PoseTensor
 /// scale_prob=1.0, rotate_factor=80.0, rotate_prob=0.6)`: random shift, scale and rotation of
 /// the box, each factor drawn from a standard normal truncated to [-1, 1].
 public struct RandomBBoxTransform: Transform {
+    /// MMPose's `shift_factor`: the centre moves by up to this fraction of the box size per axis
+    /// (default 0.16).
     public var shiftFactor = 0.16
+    /// MMPose's `shift_prob`: the chance of a shift (default 0.3).
     public var shiftProb = 0.3
+    /// MMPose's `scale_factor`: (lower, upper) bounds of the box's scale factor (default (0.5, 1.5)).
     public var scaleFactor = (0.5, 1.5)
+    /// MMPose's `scale_prob`: the chance of a rescale (default 1.0).
     public var scaleProb = 1.0
+    /// MMPose's `rotate_factor`: the rotation is up to ± this many degrees (default 80).
     public var rotateFactor = 80.0
+    /// MMPose's `rotate_prob`: the chance of a rotation (default 0.6).
     public var rotateProb = 0.6
 
+    /// MMPose's defaults, as the type lists them.
     public init() {}
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {

@@ -4,19 +4,26 @@ import PoseTensor
 /// (a single `prob` is shared out evenly), chosen as `np.random.choice(directions + [None])`.
 /// Horizontal and diagonal flips also swap left and right keypoints by the metainfo's flip indices.
 public struct RandomFlip: Transform {
+    /// A flip's axis, by MMPose's `direction` names.
     public enum Direction: String, Sendable, CaseIterable {
+        /// `horizontal` mirrors left to right, `vertical` top to bottom, `diagonal` both (a 180°
+        /// rotation); horizontal and diagonal flips swap keypoints by the flip indices.
         case horizontal, vertical, diagonal
     }
 
+    /// The directions to choose from (MMPose's `direction`, one name or a list).
     public var directions: [Direction]
     /// One probability per direction, summing to at most 1.
     public var probabilities: [Double]
 
+    /// MMPose's `RandomFlip(prob, direction)` with one `prob` shared evenly by the directions
+    /// (default 0.5, horizontal only).
     public init(prob: Double = 0.5, directions: [Direction] = [.horizontal]) {
         self.directions = directions
         probabilities = Array(repeating: prob / Double(directions.count), count: directions.count)
     }
 
+    /// A flip with one probability per direction (MMPose's `prob` as a list).
     public init(directions: [Direction], probabilities: [Double]) {
         self.directions = directions
         self.probabilities = probabilities

@@ -2,7 +2,9 @@
 /// for visible keypoints inside `[0, w−1] × [0, h−1]`.
 public struct RegressionLabel: KeypointCodec, Equatable {
     public var inputSize: (Int, Int)
+    /// MMPose's `RegressionLabel(input_size)`; `inputSize` is (width, height) in pixels.
     public init(inputSize: (Int, Int)) { self.inputSize = inputSize }
+    /// Whether two codecs have the same input size.
     public static func == (a: RegressionLabel, b: RegressionLabel) -> Bool { a.inputSize == b.inputSize }
 
     public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {

@@ -10,18 +10,28 @@ public struct SimCCLabel: KeypointCodec, Equatable {
     public var smoothingType: String
     /// σ along x and y, in bins.
     public var sigma: (Double, Double)
+    /// MMPose's `simcc_split_ratio`: bins per input pixel (default 2).
     public var splitRatio: Double
+    /// MMPose's `label_smooth_weight` ('standard' only): the label mass spread evenly over the other
+    /// bins, the true bin keeping `1 − labelSmoothWeight` (default 0).
     public var labelSmoothWeight: Double
+    /// MMPose's `normalize` ('gaussian' only): divide each Gaussian by σ·√(2π) (default true).
     public var normalize: Bool
     /// MMPose's `use_dark`: refine each arg-max with DARK on the log of the blurred vector.
     public var useDark = false
 
+    /// MMPose's `SimCCLabel(input_size, smoothing_type='gaussian', sigma=6.0, simcc_split_ratio=2.0,
+    /// label_smooth_weight=0.0, normalize=True)`; `use_dark` is `useDark`, false until set.
+    /// - Parameters:
+    ///   - inputSize: (width, height) of the network input.
+    ///   - sigma: σ along x and y, in bins.
     public init(inputSize: (Int, Int), smoothingType: String = "gaussian", sigma: (Double, Double) = (6, 6),
                 splitRatio: Double = 2, labelSmoothWeight: Double = 0, normalize: Bool = true) {
         self.inputSize = inputSize; self.smoothingType = smoothingType; self.sigma = sigma
         self.splitRatio = splitRatio; self.labelSmoothWeight = labelSmoothWeight; self.normalize = normalize
     }
 
+    /// Whether two codecs have the same settings (`useDark` aside).
     public static func == (a: SimCCLabel, b: SimCCLabel) -> Bool {
         a.inputSize == b.inputSize && a.smoothingType == b.smoothingType && a.sigma == b.sigma && a.splitRatio == b.splitRatio
             && a.labelSmoothWeight == b.labelSmoothWeight && a.normalize == b.normalize

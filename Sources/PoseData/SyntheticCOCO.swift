@@ -9,8 +9,11 @@ import PoseTensor
 /// limbs, distinct joint colours), so each keypoint is identifiable. The same seed gives the
 /// same bytes.
 public struct SyntheticCOCO {
+    /// Image width in pixels (default 320).
     public var width = 320
+    /// Image height in pixels (default 240).
     public var height = 240
+    /// The seed every image's and the detections' generators derive from.
     public var seed: UInt64 = 0
     /// JPEG quality of the written images.
     public var quality = 90
@@ -20,6 +23,8 @@ public struct SyntheticCOCO {
     /// annotations carry them; 0 writes an empty list.
     public var segmentationPoints = 0
 
+    /// A generator of `width × height` images from `seed`, with JPEG quality 90 and no segmentation
+    /// polygons.
     public init(width: Int = 320, height: Int = 240, seed: UInt64 = 0) {
         self.width = width; self.height = height; self.seed = seed
     }

@@ -16,16 +16,23 @@ import PoseTensor
 /// subsets of COCO-WholeBody read COCO-WholeBody's own file, so for them the figures have its 133
 /// keypoints.
 public struct SyntheticKeypointDataset {
+    /// The MMPose dataset type whose annotation format is written (by its `layout`).
     public var type: CocoDatasetType
     /// The keypoints drawn and written (COCO-WholeBody's for its hand and face subsets).
     public var metainfo: DatasetMetainfo
     /// Image size; the whole-image types (Locust, Zebra, FreiHand) use their fixed side instead.
     public var width = 256
+    /// Image height in pixels (default 256, see `width`).
     public var height = 256
+    /// The seed of the template and of every image's generator.
     public var seed: UInt64 = 0
 
-    /// - Parameter metainfo: the figures' keypoints; nil reads the type's bundled metainfo file
-    ///   (COCO-WholeBody's for its subsets).
+    /// A generator for `type`'s annotation format with seed 0 and 256 × 256 images (the fixed side
+    /// for the whole-image types).
+    /// - Parameter metainfo: the figures' keypoints; nil reads the type's bundled metainfo file.
+    ///   COCO-WholeBody's hand and face subsets always use COCO-WholeBody's file.
+    /// - Throws: a `ConfigError` when the metainfo file cannot be read; a `DatasetError` for
+    ///   `CocoWholeBodyDataset` with a metainfo of other than 133 keypoints.
     public init(type: CocoDatasetType, metainfo: DatasetMetainfo? = nil) throws {
         self.type = type
         switch type.layout {

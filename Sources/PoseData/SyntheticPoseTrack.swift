@@ -21,9 +21,14 @@ import PoseTensor
 /// person has a head box (a square of a quarter of the figure's extent around its head keypoints).
 /// The same seed gives the same bytes.
 public struct SyntheticPoseTrack {
+    /// The figure generator: `PoseTrack18Dataset`'s keypoints, the seed and the frame size.
     public var figures: SyntheticKeypointDataset
+    /// Frames per video (default 4); the last video has the frames left over.
     public var framesPerVideo = 4
 
+    /// A generator of `width × height` frames from `seed`.
+    /// - Throws: a `ConfigError` when `PoseTrack18Dataset`'s metainfo file (`posetrack18.py`)
+    ///   cannot be read.
     public init(seed: UInt64 = 0, width: Int = 256, height: Int = 256) throws {
         guard let type = CocoDatasetType.named("PoseTrack18Dataset") else { throw DatasetError("PoseTrack18Dataset is not registered") }
         figures = try SyntheticKeypointDataset(type: type)

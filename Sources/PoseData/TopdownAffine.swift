@@ -6,8 +6,10 @@ import PoseTensor
 public struct TopdownAffine: Transform {
     /// (width, height) of the network input.
     public var size: (Int, Int)
+    /// MMPose's `use_udp`: warp with `get_udp_warp_matrix` (for UDP codecs) instead of `get_warp_matrix`.
     public var useUDP: Bool
 
+    /// MMPose's `TopdownAffine(input_size, use_udp=False)`; `inputSize` is (width, height) in pixels.
     public init(inputSize: (Int, Int), useUDP: Bool = false) {
         size = inputSize
         self.useUDP = useUDP

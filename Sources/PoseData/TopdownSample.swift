@@ -1,15 +1,22 @@
 /// The state one instance carries through a top-down pipeline (MMPose's `results` dict).
 public struct TopdownSample: Sendable {
+    /// The instance the sample is made from (converted by a `KeypointConverter`, if any).
     public var instance: PoseInstance
+    /// The decoded RGB image once `LoadImage` ran (flipped with the sample); nil again after
+    /// `TopdownAffine`, which keeps only the crop.
     public var image: RGBImage?
     /// Box centre and size (after padding, augmentation and aspect fixing), image pixels.
     public var center: (Double, Double)
+    /// Box size (width, height) in image pixels: padded by `GetBBoxCenterScale`, augmented, then
+    /// fixed to the input's aspect ratio by `TopdownAffine`.
     public var scale: (Double, Double)
     /// Degrees, counter-clockwise as MMPose's `bbox_rotation`.
     public var rotation: Double = 0
     /// `K` (x, y) pairs in image pixels (flipped with the image).
     public var keypoints: [Double]
+    /// `K` keypoint visibilities, 0–1, reordered with the keypoints by flips.
     public var visible: [Double]
+    /// Whether `RandomFlip` flipped the sample (in any direction).
     public var flipped = false
     /// (width, height) of the network input once `TopdownAffine` ran.
     public var inputSize: (Int, Int)?
@@ -21,6 +28,8 @@ public struct TopdownSample: Sendable {
     /// `.visibilityWeights` where the instance or a `KeypointConverter` set them.
     public var targets = Fields<SampleField>()
 
+    /// The sample before any step: the instance's keypoints and visibilities, and its box's centre
+    /// and size (the dataset's `bboxCenter`/`bboxScale`, or from the box in float32).
     public init(instance: PoseInstance) {
         self.instance = instance
         // bbox_xyxy2cs in float32 (the padding is applied by GetBBoxCenterScale)
@@ -38,8 +47,9 @@ public struct TopdownSample: Sendable {
     public var labels: [Float] { targets[.keypointLabels]?.values ?? [] }
     /// `K` keypoint weights once `GenerateTarget` ran.
     public var keypointWeights: [Float] { targets[.keypointWeights]?.values ?? [] }
-    /// The SimCC targets' values (`K × Wx`, `K × Hy`) once `GenerateTarget` ran with a SimCC codec.
+    /// The SimCC x targets' values (`K × Wx`) once `GenerateTarget` ran with a SimCC codec.
     public var simccX: [Float] { targets[.simccX]?.values ?? [] }
+    /// The SimCC y targets' values (`K × Hy`) once `GenerateTarget` ran with a SimCC codec.
     public var simccY: [Float] { targets[.simccY]?.values ?? [] }
     /// MMPose's `keypoints_visible_weights`: `K` weights of the visibility loss, set by a
     /// `KeypointConverter` (1 for the keypoints it maps, 0 for the rest); nil means all 1.

@@ -31,9 +31,12 @@ extension Transform {
 
 /// A sequence of transforms run on one instance with that instance's generator.
 public struct TopdownPipeline: Sendable {
+    /// The steps in config order.
     public var transforms: [any Transform]
+    /// The dataset's keypoint definition, handed to every step.
     public var metainfo: DatasetMetainfo
 
+    /// A pipeline running `transforms` in order with `metainfo`.
     public init(_ transforms: [any Transform], metainfo: DatasetMetainfo) {
         self.transforms = transforms
         self.metainfo = metainfo

@@ -7,19 +7,28 @@ import Foundation
 /// the argmax and adding the offset there.
 public struct UDPHeatmap: KeypointCodec, Equatable {
     public var inputSize: (Int, Int)
+    /// (width, height) of the heatmaps.
     public var heatmapSize: (Int, Int)
+    /// σ of the Gaussians in heatmap pixels ('gaussian'; default 2).
     public var sigma: Double
+    /// MMPose's `blur_kernel_size` (default 11): DARK-UDP's Gaussian blur size ('gaussian'); 'combined'
+    /// blurs the discs with `2·blurKernelSize + 1`.
     public var blurKernelSize: Int
     /// "gaussian" or "combined".
     public var heatmapType: String
+    /// MMPose's `radius_factor` ('combined'): the disc radius as a fraction of the heatmap's longer
+    /// side (default 0.0546875).
     public var radiusFactor: Double
 
+    /// MMPose's `UDPHeatmap(input_size, heatmap_size, heatmap_type='gaussian', sigma=2,
+    /// radius_factor=0.0546875, blur_kernel_size=11)`; sizes are (width, height).
     public init(inputSize: (Int, Int), heatmapSize: (Int, Int), heatmapType: String = "gaussian", sigma: Double = 2,
                 radiusFactor: Double = 0.0546875, blurKernelSize: Int = 11) {
         self.inputSize = inputSize; self.heatmapSize = heatmapSize; self.sigma = sigma; self.blurKernelSize = blurKernelSize
         self.heatmapType = heatmapType; self.radiusFactor = radiusFactor
     }
 
+    /// Whether two codecs have the same settings.
     public static func == (a: UDPHeatmap, b: UDPHeatmap) -> Bool {
         a.inputSize == b.inputSize && a.heatmapSize == b.heatmapSize && a.sigma == b.sigma && a.blurKernelSize == b.blurKernelSize
             && a.heatmapType == b.heatmapType && a.radiusFactor == b.radiusFactor

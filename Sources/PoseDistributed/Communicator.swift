@@ -52,6 +52,8 @@ extension Communicator {
 
 /// A failed collective; the message names the operation and MPI's error text.
 public struct CommunicatorError: Error, CustomStringConvertible {
+    /// The message: the rank, the collective and its size, and MPI's error string (`MPI_Error_string`).
     public let description: String
+    /// Creates the error with its message.
     public init(_ description: String) { self.description = description }
 }

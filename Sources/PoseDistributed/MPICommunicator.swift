@@ -21,9 +21,13 @@ public final class MPICommunicator: Communicator {
         /// The ranks the launcher started, when it says.
         public var ranks: Int?
 
+        /// Creates a launch description.
         public init(launcher: String, ranks: Int?) { self.launcher = launcher; self.ranks = ranks }
     }
 
+    /// How this process was launched, read from `env`: mpirun's `OMPI_COMM_WORLD_SIZE` first, then
+    /// srun's `SLURM_PROCID` with `SLURM_STEP_NUM_TASKS` (more than one task, or PMIx present), then
+    /// a bare `PMIX_RANK`; nil for a single process.
     public static func launch(environment env: [String: String] = ProcessInfo.processInfo.environment) -> Launch? {
         if let n = env["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) { return Launch(launcher: "mpirun", ranks: n) }
         if env["SLURM_PROCID"] != nil, let n = env["SLURM_STEP_NUM_TASKS"].flatMap(Int.init) {
@@ -36,6 +40,9 @@ public final class MPICommunicator: Communicator {
     /// Whether this process is one of several ranks (started by mpirun, or srun, or another PMIx launcher).
     public static var isLaunchedByMPI: Bool { launch() != nil }
 
+    /// Initialises MPI (`MPI_Init_thread` with `MPI_THREAD_FUNNELED`, unless already initialised),
+    /// sets `MPI_ERRORS_RETURN` on `MPI_COMM_WORLD` and reads this rank and the world size.
+    /// - Throws: `CommunicatorError` when `MPI_Init_thread` fails.
     public init() throws {
         var provided: Int32 = 0
         var initialized: Int32 = 0

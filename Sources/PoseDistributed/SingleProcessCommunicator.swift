@@ -2,6 +2,7 @@ import Foundation
 
 /// The communicator of a job with one process: every collective is the identity.
 public final class SingleProcessCommunicator: Communicator {
+    /// Creates the communicator of rank 0 of 1; it holds no state.
     public init() {}
     public var rank: Int { 0 }
     public var size: Int { 1 }

@@ -17,11 +17,17 @@ public final class WatchdogCommunicator: Communicator {
         let stopped = Atomic<Bool>(false)
     }
 
+    /// The communicator every collective is forwarded to (MPI, or the single process's).
     public let base: Communicator
+    /// Seconds a collective may take before the watchdog ends the process with status 124
+    /// (`env_cfg.dist_cfg.timeout`); checked every tenth of it, between 0.05 s and 1 s.
     public let timeout: Double
     private let watch = Watch()
 
+    /// Wraps `base` and starts the watchdog thread, which runs until the communicator is released.
     /// - Parameters:
+    ///   - base: the communicator whose collectives are timed.
+    ///   - timeout: seconds a collective may take (`env_cfg.dist_cfg.timeout`).
     ///   - report: gets the one-line message before the process ends (for the run's log).
     public init(_ base: Communicator, timeout: Double, report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.base = base

@@ -29,6 +29,8 @@ public struct COCOKeypointEval {
     /// (`i · step + start`, the end point exact): `Double(i) / 100` differs in the last bit for
     /// ten recall thresholds, and a recall of exactly 7/10 then reads the wrong precision.
     public static let iouThresholds: [Double] = linspace(0.5, 0.95, count: 10)
+    /// COCOeval's 101 recall points `0, 0.01, …, 1` (`p.recThrs`), at which precision is sampled
+    /// for AP.
     public static let recallThresholds: [Double] = linspace(0, 1, count: 101)
 
     /// numpy's `linspace(start, stop, count)`.
@@ -36,8 +38,11 @@ public struct COCOKeypointEval {
         let step: Double = (stop - start) / Double(count - 1)
         return (0..<count - 1).map { (i: Int) -> Double in Double(i) * step + start } + [stop]
     }
+    /// COCOeval's `maxDets` for keypoints: the top 20 detections per image by score are matched.
     public static let maxDetections = 20
+    /// COCOeval's `areaRng` in square pixels, (lower, upper): all, medium (32²–96²) and large (from 96²).
     public static let areaRanges: [(Double, Double)] = [(0, 1e10), (32 * 32, 96 * 96), (96 * 96, 1e10)]
+    /// The ten statistics of `iouType='keypoints'`, in the order `run` returns them and MMPose reports them.
     public static let metricNames = ["AP", "AP .5", "AP .75", "AP (M)", "AP (L)", "AR", "AR .5", "AR .75", "AR (M)", "AR (L)"]
 
     struct GroundTruth {
@@ -59,17 +64,25 @@ public struct COCOKeypointEval {
     /// A detection in COCO's results format: `keypoints` are K × (x, y, score); `bbox` the
     /// instance's box (x, y, w, h) as MMPose's results carry it.
     public struct Result: Sendable {
+        /// The `image_id` of the image the detection is in.
         public var imageId: Int
+        /// The `category_id`; only category 1 (person) is evaluated. 1 by default.
         public var categoryId: Int
+        /// `K` (x, y, score) triples, `3K` values, in image pixels.
         public var keypoints: [Double]
+        /// The instance score COCOeval sorts detections by (after `CocoMetric`'s rescoring).
         public var score: Double
+        /// The box (x, y, w, h); when the first result has one, every result's area is its w·h,
+        /// as `loadRes` does.
         public var bbox: [Double]?
+        /// Creates a result as one entry of a COCO results file.
         public init(imageId: Int, categoryId: Int = 1, keypoints: [Double], score: Double, bbox: [Double]? = nil) {
             self.imageId = imageId; self.categoryId = categoryId; self.keypoints = keypoints; self.score = score
             self.bbox = bbox
         }
     }
 
+    /// The per-keypoint OKS sigmas (`K` values); OKS divides by `(2σ)²`.
     public let sigmas: [Double]
     /// Which statistics `run` computes (set by the initialiser that reads an annotation file).
     public var iouType = IoUType.keypoints
@@ -79,6 +92,9 @@ public struct COCOKeypointEval {
     /// CrowdPose's `crowdIndex` of every image (`keypoints_crowd`).
     var crowdIndex: [Int: Double] = [:]
 
+    /// Prepares an evaluation of `results` against an annotation file, as xtcocotools' `COCO`,
+    /// `loadRes` and `COCOeval(cocoGt, cocoDt, iouType, sigmas, use_area)` do.
+    ///
     /// - Parameters:
     ///   - groundTruth: the annotation file (category 1 annotations are evaluated).
     ///   - results: detections; as `loadRes` does, each one's area is its box's w·h when the first
@@ -88,10 +104,10 @@ public struct COCOKeypointEval {
     ///     files without areas such as CrowdPose's and AIC's) takes 0.53 of its box, for the OKS
     ///     scale and the area ranges alike.
     ///   - iouType: `keypoints_crowd` needs every image's `crowdIndex`.
-    ///
-    /// Throws, naming the file and the annotation, when a category-1 ground truth lacks its
-    /// `3·K` keypoint numbers or has a `bbox` of other than 4 numbers, or when a result has
-    /// other than `3·K` keypoint numbers (xtcocotools fails on these too, in its OKS loop).
+    /// - Throws: `MetricError`, naming the file and the annotation, when a category-1 ground truth
+    ///   lacks its `3·K` keypoint numbers or has a `bbox` of other than 4 numbers, when a result has
+    ///   other than `3·K` keypoint numbers (xtcocotools fails on these too, in its OKS loop), or
+    ///   when `iouType` is `keypoints_crowd` and an image has no `crowdIndex`.
     public init(groundTruth: CocoAnnotationFile, results: [Result], sigmas: [Double], useArea: Bool = true,
                 iouType: IoUType = .keypoints) throws {
         let k = sigmas.count

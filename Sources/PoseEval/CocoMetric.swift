@@ -3,12 +3,37 @@ import PoseData
 
 /// MMPose's `CocoMetric`: instance rescoring, per-image OKS-NMS, then COCO keypoint AP/AR.
 public struct CocoMetric: Metric, ResultsFileWriting {
-    public enum ScoreMode: String, Sendable { case bbox, keypoint, bboxKeypoint = "bbox_keypoint", bboxRLE = "bbox_rle" }
-    public enum NMSMode: String, Sendable { case oksNMS = "oks_nms", softOKSNMS = "soft_oks_nms", none }
+    /// How an instance's score is computed before NMS (MMPose's `score_mode`).
+    public enum ScoreMode: String, Sendable {
+        /// `'bbox'`: the detection's box score.
+        case bbox
+        /// `'keypoint'`: the mean of all keypoint scores.
+        case keypoint
+        /// `'bbox_keypoint'`: the box score times the mean of the keypoint scores above
+        /// `keypointScoreThreshold` (0 when none is).
+        case bboxKeypoint = "bbox_keypoint"
+        /// `'bbox_rle'`: box score + mean keypoint score + highest keypoint score (RLE heads).
+        case bboxRLE = "bbox_rle"
+    }
+    /// The per-image non-maximum suppression after rescoring (MMPose's `nms_mode`).
+    public enum NMSMode: String, Sendable {
+        /// `'oks_nms'`: greedy OKS-NMS, dropping instances whose OKS with a kept one exceeds `nmsThreshold`.
+        case oksNMS = "oks_nms"
+        /// `'soft_oks_nms'`: Gaussian-decayed scores order the selection; at most 20 kept per image.
+        case softOKSNMS = "soft_oks_nms"
+        /// `'none'`: every rescored instance is kept.
+        case none
+    }
 
+    /// `score_mode`; `.bboxKeypoint` by default, as MMPose's.
     public var scoreMode: ScoreMode = .bboxKeypoint
+    /// `keypoint_score_thr`: keypoint scores at or below it are left out of `.bboxKeypoint`'s
+    /// mean; 0.2 by default.
     public var keypointScoreThreshold = 0.2
+    /// `nms_mode`; `.oksNMS` by default.
     public var nmsMode: NMSMode = .oksNMS
+    /// `nms_thr`: the OKS above which OKS-NMS drops an instance, and soft OKS-NMS's Gaussian
+    /// width; 0.9 by default.
     public var nmsThreshold = 0.9
     /// OKS sigmas; empty takes the evaluation dataset's metainfo's.
     public var sigmas: [Double]
@@ -20,6 +45,10 @@ public struct CocoMetric: Metric, ResultsFileWriting {
     /// `iou_type`: COCO's `keypoints` or CrowdPose's `keypoints_crowd` (its own statistics).
     public var iouType = COCOKeypointEval.IoUType.keypoints
 
+    /// Creates the metric with MMPose's defaults.
+    /// - Parameters:
+    ///   - sigmas: OKS sigmas, one per keypoint; empty (the default) takes the dataset's metainfo's.
+    ///   - annotationFile: `ann_file`; nil (the default) evaluates against the dataset's annotations.
     public init(sigmas: [Double] = [], annotationFile: String? = nil) {
         self.sigmas = sigmas
         self.annotationFile = annotationFile

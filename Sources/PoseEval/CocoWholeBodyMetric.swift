@@ -23,6 +23,9 @@ public struct CocoWholeBodyMetric: Metric, ResultsFileWriting {
         return out + [("wholebody", 0..<start)]
     }()
 
+    /// Creates the metric with `CocoMetric`'s defaults and the `coco-wholebody` prefix.
+    /// - Parameter annotationFile: `ann_file`, read with the whole-body fields; nil (the default)
+    ///   evaluates against the dataset's annotations.
     public init(annotationFile: String? = nil) {
         coco = CocoMetric(annotationFile: annotationFile)
         coco.prefix = "coco-wholebody"

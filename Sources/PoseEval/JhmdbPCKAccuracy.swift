@@ -4,10 +4,12 @@ import PoseData
 /// right averaged) and over all keypoints, normalised by the box's longer side (`Head PCK`, `Sho
 /// PCK`, …, `PCK`) and/or the torso (`Head tPCK`, …, `tPCK`), as fractions.
 public struct JhmdbPCKAccuracy: Metric {
+    /// The normalised distance below which a keypoint counts as correct (`thr`); 0.05 by default.
     public var threshold: Double
     /// `.bbox` and/or `.torso`, in the order reported.
     public var normItems: [PCKAccuracy.NormItem]
 
+    /// Creates the metric with MMPose's `thr` and `norm_item`s.
     public init(threshold: Double = 0.05, normItems: [PCKAccuracy.NormItem] = [.bbox]) {
         self.threshold = threshold; self.normItems = normItems
     }
@@ -29,6 +31,8 @@ public struct JhmdbPCKAccuracy: Metric {
         try evaluate(try groundTruth.samples(for: predictions))
     }
 
+    /// The per-part and overall accuracies of already-paired samples, for each of `normItems`.
+    /// - Throws: `MetricError` when a sample has not JHMDB's 15 keypoints or `normItems` holds `.head`.
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
         if let s = samples.first(where: { $0.visible.count != 15 }) {
             throw MetricError("JhmdbPCKAccuracy expects JHMDB's 15 keypoints, got \(s.visible.count)")

@@ -4,12 +4,22 @@ import PoseData
 /// The ground truth a metric evaluates predictions against: the evaluation dataset's instances
 /// (by id), its COCO annotation file when it has one, and its metainfo.
 public struct EvaluationGroundTruth: Sendable {
+    /// The evaluation dataset's instances, which `samples(for:)` pairs predictions with by `id`.
     public var instances: [PoseInstance]
+    /// The dataset's COCO annotation file (MMPose's `ann_file`), nil for datasets without one;
+    /// `CocoMetric` falls back to it when it has no `ann_file` of its own.
     public var annotations: CocoAnnotationFile?
+    /// The dataset's metainfo: keypoint count, `dataset_name`, OKS sigmas.
     public var metainfo: DatasetMetainfo
     /// Whether `instances` are a detector's boxes (`bbox_file`) without ground-truth keypoints.
     public var instancesAreDetections: Bool
 
+    /// Creates the ground truth of an evaluation dataset.
+    /// - Parameters:
+    ///   - instances: The dataset's instances (annotated boxes, or a detector's boxes).
+    ///   - annotations: Its COCO annotation file, nil when it has none.
+    ///   - metainfo: Its metainfo.
+    ///   - instancesAreDetections: Whether `instances` come from a `bbox_file`; false by default.
     public init(instances: [PoseInstance], annotations: CocoAnnotationFile?, metainfo: DatasetMetainfo, instancesAreDetections: Bool = false) {
         self.instances = instances; self.annotations = annotations; self.metainfo = metainfo
         self.instancesAreDetections = instancesAreDetections
@@ -42,6 +52,15 @@ public struct EvaluationGroundTruth: Sendable {
 public protocol Metric: Sendable {
     /// The names `evaluate` reports, in order.
     var names: [String] { get }
+    /// Evaluates the gathered predictions against the ground truth (MMPose's
+    /// `BaseMetric.compute_metrics`).
+    /// - Parameters:
+    ///   - predictions: Every rank's predictions, keypoints in original-image pixels; may hold
+    ///     duplicates from the sampler's padding.
+    ///   - groundTruth: The evaluation dataset's instances, annotation file and metainfo.
+    /// - Returns: `(name, value)` pairs in the order of `names`.
+    /// - Throws: `MetricError` when the input cannot be evaluated (missing head sizes, detections
+    ///   where instances must pair, a wrong keypoint count, …); file errors for an unreadable `ann_file`.
     func evaluate(_ predictions: [KeypointPrediction], groundTruth: EvaluationGroundTruth) throws -> [(String, Double)]
     /// Files `evaluate` will read (checked when a run starts).
     var requiredFiles: [RequiredFile] { get }
@@ -83,9 +102,13 @@ public protocol ResultsFileWriting: Metric {
 
 /// MMPose's `AUC(norm_factor=30, num_thrs=20)`.
 public struct AUCMetric: Metric {
+    /// The fixed normaliser in pixels every distance is divided by (`norm_factor`); 30 by default.
     public var normFactor = 30.0
+    /// How many PCK thresholds, `i / thresholds` for `i` in `0..<thresholds`, the area averages
+    /// over (`num_thrs`); 20 by default.
     public var thresholds = 20
 
+    /// Creates the metric with MMPose's `norm_factor` and `num_thrs`.
     public init(normFactor: Double = 30, thresholds: Int = 20) { self.normFactor = normFactor; self.thresholds = thresholds }
 
     public var pairsPredictionsWithInstances: Bool { true }
@@ -98,6 +121,7 @@ public struct AUCMetric: Metric {
 
 /// MMPose's `EPE`: the mean end-point error in pixels.
 public struct EPEMetric: Metric {
+    /// Creates the metric; `EPE` has no options.
     public init() {}
 
     public var pairsPredictionsWithInstances: Bool { true }
@@ -112,6 +136,7 @@ public struct EPEMetric: Metric {
 /// ground-truth keypoints (given, or the dataset's outer eye corners from MMPose's table);
 /// `'use_norm_item'` with `norm_item='bbox_size'` by the ground-truth box's longer side.
 public struct NMEMetric: Metric {
+    /// What NME divides each sample's distances by (MMPose's `norm_mode`).
     public enum Normalization: Sendable {
         /// The two keypoints whose ground-truth distance normalises; nil takes
         /// `defaultKeypointIndices` of the dataset's name.
@@ -120,8 +145,10 @@ public struct NMEMetric: Metric {
         case bboxSize
     }
 
+    /// The normaliser this metric divides distances by.
     public var normalization: Normalization
 
+    /// Creates the metric normalising by `normalization`.
     public init(_ normalization: Normalization) { self.normalization = normalization }
 
     /// `init(.keypointDistance(indices))`, or `.bboxSize` for nil.

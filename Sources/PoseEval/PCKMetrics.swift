@@ -4,14 +4,20 @@ import PoseData
 /// One evaluated instance for the PCK family: `K` (x, y) predictions and ground truth, the GT
 /// visibility mask and the normalisers MMPose's metrics read.
 public struct KeypointEvalSample: Sendable {
+    /// The predicted keypoints, `K` (x, y) pairs (`2K` values) in original-image pixels.
     public var predicted: [Double]
+    /// The ground-truth keypoints, `K` (x, y) pairs (`2K` values) in original-image pixels.
     public var groundTruth: [Double]
+    /// Per keypoint, whether the ground truth is labelled (COCO `v > 0`); masked keypoints are left
+    /// out of every distance.
     public var visible: [Bool]
     /// GT box (x1, y1, x2, y2).
     public var bbox: (Double, Double, Double, Double)
     /// MPII head size (0.6 · headbox diagonal).
     public var headSize: Double?
 
+    /// Creates a sample; `bbox` defaults to an empty box and `headSize` to none, for metrics that
+    /// do not normalise by them.
     public init(predicted: [Double], groundTruth: [Double], visible: [Bool], bbox: (Double, Double, Double, Double) = (0, 0, 0, 0),
                 headSize: Double? = nil) {
         self.predicted = predicted; self.groundTruth = groundTruth; self.visible = visible; self.bbox = bbox; self.headSize = headSize
@@ -76,8 +82,14 @@ public enum KeypointEval {
 public struct PCKAccuracy: Metric {
     /// What PCK normalises distances by, and the name it reports.
     public enum NormItem: String, Sendable, CaseIterable {
-        case bbox, head, torso
+        /// The ground-truth box's longer side (`norm_item='bbox'`), reported as `PCK`.
+        case bbox
+        /// The MPII head size (`norm_item='head'`), reported as `PCKh`.
+        case head
+        /// The torso, ‖kpt4 − kpt5‖ (`norm_item='torso'`), reported as `tPCK`.
+        case torso
 
+        /// The name MMPose reports the accuracy under: `PCK`, `PCKh` or `tPCK`.
         public var metricName: String {
             switch self {
             case .bbox: return "PCK"
@@ -87,9 +99,12 @@ public struct PCKAccuracy: Metric {
         }
     }
 
+    /// The normalised distance below which a keypoint counts as correct (`thr`); 0.05 by default.
     public var threshold: Double
+    /// The normalisers to report an accuracy for, in order (`norm_item`); `[.bbox]` by default.
     public var normItems: [NormItem]
 
+    /// Creates the metric with MMPose's `thr` and `norm_item`s.
     public init(threshold: Double = 0.05, normItems: [NormItem] = [.bbox]) {
         self.threshold = threshold; self.normItems = normItems
     }
@@ -101,6 +116,10 @@ public struct PCKAccuracy: Metric {
         try evaluate(try groundTruth.samples(for: predictions))
     }
 
+    /// The accuracies of already-paired samples, one per `normItems` entry: the mean over
+    /// keypoints with a valid accuracy, as fractions.
+    /// - Throws: `MetricError` when `.head` is asked for and a sample has no head size, or `.torso`
+    ///   and the samples have fewer than 6 keypoints.
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
         try normItems.map { item in
             (item.metricName, KeypointEval.pck(samples, threshold: threshold, norms: try PCKAccuracy.norms(item, samples)).average)
@@ -133,7 +152,10 @@ public struct PCKAccuracy: Metric {
 /// MMPose's `MpiiPCKAccuracy(thr=0.5)`: PCKh per body part and overall, in percent, with
 /// predictions shifted by +1 to MATLAB's 1-based ground truth and pelvis/thorax left out.
 public struct MpiiPCKAccuracy: Metric {
+    /// The head-size-normalised distance at or below which a keypoint counts as correct (`thr`);
+    /// 0.5 by default. `PCK@0.1` always uses 0.1.
     public var threshold: Double
+    /// Creates the metric with MMPose's `thr`.
     public init(threshold: Double = 0.5) { self.threshold = threshold }
 
     public var pairsPredictionsWithInstances: Bool { true }
@@ -145,6 +167,9 @@ public struct MpiiPCKAccuracy: Metric {
         try evaluate(try groundTruth.samples(for: predictions))
     }
 
+    /// PCKh of already-paired samples: per part (left and right averaged), `PCK` and `PCK@0.1`
+    /// over all parts but pelvis and thorax, each weighted by its visible count, in percent.
+    /// - Throws: `MetricError` when a sample has no positive head size or not MPII's 16 keypoints.
     public func evaluate(_ samples: [KeypointEvalSample]) throws -> [(String, Double)] {
         let k = 16
         var errors = [[Double]](), visible = [[Bool]]()
@@ -177,6 +202,8 @@ public struct MpiiPCKAccuracy: Metric {
 
 /// A metric that cannot be computed on the given data.
 public struct MetricError: Error, CustomStringConvertible {
+    /// What the metric could not compute and why, naming the missing input.
     public let description: String
+    /// Creates the error with its message.
     public init(_ description: String) { self.description = description }
 }

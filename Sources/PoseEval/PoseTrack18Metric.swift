@@ -31,6 +31,9 @@ public struct PoseTrack18Metric: Metric {
     /// The statistics MMPose reports (poseval's `getCum`), in order.
     public static let statNames = ["Head AP", "Shou AP", "Elb AP", "Wri AP", "Hip AP", "Knee AP", "Ankl AP", "AP"]
 
+    /// Creates the metric with `CocoMetric`'s default rescoring and NMS and no `outfile_prefix`.
+    /// - Parameter annotationFile: `ann_file`, the merged file whose folder holds the per-video
+    ///   ground truth (`groundTruthFolder`).
     public init(annotationFile: String) {
         self.annotationFile = annotationFile
         coco = CocoMetric()

@@ -6,20 +6,28 @@ import PoseData
 /// writes it. Images carry their ignore regions, people their (x, y, v) keypoints in the file's
 /// keypoint order, per-keypoint scores (predictions), a head box (ground truth) and a track id.
 public struct PoseTrackVideo: Sendable {
+    /// One entry of the file's `images`: a frame of the video.
     public struct Image: Sendable {
+        /// The image's `id`, which people refer to by `image_id`.
         public var id: Int
+        /// The image's `file_name` (`images/val/000342_mpii_test/000000.jpg`), from which poseval
+        /// takes the video id and frame number.
         public var fileName: String
         /// `ignore_regions_x` and `ignore_regions_y` zipped: one vertex list per polygon; nil unless
         /// the image has both keys.
         public var ignoreRegions: [[(x: Double, y: Double)]]?
 
+        /// Creates an image entry; `ignoreRegions` defaults to none.
         public init(id: Int, fileName: String, ignoreRegions: [[(x: Double, y: Double)]]? = nil) {
             self.id = id; self.fileName = fileName; self.ignoreRegions = ignoreRegions
         }
     }
 
+    /// One entry of the file's `annotations`: a person in one frame.
     public struct Person: Sendable {
+        /// The `image_id` of the frame the person is in.
         public var imageId: Int
+        /// The `track_id` following the person across frames; poseval requires it below 10000.
         public var trackId: Int
         /// K (x, y, v) triples in `keypointNames` order; a prediction's v is its score.
         public var keypoints: [Double]
@@ -30,6 +38,7 @@ public struct PoseTrackVideo: Sendable {
         /// The instance score (predictions; not used by the evaluation).
         public var score: Double?
 
+        /// Creates a person; `scores`, `headBox` and `score` default to none, as in a ground-truth file.
         public init(imageId: Int, trackId: Int, keypoints: [Double], scores: [Double] = [], headBox: [Double]? = nil, score: Double? = nil) {
             self.imageId = imageId; self.trackId = trackId; self.keypoints = keypoints; self.scores = scores
             self.headBox = headBox; self.score = score
@@ -48,11 +57,14 @@ public struct PoseTrackVideo: Sendable {
 
     /// The names of the single category's keypoints.
     public var keypointNames: [String]
+    /// The video's frames (`images`), in file order.
     public var images: [Image]
+    /// The people of all frames (`annotations`), in file order.
     public var people: [Person]
     /// The file it was read from (or is written as), for messages.
     public var source: String
 
+    /// Creates a video; `keypointNames` defaults to PoseTrack18's 17 in file order.
     public init(keypointNames: [String] = PoseTrackVideo.keypointNames, images: [Image], people: [Person], source: String) {
         self.keypointNames = keypointNames; self.images = images; self.people = people; self.source = source
     }

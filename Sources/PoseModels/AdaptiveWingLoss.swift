@@ -6,16 +6,26 @@ import PoseTensor
 /// δ = |t − p| and the exponent a = α − t (p and t times the keypoint weight when used),
 /// `ω·ln(1 + (δ/ε)^a)` below θ and `A·δ − C` above, A and C making the two pieces meet smoothly.
 public struct AdaptiveWingLoss: PoseLoss, LossSpec {
+    /// MMPose's `alpha` (2.1: the exponent is α − t), `omega` (14: the log piece's scale),
+    /// `epsilon` (1: its width) and `theta` (0.5: where the linear piece takes over).
     public var alpha, omega, epsilon, theta: Float
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults: α 2.1, ω 14, ε 1, θ 0.5, no target weights, `loss_weight` 1.
+    /// - Parameters:
+    ///   - alpha, omega, epsilon, theta: the curve's `alpha`, `omega`, `epsilon` and `theta`.
+    ///   - useTargetWeight: multiplies prediction and target by the keypoint weight (`use_target_weight`).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`).
     public init(alpha: Float = 2.1, omega: Float = 14, epsilon: Float = 1, theta: Float = 0.5,
                 useTargetWeight: Bool = false, lossWeight: Float = 1) {
         (self.alpha, self.omega, self.epsilon, self.theta) = (alpha, omega, epsilon, theta)
         (self.useTargetWeight, self.lossWeight) = (useTargetWeight, lossWeight)
     }
 
+    /// Returns `loss_weight` times the mean over all `N·K·H·W` elements and writes
+    /// dLoss/dprediction into `gradient`.
     /// - Parameters:
     ///   - prediction, target, gradient: `N × K × H × W`.
     ///   - weights: `N × K` keypoint weights, or nil.

@@ -6,9 +6,17 @@ import PoseTensor
 /// `mean(loss · w)` when `useTargetWeight`.
 public struct BCELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
+    /// MMPose's `use_sigmoid`: the predictions are already probabilities (the head ends in a
+    /// Sigmoid); false: they are logits. Default false.
     public var useSigmoid: Bool
 
+    /// MMPose's defaults: unweighted, `loss_weight` 1, logits (`use_sigmoid=False`).
+    /// - Parameters:
+    ///   - useTargetWeight: weighs each element by `weights` (`use_target_weight`).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`).
+    ///   - useSigmoid: the inputs are probabilities (`use_sigmoid`).
     public init(useTargetWeight: Bool = false, lossWeight: Float = 1, useSigmoid: Bool = false) {
         self.useTargetWeight = useTargetWeight; self.lossWeight = lossWeight; self.useSigmoid = useSigmoid
     }

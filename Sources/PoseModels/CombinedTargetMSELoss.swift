@@ -7,8 +7,14 @@ import PoseTensor
 /// times `loss_weight`; `w` is the keypoint weight with `use_target_weight`, else 1.
 public struct CombinedTargetMSELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults unless given: unweighted, `loss_weight` 1.
+    /// - Parameters:
+    ///   - useTargetWeight: multiplies each keypoint's maps by its weight (`use_target_weight`,
+    ///     default false).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`, default 1).
     public init(useTargetWeight: Bool = false, lossWeight: Float = 1) {
         self.useTargetWeight = useTargetWeight
         self.lossWeight = lossWeight

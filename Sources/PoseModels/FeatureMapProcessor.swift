@@ -5,10 +5,18 @@ import PoseTensor
 /// neck: select feature maps, optionally resize all to the first's size (bilinear) and
 /// concatenate along channels, optionally ReLU, optionally rescale by `scale_factor`.
 public final class FeatureMapProcessor: Neck {
+    /// The backbone outputs to keep, in order (MMPose's `select_index`; negative indices count
+    /// from the end); nil keeps every output.
     public let selectIndex: [Int]?
+    /// Resizes the selected maps to the first one's size and concatenates them along channels
+    /// into one map (MMPose's `concat`).
     public let concat: Bool
+    /// Rescales every output's sides by this factor, bilinearly, to `Int(side · scaleFactor)`
+    /// (MMPose's `scale_factor`; 1 leaves the size).
     public let scaleFactor: Double
+    /// Applies a ReLU before the rescale (MMPose's `apply_relu`).
     public let applyReLU: Bool
+    /// `align_corners` of every bilinear resize (MMPose's `align_corners`).
     public let alignCorners: Bool
     private var inputShapes: [[Int]] = []
     private var selected: [Int] = []
@@ -17,12 +25,17 @@ public final class FeatureMapProcessor: Neck {
     private var outputs: [Tensor] = []
     private var preScale: [Tensor] = []
 
+    /// A neck with MMPose's defaults unless given: every map, no concatenation, no ReLU, no
+    /// rescale, `align_corners=False`. The parameters are the properties of the same names.
     public init(selectIndex: [Int]? = nil, concat: Bool = false, scaleFactor: Double = 1, applyReLU: Bool = false,
                 alignCorners: Bool = false) {
         self.selectIndex = selectIndex; self.concat = concat; self.scaleFactor = scaleFactor
         self.applyReLU = applyReLU; self.alignCorners = alignCorners
     }
 
+    /// The selected maps `N × C_i × H_i × W_i`, or with `concat` one `N × ΣC_i × H_0 × W_0` map;
+    /// each `N × C × Int(H·s) × Int(W·s)` after the rescale. Keeps the input shapes and the
+    /// maps before the rescale for `backward` (in either mode); returns new tensors.
     public func forward(_ feats: [Tensor], mode: ForwardMode) -> [Tensor] {
         inputShapes = feats.map(\.shape)
         selected = selectIndex.map { $0.map { $0 < 0 ? feats.count + $0 : $0 } } ?? Array(feats.indices)
@@ -59,6 +72,10 @@ public final class FeatureMapProcessor: Neck {
         return xs
     }
 
+    /// One gradient per backbone output: the outputs' gradients back through the rescale, the
+    /// ReLU, the split of the concatenation and its resizes, summed for an output selected more
+    /// than once; nil for outputs not selected and for outputs whose maps got no gradient.
+    /// No parameters.
     public func backward(_ dys: [Tensor?]) -> [Tensor?] {
         var gs: [Tensor?] = dys
         if scaleFactor != 1 {

@@ -6,6 +6,7 @@ import PoseTensor
 /// Input `N × 3 × H × W` (H, W multiples of 32); output the highest-resolution branch
 /// `N × C_0 × H/4 × W/4` (all branches when stage 4 has `multiscale_output`).
 public final class HRNet: Backbone {
+    /// The arguments the network was built from (MMPose's `HRNet` arguments and `extra` dict).
     public let settings: HRNetSpec
     public let outChannels: [Int]
     let stem: Sequential
@@ -16,8 +17,11 @@ public final class HRNet: Backbone {
     private let norms: [BatchNorm2d]
     private let convs: [Conv2d]
     private let boundary = BlockedLayoutBoundary()
-    /// Gradient sums per stage and previous-stage branch, kept across steps.
 
+    /// Builds the stem, `layer1`, the transitions and every stage's modules, initialises them as
+    /// MMPose does (N(0, 0.001²) convolutions, BatchNorm weight 1 and bias 0, each block's last
+    /// BatchNorm 0 with `zeroInitResidual`), then applies `frozenStages` and `normEval`.
+    /// - Throws: `ModelError` when `settings.validate()` refuses the `extra` dict.
     public init(_ settings: HRNetSpec, rng: inout RandomGenerator) throws {
         try settings.validate()
         self.settings = settings

@@ -1,6 +1,8 @@
 import PoseData
 import PoseTensor
 
+/// The checks a head runs on its batch's targets before its loss: each returns what the head
+/// trains on, or throws a `ModelError` saying which config entry to change.
 extension HeadTargets {
     /// The target heatmaps, checked against a head's `N × C × h × w` prediction: a codec whose
     /// `heatmap_size` differs from the head's output is a config error, said before any loss runs.

@@ -10,9 +10,13 @@ import PoseTensor
 /// has no location, are left out; each keypoint's accuracy is averaged over the images where it
 /// counts, and those averages over the keypoints that count anywhere (0 when none does).
 public enum HeatmapAccuracy {
+    /// MMPose's `pose_pck_accuracy` of predicted heatmaps against target heatmaps, as
+    /// described on the type.
     /// - Parameters:
     ///   - output, target: heatmaps `N × K × H × W`.
     ///   - weights: `N × K` keypoint weights.
+    ///   - threshold: the normalised distance below which a keypoint is a hit (MMPose's `thr`, 0.05).
+    /// - Returns: the mean of the per-keypoint hit rates, in 0…1 (0 when no keypoint counts).
     public static func pck(output: Tensor, target: Tensor, weights: Tensor, threshold: Double = 0.05) -> Double {
         let (n, k, h, w) = (output.shape[0], output.shape[1], output.shape[2], output.shape[3])
         guard n * k > 0 else { return 0 }

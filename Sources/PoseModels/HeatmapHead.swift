@@ -8,6 +8,8 @@ import PoseTensor
 /// Input: the last feature map `N × inChannels × h × w`; output heatmaps
 /// `N × outChannels × h·2^d × w·2^d` for `d` deconvolutions.
 public final class HeatmapHead: Layer, PoseHead {
+    /// The arguments the head was built from (`in_channels`, `out_channels`, `deconv_*`, `conv_*`,
+    /// `final_layer`).
     public let settings: HeatmapHeadSettings
     let deconvLayers: Sequential
     let convLayers: Sequential
@@ -52,11 +54,17 @@ public final class HeatmapHead: Layer, PoseHead {
         }
     }
 
+    /// Features `N × inChannels × h × w` → heatmaps `N × outChannels × h·2^d × w·2^d` through the
+    /// deconvolutions, the convolutions and the final layer, whose layers keep their inputs in
+    /// `.training` mode. The result is the final layer's pooled output, not a copy.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let h = convLayers.forward(deconvLayers.forward(x, mode: mode), mode: mode)
         return finalLayer?.forward(h, mode: mode) ?? h
     }
 
+    /// Back-propagates heatmap gradients (the last forward's output shape) through every layer,
+    /// adding dL/dθ into their parameters' gradients, and returns dL/dfeature
+    /// `N × inChannels × h × w`.
     public func backward(_ dy: Tensor) -> Tensor {
         let g = finalLayer?.backward(dy) ?? dy
         return deconvLayers.backward(convLayers.backward(g))
@@ -92,6 +100,8 @@ public final class HeatmapHead: Layer, PoseHead {
         HeadOutput(heatmaps: forward(feats.last!, mode: .inference).clone())
     }
 
+    /// Adds `deconv_layers.*`, `conv_layers.*`, `final_layer.*` and the loss's
+    /// `loss_module.*` under `prefix`, as MMPose names them.
     public func collectState(prefix: String, into state: inout StateDict) {
         deconvLayers.collectState(prefix: prefix + "deconv_layers.", into: &state)
         convLayers.collectState(prefix: prefix + "conv_layers.", into: &state)

@@ -12,6 +12,7 @@ import PoseTensor
 /// centre (Gu et al., "Removing the Bias of Integral Pose Regression"): with C = Σ exp(map),
 /// `x ← C/(C−1) · (x − 1/(2C))`, as MMPose does.
 public final class IntegralRegressionHead: PoseHead {
+    /// Keypoints `K`: the heatmap part's `out_channels`.
     public let keypoints: Int
     let heatmapHead: HeatmapHead
     let linspaceX: Parameter
@@ -20,11 +21,14 @@ public final class IntegralRegressionHead: PoseHead {
     public var loss: any PoseLoss = SmoothL1Loss(useTargetWeight: true)
     /// DSNT's loss on the soft maps against the normalised target heatmaps (JSDiscretLoss).
     public var heatmapLoss: (any PoseLoss)?
+    /// Whether the head is MMPose's `DSNTHead` (errors name it so; `heatmapLoss` is set by its
+    /// spec) rather than `IntegralRegressionHead`.
     public let dsnt: Bool
     /// DSNT drops `heatmapLoss` from this 0-based epoch on (−1: never).
     public var lambdaT = -1
     /// MMPose's `beta` (softmax sharpness) and `debias`.
     public var beta: Float = 1
+    /// MMPose's `debias`: rescales the expected coordinates with C = Σ exp(map) (default false).
     public var debias = false
     /// Per map of the last forward: the expected position before debiasing and C = Σ exp(map).
     private var expectations: [Float] = [], normalizers: [Double] = []
@@ -34,9 +38,13 @@ public final class IntegralRegressionHead: PoseHead {
     private var coordGrad: Tensor?
     private var mapGrad: Tensor?
 
+    /// Builds the heatmap part (initialised as `HeatmapHead`) and the fixed coordinate grids
+    /// `linspace_x` = x/W and `linspace_y` = y/H of the heatmaps' size.
     /// - Parameters:
     ///   - settings: the SimpleBaseline part (deconvolutions, final 1×1 conv to K maps).
     ///   - inFeaturemapSize: (W, H) of the backbone feature; the heatmaps are `2^deconvs` times larger.
+    ///   - dsnt: whether the head is a `DSNTHead`.
+    /// - Throws: `ModelError` when `settings.validate()` refuses the heatmap part.
     public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), dsnt: Bool, rng: inout RandomGenerator) throws {
         keypoints = settings.outChannels
         heatmapHead = try HeatmapHead(settings, rng: &rng)

@@ -6,6 +6,9 @@ import PoseTensor
 public struct JSDiscretLoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
 
+    /// The loss with `size_average=True`.
+    /// - Parameter useTargetWeight: multiplies both maps by the keypoint weight before the
+    ///   divergence (`use_target_weight`, default true as DSNTHead configures it).
     public init(useTargetWeight: Bool = true) { self.useTargetWeight = useTargetWeight }
 
     public func callAsFunction(prediction p: Tensor, target g: Tensor, weights: Tensor?, gradient: Tensor) -> Float {

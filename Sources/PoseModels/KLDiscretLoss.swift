@@ -7,11 +7,21 @@ import PoseTensor
 /// `label_softmax`), weighted by the keypoint weight, summed and divided by K. MMPose's loss sums
 /// this over the x and y axes; the head calls it once per axis.
 public struct KLDiscretLoss: PoseLoss, LossSpec {
+    /// The temperature on the predicted logits, `softmax(β · logits)` (MMPose's `beta`, default 1).
     public var beta: Float
+    /// Softmax-es the targets with `labelBeta` before the divergence (`label_softmax`, default false).
     public var labelSoftmax: Bool
+    /// The temperature of the targets' softmax with `labelSoftmax` (`label_beta`, default 10).
     public var labelBeta: Float
     public var useTargetWeight: Bool
 
+    /// MMPose's defaults: β 1, targets used as given (`label_softmax=False`, `label_beta` 10),
+    /// keypoints weighted.
+    /// - Parameters:
+    ///   - beta: the logits' temperature (`beta`).
+    ///   - labelSoftmax: softmax the targets first (`label_softmax`).
+    ///   - labelBeta: the targets' temperature (`label_beta`).
+    ///   - useTargetWeight: multiplies each keypoint's divergence by its weight (`use_target_weight`).
     public init(beta: Float = 1, labelSoftmax: Bool = false, labelBeta: Float = 10, useTargetWeight: Bool = true) {
         (self.beta, self.labelSoftmax, self.labelBeta, self.useTargetWeight) = (beta, labelSoftmax, labelBeta, useTargetWeight)
     }

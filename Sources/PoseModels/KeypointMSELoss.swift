@@ -5,9 +5,18 @@ import PoseTensor
 /// does) times, with `skipEmptyChannel`, whether the target channel has any non-zero pixel.
 public struct KeypointMSELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// Leaves out target channels with no non-zero pixel (MMPose's `skip_empty_channel`,
+    /// default false); they still count in the mean's divisor.
     public var skipEmptyChannel: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults: unweighted, no empty-channel skipping, `loss_weight` 1 (HeatmapHead's
+    /// default loss sets `useTargetWeight`).
+    /// - Parameters:
+    ///   - useTargetWeight: MMPose's `use_target_weight` (the given weights apply either way).
+    ///   - skipEmptyChannel: masks channels whose target is all zero (`skip_empty_channel`).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`).
     public init(useTargetWeight: Bool = false, skipEmptyChannel: Bool = false, lossWeight: Float = 1) {
         self.useTargetWeight = useTargetWeight
         self.skipEmptyChannel = skipEmptyChannel

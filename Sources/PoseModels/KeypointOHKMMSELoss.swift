@@ -4,9 +4,17 @@ import PoseTensor
 /// `mean_HW((p·w − g·w)²)`, the mean of each sample's `topk` largest, averaged over the batch.
 public struct KeypointOHKMMSELoss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// How many of each sample's largest keypoint losses count (MMPose's `topk`, default 8); at
+    /// most the keypoint count, a trap otherwise.
     public var topk: Int
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults unless given: unweighted, 8 hard keypoints, `loss_weight` 1.
+    /// - Parameters:
+    ///   - useTargetWeight: multiplies maps by the keypoint weight (`use_target_weight`, default false).
+    ///   - topk: the hard keypoints per sample (`topk`, default 8).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`, default 1).
     public init(useTargetWeight: Bool = false, topk: Int = 8, lossWeight: Float = 1) {
         self.useTargetWeight = useTargetWeight; self.topk = topk; self.lossWeight = lossWeight
     }

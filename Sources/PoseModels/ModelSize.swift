@@ -11,16 +11,20 @@ public struct ModelSize: Sendable, Equatable, CustomStringConvertible {
     /// Floats of every buffer (BatchNorm running statistics).
     public var buffers: Int
 
+    /// A size of `parameters` parameter floats and `buffers` buffer floats (0 each by default).
     public init(parameters: Int = 0, buffers: Int = 0) {
         self.parameters = parameters; self.buffers = buffers
     }
 
+    /// No parameters and no buffers: the start of a sum, and the size of a part without state.
     public static let zero = ModelSize()
 
+    /// Both counts added, saturating at `Int.max`.
     public static func + (a: ModelSize, b: ModelSize) -> ModelSize {
         ModelSize(parameters: add(a.parameters, b.parameters), buffers: add(a.buffers, b.buffers))
     }
 
+    /// Adds `b` to `a`, saturating at `Int.max`.
     public static func += (a: inout ModelSize, b: ModelSize) { a = a + b }
 
     /// `n` copies.
@@ -33,6 +37,7 @@ public struct ModelSize: Sendable, Equatable, CustomStringConvertible {
     /// parameter's own tensors while they are copied into the flat arena).
     public var trainingBytes: Int { ModelSize.multiply(4, ModelSize.add(ModelSize.multiply(4, parameters), buffers)) }
 
+    /// "N parameters and M buffer values", for logs and messages.
     public var description: String { "\(parameters) parameters and \(buffers) buffer values" }
 
     // MARK: layers, as SwiftPose's (and PyTorch's) layers hold them

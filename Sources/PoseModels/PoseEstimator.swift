@@ -15,11 +15,23 @@ import PoseTensor
 /// - `predict` runs inference on a batch and returns one prediction per sample, keypoints in
 ///   original-image pixels (flip test and decoding as the model's `test_cfg` says).
 public protocol PoseEstimator: AnyObject {
+    /// The flat buffers holding every parameter's value and gradient, in `state`'s order.
     var arena: ParameterArena { get }
+    /// Every parameter, buffer and counter under MMPose's state_dict keys, in a fixed order.
     var state: StateDict { get }
     /// One line for logs, such as "ResNet + HeatmapHead".
     var summary: String { get }
+    /// One training step on `batch`: forward, losses and backward, adding dL/dθ into
+    /// `arena.gradients`.
+    /// - Parameters:
+    ///   - batch: images `N × 3 × H × W` with the pipeline's targets.
+    ///   - epoch: the current 0-based epoch (losses with a schedule, such as DSNT's `lambda_t`).
+    /// - Returns: the named values; those whose name contains "loss" are summed into the
+    ///   optimised loss, the rest (accuracies) are only logged.
+    /// - Throws: `ModelError` when the batch's targets do not fit the model.
     func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)]
+    /// Inference on `batch`: one prediction per sample, keypoints in original-image pixels.
+    /// - Throws: `ModelError` when the outputs cannot be decoded (no decoder, or a codec error).
     func predict(_ batch: Batch) throws -> [KeypointPrediction]
     /// The activation memory one image of `inputSize` (W, H) takes in a training step and in
     /// inference, in bytes, so that a batch that cannot fit is refused before it runs; nil (the
@@ -51,6 +63,11 @@ public struct PretrainedWeights: Sendable, Equatable {
     /// Only the file's keys under this prefix are used, with the prefix removed (MMEngine's `prefix`).
     public var prefix: String?
 
+    /// Weights from `checkpoint` for the part `target`.
+    /// - Parameters:
+    ///   - checkpoint: the file or URL (`checkpoint=`).
+    ///   - target: the part the weights load into: `"backbone."`, or `""` for the whole model.
+    ///   - prefix: MMEngine's `prefix=`, or nil to use every key.
     public init(checkpoint: String, target: String, prefix: String? = nil) {
         self.checkpoint = checkpoint; self.target = target; self.prefix = prefix
     }

@@ -50,7 +50,12 @@ extension PoseHead {
 /// gradient per input map. A neck with parameters names them in `collectState` (they are saved
 /// under `neck.`).
 public protocol Neck: AnyObject {
+    /// The maps the head sees for the backbone's maps (`N × C_i × H_i × W_i` each), keeping
+    /// what `backward` needs in `.training` mode.
     func forward(_ feats: [Tensor], mode: ForwardMode) -> [Tensor]
+    /// Back-propagates one gradient per returned map (nil where the head used none), adds
+    /// dL/dθ into the neck's parameters' gradients, and returns one gradient per input map
+    /// (nil where none reaches it).
     func backward(_ dys: [Tensor?]) -> [Tensor?]
     /// Adds parameters and buffers under `prefix`.
     func collectState(prefix: String, into state: inout StateDict)

@@ -35,6 +35,10 @@ extension PoseLoss {
 /// A configured loss, decoded from a `loss=dict(type=...)` by a registered builder; the head
 /// makes its own instance (a loss with parameters needs one per model).
 public protocol LossSpec: Sendable {
+    /// Makes the loss instance a head trains with; a loss with parameters (RLELoss's flow)
+    /// initialises them from `rng`.
+    /// - Throws: `ModelError` when the loss cannot serve a single head output
+    ///   (`MultipleLossWrapper`).
     func makeLoss(rng: inout RandomGenerator) throws -> any PoseLoss
     /// Parameters and buffers the loss holds (RLELoss's flow), worked out without building it;
     /// none by default.

@@ -7,9 +7,14 @@ import PoseTensor
 /// its trainable RealNVP flow (saved under `head.loss_module.flow_model.*`).
 public final class RLELoss: PoseLoss {
     public var useTargetWeight: Bool
+    /// `q_dis='gaussian'` instead of MMPose's default Laplace residual distribution.
     public var gaussian: Bool
     let flow: RealNVP
 
+    /// A loss with a new RealNVP flow initialised from `rng` (see `RealNVP.init(rng:)`).
+    /// - Parameters:
+    ///   - useTargetWeight: weighs each keypoint by its weight (`use_target_weight`, default false).
+    ///   - gaussian: a Gaussian residual distribution (`q_dis='gaussian'`) instead of Laplace.
     public init(useTargetWeight: Bool = false, gaussian: Bool = false, rng: inout RandomGenerator) {
         self.useTargetWeight = useTargetWeight
         self.gaussian = gaussian
@@ -69,10 +74,16 @@ public final class RLELoss: PoseLoss {
 /// MMPose's `RLELoss(use_target_weight=False, size_average=True, residual=True,
 /// q_dis='laplace')` as configured; each head gets its own flow.
 public struct RLELossSpec: LossSpec {
+    /// `use_target_weight`: weighs each keypoint by its weight (default false; RLEHead's default
+    /// loss sets it).
     public var useTargetWeight = false
     /// `q_dis='gaussian'` instead of MMPose's default Laplace.
     public var gaussian = false
 
+    /// MMPose's defaults unless given: unweighted, Laplace.
+    /// - Parameters:
+    ///   - useTargetWeight: `use_target_weight` (default false).
+    ///   - gaussian: `q_dis='gaussian'` (default false, Laplace).
     public init(useTargetWeight: Bool = false, gaussian: Bool = false) {
         self.useTargetWeight = useTargetWeight
         self.gaussian = gaussian
@@ -89,12 +100,19 @@ public struct RLELossSpec: LossSpec {
 /// MMPose's `RLEHead`: `fc = Linear(in_channels, K·4)` → (x, y, σx, σy); trained with RLELoss,
 /// predicting coordinates and sigmoid-ed σ (scores = mean(1 − σ)).
 public final class RLEHead: PoseHead {
+    /// Keypoints `K` (MMPose's `num_joints`).
     public let keypoints: Int
     let fc: Linear
+    /// The loss on the `N × K × 4` outputs against `N × K × 2` labels (RLELoss with its flow).
     public let loss: any PoseLoss
     private var gradient: Tensor?
 
-    /// - Parameter loss: usually `RLELossSpec` (its flow is made after the head's own weights).
+    /// Builds `fc` with weights ~ N(0, 0.01²) and bias 0, then the loss from `loss`.
+    /// - Parameters:
+    ///   - inChannels: channels of the pooled feature (`in_channels`).
+    ///   - keypoints: `num_joints`.
+    ///   - loss: usually `RLELossSpec` (its flow is made after the head's own weights).
+    /// - Throws: `ModelError` when the loss spec cannot make a loss.
     public init(inChannels: Int, keypoints: Int, loss: any LossSpec = RLELossSpec(), rng: inout RandomGenerator) throws {
         self.keypoints = keypoints
         fc = Linear(inChannels, keypoints * 4)

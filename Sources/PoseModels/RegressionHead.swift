@@ -5,6 +5,7 @@ import PoseTensor
 /// MMPose's `RegressionHead` (DeepPose): `fc = Linear(in_channels, K·2)` on the flattened last
 /// feature (`N × C × 1 × 1` after GlobalAveragePooling) → `N × K × 2` normalised coordinates.
 public final class RegressionHead: PoseHead {
+    /// Keypoints `K` (MMPose's `num_joints`); `fc` has `2K` outputs.
     public let keypoints: Int
     let fc: Linear
     /// The loss on `N × K × 2` coordinates (MMPose's default: SmoothL1Loss with target weights).

@@ -6,6 +6,7 @@ import PoseTensor
 /// Input `N × inChannels × H × W`; stage `i` outputs `N × C_i × H/2^(i+2) × W/2^(i+2)` with
 /// `C_i = baseChannels · 2^i · expansion` (expansion 4 for Bottleneck, 1 for BasicBlock).
 public final class ResNet: Backbone {
+    /// The arguments the network was built from (MMPose's `ResNet` arguments).
     public let settings: ResNetSpec
     public let outChannels: [Int]
     let stem: Sequential
@@ -23,7 +24,9 @@ public final class ResNet: Backbone {
     }
 
     /// Builds the network and initialises it as MMPose does (Kaiming fan-out convs, BN 1/0,
-    /// zero-initialised last BN per block when `zeroInitResidual`).
+    /// zero-initialised last BN per block when `zeroInitResidual`), then applies `frozenStages`
+    /// and `normEval`.
+    /// - Throws: `ModelError` when `settings.validate()` refuses the arguments.
     public init(_ settings: ResNetSpec, rng: inout RandomGenerator) throws {
         try settings.validate()
         self.settings = settings

@@ -1,12 +1,21 @@
 /// MMPose's `ResNet` arguments, with its defaults.
 public struct ResNetSpec: Sendable, Equatable {
+    /// `depth`: 18, 34 (BasicBlock), 50, 101, 152 (Bottleneck), and 200 or 269 for ResNeSt.
     public var depth: Int
+    /// Image channels (`in_channels`, default 3).
     public var inChannels = 3
+    /// Channels of the stem's output (`stem_channels`, default 64).
     public var stemChannels = 64
+    /// Stage 1's block width (`base_channels`, default 64); stage i's is `baseChannels · 2^i`.
     public var baseChannels = 64
+    /// Residual stages built (`num_stages`, 1 to 4, default 4).
     public var numStages = 4
+    /// Each stage's stride (`strides`, one per stage, default [1, 2, 2, 2]).
     public var strides = [1, 2, 2, 2]
+    /// Each stage's dilation of the 3×3 convolutions (`dilations`, default [1, 1, 1, 1]).
     public var dilations = [1, 1, 1, 1]
+    /// The 0-based stages whose outputs the backbone returns, in order (`out_indices`, default
+    /// [3]: the last of four).
     public var outIndices = [3]
     /// "pytorch" puts the stride on a Bottleneck's 3×3 conv, "caffe" on its first 1×1 conv.
     public var style = "pytorch"
@@ -27,13 +36,19 @@ public struct ResNetSpec: Sendable, Equatable {
     /// ResNeXt's and ResNeSt's `groups` of the Bottleneck's 3×3 convolution; with more than one,
     /// its width is `groups · widthPerGroup · planes / baseChannels` (`width_per_group`).
     public var groups = 1
+    /// ResNeXt's `width_per_group` (default 4), used when `groups` > 1.
     public var widthPerGroup = 4
     /// ResNeSt: the 3×3 convolution is a `SplitAttentionConv2d` with this `radix` (nil: none),
     /// `reduction_factor`, and `avg_down_stride` (a 3×3 average pool does its stride).
     public var radix: Int?
+    /// ResNeSt's `reduction_factor` (default 4): the attention's hidden width is
+    /// `max(width · radix / reductionFactor, 32)`.
     public var reductionFactor = 4
+    /// ResNeSt's `avg_down_stride` (default true): a 3×3 average pool (`avd_layer`) does a
+    /// strided block's stride after the split-attention convolution.
     public var avgDownStride = true
 
+    /// MMPose's defaults for every argument but `depth`.
     public init(depth: Int) { self.depth = depth }
 
     /// The block kind and block count of each stage for a supported depth.
@@ -52,7 +67,8 @@ public struct ResNetSpec: Sendable, Equatable {
         ResNetSpec.architectures[depth] ?? (radix != nil ? ResNetSpec.resNeStArchitectures[depth] : nil)
     }
 
-    /// Checks the arguments and returns a message naming the first bad one.
+    /// Checks the arguments against each other and the depth.
+    /// - Throws: `ModelError` naming the first bad argument.
     public func validate() throws {
         guard let arch = architecture else {
             throw ModelError("ResNet: invalid depth \(depth); expected one of 18, 34, 50, 101, 152\(radix != nil ? ", 200, 269" : "")")

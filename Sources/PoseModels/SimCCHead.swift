@@ -8,20 +8,27 @@ import PoseTensor
 /// layers `mlp_head_x` (hw → Wx) and `mlp_head_y` (hw → Hy) to the SimCC logits, Wx and Hy being
 /// the input size times `simcc_split_ratio`. The loss (KLDiscretLoss) is the sum over both axes.
 public final class SimCCHead: PoseHead {
+    /// Keypoints `K`: the map part's `out_channels` (its last deconvolution's channels, or
+    /// `in_channels`, without a final layer).
     public let keypoints: Int
     let maps: HeatmapHead
     /// Whether `maps` is MMPose's `deconv_head` (with deconvolutions) or just its final layer.
     let hasDeconvolutions: Bool
     let mlpX: Linear, mlpY: Linear
+    /// The loss on each axis's `N × K × bins` logits, summed over x and y (MMPose's default:
+    /// KLDiscretLoss).
     public var loss: any PoseLoss = KLDiscretLoss()
     /// Bins per input pixel (`simcc_split_ratio`), for `acc_pose`.
     public var splitRatio = 2.0
     private var mapShape: [Int] = []
 
+    /// Builds the map part (initialised as `HeatmapHead`) and the two linear layers
+    /// (weights ~ N(0, 0.01²), bias 0).
     /// - Parameters:
     ///   - settings: the map part; `finalLayerKernelSize` nil means no final layer.
     ///   - inFeaturemapSize: (W, H) of the backbone feature; maps are `2^deconvolutions` times larger.
     ///   - bins: (Wx, Hy) SimCC bins.
+    /// - Throws: `ModelError` when `settings.validate()` refuses the map part.
     public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), bins: (Int, Int), rng: inout RandomGenerator) throws {
         maps = try HeatmapHead(settings, rng: &rng)
         hasDeconvolutions = !settings.deconvOutChannels.isEmpty
@@ -95,14 +102,26 @@ public final class SimCCHead: PoseHead {
 /// MMPose's `SimCCHead(in_channels, out_channels, input_size, in_featuremap_size, simcc_split_ratio,
 /// deconv_out_channels, deconv_kernel_sizes, final_layer, loss, decoder)`.
 public struct SimCCHeadSpec: HeadSpec {
+    /// The map part (`in_channels`, `out_channels`, `deconv_*`, `final_layer`).
     public var settings: HeatmapHeadSettings
+    /// `in_featuremap_size`: (W, H) of the feature map the head gets.
     public var inFeaturemapSize: (Int, Int)
+    /// (Wx, Hy) SimCC bins: the `input_size` times `simcc_split_ratio`.
     public var bins: (Int, Int)
     /// `simcc_split_ratio`.
     public var splitRatio = 2.0
+    /// The `loss=` dict, applied to each axis (`KLDiscretLoss()` by default).
     public var loss: any LossSpec
+    /// The `decoder=` codec (SimCCLabel).
     public var decoder: (any KeypointCodec)?
 
+    /// A spec for a SimCC head; `splitRatio` stays 2 until set.
+    /// - Parameters:
+    ///   - settings: the map part.
+    ///   - inFeaturemapSize: `in_featuremap_size`, (W, H).
+    ///   - bins: (Wx, Hy) SimCC bins.
+    ///   - loss: the `loss=` dict (default `KLDiscretLoss()`).
+    ///   - decoder: the `decoder=` codec, or nil.
     public init(_ settings: HeatmapHeadSettings, inFeaturemapSize: (Int, Int), bins: (Int, Int),
                 loss: any LossSpec = KLDiscretLoss(), decoder: (any KeypointCodec)?) {
         self.settings = settings; self.inFeaturemapSize = inFeaturemapSize; self.bins = bins; self.loss = loss; self.decoder = decoder
@@ -115,6 +134,9 @@ public struct SimCCHeadSpec: HeadSpec {
         return settings.size + .linear(flat, bins.0) + .linear(flat, bins.1) + loss.size
     }
 
+    /// A `SimCCHead` with its loss and `splitRatio`.
+    /// - Throws: `ModelError` when `in_channels` differs from the last feature map's channels,
+    ///   or `settings.validate()` or the loss refuses its arguments.
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(settings.inChannels, against: featureChannels)
         let head = try SimCCHead(settings, inFeaturemapSize: inFeaturemapSize, bins: bins, rng: &rng)

@@ -5,8 +5,14 @@ import PoseTensor
 /// smooth L1 with β = 1 of `pred · w` against `target · w`, mean over every element.
 public struct SmoothL1Loss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults unless given: unweighted, `loss_weight` 1.
+    /// - Parameters:
+    ///   - useTargetWeight: multiplies coordinates by the keypoint weight (`use_target_weight`,
+    ///     default false; the regression heads' default loss sets it).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`, default 1).
     public init(useTargetWeight: Bool = false, lossWeight: Float = 1) {
         self.useTargetWeight = useTargetWeight; self.lossWeight = lossWeight
     }
@@ -20,8 +26,14 @@ public struct SmoothL1Loss: PoseLoss, LossSpec {
 /// MMPose's `L1Loss(use_target_weight, loss_weight)` (mean reduction) on `N × K × D` predictions.
 public struct L1Loss: PoseLoss, LossSpec {
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults unless given: unweighted, `loss_weight` 1.
+    /// - Parameters:
+    ///   - useTargetWeight: multiplies coordinates by the keypoint weight (`use_target_weight`,
+    ///     default false).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`, default 1).
     public init(useTargetWeight: Bool = false, lossWeight: Float = 1) {
         self.useTargetWeight = useTargetWeight; self.lossWeight = lossWeight
     }

@@ -18,6 +18,7 @@ public struct TopdownTestSettings: Sendable, Equatable {
 
     /// Average with the prediction on the horizontally flipped image.
     public var flipTest = false
+    /// `flip_mode` (default `.heatmap`; `.udpCombined` for UDP 'combined' heatmaps).
     public var flipMode = FlipMode.heatmap
     /// Shift the flipped heatmaps one pixel right (MMPose's `shift_heatmap`).
     public var shiftHeatmap = false
@@ -27,6 +28,12 @@ public struct TopdownTestSettings: Sendable, Equatable {
     /// `output_keypoint_indices`: a model trained on merged keypoint sets evaluated on one).
     public var outputKeypointIndices: [Int]?
 
+    /// MMPose's defaults unless given: no flip test, no heatmap shift, shifted coordinates,
+    /// `flipMode` `.heatmap` and every keypoint kept.
+    /// - Parameters:
+    ///   - flipTest: `flip_test`.
+    ///   - shiftHeatmap: `shift_heatmap`.
+    ///   - shiftCoords: `shift_coords`.
     public init(flipTest: Bool = false, shiftHeatmap: Bool = false, shiftCoords: Bool = true) {
         self.flipTest = flipTest; self.shiftHeatmap = shiftHeatmap; self.shiftCoords = shiftCoords
     }
@@ -37,13 +44,19 @@ public struct TopdownTestSettings: Sendable, Equatable {
 /// State keys are `backbone.*`, `neck.*` and `head.*`. After building, every parameter lives in
 /// one `ParameterArena`, so the optimizer, gradient allreduce and checkpoints each see one buffer.
 public final class TopdownPoseEstimator: PoseEstimator {
+    /// The feature extractor (state keys `backbone.*`).
     public let backbone: Backbone
+    /// The neck between backbone and head (`neck.*`), or nil.
     public let neck: Neck?
+    /// The head, with its loss (`head.*`).
     public let head: PoseHead
+    /// Every parameter of backbone, neck and head, in `state`'s order.
     public let arena: ParameterArena
+    /// `backbone.*`, then `neck.*`, then `head.*`, as collected when the model was built.
     public let state: StateDict
     /// Decodes the head's outputs (nil: `predict(_:)` on batches is unavailable).
     public let decoder: (any KeypointCodec)?
+    /// MMPose's `test_cfg`: the flip test and keypoint selection of `outputs` and `predict`.
     public var testConfig: TopdownTestSettings
     /// MMPose's `train_cfg.compute_acc`: whether heads report `acc_pose` while training.
     public var computeAccuracy = true
@@ -54,6 +67,13 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// built for; `probe` checks the maps against them.
     public var declaredFeatureChannels: [Int]?
 
+    /// Collects the parts' state under `backbone.`, `neck.` and `head.` and moves every
+    /// parameter into one new `ParameterArena`.
+    /// - Parameters:
+    ///   - backbone, neck, head: the built parts; `neck` nil feeds the backbone's maps to the head.
+    ///   - decoder: the head's codec (nil: `predict(_:)` on batches throws).
+    ///   - testConfig: `test_cfg` (default: no flip test).
+    ///   - summary: the line logs show for the model.
     public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
                 testConfig: TopdownTestSettings = TopdownTestSettings(), summary: String = "TopdownPoseEstimator") {
         self.backbone = backbone
@@ -177,6 +197,10 @@ public final class TopdownPoseEstimator: PoseEstimator {
         return try forwardBackward(images: images, targets: HeadTargets(heatmaps: targets, weights: weights ?? Tensor(repeating: 1, shape: [n, k])))
     }
 
+    /// `forwardBackward` on the batch's images and targets; returns the head's named values
+    /// (`loss_kpt`, `acc_pose`, …).
+    /// - Throws: `ModelError` when the batch has no targets (no `GenerateTarget` in the
+    ///   pipeline) or the head refuses them.
     public func trainStep(_ batch: Batch, epoch: Int) throws -> [(name: String, value: Float)] {
         guard batch.fields.contains(.keypointWeights) else {
             throw ModelError("TopdownPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
@@ -260,10 +284,14 @@ public final class TopdownPoseEstimator: PoseEstimator {
 
 /// MMPose's `TopdownPoseEstimator` as configured: its parts' specs and test settings.
 public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
+    /// `model.backbone`.
     public var backbone: any BackboneSpec
+    /// `model.neck`, or nil when the config has none.
     public var neck: (any NeckSpec)?
+    /// `model.head`, with its loss and decoder.
     public var head: any HeadSpec
     public var dataPreprocessor: DataPreprocessor
+    /// `model.test_cfg`.
     public var testConfig: TopdownTestSettings
     /// `train_cfg.compute_acc`.
     public var computeAccuracy = true
@@ -271,6 +299,13 @@ public struct TopdownPoseEstimatorSpec: PoseEstimatorSpec {
     /// The parts' type names, for logs ("ResNet + HeatmapHead").
     public var summary: String
 
+    /// A spec of the parts' specs; `computeAccuracy` stays true until set.
+    /// - Parameters:
+    ///   - backbone, neck, head: the parts' specs (`neck` nil: none).
+    ///   - dataPreprocessor: `data_preprocessor` (default: MMPose's ImageNet mean and std).
+    ///   - testConfig: `test_cfg` (default: no flip test).
+    ///   - pretrained: `init_cfg` weights to load after building, in order.
+    ///   - summary: the parts' type names, for logs.
     public init(backbone: any BackboneSpec, neck: (any NeckSpec)? = nil, head: any HeadSpec,
                 dataPreprocessor: DataPreprocessor = DataPreprocessor(), testConfig: TopdownTestSettings = TopdownTestSettings(),
                 pretrained: [PretrainedWeights] = [], summary: String = "TopdownPoseEstimator") {

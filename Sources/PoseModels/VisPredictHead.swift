@@ -7,6 +7,7 @@ import PoseTensor
 /// `vis_head = Sequential(AdaptiveAvgPool2d(1), Flatten(), Linear(C, K)[, Sigmoid()])` on the last
 /// feature, trained with BCELoss against the keypoint weights (labelled and inside the map).
 public final class VisPredictHead: PoseHead {
+    /// The wrapped pose head (`pose_head.*`), which predicts the keypoints on the same features.
     public let poseHead: PoseHead
     let pool = GlobalAveragePool()
     let linear: Linear
@@ -15,7 +16,12 @@ public final class VisPredictHead: PoseHead {
     public var loss: any PoseLoss
     private var gradient: Tensor?
 
+    /// Wraps `poseHead` and builds the visibility branch's `Linear(inChannels, keypoints)`,
+    /// weights ~ N(0, 0.01²) and bias 0.
     /// - Parameters:
+    ///   - poseHead: the built pose head.
+    ///   - inChannels: channels of the last feature map.
+    ///   - keypoints: the keypoint count `K`.
     ///   - loss: usually MMPose's `BCELoss`.
     ///   - useSigmoid: appends the Sigmoid, so the loss gets probabilities (`BCELoss(use_sigmoid=True)`).
     public init(poseHead: PoseHead, inChannels: Int, keypoints: Int, loss: any PoseLoss, useSigmoid: Bool,

@@ -5,10 +5,17 @@ import PoseTensor
 /// on `N × K × D` coordinates: with δ = |target·w − pred·w|, `ω·ln(1 + δ/ε)` below ω and
 /// `δ − C` above (C = ω − ω·ln(1 + ω/ε) joins them), summed over K and D, averaged over N.
 public struct WingLoss: PoseLoss, LossSpec {
+    /// MMPose's `omega` (10: the log piece's range and scale) and `epsilon` (2: its curvature).
     public var omega, epsilon: Float
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults: ω 10, ε 2, unweighted, `loss_weight` 1.
+    /// - Parameters:
+    ///   - omega, epsilon: the curve's `omega` and `epsilon`.
+    ///   - useTargetWeight: multiplies coordinates by the keypoint weight (`use_target_weight`).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`).
     public init(omega: Float = 10, epsilon: Float = 2, useTargetWeight: Bool = false, lossWeight: Float = 1) {
         (self.omega, self.epsilon, self.useTargetWeight, self.lossWeight) = (omega, epsilon, useTargetWeight, lossWeight)
     }
@@ -25,10 +32,18 @@ public struct WingLoss: PoseLoss, LossSpec {
 /// TIP 2021) on `N × K × D` coordinates: δ below ω1, `ω2·ln(1 + δ/ε) + B` above
 /// (B = ω1 − ω2·ln(1 + ω1/ε)), summed over K and D, averaged over N.
 public struct SoftWingLoss: PoseLoss, LossSpec {
+    /// MMPose's `omega1` (2: where the log piece starts), `omega2` (20: its scale) and
+    /// `epsilon` (0.5: its curvature).
     public var omega1, omega2, epsilon: Float
     public var useTargetWeight: Bool
+    /// Scales the loss and its gradient (MMPose's `loss_weight`, default 1).
     public var lossWeight: Float
 
+    /// MMPose's defaults: ω1 2, ω2 20, ε 0.5, unweighted, `loss_weight` 1.
+    /// - Parameters:
+    ///   - omega1, omega2, epsilon: the curve's `omega1`, `omega2` and `epsilon`.
+    ///   - useTargetWeight: multiplies coordinates by the keypoint weight (`use_target_weight`).
+    ///   - lossWeight: scales loss and gradient (`loss_weight`).
     public init(omega1: Float = 2, omega2: Float = 20, epsilon: Float = 0.5, useTargetWeight: Bool = false, lossWeight: Float = 1) {
         (self.omega1, self.omega2, self.epsilon) = (omega1, omega2, epsilon)
         (self.useTargetWeight, self.lossWeight) = (useTargetWeight, lossWeight)

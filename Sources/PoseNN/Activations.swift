@@ -1,10 +1,14 @@
 import Foundation
 import PoseTensor
 
-/// `y = max(x, 0)`, any shape.
+/// `y = max(x, 0)`, any shape; the output is shaped like the input.
+///
+/// A training forward keeps its output, whose positive entries let the gradient through in
+/// `backward`. No parameters.
 public final class ReLU: Layer {
     private var output: Tensor?
 
+    /// A ReLU (no parameters or settings; PyTorch's `ReLU()`).
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -23,10 +27,13 @@ public final class ReLU: Layer {
     }
 }
 
-/// `y = 1 / (1 + e^−x)`, any shape.
+/// `y = 1 / (1 + e^−x)`, any shape; the output is shaped like the input.
+///
+/// A training forward keeps its output; `backward` returns `dy · y · (1 − y)`. No parameters.
 public final class Sigmoid: Layer {
     private var output: Tensor?
 
+    /// A sigmoid (no parameters or settings; PyTorch's `Sigmoid()`).
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -45,19 +52,27 @@ public final class Sigmoid: Layer {
     }
 }
 
-/// Passes its input through unchanged.
+/// Passes its input through unchanged, and the gradient back unchanged; keeps nothing.
 public final class Identity: Layer {
+    /// The identity (no parameters; PyTorch's `nn.Identity()`).
     public init() {}
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor { x }
     public func backward(_ dy: Tensor) -> Tensor { dy }
 }
 
-/// `y = x` for x ≥ 0, `slope · x` otherwise (PyTorch's `LeakyReLU`, slope 0.01), any shape.
+/// `y = x` for x ≥ 0, `slope · x` otherwise (PyTorch's `LeakyReLU`, slope 0.01), any shape;
+/// the output is shaped like the input.
+///
+/// A training forward keeps its input, whose sign picks `dy` or `slope · dy` in `backward`.
+/// No parameters.
 public final class LeakyReLU: Layer {
+    /// The factor applied to negative inputs (PyTorch's `negative_slope`; 0.01 by default).
     public let slope: Float
     private var input: Tensor?
     private var output: Tensor?
 
+    /// A leaky ReLU with PyTorch's default slope unless given.
+    /// - Parameter slope: the factor for negative inputs (PyTorch's `negative_slope`, default 0.01).
     public init(slope: Float = 0.01) { self.slope = slope }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -76,10 +91,13 @@ public final class LeakyReLU: Layer {
     }
 }
 
-/// `y = tanh(x)`, any shape.
+/// `y = tanh(x)`, any shape; the output is shaped like the input.
+///
+/// A training forward keeps its output; `backward` returns `dy · (1 − y²)`. No parameters.
 public final class Tanh: Layer {
     private var output: Tensor?
 
+    /// A tanh (no parameters or settings; PyTorch's `Tanh()`).
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {

@@ -11,9 +11,18 @@ import PoseTensor
 /// With a `reducer` (SyncBN), batch statistics are those of every replica's batch together:
 /// one reduction of the per-channel sums and sums of squares in forward, one of the two
 /// gradient sums in backward, so N ranks at batch B train as one process at batch N·B.
+///
+/// A training forward keeps its input, and its output when the ReLU is fused (for the mask);
+/// `backward` adds dγ and dβ into `weight.grad` and `bias.grad` (into scratch when they do not
+/// require gradients) and returns dx, through the batch statistics when they were used.
 public final class BatchNorm2d: Layer {
+    /// The number of channels `C` (PyTorch's `num_features`); every parameter and running
+    /// statistic has `C` entries.
     public let channels: Int
+    /// Added to the variance before its square root (PyTorch's `eps`, default 1e-5).
     public let eps: Float
+    /// The weight of a batch's statistics in the running averages,
+    /// `running = (1 − momentum) · running + momentum · batch` (PyTorch's `momentum`, default 0.1).
     public let momentum: Float
     /// Whether a ReLU follows (fused: one pass over memory, no extra activation buffer).
     public let relu: Bool
@@ -24,10 +33,18 @@ public final class BatchNorm2d: Layer {
     public var synchronized = false
     /// Sums statistics over the replicas while training; nil: this batch's statistics only.
     public var reducer: (any ReplicaReducer)?
+    /// γ, the per-channel scale: state key `weight`, `C` values, initialised to 1 (role `.normWeight`).
     public let weight: Parameter
+    /// β, the per-channel shift: state key `bias`, `C` values, initialised to 0 (role `.normBias`).
     public let bias: Parameter
+    /// The running mean (buffer `running_mean`, `C` values, initially 0): updated by every
+    /// training forward that uses batch statistics, used in inference mode and when `frozen`.
     public let runningMean: Tensor
+    /// The running unbiased variance (buffer `running_var`, `C` values, initially 1): updated
+    /// with the batch statistics as `runningMean`, and used where it is.
     public let runningVar: Tensor
+    /// PyTorch's `num_batches_tracked` (state key of the same name): counts the training forwards
+    /// that used batch statistics.
     public let batchesTracked = Counter()
 
     private var input: Tensor?
@@ -43,6 +60,12 @@ public final class BatchNorm2d: Layer {
     private let mean: Tensor, variance: Tensor, invStd: Tensor
     private lazy var frozenSink = (Tensor(zeros: [channels]), Tensor(zeros: [channels]))
 
+    /// A BatchNorm with γ = 1, β = 0, running mean 0 and running variance 1.
+    /// - Parameters:
+    ///   - channels: `C`, PyTorch's `num_features`.
+    ///   - eps: added to the variance (PyTorch's default 1e-5).
+    ///   - momentum: the running averages' update weight (PyTorch's default 0.1).
+    ///   - relu: fuses a ReLU after the normalisation (an MMCV `ConvModule`'s activation).
     public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1, relu: Bool = false) {
         self.channels = channels
         self.eps = eps

@@ -6,6 +6,8 @@ import PoseTensor
 public final class BlockedLayoutBoundary {
     private var wasBlocked: [Bool] = []
 
+    /// A boundary that has seen no outputs yet; each `leave` records the layouts the next
+    /// `enter` restores.
     public init() {}
 
     /// The outputs in NCHW (`N × C × H × W` each).

@@ -7,12 +7,23 @@ import PoseTensor
 /// Input and output may also be channel-blocked (`ChannelBlocking`): any input is read in its
 /// layout, and the output is blocked when `blocksOutput` is set, the backend is oneDNN and
 /// `outChannels` is a multiple of 16.
+///
+/// A training forward keeps its input (and an NCHW copy of a blocked one when the BLAS kernels
+/// run); `backward` adds dW and db into `weight.grad` and `bias.grad` (into scratch when the
+/// weight does not require gradients) and returns dx, or `noGradient` after
+/// `setInputGradientNeeded(false)`.
 public final class Conv2d: Layer {
+    /// Input and output channels (PyTorch's `in_channels` and `out_channels`).
     public let inChannels, outChannels: Int
     /// PyTorch's `groups`: output slice k sees only input slice k.
     public let groups: Int
+    /// PyTorch's `kernel_size`, `stride`, `padding` and `dilation` as (height, width) pairs; the
+    /// initialiser makes each square.
     public let kernel, stride, padding, dilation: (Int, Int)
+    /// The kernel, `outChannels × inChannels/groups × kH × kW` (state key `weight`, role
+    /// `.weight`); zero until a backbone or head initialises it.
     public let weight: Parameter
+    /// The bias, `outChannels` values (state key `bias`, zero-initialised), or nil for `bias: false`.
     public let bias: Parameter?
     /// Whether the output may be channel-blocked: set by a backbone whose every reader of this
     /// output handles that layout.
@@ -27,6 +38,15 @@ public final class Conv2d: Layer {
     /// has no plan for a shape).
     private var planarInput: Tensor?
 
+    /// A convolution with zero weights and PyTorch's defaults (stride 1, no padding, dilation 1,
+    /// one group, with bias); both channel counts must divide by `groups` (a trap otherwise).
+    /// - Parameters:
+    ///   - inChannels: input channels `C`.
+    ///   - outChannels: output channels `C'`.
+    ///   - kernel: the square kernel's side `k`.
+    ///   - stride, padding, dilation: per side; `H' = (H + 2p − d·(k − 1) − 1) / s + 1`.
+    ///   - groups: independent channel groups (ResNeXt's grouped 3×3 convolutions).
+    ///   - bias: whether the layer has a `bias` parameter.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, groups: Int = 1, bias: Bool = true) {
         precondition(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,

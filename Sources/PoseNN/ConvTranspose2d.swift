@@ -3,10 +3,19 @@ import PoseTensor
 /// PyTorch's `ConvTranspose2d`: input `N × inChannels × H × W`, output
 /// `N × outChannels × ((H−1)·s − 2p + k + op) × ((W−1)·s − 2p + k + op)`,
 /// weight `inChannels × outChannels × k × k` (IOHW), optional bias (`outChannels`).
+///
+/// NCHW only. A training forward keeps its input; `backward` adds dW and db into `weight.grad`
+/// and `bias.grad` (into scratch when the weight does not require gradients) and returns dx, or
+/// `noGradient` after `setInputGradientNeeded(false)`.
 public final class ConvTranspose2d: Layer {
+    /// Input and output channels (PyTorch's `in_channels` and `out_channels`).
     public let inChannels, outChannels: Int
+    /// PyTorch's `kernel_size`, `stride`, `padding` and `output_padding`, the same for both sides.
     public let kernel, stride, padding, outputPadding: Int
+    /// The kernel, `inChannels × outChannels × k × k` as PyTorch stores it (state key `weight`,
+    /// role `.weight`); zero until a head initialises it.
     public let weight: Parameter
+    /// The bias, `outChannels` values (state key `bias`, zero-initialised), or nil for `bias: false`.
     public let bias: Parameter?
     private var inputGradientNeeded = true
     private var input: Tensor?
@@ -15,6 +24,15 @@ public final class ConvTranspose2d: Layer {
     let plans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
 
+    /// A transposed convolution with zero weights and PyTorch's defaults (stride 1, no padding,
+    /// no output padding, with bias).
+    /// - Parameters:
+    ///   - inChannels: input channels `C`.
+    ///   - outChannels: output channels `C'`.
+    ///   - kernel: the square kernel's side `k`.
+    ///   - stride, padding, outputPadding: per side; `H' = (H − 1)·s − 2p + k + op`
+    ///     (HeatmapHead's stride-2 deconvolutions double the size).
+    ///   - bias: whether the layer has a `bias` parameter.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 outputPadding: Int = 0, bias: Bool = true) {
         self.inChannels = inChannels

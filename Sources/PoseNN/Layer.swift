@@ -2,7 +2,11 @@ import PoseTensor
 
 /// Whether a forward pass trains (batch statistics, cached activations) or only infers.
 public enum ForwardMode: Sendable {
+    /// A training pass: BatchNorm normalises with batch statistics and updates its running
+    /// averages, and every layer keeps what its `backward` reads.
     case training
+    /// An inference pass: BatchNorm uses its running statistics, and no `backward` may follow,
+    /// so layers drop the activations it would read.
     case inference
 }
 

@@ -2,13 +2,26 @@ import PoseTensor
 
 /// PyTorch's `Linear`: input `N × inFeatures` (any `N × …` is flattened), output `N × outFeatures`;
 /// `weight` is `outFeatures × inFeatures`, `bias` `outFeatures`.
+///
+/// A training forward keeps its input; `backward` adds dW and db into `weight.grad` and
+/// `bias.grad` (whether or not they require gradients) and returns dx in the input's shape, or
+/// `noGradient` after `setInputGradientNeeded(false)`.
 public final class Linear: Layer {
+    /// Input and output features (PyTorch's `in_features` and `out_features`).
     public let inFeatures, outFeatures: Int
+    /// The weight, `outFeatures × inFeatures` (state key `weight`, role `.weight`); zero until
+    /// the owner initialises it.
     public let weight: Parameter
+    /// The bias, `outFeatures` values (state key `bias`, zero-initialised), or nil for `bias: false`.
     public let bias: Parameter?
     private var input: Tensor?
     private var inputGradientNeeded = true
 
+    /// A linear layer with zero weight and bias.
+    /// - Parameters:
+    ///   - inFeatures: features per input row; an `N × …` input must hold `N · inFeatures` values.
+    ///   - outFeatures: features per output row.
+    ///   - bias: whether the layer has a `bias` parameter.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures

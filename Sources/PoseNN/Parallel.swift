@@ -13,9 +13,11 @@ public protocol MultiLayer: AnyObject {
 /// Applies branch `i` to input `i`; a nil branch passes its input through.
 /// Keys: `prefix + branchName(i) + "."`.
 public final class Parallel: MultiLayer {
+    /// One layer per input, in input order; nil passes its input (and gradient) through.
     public let branches: [Layer?]
     private let names: [String]
 
+    /// A layer that applies `branches[i]` to input `i`.
     /// - Parameters:
     ///   - branches: one layer per input (nil for identity).
     ///   - names: key components of the branches; default "0", "1", ….

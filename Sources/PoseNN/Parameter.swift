@@ -51,7 +51,9 @@ public final class Parameter {
 
 /// An int64 scalar in a layer's state, such as BatchNorm's `num_batches_tracked`.
 public final class Counter {
+    /// The current count (a BatchNorm's training forwards that used batch statistics).
     public var value: Int64
+    /// A counter that starts at `value` (0 by default).
     public init(_ value: Int64 = 0) { self.value = value }
 }
 
@@ -66,6 +68,8 @@ public struct StateDict {
     /// The BatchNorm layers, named by their module path (for SyncBN), in registration order.
     public var normalizations: [(name: String, layer: BatchNorm2d)] = []
 
+    /// An empty state: no parameters, buffers, counters or BatchNorm layers; layers fill it
+    /// through `collectState`.
     public init() {}
 
     /// Every key: parameters, then buffers, then counters.

@@ -2,12 +2,22 @@ import PoseTensor
 
 /// PyTorch's `MaxPool2d(kernel, stride, padding)`: `N × C × H × W` → `N × C × H' × W'`, or the
 /// same on channel-blocked tensors (`ChannelBlocking`).
+///
+/// Every forward (in either mode) keeps the position of each window's maximum; `backward`
+/// routes each gradient to that position. No parameters.
 public final class MaxPool2d: Layer {
+    /// PyTorch's `kernel_size`, `stride` and `padding`, the same for both sides (padding counts
+    /// as −∞).
     public let kernel, stride, padding: Int
     private var indices: [Int32] = []
     private var inputShape: [Int] = []
     private var geometry: ConvGeometry?
 
+    /// A max pool with square windows (ResNet's stem: kernel 3, stride 2, padding 1).
+    /// - Parameters:
+    ///   - kernel: the window's side.
+    ///   - stride: the step between windows; `H' = (H + 2·padding − kernel) / stride + 1`.
+    ///   - padding: positions added on each side (default 0).
     public init(kernel: Int, stride: Int, padding: Int = 0) {
         self.kernel = kernel; self.stride = stride; self.padding = padding
     }
@@ -49,9 +59,13 @@ public final class MaxPool2d: Layer {
 }
 
 /// PyTorch's `AdaptiveAvgPool2d(1)`: `N × C × H × W` → `N × C × 1 × 1`.
+///
+/// Forward keeps only the input shape; `backward` spreads each gradient evenly over its plane.
+/// No parameters.
 public final class GlobalAveragePool: Layer {
     private var inputShape: [Int] = []
 
+    /// A global average pool (no parameters or settings).
     public init() {}
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
@@ -73,10 +87,16 @@ public final class GlobalAveragePool: Layer {
 
 /// Nearest-neighbour upsampling by an integer factor: `N × C × H × W` → `N × C × fH × fW`, or the
 /// same on channel-blocked tensors (`ChannelBlocking`).
+///
+/// Forward keeps only the input shape; `backward` sums each `f × f` block of gradients. No
+/// parameters.
 public final class UpsampleNearest: Layer {
+    /// The integer scale `f` of both sides (PyTorch's `scale_factor`), at least 1.
     public let factor: Int
     private var inputShape: [Int] = []
 
+    /// Nearest-neighbour upsampling by `factor`.
+    /// - Parameter factor: the integer scale of both sides, at least 1 (a trap otherwise).
     public init(factor: Int) {
         precondition(factor >= 1, "upsampling factor must be at least 1, got \(factor)")
         self.factor = factor
@@ -112,11 +132,21 @@ public final class UpsampleNearest: Layer {
 /// PyTorch's `Upsample(scale_factor=factor, mode='bilinear', align_corners=...)`:
 /// `N × C × H × W` → `N × C × fH × fW`. A channel-blocked input (`ChannelBlocking`) goes through
 /// NCHW copies and comes back blocked.
+///
+/// Forward keeps only the input shape; `backward` applies the interpolation's adjoint. No
+/// parameters.
 public final class UpsampleBilinear: Layer {
+    /// The integer scale `f` of both sides (PyTorch's `scale_factor`), at least 1.
     public let factor: Int
+    /// PyTorch's `align_corners`: corner pixels map onto corner pixels; false samples at the
+    /// pixel centres with scale `1/f`, as PyTorch with `scale_factor` given.
     public let alignCorners: Bool
     private var inputShape: [Int] = []
 
+    /// Bilinear upsampling by `factor`.
+    /// - Parameters:
+    ///   - factor: the integer scale of both sides, at least 1 (a trap otherwise).
+    ///   - alignCorners: PyTorch's `align_corners` (default false).
     public init(factor: Int, alignCorners: Bool = false) {
         precondition(factor >= 1, "upsampling factor must be at least 1, got \(factor)")
         self.factor = factor
@@ -161,8 +191,15 @@ public final class UpsampleBilinear: Layer {
 
 /// PyTorch's `AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)`:
 /// `N × C × H × W` → `N × C × H' × W'`, or the same on channel-blocked tensors.
+///
+/// Forward keeps only the input shape; `backward` spreads each gradient over its window by the
+/// forward's divisor. No parameters.
 public final class AvgPool2d: Layer {
+    /// PyTorch's `kernel_size`, `stride` and `padding`, the same for both sides; padding is at
+    /// most half the kernel.
     public let kernel, stride, padding: Int
+    /// PyTorch's `ceil_mode` (output sides round up, so a last partial window counts) and
+    /// `count_include_pad` (padded positions count in the divisor).
     public let ceilMode, countIncludePad: Bool
     private var inputShape: [Int] = []
 

@@ -7,14 +7,24 @@ import PoseTensor
 /// are those of `main`. A shortcut whose output is in the other channel layout than `main`'s
 /// (`ChannelBlocking`: an NCHW block input whose main branch writes blocked) is converted.
 public final class Residual: Layer {
+    /// The main branch (a block's convolutions and BatchNorms); its keys sit at the block's prefix.
     public let main: Layer
+    /// The shortcut branch (a downsampling 1×1 convolution and BatchNorm), or nil for the identity.
     public let shortcut: Layer?
+    /// The key component of the shortcut's state (`downsample` by default, as torchvision).
     public let shortcutName: String
     /// Whether a ReLU follows the sum.
     public let relu: Bool
     private var output: Tensor?
     private var shortcutConverted = false
 
+    /// A residual block; a training forward keeps the output for the ReLU's mask (when `relu`),
+    /// and `backward` adds the two branches' input gradients.
+    /// - Parameters:
+    ///   - main: the main branch.
+    ///   - shortcut: the shortcut branch, nil for the identity.
+    ///   - shortcutName: the shortcut's key component (default `downsample`).
+    ///   - relu: whether a ReLU follows the sum (default true).
     public init(main: Layer, shortcut: Layer? = nil, shortcutName: String = "downsample", relu: Bool = true) {
         self.main = main
         self.shortcut = shortcut

@@ -5,8 +5,10 @@ import PoseTensor
 /// Names follow PyTorch's module paths, so a `Sequential(conv, BN, ReLU)` whose ReLU is fused
 /// into the BN is built as children "0" and "1" and keeps MMPose's key names.
 public final class Sequential: Layer {
+    /// The layers in application order, each with its key component (PyTorch's child name).
     public private(set) var children: [(name: String, layer: Layer)]
 
+    /// Children with explicit names (`("conv1", conv)`, `("bn1", bn)`), applied in order.
     public init(_ children: [(String, Layer)]) {
         self.children = children.map { (name: $0.0, layer: $0.1) }
     }

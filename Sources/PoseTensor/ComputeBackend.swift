@@ -3,7 +3,10 @@ import Foundation
 /// Which library runs the network's convolutions: oneDNN (the default where it runs) or the
 /// im2col + OpenBLAS reference, chosen at start-up with `SWIFTPOSE_BACKEND=onednn|blas`.
 public enum ComputeBackend: String, Sendable, CaseIterable {
+    /// `onednn`: oneDNN's convolution primitives (`OneDNNConvolution`); the default where oneDNN
+    /// can create a CPU engine.
     case onednn
+    /// `blas`: im2col + OpenBLAS `sgemm` on `N × C × H × W` tensors, the reference path.
     case blas
 
     /// The backend layers use; set once at start-up, before any model runs.
@@ -23,6 +26,8 @@ public enum ComputeBackend: String, Sendable, CaseIterable {
 
 /// A start-up error choosing the compute backend.
 public struct BackendError: Error, CustomStringConvertible {
+    /// The message, naming `SWIFTPOSE_BACKEND`'s value and what to set instead.
     public let description: String
+    /// Creates the error with its message.
     public init(_ description: String) { self.description = description }
 }

@@ -4,11 +4,18 @@
 /// A transposed convolution uses the geometry of the convolution it inverts: its output is this
 /// geometry's input.
 public struct ConvGeometry: Equatable, Sendable {
+    /// The input's channels, and its height and width in pixels (`C × H × W` of one image).
     public var channels, height, width: Int
+    /// The kernel's height and width in taps (before dilation).
     public var kernelH, kernelW: Int
+    /// The vertical and horizontal stride in input pixels.
     public var strideH, strideW: Int
+    /// The zero padding added at the top and bottom (`padH`) and at the left and right (`padW`), in pixels.
     public var padH, padW: Int
+    /// The vertical and horizontal spacing between kernel taps; 1 is a dense kernel.
     public var dilationH, dilationW: Int
+    /// The output's height and width: PyTorch's `(in + 2·pad − dilation·(kernel − 1) − 1) / stride + 1`,
+    /// or the explicit size given.
     public var outHeight, outWidth: Int
 
     /// Geometry with the output size PyTorch's `Conv2d` computes.

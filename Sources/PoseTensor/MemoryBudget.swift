@@ -93,6 +93,8 @@ public enum MemoryBudget {
 
 /// A size that cannot fit in memory; the message names it and the numbers.
 public struct MemoryBudgetError: Error, CustomStringConvertible {
+    /// The message: what needs the memory, how many GiB of how many floats, and what the machine has.
     public let description: String
+    /// Creates the error with its message.
     public init(_ description: String) { self.description = description }
 }

@@ -12,17 +12,25 @@ public final class OneDNNConvolution {
     /// Everything that selects the primitives. For a transposed convolution `in…` is its input
     /// (the small tensor) and `out…` its output.
     public struct Shape: Hashable, Sendable {
+        /// The batch size `N`, then the input's and the output's channels, height and width
+        /// (`N × C × H × W` each); for a transposed convolution the input is the smaller tensor.
         public var batch, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth: Int
+        /// The kernel's height and width in taps, the strides in pixels, and the padding before
+        /// the first row and column in pixels (PyTorch's `padding`; the padding after them is derived).
         public var kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft: Int
+        /// The spacing between kernel taps vertically and horizontally (PyTorch's `dilation`); 1 by default.
         public var dilationHeight = 1, dilationWidth = 1
         /// PyTorch's `groups` (convolutions only).
         public var groups = 1
+        /// Whether the layer adds a bias (`C_out` floats), so forward adds it and backward computes `dBias`.
         public var bias: Bool
+        /// Whether this is a transposed convolution (PyTorch's `ConvTranspose2d`, weights IOHW); false by default.
         public var transposed = false
         /// Whether the caller's input (the transposed convolution's input too) and output are
         /// channel-blocked rather than NCHW.
         public var sourceBlocked = false, destinationBlocked = false
 
+        /// Creates a shape; pairs are (height, width), and `padding` is the top and left padding.
         public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int, outChannels: Int, outHeight: Int, outWidth: Int,
                     kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int) = (1, 1),
                     groups: Int = 1, bias: Bool, transposed: Bool = false, sourceBlocked: Bool = false,
@@ -53,6 +61,7 @@ public final class OneDNNConvolution {
         }
     }
 
+    /// The shape the primitives were created for; every call must match it.
     public let shape: Shape
     private let stream: dnnl_stream_t
     private let forwardPrimitive: DNNLPrimitive

@@ -91,6 +91,15 @@ public enum AveragePoolKernels {
         return (clipped, countIncludePad ? end - start : clipped.count)
     }
 
+    /// Averages each window of every plane; overwrites `y`. Planes run in parallel.
+    /// - Parameters:
+    ///   - x: The input, `planes × height × width × lanes` floats.
+    ///   - y: The output, `planes × outHeight × outWidth × lanes` floats (sizes from `outputSize`).
+    ///   - planes: Batch × channel groups (`N · C` for NCHW, `N · C/16` blocked).
+    ///   - lanes: Channels interleaved per pixel: 1 for NCHW, 16 for channel-blocked tensors.
+    ///   - kernel: The square window's side; `stride` and `padding` likewise apply to both axes.
+    ///   - countIncludePad: Whether padded positions inside `input + padding` count in the divisor
+    ///     (`count_include_pad`); windows past that edge (ceil mode) never count them.
     public static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, planes: Int, lanes: Int,
                                height: Int, width: Int, outHeight: Int, outWidth: Int, kernel: Int, stride: Int,
                                padding: Int = 0, countIncludePad: Bool = false) {

@@ -26,6 +26,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// The next 64 uniformly random bits: one xoshiro256** step (`rotl(s1 · 5, 7) · 9`, then the
+    /// state update). `RandomNumberGenerator`'s requirement, which `uniform()`, `Int.random(in:using:)`
+    /// and the other draws build on.
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

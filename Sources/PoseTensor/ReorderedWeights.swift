@@ -16,6 +16,7 @@ public final class ReorderedWeights {
     /// The weights' version the copy was made from; nil when it may not be reused by version.
     private var version: UInt64?
 
+    /// Creates an empty holder: no buffer is allocated until the first reorder.
     public init() {}
 
     /// The number of reorders made so far (tests count them).

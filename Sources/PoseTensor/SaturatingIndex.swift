@@ -1,3 +1,4 @@
+/// Conversions of untrusted coordinates that never trap.
 extension Int {
     /// `Int(value)` for a pixel or heatmap coordinate that may come from bad input: values
     /// beyond ±2^52 (and ±infinity) saturate and NaN gives `Int.min / 4`, all far outside any

@@ -5,6 +5,8 @@ import PoseTensor
 
 /// What a checkpoint records besides tensors (stored as JSON in the safetensors metadata).
 public struct CheckpointMeta: Codable, Sendable, Equatable {
+    /// The layout version: `swiftpose-checkpoint-2` for files written now; `Checkpoint.load`
+    /// also reads format 1 and refuses others.
     public var format = "swiftpose-checkpoint-2"
     /// Completed epochs (the epoch in progress is this one, 0-based, when `innerIteration` > 0).
     public var epoch: Int
@@ -12,22 +14,39 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     public var iteration: Int
     /// Completed iterations of the epoch in progress (0 for a checkpoint at an epoch's end).
     public var innerIteration: Int = 0
+    /// Optimizer steps taken (fewer than `iteration` with `accumulative_counts` > 1); a resume
+    /// restores the optimizer's step count from it (Adam's bias correction, SGD's first step).
     public var optimizerSteps: Int
     /// The optimizer's registered type name (`optim_wrapper.optimizer.type`).
     public var optimizer: String
+    /// The run's seed (`randomness.seed`); a resumed run continues with it, whatever its config says.
     public var seed: UInt64
+    /// The number of ranks that wrote it. A resume with another number warns (the global batch
+    /// differs) and leaves the saved per-rank buffers unused.
     public var worldSize: Int
     /// Hooks' own state, by hook (see `Hook.beforeSaveCheckpoint`).
     public var hookStates: [String: String] = [:]
     /// Hex checksum of the whole file: every tensor's name, dtype, shape and bytes in file
     /// order, and this metadata (with this field empty). Format 1 covered the tensor bytes only.
     public var dataChecksum: String = ""
+    /// The run's resolved config as Python source (`ExperimentSettings.configText`); empty when
+    /// the writer gave none.
     public var config: String = ""
     /// Whether a run can continue from this point (false for best-model and weights-only files).
     public var resumable: Bool = true
     /// Whether optimizer state is included (`save_optimizer=False` leaves it out).
     public var optimizerSaved: Bool = true
 
+    /// Metadata of a run at a position; the other fields keep their defaults (`innerIteration`
+    /// 0, resumable, optimizer saved, no hook states, the checksum left for `Checkpoint.save`).
+    /// - Parameters:
+    ///   - epoch: Completed epochs.
+    ///   - iteration: Completed iterations over the run.
+    ///   - optimizerSteps: The optimizer's step count.
+    ///   - optimizer: The optimizer's registered type name.
+    ///   - seed: The run's seed.
+    ///   - worldSize: The number of ranks.
+    ///   - config: The resolved config as Python source.
     public init(epoch: Int, iteration: Int, optimizerSteps: Int, optimizer: String, seed: UInt64, worldSize: Int,
                 config: String = "") {
         self.epoch = epoch; self.iteration = iteration; self.optimizerSteps = optimizerSteps; self.optimizer = optimizer
@@ -37,6 +56,8 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
     /// Checks that the run position, step count and world size are ones a run can have: every
     /// count within `0...1_000_000_000` (no run gets near it, and one more step never
     /// overflows), at most one optimizer step per iteration.
+    /// - Parameter path: The file, for the error message.
+    /// - Throws: `CheckpointError` naming `path` and the field that no run can have.
     public func validate(path: String) throws {
         let limit = 1_000_000_000
         for (name, value) in [("epoch", epoch), ("iteration", iteration), ("innerIteration", innerIteration), ("optimizerSteps", optimizerSteps)]
@@ -56,6 +77,9 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
         case optimizerSaved
     }
 
+    /// Decodes format 1 or 2 metadata; fields an earlier writer left out take their defaults
+    /// (no hook states or config, resumable, optimizer saved exactly when resumable).
+    /// - Throws: `DecodingError` when a field every format has is missing or has the wrong type.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(String.self, forKey: .format)
@@ -80,12 +104,15 @@ public struct CheckpointMeta: Codable, Sendable, Equatable {
 /// tensors hooks add (`extraTensors`, saved as F32 under `hooks.<name>`) and, for resuming a
 /// multi-rank run exactly, the other ranks' buffers (`rank_buffers.<rank>.<key>`).
 public struct CheckpointContents {
+    /// The run's metadata; `Checkpoint.save` fills in `optimizerSaved` and `dataChecksum` in
+    /// the copy it writes, and hooks add their `hookStates` before it.
     public var meta: CheckpointMeta
     /// Tensors a hook saves, by name (stored as `hooks.<name>`; read back with `Loaded.hookTensor`).
     public var extraTensors: [(name: String, tensor: Tensor)] = []
     /// Buffers of ranks other than 0 (BatchNorm statistics are per rank between syncs).
     public var rankBuffers: [(rank: Int, buffers: [(name: String, tensor: Tensor)])] = []
 
+    /// Contents with `meta` and neither extra tensors nor other ranks' buffers.
     public init(meta: CheckpointMeta) { self.meta = meta }
 
     /// Key prefixes of what is not model state: loading weights skips them.
@@ -97,6 +124,13 @@ public enum Checkpoint {
     /// Writes the model's state_dict (parameters, BN buffers, `num_batches_tracked` as I64), the
     /// optimizer state under `optimizer.<state>.<parameter name>` when given, and the contents'
     /// extra tensors, atomically.
+    /// - Parameters:
+    ///   - model: The model whose state is saved under MMPose's keys.
+    ///   - optimizer: The optimizer whose state tensors are saved; nil for a weights-only file.
+    ///   - contents: Metadata, hook tensors and other ranks' buffers.
+    ///   - path: The `.safetensors` file, replaced only once the new one is complete.
+    /// - Throws: `CheckpointError` when two hooks add a tensor of the same name or the file
+    ///   cannot be written (an earlier file of that name is then intact).
     public static func save(model: PoseEstimator, optimizer: Optimizer?, contents: CheckpointContents, to path: String) throws {
         var meta = contents.meta
         meta.optimizerSaved = optimizer != nil
@@ -141,14 +175,26 @@ public enum Checkpoint {
 
     /// A loaded checkpoint file.
     public struct Loaded {
+        /// The file it was read from (for a resume from outside the work dir, the copy in it);
+        /// errors name it.
         public let path: String
+        /// SwiftPose's run metadata; nil for files SwiftPose did not write (a PyTorch `.pth`,
+        /// another tool's safetensors), which hold weights only.
         public let meta: CheckpointMeta?
+        /// Every tensor by key (model state, `optimizer.…`, `hooks.…`, `rank_buffers.…`): its
+        /// dtype, shape and byte range in `data`.
         public let tensors: [String: SafeTensors.Info]
+        /// The whole file, which `tensors` index into (a big-endian `.pth` with its tensor bytes
+        /// already swapped to little-endian).
         public let data: Data
 
         /// The JSON state a hook saved under `hook` in `CheckpointMeta.hookStates`, decoded as
         /// `T`; nil when the checkpoint holds none. A state that does not decode is an error
         /// naming the file and the hook.
+        /// - Parameters:
+        ///   - type: The state's type, as the hook encoded it.
+        ///   - hook: The key the hook saved it under.
+        /// - Throws: `CheckpointError` when the saved JSON does not decode as `T`.
         public func hookState<T: Decodable>(_ type: T.Type, hook: String) throws -> T? {
             guard let json = meta?.hookStates[hook] else { return nil }
             do {
@@ -167,6 +213,11 @@ public enum Checkpoint {
         }
 
         /// A tensor a hook saved (`CheckpointContents.extraTensors`), read into `into` (same shape); false if absent.
+        /// - Parameters:
+        ///   - name: The name the hook saved it under (without the `hooks.` prefix).
+        ///   - tensor: The tensor to overwrite; its shape must be the saved one.
+        /// - Returns: Whether the checkpoint holds the tensor.
+        /// - Throws: `CheckpointError` when the shapes differ or the saved bytes do not fit.
         public func hookTensor(_ name: String, into tensor: Tensor) throws -> Bool {
             guard let info = tensors["hooks." + name] else { return false }
             guard info.shape == tensor.shape else {
@@ -179,6 +230,8 @@ public enum Checkpoint {
 
     /// Reads and verifies a checkpoint: a `.safetensors` file (checksum-verified when SwiftPose
     /// wrote it) or a PyTorch `.pth` zip archive written by `torch.save`.
+    /// - Throws: `CheckpointError` when the file is missing, unreadable, damaged (a checksum or
+    ///   header that does not fit) or of a format SwiftPose does not read.
     public static func load(path: String) throws -> Loaded {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError("\(path): not found or unreadable")
@@ -190,6 +243,8 @@ public enum Checkpoint {
     /// broadcast); `path` names it in errors. A PyTorch zip is told from a safetensors file by
     /// its bytes (hub caches keep either under a `.pth` name); other `.pth`/`.pt` files are
     /// read as PyTorch's, for its error messages.
+    /// - Throws: `CheckpointError` naming `path` when the contents are damaged or of a format
+    ///   SwiftPose does not read.
     public static func load(data: Data, path: String) throws -> Loaded {
         let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
         let headerLength = data.count >= 9 ? data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } : 0
@@ -247,8 +302,16 @@ public enum Checkpoint {
 
     /// Copies tensors into the model by name (keys prefixed `module.` are accepted).
     /// Returns the missing and unexpected keys; mis-shaped keys are an error naming the key.
-    /// - Parameter rename: maps a (normalised) checkpoint key to a model key, or nil to skip it
-    ///   (`init_cfg` Pretrained with a `prefix`, backbone-only weights).
+    /// - Parameters:
+    ///   - loaded: The checkpoint; its `optimizer.`, `hooks.` and `rank_buffers.` tensors are skipped.
+    ///   - model: The model to copy into (F32, F16, BF16 and F64 tensors are converted to F32).
+    ///   - strict: Whether any missing or unexpected key is an error (MMEngine's `strict`).
+    ///   - rename: maps a (normalised) checkpoint key to a model key, or nil to skip it
+    ///     (`init_cfg` Pretrained with a `prefix`, backbone-only weights).
+    /// - Returns: The model keys the checkpoint lacks and the checkpoint keys the model lacks
+    ///   (sorted); with backbone-only weights the head's keys count as neither.
+    /// - Throws: `CheckpointError` when a key's shape or dtype does not fit the model, or, with
+    ///   `strict`, when any key is missing or unexpected.
     @discardableResult
     public static func loadWeights(_ loaded: Loaded, into model: PoseEstimator, strict: Bool,
                                    rename: ((String) -> String?)? = nil) throws -> (missing: [String], unexpected: [String]) {
@@ -292,6 +355,12 @@ public enum Checkpoint {
     }
 
     /// Restores optimizer state tensors saved by `save`.
+    /// - Parameters:
+    ///   - loaded: A checkpoint saved with optimizer state.
+    ///   - optimizer: The optimizer to restore, built like the one that was saved.
+    ///   - model: The model whose parameter keys and arena offsets place the state.
+    /// - Throws: `CheckpointError` when a state tensor is missing (another optimizer wrote the
+    ///   file) or does not fit its parameter.
     public static func loadOptimizer(_ loaded: Loaded, into optimizer: Optimizer, model: PoseEstimator) throws {
         for (stateName, tensor) in optimizer.stateTensors {
             for ((name, p), offset) in zip(model.state.parameters, model.arena.offsets) {

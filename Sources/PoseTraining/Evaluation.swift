@@ -7,11 +7,23 @@ import PoseModels
 /// Runs a model over an evaluation dataset on every rank's shard, gathers the predictions on
 /// rank 0 (over the communicator, never through files) and computes the evaluator's metrics there.
 public struct Evaluation {
+    /// The evaluation dataloader (`val_dataloader` or `test_dataloader`): the dataset in test
+    /// mode and the batch size per rank; its sampler settings are not used (no shuffle, no padding).
     public let dataloader: DataloaderSettings
+    /// The metrics, computed on rank 0 over every rank's predictions.
     public let evaluator: Evaluator
+    /// The model's `data_preprocessor`, whose `mean` and `std` normalise the batches.
     public let preprocessor: DataPreprocessor
+    /// The run's seed, for the sampler and the loader (the sampler does not shuffle here).
     public let seed: UInt64
 
+    /// An evaluation of `dataloader`'s dataset with `evaluator`'s metrics; nothing is read
+    /// until `run`.
+    /// - Parameters:
+    ///   - dataloader: The evaluation dataloader.
+    ///   - evaluator: The metrics to compute.
+    ///   - preprocessor: The model's data preprocessor.
+    ///   - seed: The run's seed.
     public init(dataloader: DataloaderSettings, evaluator: Evaluator, preprocessor: DataPreprocessor, seed: UInt64) {
         self.dataloader = dataloader; self.evaluator = evaluator; self.preprocessor = preprocessor; self.seed = seed
     }
@@ -36,6 +48,8 @@ public struct Evaluation {
     /// Refuses metrics that pair predictions with instances' keypoints on a dataset of detections
     /// (`bbox_file`): they would report numbers against boxes without keypoints. `prefix` names
     /// the evaluator's config key (`val_evaluator`).
+    /// - Throws: `MetricError` naming the metric (`prefix`, or `prefix.i` of several) when
+    ///   the dataset's instances are detections and the metric pairs them with keypoints.
     public func checkMetricsCanPair(prefix: String) throws {
         guard dataloader.dataset.evaluatesDetections else { return }
         for (i, metric) in evaluator.metrics.enumerated() where metric.pairsPredictionsWithInstances {
@@ -44,6 +58,19 @@ public struct Evaluation {
         }
     }
 
+    /// Predicts every instance of the dataset, each rank its shard in batches, gathers the
+    /// predictions on rank 0 and computes the metrics there; every rank receives the metrics.
+    /// Every rank must call it.
+    /// - Parameters:
+    ///   - estimator: The model to evaluate (the same weights on every rank).
+    ///   - communicator: The job's ranks.
+    ///   - workers: Loader threads on this rank.
+    /// - Returns: The metrics on every rank; the predictions, report, metainfo and instances on
+    ///   rank 0 only.
+    /// - Throws: `MetricError` when a metric cannot pair with the dataset or cannot compute;
+    ///   `DatasetError` when the dataset cannot load or its pipeline has no `TopdownAffine`;
+    ///   `MemoryBudgetError` when a batch does not fit in memory; `CommunicatorError` when
+    ///   gathering or broadcasting fails.
     public func run(_ estimator: PoseEstimator, communicator: Communicator, workers: Int) throws -> Result {
         try checkMetricsCanPair(prefix: "the evaluator")
         let dataset = dataloader.dataset

@@ -8,6 +8,13 @@ import PoseTensor
 extension ExperimentSettings {
     /// Decodes a merged config. Every `type=` goes through a registry of `components`; unknown
     /// keys and unregistered types are errors naming the file, the key path and what is accepted.
+    /// - Parameters:
+    ///   - config: The parsed config, `_base_` files and `--cfg-options` merged.
+    ///   - components: The registries whose builders decode the `type=` dicts.
+    /// - Throws: `ConfigError` for a missing, unknown or invalid key or type, or a setting
+    ///   SwiftPose does not support (`by_epoch=False`, `AmpOptimWrapper`, a `save_best` metric
+    ///   the evaluator does not report); what the builders throw; `MemoryBudgetError` (as a
+    ///   `ConfigError` on `batch_size`) when a batch cannot fit in memory.
     public static func decode(_ config: Config, components: Components = .stock) throws -> ExperimentSettings {
         let root = ConfigReader(config.root, path: "", file: config.filename)
         let context = BuildContext(components: components)

@@ -3,6 +3,8 @@ import PoseTensor
 
 /// Builds the configured model with its initialisation drawn from a generator seeded by `seed`,
 /// so every rank that uses the same seed starts from the same weights.
+/// - Throws: `MemoryBudgetError` when the model cannot fit in memory (`checkModelFits`); what
+///   the spec throws when the parts do not fit together (`ModelError`).
 public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> PoseEstimator {
     try checkModelFits(settings.model)
     var rng = RandomGenerator(seed: seed, stream: [0x1417])
@@ -11,6 +13,7 @@ public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> Po
 
 /// Refuses, before anything is allocated, a model whose state (`ModelSize.trainingBytes`, as
 /// its spec works it out) cannot fit in this machine's memory.
+/// - Throws: `MemoryBudgetError` giving the parameter count and the memory it needs.
 public func checkModelFits(_ model: any PoseEstimatorSpec) throws {
     guard let size = model.size, size.trainingBytes > MemoryBudget.limitBytes else { return }
     throw MemoryBudgetError("model: \(size.parameters) parameters and \(size.buffers) buffer values need about \(MemoryBudget.gib(size.trainingBytes)) to build and train (values, gradients, optimizer moments); \(MemoryBudget.allowance): reduce the model's channels, blocks or input size")
@@ -19,6 +22,14 @@ public func checkModelFits(_ model: any PoseEstimatorSpec) throws {
 /// Refuses a batch whose activations (`PoseEstimator.activationBytesPerImage`), beside the
 /// model's state, cannot fit in this machine's memory; `what` names the setting
 /// (`train_dataloader.batch_size`).
+/// - Parameters:
+///   - model: The built model.
+///   - inputSize: The input's (width, height), as the codec's `input_size`.
+///   - batch: Images per batch on this rank.
+///   - training: Whether a training step (activations kept for backward, gradients and
+///     optimizer state beside the values) or inference.
+///   - what: The setting to name in the error.
+/// - Throws: `MemoryBudgetError` naming `what` and the memory the batch needs.
 public func checkActivationsFit(_ model: PoseEstimator, inputSize: (Int, Int), batch: Int, training: Bool, what: String) throws {
     guard let perImage = model.activationBytesPerImage(inputSize: inputSize) else { return }
     let one = training ? perImage.training : perImage.inference

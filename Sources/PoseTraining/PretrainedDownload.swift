@@ -67,6 +67,8 @@ public enum PretrainedDownload {
     ].mapValues { "https://download.openmmlab.com/mmclassification/v0/" + $0 }
 
     /// The URL `checkpoint` names, or nil for a local path.
+    /// - Throws: `CheckpointError` for a `torchvision://`, `open-mmlab://` or `mmcls://` name
+    ///   SwiftPose's tables lack, or an unknown scheme.
     public static func url(for checkpoint: String) throws -> String? {
         func lookup(_ prefix: String, _ table: [String: String]) throws -> String? {
             guard checkpoint.hasPrefix(prefix) else { return nil }
@@ -87,6 +89,7 @@ public enum PretrainedDownload {
 
     /// PyTorch's hub cache for weight files: `$TORCH_HOME/hub/checkpoints`, with `TORCH_HOME`
     /// defaulting to `$XDG_CACHE_HOME/torch` and that to `~/.cache/torch` (`torch.hub.get_dir`).
+    /// - Parameter environment: The variables to read (`TORCH_HOME`, `XDG_CACHE_HOME`, `HOME`).
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let torchHome = environment["TORCH_HOME"] ?? ((environment["XDG_CACHE_HOME"] ?? home + "/.cache") + "/torch")
@@ -96,6 +99,13 @@ public enum PretrainedDownload {
     /// The local file for `checkpoint`: itself when it is a path; otherwise the cached file,
     /// downloaded first when missing. A failed download is an error giving the URL and the
     /// path to put the file at.
+    /// - Parameters:
+    ///   - checkpoint: `init_cfg`'s `checkpoint`: a local path, a URL or a
+    ///     `torchvision://`/`open-mmlab://`/`mmcls://` name.
+    ///   - environment: The variables that locate the hub cache.
+    ///   - log: Receives a line saying whether the cached file is used or downloaded.
+    /// - Throws: `CheckpointError` for an unknown name or scheme, or a download that fails or
+    ///   whose SHA-256 does not match the name's hash prefix.
     public static func localFile(for checkpoint: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                                  log: (String) -> Void) throws -> String {
         guard let url = try url(for: checkpoint) else { return checkpoint }

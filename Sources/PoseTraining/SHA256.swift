@@ -15,6 +15,7 @@ public struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// A hash of the empty message, ready for `update`.
     public init() {}
 
     /// Adds `bytes` to the message.
@@ -30,7 +31,8 @@ public struct SHA256 {
         pending.removeFirst(whole)
     }
 
-    /// The digest as lowercase hex.
+    /// The digest as lowercase hex (64 characters). It pads the message in place: call it once,
+    /// after the last `update`.
     public mutating func finalize() -> String {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]

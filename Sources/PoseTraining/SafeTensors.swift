@@ -6,10 +6,16 @@ import PoseData
 public enum SafeTensors {
     /// One tensor to write: raw little-endian bytes of `dtype` ("F32", "I64", …).
     public struct Entry {
+        /// The tensor's key in the header (a state_dict key such as `backbone.conv1.weight`).
         public var name: String
+        /// The safetensors dtype name (`F32`, `I64`, …), which `bytes` must match.
         public var dtype: String
+        /// The dimensions, outermost first; `[]` for a scalar.
         public var shape: [Int]
+        /// The tensor's raw little-endian bytes (element count × dtype size), borrowed: the
+        /// memory must stay valid until `write` returns.
         public var bytes: UnsafeRawBufferPointer
+        /// An entry to write; `bytes` is borrowed, not copied.
         public init(name: String, dtype: String, shape: [Int], bytes: UnsafeRawBufferPointer) {
             self.name = name; self.dtype = dtype; self.shape = shape; self.bytes = bytes
         }
@@ -17,13 +23,23 @@ public enum SafeTensors {
 
     /// A tensor read back: its dtype, shape and byte range in the file.
     public struct Info: Sendable {
+        /// The dtype name as the header gives it (`F32`, `F16`, `BF16`, `I64`, …; names
+        /// SwiftPose does not know are kept, and refused only where a tensor is read).
         public var dtype: String
+        /// The dimensions, outermost first; `[]` for a scalar.
         public var shape: [Int]
+        /// The tensor's bytes as offsets into the whole file's data (header included), checked
+        /// to lie within it.
         public var range: Range<Int>
     }
 
     /// Writes `entries` to `path` through a temporary file that is fsynced and then renamed, so a
     /// crash never leaves a half-written file under `path`.
+    /// - Parameters:
+    ///   - entries: The tensors, written in this order.
+    ///   - metadata: The header's `__metadata__` strings (left out when empty).
+    ///   - path: The file to write or replace.
+    /// - Throws: `CheckpointError` when the file cannot be written (the previous one is then intact).
     public static func write(_ entries: [Entry], metadata: [String: String], to path: String) throws {
         var header: [String: Any] = [:]
         var offset = 0
@@ -54,6 +70,7 @@ public enum SafeTensors {
     /// Writes `path` so that it is either complete or absent (`OutputPath.writeAtomically`):
     /// `contents` writes a temporary file beside it, which is fsynced and renamed over `path`; on
     /// any failure it is removed and the previous `path` stays as it was.
+    /// - Throws: `CheckpointError` wrapping the failure, `contents`' own error included.
     public static func writeAtomically(to path: String, _ contents: (FileHandle) throws -> Void) throws {
         do {
             try OutputPath.writeAtomically(to: path, label: "checkpoint", contents)
@@ -68,6 +85,7 @@ public enum SafeTensors {
     public static let maximumHeaderBytes = 16 << 20
 
     /// Reads a file: its tensor table, metadata and the whole contents.
+    /// - Throws: `CheckpointError` when the file is missing or unreadable, or as `read(data:path:)`.
     public static func read(path: String) throws -> (tensors: [String: Info], metadata: [String: String], data: Data) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError("\(path): not found or unreadable")
@@ -76,6 +94,10 @@ public enum SafeTensors {
     }
 
     /// Parses a file's contents; `path` names it in errors.
+    /// - Returns: The tensors by name, the `__metadata__` strings (empty when absent or not all
+    ///   strings) and `data` itself.
+    /// - Throws: `CheckpointError` when the file is too short, its header is longer than the
+    ///   file or `maximumHeaderBytes`, is not JSON, or describes a tensor that does not fit the data.
     public static func read(data: Data, path: String) throws -> (tensors: [String: Info], metadata: [String: String], data: Data) {
         guard data.count >= 8 else { throw CheckpointError("\(path): too short to be a safetensors file (\(data.count) bytes)") }
         let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
@@ -158,6 +180,8 @@ public enum SafeTensors {
 
 /// A checkpoint that cannot be written or read; the message names the file and the problem.
 public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// The message: the file, what is wrong with it and, where there is one, what to do.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }

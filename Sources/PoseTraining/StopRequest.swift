@@ -12,6 +12,8 @@ public final class StopRequest: Sendable {
     private let armed = Atomic<Bool>(false)
     private let sources: Mutex<[DispatchSourceSignal]> = Mutex([])
 
+    /// A request with no signal received, neither installed nor armed: signals keep their
+    /// usual effect until `install()`.
     public init() {}
 
     /// Routes SIGTERM, SIGINT and SIGUSR1 to this request instead of ending the process at once,
@@ -69,7 +71,10 @@ public final class StopRequest: Sendable {
 
 /// A run that stopped on request at an iteration boundary after saving its state.
 public struct RunStopped: Error, CustomStringConvertible {
+    /// The signal every rank agreed to stop for (`SIGTERM`, `SIGINT` or `SIGUSR1`).
     public let signal: Int32
+    /// Which signal stopped the run at which position, and the checkpoint to continue from
+    /// with `--resume` (or that none was saved there).
     public let description: String
     /// The exit status a stopped run ends with: 128 + the signal, as a shell reports it.
     public var exitStatus: Int32 { 128 + signal }

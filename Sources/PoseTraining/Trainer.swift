@@ -14,17 +14,31 @@ import PoseTensor
 /// holds the run's position and offers the hooks their services (`validate`, `saveCheckpoint`,
 /// `syncBuffers`); timing, logging, schedules, buffer sync, checkpoints and validation are hooks.
 public final class Trainer {
+    /// Where a run continues from (MMEngine's `resume`, `pose-train --resume [CHECKPOINT]`):
+    /// rank 0 finds and reads the checkpoint, and every rank restores the same model,
+    /// optimizer, position and hook state from it.
     public enum Resume: Equatable, Sendable {
+        /// Start afresh: from `init_cfg` Pretrained weights and `load_from`, if any.
         case none
         /// Continue from `work_dir/last_checkpoint` (or the newest complete checkpoint there).
         case latest
+        /// Continue from this SwiftPose `.safetensors` checkpoint; one outside the work dir is
+        /// copied into it first, so the run never writes next to the original.
         case path(String)
     }
 
+    /// The decoded config the run trains by (model, data, optimizer, schedules, hooks).
     public let settings: ExperimentSettings
+    /// The collectives among the job's ranks: gradient allreduce, checkpoint broadcasts,
+    /// barriers (a one-rank communicator for a single process).
     public let communicator: Communicator
+    /// MMEngine's `work_dir`: where rank 0 takes the lock and writes the log and (without the
+    /// checkpoint hook's `out_dir`) the checkpoints.
     public let workDir: String
+    /// Where the run continues from; `.none` starts afresh.
     public let resume: Resume
+    /// The checkpoint whose weights the model starts from when the run does not resume
+    /// (`--load-from`, else the config's `load_from`); nil for none.
     public let loadFrom: String?
     /// Loader threads per rank.
     public let loaderThreads: Int
@@ -35,7 +49,10 @@ public final class Trainer {
     /// Rank 0's log (lines and `vis_data/scalars.json`); other ranks only append errors to it.
     public let log: TrainingLog
 
+    /// The model being trained; nil until `run()` builds it.
     public internal(set) var model: PoseEstimator!
+    /// The optimizer over the model's parameter groups (`optim_wrapper.optimizer`, rates
+    /// scaled by `auto_scale_lr`); nil until `run()` builds it.
     public private(set) var optimizer: Optimizer!
     /// The learning-rate schedulers over the optimizer's groups (stepped by `ParamSchedulerHook`).
     public internal(set) var schedule: ParameterSchedule!
@@ -47,6 +64,8 @@ public final class Trainer {
     public internal(set) var iteration = 0
     /// 0-based index of the iteration within its epoch.
     public internal(set) var innerIteration = 0
+    /// Iterations (batches per rank) in one epoch, from the sampler's share of the dataset and
+    /// `drop_last`; set by `run()`, 0 before.
     public private(set) var iterationsPerEpoch = 0
     /// What the run has completed: after an iteration's optimizer step, that iteration; after an
     /// epoch's last iteration and before its epoch hooks, the epoch. Checkpoints record it.
@@ -58,6 +77,8 @@ public final class Trainer {
     /// The epoch the sampler shuffles for; `DistSamplerSeedHook` sets it to `epoch` (without it
     /// every epoch sees the first epoch's order, as in MMEngine).
     public var samplerEpoch = 0
+    /// The run's seed (`randomness.seed`, replaced by the checkpoint's on resume): it seeds the
+    /// sampler's shuffle, the loader's random transforms and the evaluations.
     public private(set) var seed: UInt64
     /// Values of the current iteration for loggers (MMEngine's message hub): the runner adds
     /// `lr` and the losses, `IterTimerHook` the times. Cleared at the start of each iteration.
@@ -67,8 +88,11 @@ public final class Trainer {
     /// Metrics of the last validation.
     public internal(set) var lastMetrics: [(String, Double)] = []
 
+    /// `train_cfg.max_epochs`: the number of epochs the run trains to.
     public var maxEpochs: Int { settings.maxEpochs }
+    /// Whether this is rank 0, the rank that writes the log, the lock and the checkpoints.
     public var isMain: Bool { communicator.rank == 0 }
+    /// The number of ranks in the job (`communicator.size`).
     public var worldSize: Int { communicator.size }
 
     var trainData: DataloaderSettings?
@@ -84,6 +108,17 @@ public final class Trainer {
     /// Keeps MMPose's random initialisation where `init_cfg` names a download (`--no-pretrained`).
     public var skipsPretrainedDownloads = false
 
+    /// A trainer for `settings`; nothing is built, read or written until `run()`.
+    /// - Parameters:
+    ///   - settings: The decoded config.
+    ///   - communicator: The job's ranks; every rank creates its trainer with the same settings.
+    ///   - workDir: The work dir (created by rank 0 when the run starts).
+    ///   - resume: Where to continue from; `.none` starts afresh.
+    ///   - loadFrom: Initial weights (`.safetensors` or a PyTorch `.pth`); nil takes the
+    ///     config's `load_from`.
+    ///   - loaderThreads: Data loader threads per rank (at least 1 is used).
+    ///   - stopRequest: The signals' stop request, which the run arms once it is set up.
+    ///   - log: The run's log; rank 0 opens it in the work dir.
     public init(settings: ExperimentSettings, communicator: Communicator, workDir: String, resume: Resume = .none,
                 loadFrom: String? = nil, loaderThreads: Int, stopRequest: StopRequest = StopRequest(),
                 log: TrainingLog = TrainingLog()) {
@@ -100,6 +135,11 @@ public final class Trainer {
 
     /// Trains to `max_epochs`, resuming first if asked. Throws `RunStopped` after saving a
     /// checkpoint when a stop was requested.
+    /// - Throws: `RunStopped` when every rank agreed to stop for a signal; `DatasetError`,
+    ///   `ModelError` or `MemoryBudgetError` when the config's data, model or batch cannot run
+    ///   (found before the work dir is touched); `TrainingError` when another run holds the work
+    ///   dir or the loss is not finite; `CheckpointError` when a checkpoint cannot be read,
+    ///   resumed from or written; `CommunicatorError` when a collective fails; and what the hooks throw.
     public func run() throws {
         defer {
             loader?.shutdown()
@@ -285,6 +325,10 @@ public final class Trainer {
 
     /// Runs the validation loop on every rank and the hooks' validation stages; returns the
     /// metrics (broadcast, so every rank has them).
+    /// - Returns: `(name, value)` pairs in the evaluator's order; empty without a
+    ///   `val_dataloader` and `val_evaluator`.
+    /// - Throws: What `Evaluation.run` throws (`DatasetError`, `MetricError`,
+    ///   `CommunicatorError`, …) and what the hooks' validation stages throw.
     public func validate() throws -> [(String, Double)] {
         guard let val = settings.val, let evaluator = settings.valEvaluator else { return [] }
         try callHooks { try $0.beforeValidation(self) }
@@ -300,6 +344,13 @@ public final class Trainer {
     /// `resumable` checkpoint (not a best-model file) the other ranks' buffers are gathered into
     /// it, rank 0 writes (with what the hooks add), and every rank waits until the file is
     /// complete. Without `includeOptimizer` a resume from it starts the optimizer afresh.
+    /// - Parameters:
+    ///   - path: The `.safetensors` file to write (atomically, on rank 0).
+    ///   - includeOptimizer: Whether to save the optimizer state (`save_optimizer`).
+    ///   - resumable: False for a best-model file: no other ranks' buffers, marked as not
+    ///     resumable, and not recorded as `lastCheckpoint`.
+    /// - Throws: `CheckpointError` when the file cannot be written; `CommunicatorError` when
+    ///   gathering the buffers or the closing barrier fails; what the hooks' checkpoint stages throw.
     public func saveCheckpoint(to path: String, includeOptimizer: Bool = true, resumable: Bool = true) throws {
         var gathered: [[UInt8]] = []
         if resumable && worldSize > 1 {
@@ -333,6 +384,7 @@ public final class Trainer {
     }
 
     /// Averages every float buffer (BatchNorm running statistics) over ranks.
+    /// - Throws: `CommunicatorError` when the allreduce fails.
     public func syncBuffers() throws {
         guard worldSize > 1 else { return }
         for (_, t) in model.state.buffers { try communicator.allReduceMean(t.data, count: t.count) }

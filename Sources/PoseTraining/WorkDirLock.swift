@@ -4,10 +4,14 @@ import Foundation
 /// run, so two runs cannot write the same checkpoints and logs. The kernel drops the lock when
 /// the process ends, however it ends, so a killed run never leaves a stale lock behind.
 public final class WorkDirLock {
+    /// The lock file, `work_dir/.lock`; while held it names the holder (pid, host, start time).
     public let path: String
     private let descriptor: Int32
 
     /// Takes the lock or throws naming the work dir and the process that holds it.
+    /// - Parameter workDir: An existing work dir.
+    /// - Throws: `TrainingError` when the lock file cannot be created, or another process
+    ///   holds the lock (without waiting for it).
     public init(workDir: String) throws {
         path = workDir + "/.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

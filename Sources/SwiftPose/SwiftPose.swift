@@ -1,7 +1,8 @@
 // The `SwiftPose` library product: one import gives an extension package everything it needs to
-// implement components (tensors, layers, the gradient checker, codecs, transforms, metrics,
-// optimizers, schedulers, hooks), register them in a `Components` set and hand that to the
-// stock mains (`PoseTrainCommand.main(components:)` and its `pose-test`/`pose-infer` siblings).
+// implement components (tensors, layers, codecs, transforms, metrics, optimizers, schedulers,
+// hooks), register them in a `Components` set and hand that to the stock mains
+// (`PoseTrainCommand.main(components:)` and its `pose-test`/`pose-infer` siblings). Tests use the
+// separate `SwiftPoseTestSupport` product (gradient checker, reference kernels, harness).
 @_exported import PoseCLI
 @_exported import PoseConfig
 @_exported import PoseData

@@ -27,6 +27,8 @@ public struct ComponentHarness {
     /// Seeds the weights and the random data.
     public var seed: UInt64 = 0
 
+    /// Creates a harness that looks `type=` names up in `components` (the stock registries by
+    /// default), with seed 0.
     public init(components: Components = .stock) { self.components = components }
 
     /// What one step produced.

@@ -19,20 +19,33 @@ import PoseTensor
 public struct GradientCheck {
     /// One compared element.
     public struct Mismatch: CustomStringConvertible {
+        /// The checked tensor: `input` (`input 1`, … for several inputs) or the parameter's name;
+        /// with `(too many kinks: …)` appended when the check skipped too many elements.
         public let tensor: String
+        /// The element's flat index in the tensor; −1 for a too-many-kinks entry.
         public let index: Int
+        /// The backward pass's gradient of the element; NaN for a too-many-kinks entry.
         public let analytic: Double
+        /// The central difference `(L(x + step) − L(x − step)) / (2 · step)`; NaN for a
+        /// too-many-kinks entry.
         public let numeric: Double
+        /// One line, `name[index]: analytic a, numeric n`, for test failure messages.
         public var description: String { "\(tensor)[\(index)]: analytic \(analytic), numeric \(numeric)" }
     }
 
+    /// The perturbation added to and subtracted from each checked element; 5e-4 by default.
     public var step: Float = 5e-4
+    /// The allowed difference relative to the larger of the two gradients' magnitudes; 2e-2 by default.
     public var relativeTolerance = 2e-2
+    /// The allowed absolute difference, added to the relative one; 3e-3 by default, raised to
+    /// eight times the float32 noise floor where that is larger (wide layers).
     public var absoluteTolerance = 3e-3
     /// Elements checked per tensor (all when the tensor is smaller).
     public var samplesPerTensor = 24
+    /// Seeds `R` and the choice of elements, so a check is reproducible; 11 by default.
     public var seed: UInt64 = 11
 
+    /// Creates a check with the default step, tolerances and sample count.
     public init() {}
 
     /// Checks dx and every parameter's gradient of `forward`/`backward` at input `x`.

@@ -18,6 +18,7 @@ import PoseData
 public struct CheckpointHookSpec: HookSpec {
     /// How a `save_best` metric improves.
     public enum Rule: String, Sendable, Codable {
+        /// `'greater'`, `'less'`: whether a larger or a smaller value is the better one.
         case greater, less
 
         func isBetter(_ score: Double, than best: Double?) -> Bool {
@@ -26,12 +27,19 @@ public struct CheckpointHookSpec: HookSpec {
         }
     }
 
+    /// `interval`: save every `interval` epochs (iterations with `byEpoch` false) counted from
+    /// `saveBegin`; -1 (the default) or 0 saves regular checkpoints only at the end (`saveLast`).
     public var interval = -1
+    /// `by_epoch`: count `interval` and `saveBegin` in epochs and name files `epoch_N` (true, the
+    /// default), or in iterations with `iter_N` names.
     public var byEpoch = true
+    /// `save_last`: also save at the end of training when that is no save point; true by default.
     public var saveLast = true
     /// Whether regular checkpoints hold the optimizer state (a resume without it starts the
     /// optimizer afresh, as MMEngine's).
     public var saveOptimizer = true
+    /// `max_keep_ckpts`: how many resumable checkpoints to keep, deleting the oldest once a newer
+    /// one is written; -1 (the default) or 0 keeps all. Best-model files do not count.
     public var maxKeepCheckpoints = -1
     /// The epoch (iteration) from which `interval` counts.
     public var saveBegin = 0
@@ -42,6 +50,7 @@ public struct CheckpointHookSpec: HookSpec {
     public var rules: [Rule?] = [nil]
     /// Name parts that make `rule=None` infer 'greater' or 'less' (MMEngine's defaults).
     public var greaterKeys = ["acc", "top", "AR@", "auc", "precision", "mAP", "mDice", "mIoU", "mAcc", "aAcc"]
+    /// Name parts that make `rule=None` infer 'less' (`less_keys`; MMEngine's default `["loss"]`).
     public var lessKeys = ["loss"]
     /// `out_dir`: checkpoints go to `outDir/<work dir's last component>`.
     public var outDir: String?
@@ -49,6 +58,9 @@ public struct CheckpointHookSpec: HookSpec {
     /// `.safetensors` (SwiftPose's checkpoint format). Nil: `epoch_{}` or `iter_{}`.
     public var filenameTemplate: String?
 
+    /// MMEngine's defaults with `interval`.
+    ///
+    /// - Parameter interval: Epochs (or iterations) between checkpoints; -1 saves only the last.
     public init(interval: Int = -1) { self.interval = interval }
 
     public var defaultPriority: HookPriority { .veryLow }
@@ -57,6 +69,8 @@ public struct CheckpointHookSpec: HookSpec {
     /// The rule of the `index`-th `save_best` metric, named `key` (for 'auto', the metric it
     /// resolved to), as MMEngine's `_init_rule`: the given rule, else 'greater' when the name is
     /// (then contains) one of `greaterKeys`, 'less' likewise for `lessKeys`, matched without case.
+    ///
+    /// - Throws: `ConfigError` when no rule is given and the name matches neither list.
     public func rule(for key: String, at index: Int) throws -> Rule {
         if let rule = rules.count == 1 ? rules[0] : rules[index] { return rule }
         let name = key.lowercased(), greater = greaterKeys.map { $0.lowercased() }, less = lessKeys.map { $0.lowercased() }
@@ -114,6 +128,9 @@ public struct CheckpointHookSpec: HookSpec {
     }
 }
 
+/// The hook `CheckpointHookSpec` makes. Its state (the resumable files it keeps and each
+/// `save_best` metric's best score and file) goes into every checkpoint's metadata under
+/// `CheckpointHook` and comes back on resume.
 public final class CheckpointHook: Hook {
     /// What the hook keeps across a resume (saved in the checkpoint's metadata).
     struct State: Codable {
@@ -130,11 +147,13 @@ public final class CheckpointHook: Hook {
         var kept: [String] = []
     }
 
+    /// The spec it was made from, which fixes when, where and what the hook saves.
     public let settings: CheckpointHookSpec
     private var state = State()
     /// The regular checkpoint written at the current position, if any.
     private var savedAt: (name: String, position: RunPosition)?
 
+    /// Makes the hook for `settings`, with no kept files and no best scores yet.
     public init(settings: CheckpointHookSpec) { self.settings = settings }
 
     /// The best score so far of `metric` (the first `save_best` metric when nil).
@@ -153,6 +172,10 @@ public final class CheckpointHook: Hook {
     /// locked while the run lasts, and it must hold no other work dir's checkpoints (two work
     /// dirs of one name, or a copy of a work dir resumed elsewhere, would overwrite and, with
     /// `max_keep_ckpts`, delete each other's files).
+    ///
+    /// - Throws: `OutputError` when the directory cannot be created; `TrainingError` when
+    ///   another run holds its lock, its owner file names another work dir, or that file
+    ///   cannot be written.
     public func beforeRun(_ runner: Trainer) throws {
         guard settings.outDir != nil, runner.isMain else { return }
         let dir = settings.directory(workDir: runner.workDir)

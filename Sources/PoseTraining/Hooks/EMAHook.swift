@@ -8,7 +8,17 @@ import PoseTensor
 /// `hooks.ema_state_dict.module.<name>`, as MMEngine swaps them), so `pose-test` evaluates the
 /// average and `--resume` continues it exactly.
 public struct EMAHookSpec: HookSpec {
-    public enum Kind: String, Sendable { case expMomentum = "ExpMomentumEMA", exponential = "ExponentialMovingAverage" }
+    /// The average's momentum schedule (MMEngine's `ema_type`): `expMomentum`
+    /// (`ExpMomentumEMA`, MMPose's recipe) starts near 1 and decays towards `momentum` as
+    /// `(1 − momentum) · exp(−(1 + step) / gamma) + momentum`; `exponential`
+    /// (`ExponentialMovingAverage`) keeps `momentum` constant.
+    public enum Kind: String, Sendable {
+        /// `ExpMomentumEMA`: the momentum decays from near 1 towards `momentum` over `gamma` steps.
+        case expMomentum = "ExpMomentumEMA"
+        /// `ExponentialMovingAverage`: a constant `momentum`.
+        case exponential = "ExponentialMovingAverage"
+    }
+    /// `ema_type`: `ExponentialMovingAverage` (a constant momentum) by default, as MMEngine's.
     public var kind = Kind.exponential
     /// The weight of the new value in each update (MMEngine's convention).
     public var momentum = 0.0002
@@ -16,15 +26,24 @@ public struct EMAHookSpec: HookSpec {
     public var gamma = 2000.0
     /// Average BatchNorm statistics too (otherwise the average model uses the source model's).
     public var updateBuffers = false
+    /// `interval`: once started the average updates every `interval` iterations; 1 by default,
+    /// and at least 1.
     public var interval = 1
+    /// `begin_iter`: until the run's iteration (counted from 1) reaches it, the average copies the
+    /// model instead of averaging; 0 (the default) starts at once.
     public var beginIteration = 0
+    /// `begin_epoch`: the same for the epoch (counted from 1); 0 by default.
     public var beginEpoch = 0
 
+    /// MMEngine's defaults: `ExponentialMovingAverage`, momentum 0.0002, gamma 2000, buffers not
+    /// averaged, every iteration from the start.
     public init() {}
     public var defaultPriority: HookPriority { .normal }
     public func makeHook() throws -> Hook { EMAHook(self) }
 }
 
+/// The hook `EMAHookSpec` makes: it keeps the average in a tensor laid out like the model's
+/// arena values, swaps it in for validation and checkpoints, and restores it on resume.
 public final class EMAHook: Hook {
     let settings: EMAHookSpec
     /// The averaged parameters, laid out like the model's arena values.
@@ -120,6 +139,9 @@ public final class EMAHook: Hook {
 
     /// On resume the loaded weights are the average and the source weights come from
     /// `ema_state_dict`; a checkpoint without them starts the average from its weights.
+    ///
+    /// - Throws: `CheckpointError` when the saved step count is out of range or a source
+    ///   weight is missing (a damaged file).
     public func afterLoadCheckpoint(_ runner: Trainer, checkpoint: Checkpoint.Loaded) throws {
         start(runner)
         guard let average else { return }

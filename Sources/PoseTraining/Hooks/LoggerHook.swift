@@ -13,20 +13,28 @@ import PoseDistributed
 /// memory in MB; MMEngine reports a GPU's); after validation the metrics with `step` = the
 /// epoch and no `epoch` key (the tool groups records by `epoch`).
 public struct LoggerHookSpec: HookSpec {
+    /// `interval`: log every `interval` iterations of an epoch, and at its end; 10 by default,
+    /// values below 1 act as 1.
     public var interval = 10
 
+    /// A logger that writes a line every `interval` iterations (MMEngine's default 10).
     public init(interval: Int = 10) { self.interval = interval }
 
     public var defaultPriority: HookPriority { .belowNormal }
     public func makeHook() throws -> Hook { LoggerHook(settings: self) }
 }
 
+/// The hook `LoggerHookSpec` makes: it collects each iteration's `runner.messages` into a
+/// window, and on rank 0 logs the window's means and appends them to `vis_data/scalars.json`.
+/// The ETA uses the mean time of the last 50 iterations.
 public final class LoggerHook: Hook {
+    /// The spec it was made from (`interval`).
     public let settings: LoggerHookSpec
     private var window: [[String: Double]] = []
     private var windowImages = 0
     private var recentTimes: [Double] = []
 
+    /// Makes the hook for `settings`, with an empty window.
     public init(settings: LoggerHookSpec) { self.settings = settings }
 
     public func beforeTrainEpoch(_ runner: Trainer) throws {

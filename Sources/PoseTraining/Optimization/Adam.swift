@@ -10,11 +10,15 @@ import PoseTensor
 /// the parameters, so one loop updates the whole model. The first beta is each group's
 /// `momentum` (what MMEngine's momentum schedulers set), the bias correction uses its current value.
 public final class Adam: Optimizer {
+    /// The second moment's decay rate (the second of `betas`, 0.999 by default) and the term added
+    /// to the denominator for stability (`eps`, 1e-8 by default).
     public let beta2: Float, eps: Float
     /// AdamW's decoupled weight decay instead of Adam's L2 term.
     public let decoupledWeightDecay: Bool
     /// The running maximum of the second moment (AMSGrad), when enabled.
     public let maxExpAvgSq: Tensor?
+    /// The model's parameters and gradients, updated in place; the moment buffers share the
+    /// layout of its `values`.
     public let arena: ParameterArena
     public var groups: [ParameterGroup]
     /// First-moment estimates, laid out like `arena.values`.
@@ -24,6 +28,14 @@ public final class Adam: Optimizer {
     public private(set) var stepCount = 0
 
     /// Every group starts with first beta `betas.0`.
+    ///
+    /// - Parameters:
+    ///   - arena: The model's parameter arena.
+    ///   - groups: The parameter groups, with their rates and decays.
+    ///   - betas: The first beta (each group's starting momentum) and the second moment's decay.
+    ///   - eps: The term added to the denominator.
+    ///   - decoupledWeightDecay: `AdamW`'s decoupled weight decay instead of Adam's L2 term.
+    ///   - amsgrad: Divide by the running maximum of the second moment.
     public init(arena: ParameterArena, groups: [ParameterGroup], betas: (Double, Float) = (0.9, 0.999), eps: Float = 1e-8,
                 decoupledWeightDecay: Bool = false, amsgrad: Bool = false) {
         self.arena = arena
@@ -36,7 +48,7 @@ public final class Adam: Optimizer {
         maxExpAvgSq = amsgrad ? Tensor(zeros: arena.values.shape) : nil
     }
 
-    /// One group with every parameter.
+    /// One group with every parameter, as PyTorch's `Adam(params, lr, betas, eps, weight_decay)`.
     public convenience init(arena: ParameterArena, learningRate: Double = 1e-3, betas: (Double, Float) = (0.9, 0.999),
                             eps: Float = 1e-8, weightDecay: Float = 0) {
         self.init(arena: arena, groups: [ParameterGroup(parameters: Array(arena.parameters.indices), learningRate: learningRate,
@@ -87,13 +99,20 @@ public final class Adam: Optimizer {
 /// `decoupledWeightDecay`, `AdamW(..., weight_decay=0.01)` as configured.
 public struct AdamSpec: OptimizerSpec {
     public var learningRate: Double
+    /// `betas`: each group's starting first beta (its `momentum`) and the second moment's decay
+    /// rate; (0.9, 0.999) by default.
     public var betas = (0.9, 0.999)
+    /// `eps`, added to the denominator for stability; 1e-8 by default.
     public var eps = 1e-8
     public var weightDecay = 0.0
+    /// `amsgrad`: divide by the running maximum of the second moment; false by default.
     public var amsgrad = false
+    /// Whether this is `AdamW`: the weight decay shrinks the parameters instead of adding to the
+    /// gradient (the `AdamW` builder also makes `weight_decay` default to 0.01).
     public var decoupledWeightDecay = false
     public var weightDecayIsSet = true
 
+    /// `Adam` at `lr` = `learningRate`, with PyTorch's defaults for the rest.
     public init(learningRate: Double) { self.learningRate = learningRate }
 
     public func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer {

@@ -6,10 +6,17 @@ import PoseTensor
 /// `clip_grad_norm_` over the optimizer's parameters, applied after the gradient allreduce, so
 /// the norm is of the gradient every rank steps with.
 public struct GradientClipping: Sendable, Equatable {
+    /// `max_norm`: the largest total gradient norm kept; larger norms scale the gradients down to it.
     public var maxNorm: Double
     /// The p of the p-norm; `.infinity` for the largest magnitude.
     public var normType: Double
 
+    /// Clipping at `maxNorm`.
+    ///
+    /// - Parameters:
+    ///   - maxNorm: `max_norm`, the largest total norm.
+    ///   - normType: `norm_type`, the p of the p-norm; 2 by default, `.infinity` for the
+    ///     largest magnitude.
     public init(maxNorm: Double, normType: Double = 2) {
         self.maxNorm = maxNorm
         self.normType = normType
@@ -17,6 +24,11 @@ public struct GradientClipping: Sendable, Equatable {
 
     /// Scales the trainable gradients of `groups` by `min(1, maxNorm / (norm + 1e-6))` as
     /// `torch.nn.utils.clip_grad_norm_` does; returns the norm before clipping.
+    ///
+    /// - Parameters:
+    ///   - arena: The arena whose `gradients` are scaled in place.
+    ///   - groups: The optimizer's groups; parameters without `requiresGrad` are left out.
+    /// - Returns: The total `normType`-norm of the gradients before clipping (logged as `grad_norm`).
     @discardableResult
     public func clip(_ arena: ParameterArena, groups: [ParameterGroup]) -> Double {
         var accumulated = 0.0

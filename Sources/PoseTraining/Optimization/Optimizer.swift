@@ -11,6 +11,8 @@ public struct ParameterGroup: Sendable, Equatable {
     public var initialLearningRate: Double
     /// The current rate.
     public var learningRate: Double
+    /// The group's L2 weight decay (`weight_decay`, after any `paramwise_cfg` multiplier); the
+    /// schedulers leave it as it is.
     public var weightDecay: Double
     /// The momentum the schedulers start from (MMEngine's `initial_momentum`): SGD's
     /// `momentum` or Adam's first beta, set by the optimizer that takes the group.
@@ -18,6 +20,13 @@ public struct ParameterGroup: Sendable, Equatable {
     /// The current momentum (SGD) or first beta (Adam, AdamW).
     public var momentum = 0.0
 
+    /// A group at `learningRate`, which is also its `initialLearningRate`; its momentum is 0
+    /// until the optimizer that takes it sets it (`startingMomentum(_:)`).
+    ///
+    /// - Parameters:
+    ///   - parameters: Indices into the arena's parameters.
+    ///   - learningRate: The group's rate, before any scheduler.
+    ///   - weightDecay: The group's weight decay.
     public init(parameters: [Int], learningRate: Double, weightDecay: Double) {
         self.parameters = parameters
         initialLearningRate = learningRate
@@ -65,6 +74,7 @@ extension Optimizer {
     public var usesGroupMomentum: Bool { false }
 }
 
+/// The loop SwiftPose's optimizers and gradient clipping run over an arena.
 extension ParameterArena {
     /// Calls `body` for every parameter of `groups` that requires a gradient, with its group,
     /// its offset in the arena (where its value, its gradient and any optimizer state laid out
@@ -88,6 +98,8 @@ public protocol OptimizerSpec: Sendable {
     /// apply only then).
     var weightDecayIsSet: Bool { get }
     /// Makes the optimizer for a model's arena with the constructor's groups.
+    ///
+    /// - Throws: An error for settings the optimizer cannot run with (the stock specs never throw).
     func makeOptimizer(arena: ParameterArena, groups: [ParameterGroup]) throws -> Optimizer
 }
 
@@ -102,6 +114,17 @@ extension OptimizerSpec {
 /// It gets the model's named parameters (`state.parameters`, in arena order, each with its
 /// `role`: weight, bias, norm weight, norm bias) and the optimizer's base rate and decay.
 public protocol OptimizerConstructorSpec: Sendable {
+    /// Splits the model's parameters into groups with their own rates and decays.
+    ///
+    /// - Parameters:
+    ///   - state: The model's state dict; a group's `parameters` index its `parameters` (the
+    ///     arena's order).
+    ///   - optimizer: The configured optimizer, for its base `learningRate` and `weightDecay`
+    ///     and whether the config set `weight_decay`.
+    /// - Returns: The groups, each parameter in exactly one.
+    /// - Throws: An error when the settings cannot apply to this optimizer
+    ///   (`DefaultOptimWrapperConstructor`: a `TrainingError` for decay multipliers without
+    ///   `weight_decay`).
     func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup]
 }
 
@@ -109,8 +132,10 @@ public protocol OptimizerConstructorSpec: Sendable {
 /// parameter at the optimizer's rate and decay; with it, each parameter's rate and decay from
 /// `ParamwiseSettings`, parameters with equal settings sharing a group (in first-seen order).
 public struct DefaultOptimWrapperConstructor: OptimizerConstructorSpec {
+    /// `paramwise_cfg`; nil puts every parameter in one group at the optimizer's rate and decay.
     public var paramwise: ParamwiseSettings?
 
+    /// The constructor with `paramwise_cfg` = `paramwise` (nil: none).
     public init(paramwise: ParamwiseSettings? = nil) { self.paramwise = paramwise }
 
     public func parameterGroups(for state: StateDict, optimizer: any OptimizerSpec) throws -> [ParameterGroup] {

@@ -3,7 +3,10 @@
 /// `ParamSchedulerHook` steps the iteration-based ones after every iteration and the
 /// epoch-based ones after every epoch.
 public final class ParameterSchedule {
+    /// The schedulers in the config's order, with a missing `end` filled in and
+    /// `convert_to_iter_based` ones converted to iterations.
     public let schedulers: [any ParameterScheduler]
+    /// The optimizer whose groups' `learningRate` and `momentum` the schedulers set.
     public let optimizer: Optimizer
     /// Each scheduler's `_global_step` and `last_step`.
     private var globalSteps: [Int]
@@ -13,6 +16,14 @@ public final class ParameterSchedule {
     /// As MMEngine's runner does, a scheduler without `end` ends at `maxEpochs` (× `epochLength`
     /// when counted in iterations), and one with `convertToIterBased` is converted with
     /// `epochLength`. Throws if a momentum scheduler meets an optimizer without momentum.
+    ///
+    /// - Parameters:
+    ///   - schedulers: The `param_scheduler` entries, in the config's order.
+    ///   - optimizer: The optimizer whose groups they set.
+    ///   - epochLength: Iterations per epoch, for the conversion to iterations.
+    ///   - maxEpochs: `max_epochs`, the `end` of schedulers without one; nil leaves it unset
+    ///     (`schedulerNoEnd`).
+    /// - Throws: `TrainingError` when a momentum scheduler meets an optimizer without momentum.
     public init(_ schedulers: [any ParameterScheduler], optimizer: Optimizer, epochLength: Int = 1, maxEpochs: Int? = nil) throws {
         try ParameterSchedule.check(schedulers, for: optimizer)
         self.schedulers = schedulers.map { scheduler in
@@ -30,6 +41,9 @@ public final class ParameterSchedule {
     }
 
     /// Throws if a momentum scheduler meets an optimizer that has no momentum to set.
+    ///
+    /// - Throws: `TrainingError` when any of `schedulers` sets the momentum and `optimizer`
+    ///   does not use `usesGroupMomentum`.
     public static func check(_ schedulers: [any ParameterScheduler], for optimizer: Optimizer) throws {
         if schedulers.contains(where: { $0.scheduledValue == .momentum }) && !optimizer.usesGroupMomentum {
             throw TrainingError("param_scheduler: momentum schedulers need an optimizer with momentum or betas (SGD, Adam, AdamW); \(type(of: optimizer)) has neither")

@@ -10,9 +10,21 @@ import Foundation
 /// before it left there and `initial` the group's starting value: the chainable form of
 /// `_get_value`.
 public protocol ParameterScheduler: Sendable {
+    /// `begin`: the first step it acts on, in epochs or iterations as `byEpoch` says; 0 by default.
     var begin: Int { get }
+    /// `end`: the step it stops before; `schedulerNoEnd` when the config gives none, which the
+    /// trainer replaces with `max_epochs` (× the iterations per epoch when counted in iterations).
     var end: Int { get }
+    /// `by_epoch`: whether `begin`, `end` and its own step counts are epochs (stepped after each
+    /// epoch) or iterations (stepped after each iteration); true by default.
     var byEpoch: Bool { get }
+    /// The value a group takes on one active step (MMEngine's chainable `_get_value`).
+    ///
+    /// - Parameters:
+    ///   - lastStep: The scheduler's active steps before this one: 0 on its first.
+    ///   - current: The group's value now, as the schedulers before this one left it.
+    ///   - initial: The group's starting value (`initial_lr` or `initial_momentum`).
+    /// - Returns: The group's new value.
     func value(lastStep: Int, current: Double, initial: Double) -> Double
     /// MMEngine's `convert_to_iter_based=True`: an epoch-based config that steps every iteration
     /// (a `RangedScheduler` is converted; others are used as they are).
@@ -38,8 +50,11 @@ public enum ScheduledValue: Sendable {
 /// group's momentum (SGD) or first beta (Adam), e.g. `CosineAnnealingMomentum` is
 /// `MomentumScheduler(CosineAnnealingLR(...))`.
 public struct MomentumScheduler<Base: RangedScheduler>: RangedScheduler {
+    /// The learning-rate scheduler whose formula, range and `by_epoch` it uses.
     public var base: Base
 
+    /// `base`'s formula applied to the momentum: `CosineAnnealingMomentum` is
+    /// `MomentumScheduler(CosineAnnealingLR(...))`.
     public init(_ base: Base) { self.base = base }
 
     public var begin: Int { get { base.begin } set { base.begin = newValue } }
@@ -59,8 +74,11 @@ public struct MomentumScheduler<Base: RangedScheduler>: RangedScheduler {
 /// `end` (`max_epochs`, or the run's iterations for an iteration-based one), and
 /// `build_iter_from_epoch` scales the range and the scheduler's own step counts.
 public protocol RangedScheduler: ParameterScheduler {
+    /// `begin`, settable for the conversion to iterations.
     var begin: Int { get set }
+    /// `end`, settable for the runner to fill in a missing one and for the conversion to iterations.
     var end: Int { get set }
+    /// `by_epoch`, settable for the conversion to iterations.
     var byEpoch: Bool { get set }
     var convertToIterBased: Bool { get set }
     /// The scheduler with its own step counts (T_max, step_size, milestones) × `epochLength`.
@@ -101,13 +119,17 @@ public let schedulerNoEnd = 1_000_000_000
 
 /// MMEngine's `LinearLR(start_factor=1/3, end_factor=1, begin, end, by_epoch)`.
 public struct LinearLR: RangedScheduler {
+    /// `start_factor`: the rate's factor on the first step, in (0, 1]; 1/3 by default.
     public var startFactor = 1.0 / 3
+    /// `end_factor`: the factor reached on the last step (`end − 1`), in [0, 1]; 1 by default.
     public var endFactor = 1.0
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// MMEngine's defaults: from 1/3 of the rate to the full rate, from step 0 to a missing `end`
+    /// (filled in by the runner), by epoch.
     public init() {}
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -120,13 +142,16 @@ public struct LinearLR: RangedScheduler {
 /// MMEngine's `MultiStepLR(milestones, gamma=0.1, begin, end, by_epoch)`: × gamma at each
 /// milestone (counted from `begin`; a repeated milestone applies gamma as often).
 public struct MultiStepLR: RangedScheduler {
+    /// `milestones`: the steps, counted from `begin`, at which the rate is multiplied by `gamma`.
     public var milestones: [Int]
+    /// `gamma`: the factor at each milestone; 0.1 by default.
     public var gamma = 0.1
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// MMEngine's defaults with `milestones`: gamma 0.1, from step 0 to a missing `end`, by epoch.
     public init(milestones: [Int]) { self.milestones = milestones }
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -144,12 +169,15 @@ public struct MultiStepLR: RangedScheduler {
 /// MMEngine's `ConstantLR(factor=1/3, begin, end, by_epoch)`: × factor from its first step,
 /// restored on its last (`lastStep == end − begin − 1`).
 public struct ConstantLR: RangedScheduler {
+    /// `factor`: the rate's factor from the first step until the last, in (0, 1]; 1/3 by default.
     public var factor = 1.0 / 3
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// MMEngine's defaults: factor 1/3, from step 0 to a missing `end` (filled in by the runner),
+    /// by epoch.
     public init() {}
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -163,13 +191,18 @@ public struct ConstantLR: RangedScheduler {
 public struct CosineAnnealingLR: RangedScheduler {
     /// The half period in steps; nil means `end − begin`.
     public var tMax: Int?
+    /// `eta_min`: the lowest rate, reached after `tMax` steps; 0 by default, unused when
+    /// `etaMinRatio` is set.
     public var etaMin = 0.0
+    /// `eta_min_ratio`: the lowest rate as a fraction of each group's initial rate; nil uses `etaMin`.
     public var etaMinRatio: Double?
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// MMEngine's defaults: `T_max` = `end − begin`, `eta_min` 0, from step 0 to a missing `end`,
+    /// by epoch.
     public init() {}
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -191,12 +224,14 @@ public struct CosineAnnealingLR: RangedScheduler {
 
 /// MMEngine's `ExponentialLR(gamma, begin, end, by_epoch)`: × gamma every step after the first.
 public struct ExponentialLR: RangedScheduler {
+    /// `gamma`: the factor applied on every step after the first.
     public var gamma: Double
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// A decay by `gamma` per step, from step 0 to a missing `end`, by epoch.
     public init(gamma: Double) { self.gamma = gamma }
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -206,13 +241,16 @@ public struct ExponentialLR: RangedScheduler {
 
 /// MMEngine's `StepLR(step_size, gamma=0.1, begin, end, by_epoch)`: × gamma every `step_size` steps.
 public struct StepLR: RangedScheduler {
+    /// `step_size`: the number of steps between two decays, counted from `begin`.
     public var stepSize: Int
+    /// `gamma`: the factor at each decay; 0.1 by default.
     public var gamma = 0.1
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// A decay by 0.1 every `stepSize` steps, from step 0 to a missing `end`, by epoch.
     public init(stepSize: Int) { self.stepSize = stepSize }
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -228,13 +266,16 @@ public struct StepLR: RangedScheduler {
 
 /// MMEngine's `PolyLR(eta_min=0, power=1, begin, end, by_epoch)` over `end − begin − 1` steps.
 public struct PolyLR: RangedScheduler {
+    /// `eta_min`: the rate reached on the last step; 0 by default.
     public var etaMin = 0.0
+    /// `power`: the polynomial's exponent; 1 (a linear decay) by default.
     public var power = 1.0
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// MMEngine's defaults: a linear decay (`power` 1) to 0, from step 0 to a missing `end`, by epoch.
     public init() {}
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -252,6 +293,10 @@ public struct QuadraticWarmupLR: RangedScheduler {
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// A warm-up from step 0 to `end` (exclusive), by epoch.
+    ///
+    /// - Parameter end: The step the warm-up stops before; the stock builder passes
+    ///   `schedulerNoEnd`, replaced by the config's `end` or by the run's length.
     public init(end: Int) { self.end = end }
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {
@@ -265,18 +310,28 @@ public struct QuadraticWarmupLR: RangedScheduler {
 /// div_factor=25, final_div_factor=1e4, three_phase=False)`: from eta_max/div_factor up to
 /// eta_max and down to eta_max/div_factor/final_div_factor, whatever the optimizer's rate.
 public struct OneCycleLR: RangedScheduler {
+    /// `eta_max`: the peak rate, reached after `pctStart` of the cycle.
     public var etaMax: Double
+    /// `total_steps`: the cycle's length in steps; nil means `end − begin`.
     public var totalSteps: Int?
+    /// `pct_start`: the fraction of the cycle that raises the rate; 0.3 by default.
     public var pctStart = 0.3
+    /// `anneal_strategy`: cosine annealing between the phases' rates (`'cos'`, true, the default)
+    /// or linear (`'linear'`, false).
     public var cosine = true
+    /// `div_factor`: the cycle starts at `etaMax / divFactor`; 25 by default.
     public var divFactor = 25.0
+    /// `final_div_factor`: the cycle ends at its starting rate / `finalDivFactor`; 1e4 by default.
     public var finalDivFactor = 1e4
+    /// `three_phase`: after the peak, back down to the starting rate in as many steps, then down to
+    /// the final rate (false: straight from the peak to the final rate).
     public var threePhase = false
     public var begin = 0
     public var end = schedulerNoEnd
     public var byEpoch = true
     public var convertToIterBased = false
 
+    /// A cycle peaking at `etaMax`, with MMEngine's defaults for the rest, over `end − begin` steps.
     public init(etaMax: Double) { self.etaMax = etaMax }
 
     public func value(lastStep: Int, current: Double, initial: Double) -> Double {

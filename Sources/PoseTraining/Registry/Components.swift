@@ -16,16 +16,24 @@ import PoseModels
 public struct Components: Sendable {
     /// `model=dict(type=...)`: paradigms such as `TopdownPoseEstimator`.
     public var estimators = Registry<any PoseEstimatorSpec>(family: "pose estimator")
+    /// `backbone=dict(type=...)` of an estimator: `ResNet`, `HRNet`, `ResNeXt`, ….
     public var backbones = Registry<any BackboneSpec>(family: "backbone")
+    /// `neck=dict(type=...)`: `GlobalAveragePooling`, `FeatureMapProcessor`.
     public var necks = Registry<any NeckSpec>(family: "neck")
+    /// `head=dict(type=...)`: `HeatmapHead`, `SimCCHead`, `RLEHead`, ….
     public var heads = Registry<any HeadSpec>(family: "head")
+    /// `loss=dict(type=...)` of a head: `KeypointMSELoss`, `KLDiscretLoss`, `RLELoss`, ….
     public var losses = Registry<any LossSpec>(family: "loss")
     /// Codecs, for `decoder=` and `GenerateTarget(encoder=...)`.
     public var codecs = Registry<any KeypointCodec>(family: "codec")
     /// Data pipeline steps.
     public var transforms = Registry<any Transform>(family: "transform")
+    /// A dataloader's `dataset=dict(type=...)`: the COCO-style datasets, `MpiiDataset`,
+    /// `CombinedDataset`, ….
     public var datasets = Registry<any DatasetSpec>(family: "dataset")
+    /// `val_evaluator` and `test_evaluator` entries: `CocoMetric`, `PCKAccuracy`, `NME`, ….
     public var metrics = Registry<any Metric>(family: "metric")
+    /// `optim_wrapper.optimizer`: `SGD`, `Adam`, `AdamW`.
     public var optimizers = Registry<any OptimizerSpec>(family: "optimizer")
     /// `optim_wrapper.constructor` (with its `paramwise_cfg` as the dict).
     public var optimizerConstructors = Registry<any OptimizerConstructorSpec>(family: "optimizer constructor")

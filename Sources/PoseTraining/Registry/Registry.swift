@@ -2,7 +2,9 @@ import PoseConfig
 
 /// A registration that cannot be made: the name is taken.
 public struct RegistryError: Error, CustomStringConvertible, Equatable {
+    /// The message: the family, the type name and what is wrong.
     public let description: String
+    /// An error with the message `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -20,21 +22,27 @@ public struct RegistryError: Error, CustomStringConvertible, Equatable {
 /// copies it, registers more and hands the copy to the mains, so there is no global state to
 /// race on.
 public struct Registry<Product>: Sendable {
+    /// A builder: reads the component's dict through the `ConfigReader` (its errors name the file
+    /// and key), builds nested components through the `BuildContext`, and returns the spec.
     public typealias Builder = @Sendable (ConfigReader, BuildContext) throws -> Product
 
     /// The family's name in messages ("backbone", "hook", …).
     public let family: String
     private var builders: [String: Builder] = [:]
 
+    /// An empty registry for the family named `family` ("backbone", "hook", …) in messages.
     public init(family: String) { self.family = family }
 
     /// The registered type names, sorted.
     public var names: [String] { builders.keys.sorted() }
 
+    /// Whether a builder is registered under the type name `type`.
     public func contains(_ type: String) -> Bool { builders[type] != nil }
 
     /// Registers `builder` under `type`. A name registered twice is an error unless `replacing`
     /// is set (MMEngine's `force=True`), which swaps in the new builder on purpose.
+    ///
+    /// - Throws: `RegistryError` when `type` is empty, or already registered and `replacing` is false.
     public mutating func register(_ type: String, replacing: Bool = false, _ builder: @escaping Builder) throws {
         guard !type.isEmpty else { throw RegistryError("\(family) registry: a type name cannot be empty") }
         if builders[type] != nil && !replacing {
@@ -44,11 +52,17 @@ public struct Registry<Product>: Sendable {
     }
 
     /// Builds the component `reader` describes: its `type` key picks the builder.
+    ///
+    /// - Throws: `ConfigError` when `type` is missing or not registered (listing the registered
+    ///   names) or a key was left unread; what the builder throws.
     public func build(_ reader: ConfigReader, context: BuildContext) throws -> Product {
         try build(type: try reader.string("type"), reader, context: context)
     }
 
     /// Builds a component whose type is given outside its dict (`optim_wrapper.constructor`).
+    ///
+    /// - Throws: `ConfigError` when `type` is not registered or a key was left unread; what the
+    ///   builder throws.
     public func build(type: String, _ reader: ConfigReader, context: BuildContext) throws -> Product {
         guard let builder = builders[type] else {
             throw reader.error("type", "unknown \(family) type '\(type)'; registered: \(names.joined(separator: ", "))")
