@@ -64,7 +64,8 @@ public struct HRNetSpec: Sendable, Equatable {
 
     /// Checks the `extra` dict: 1 to 4 stages, stage1 with one branch, each stage's block
     /// BASIC or BOTTLENECK with one `num_blocks` and `num_channels` entry per branch and at
-    /// least one module, and no stage with fewer branches than the one before it.
+    /// least one module, no stage with fewer branches than the one before it, and
+    /// `frozenStages` between -1 and the number of stages.
     /// - Throws: `ModelError` naming the first bad stage entry.
     public func validate() throws {
         guard (1...4).contains(stages.count), stages[0].numBranches == 1 else {
@@ -80,6 +81,10 @@ public struct HRNetSpec: Sendable, Equatable {
             if i > 0 && s.numBranches < stages[i - 1].numBranches {
                 throw ModelError("HRNet: extra.stage\(i + 1) has fewer branches than the stage before it")
             }
+        }
+        // MMPose freezes the stem and stages 1...frozen_stages, which must exist
+        guard (-1...stages.count).contains(frozenStages) else {
+            throw ModelError("HRNet: frozen_stages must be between -1 and \(stages.count) (the stages in extra), got \(frozenStages)")
         }
     }
 }

@@ -60,6 +60,19 @@ func hrnetModel(width: Int) throws -> TopdownPoseEstimator {
         #expect(m.state.shape(of: "backbone.transition2.0.0.weight") == nil)
     }
 
+    /// `frozen_stages` past the stages in `extra` is refused (it trapped for a one-stage HRNet).
+    @Test func frozenStagesBeyondTheStagesAreRefused() throws {
+        var s = HRNetSpec(stages: [HRNetStage(numModules: 1, numBranches: 1, block: "BOTTLENECK", numBlocks: [1], numChannels: [2])])
+        s.frozenStages = 2
+        #expect { try s.validate() } throws: { "\($0)" == "HRNet: frozen_stages must be between -1 and 1 (the stages in extra), got 2" }
+        s.frozenStages = 1
+        var rng = RandomGenerator(seed: 1)
+        let frozen = try HRNet(s, rng: &rng)
+        var state = StateDict()
+        frozen.collectState(prefix: "", into: &state)
+        #expect(state.parameters.allSatisfy { !$0.parameter.requiresGrad })
+    }
+
     @Test(arguments: ["nearest", "bilinear"])
     func tinyTwoBranchHRNetGradients(upsample: String) throws {
         var rng = RandomGenerator(seed: 1)

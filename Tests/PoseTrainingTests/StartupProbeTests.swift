@@ -40,4 +40,13 @@ import PoseEval
         let truth = EvaluationGroundTruth(instances: [], annotations: nil, metainfo: try DatasetMetainfo.resolve("coco.py"), instancesAreDetections: true)
         #expect { try truth.samples(for: []) } throws: { "\($0)".hasPrefix("the evaluation instances are a detector's boxes (bbox_file)") }
     }
+
+    /// MPII's detections would be evaluated on the annotated boxes in silence (MMPose cannot read
+    /// them either): the config is refused at the key.
+    @Test func mpiiRefusesDetections() throws {
+        let config = repositoryRoot + "/configs/body_2d_keypoint/topdown_heatmap/mpii/td-hm_res50_8xb64-210e_mpii-256x256.py"
+        #expect { try settings(config, options: ["val_dataloader.dataset.bbox_file=dets.json"]) } throws: {
+            "\($0)".contains("val_dataloader.dataset.bbox_file: MpiiDataset evaluates on its annotated boxes; detections are not supported (drop bbox_file)")
+        }
+    }
 }

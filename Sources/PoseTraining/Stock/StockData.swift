@@ -125,8 +125,11 @@ extension Components {
             return CocoStyleDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "deepfashion_\(subset).py"))
         }
         try datasets.register("MpiiDataset") { d, context in
-            MpiiDatasetSpec(try StockData.cocoStyleSettings(d, context, defaultMetainfo: "mpii.py"),
-                            headboxFile: try d.optionalString("headbox_file"))
+            let settings = try StockData.cocoStyleSettings(d, context, defaultMetainfo: "mpii.py")
+            // MMPose reads detections through COCO's API, which MPII's annotation layout is not:
+            // evaluating on the annotated boxes instead would be a silent substitution
+            if settings.bboxFile != nil { throw d.error("bbox_file", "MpiiDataset evaluates on its annotated boxes; detections are not supported (drop bbox_file)") }
+            return MpiiDatasetSpec(settings, headboxFile: try d.optionalString("headbox_file"))
         }
     }
 }
