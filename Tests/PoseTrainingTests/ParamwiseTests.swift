@@ -41,12 +41,18 @@ import Testing
         }
     }
 
-    @Test func decayMultipliersNeedAWeightDecay() throws {
+    /// MMEngine's `base_wd should not be None`, for Adam and SGD alike; with `weight_decay`
+    /// given the multipliers apply.
+    @Test(arguments: ["dict(type='Adam', lr=1e-3)", "dict(type='SGD', lr=1e-3)"])
+    func decayMultipliersNeedAWeightDecay(optimizer: String) throws {
         let dir = try temporaryDirectory("paramwise-nowd")
-        let config = try tinyConfig(in: dir, extra: "optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3), paramwise_cfg=dict(norm_decay_mult=0))")
+        let config = try tinyConfig(in: dir, extra: "optim_wrapper = dict(optimizer=\(optimizer), paramwise_cfg=dict(norm_decay_mult=0))")
         let s = try settings(config)
         #expect(throws: TrainingError.self) {
             try s.optimWrapper.constructor.parameterGroups(for: try makeModel(s, seed: 0).state, optimizer: s.optimWrapper.optimizer)
         }
+        let given = try settings(config, options: ["optim_wrapper.optimizer.weight_decay=0.1"])
+        let groups = try given.optimWrapper.constructor.parameterGroups(for: try makeModel(given, seed: 0).state, optimizer: given.optimWrapper.optimizer)
+        #expect(Set(groups.map(\.weightDecay)) == [0.1, 0])
     }
 }

@@ -78,6 +78,7 @@ public struct SGDSpec: OptimizerSpec {
     public var weightDecay = 0.0
     /// `nesterov`: use Nesterov momentum; false by default.
     public var nesterov = false
+    public var weightDecayIsSet = true
 
     /// `SGD` at `lr` = `learningRate`, with PyTorch's defaults for the rest.
     public init(learningRate: Double) { self.learningRate = learningRate }

@@ -9,6 +9,7 @@ extension Components {
             var sgd = SGDSpec(learningRate: try StockOptimization.learningRate(o))
             sgd.momentum = try o.double("momentum", default: 0, in: 0...)
             sgd.dampening = try o.double("dampening", default: 0, in: 0...)
+            sgd.weightDecayIsSet = o.dict["weight_decay"] != nil
             sgd.weightDecay = try o.double("weight_decay", default: 0, in: 0...)
             sgd.nesterov = try o.bool("nesterov", default: false)
             return sgd
