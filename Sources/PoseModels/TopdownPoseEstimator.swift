@@ -66,6 +66,10 @@ public final class TopdownPoseEstimator: PoseEstimator {
     /// The channels the backbone (and neck) said their feature maps have, which the head was
     /// built for; `probe` checks the maps against them.
     public var declaredFeatureChannels: [Int]?
+    /// The first probe's input size and output: the shapes it checks follow from the structure,
+    /// not the weights, so building (for `in_featuremap_size` heads), the trainer and `pose-test`
+    /// share one blank forward.
+    private var probed: (width: Int, height: Int, output: HeadOutput)?
 
     /// Collects the parts' state under `backbone.`, `neck.` and `head.` and moves every
     /// parameter into one new `ParameterArena`.
@@ -153,6 +157,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
 
     public func probe(inputSize: (Int, Int)) throws -> HeadOutput? {
         let (w, h) = inputSize
+        if let probed, (probed.width, probed.height) == (w, h) { return probed.output }
         // the probe itself must fit
         if let perImage = activationBytesPerImage(inputSize: inputSize), perImage.inference > MemoryBudget.limitBytes {
             throw MemoryBudgetError("model: one \(w)x\(h) image needs about \(MemoryBudget.gib(perImage.inference)) of activations; \(MemoryBudget.allowance): reduce the input size or the model's channels")
@@ -162,10 +167,11 @@ public final class TopdownPoseEstimator: PoseEstimator {
         let output = head.predict(feats)
         if let decoder {
             if let (tw, th) = decoder.heatmapTargetSize, let maps = output.heatmaps, maps.shape.count == 4, (maps.shape[3], maps.shape[2]) != (tw, th) {
-                throw ModelError("\(summary) predicts heatmaps of \(maps.shape[1])×\(maps.shape[2])×\(maps.shape[3]) (C×H×W) for input_size \(decoder.inputSize) but the codec's heatmap_size is (\(tw), \(th)); set heatmap_size to (\(maps.shape[3]), \(maps.shape[2])) or change the head")
+                throw ModelError.heatmapSize(model: summary, maps: maps.shape, codec: decoder, width: tw, height: th)
             }
             do { _ = try decoder.decode(output, at: 0) } catch { throw ModelError("model.head.decoder: \(error)") }
         }
+        probed = (w, h, output)
         return output
     }
 

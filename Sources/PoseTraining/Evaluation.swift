@@ -72,7 +72,6 @@ public struct Evaluation {
     ///   `MemoryBudgetError` when a batch does not fit in memory; `CommunicatorError` when
     ///   gathering or broadcasting fails.
     public func run(_ estimator: PoseEstimator, communicator: Communicator, workers: Int) throws -> Result {
-        try checkMetricsCanPair(prefix: "the evaluator")
         let dataset = dataloader.dataset
         let loaded = try dataset.load(testMode: true)
         let pipeline = dataset.pipeline

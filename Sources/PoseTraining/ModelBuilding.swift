@@ -6,9 +6,15 @@ import PoseTensor
 /// - Throws: `MemoryBudgetError` when the model cannot fit in memory (`checkModelFits`); what
 ///   the spec throws when the parts do not fit together (`ModelError`).
 public func makeModel(_ settings: ExperimentSettings, seed: UInt64) throws -> PoseEstimator {
-    try checkModelFits(settings.model)
+    try makeModel(settings.model, seed: seed)
+}
+
+/// `makeModel(_:seed:)` for a model spec built outside a whole experiment (a component harness).
+/// - Throws: as `makeModel(_:seed:)`.
+public func makeModel(_ spec: any PoseEstimatorSpec, seed: UInt64) throws -> PoseEstimator {
+    try checkModelFits(spec)
     var rng = RandomGenerator(seed: seed, stream: [0x1417])
-    return try settings.model.makeEstimator(rng: &rng)
+    return try spec.makeEstimator(rng: &rng)
 }
 
 /// Refuses, before anything is allocated, a model whose state (`ModelSize.trainingBytes`, as

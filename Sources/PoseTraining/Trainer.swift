@@ -278,7 +278,7 @@ public final class Trainer {
             let (made, got) = (Array(shape.dropFirst()), Array(predicted.shape.dropFirst(2)))
             guard made != got else { continue }
             if key == .heatmaps, predicted.shape.count == 4, let (w, h) = codec.heatmapTargetSize {
-                throw ModelError("\(model.summary) predicts heatmaps of \(predicted.shape[1])×\(predicted.shape[2])×\(predicted.shape[3]) (C×H×W) for input_size \(codec.inputSize) but the codec's heatmap_size is (\(w), \(h)); set heatmap_size to (\(predicted.shape[3]), \(predicted.shape[2])) or change the head")
+                throw ModelError.heatmapSize(model: model.summary, maps: predicted.shape, codec: codec, width: w, height: h)
             }
             throw ModelError("\(model.summary) predicts '\(key)' of \(got.map(String.init).joined(separator: "×")) per keypoint but train_pipeline's GenerateTarget codec makes \(made.map(String.init).joined(separator: "×")); make the codec and the head agree")
         }

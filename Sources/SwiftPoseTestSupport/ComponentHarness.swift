@@ -51,8 +51,7 @@ public struct ComponentHarness {
         }
         let context = BuildContext(components: components)
         let spec = try components.estimators.build(ConfigReader(dict, path: "model", file: "<ComponentHarness>"), context: context)
-        var rng = RandomGenerator(seed: seed, stream: [0x1417])
-        return (try spec.makeEstimator(rng: &rng), spec)
+        return (try makeModel(spec, seed: seed), spec)
     }
 
     /// Builds the model of `text`, probes it, and runs one training step and one prediction on a
