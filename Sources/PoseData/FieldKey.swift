@@ -146,19 +146,39 @@ public struct FlipRule: Sendable {
     /// `flip_heatmaps`: mirrored, keypoints swapped, optionally shifted one pixel right; for
     /// `udp_combined` the x-offset maps (the second of each three) negated.
     public static let heatmaps = FlipRule { key, plain, flipped, context in
-        let (n, c, h, w) = (plain.shape[0], plain.shape[1], plain.shape[2], plain.shape[3])
-        let per = context.heatmapChannelsPerKeypoint, flipIndices = context.flipIndices
-        guard c == flipIndices.count * per else {
+        let (c, per, k) = (plain.shape[1], context.heatmapChannelsPerKeypoint, context.flipIndices.count)
+        guard c == k * per else {
             throw DatasetError("test_cfg.flip_mode '\(context.flipModeName)' expects \(per) heatmap(s) per keypoint, "
-                               + "\(flipIndices.count * per) for the dataset's \(flipIndices.count) flip indices; the head gives \(c)"
-                               + (c == 3 * flipIndices.count ? " (a 'combined' UDP codec needs flip_mode='udp_combined')" : ""))
+                               + "\(k * per) for the dataset's \(k) flip indices; the head gives \(c)"
+                               + (c == 3 * k ? " (a 'combined' UDP codec needs flip_mode='udp_combined')" : ""))
         }
-        let (mine, theirs, shifted) = (plain.data, flipped.data, context.shiftHeatmap)
+        // udp_combined: the mirrored x offsets point the other way
+        mirror(plain, flipped, context, perKeypoint: per, negating: per == 3 ? [1] : [])
+    }
+
+    /// `N × C × h × w` maps, `perKeypoint` consecutive maps per keypoint (`C = K · perKeypoint`):
+    /// mirrored, keypoints swapped, shifted with the heatmaps (`shift_heatmap`), and the maps at
+    /// the positions in `negating` (within each keypoint's group) negated — the x components of
+    /// offset or displacement fields, which a mirror turns around.
+    public static func keypointMaps(perKeypoint: Int, negating: Set<Int> = []) -> FlipRule {
+        FlipRule { key, plain, flipped, context in
+            let (c, k) = (plain.shape[1], context.flipIndices.count)
+            guard c == k * perKeypoint else {
+                throw DatasetError("the head predicts \(c) '\(key)' maps; the dataset's \(k) keypoints need \(perKeypoint) each (\(k * perKeypoint))")
+            }
+            mirror(plain, flipped, context, perKeypoint: perKeypoint, negating: negating)
+        }
+    }
+
+    /// Averages the mirrored `flipped` maps into `plain` (both `N × K·per × h × w`), keypoint `j`'s
+    /// group taken from keypoint `flipIndices[j]`'s, optionally shifted one pixel right.
+    private static func mirror(_ plain: Tensor, _ flipped: Tensor, _ context: FlipContext, perKeypoint per: Int, negating: Set<Int>) {
+        let (n, c, h, w) = (plain.shape[0], plain.shape[1], plain.shape[2], plain.shape[3])
+        let (mine, theirs, shifted, flipIndices) = (plain.data, flipped.data, context.shiftHeatmap, context.flipIndices)
         ParallelLoop.run(n * c, grain: ParallelLoop.grain(perItem: h * w)) { planes in for plane in planes {
             let (i, channel) = plane.quotientAndRemainder(dividingBy: c)
             let (j, part) = channel.quotientAndRemainder(dividingBy: per)
-            // udp_combined: the mirrored x offsets point the other way
-            let sign: Float = per == 3 && part == 1 ? -1 : 1
+            let sign: Float = negating.contains(part) ? -1 : 1
             let src = theirs + (i * c + flipIndices[j] * per + part) * h * w, dst = mine + plane * h * w
             for y in 0..<h { for x in 0..<w {
                 // mirror, then optionally shift right by one pixel (column 0 keeps its value)

@@ -91,6 +91,16 @@ struct DepthCodec: KeypointCodec {
         let context = FlipContext(flipIndices: [0, 2, 1], inputWidth: 8)
         try FieldKey.testDepths.flip.merge(.testDepths, plain, mirrored, context)
         #expect(plain.array == [5.5, 16, 11.5])
+        // several maps per keypoint: mirrored, swapped, the negated position turned around
+        let offsets = FieldKey("test_offsets", flip: .keypointMaps(perKeypoint: 2, negating: [0]))
+        let maps = Tensor([1, 2, 3, 4, 5, 6, 7, 8], shape: [1, 4, 1, 2]), mirror = Tensor([10, 20, 30, 40, 50, 60, 70, 80], shape: [1, 4, 1, 2])
+        try offsets.flip.merge(offsets, maps, mirror, FlipContext(flipIndices: [1, 0], inputWidth: 8))
+        // keypoint 0's x maps from keypoint 1's (negated, columns reversed), and so on
+        let expected: [Float] = [-29.5, -24, 41.5, 37, -7.5, -2, 23.5, 19]
+        #expect(maps.array == expected)
+        #expect { try offsets.flip.merge(offsets, plain, mirror, context) } throws: {
+            "\($0)" == "the head predicts 3 'test_offsets' maps; the dataset's 3 keypoints need 2 each (6)"
+        }
         let unknown = FieldKey("test_unflippable")
         #expect { try unknown.flip.merge(unknown, plain, mirrored, context) } throws: {
             "\($0)" == "the head predicts 'test_unflippable', whose FieldKey has no flip rule; set test_cfg.flip_test=False or give the key one"

@@ -6,22 +6,7 @@ extension FieldKey {
     /// (channel `2j + 1`) offset to keypoint `j`, in heatmap pixels. Targets of
     /// `DisplacementHeatmap`, predictions of `DisplacementHead`. Under a flip test the maps are
     /// mirrored, keypoints swapped and x offsets negated (a mirror turns left into right).
-    public static let displacements = FieldKey("displacements", flip: FlipRule { _, plain, flipped, context in
-        let (n, c, h, w) = (plain.shape[0], plain.shape[1], plain.shape[2], plain.shape[3])
-        guard c == 2 * context.flipIndices.count else {
-            throw ModelError("displacements: \(c) maps for the dataset's \(context.flipIndices.count) keypoints; expected 2 per keypoint")
-        }
-        for i in 0..<n { for channel in 0..<c {
-            let (j, axis) = channel.quotientAndRemainder(dividingBy: 2)
-            let sign: Float = axis == 0 ? -1 : 1
-            let src = flipped.data + (i * c + 2 * context.flipIndices[j] + axis) * h * w, dst = plain.data + (i * c + channel) * h * w
-            for y in 0..<h { for x in 0..<w {
-                // the same one-pixel shift as the heatmaps get, so both stay aligned
-                let sx = context.shiftHeatmap && x > 0 ? w - x : w - 1 - x
-                dst[y * w + x] = (dst[y * w + x] + sign * src[y * w + sx]) * 0.5
-            } }
-        } }
-    })
+    public static let displacements = FieldKey("displacements", flip: .keypointMaps(perKeypoint: 2, negating: [0]))
 
     /// `K × h × w` weights of the displacement loss: 1 within `radius` heatmap pixels of a
     /// keypoint that has weight, 0 elsewhere. Targets only (never predicted, so no flip rule).
