@@ -170,6 +170,16 @@ public struct FlipRule: Sendable {
         }
     }
 
+    /// Throws unless `plain` is `N × K × …` for the dataset's `K` flip indices (and, with
+    /// `trailing`, ends in those sizes): a model of other keypoints than the evaluation dataset's
+    /// would be read past its rows.
+    private static func requireKeypoints(_ key: FieldKey, _ plain: Tensor, _ context: FlipContext, trailing: [Int]? = nil) throws {
+        let k = context.flipIndices.count
+        guard plain.shape.count >= 2, plain.shape[1] == k, trailing.map({ Array(plain.shape.dropFirst(2)) == $0 }) ?? true else {
+            throw DatasetError("the head predicts '\(key)' of \(plain.shape) (N × K × …); the dataset's flip indices are for \(k) keypoints")
+        }
+    }
+
     /// Averages the mirrored `flipped` maps into `plain` (both `N × K·per × h × w`), keypoint `j`'s
     /// group taken from keypoint `flipIndices[j]`'s, optionally shifted one pixel right.
     private static func mirror(_ plain: Tensor, _ flipped: Tensor, _ context: FlipContext, perKeypoint per: Int, negating: Set<Int>) {
@@ -191,7 +201,8 @@ public struct FlipRule: Sendable {
     /// `N × K × B` per-keypoint vectors as MMPose's `flip_vectors`: keypoints swapped, and with
     /// `reversed` the vector mirrored (SimCC's x bins).
     public static func keypointVectors(reversed: Bool) -> FlipRule {
-        FlipRule { _, plain, flipped, context in
+        FlipRule { key, plain, flipped, context in
+            try requireKeypoints(key, plain, context)
             let (n, k, bins) = (plain.shape[0], plain.shape[1], plain.shape.dropFirst(2).reduce(1, *))
             let flipIndices = context.flipIndices
             for i in 0..<n { for j in 0..<k {
@@ -203,7 +214,8 @@ public struct FlipRule: Sendable {
 
     /// `N × K × 2` coordinates normalised by the input size, as MMPose's `flip_coordinates`:
     /// keypoints swapped, x → 1 − x (minus one input pixel with `shiftCoordinates`).
-    public static let coordinates = FlipRule { _, plain, flipped, context in
+    public static let coordinates = FlipRule { key, plain, flipped, context in
+        try requireKeypoints(key, plain, context, trailing: [2])
         let (n, k) = (plain.shape[0], plain.shape[1])
         let shift = context.shiftCoordinates ? 1 / Float(context.inputWidth) : 0
         for i in 0..<n { for j in 0..<k {
@@ -214,7 +226,8 @@ public struct FlipRule: Sendable {
     }
 
     /// `N × K × …` values that do not change under a mirror (sigmas, visibilities): keypoints swapped.
-    public static let keypointValues = FlipRule { _, plain, flipped, context in
+    public static let keypointValues = FlipRule { key, plain, flipped, context in
+        try requireKeypoints(key, plain, context)
         let (n, k, width) = (plain.shape[0], plain.shape[1], plain.shape.dropFirst(2).reduce(1, *))
         for i in 0..<n { for j in 0..<k { for c in 0..<width {
             let s = (i * k + context.flipIndices[j]) * width + c, d = (i * k + j) * width + c

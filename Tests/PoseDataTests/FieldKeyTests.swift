@@ -101,6 +101,10 @@ struct DepthCodec: KeypointCodec {
         #expect { try offsets.flip.merge(offsets, plain, mirror, context) } throws: {
             "\($0)" == "the head predicts 3 'test_offsets' maps; the dataset's 3 keypoints need 2 each (6)"
         }
+        // values of other keypoints than the dataset's are refused, not read past their rows
+        #expect { try FieldKey.coordinates.flip.merge(.coordinates, Tensor(zeros: [1, 5, 2]), Tensor(zeros: [1, 5, 2]), context) } throws: {
+            "\($0)" == "the head predicts 'coordinates' of [1, 5, 2] (N × K × …); the dataset's flip indices are for 3 keypoints"
+        }
         let unknown = FieldKey("test_unflippable")
         #expect { try unknown.flip.merge(unknown, plain, mirrored, context) } throws: {
             "\($0)" == "the head predicts 'test_unflippable', whose FieldKey has no flip rule; set test_cfg.flip_test=False or give the key one"
