@@ -58,9 +58,9 @@ public struct ModelSize: Sendable, Equatable, CustomStringConvertible {
         ModelSize(parameters: multiply(2, channels), buffers: multiply(2, channels))
     }
 
-    /// `Linear(in, out)` with bias.
-    public static func linear(_ inFeatures: Int, _ outFeatures: Int) -> ModelSize {
-        ModelSize(parameters: add(multiply(inFeatures, outFeatures), outFeatures))
+    /// `Linear(in, out)`, with bias unless `bias` is false.
+    public static func linear(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) -> ModelSize {
+        ModelSize(parameters: add(multiply(inFeatures, outFeatures), bias ? outFeatures : 0))
     }
 
     static func add(_ a: Int, _ b: Int) -> Int {

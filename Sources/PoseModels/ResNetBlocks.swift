@@ -49,9 +49,9 @@ enum ResNetBlocks {
         layers += [("conv3", conv3), ("bn3", bn3)]
         convs.append(conv3); norms.append(bn3)
         if let seRatio {
-            let se = SELayer(channels: outChannels, ratio: seRatio)
+            let se = ChannelGate.squeezeExcitation(channels: outChannels, ratio: seRatio)
             layers.append(("se_layer", se))
-            convs += [se.conv1, se.conv2]
+            convs += se.convs
         }
         return (Residual(main: Sequential(layers), shortcut: downsample), bn3, convs, norms)
     }

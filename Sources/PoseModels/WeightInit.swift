@@ -12,6 +12,18 @@ public enum WeightInit {
         conv.bias?.value.zero()
     }
 
+    /// `KaimingInit(a, mode='fan_in', nonlinearity='leaky_relu', distribution='uniform')`, the
+    /// init of mmdet's CSPNeXt (`a = √5`, PyTorch's own default for convolutions): weight ~
+    /// U(−b, b) with b = √(2 / (1 + a²)) · √(3 / fan_in), fan_in = (inChannels / groups) · kH · kW;
+    /// bias 0.
+    public static func kaimingUniformFanIn(_ conv: Conv2d, a: Double, rng: inout RandomGenerator) {
+        let shape = conv.weight.shape
+        let fanIn = shape[1] * shape[2] * shape[3]
+        let bound = Float((2 / (1 + a * a)).squareRoot() * (3 / Double(fanIn)).squareRoot())
+        rng.fillUniform(conv.weight.value, low: -bound, high: bound)
+        conv.bias?.value.zero()
+    }
+
     /// `NormalInit(std)`: weight ~ N(0, std²), bias 0.
     public static func normal(_ weight: Parameter, bias: Parameter?, std: Float, rng: inout RandomGenerator) {
         rng.fillNormal(weight.value, std: std)

@@ -115,3 +115,79 @@ public final class Tanh: Layer {
         return dx
     }
 }
+
+/// `y = x · σ(x)` (PyTorch's `SiLU`, MMCV's `Swish`), any shape; the output is shaped like the
+/// input.
+///
+/// A training forward keeps its input; `backward` returns `dy · σ(x) · (1 + x · (1 − σ(x)))`.
+/// No parameters.
+public final class SiLU: Layer {
+    private var input: Tensor?
+
+    /// A SiLU (no parameters or settings; PyTorch's `SiLU()`).
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let y = Tensor.pooled(shape: x.shape)
+        ElementwiseKernels.silu(x.data, y.data, count: x.count)
+        input = mode == .training ? x : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("SiLU.backward without a training forward") }
+        input = nil
+        let dx = Tensor.pooled(shape: x.shape)
+        ElementwiseKernels.siluBackward(x: x.data, dy: dy.data, dx: dx.data, count: x.count)
+        return dx
+    }
+}
+
+/// `y = min(max(x + 3, 0), 6) / 6` (PyTorch's `Hardsigmoid`), any shape; the output is shaped
+/// like the input.
+///
+/// A training forward keeps its input; `backward` passes `dy / 6` where −3 < x < 3. No parameters.
+public final class Hardsigmoid: Layer {
+    private var input: Tensor?
+
+    /// A hard sigmoid (no parameters or settings; PyTorch's `Hardsigmoid()`).
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let y = Tensor.pooled(shape: x.shape)
+        ElementwiseKernels.hardsigmoid(x.data, y.data, count: x.count)
+        input = mode == .training ? x : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("Hardsigmoid.backward without a training forward") }
+        input = nil
+        let dx = Tensor.pooled(shape: x.shape)
+        ElementwiseKernels.hardsigmoidBackward(x: x.data, dy: dy.data, dx: dx.data, count: x.count)
+        return dx
+    }
+}
+
+/// The activation of an MMCV `act_cfg` (`dict(type='SiLU')`): which layer a `ConvModule` or a
+/// block applies after its normalisation.
+public enum ActivationType: String, Sendable, CaseIterable {
+    /// `ReLU`.
+    case relu = "ReLU"
+    /// `SiLU` (MMCV's `Swish` is the same function).
+    case silu = "SiLU"
+    /// `Sigmoid`.
+    case sigmoid = "Sigmoid"
+    /// `Hardsigmoid`.
+    case hardsigmoid = "Hardsigmoid"
+
+    /// A new layer computing this activation.
+    public func makeLayer() -> Layer {
+        switch self {
+        case .relu: ReLU()
+        case .silu: SiLU()
+        case .sigmoid: Sigmoid()
+        case .hardsigmoid: Hardsigmoid()
+        }
+    }
+}

@@ -50,6 +50,34 @@ public enum ElementwiseKernels {
         for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
     }
 
+    /// `y = x · σ(x)` (SiLU, PyTorch's `x / (1 + e^−x)`); `x` and `y` may be the same buffer.
+    public static func silu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = x[i] / (1 + expf(-x[i])) } }
+    }
+
+    /// `dx = dy · σ(x) · (1 + x · (1 − σ(x)))`, from the forward input `x`.
+    public static func siluBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                    dx: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r {
+            let s = 1 / (1 + expf(-x[i]))
+            dx[i] = dy[i] * s * (1 + x[i] * (1 - s))
+        } }
+    }
+
+    /// `y = min(max(x + 3, 0), 6) / 6` (PyTorch's `Hardsigmoid`); `x` and `y` may be the same buffer.
+    public static func hardsigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = min(max(x[i] + 3, 0), 6) / 6 } }
+    }
+
+    /// `dx = dy / 6` where −3 < x < 3, 0 elsewhere (PyTorch's `hardsigmoid_backward`), from the
+    /// forward input `x`.
+    public static func hardsigmoidBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                           dx: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r {
+            dx[i] = x[i] > -3 && x[i] < 3 ? dy[i] / 6 : 0
+        } }
+    }
+
     /// Nearest-neighbour upsampling of `planes` planes of `height × width` by an integer `factor`.
     public static func upsampleNearest(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                        planes: Int, height: Int, width: Int, factor: Int) {

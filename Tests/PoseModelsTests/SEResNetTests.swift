@@ -32,12 +32,12 @@ import PoseTensor
     @Test(arguments: [[2, 4, 3, 3], [2, 1, 3, 2, 16]])
     func squeezeExcitationGradients(inputShape: [Int]) {
         let channels = ChannelBlocking.planarShape(inputShape)[1]
-        expectLayerGradientsMatch(SELayer(channels: channels, ratio: 2), inputShape: inputShape)
+        expectLayerGradientsMatch(ChannelGate.squeezeExcitation(channels: channels, ratio: 2), inputShape: inputShape)
     }
 
     /// The blocked layout gives the NCHW result, element for element.
     @Test func blockedMatchesNCHW() {
-        let layer = SELayer(channels: 32, ratio: 4)
+        let layer = ChannelGate.squeezeExcitation(channels: 32, ratio: 4)
         var rng = RandomGenerator(seed: 2)
         for (_, p) in layer.stateDict().parameters { rng.fillUniform(p.value, low: -0.5, high: 0.5) }
         let x = Tensor(zeros: [2, 32, 3, 5])
@@ -53,10 +53,10 @@ import PoseTensor
 
 /// Parameters uniform in ±0.8 and input in ±1 from `seed`, then a finite-difference check of dx
 /// and every parameter of `layer`.
-func expectLayerGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 9,
+func expectLayerGradientsMatch(_ layer: Layer, inputShape: [Int], seed: UInt64 = 9, parameterRange: Float = 0.8,
                                sourceLocation: SourceLocation = #_sourceLocation) {
     var rng = RandomGenerator(seed: seed)
-    for (_, p) in layer.stateDict().parameters { rng.fillUniform(p.value, low: -0.8, high: 0.8) }
+    for (_, p) in layer.stateDict().parameters { rng.fillUniform(p.value, low: -parameterRange, high: parameterRange) }
     let x = Tensor(zeros: inputShape)
     rng.fillUniform(x, low: -1, high: 1)
     let mismatches = GradientCheck().run(layer, input: x, checkInput: true)

@@ -50,6 +50,7 @@ public struct Components: Sendable {
         var components = Components()
         do {
             try components.registerStockModels()
+            try components.registerStockRTMPose()
             try components.registerStockData()
             try components.registerStockAugmentations()
             try components.registerStockMetrics()

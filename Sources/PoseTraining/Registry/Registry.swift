@@ -51,6 +51,25 @@ public struct Registry<Product>: Sendable {
         builders[type] = builder
     }
 
+    /// Registers `builder` under `type` and under `<scope>.<type>` for each of `scopes`: a
+    /// component that MMPose's configs take from another OpenMMLab package (`mmdet.CSPNeXt`, or
+    /// `type='CSPNeXt'` with `_scope_='mmdet'`).
+    ///
+    /// - Throws: `RegistryError` when a name is empty, or already registered and `replacing` is false.
+    public mutating func register(_ type: String, scopes: [String], replacing: Bool = false, _ builder: @escaping Builder) throws {
+        try register(type, replacing: replacing, builder)
+        for scope in scopes { try register(scope + "." + type, replacing: replacing, builder) }
+    }
+
+    /// The builder a config's `type` selects, as MMEngine resolves scopes: `scope.Name` is looked
+    /// up as written (`mmpose.Name` is SwiftPose's own `Name`); a bare name under `_scope_`
+    /// first as `<_scope_>.Name`, then as `Name` (MMEngine falls back to the current scope).
+    private func builder(for type: String, scope: String?) -> Builder? {
+        if type.hasPrefix("mmpose.") { return builders[String(type.dropFirst("mmpose.".count))] }
+        if let scope, scope != "mmpose", !type.contains("."), let scoped = builders[scope + "." + type] { return scoped }
+        return builders[type]
+    }
+
     /// Builds the component `reader` describes: its `type` key picks the builder.
     ///
     /// - Throws: `ConfigError` when `type` is missing or not registered (listing the registered
@@ -64,7 +83,8 @@ public struct Registry<Product>: Sendable {
     /// - Throws: `ConfigError` when `type` is not registered or a key was left unread; what the
     ///   builder throws.
     public func build(type: String, _ reader: ConfigReader, context: BuildContext) throws -> Product {
-        guard let builder = builders[type] else {
+        let scope = try reader.optionalString("_scope_")
+        guard let builder = builder(for: type, scope: scope) else {
             throw reader.error("type", "unknown \(family) type '\(type)'; registered: \(names.joined(separator: ", "))")
         }
         let product = try builder(reader, context)

@@ -1,23 +1,38 @@
 import PoseNN
 import PoseTensor
 
-/// MMPose's `SELayer` (squeeze-and-excitation): `y = x · σ(conv2(relu(conv1(avgpool(x)))))`
-/// with 1×1 convolutions `C → C/ratio → C` (with bias). Input and output `N × C × H × W`, or
-/// channel-blocked (`ChannelBlocking`). Keys: `conv1.conv.*`, `conv2.conv.*`.
-final class SELayer: Layer {
+/// A per-channel gate, `y = x · g(avgpool(x))`, with `g` an excitation of 1×1 convolutions:
+/// MMPose's `SELayer` (squeeze-and-excitation, `conv1 → ReLU → conv2 → sigmoid`,
+/// `C → C/ratio → C`) and mmdet's `ChannelAttention` (CSPNeXt's: `fc`, one 1×1 convolution,
+/// then Hardsigmoid). Input and output `N × C × H × W`, or channel-blocked
+/// (`ChannelBlocking`). Keys: the excitation's (`conv1.conv.*`, `conv2.conv.*`; `fc.*`).
+final class ChannelGate: Layer {
     let channels: Int
-    let conv1: Conv2d, conv2: Conv2d
+    /// The 1×1 convolutions of the excitation, for the owner's initialisation.
+    let convs: [Conv2d]
     private let excitation: Sequential
     private var input: Tensor?
     private var scales: Tensor?
 
-    init(channels: Int, ratio: Int) {
-        self.channels = channels
+    private init(channels: Int, excitation: Sequential, convs: [Conv2d]) {
+        self.channels = channels; self.excitation = excitation; self.convs = convs
+    }
+
+    /// MMPose's `SELayer(channels, ratio)`: `conv1` (C → max(1, C/ratio), bias) with ReLU, `conv2`
+    /// back to C (bias) with sigmoid.
+    static func squeezeExcitation(channels: Int, ratio: Int) -> ChannelGate {
         let squeezed = max(1, channels / ratio)
-        conv1 = Conv2d(channels, squeezed, kernel: 1, bias: true)
-        conv2 = Conv2d(squeezed, channels, kernel: 1, bias: true)
-        excitation = Sequential([("conv1", Sequential([("conv", conv1), ("activate", ReLU())])),
-                                 ("conv2", Sequential([("conv", conv2), ("activate", Sigmoid())]))])
+        let conv1 = Conv2d(channels, squeezed, kernel: 1, bias: true)
+        let conv2 = Conv2d(squeezed, channels, kernel: 1, bias: true)
+        let excitation = Sequential([("conv1", Sequential([("conv", conv1), ("activate", ReLU())])),
+                                     ("conv2", Sequential([("conv", conv2), ("activate", Sigmoid())]))])
+        return ChannelGate(channels: channels, excitation: excitation, convs: [conv1, conv2])
+    }
+
+    /// mmdet's `ChannelAttention(channels)`: `fc`, a 1×1 convolution C → C with bias, then Hardsigmoid.
+    static func channelAttention(channels: Int) -> ChannelGate {
+        let fc = Conv2d(channels, channels, kernel: 1, bias: true)
+        return ChannelGate(channels: channels, excitation: Sequential([("fc", fc), ("act", Hardsigmoid())]), convs: [fc])
     }
 
     /// (images, pixels per plane, lanes) of `shape`: channel c of image n at pixel i sits at
@@ -52,7 +67,7 @@ final class SELayer: Layer {
     }
 
     func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let s = scales else { preconditionFailure("SELayer.backward without a training forward") }
+        guard let x = input, let s = scales else { preconditionFailure("ChannelGate.backward without a training forward") }
         input = nil; scales = nil
         let (batch, pixels, lanes) = layout(x.shape)
         // dL/ds = Σ_i dy · x, back through the excitation to dL/dpooled
