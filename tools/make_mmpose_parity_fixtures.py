@@ -12,6 +12,27 @@ an identity), and runs MMPose's test loop (mmengine's Runner: MMPose's dataset, 
   <family>/weights.pth   the random weights, as MMPose saves a checkpoint
   <family>/expected.json every instance's keypoints and scores before NMS, and every metric figure
 
+Two more families, `rtmpose_s` and `rtmpose_m` (MMPose's `rtmpose-s/m_8xb256-420e_coco-256x192.py`,
+COCO with the detections file, flip test on), keep MMPose's network at full size (mmdet's CSPNeXt
+backbone, as MMPose builds it from `_scope_='mmdet'`, and the RTMCCHead; only the backbone's
+pretrained `init_cfg` goes) and commit no weights: every state-dict entry is a formula of its key's
+name (`formula_state_dict`, 'fnv1a-fmix32-v1') that the Swift test recomputes. Integer entries
+(`num_batches_tracked`) stay as they are; for the others, seed = FNV-1a 32-bit of the key's UTF-8
+bytes, and element i of the row-major flattened tensor takes
+    h = fmix32((i * 0x9E3779B1 + seed) mod 2^32)      (murmur3's finalizer)
+    u = float32(h >> 8) * 2^-24                       (exact, in [0, 1))
+and, in float32 with each operation rounded once:
+    key ends with running_mean           (2u - 1) * 0.1
+    key ends with running_var            0.5 + 1.5u
+    last component gamma or beta         u                 (the GAU's offsets)
+    1-D, key ends with .bias             (2u - 1) * 0.1
+    1-D, other (BN weight, ScaleNorm g, Scale)   0.5 + u
+    else (conv, linear weights)          (2u - 1) * float32(gain * sqrt(3 / fan_in)),  fan_in = numel / shape[0]
+with one global gain (`FORMULA_GAIN`). Their expected.json adds `weights`: the formula's name, the
+gain and every non-integer key's checksum (the float64 sum of its float32 values, math.fsum); the
+weights.pth the run needs lives only in a temporary folder. SyncBN layers (as the configs have them)
+are BatchNorm in this one-process run: mmengine's Runner reverts them, same eps and momentum.
+
 plus `metric_ties/expected.json` and `metric_crowd/`: CocoMetric's figures for hand-made predictions
 whose scores tie and whose results carry boxes (the ordering and area rules of MMPose's
 evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9);
@@ -19,10 +40,12 @@ and `warp/expected.json`: `cv2.warpAffine`'s 8-bit output for seven transforms o
 of a sample image, and MMPose's `get_warp_matrix`/`get_udp_warp_matrix` for four boxes.
 
 Run from the repository root in a venv with MMPose 1.3.2 (`bash tools/mmpose_venv.sh` makes one):
-    /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py
+    /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py [family or metrics or warp ...]
+(with names, only those: e.g. `... make_mmpose_parity_fixtures.py rtmpose_s rtmpose_m`)
 """
 import copy
 import json
+import math
 import os
 import shutil
 import sys
@@ -66,7 +89,16 @@ FAMILIES = {
     'visibility': ('topdown_heatmap/coco/td-hm-vis_res50_8xb64-210e_coco-aic-256x192-merge.py', COCO, {}),
     'crowdpose': ('topdown_heatmap/crowdpose/td-hm_res50_8xb64-210e_crowdpose-256x192.py', CROWDPOSE, {}),
     'mpii': ('topdown_heatmap/mpii/td-hm_res50_8xb64-210e_mpii-256x256.py', MPII, {}),
+    # full-size networks whose weights are `formula_state_dict`'s, not a committed .pth (appended
+    # last: every family's seed is 1000 + its index here)
+    'rtmpose_s': ('rtmpose/coco/rtmpose-s_8xb256-420e_coco-256x192.py', COCO, {}),
+    'rtmpose_m': ('rtmpose/coco/rtmpose-m_8xb256-420e_coco-256x192.py', COCO, {}),
 }
+
+# families kept at full size, with weights from `formula_state_dict` (see the module docstring)
+FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
+FORMULA = 'fnv1a-fmix32-v1'
+FORMULA_GAIN = 1.4  # below ~1.35 the signal dies in the backbone (outputs independent of the image)
 
 # families whose float32 heatmap error is measured against MMPose's float64 run
 PRECISION_FAMILIES = ['resnet', 'seresnet', 'resnest']
@@ -119,6 +151,68 @@ def randomize(model, seed):
                     m.bias.copy_(torch.randn(n, generator=g) * 0.1)
 
 
+def fnv1a32(text):
+    """FNV-1a, 32 bits, of the UTF-8 bytes of `text`."""
+    h = 2166136261
+    for byte in text.encode('utf-8'):
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def formula_uniforms(key, count):
+    """`count` numbers in [0, 1), multiples of 2^-24, from the state-dict key's name: element i is
+    murmur3's fmix32 of (i × 0x9E3779B1 + FNV-1a(key)) mod 2^32, top 24 bits."""
+    mask = np.uint64(0xFFFFFFFF)
+    h = (np.arange(count, dtype=np.uint64) * np.uint64(0x9E3779B1) + np.uint64(fnv1a32(key))) & mask
+    h ^= h >> np.uint64(16)
+    h = (h * np.uint64(0x85EBCA6B)) & mask
+    h ^= h >> np.uint64(13)
+    h = (h * np.uint64(0xC2B2AE35)) & mask
+    h ^= h >> np.uint64(16)
+    return (h >> np.uint64(8)).astype(np.float32) * np.float32(2 ** -24)
+
+
+def formula_tensor(key, shape, gain):
+    """The float32 value of state-dict entry `key` (see the module docstring): every operation
+    in float32, rounded once, in the written order."""
+    numel = int(np.prod(shape, dtype=np.int64))
+    u = formula_uniforms(key, numel)
+    one, two = np.float32(1), np.float32(2)
+    if key.endswith('running_mean'):
+        value = (two * u - one) * np.float32(0.1)
+    elif key.endswith('running_var'):
+        value = np.float32(0.5) + np.float32(1.5) * u
+    elif key.rsplit('.', 1)[-1] in ('gamma', 'beta'):
+        value = u
+    elif len(shape) == 1:
+        if key.endswith('.bias'):
+            value = (two * u - one) * np.float32(0.1)
+        else:
+            value = np.float32(0.5) + u
+    else:
+        fan_in = numel // shape[0]
+        bound = np.float32(gain * math.sqrt(3.0 / fan_in))
+        value = (two * u - one) * bound
+    assert value.dtype == np.float32
+    return value.reshape(shape)
+
+
+def formula_state_dict(model, gain):
+    """Sets every non-integer entry of the model's state dict to `formula_tensor`'s values and
+    returns {key: the float64 sum of its float32 values (math.fsum: exact, then rounded once)}."""
+    state = model.state_dict()
+    checksums = {}
+    for key, tensor in state.items():
+        if not tensor.is_floating_point():
+            continue  # num_batches_tracked
+        assert tensor.dim() >= 1, key
+        value = formula_tensor(key, tuple(tensor.shape), gain)
+        checksums[key] = math.fsum(value.ravel().astype(np.float64).tolist())
+        state[key] = torch.from_numpy(value.copy())
+    model.load_state_dict(state)
+    return checksums
+
+
 def to_float64(module, args):
     """Forward pre-hook: the backbone's input in float64 (the model was cast with .double())."""
     return tuple(a.double() if torch.is_tensor(a) else a for a in args)
@@ -139,9 +233,15 @@ class CapturePredictions(Hook):
                     keypoint_scores=p.keypoint_scores[i].astype(float).tolist()))
 
 
-def fixture_config(source, data, codec_changes):
+def fixture_config(source, data, codec_changes, full_size=False):
     cfg = Config.fromfile(os.path.join(CONFIGS, source))
-    model = shrink(copy.deepcopy(cfg.model.to_dict()))
+    model = copy.deepcopy(cfg.model.to_dict())
+    if full_size:
+        # MMPose's network as it is; only the pretrained backbone's download goes
+        model['backbone'].pop('init_cfg', None)
+        model.pop('init_cfg', None)
+    else:
+        model = shrink(model)
     codec = None
     if codec_changes:
         codec = dict(cfg.codec.to_dict(), **codec_changes)
@@ -167,17 +267,26 @@ def fixture_config(source, data, codec_changes):
 def run(name, source, data, codec_changes, seed):
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
-    cfg = Config(fixture_config(source, data, codec_changes))
+    formula = name in FORMULA_FAMILIES
+    cfg = Config(fixture_config(source, data, codec_changes, full_size=formula))
     torch.manual_seed(seed)
     from mmpose.registry import MODELS
     from mmengine.registry import init_default_scope
     init_default_scope('mmpose')
+    # (the RTMPose backbone's `_scope_='mmdet'` builds mmdet's CSPNeXt; its SyncBN layers are
+    # the Runner's BatchNorm in this one non-distributed process: mmengine's
+    # `revert_sync_batchnorm`, same eps and momentum)
     model = MODELS.build(cfg.model)
-    randomize(model, seed)
-    weights = os.path.join(folder, 'weights.pth')
+    work = tempfile.mkdtemp()
+    if formula:
+        checksums = formula_state_dict(model, FORMULA_GAIN)
+        weights = os.path.join(work, 'weights.pth')  # not committed: the test recomputes them
+        print(name, 'parameters', sum(p.numel() for p in model.parameters()))
+    else:
+        randomize(model, seed)
+        weights = os.path.join(folder, 'weights.pth')
     torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
                     state_dict=model.state_dict()), weights)
-    work = tempfile.mkdtemp()
     runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
                     test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
                     default_scope='mmpose', custom_hooks=[dict(type='CapturePredictions')],
@@ -201,11 +310,21 @@ def run(name, source, data, codec_changes, seed):
     # the config as committed: data paths relative to the config's own folder
     text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
     with open(os.path.join(folder, 'config.py'), 'w') as f:
-        f.write(f'# MMPose 1.3.2 `{source}` with a small network; made by tools/make_mmpose_parity_fixtures.py\n')
+        if formula:
+            f.write(f'# MMPose 1.3.2 `{source}` at full size, without the pretrained backbone; made by '
+                    f'tools/make_mmpose_parity_fixtures.py\n# weights: no .pth; every state-dict entry is the '
+                    f'formula {FORMULA} of its key (gain {FORMULA_GAIN}), see expected.json and the script\n')
+        else:
+            f.write(f'# MMPose 1.3.2 `{source}` with a small network; made by tools/make_mmpose_parity_fixtures.py\n')
         f.write(text)
     expected = dict(source=source, seed=seed, mmpose=mmpose.__version__,
                     instances=sorted(CapturePredictions.captured, key=lambda p: p['id']),
                     metrics={k: float(v) for k, v in metrics.items()})
+    if formula:
+        expected['weights'] = dict(formula=FORMULA, gain=FORMULA_GAIN, checksums=checksums)
+        offsets = np.array([o for p in float32 for o in p['float64_offsets']])
+        print(name, len(float32), 'instances,', offsets.size, 'keypoints;', int((offsets > 0.01).sum()),
+              'with float64 offsets > 0.01 px,', int((offsets > 0.1).sum()), '> 0.1 px; max', offsets.max())
     with open(os.path.join(folder, 'expected.json'), 'w') as f:
         json.dump(expected, f)
     print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
