@@ -10,7 +10,7 @@ public final class DataLoader: @unchecked Sendable {
     /// The dataset's instances; the indices given to `start(epoch:indices:dropLast:)` point into them.
     public let instances: [PoseInstance]
     /// The transforms run on each sample; its metainfo's flip indices go with every batch.
-    public let pipeline: TopdownPipeline
+    public private(set) var pipeline: TopdownPipeline
     /// Samples per batch; an epoch's last batch may be smaller unless `start` drops it.
     public let batchSize: Int
     /// The data preprocessor's per-channel (R, G, B) mean and standard deviation, 0–255 scale: each
@@ -107,6 +107,15 @@ public final class DataLoader: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Makes the samples of the next `start(epoch:indices:dropLast:)` with `newPipeline`
+    /// (mmdet's `PipelineSwitchHook`); call it between epochs. Workers take the pipeline when they
+    /// claim a sample, so an epoch's samples all come from one pipeline.
+    public func replacePipeline(_ newPipeline: TopdownPipeline) {
+        lock.lock()
+        pipeline = newPipeline
+        lock.unlock()
+    }
+
     /// Loader threads running now.
     public var liveThreads: Int {
         lock.lock(); defer { lock.unlock() }
@@ -154,14 +163,14 @@ public final class DataLoader: @unchecked Sendable {
             nextJob += 1
             let (b, slot) = batchOf(job)
             let index = plan[b][slot]
-            let gen = generation, ep = epoch
+            let gen = generation, ep = epoch, steps = pipeline
             lock.unlock()
 
             var rng = RandomGenerator(seed: seed, stream: [UInt64(ep), UInt64(index)])
             var sample: TopdownSample?
             var failure: Error?
             do {
-                sample = try pipeline.run(instances[index], rng: &rng)
+                sample = try steps.run(instances[index], rng: &rng)
                 // each worker normalises its own samples, so the pass is spread over the workers
                 sample?.input.withUnsafeMutableBufferPointer { normalize($0) }
             } catch { failure = error }
@@ -176,7 +185,7 @@ public final class DataLoader: @unchecked Sendable {
             if entry.filled == plan[b].count {
                 if entry.error == nil {
                     lock.unlock()
-                    let batch = Result { try collate(entry.samples.map { $0! }) }
+                    let batch = Result { try collate(entry.samples.map { $0! }, pipeline: steps) }
                     lock.lock()
                     if gen == generation {
                         switch batch {
@@ -208,7 +217,7 @@ public final class DataLoader: @unchecked Sendable {
         }
     }
 
-    private func collate(_ samples: [TopdownSample]) throws -> Batch {
+    private func collate(_ samples: [TopdownSample], pipeline: TopdownPipeline) throws -> Batch {
         let (w, h) = pipeline.inputSize ?? (0, 0)
         let n = samples.count
         let images = Tensor(zeros: [n, 3, h, w])

@@ -163,6 +163,9 @@ public final class Trainer {
         // everything the config and its files can get wrong is found before the work dir is
         // touched: a run that cannot start leaves nothing behind
         try checkRequiredFiles()
+        for entry in settings.hooks {
+            do { try entry.spec.check(settings) } catch { throw TrainingError("\(entry.key): \(error)") }
+        }
         model = try makeModel(settings, seed: settings.seed)
         if worldSize > 1 {
             let reducer = CommunicatorReplicaReducer(communicator)
@@ -322,6 +325,15 @@ public final class Trainer {
     }
 
     // MARK: - Services for hooks
+
+    /// Trains from the next epoch on with `transforms` as the training pipeline (mmdet's
+    /// `PipelineSwitchHook`), with the dataset's metainfo; logs MMDetection's "Switch pipeline
+    /// now!". Call it between epochs (`beforeTrainEpoch`).
+    public func switchTrainPipeline(to transforms: [any Transform]) {
+        guard let loader else { return }
+        loader.replacePipeline(TopdownPipeline(transforms, metainfo: loader.pipeline.metainfo))
+        log("Switch pipeline now!")
+    }
 
     /// Runs the validation loop on every rank and the hooks' validation stages; returns the
     /// metrics (broadcast, so every rank has them).

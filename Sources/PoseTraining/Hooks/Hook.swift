@@ -144,11 +144,16 @@ public protocol HookSpec: Sendable {
     /// Where the hook writes a run's resumable checkpoints, for a run in `workDir`, so that
     /// `--resume` looks there; nil (the default) for hooks that write none.
     func checkpointDirectory(workDir: String) -> String?
+    /// Checks the hook's settings against the rest of the config before the run touches its
+    /// work dir (a switched pipeline against the training one); the default accepts anything.
+    /// - Throws: an error saying what does not fit; the trainer prefixes the hook's config key.
+    func check(_ settings: ExperimentSettings) throws
 }
 
 extension HookSpec {
     public var defaultPriority: HookPriority { .normal }
     public func checkpointDirectory(workDir: String) -> String? { nil }
+    public func check(_ settings: ExperimentSettings) throws {}
 }
 
 /// What one training iteration produced, averaged over ranks.

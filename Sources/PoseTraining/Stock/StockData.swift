@@ -117,6 +117,11 @@ extension Components {
                 return try CombinedDatasetSpec(metainfo: metainfo, datasets: parts, pipeline: pipeline)
             } catch let e as DatasetError { throw d.error("datasets", e.description) }
         }
+        try datasets.register("RepeatDataset") { d, context in
+            guard let inner = try context.build(\.datasets, d, key: "dataset") else { throw d.error("dataset", "is required (the dataset dict to repeat)") }
+            d.ignore("lazy_init")
+            return RepeatDatasetSpec(dataset: inner, times: try d.int("times", in: 1...1_000))
+        }
         try datasets.register("DeepFashionDataset") { d, context in
             let subset = try d.string("subset")
             guard ["full", "upper", "lower"].contains(subset) else {

@@ -63,6 +63,13 @@ extension Components {
             c.ignore("save_param_scheduler")
             return settings
         }
+        try hooks.register("PipelineSwitchHook", scopes: ["mmdet"]) { h, context in
+            let epoch = try h.int("switch_epoch", in: 0...)
+            guard let pipeline = try context.buildList(\.transforms, h, key: "switch_pipeline") else {
+                throw h.error("switch_pipeline", "is required: the transforms of the second stage")
+            }
+            return PipelineSwitchHookSpec(switchEpoch: epoch, switchPipeline: pipeline)
+        }
         try hooks.register("EMAHook") { h, _ in
             var e = EMAHookSpec()
             let kind = try h.string("ema_type", default: "ExponentialMovingAverage")
