@@ -26,7 +26,7 @@ import PoseTensor
     }
 
     @Test func coarseDropoutCutsBoundedRectanglesOutOfTheCropOnly() throws {
-        let step = Albumentation.Step(dropout: .coarse(holes: 1...8, height: (.pixels(10), .pixels(40)), width: (.pixels(10), .pixels(40))),
+        let step = Albumentation.Step(operation: .coarse(holes: 1...8, height: (.pixels(10), .pixels(40)), width: (.pixels(10), .pixels(40))),
                                       probability: 1)
         let metainfo = try cocoMetainfo()
         for seed in 0..<20 {
@@ -41,20 +41,20 @@ import PoseTensor
         }
         // the hole geometry of one draw, replayed
         var rng = RandomGenerator(seed: 5), replay = RandomGenerator(seed: 5)
-        let rects = try Albumentation.holes(step.dropout, width: 48, height: 64, rng: &rng)
+        let rects = try Albumentation.holes(step.operation, width: 48, height: 64, rng: &rng)
         #expect(rects.count >= 1 && rects.count <= 8)
         for (x1, y1, x2, y2) in rects {
             #expect(x1 >= 0 && y1 >= 0 && x2 <= 48 && y2 <= 64)
             #expect(x2 - x1 >= 10 && x2 - x1 <= 40 && y2 - y1 >= 10 && y2 - y1 <= 40)
         }
-        #expect(try Albumentation.holes(step.dropout, width: 48, height: 64, rng: &replay).map { [$0.0, $0.1, $0.2, $0.3] }
+        #expect(try Albumentation.holes(step.operation, width: 48, height: 64, rng: &replay).map { [$0.0, $0.1, $0.2, $0.3] }
                 == rects.map { [$0.0, $0.1, $0.2, $0.3] })
     }
 
     /// GridDropout with holes_number_x=4, holes_number_y=5, ratio 0.4, shift (3, 2) on 48 × 64:
     /// units 12 × 12 (64 // 5), holes 4 × 4 (int(4.8)) at x = 3 + 12i, y = 2 + 12j.
     @Test func gridDropoutFollowsAlbumentationsGrid() throws {
-        let step = Albumentation.Step(dropout: .grid(ratio: 0.4, unitSize: nil, holesNumber: (4, 5), shift: (3, 2), randomOffset: false),
+        let step = Albumentation.Step(operation: .grid(ratio: 0.4, unitSize: nil, holesNumber: (4, 5), shift: (3, 2), randomOffset: false),
                                       probability: 1, fillValue: 0)
         var s = warpedSample(), rng = RandomGenerator(seed: 0)
         try Albumentation([step]).apply(&s, metainfo: try cocoMetainfo(), rng: &rng)
@@ -80,7 +80,7 @@ import PoseTensor
     }
 
     @Test func probabilityDecidesPerSample() throws {
-        let step = Albumentation.Step(dropout: .coarse(holes: 2...2, height: (.pixels(5), .pixels(5)), width: (.pixels(5), .pixels(5))),
+        let step = Albumentation.Step(operation: .coarse(holes: 2...2, height: (.pixels(5), .pixels(5)), width: (.pixels(5), .pixels(5))),
                                       probability: 0.5)
         var applied = 0
         for seed in 0..<200 {
@@ -89,7 +89,7 @@ import PoseTensor
             if dropped(s).contains(true) { applied += 1 }
         }
         #expect((70...130).contains(applied), "applied \(applied) of 200 at p = 0.5")
-        var never = Albumentation.Step(dropout: step.dropout, probability: 0)
+        var never = Albumentation.Step(operation: step.operation, probability: 0)
         var s = warpedSample(), rng = RandomGenerator(seed: 3)
         try Albumentation([never]).apply(&s, metainfo: try cocoMetainfo(), rng: &rng)
         #expect(!dropped(s).contains(true))

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import PoseData
+@testable import PoseTraining
+
+/// MMPose's RTMPose-t config, as written, with the input (64×64) and the network's widths
+/// shrunk, trained under `mpirun -np 2` on synthetic data: the second stage's pipeline from the
+/// switch epoch on, a resume past the switch that trains with the switched pipeline, and the
+/// exponential moving average as the weights validated and saved (MMEngine's EMAHook swaps it
+/// into `state_dict`), so `pose-test` on the checkpoint gives the validation's figure.
+@Suite(.serialized) struct RTMPoseTrainingTests {
+    /// MMPose's `rtmpose-t_8xb256-420e_coco-256x192.py` with only sizes, epochs and paths
+    /// changed, by text substitution so every other line is MMPose's.
+    static func shrunkConfig(in dir: String) throws -> String {
+        var text = try String(contentsOfFile: repositoryRoot + "/configs/body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py",
+                              encoding: .utf8)
+        let substitutions = [
+            ("_base_ = ['../../../_base_/default_runtime.py']", "_base_ = ['\(repositoryRoot)/configs/_base_/default_runtime.py']"),
+            ("max_epochs = 420", "max_epochs = 3"), ("stage2_num_epochs = 30", "stage2_num_epochs = 1"),
+            ("val_interval=10", "val_interval=3"), ("input_size=(192, 256)", "input_size=(64, 64)"),
+            ("widen_factor=0.375", "widen_factor=0.125"), ("in_channels=384", "in_channels=128"),
+            ("hidden_dims=256", "hidden_dims=32"), ("s=128", "s=16"), ("end=1000)", "end=4)"),
+            ("data_root = 'data/coco/'", "data_root = '\(dir)/data/'"),
+            ("annotations/person_keypoints_train2017.json", "annotations/person_keypoints_train.json"),
+            ("annotations/person_keypoints_val2017.json", "annotations/person_keypoints_val.json"),
+            ("data_prefix=dict(img='train2017/')", "data_prefix=dict(img='train/')"),
+            ("data_prefix=dict(img='val2017/')", "data_prefix=dict(img='val/')"),
+            ("batch_size=256", "batch_size=4"), ("batch_size=64", "batch_size=4"),
+        ]
+        for (old, new) in substitutions {
+            guard text.contains(old) else { throw TrainingError("the RTMPose-t config no longer contains \(old)") }
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        let path = dir + "/rtmpose-t-tiny.py"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func trainsThroughTheSwitchResumesAndEvaluatesTheAverage() throws {
+        let dir = try temporaryDirectory("rtmpose")
+        try makeDataset(in: dir, train: 8, val: 2)
+        let config = try Self.shrunkConfig(in: dir)
+        let train = try executable("pose-train"), test = try executable("pose-test")
+        let mpi = ["mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none", "--timeout", "500", "-x", "OPENBLAS_NUM_THREADS=1"]
+        let work = dir + "/work"
+        let (status, output) = try run(mpi + [train, config, "--work-dir", work])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("2 ranks"))
+        // switch_epoch = 3 − 1 = 2: the switch comes after epoch 2's iterations, before epoch 3's
+        let switchLine = try #require(output.range(of: "Switch pipeline now!"), "\(output)")
+        let epoch2 = try #require(output.range(of: "Epoch(train) [2]")), epoch3 = try #require(output.range(of: "Epoch(train) [3]"))
+        #expect(epoch2.lowerBound < switchLine.lowerBound && switchLine.lowerBound < epoch3.lowerBound)
+        #expect(output.components(separatedBy: "Switch pipeline now!").count == 2, "one switch in the run")
+        #expect(output.contains("EMAHook"))
+
+        // the checkpoint's weights are the average; the trained ones go under the hook's state
+        let checkpoint = try Checkpoint.load(path: work + "/epoch_3.safetensors")
+        let key = "backbone.stage4.2.final_conv.conv.weight"
+        let average = try #require(checkpoint.tensors[key]), source = try #require(checkpoint.tensors["hooks.ema_state_dict.module." + key])
+        #expect(checkpoint.data[average.range] != checkpoint.data[source.range])
+
+        // validation of epoch 3 ran on the average, as pose-test on the saved checkpoint does
+        let validated = try #require(Self.figure("coco/AP", in: output.components(separatedBy: "Epoch(val) [3]").last ?? ""), "\(output)")
+        let (testStatus, testOutput) = try run([test, config, work + "/epoch_3.safetensors"])
+        #expect(testStatus == 0, "\(testOutput)")
+        let tested = try #require(Self.figure("coco/AP", in: testOutput), "\(testOutput)")
+        #expect(abs(validated - tested) <= 1e-9, "validation \(validated), pose-test \(tested)")
+
+        // resumed past the switch epoch, the run switches before its first epoch
+        let (resumed, resumedOutput) = try run(mpi + [train, config, "--work-dir", work, "--resume", "--cfg-options", "train_cfg.max_epochs=4"])
+        #expect(resumed == 0, "\(resumedOutput)")
+        let resumedSwitch = try #require(resumedOutput.range(of: "Switch pipeline now!"), "\(resumedOutput)")
+        let epoch4 = try #require(resumedOutput.range(of: "Epoch(train) [4]"), "\(resumedOutput)")
+        #expect(resumedSwitch.lowerBound < epoch4.lowerBound)
+        #expect(!resumedOutput.contains("Epoch(train) [3]"))
+        #expect(FileManager.default.fileExists(atPath: work + "/epoch_4.safetensors"))
+    }
+
+    /// The number after `name: ` in `text`.
+    static func figure(_ name: String, in text: String) -> Double? {
+        guard let range = text.range(of: name + ": ") else { return nil }
+        return Double(text[range.upperBound...].prefix { "0123456789.-e".contains($0) })
+    }
+}
