@@ -29,7 +29,7 @@ if [ $# -eq 0 ]; then
     # The run above used oneDNN (the default); the gradient checks, the kernel comparisons and
     # the PyTorch parity fixtures run again on the im2col + OpenBLAS reference backend.
     SWIFTPOSE_BACKEND=blas swift test --skip-build -c release -Xswiftc -enable-testing \
-        --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests|ActivationLivenessTests|GroupedParityTests|ResNeXtResNeStTests|ReorderedWeightsTests|MMPoseParityTests'
+        --filter 'LayerGradientTests|PoseTensorTests.ChannelBlockingTests|ModelGradientTests|HRNetTests|PyTorchParityTests|SyncBatchNormTests|HeadTests|FlipTestTests|ActivationLivenessTests|GroupedParityTests|ResNeXtResNeStTests|ReorderedWeightsTests|MMPoseParityTests|RTMPoseTests'
     bash examples/custom-modules/run.sh
     bash tools/check_versioned_dependency.sh
     # the API reference of every library module, built with DocC; fails below 100% coverage

@@ -16,6 +16,15 @@ public final class CSPNeXt: Backbone {
     /// The stem, then each stage.
     private let layers: [Sequential]
     private let norms: [BatchNorm2d]
+    private let convs: [Conv2d]
+    private let boundary = BlockedLayoutBoundary()
+    /// Whether activations stay channel-blocked between layers on the oneDNN backend (the
+    /// default): oneDNN's depthwise kernels, and its others without a reorder per layer, work
+    /// on blocked tensors. Off, every convolution reads and writes NCHW.
+    public var keepsChannelBlocking: Bool {
+        get { convs.first?.blocksOutput ?? false }
+        set { for conv in convs { conv.blocksOutput = newValue } }
+    }
 
     /// Builds the network and initialises it as mmdet does (Kaiming-uniform convolutions with
     /// `a = √5` and bias 0, BatchNorm 1/0), then applies `frozenStages` and `normEval`.
@@ -49,11 +58,13 @@ public final class CSPNeXt: Backbone {
         }
         self.layers = layers
         self.norms = modules.norms
+        self.convs = modules.convs
         outChannels = settings.outIndices.map { settings.layerChannels[$0] }
         stem.setInputGradientNeeded(false)
         for conv in modules.convs + attentionConvs { WeightInit.kaimingUniformFanIn(conv, a: 5.0.squareRoot(), rng: &rng) }
         for bn in modules.norms { WeightInit.constant(bn, value: 1) }
         applyFreezing()
+        keepsChannelBlocking = true
     }
 
     /// Applies `frozen_stages` (the stem and the first stages: no gradients, BatchNorm in
@@ -77,11 +88,12 @@ public final class CSPNeXt: Backbone {
             h = layer.forward(h, mode: mode)
             if settings.outIndices.contains(i) { outs.append(h) }
         }
-        return outs
+        return boundary.leave(outs)
     }
 
     public func backward(_ dys: [Tensor?]) {
         precondition(dys.count == settings.outIndices.count, "CSPNeXt.backward needs one gradient per output")
+        let dys = boundary.enter(dys)
         var byLayer = [Tensor?](repeating: nil, count: layers.count)
         for (index, dy) in zip(settings.outIndices, dys) {
             guard let dy else { continue }

@@ -123,13 +123,27 @@ public final class Tanh: Layer {
 /// No parameters.
 public final class SiLU: Layer {
     private var input: Tensor?
+    /// oneDNN's JIT plan for the last element count, on the oneDNN backend (the scalar
+    /// `ElementwiseKernels` are the reference and the BLAS backend's kernels).
+    private var plan: OneDNNEltwise?
 
     /// A SiLU (no parameters or settings; PyTorch's `SiLU()`).
     public init() {}
 
+    private func plan(count: Int) -> OneDNNEltwise? {
+        guard ComputeBackend.current == .onednn else { return nil }
+        if let plan, plan.count == count { return plan }
+        plan = OneDNNEltwise(.silu, count: count)
+        return plan
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         let y = Tensor.pooled(shape: x.shape)
-        ElementwiseKernels.silu(x.data, y.data, count: x.count)
+        if let plan = plan(count: x.count) {
+            plan.forward(x: x.data, y: y.data)
+        } else {
+            ElementwiseKernels.silu(x.data, y.data, count: x.count)
+        }
         input = mode == .training ? x : nil
         return y
     }
@@ -138,7 +152,11 @@ public final class SiLU: Layer {
         guard let x = input else { preconditionFailure("SiLU.backward without a training forward") }
         input = nil
         let dx = Tensor.pooled(shape: x.shape)
-        ElementwiseKernels.siluBackward(x: x.data, dy: dy.data, dx: dx.data, count: x.count)
+        if let plan = plan(count: x.count) {
+            plan.backward(x: x.data, dy: dy.data, dx: dx.data)
+        } else {
+            ElementwiseKernels.siluBackward(x: x.data, dy: dy.data, dx: dx.data, count: x.count)
+        }
         return dx
     }
 }

@@ -91,8 +91,14 @@ import PoseTensor
         let shallow = try CSPNeXt(spec, rng: &rng)
         var shallowState = StateDict()
         shallow.collectState(prefix: "", into: &shallowState)
-        let params = shallowState.parameters.filter { $0.name.hasPrefix("stage2") || $0.name.hasPrefix("stage1.1.attention") }
-        let mismatches = GradientCheck().run(input: x, parameters: params, forward: {
+        // the attention's own gradients are checked above: its Hardsigmoid's kinks at ±3 are too
+        // near for differences taken this deep
+        let params = shallowState.parameters.filter { ($0.name.hasPrefix("stage2") || $0.name.hasPrefix("stage1")) && !$0.name.contains("attention") }
+        // oneDNN's JIT SiLU is exact to 2e-6 but not smooth at that scale: a wider step keeps
+        // its rounding out of the differences
+        var check = GradientCheck()
+        check.step = 1e-3
+        let mismatches = check.run(input: x, parameters: params, forward: {
             shallow.forward(x, mode: .training)[0]
         }, backward: { dy in
             shallow.backward([dy])

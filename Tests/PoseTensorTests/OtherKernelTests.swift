@@ -120,3 +120,24 @@ import SwiftPoseTestSupport
         #expect(abs(lhs - rhs) < 1e-4)
     }
 }
+
+/// oneDNN's JIT SiLU (swish) against the scalar reference kernels, forward and backward.
+@Suite struct OneDNNEltwiseTests {
+    @Test func siluMatchesTheScalarKernels() throws {
+        let n = 16 * 37 + 5
+        let x = Tensor(zeros: [n]), dy = Tensor(zeros: [n])
+        var rng = RandomGenerator(seed: 3)
+        rng.fillUniform(x, low: -30, high: 30)
+        rng.fillUniform(dy, low: -1, high: 1)
+        let plan = try #require(OneDNNEltwise(.silu, count: n))
+        let y = Tensor(zeros: [n]), dx = Tensor(zeros: [n]), yRef = Tensor(zeros: [n]), dxRef = Tensor(zeros: [n])
+        plan.forward(x: x.data, y: y.data)
+        plan.backward(x: x.data, dy: dy.data, dx: dx.data)
+        ElementwiseKernels.silu(x.data, yRef.data, count: n)
+        ElementwiseKernels.siluBackward(x: x.data, dy: dy.data, dx: dxRef.data, count: n)
+        for i in 0..<n {
+            #expect(abs(y[i] - yRef[i]) <= 2e-6 * max(1, abs(yRef[i])), "silu(\(x[i]))")
+            #expect(abs(dx[i] - dxRef[i]) <= 2e-6 * max(1, abs(dxRef[i])), "silu'(\(x[i]))")
+        }
+    }
+}
