@@ -11,7 +11,7 @@ import PoseTensor
 /// `short_conv.*`, `blocks.<i>.*`, `attention.fc.*`, `final_conv.*`.
 final class CSPLayer: Layer {
     let midChannels: Int
-    private let mainConv, shortConv, finalConv: Sequential
+    private let mainConv, shortConv, finalConv: ConvModule
     private let blocks: Sequential
     private let attention: ChannelGate?
 
@@ -29,11 +29,15 @@ final class CSPLayer: Layer {
         var blockLayers: [(String, Layer)] = []
         for i in 0..<count {
             // both blocks are built with expansion 1.0 inside a CSPLayer, so hidden = mid
-            let first = !cspNeXtBlocks ? modules.convModule(mid, mid, kernel: 1)
-                : depthwise ? modules.depthwiseSeparable(mid, mid, kernel: 3, padding: 1) : modules.convModule(mid, mid, kernel: 3, padding: 1)
-            let second = cspNeXtBlocks ? modules.depthwiseSeparable(mid, mid, kernel: 5, padding: 2)
-                                       : (depthwise ? modules.depthwiseSeparable(mid, mid, kernel: 3, padding: 1)
-                                                    : modules.convModule(mid, mid, kernel: 3, padding: 1))
+            // Darknet: 1×1 then 3×3; CSPNeXt: 3×3 then a depthwise-separable 5×5
+            let first: Layer, second: Layer
+            if cspNeXtBlocks {
+                first = depthwise ? modules.depthwiseSeparable(mid, mid, kernel: 3, padding: 1) : modules.convModule(mid, mid, kernel: 3, padding: 1)
+                second = modules.depthwiseSeparable(mid, mid, kernel: 5, padding: 2)
+            } else {
+                first = modules.convModule(mid, mid, kernel: 1)
+                second = depthwise ? modules.depthwiseSeparable(mid, mid, kernel: 3, padding: 1) : modules.convModule(mid, mid, kernel: 3, padding: 1)
+            }
             let body = Sequential([("conv1", first), ("conv2", second)])
             blockLayers.append((String(i), addIdentity ? Residual(main: body, shortcut: nil, relu: false) : body))
         }

@@ -35,15 +35,13 @@ struct ConvModuleBuilder {
 
     /// `ConvModule(cin, cout, kernel, stride, padding, groups)`: `N × cin × H × W` → `N × cout × H' × W'`.
     mutating func convModule(_ cin: Int, _ cout: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                             groups: Int = 1) -> Sequential {
+                             groups: Int = 1) -> ConvModule {
         let conv = Conv2d(cin, cout, kernel: kernel, stride: stride, padding: padding, groups: groups, bias: false)
         // ReLU runs inside BatchNorm's kernel; other activations are their own layer
         let bn = BatchNorm2d(cout, eps: Float(norm.eps), momentum: Float(norm.momentum), relu: activation == .relu)
         bn.synchronized = norm.synchronized
         convs.append(conv); norms.append(bn)
-        var layers: [(String, Layer)] = [("conv", conv), ("bn", bn)]
-        if let activation, activation != .relu { layers.append(("activate", activation.makeLayer())) }
-        return Sequential(layers)
+        return ConvModule(conv: conv, bn: bn, activation: activation.flatMap { $0 == .relu ? nil : $0.makeLayer() })
     }
 
     /// `DepthwiseSeparableConvModule(cin, cout, kernel, stride, padding)`: a depthwise

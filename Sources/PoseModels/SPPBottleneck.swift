@@ -6,7 +6,7 @@ import PoseTensor
 /// k/2, so the size is kept), then `conv2` (1×1, (1 + pools)·C/2 → cout). `N × C × H × W` →
 /// `N × cout × H × W`. Keys `conv1.*`, `conv2.*`.
 final class SPPBottleneck: Layer {
-    private let conv1, conv2: Sequential
+    private let conv1, conv2: ConvModule
     private let poolings: [MaxPool2d]
     private let midChannels: Int
 

@@ -33,6 +33,8 @@ public final class Conv2d: Layer {
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
     let plans = ConvolutionPlans()
+    /// Plans of `fusedInference` (with bias and a post-op), apart from the layer's own.
+    private let fusedPlans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
     /// NCHW copies of a blocked input and of its gradient for the BLAS kernels (where oneDNN
     /// has no plan for a shape).
@@ -87,6 +89,35 @@ public final class Conv2d: Layer {
                                 batch: inShape[0], geometry: g, outChannels: outChannels, groups: groups)
         }
         input = mode == .training ? x : nil; geometry = g
+        return y
+    }
+
+    /// Inference with other weights and bias and an activation inside oneDNN's primitive (a
+    /// BatchNorm folded in by `ConvModule`): `N × inChannels × H × W` → `N × outChannels × H' × W'`,
+    /// blocked as `forward` would block it; nil off the oneDNN backend or where oneDNN has no
+    /// plan, and the caller runs the layers one by one.
+    /// - Parameters:
+    ///   - weight: `outChannels × inChannels/groups × kH × kW`, in place of `weight`.
+    ///   - bias: `outChannels` values, in place of `bias`.
+    ///   - activation: applied to the output inside the primitive.
+    public func fusedInference(_ x: Tensor, weight folded: Tensor, bias: Tensor,
+                               activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
+        guard ComputeBackend.current == .onednn else { return nil }
+        let inShape = ChannelBlocking.planarShape(x.shape)
+        precondition(inShape.count == 4 && inShape[1] == inChannels, "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
+        let g = ConvGeometry(channels: inChannels / groups, height: inShape[2], width: inShape[3], kernel: kernel,
+                             stride: stride, padding: padding, dilation: dilation)
+        let outShape = [inShape[0], outChannels, g.outHeight, g.outWidth]
+        let blockedOut = blocksOutput && ChannelBlocking.canBlock(channels: outChannels)
+        var shape = OneDNNConvolution.Shape(
+            batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
+            outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
+            dilation: dilation, groups: groups, bias: true, sourceBlocked: ChannelBlocking.isBlocked(x.shape), destinationBlocked: blockedOut)
+        shape.activation = activation
+        guard let fused = fusedPlans.plan(for: shape) else { return nil }
+        let y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
+        fused.forward(x: x.data, weight: folded.data, bias: bias.data, y: y.data)
+        input = nil
         return y
     }
 

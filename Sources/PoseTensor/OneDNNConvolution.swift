@@ -29,6 +29,19 @@ public final class OneDNNConvolution {
         /// Whether the caller's input (the transposed convolution's input too) and output are
         /// channel-blocked rather than NCHW.
         public var sourceBlocked = false, destinationBlocked = false
+        /// A pointwise function applied to the output inside the primitive (a oneDNN eltwise
+        /// post-op), for fused inference; forward only.
+        public var activation: PostActivation = .none
+
+        /// The functions a convolution can apply to its output as a post-op.
+        public enum PostActivation: Sendable, Hashable {
+            /// None: the output as computed.
+            case none
+            /// `max(x, 0)`.
+            case relu
+            /// `x · σ(x)` (oneDNN's swish with α = 1).
+            case silu
+        }
 
         /// Creates a shape; pairs are (height, width), and `padding` is the top and left padding.
         public init(batch: Int, inChannels: Int, inHeight: Int, inWidth: Int, outChannels: Int, outHeight: Int, outWidth: Int,
@@ -102,8 +115,19 @@ public final class OneDNNConvolution {
                                                              &dst, geometry.strides, geometry.dilates, geometry.left, geometry.right)
         }
         guard status == dnnl_success else { return nil }
+        var attributes: dnnl_primitive_attr_t?
+        if s.activation != .none {
+            OneDNN.check(dnnl_primitive_attr_create(&attributes), "primitive attributes")
+            var ops: dnnl_post_ops_t?
+            OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
+            OneDNN.check(dnnl_post_ops_append_eltwise(ops, 1, s.activation == .relu ? dnnl_eltwise_relu : dnnl_eltwise_swish,
+                                                      s.activation == .relu ? 0 : 1, 0), "eltwise post-op")
+            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops")
+            dnnl_post_ops_destroy(ops)
+        }
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         var pd: dnnl_primitive_desc_t?
-        guard dnnl_primitive_desc_create(&pd, &desc, nil, engine, nil) == dnnl_success, let pd else { return nil }
+        guard dnnl_primitive_desc_create(&pd, &desc, attributes, engine, nil) == dnnl_success, let pd else { return nil }
         var st: dnnl_stream_t?
         OneDNN.check(dnnl_stream_create(&st, engine, dnnl_stream_default_flags.rawValue), "stream creation")
         stream = st!

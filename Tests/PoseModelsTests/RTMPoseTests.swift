@@ -166,3 +166,28 @@ import PoseTensor
         #expect(out.simccX?.shape == [1, 2, 8] && out.simccY?.shape == [1, 2, 6])
     }
 }
+
+/// `ConvModule`'s fused inference (BatchNorm folded into the convolution, the activation a oneDNN
+/// post-op) against its three layers run one by one.
+@Suite struct ConvModuleFusionTests {
+    @Test(arguments: [(ActivationType?.some(.silu), false), (.some(.silu), true), (.some(.relu), true), (nil, false)])
+    func fusedInferenceEqualsTheLayers(activation: ActivationType?, blocked: Bool) throws {
+        var modules = ConvModuleBuilder(norm: BatchNormSettings(eps: 0.001, momentum: 0.03), activation: activation)
+        let module = modules.convModule(16, 32, kernel: 3, padding: 1)
+        module.conv.blocksOutput = blocked
+        var rng = RandomGenerator(seed: 8)
+        for (_, p) in module.stateDict().parameters { rng.fillUniform(p.value, low: -0.5, high: 1) }
+        rng.fillUniform(module.bn.runningMean, low: -0.2, high: 0.2)
+        rng.fillUniform(module.bn.runningVar, low: 0.5, high: 2)
+        var x = Tensor(zeros: [2, 16, 5, 7])
+        rng.fillUniform(x, low: -1, high: 1)
+        if blocked { x = ChannelBlocking.converting(x, reusing: nil) }
+        let fused = module.forward(x, mode: .inference).clone()
+        var h = module.bn.forward(module.conv.forward(x, mode: .inference), mode: .inference)
+        if let layer = module.activation { h = layer.forward(h, mode: .inference) }
+        #expect(fused.shape == h.shape)
+        var worst: Float = 0
+        for i in 0..<h.count { worst = max(worst, abs(fused[i] - h[i]) / max(1, abs(h[i]))) }
+        #expect(worst <= 1e-5, "largest difference \(worst)")
+    }
+}

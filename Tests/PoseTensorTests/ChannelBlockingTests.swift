@@ -79,9 +79,14 @@ import Testing
         withExtendedLifetime([x, dy, gamma, beta, xb, dyb, y, yb, z, zb]) {}
     }
 
-    @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1)])
-    func maxPoolMatchesNCHW(kernel: Int, stride: Int, padding: Int) {
+    /// Strided windows take the direct scan; stride 1 (SPPBottleneck's 5, 9, 13) the separable
+    /// kernel, also with many ties (values on a coarse grid), where the first maximum in
+    /// row-major order must win as in the NCHW scan.
+    @Test(arguments: [(3, 2, 1, false), (2, 2, 0, false), (3, 1, 1, false), (5, 1, 2, false), (9, 1, 4, false),
+                      (13, 1, 6, false), (5, 1, 2, true), (13, 1, 6, true), (4, 1, 1, true)])
+    func maxPoolMatchesNCHW(kernel: Int, stride: Int, padding: Int, ties: Bool) {
         let x = randomTensor([2, 32, 7, 6], seed: 6)
+        if ties { for i in 0..<x.count { x[i] = (x[i] * 2).rounded() / 2 } }
         let g = ConvGeometry(channels: 1, height: 7, width: 6, kernel: (kernel, kernel), stride: (stride, stride),
                              padding: (padding, padding))
         let y = Tensor(zeros: [2, 32, g.outHeight, g.outWidth]), yb = Tensor(zeros: [2, 2, g.outHeight, g.outWidth, 16])
