@@ -91,6 +91,51 @@ public enum BlockedSpatialKernels {
         }
     }
 
+    /// Adds a depthwise convolution's weight gradient (PyTorch's `C × 1 × kH × kW`) and, when
+    /// given, its bias gradient (`C`) from a blocked input `x` (`N × C/16 × H × W × 16`) and
+    /// output gradient `dy` (`N × C/16 × H' × W' × 16`): dW[c, ky, kx] = Σ dy[n, c, o] ·
+    /// x[n, c, o·s − p + k·d], summed in double per channel and tap.
+    public static func depthwiseWeightGradient(x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                               dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                                               batch: Int, channels: Int, geometry g: ConvGeometry) {
+        let w = width, blocks = channels / w, taps = g.kernelH * g.kernelW
+        let inPlane = g.height * g.width * w, outPlane = g.outHeight * g.outWidth * w
+        // each channel block's taps over every image, so no two workers write one weight
+        ParallelLoop.run(blocks, grain: 1) { range in
+            let sums = UnsafeMutablePointer<Float>.allocate(capacity: (taps + 1) * w)
+            defer { sums.deallocate() }
+            for b in range {
+                var total = [Double](repeating: 0, count: (taps + 1) * w)
+                for n in 0..<batch {
+                    sums.update(repeating: 0, count: (taps + 1) * w)
+                    let xp = x + (n * blocks + b) * inPlane, dyp = dy + (n * blocks + b) * outPlane
+                    for oy in 0..<g.outHeight {
+                        for ox in 0..<g.outWidth {
+                            let d = dyp + (oy * g.outWidth + ox) * w
+                            let biasSum = sums + taps * w
+                            for l in 0..<w { biasSum[l] += d[l] }
+                            for ky in 0..<g.kernelH {
+                                let iy = oy * g.strideH - g.padH + ky * g.dilationH
+                                if iy < 0 || iy >= g.height { continue }
+                                for kx in 0..<g.kernelW {
+                                    let ix = ox * g.strideW - g.padW + kx * g.dilationW
+                                    if ix < 0 || ix >= g.width { continue }
+                                    let v = xp + (iy * g.width + ix) * w, acc = sums + (ky * g.kernelW + kx) * w
+                                    for l in 0..<w { acc[l] += d[l] * v[l] }
+                                }
+                            }
+                        }
+                    }
+                    for i in 0..<((taps + 1) * w) { total[i] += Double(sums[i]) }
+                }
+                for t in 0..<taps {
+                    for l in 0..<w { dWeight[(b * w + l) * taps + t] += Float(total[t * w + l]) }
+                }
+                if let dBias { for l in 0..<w { dBias[b * w + l] += Float(total[taps * w + l]) } }
+            }
+        }
+    }
+
     /// Routes each output gradient to the pixel its maximum came from; overwrites `dx`.
     public static func maxPoolBackward(dy: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
                                        dx: UnsafeMutablePointer<Float>, planes: Int, geometry g: ConvGeometry) {

@@ -179,6 +179,19 @@ public final class OneDNNConvolution {
     public func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
                          weightCache: ReorderedWeights? = nil) {
+        let s = shape
+        if s.groups > 1 && s.groups == s.inChannels && s.groups == s.outChannels && s.sourceBlocked && s.destinationBlocked {
+            // oneDNN 2.6 has no JIT kernel for a depthwise weight gradient here (its gemm and
+            // reference ones took 12-35 ms a layer in RTMPose-m); 16 channels a pixel at a time
+            // it is a few multiply-adds per output
+            let g = ConvGeometry(channels: 1, height: s.inHeight, width: s.inWidth, kernel: (s.kernelHeight, s.kernelWidth),
+                                 stride: (s.strideHeight, s.strideWidth), padding: (s.padTop, s.padLeft),
+                                 dilation: (s.dilationHeight, s.dilationWidth))
+            BlockedSpatialKernels.depthwiseWeightGradient(x: x, dy: dy, dWeight: dWeight, dBias: dBias, batch: s.batch,
+                                                          channels: s.inChannels, geometry: g)
+            backwardPlan.run(x: x, weight: weight, dy: dy, dx: dx, dWeight: nil, dBias: nil, weightCache: weightCache)
+            return
+        }
         backwardPlan.run(x: x, weight: weight, dy: dy, dx: dx, dWeight: dWeight, dBias: dBias, weightCache: weightCache)
     }
 
@@ -240,9 +253,23 @@ public final class OneDNNConvolution {
         }
 
         func run(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
                  weightCache: ReorderedWeights?) {
             let stream = plan.stream, s = plan.shape
+            guard let dWeight else {
+                // the weights' gradient came from elsewhere: only dx
+                guard let dx else { return }
+                dataGradient.bindInput(dy, stream)
+                if let weightCache {
+                    weightCache.bindForBackward(dataWeights, user: weight, stream: stream)
+                } else {
+                    dataWeights.bindInput(weight, stream)
+                }
+                dataSource.bindOutput(dx)
+                data.execute(stream, dataArguments)
+                dataSource.finishOutput(dx, stream)
+                return
+            }
             weightsSource.bindInput(x, stream)
             weightsGradient.bindInput(dy, stream)
             weightsOutput.bindOutput(dWeight)
