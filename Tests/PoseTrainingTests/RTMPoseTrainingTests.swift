@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PoseData
+import PoseDistributed
 @testable import PoseTraining
 
 /// MMPose's RTMPose-t config, as written, with the input (64×64) and the network's widths
@@ -107,6 +108,39 @@ import PoseData
         #expect(resumedSwitch.lowerBound < epoch4.lowerBound)
         #expect(!resumedOutput.contains("Epoch(train) [3]"))
         #expect(FileManager.default.fileExists(atPath: work + "/epoch_4.safetensors"))
+    }
+
+    /// The config's `init_cfg=dict(type='Pretrained', prefix='backbone.', checkpoint='https://…
+    /// cspnext-tiny_udp-aic-coco_210e-256x192-cbed682d_20230130.pth')` through the hub cache: a
+    /// whole model's checkpoint under that file name initialises the backbone from its
+    /// `backbone.` keys (the head keeps its own initialisation), as MMEngine's `PretrainedInit`.
+    @Test func pretrainedBackboneFromTheHubCache() throws {
+        let dir = try temporaryDirectory("rtmpose-pretrained")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try makeDataset(in: dir, train: 4, val: 2)
+        let s = try settings(try Self.shrunkConfig(in: dir), options: ["train_cfg.max_epochs=1", "custom_hooks=[]"])
+        let donor = try makeModel(s, seed: 99)
+        let name = "cspnext-tiny_udp-aic-coco_210e-256x192-cbed682d_20230130.pth"
+        let cache = PretrainedDownload.cacheDirectory(), file = cache + "/" + name
+        guard !FileManager.default.fileExists(atPath: file) else {
+            Issue.record("\(file) exists already; this test writes its own file there")
+            return
+        }
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let meta = CheckpointMeta(epoch: 0, iteration: 0, optimizerSteps: 0, optimizer: "AdamW", seed: 0, worldSize: 1)
+        try Checkpoint.save(model: donor, optimizer: nil, contents: CheckpointContents(meta: meta), to: file)
+
+        let model = try makeModel(s, seed: 0)
+        try InitialWeights(pretrained: s.model.pretrained, loadFrom: nil, strict: false, skipsDownloads: false,
+                           broadcast: CheckpointBroadcast(communicator: SingleProcessCommunicator()), log: TrainingLog()).load(into: model)
+        let donorState = Dictionary(uniqueKeysWithValues: donor.state.parameters.map { ($0.name, $0.parameter.value.array) })
+        var backbone = 0, head = 0
+        for (key, p) in model.state.parameters {
+            if key.hasPrefix("backbone.") { backbone += 1; #expect(p.value.array == donorState[key], "\(key)") }
+            if key.hasPrefix("head.") && p.value.array != donorState[key] { head += 1 }
+        }
+        #expect(backbone > 100 && head > 0)
     }
 
     /// The number after `name: ` in `text`.

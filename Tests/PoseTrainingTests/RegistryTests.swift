@@ -11,21 +11,22 @@ import ToyComponents
     @Test func stockTypeNames() {
         let c = Components.stock
         #expect(c.estimators.names == ["TopdownPoseEstimator"])
-        #expect(c.backbones.names == ["HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet"])
+        #expect(c.backbones.names == ["CSPNeXt", "HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet", "mmdet.CSPNeXt"])
         #expect(c.necks.names == ["FeatureMapProcessor", "GlobalAveragePooling"])
-        #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
+        #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "CombinedTargetMSELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
         #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
-                                       "PhotometricDistortion", "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine"])
+                                       "PhotometricDistortion", "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine",
+                                       "YOLOXHSVRandomAug", "mmdet.YOLOXHSVRandomAug"])
         #expect(c.datasets.names == [
             "AFLWDataset", "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset",
             "CocoDataset", "CocoWholeBodyDataset", "CocoWholeBodyFaceDataset", "CocoWholeBodyHandDataset", "CombinedDataset", "CrowdPoseDataset",
             "DeepFashion2Dataset", "DeepFashionDataset", "ExlposeDataset", "Face300WDataset", "Face300WLPDataset", "FlyDataset",
             "FreiHandDataset", "HalpeDataset", "Horse10Dataset", "HumanArtDataset", "JhmdbDataset", "LapaDataset", "LocustDataset",
             "MacaqueDataset", "MhpDataset", "MpiiDataset", "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset",
-            "Rhd2DDataset", "UBody2dDataset", "WFLWDataset", "ZebraDataset",
+            "RepeatDataset", "Rhd2DDataset", "UBody2dDataset", "WFLWDataset", "ZebraDataset",
         ])
         #expect(c.metrics.names == ["AUC", "CocoMetric", "CocoWholeBodyMetric", "EPE", "JhmdbPCKAccuracy", "MpiiPCKAccuracy", "NME", "PCKAccuracy", "PoseTrack18Metric"])
         #expect(c.optimizers.names == ["Adam", "AdamW", "SGD"])
@@ -34,7 +35,7 @@ import ToyComponents
                                        "ExponentialMomentum", "LinearLR", "LinearMomentum", "MultiStepLR", "MultiStepMomentum", "OneCycleLR",
                                        "PolyLR", "PolyMomentum", "QuadraticWarmupLR", "StepLR", "StepMomentum"])
         #expect(c.hooks.names == ["BadCaseAnalysisHook", "CheckpointHook", "DistSamplerSeedHook", "EMAHook", "IterTimerHook", "LoggerHook",
-                                  "ParamSchedulerHook", "PoseVisualizationHook", "SyncBuffersHook"])
+                                  "ParamSchedulerHook", "PipelineSwitchHook", "PoseVisualizationHook", "SyncBuffersHook", "mmdet.PipelineSwitchHook"])
     }
 
     @Test func duplicateRegistrationIsAnErrorUnlessReplacing() throws {
@@ -66,7 +67,7 @@ import ToyComponents
             do { _ = try settings(zoo, options: options, components: components); return "no error" } catch { return "\(error)" }
         }
         #expect(message(["model.backbone.type=MyNet"])
-                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet"))
+                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: CSPNeXt, HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet, mmdet.CSPNeXt"))
         #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: AdaptiveWingLoss, BCELoss,"))
         #expect(message(["optim_wrapper.type=AmpOptimWrapper"])
                 .contains("optim_wrapper.type: 'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper'"))

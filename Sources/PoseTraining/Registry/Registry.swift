@@ -83,7 +83,8 @@ public struct Registry<Product>: Sendable {
     /// - Throws: `ConfigError` when `type` is not registered or a key was left unread; what the
     ///   builder throws.
     public func build(type: String, _ reader: ConfigReader, context: BuildContext) throws -> Product {
-        let scope = try reader.optionalString("_scope_")
+        // read only where given, so the accepted keys a typo's message lists stay the component's
+        let scope = reader.dict["_scope_"] == nil ? nil : try reader.optionalString("_scope_")
         guard let builder = builder(for: type, scope: scope) else {
             throw reader.error("type", "unknown \(family) type '\(type)'; registered: \(names.joined(separator: ", "))")
         }
