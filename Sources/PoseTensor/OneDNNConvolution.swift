@@ -256,32 +256,22 @@ public final class OneDNNConvolution {
                  dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
                  weightCache: ReorderedWeights?) {
             let stream = plan.stream, s = plan.shape
-            guard let dWeight else {
-                // the weights' gradient came from elsewhere: only dx
-                guard let dx else { return }
-                dataGradient.bindInput(dy, stream)
-                if let weightCache {
-                    weightCache.bindForBackward(dataWeights, user: weight, stream: stream)
-                } else {
-                    dataWeights.bindInput(weight, stream)
-                }
-                dataSource.bindOutput(dx)
-                data.execute(stream, dataArguments)
-                dataSource.finishOutput(dx, stream)
-                return
+            // without dWeight the weights' gradient came from elsewhere: only dx
+            if let dWeight {
+                weightsSource.bindInput(x, stream)
+                weightsGradient.bindInput(dy, stream)
+                weightsOutput.bindOutput(dWeight)
+                let biasScratch = DNNLScratch.current.buffer(.bias, bytes: s.outChannels * 4).bindMemory(to: Float.self, capacity: s.outChannels)
+                biasGradient?.bind(biasScratch)
+                weights.execute(stream, weightsArguments)
+                weightsOutput.finishOutput(dWeight, stream)
+                if let dBias, biasGradient != nil { for o in 0..<s.outChannels { dBias[o] += biasScratch[o] } }
             }
-            weightsSource.bindInput(x, stream)
-            weightsGradient.bindInput(dy, stream)
-            weightsOutput.bindOutput(dWeight)
-            let biasScratch = DNNLScratch.current.buffer(.bias, bytes: s.outChannels * 4).bindMemory(to: Float.self, capacity: s.outChannels)
-            biasGradient?.bind(biasScratch)
-            weights.execute(stream, weightsArguments)
-            weightsOutput.finishOutput(dWeight, stream)
-            if let dBias, biasGradient != nil { for o in 0..<s.outChannels { dBias[o] += biasScratch[o] } }
 
             guard let dx else { return }
             // the weights primitive's reordered gradient serves the data primitive when the layouts agree
-            if weightsGradient.reorder == nil || !OneDNN.equal(weightsGradient.memory.descriptor, dataGradient.memory.descriptor) {
+            if dWeight == nil || weightsGradient.reorder == nil
+                || !OneDNN.equal(weightsGradient.memory.descriptor, dataGradient.memory.descriptor) {
                 dataGradient.bindInput(dy, stream)
             } else {
                 dataGradient.memory.bind(DNNLScratch.current.buffer(.destination, bytes: dataGradient.bytes))

@@ -202,7 +202,7 @@ import ToyComponents
         #expect(DatasetMetainfo.bundledFiles == [
             "300w.py", "300wlp.py", "aflw.py", "aic.py", "ak.py", "animalpose.py", "ap10k.py", "atrw.py", "coco.py", "coco_aic.py", "coco_wholebody.py",
             "coco_wholebody_face.py", "coco_wholebody_hand.py", "cofw.py", "crowdpose.py", "deepfashion2.py", "deepfashion_full.py",
-            "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py", "freihand2d.py", "halpe.py", "horse10.py",
+            "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py", "freihand2d.py", "halpe.py", "halpe26.py", "horse10.py",
             "humanart.py", "jhmdb.py", "lapa.py", "locust.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
             "posetrack18.py", "rhd2d.py", "ubody2d.py", "wflw.py", "zebra.py",
         ])
