@@ -43,11 +43,16 @@ public protocol PoseEstimator: AnyObject {
     /// the caller's own checks (the training codec's targets), or nil when the paradigm has no
     /// `HeadOutput`. The default probes nothing.
     func probe(inputSize: (Int, Int)) throws -> HeadOutput?
+    /// Called before training starts (and on resuming) with the run's length in epochs
+    /// (MMEngine's message-hub `max_epochs`), for losses that change over the run, such as
+    /// DWPose's decaying distillation. The default does nothing.
+    func willTrain(maxEpochs: Int)
 }
 
 extension PoseEstimator {
     public func activationBytesPerImage(inputSize: (Int, Int)) -> (training: Int, inference: Int)? { nil }
     public func probe(inputSize: (Int, Int)) throws -> HeadOutput? { nil }
+    public func willTrain(maxEpochs: Int) {}
 
     /// The number of trainable scalar parameters.
     public var trainableParameterCount: Int { state.trainableCount }

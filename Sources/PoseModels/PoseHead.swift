@@ -35,11 +35,32 @@ public protocol PoseHead: AnyObject {
     /// Throws a `ModelError` saying what to set when feature maps of these shapes
     /// (`N × C_i × H_i × W_i`) do not fit the head.
     func checkFeatures(_ feats: [Tensor]) throws
+    /// `trainStep` with a loss on the head's raw training outputs besides its own (DWPose's
+    /// logit distillation). `outputLoss` runs after the head's own loss, before its backward:
+    /// it gets the outputs and the gradient of the head's loss with respect to them (same
+    /// fields, same shapes), may change that gradient in place, and returns its named losses,
+    /// which are appended to the head's. The default runs `trainStep` when `outputLoss` is nil
+    /// and throws a `ModelError` otherwise (the head does not expose its outputs).
+    func trainStep(_ feats: [Tensor], targets: HeadTargets,
+                   outputLoss: HeadOutputLoss?) throws -> (losses: [(String, Float)], featureGradients: [Tensor?])
 }
+
+/// A loss on a head's raw training outputs (`N × …` per field), given with the gradient of the
+/// head's own loss with respect to them, which it may change in place (add its own gradient, or
+/// zero it to train on this loss alone); returns its named losses.
+public typealias HeadOutputLoss = (_ outputs: HeadOutput, _ gradients: HeadOutput) throws -> [(String, Float)]
 
 extension PoseHead {
     public var hasFixedFeatureSize: Bool { false }
     public func checkFeatures(_ feats: [Tensor]) throws {}
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets,
+                          outputLoss: HeadOutputLoss?) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        guard outputLoss == nil else {
+            throw ModelError("\(type(of: self)) does not give its training outputs to distillation losses (PoseHead.trainStep(_:targets:outputLoss:))")
+        }
+        return try trainStep(feats, targets: targets)
+    }
 }
 
 /// A neck between backbone and head (MMPose's `necks`): feature maps in, feature maps out.

@@ -61,6 +61,13 @@ public final class RTMCCHead: PoseHead {
     }
 
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        try trainStep(feats, targets: targets, outputLoss: nil)
+    }
+
+    /// Gives `outputLoss` the SimCC logits (`simccX` `N × K × Wx`, `simccY` `N × K × Hy`) and the
+    /// head's loss gradients with respect to them.
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets,
+                          outputLoss: HeadOutputLoss?) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         try checkFeatures(feats)
         let (x, y) = forward(feats.last!, mode: .training)
         guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
@@ -69,6 +76,7 @@ public final class RTMCCHead: PoseHead {
         let gx = Tensor.pooled(shape: x.shape), gy = Tensor.pooled(shape: y.shape)
         let value = loss(prediction: x, target: tx, weights: targets.weights, gradient: gx)
             + loss(prediction: y, target: ty, weights: targets.weights, gradient: gy)
+        let extra = try outputLoss?(HeadOutput(simccX: x, simccY: y), HeadOutput(simccX: gx, simccY: gy)) ?? []
         let rows = x.shape[0] * x.shape[1]
         let dFeatures = clsX.backward(gx.reshaped([rows, clsX.outFeatures]))
         let dFromY = clsY.backward(gy.reshaped([rows, clsY.outFeatures]))
@@ -77,9 +85,9 @@ public final class RTMCCHead: PoseHead {
         let dMaps = scaleNorm.backward(mlp.backward(dTokens.reshaped([rows, settings.hiddenDims])))
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = finalLayer.backward(dMaps.reshaped(mapShape))
-        guard targets.computeAccuracy else { return ([("loss_kpt", value)], grads) }
+        guard targets.computeAccuracy else { return ([("loss_kpt", value)] + extra, grads) }
         let accuracy = HeatmapAccuracy.simccPCK(x: x, y: y, targetX: tx, targetY: ty, weights: targets.weights, splitRatio: settings.splitRatio)
-        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))], grads)
+        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))] + extra, grads)
     }
 
     public func predict(_ feats: [Tensor]) -> HeadOutput {

@@ -50,8 +50,9 @@ public final class TopdownPoseEstimator: PoseEstimator {
     public let neck: Neck?
     /// The head, with its loss (`head.*`).
     public let head: PoseHead
-    /// Every parameter of backbone, neck and head, in `state`'s order.
-    public let arena: ParameterArena
+    /// Every parameter of backbone, neck and head, in `state`'s order (a larger model's arena
+    /// when the estimator is part of one, such as a distiller's teacher).
+    public internal(set) var arena: ParameterArena
     /// `backbone.*`, then `neck.*`, then `head.*`, as collected when the model was built.
     public let state: StateDict
     /// Decodes the head's outputs (nil: `predict(_:)` on batches is unavailable).
@@ -78,8 +79,15 @@ public final class TopdownPoseEstimator: PoseEstimator {
     ///   - decoder: the head's codec (nil: `predict(_:)` on batches throws).
     ///   - testConfig: `test_cfg` (default: no flip test).
     ///   - summary: the line logs show for the model.
-    public init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
-                testConfig: TopdownTestSettings = TopdownTestSettings(), summary: String = "TopdownPoseEstimator") {
+    public convenience init(backbone: Backbone, neck: Neck? = nil, head: PoseHead, decoder: (any KeypointCodec)? = nil,
+                            testConfig: TopdownTestSettings = TopdownTestSettings(), summary: String = "TopdownPoseEstimator") {
+        self.init(backbone: backbone, neck: neck, head: head, decoder: decoder, testConfig: testConfig, summary: summary, sharing: nil)
+    }
+
+    /// The parts as one estimator; with `arena`, their parameters stay in that (a larger
+    /// model's) arena rather than moving into a new one.
+    init(backbone: Backbone, neck: Neck?, head: PoseHead, decoder: (any KeypointCodec)?, testConfig: TopdownTestSettings,
+         summary: String, sharing arena: ParameterArena?) {
         self.backbone = backbone
         self.neck = neck
         self.head = head
@@ -91,7 +99,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
         neck?.collectState(prefix: "neck.", into: &state)
         head.collectState(prefix: "head.", into: &state)
         self.state = state
-        arena = ParameterArena(state.parameters.map(\.parameter))
+        self.arena = arena ?? ParameterArena(state.parameters.map(\.parameter))
     }
 
     /// A SimpleBaseline: a backbone and a heatmap head trained with `loss`.
@@ -100,7 +108,7 @@ public final class TopdownPoseEstimator: PoseEstimator {
         self.init(backbone: backbone, neck: nil, head: head)
     }
 
-    fileprivate func features(_ images: Tensor, mode: ForwardMode) -> [Tensor] {
+    func features(_ images: Tensor, mode: ForwardMode) -> [Tensor] {
         let feats = backbone.forward(images, mode: mode)
         return neck?.forward(feats, mode: mode) ?? feats
     }

@@ -24,6 +24,16 @@ public enum WeightInit {
         conv.bias?.value.zero()
     }
 
+    /// PyTorch's own `nn.Conv2d` initialisation (`reset_parameters`): weight as
+    /// `kaimingUniformFanIn(a: √5)`, bias ~ U(−1/√fan_in, 1/√fan_in).
+    public static func pytorchDefault(_ conv: Conv2d, rng: inout RandomGenerator) {
+        kaimingUniformFanIn(conv, a: 5.0.squareRoot(), rng: &rng)
+        guard let bias = conv.bias else { return }
+        let shape = conv.weight.shape
+        let bound = Float(1 / Double(shape[1] * shape[2] * shape[3]).squareRoot())
+        rng.fillUniform(bias.value, low: -bound, high: bound)
+    }
+
     /// `NormalInit(std)`: weight ~ N(0, std²), bias 0.
     public static func normal(_ weight: Parameter, bias: Parameter?, std: Float, rng: inout RandomGenerator) {
         rng.fillNormal(weight.value, std: std)

@@ -308,13 +308,15 @@ public enum Checkpoint {
     ///   - strict: Whether any missing or unexpected key is an error (MMEngine's `strict`).
     ///   - rename: maps a (normalised) checkpoint key to a model key, or nil to skip it
     ///     (`init_cfg` Pretrained with a `prefix`, backbone-only weights).
+    ///   - part: only the model keys under this prefix are loaded or missed (`"teacher."`:
+    ///     weights for one part of the model); nil for every key.
     /// - Returns: The model keys the checkpoint lacks and the checkpoint keys the model lacks
     ///   (sorted); with backbone-only weights the head's keys count as neither.
     /// - Throws: `CheckpointError` when a key's shape or dtype does not fit the model, or, with
     ///   `strict`, when any key is missing or unexpected.
     @discardableResult
     public static func loadWeights(_ loaded: Loaded, into model: PoseEstimator, strict: Bool,
-                                   rename: ((String) -> String?)? = nil) throws -> (missing: [String], unexpected: [String]) {
+                                   rename: ((String) -> String?)? = nil, part: String? = nil) throws -> (missing: [String], unexpected: [String]) {
         var available: [String: SafeTensors.Info] = [:]
         for (k, v) in loaded.tensors where !CheckpointContents.reservedPrefixes.contains(where: k.hasPrefix) {
             var key = k.hasPrefix("module.") ? String(k.dropFirst(7)) : k
@@ -336,7 +338,8 @@ public enum Checkpoint {
             try readFloats(info, from: loaded, key: key, into: tensor.data, count: tensor.count)
         }
         // backbone-only weights say nothing about the head
-        func wanted(_ name: String) -> Bool { !onlyBackbone || name.hasPrefix("backbone.") }
+        // and a part's weights (a distiller's teacher) say nothing about the rest of the model
+        func wanted(_ name: String) -> Bool { (!onlyBackbone || name.hasPrefix("backbone.")) && (part.map(name.hasPrefix) ?? true) }
         for (name, p) in model.state.parameters where wanted(name) { try copyFloats(name, into: p.value) }
         for (name, t) in model.state.buffers where wanted(name) { try copyFloats(name, into: t) }
         for (name, counter) in model.state.counters where wanted(name) {

@@ -24,7 +24,8 @@ struct InitialWeights {
             guard let loaded = try broadcast.share({
                 try Checkpoint.load(path: try PretrainedDownload.localFile(for: pretrained.checkpoint) { self.log($0) })
             }) else { continue }
-            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict, rename: InitialWeights.renaming(pretrained))
+            let (missing, unexpected) = try Checkpoint.loadWeights(loaded, into: model, strict: strict, rename: InitialWeights.renaming(pretrained),
+                                                                      part: pretrained.target.isEmpty ? nil : pretrained.target)
             log("\(what) initialised from \(pretrained.checkpoint)" + Checkpoint.keyReport(missing: missing, unexpected: unexpected))
         }
         if let path = loadFrom, let loaded = try broadcast.load(path: path) {

@@ -253,6 +253,7 @@ public final class Trainer {
         if iterations(lastRank.samplesPerRank) != iterationsPerEpoch {
             throw DatasetError("train_dataloader.sampler.round_up=False: \(instances.count) instances over \(worldSize) ranks give rank 0 \(iterationsPerEpoch) iterations per epoch and rank \(worldSize - 1) \(iterations(lastRank.samplesPerRank)); use round_up=True (the default) or a dataset size divisible by the ranks")
         }
+        model.willTrain(maxEpochs: maxEpochs)
         log("train: \(instances.count) instances, \(iterationsPerEpoch) iterations per epoch of \(trainData.batchSize) per rank (global batch \(trainData.batchSize * worldSize)), \(maxEpochs) epochs")
         // equal counts: a checkpoint written at an epoch's last iteration (a stop there) resumes
         // into that epoch's end, whose hooks have not run yet

@@ -51,6 +51,7 @@ public struct Components: Sendable {
         do {
             try components.registerStockModels()
             try components.registerStockRTMPose()
+            try components.registerStockDistillation()
             try components.registerStockData()
             try components.registerStockAugmentations()
             try components.registerStockMetrics()

@@ -131,21 +131,7 @@ extension Components {
 /// The builders of the stock model components (config dict → spec).
 enum StockModels {
     @Sendable static func topdownPoseEstimator(_ m: ConfigReader, _ context: BuildContext) throws -> any PoseEstimatorSpec {
-        var preprocessor = DataPreprocessor()
-        if let p = try m.dictionary("data_preprocessor") {
-            _ = try p.type(among: ["PoseDataPreprocessor"])
-            let mean = try p.doubles("mean", default: preprocessor.mean.map(Double.init)).map(Float.init)
-            let std = try p.doubles("std", default: preprocessor.std.map(Double.init)).map(Float.init)
-            // images are decoded as RGB; MMPose's bgr_to_rgb=True turns its BGR decode into the same
-            if try !p.bool("bgr_to_rgb", default: false) {
-                throw p.error("bgr_to_rgb", "SwiftPose decodes RGB; configs must use bgr_to_rgb=True (MMPose's standard) so mean/std are in RGB order")
-            }
-            p.ignore("pad_size_divisor", "pad_value", "non_blocking")
-            guard mean.count == 3, std.count == 3 else { throw p.error("mean", "mean and std need three values") }
-            guard std.allSatisfy({ $0 != 0 && $0.isFinite }) else { throw p.error("std", "must be three finite non-zero values, got \(std)") }
-            preprocessor = DataPreprocessor(mean: mean, std: std)
-            try context.finish(p)
-        }
+        let preprocessor = try dataPreprocessor(m, context)
         var pretrained: [PretrainedWeights] = []
         guard let b = try m.dictionary("backbone") else { throw m.error("backbone", "is required") }
         let backboneType = try b.string("type")
@@ -194,6 +180,26 @@ enum StockModels {
                                             summary: ([backboneType] + (neckType.map { [$0] } ?? []) + [headType]).joined(separator: " + "))
         spec.computeAccuracy = computeAccuracy
         return spec
+    }
+
+    /// A model's `data_preprocessor` (`PoseDataPreprocessor`; MMPose's ImageNet mean and std when absent).
+    static func dataPreprocessor(_ m: ConfigReader, _ context: BuildContext) throws -> DataPreprocessor {
+        var preprocessor = DataPreprocessor()
+        if let p = try m.dictionary("data_preprocessor") {
+            _ = try p.type(among: ["PoseDataPreprocessor"])
+            let mean = try p.doubles("mean", default: preprocessor.mean.map(Double.init)).map(Float.init)
+            let std = try p.doubles("std", default: preprocessor.std.map(Double.init)).map(Float.init)
+            // images are decoded as RGB; MMPose's bgr_to_rgb=True turns its BGR decode into the same
+            if try !p.bool("bgr_to_rgb", default: false) {
+                throw p.error("bgr_to_rgb", "SwiftPose decodes RGB; configs must use bgr_to_rgb=True (MMPose's standard) so mean/std are in RGB order")
+            }
+            p.ignore("pad_size_divisor", "pad_value", "non_blocking")
+            guard mean.count == 3, std.count == 3 else { throw p.error("mean", "mean and std need three values") }
+            guard std.allSatisfy({ $0 != 0 && $0.isFinite }) else { throw p.error("std", "must be three finite non-zero values, got \(std)") }
+            preprocessor = DataPreprocessor(mean: mean, std: std)
+            try context.finish(p)
+        }
+        return preprocessor
     }
 
     /// Reads a norm_cfg: PyTorch's BatchNorm with its defaults, per rank (`BN`) or over all
