@@ -15,5 +15,5 @@ struct PoseAnalyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pose-analyze",
         abstract: "Look at runs and configs: training curves, augmented samples, the merged config.",
-        subcommands: [PlotCurves.self, BrowseDataset.self, PrintConfig.self, CheckConfigs.self])
+        subcommands: [PlotCurves.self, BrowseDataset.self, PrintConfig.self, CheckConfigs.self, PthTransfer.self])
 }

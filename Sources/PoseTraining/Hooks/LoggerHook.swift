@@ -65,9 +65,9 @@ public final class LoggerHook: Hook {
                           runner.epoch + 1, inEpoch, runner.iterationsPerEpoch, m["lr"] ?? 0, formatDuration(eta), time,
                           mean("data_time"), totalTime > 0 ? Double(windowImages) / totalTime : 0, mean("loss"))
         if m["grad_norm"] != nil { line += String(format: "  grad_norm: %.4f", mean("grad_norm")) }
-        // the model's own values (loss_kpt, acc_vis, …) when it reports more than one
-        let named = outputs.values.map(\.name)
-        if named.count > 1 { line += named.map { String(format: "  %@: %.6f", $0, mean($0)) }.joined() }
+        // the model's own values (loss_kpt, acc_pose, …), each by name as MMEngine logs them
+        let named = outputs.values.map(\.name).filter { $0 != "loss" }
+        line += named.map { String(format: "  %@: %.6f", $0, mean($0)) }.joined()
         runner.log(line)
         var record: [String: Any] = ["epoch": runner.epoch + 1, "iter": runner.iteration + 1, "step": runner.iteration + 1,
                                      "memory": peakResidentBytes() / 1_048_576]
