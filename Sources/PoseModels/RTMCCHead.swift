@@ -15,7 +15,7 @@ public final class RTMCCHead: PoseHead {
     let scaleNorm: ScaleNorm
     let mlp: Linear
     let gau: RTMCCBlock
-    let clsX: Linear, clsY: Linear
+    let classifiers: SimCCClassifiers
     /// The loss on each axis's logits, summed over x and y.
     public var loss: any PoseLoss = KLDiscretLoss()
     private var mapShape: [Int] = []
@@ -34,21 +34,18 @@ public final class RTMCCHead: PoseHead {
         mlp = Linear(flat, hidden, bias: false)
         gau = RTMCCBlock(tokens: k, inDims: hidden, outDims: hidden, expansionFactor: settings.expansionFactor, s: settings.s,
                          useRelativeBias: settings.useRelativeBias, activation: settings.activation, rng: &rng)
-        clsX = Linear(hidden, settings.bins.0, bias: false)
-        clsY = Linear(hidden, settings.bins.1, bias: false)
+        classifiers = SimCCClassifiers(features: hidden, bins: settings.bins, splitRatio: settings.splitRatio, bias: false)
         WeightInit.normal(finalLayer.weight, bias: finalLayer.bias, std: 0.001, rng: &rng)
-        for linear in [mlp, gau.uv, gau.o, clsX, clsY] { WeightInit.normal(linear.weight, bias: linear.bias, std: 0.01, rng: &rng) }
+        for linear in [mlp, gau.uv, gau.o, classifiers.x, classifiers.y] { WeightInit.normal(linear.weight, bias: linear.bias, std: 0.01, rng: &rng) }
     }
 
-    /// `N × K × Wx` and `N × K × Hy` logits.
-    func forward(_ feature: Tensor, mode: ForwardMode) -> (Tensor, Tensor) {
+    /// The GAU's keypoint rows, `N·K × hidden`, of the feature `N × C × H × W`.
+    func tokens(_ feature: Tensor, mode: ForwardMode) -> Tensor {
         let maps = finalLayer.forward(feature, mode: mode)
         mapShape = maps.shape
         let (n, k, hw) = (maps.shape[0], maps.shape[1], maps.shape[2] * maps.shape[3])
         let tokens = mlp.forward(scaleNorm.forward(maps.reshaped([n * k, hw]), mode: mode), mode: mode)
-        let features = gau.forward(tokens.reshaped([n, k, settings.hiddenDims]), mode: mode).reshaped([n * k, settings.hiddenDims])
-        return (clsX.forward(features, mode: mode).reshaped([n, k, clsX.outFeatures]),
-                clsY.forward(features, mode: mode).reshaped([n, k, clsY.outFeatures]))
+        return gau.forward(tokens.reshaped([n, k, settings.hiddenDims]), mode: mode).reshaped([n * k, settings.hiddenDims])
     }
 
     public var hasFixedFeatureSize: Bool { true }
@@ -69,29 +66,18 @@ public final class RTMCCHead: PoseHead {
     public func trainStep(_ feats: [Tensor], targets: HeadTargets,
                           outputLoss: HeadOutputLoss?) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         try checkFeatures(feats)
-        let (x, y) = forward(feats.last!, mode: .training)
-        guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
-            throw ModelError("RTMCCHead: the targets are not SimCC vectors of \(x.shape) and \(y.shape); use GenerateTarget with the head's SimCCLabel codec (same input_size and simcc_split_ratio)")
-        }
-        let gx = Tensor.pooled(shape: x.shape), gy = Tensor.pooled(shape: y.shape)
-        let value = loss(prediction: x, target: tx, weights: targets.weights, gradient: gx)
-            + loss(prediction: y, target: ty, weights: targets.weights, gradient: gy)
-        let extra = try outputLoss?(HeadOutput(simccX: x, simccY: y), HeadOutput(simccX: gx, simccY: gy)) ?? []
-        let rows = x.shape[0] * x.shape[1]
-        let dFeatures = clsX.backward(gx.reshaped([rows, clsX.outFeatures]))
-        let dFromY = clsY.backward(gy.reshaped([rows, clsY.outFeatures]))
-        ElementwiseKernels.accumulate(dFromY.data, into: dFeatures.data, count: dFeatures.count)
-        let dTokens = gau.backward(dFeatures.reshaped([x.shape[0], x.shape[1], settings.hiddenDims]))
-        let dMaps = scaleNorm.backward(mlp.backward(dTokens.reshaped([rows, settings.hiddenDims])))
+        let k = settings.outChannels
+        let rows = tokens(feats.last!, mode: .training)
+        let (losses, dRows) = try classifiers.trainStep(rows, keypoints: k, targets: targets, loss: loss, head: "RTMCCHead", outputLoss: outputLoss)
+        let dTokens = gau.backward(dRows.reshaped([rows.shape[0] / k, k, settings.hiddenDims]))
+        let dMaps = scaleNorm.backward(mlp.backward(dTokens.reshaped([rows.shape[0], settings.hiddenDims])))
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = finalLayer.backward(dMaps.reshaped(mapShape))
-        guard targets.computeAccuracy else { return ([("loss_kpt", value)] + extra, grads) }
-        let accuracy = HeatmapAccuracy.simccPCK(x: x, y: y, targetX: tx, targetY: ty, weights: targets.weights, splitRatio: settings.splitRatio)
-        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))] + extra, grads)
+        return (losses, grads)
     }
 
     public func predict(_ feats: [Tensor]) -> HeadOutput {
-        let (x, y) = forward(feats.last!, mode: .inference)
+        let (x, y) = classifiers.forward(tokens(feats.last!, mode: .inference), keypoints: settings.outChannels, mode: .inference)
         return HeadOutput(simccX: x.clone(), simccY: y.clone())
     }
 
@@ -100,8 +86,7 @@ public final class RTMCCHead: PoseHead {
         scaleNorm.collectState(prefix: prefix + "mlp.0.", into: &state)
         mlp.collectState(prefix: prefix + "mlp.1.", into: &state)
         gau.collectState(prefix: prefix + "gau.", into: &state)
-        clsX.collectState(prefix: prefix + "cls_x.", into: &state)
-        clsY.collectState(prefix: prefix + "cls_y.", into: &state)
+        classifiers.collectState(prefix: prefix, names: ("cls_x.", "cls_y."), into: &state)
     }
 }
 

@@ -14,12 +14,15 @@ public final class SimCCHead: PoseHead {
     let maps: HeatmapHead
     /// Whether `maps` is MMPose's `deconv_head` (with deconvolutions) or just its final layer.
     let hasDeconvolutions: Bool
-    let mlpX: Linear, mlpY: Linear
+    let classifiers: SimCCClassifiers
     /// The loss on each axis's `N × K × bins` logits, summed over x and y (MMPose's default:
     /// KLDiscretLoss).
     public var loss: any PoseLoss = KLDiscretLoss()
-    /// Bins per input pixel (`simcc_split_ratio`), for `acc_pose`.
-    public var splitRatio = 2.0
+    /// Bins per input pixel (`simcc_split_ratio`, 2 until set), for `acc_pose`.
+    public var splitRatio: Double {
+        get { classifiers.splitRatio }
+        set { classifiers.splitRatio = newValue }
+    }
     private var mapShape: [Int] = []
 
     /// Builds the map part (initialised as `HeatmapHead`) and the two linear layers
@@ -35,56 +38,48 @@ public final class SimCCHead: PoseHead {
         keypoints = settings.finalLayerKernelSize != nil ? settings.outChannels : (settings.deconvOutChannels.last ?? settings.inChannels)
         let factor = 1 << settings.deconvOutChannels.count
         let flat = inFeaturemapSize.0 * factor * inFeaturemapSize.1 * factor
-        mlpX = Linear(flat, bins.0)
-        mlpY = Linear(flat, bins.1)
+        classifiers = SimCCClassifiers(features: flat, bins: bins, splitRatio: 2, bias: true)
         // SimCCHead's init_cfg: Normal(std=0.01, bias=0) for the linear layers
-        WeightInit.normal(mlpX.weight, bias: mlpX.bias, std: 0.01, rng: &rng)
-        WeightInit.normal(mlpY.weight, bias: mlpY.bias, std: 0.01, rng: &rng)
+        WeightInit.normal(classifiers.x.weight, bias: classifiers.x.bias, std: 0.01, rng: &rng)
+        WeightInit.normal(classifiers.y.weight, bias: classifiers.y.bias, std: 0.01, rng: &rng)
     }
 
-    /// `N × K × Wx` and `N × K × Hy` logits.
-    func forward(_ feature: Tensor, mode: ForwardMode) -> (Tensor, Tensor) {
+    /// The maps' rows, `N·K × h·w` (K maps of the feature `N × C × H × W`).
+    func rows(_ feature: Tensor, mode: ForwardMode) -> Tensor {
         let m = maps.forward(feature, mode: mode)
         mapShape = m.shape
         let (n, k, hw) = (m.shape[0], m.shape[1], m.shape[2] * m.shape[3])
-        precondition(hw == mlpX.inFeatures, "SimCCHead: maps of \(m.shape[3])x\(m.shape[2]) but in_featuremap_size gives \(mlpX.inFeatures) pixels")
-        let rows = m.reshaped([n * k, hw])
-        return (mlpX.forward(rows, mode: mode).reshaped([n, k, mlpX.outFeatures]),
-                mlpY.forward(rows, mode: mode).reshaped([n, k, mlpY.outFeatures]))
+        precondition(hw == classifiers.x.inFeatures, "SimCCHead: maps of \(m.shape[3])x\(m.shape[2]) but in_featuremap_size gives \(classifiers.x.inFeatures) pixels")
+        return m.reshaped([n * k, hw])
     }
 
     public var hasFixedFeatureSize: Bool { true }
 
     public func checkFeatures(_ feats: [Tensor]) throws {
         let factor = 1 << maps.settings.deconvOutChannels.count
-        guard let f = feats.last, f.shape.count == 4, f.shape[2] * f.shape[3] * factor * factor == mlpX.inFeatures else {
-            throw ModelError("SimCCHead: in_featuremap_size gives \(mlpX.inFeatures / (factor * factor)) feature pixels, but the backbone's last feature is \(feats.last?.shape.dropFirst(2).map(String.init).joined(separator: "x") ?? "missing"); set in_featuremap_size to the feature's (W, H), input_size divided by the backbone's stride")
+        guard let f = feats.last, f.shape.count == 4, f.shape[2] * f.shape[3] * factor * factor == classifiers.x.inFeatures else {
+            throw ModelError("SimCCHead: in_featuremap_size gives \(classifiers.x.inFeatures / (factor * factor)) feature pixels, but the backbone's last feature is \(feats.last?.shape.dropFirst(2).map(String.init).joined(separator: "x") ?? "missing"); set in_featuremap_size to the feature's (W, H), input_size divided by the backbone's stride")
         }
     }
 
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        try trainStep(feats, targets: targets, outputLoss: nil)
+    }
+
+    /// Gives `outputLoss` the SimCC logits (`simccX` `N × K × Wx`, `simccY` `N × K × Hy`) and the
+    /// head's loss gradients with respect to them.
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets,
+                          outputLoss: HeadOutputLoss?) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
         try checkFeatures(feats)
-        let f = feats.last!
-        let (x, y) = forward(f, mode: .training)
-        guard let tx = targets.simccX, let ty = targets.simccY, tx.shape == x.shape, ty.shape == y.shape else {
-            throw ModelError("SimCCHead: the targets are not SimCC vectors of \(x.shape) and \(y.shape); use GenerateTarget with the head's SimCCLabel codec (same input_size and simcc_split_ratio)")
-        }
-        let gx = Tensor.pooled(shape: x.shape), gy = Tensor.pooled(shape: y.shape)
-        let value = loss(prediction: x, target: tx, weights: targets.weights, gradient: gx)
-            + loss(prediction: y, target: ty, weights: targets.weights, gradient: gy)
-        let rows = [x.shape[0] * x.shape[1]]
-        let dRows = mlpX.backward(gx.reshaped(rows + [mlpX.outFeatures]))
-        let dFromY = mlpY.backward(gy.reshaped(rows + [mlpY.outFeatures]))
-        ElementwiseKernels.accumulate(dFromY.data, into: dRows.data, count: dRows.count)
+        let r = rows(feats.last!, mode: .training)
+        let (losses, dRows) = try classifiers.trainStep(r, keypoints: mapShape[1], targets: targets, loss: loss, head: "SimCCHead", outputLoss: outputLoss)
         var grads = [Tensor?](repeating: nil, count: feats.count)
         grads[feats.count - 1] = maps.backward(dRows.reshaped(mapShape))
-        guard targets.computeAccuracy else { return ([("loss_kpt", value)], grads) }
-        let accuracy = HeatmapAccuracy.simccPCK(x: x, y: y, targetX: tx, targetY: ty, weights: targets.weights, splitRatio: splitRatio)
-        return ([("loss_kpt", value), ("acc_pose", Float(accuracy))], grads)
+        return (losses, grads)
     }
 
     public func predict(_ feats: [Tensor]) -> HeadOutput {
-        let (x, y) = forward(feats.last!, mode: .inference)
+        let (x, y) = classifiers.forward(rows(feats.last!, mode: .inference), keypoints: mapShape[1], mode: .inference)
         return HeadOutput(simccX: x.clone(), simccY: y.clone())
     }
 
@@ -94,8 +89,7 @@ public final class SimCCHead: PoseHead {
         } else {
             maps.collectState(prefix: prefix, into: &state)
         }
-        mlpX.collectState(prefix: prefix + "mlp_head_x.", into: &state)
-        mlpY.collectState(prefix: prefix + "mlp_head_y.", into: &state)
+        classifiers.collectState(prefix: prefix, names: ("mlp_head_x.", "mlp_head_y."), into: &state)
     }
 }
 
