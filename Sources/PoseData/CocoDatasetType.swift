@@ -21,7 +21,8 @@ public struct CocoDatasetType: Sendable {
     public static let mmpose: [CocoDatasetType] = [
         CocoDatasetType("CocoDataset", "coco.py"), CocoDatasetType("CrowdPoseDataset", "crowdpose.py"),
         CocoDatasetType("AicDataset", "aic.py"), CocoDatasetType("ExlposeDataset", "exlpose.py"),
-        CocoDatasetType("HumanArtDataset", "humanart.py"), CocoDatasetType("MhpDataset", "mhp.py"),
+        CocoDatasetType("HumanArtDataset", "humanart.py"), CocoDatasetType("HumanArt21Dataset", "humanart21.py", .keypointsField("keypoints_21")),
+        CocoDatasetType("MhpDataset", "mhp.py"),
         CocoDatasetType("OCHumanDataset", "ochuman.py"), CocoDatasetType("PoseTrack18Dataset", "posetrack18.py"),
         CocoDatasetType("HalpeDataset", "halpe.py"), CocoDatasetType("UBody2dDataset", "ubody2d.py"),
         CocoDatasetType("JhmdbDataset", "jhmdb.py", .matlabOneBased),

@@ -25,6 +25,9 @@ public enum CocoInstanceLayout: Sendable, Equatable {
     /// `WFLWDataset`, `Face300WDataset`, `AFLWDataset`: a square of `scale · 200` pixels around
     /// `center` (MMPose's `bbox_cs2xyxy` with `pixel_std = 200`).
     case centerScale
+    /// `HumanArt21Dataset`: `.standard` with the keypoints from another field of every
+    /// annotation (`keypoints_21`; its `keypoints` are Human-Art's 17).
+    case keypointsField(String)
 
     /// COCO-WholeBody's parts in the order `CocoWholeBodyDataset` concatenates them.
     public static let wholeBodyParts: [(field: String, count: Int)] = [
@@ -40,15 +43,17 @@ public enum CocoInstanceLayout: Sendable, Equatable {
             return ["lefthand_kpts", "righthand_kpts", "lefthand_box", "righthand_box", "lefthand_valid", "righthand_valid"]
         case .wholeBodyFace: return ["face_kpts", "face_box", "face_valid"]
         case .centerScale: return ["center", "scale"]
+        case .keypointsField(let name): return [name]
         }
     }
 
     /// Whether the file's `keypoints` are the instances' keypoints, so that `CocoMetric` (or
     /// `CocoWholeBodyMetric`) can evaluate against the file; false for the hand and face subsets
-    /// of COCO-WholeBody, whose MMPose types keep no raw annotation either.
+    /// of COCO-WholeBody, whose MMPose types keep no raw annotation either, and for Human-Art's
+    /// 21 keypoints, whose file's `keypoints` are 17.
     public var annotationsAreInstances: Bool {
         switch self {
-        case .wholeBodyHand, .wholeBodyFace: return false
+        case .wholeBodyHand, .wholeBodyFace, .keypointsField: return false
         default: return true
         }
     }
@@ -100,6 +105,15 @@ public enum CocoInstanceLayout: Sendable, Equatable {
             // MMPose skips annotations without a box or keypoints
             guard let b = ann.bbox, b.count >= 4, let kp = ann.keypoints else { return [] }
             try checkCount(kp, "")
+            let box = try clippedBox(b)
+            let (points, visible) = split(kp)
+            return [make(id: ann.id, bbox: box, points: points, visible: visible,
+                         numKeypoints: ann.numKeypoints ?? nonzeroCount(points), area: ann.area ?? boxArea(box))]
+
+        case .keypointsField(let name):
+            guard let b = ann.bbox, b.count >= 4, ann.keypoints != nil else { return [] }
+            let kp = try field(name)
+            try checkCount(kp, " in '\(name)'")
             let box = try clippedBox(b)
             let (points, visible) = split(kp)
             return [make(id: ann.id, bbox: box, points: points, visible: visible,

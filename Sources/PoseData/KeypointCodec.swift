@@ -62,9 +62,14 @@ public protocol KeypointCodec: Sendable {
     func encode(keypoints: [Double], visible: [Double]) -> EncodedKeypoints
     /// Decodes sample `index` of a batch output into `K` input-pixel keypoints and their scores.
     func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double])
+    /// Per-keypoint visibility the codec decodes from `output` (sample `index`), such as
+    /// SimCCLabel's `decode_visibility`; nil (the default) when it decodes none.
+    func decodeVisibility(_ output: HeadOutput, at index: Int) throws -> [Double]?
 }
 
 extension KeypointCodec {
+    public func decodeVisibility(_ output: HeadOutput, at index: Int) throws -> [Double]? { nil }
+
     public func targetShapes(keypoints: Int) -> [FieldKey: [Int]] {
         let blank = encode(keypoints: [Double](repeating: 0, count: 2 * keypoints), visible: [Double](repeating: 1, count: keypoints))
         return Dictionary(uniqueKeysWithValues: blank.fields.map { ($0.key, $0.value.shape) })

@@ -37,6 +37,10 @@ public struct PoseInstance: Sendable {
     public var bboxScale: (Double, Double)?
     /// Visibility-loss weights a `KeypointConverter` set (MMPose's `keypoints_visible_weights`).
     public var visibilityWeights: [Float]?
+    /// The positions, innermost first, of the sub-datasets of (nested) `CombinedDataset`s the
+    /// instance came from; each combined pipeline's `SubsetSteps` takes the last to run that
+    /// sub-dataset's own steps. Empty outside combined datasets.
+    public var subsets: [Int] = []
 
     /// An instance with `headSize`, `bboxCenter`, `bboxScale` and `visibilityWeights` unset; stores
     /// the box corners as float32 values, as MMPose's arrays hold them.

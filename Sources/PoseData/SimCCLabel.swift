@@ -19,6 +19,10 @@ public struct SimCCLabel: KeypointCodec, Equatable {
     public var normalize: Bool
     /// MMPose's `use_dark`: refine each arg-max with DARK on the log of the blurred vector.
     public var useDark = false
+    /// MMPose's `decode_visibility=True` with this `decode_beta` (150 by default): each
+    /// keypoint's visibility is the smaller of the two axes' largest probability after a
+    /// softmax of the logits times β·σ; nil (`decode_visibility=False`, the default): none.
+    public var visibilityBeta: Double?
 
     /// MMPose's `SimCCLabel(input_size, smoothing_type='gaussian', sigma=6.0, simcc_split_ratio=2.0,
     /// label_smooth_weight=0.0, normalize=True)`; `use_dark` is `useDark`, false until set.
@@ -130,5 +134,25 @@ extension SimCCLabel {
         }
         return decode(x: Array(UnsafeBufferPointer(start: x.data + index * k * bx, count: k * bx)),
                       y: Array(UnsafeBufferPointer(start: y.data + index * k * by, count: k * by)), keypoints: k)
+    }
+
+    /// With `visibilityBeta`: per keypoint, min over the axes of max softmax(β·σ·logits), as
+    /// MMPose's `get_simcc_maximum(apply_softmax=True)` on the scaled logits; nil otherwise.
+    public func decodeVisibility(_ output: HeadOutput, at index: Int) throws -> [Double]? {
+        guard let beta = visibilityBeta else { return nil }
+        guard let x = output.simccX, let y = output.simccY, x.shape.count == 3, y.shape.count == 3 else {
+            throw DatasetError("SimCCLabel decodes SimCC vectors, but the head predicted none; use SimCCHead or another decoder")
+        }
+        let (k, bx, by) = (x.shape[1], x.shape[2], y.shape[2])
+        func peak(_ v: UnsafeMutablePointer<Float>, _ count: Int, _ scale: Double) -> Double {
+            var m = -Double.infinity
+            for i in 0..<count { m = max(m, Double(v[i]) * scale) }
+            var sum = 0.0
+            for i in 0..<count { sum += exp(Double(v[i]) * scale - m) }
+            return 1 / sum
+        }
+        return (0..<k).map { j in
+            min(peak(x.data + (index * k + j) * bx, bx, beta * sigma.0), peak(y.data + (index * k + j) * by, by, beta * sigma.1))
+        }
     }
 }

@@ -178,6 +178,10 @@ public struct SyntheticKeypointDataset {
         case .wholeImage(let side, _):
             ann["keypoints"] = kp
             ann["bbox"] = [0, 0, side, side]
+        case .keypointsField(let name):
+            ann[name] = kp
+            // Human-Art's files hold the first 17 keypoints as COCO's `keypoints` too
+            ann["keypoints"] = Array(kp.prefix(51))
         case .centerScale:
             ann["keypoints"] = kp
             ann["center"] = [bbox[0] + bbox[2] / 2, bbox[1] + bbox[3] / 2].map { ($0 * 100).rounded() / 100 }

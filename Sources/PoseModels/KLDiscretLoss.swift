@@ -4,7 +4,8 @@ import PoseTensor
 /// MMPose's `KLDiscretLoss(beta, label_softmax, label_beta, use_target_weight)` on one SimCC
 /// axis: `N × K × B` logits against `N × K × B` targets, per keypoint the mean over the B bins of
 /// `KL(target ‖ softmax(β · logits))` (targets first softmax-ed with `label_beta` when
-/// `label_softmax`), weighted by the keypoint weight, summed and divided by K. MMPose's loss sums
+/// `label_softmax`), weighted by the keypoint weight (and by `mask_weight` for the `mask`
+/// keypoints), summed and divided by K. MMPose's loss sums
 /// this over the x and y axes; the head calls it once per axis.
 public struct KLDiscretLoss: PoseLoss, LossSpec {
     /// The temperature on the predicted logits, `softmax(β · logits)` (MMPose's `beta`, default 1).
@@ -14,6 +15,10 @@ public struct KLDiscretLoss: PoseLoss, LossSpec {
     /// The temperature of the targets' softmax with `labelSoftmax` (`label_beta`, default 10).
     public var labelBeta: Float
     public var useTargetWeight: Bool
+    /// Keypoint indices whose loss is multiplied by `maskWeight` (MMPose's `mask`; nil: none).
+    public var mask: [Int]?
+    /// The factor on the `mask` keypoints' loss (`mask_weight`, default 1).
+    public var maskWeight: Float = 1
 
     /// MMPose's defaults: β 1, targets used as given (`label_softmax=False`, `label_beta` 10),
     /// keypoints weighted.
@@ -32,9 +37,11 @@ public struct KLDiscretLoss: PoseLoss, LossSpec {
         let (rows, k, bins) = (prediction.shape[0] * prediction.shape[1], prediction.shape[1], prediction.shape[2])
         var total = 0.0
         var logp = [Double](repeating: 0, count: bins), t = [Double](repeating: 0, count: bins)
+        var keypointFactor = [Double](repeating: 1, count: k)
+        for j in mask ?? [] where (0..<k).contains(j) { keypointFactor[j] = Double(maskWeight) }
         for r in 0..<rows {
             let p = prediction.data + r * bins, q = target.data + r * bins, g = gradient.data + r * bins
-            let w = Double(useTargetWeight ? weights?[r] ?? 1 : 1)
+            let w = Double(useTargetWeight ? weights?[r] ?? 1 : 1) * keypointFactor[r % k]
             // log-softmax of β·logits, and the (optionally softmax-ed) target distribution
             var m = -Double.infinity
             for i in 0..<bins { m = max(m, Double(beta * p[i])) }

@@ -268,7 +268,8 @@ public final class TopdownPoseEstimator: PoseEstimator {
         }
         return try batch.samples.enumerated().map { b, s in
             var (points, scores) = try decoded[b]!.get()
-            var visibility = out.visibility.map { v in (0..<scores.count).map { Double(v[b * scores.count + $0]) } }
+            var visibility = try out.visibility.map { v in (0..<scores.count).map { Double(v[b * scores.count + $0]) } }
+                ?? decoder.decodeVisibility(out, at: b)
             if let keep = testConfig.outputKeypointIndices {
                 guard let worst = keep.max(), worst < scores.count, keep.allSatisfy({ $0 >= 0 }) else {
                     throw ModelError("test_cfg.output_keypoint_indices \(keep) reach past the model's \(scores.count) keypoints")

@@ -136,6 +136,18 @@ extension Components {
             if settings.bboxFile != nil { throw d.error("bbox_file", "MpiiDataset evaluates on its annotated boxes; detections are not supported (drop bbox_file)") }
             return MpiiDatasetSpec(settings, headboxFile: try d.optionalString("headbox_file"))
         }
+        try datasets.register("InterHand2DDoubleDataset") { d, context in
+            let settings = try StockData.cocoStyleSettings(d, context, defaultMetainfo: "interhand3d.py")
+            if settings.bboxFile != nil { throw d.error("bbox_file", "InterHand2DDoubleDataset reads its annotated boxes; detections are not supported (drop bbox_file)") }
+            guard settings.metainfo.keypointCount == 42 else {
+                throw d.error("metainfo", "InterHand2DDoubleDataset reads InterHand2.6M's 42 joints; metainfo '\(settings.metainfo.datasetName)' has \(settings.metainfo.keypointCount)")
+            }
+            if try !d.bool("use_gt_root_depth", default: true) {
+                throw d.error("use_gt_root_depth", "only True is supported (RootNet's boxes, rootnet_result_file, are for 3D lifting)")
+            }
+            d.ignore("rootnet_result_file")
+            return InterHand2DDoubleDatasetSpec(settings, cameraFile: try d.string("camera_param_file"), jointFile: try d.string("joint_file"))
+        }
     }
 }
 

@@ -61,8 +61,9 @@ enum StockDistillation {
         }
         var beta: Float = 1
         if logitLoss != nil {
-            guard let kl = (student.head as? RTMCCHeadSpec)?.loss as? KLDiscretLoss else {
-                throw m.error("student_cfg", "KDLoss needs the student's head to be an RTMCCHead with a KLDiscretLoss (it uses its beta)")
+            let headLoss = (student.head as? RTMCCHeadSpec)?.loss ?? (student.head as? RTMWHeadSpec)?.loss
+            guard let kl = headLoss as? KLDiscretLoss else {
+                throw m.error("student_cfg", "KDLoss needs the student's head to be an RTMCCHead or RTMWHead with a KLDiscretLoss (it uses its beta)")
             }
             beta = kl.beta
         }

@@ -17,12 +17,16 @@ extension Components {
         try heads.register("HeatmapHead", StockModels.heatmapHead)
         try heads.register("SimCCHead", StockModels.simccHead)
         try losses.register("KLDiscretLoss") { l, _ in
-            if l.has("mask") && l.value("mask") != ConfigValue.none { throw l.error("mask", "keypoint masks are not supported; drop mask and mask_weight") }
-            l.ignore("mask_weight")
-            return KLDiscretLoss(beta: Float(try l.double("beta", default: 1, in: 0.000001...1_000)),
-                                 labelSoftmax: try l.bool("label_softmax", default: false),
-                                 labelBeta: Float(try l.double("label_beta", default: 10, in: 0.000001...1_000)),
-                                 useTargetWeight: try l.bool("use_target_weight", default: true))
+            var loss = KLDiscretLoss(beta: Float(try l.double("beta", default: 1, in: 0.000001...1_000)),
+                                     labelSoftmax: try l.bool("label_softmax", default: false),
+                                     labelBeta: Float(try l.double("label_beta", default: 10, in: 0.000001...1_000)),
+                                     useTargetWeight: try l.bool("use_target_weight", default: true))
+            if l.has("mask") && l.value("mask") != ConfigValue.none {
+                // checked against the head's keypoints where the head is built
+                loss.mask = try l.ints("mask", in: 0...(ConfigLimits.keypoints.upperBound - 1))
+            }
+            loss.maskWeight = Float(try l.double("mask_weight", default: 1))
+            return loss
         }
         try codecs.register("SimCCLabel") { c, _ in
             let smoothing = try c.string("smoothing_type", default: "gaussian")
@@ -38,15 +42,13 @@ extension Components {
             guard ConfigLimits.sigma.contains(sigma.0), ConfigLimits.sigma.contains(sigma.1) else {
                 throw c.error("sigma", "must be in \(ConfigLimits.sigma.lowerBound)...\(ConfigLimits.sigma.upperBound), got (\(sigma.0), \(sigma.1))")
             }
-            if try c.bool("decode_visibility", default: false) {
-                throw c.error("decode_visibility", "decode_visibility=True is not supported by SwiftPose's SimCCLabel")
-            }
-            c.ignore("decode_beta")
+            let decodeBeta = try c.double("decode_beta", default: 150, in: 0.000001...1_000_000)
             var codec = SimCCLabel(inputSize: try c.pair("input_size", in: ConfigLimits.side), smoothingType: smoothing, sigma: sigma,
                                    splitRatio: try c.double("simcc_split_ratio", default: 2, in: 0.1...16),
                                    labelSmoothWeight: try c.double("label_smooth_weight", default: 0, in: 0...1),
                                    normalize: try c.bool("normalize", default: true))
             codec.useDark = try c.bool("use_dark", default: false)
+            if try c.bool("decode_visibility", default: false) { codec.visibilityBeta = decodeBeta }
             // MMPose's DARK blur kernel int((20σ − 7) // 3), made odd, must be at least 1
             if codec.useDark && min(sigma.0, sigma.1) < 0.5 {
                 throw c.error("sigma", "use_dark=True needs sigma of at least 0.5 (its blur kernel, int((20·sigma − 7) // 3) made odd, is below 1 otherwise)")

@@ -5,10 +5,12 @@ import PoseNN
 
 extension Components {
     /// RTMPose's parts: mmdet's `CSPNeXt` backbone (also as `mmdet.CSPNeXt` and under
-    /// `_scope_='mmdet'`) and MMPose's `RTMCCHead`.
+    /// `_scope_='mmdet'`), MMPose's `RTMCCHead`, and RTMW's `CSPNeXtPAFPN` and `RTMWHead`.
     mutating func registerStockRTMPose() throws {
         try backbones.register("CSPNeXt", scopes: ["mmdet"], StockRTMPose.cspNeXt)
         try heads.register("RTMCCHead", StockRTMPose.rtmccHead)
+        try heads.register("RTMWHead") { h, context in RTMWHeadSpec(try StockRTMPose.rtmccSettings(h, context, head: "RTMWHead")) }
+        try necks.register("CSPNeXtPAFPN", StockRTMPose.cspNeXtPAFPN)
     }
 }
 
@@ -89,11 +91,16 @@ enum StockRTMPose {
 
     /// MMPose's `RTMCCHead`.
     @Sendable static func rtmccHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        try rtmccSettings(h, context, head: "RTMCCHead")
+    }
+
+    /// The arguments of MMPose's `RTMCCHead` and `RTMWHead` (`head` names it in errors).
+    static func rtmccSettings(_ h: ConfigReader, _ context: BuildContext, head: String) throws -> RTMCCHeadSpec {
         h.ignore("init_cfg")
         let codec = try StockModels.decoder(h, context)
-        guard let codecBins = codec.simccBins else { throw h.error("decoder", "RTMCCHead needs the SimCCLabel codec") }
-        if case .list? = h.value("in_channels") { throw h.error("in_channels", "RTMCCHead does not support selecting multiple input features") }
-        if case .tuple? = h.value("in_channels") { throw h.error("in_channels", "RTMCCHead does not support selecting multiple input features") }
+        guard let codecBins = codec.simccBins else { throw h.error("decoder", "\(head) needs the SimCCLabel codec") }
+        if case .list? = h.value("in_channels") { throw h.error("in_channels", "\(head) does not support selecting multiple input features") }
+        if case .tuple? = h.value("in_channels") { throw h.error("in_channels", "\(head) does not support selecting multiple input features") }
         let inputSize = try h.pair("input_size", in: ConfigLimits.side)
         let ratio = try h.double("simcc_split_ratio", default: 2, in: 0.1...16)
         let bins = (Int(Double(inputSize.0) * ratio), Int(Double(inputSize.1) * ratio))
@@ -105,6 +112,9 @@ enum StockRTMPose {
                                  inFeaturemapSize: try h.pair("in_featuremap_size", in: ConfigLimits.side), bins: bins,
                                  loss: try context.build(\.losses, h, key: "loss") ?? KLDiscretLoss(useTargetWeight: true), decoder: codec)
         spec.splitRatio = ratio
+        if let mask = (spec.loss as? KLDiscretLoss)?.mask, let worst = mask.max(), worst >= spec.outChannels {
+            throw h.error("loss", "KLDiscretLoss's mask names keypoint \(worst), but the head has \(spec.outChannels) (out_channels)")
+        }
         spec.finalLayerKernelSize = try h.int("final_layer_kernel_size", default: 1, in: ConfigLimits.kernel)
         if let g = try h.dictionary("gau_cfg") {
             spec.hiddenDims = try g.int("hidden_dims", default: 256, in: ConfigLimits.channels)
@@ -117,13 +127,38 @@ enum StockRTMPose {
             guard let activation = ["ReLU": ActivationType.relu, "SiLU": .silu][act] else { throw g.error("act_fn", "expected 'ReLU' or 'SiLU', got '\(act)'") }
             spec.activation = activation
             spec.useRelativeBias = try g.bool("use_rel_bias", default: false)
-            if try g.bool("pos_enc", default: false) { throw g.error("pos_enc", "rotary position encoding (pos_enc=True) is not supported; every MMPose RTMCCHead config uses False") }
+            if try g.bool("pos_enc", default: false) { throw g.error("pos_enc", "rotary position encoding (pos_enc=True) is not supported; every MMPose \(head) config uses False") }
             try context.finish(g)
         } else {
             // MMPose's default gau_cfg: ReLU, as its signature says (its configs all give SiLU)
             spec.activation = .relu
         }
         do { try spec.validate() } catch let error as ModelError { throw h.error("gau_cfg", error.description) }
+        return spec
+    }
+
+    /// MMPose's `CSPNeXtPAFPN(in_channels, out_channels, out_indices, num_csp_blocks,
+    /// use_depthwise, expand_ratio, upsample_cfg, conv_cfg, norm_cfg, act_cfg)`.
+    @Sendable static func cspNeXtPAFPN(_ n: ConfigReader, _ context: BuildContext) throws -> any NeckSpec {
+        n.ignore("init_cfg")
+        var spec = CSPNeXtPAFPNSpec(inChannels: try n.ints("in_channels", in: ConfigLimits.channels))
+        if let out = n.value("out_channels"), out != .none {
+            throw n.error("out_channels", "only None is supported: with a value MMPose 1.3.2's CSPNeXtPAFPN fails in its forward (its out_convs is one module, iterated)")
+        }
+        spec.outIndices = try n.ints("out_indices", default: [0, 1, 2])
+        spec.cspBlocks = try n.int("num_csp_blocks", default: 3, in: 0...64)
+        spec.useDepthwise = try n.bool("use_depthwise", default: false)
+        spec.expandRatio = try n.double("expand_ratio", default: 0.5, in: 0.001...100)
+        if let u = try n.dictionary("upsample_cfg") {
+            guard try u.double("scale_factor", default: 2, in: 0...1000) == 2, try u.string("mode", default: "nearest") == "nearest" else {
+                throw u.error("scale_factor", "only dict(scale_factor=2, mode='nearest') is supported (each map is half the size of the one before)")
+            }
+            try context.finish(u)
+        }
+        if let conv = n.value("conv_cfg"), conv != .none { throw n.error("conv_cfg", "only None (PyTorch's Conv2d) is supported") }
+        spec.norm = try batchNorm(n, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        spec.activation = try activation(n, context, key: "act_cfg", default: .silu)
+        do { try spec.validate() } catch let error as ModelError { throw n.error("in_channels", error.description) }
         return spec
     }
 }
