@@ -89,6 +89,30 @@ import PoseTensor
 
     @Test func subDatasetsMustConvertToTheCombinedKeypoints() throws {
         #expect(throws: DatasetError.self) { try combined("[]").load(testMode: false) }
-        #expect(throws: ConfigError.self) { try combined("[dict(type='LoadImage')]") }
+        // converters run when the datasets load, so they come before a sub-dataset's other steps
+        #expect(throws: ConfigError.self) { try combined("[dict(type='LoadImage'), dict(type='KeypointConverter', num_keypoints=17, mapping=[MAPPING])]") }
+    }
+
+    /// RTMW's configs give sub-datasets steps of their own after the converter (`LoadImage`,
+    /// `GetBBoxCenterScale(padding=1.25)`, `RandomBBoxTransform`): they run per sample before the
+    /// combined pipeline, whose `GetBBoxCenterScale` then pads the padded scale again, as MMPose's
+    /// does with an existing `bbox_scale`; the other sub-dataset's samples do not run them.
+    @Test func subDatasetStepsRunBeforeTheCombinedPipeline() throws {
+        let spec = try combined("[dict(type='KeypointConverter', num_keypoints=17, mapping=[MAPPING]), dict(type='LoadImage'), dict(type='GetBBoxCenterScale', padding=1.5)]")
+        let loaded = try spec.load(testMode: false)
+        #expect(loaded.instances.last?.subsets == [1] && loaded.instances.first?.subsets == [0])
+        var rng = RandomGenerator(seed: 2)
+        for instance in [loaded.instances.first!, loaded.instances.last!] {
+            var bare = TopdownSample(instance: instance)
+            let padding = instance.subsets == [1] ? 1.5 * 1.25 : 1.25
+            try GetBBoxCenterScale(padding: padding).apply(&bare, metainfo: spec.metainfo, rng: &rng)
+            // SubsetSteps, then the combined pipeline's LoadImage and GetBBoxCenterScale
+            #expect(spec.pipeline.transforms.first is SubsetSteps && spec.pipeline.transforms[2] is GetBBoxCenterScale)
+            let sample = try TopdownPipeline(Array(spec.pipeline.transforms.prefix(3)), metainfo: spec.metainfo).run(instance, rng: &rng)
+            #expect(abs(sample.scale.0 - bare.scale.0) < 1e-3 && abs(sample.scale.1 - bare.scale.1) < 1e-3, "\(sample.scale) vs \(bare.scale)")
+            #expect(sample.image != nil && sample.instance.subsets.isEmpty)
+        }
+        let full = try spec.pipeline.run(loaded.instances.last!, rng: &rng)
+        #expect(full.heatmaps.count == 17 * 12 * 16)
     }
 }

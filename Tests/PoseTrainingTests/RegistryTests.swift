@@ -10,10 +10,10 @@ import ToyComponents
     /// What SwiftPose registers, family by family: a change here is a change users see.
     @Test func stockTypeNames() {
         let c = Components.stock
-        #expect(c.estimators.names == ["TopdownPoseEstimator"])
+        #expect(c.estimators.names == ["DWPoseDistiller", "TopdownPoseEstimator"])
         #expect(c.backbones.names == ["CSPNeXt", "HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet", "mmdet.CSPNeXt"])
-        #expect(c.necks.names == ["FeatureMapProcessor", "GlobalAveragePooling"])
-        #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
+        #expect(c.necks.names == ["CSPNeXtPAFPN", "FeatureMapProcessor", "GlobalAveragePooling"])
+        #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RTMWHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "CombinedTargetMSELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
@@ -24,7 +24,8 @@ import ToyComponents
             "AFLWDataset", "AP10KDataset", "ATRWDataset", "AicDataset", "AnimalKingdomDataset", "AnimalPoseDataset", "COFWDataset",
             "CocoDataset", "CocoWholeBodyDataset", "CocoWholeBodyFaceDataset", "CocoWholeBodyHandDataset", "CombinedDataset", "CrowdPoseDataset",
             "DeepFashion2Dataset", "DeepFashionDataset", "ExlposeDataset", "Face300WDataset", "Face300WLPDataset", "FlyDataset",
-            "FreiHandDataset", "HalpeDataset", "Horse10Dataset", "HumanArtDataset", "JhmdbDataset", "LapaDataset", "LocustDataset",
+            "FreiHandDataset", "HalpeDataset", "Horse10Dataset", "HumanArt21Dataset", "HumanArtDataset", "InterHand2DDoubleDataset",
+            "JhmdbDataset", "LapaDataset", "LocustDataset",
             "MacaqueDataset", "MhpDataset", "MpiiDataset", "OCHumanDataset", "OneHand10KDataset", "PoseTrack18Dataset",
             "RepeatDataset", "Rhd2DDataset", "UBody2dDataset", "WFLWDataset", "ZebraDataset",
         ])
@@ -79,7 +80,7 @@ import ToyComponents
                 .contains("optim_wrapper.constructor: unknown optimizer constructor type 'LayerDecay'; registered: DefaultOptimWrapperConstructor"))
         #expect(message(["param_scheduler.1.type=CosineRestartLR"]).contains("param_scheduler.1.type: unknown parameter scheduler type 'CosineRestartLR'; registered: ConstantLR, ConstantMomentum, CosineAnnealingLR,"))
         #expect(message(["val_evaluator.type=Accuracy"]).contains("val_evaluator.type: unknown metric type 'Accuracy'; registered: AUC, CocoMetric,"))
-        #expect(message(["model.type=BottomupPoseEstimator"]).contains("model.type: unknown pose estimator type 'BottomupPoseEstimator'; registered: TopdownPoseEstimator"))
+        #expect(message(["model.type=BottomupPoseEstimator"]).contains("model.type: unknown pose estimator type 'BottomupPoseEstimator'; registered: DWPoseDistiller, TopdownPoseEstimator"))
         // a custom hook that nobody registered is an error, not dropped
         let withUnknown = try derivedConfig("custom_hooks = [dict(type='YOLOXModeSwitchHook', num_last_epochs=20, priority=48)]")
         #expect(throws: ConfigError.self) { try settings(withUnknown) }
@@ -203,7 +204,7 @@ import ToyComponents
             "300w.py", "300wlp.py", "aflw.py", "aic.py", "ak.py", "animalpose.py", "ap10k.py", "atrw.py", "coco.py", "coco_aic.py", "coco_wholebody.py",
             "coco_wholebody_face.py", "coco_wholebody_hand.py", "cofw.py", "crowdpose.py", "deepfashion2.py", "deepfashion_full.py",
             "deepfashion_lower.py", "deepfashion_upper.py", "exlpose.py", "fly.py", "freihand2d.py", "halpe.py", "halpe26.py", "horse10.py",
-            "humanart.py", "jhmdb.py", "lapa.py", "locust.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
+            "humanart.py", "humanart21.py", "interhand2d.py", "interhand3d.py", "jhmdb.py", "lapa.py", "locust.py", "macaque.py", "mhp.py", "mpii.py", "ochuman.py", "onehand10k.py",
             "posetrack18.py", "rhd2d.py", "ubody2d.py", "wflw.py", "zebra.py",
         ])
         // a path that does not exist here resolves to the bundled file of the same name, as MMPose's installed copy does
