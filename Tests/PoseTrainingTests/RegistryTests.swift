@@ -81,6 +81,9 @@ import ToyComponents
         #expect(message(["param_scheduler.1.type=CosineRestartLR"]).contains("param_scheduler.1.type: unknown parameter scheduler type 'CosineRestartLR'; registered: ConstantLR, ConstantMomentum, CosineAnnealingLR,"))
         #expect(message(["val_evaluator.type=Accuracy"]).contains("val_evaluator.type: unknown metric type 'Accuracy'; registered: AUC, CocoMetric,"))
         #expect(message(["model.type=BottomupPoseEstimator"]).contains("model.type: unknown pose estimator type 'BottomupPoseEstimator'; registered: DWPoseDistiller, TopdownPoseEstimator"))
+        // a name MMPose's own configs use but MMPose itself does not register says so
+        #expect(message(["train_dataloader.dataset.type=HalpeHandDataset"])
+                .contains("unknown dataset type 'HalpeHandDataset' (MMPose 1.3.2 registers no HalpeHandDataset either"))
         // a custom hook that nobody registered is an error, not dropped
         let withUnknown = try derivedConfig("custom_hooks = [dict(type='YOLOXModeSwitchHook', num_last_epochs=20, priority=48)]")
         #expect(throws: ConfigError.self) { try settings(withUnknown) }

@@ -86,10 +86,19 @@ public struct Registry<Product>: Sendable {
         // read only where given, so the accepted keys a typo's message lists stay the component's
         let scope = reader.dict["_scope_"] == nil ? nil : try reader.optionalString("_scope_")
         guard let builder = builder(for: type, scope: scope) else {
-            throw reader.error("type", "unknown \(family) type '\(type)'; registered: \(names.joined(separator: ", "))")
+            let note = RegistryNotes.absentFromMMPose[type].map { " (\($0))" } ?? ""
+            throw reader.error("type", "unknown \(family) type '\(type)'\(note); registered: \(names.joined(separator: ", "))")
         }
         let product = try builder(reader, context)
         try context.finish(reader)
         return product
     }
+}
+
+/// What an unknown-type error adds for names MMPose's own configs use but MMPose itself does not
+/// register, so that a config that cannot run in MMPose either says so.
+enum RegistryNotes {
+    static let absentFromMMPose: [String: String] = [
+        "HalpeHandDataset": "MMPose 1.3.2 registers no HalpeHandDataset either: its hand5 RTMPose config names one, and MMPose cannot build that dataloader",
+    ]
 }
