@@ -94,28 +94,8 @@ public final class CSPNeXt: Backbone {
     public func backward(_ dys: [Tensor?]) {
         precondition(dys.count == settings.outIndices.count, "CSPNeXt.backward needs one gradient per output")
         let dys = boundary.enter(dys)
-        var byLayer = [Tensor?](repeating: nil, count: layers.count)
-        for (index, dy) in zip(settings.outIndices, dys) {
-            guard let dy else { continue }
-            if let existing = byLayer[index] {
-                let sum = Tensor.pooled(shape: dy.shape)
-                ElementwiseKernels.add(existing.data, dy.data, sum.data, count: sum.count)
-                byLayer[index] = sum
-            } else {
-                byLayer[index] = dy
-            }
-        }
-        guard let last = byLayer.lastIndex(where: { $0 != nil }) else { return }
-        var g: Tensor = byLayer[last]!
-        for i in stride(from: last, through: 0, by: -1) {
-            if i != last, let extra = byLayer[i] {
-                let sum = Tensor.pooled(shape: g.shape)
-                ElementwiseKernels.add(g.data, extra.data, sum.data, count: sum.count)
-                g = sum
-            }
-            if i <= settings.frozenStages { return }
-            g = layers[i].backward(g)
-        }
+        // layer 0 is the stem; frozen_stages = f freezes it and stages 1…f
+        LayerChain.backward(layers, tapped: LayerChain.tapped(dys, at: settings.outIndices, layers: layers.count), frozen: settings.frozenStages + 1)
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

@@ -45,8 +45,8 @@ public struct KDLoss: Sendable, Equatable {
             ParallelLoop.run(rows, grain: ParallelLoop.grain(perItem: 4 * bins)) { range in
                 var logS = [Double](repeating: 0, count: bins), logT = [Double](repeating: 0, count: bins)
                 for r in range {
-                    KDLoss.logSoftmax(sp + r * bins, beta: beta, count: bins, into: &logS)
-                    KDLoss.logSoftmax(tp + r * bins, beta: beta, count: bins, into: &logT)
+                    KLDiscretLoss.logSoftmax(sp + r * bins, beta: beta, count: bins, into: &logS)
+                    KLDiscretLoss.logSoftmax(tp + r * bins, beta: beta, count: bins, into: &logT)
                     var kl = 0.0
                     let g = gp + r * bins
                     for i in 0..<bins {
@@ -61,14 +61,5 @@ public struct KDLoss: Sendable, Equatable {
             }
         }
         return Float(factor * perRow.reduce(0, +))
-    }
-
-    private static func logSoftmax(_ p: UnsafeMutablePointer<Float>, beta: Float, count: Int, into out: inout [Double]) {
-        var m = -Double.infinity
-        for i in 0..<count { m = max(m, Double(beta * p[i])) }
-        var sum = 0.0
-        for i in 0..<count { sum += exp(Double(beta * p[i]) - m) }
-        let logSum = m + log(sum)
-        for i in 0..<count { out[i] = Double(beta * p[i]) - logSum }
     }
 }

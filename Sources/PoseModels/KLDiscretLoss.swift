@@ -43,12 +43,7 @@ public struct KLDiscretLoss: PoseLoss, LossSpec {
             let p = prediction.data + r * bins, q = target.data + r * bins, g = gradient.data + r * bins
             let w = Double(useTargetWeight ? weights?[r] ?? 1 : 1) * keypointFactor[r % k]
             // log-softmax of β·logits, and the (optionally softmax-ed) target distribution
-            var m = -Double.infinity
-            for i in 0..<bins { m = max(m, Double(beta * p[i])) }
-            var sum = 0.0
-            for i in 0..<bins { sum += exp(Double(beta * p[i]) - m) }
-            let logSum = m + log(sum)
-            for i in 0..<bins { logp[i] = Double(beta * p[i]) - logSum }
+            KLDiscretLoss.logSoftmax(p, beta: beta, count: bins, into: &logp)
             if labelSoftmax {
                 var tm = -Double.infinity
                 for i in 0..<bins { tm = max(tm, Double(labelBeta * q[i])) }
@@ -70,5 +65,15 @@ public struct KLDiscretLoss: PoseLoss, LossSpec {
             for i in 0..<bins { g[i] = Float(scale * Double(beta) * (exp(logp[i]) * mass - t[i])) }
         }
         return Float(total / Double(k))
+    }
+
+    /// `log softmax(β · p)` of `count` logits, in float64, into `out`.
+    static func logSoftmax(_ p: UnsafeMutablePointer<Float>, beta: Float, count: Int, into out: inout [Double]) {
+        var m = -Double.infinity
+        for i in 0..<count { m = max(m, Double(beta * p[i])) }
+        var sum = 0.0
+        for i in 0..<count { sum += exp(Double(beta * p[i]) - m) }
+        let logSum = m + log(sum)
+        for i in 0..<count { out[i] = Double(beta * p[i]) - logSum }
     }
 }

@@ -132,20 +132,9 @@ public final class ResNet: Backbone {
     public func backward(_ dys: [Tensor?]) {
         precondition(dys.count == settings.outIndices.count, "ResNet.backward needs one gradient per output")
         let dys = boundary.enter(dys)
-        var byStage = [Tensor?](repeating: nil, count: stages.count)
-        for (index, dy) in zip(settings.outIndices, dys) { byStage[index] = dy }
-        guard let last = byStage.lastIndex(where: { $0 != nil }) else { return }
-        var g: Tensor = byStage[last]!
-        for i in stride(from: last, through: 0, by: -1) {
-            if i != last, let extra = byStage[i] {
-                let sum = Tensor.pooled(shape: g.shape)
-                ElementwiseKernels.add(g.data, extra.data, sum.data, count: sum.count)
-                g = sum
-            }
-            if i < settings.frozenStages { return }
-            g = stages[i].backward(g)
-        }
-        if settings.frozenStages < 0 { _ = stem.backward(g) }
+        // the stem is layer 0; frozen_stages = f freezes the stem and stages 1…f
+        LayerChain.backward([stem] + stages, tapped: LayerChain.tapped(dys, at: settings.outIndices.map { $0 + 1 }, layers: stages.count + 1),
+                            frozen: settings.frozenStages + 1)
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

@@ -62,19 +62,27 @@ public final class Conv2d: Layer {
         self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
-    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+    /// The geometry, planar output shape and oneDNN shape of a convolution of `x` (planar or
+    /// channel-blocked), with or without a bias; output blocked as `blocksOutput` allows.
+    private func layout(of x: Tensor, bias hasBias: Bool)
+        -> (inShape: [Int], geometry: ConvGeometry, outShape: [Int], blockedOut: Bool, shape: OneDNNConvolution.Shape) {
         let inShape = ChannelBlocking.planarShape(x.shape)
         precondition(inShape.count == 4 && inShape[1] == inChannels,
                      "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
         let g = ConvGeometry(channels: inChannels / groups, height: inShape[2], width: inShape[3], kernel: kernel,
                              stride: stride, padding: padding, dilation: dilation)
-        let outShape = [inShape[0], outChannels, g.outHeight, g.outWidth]
-        let blockedIn = ChannelBlocking.isBlocked(x.shape)
         let blockedOut = blocksOutput && ChannelBlocking.canBlock(channels: outChannels)
-        plan = plans.plan(for: OneDNNConvolution.Shape(
+        let shape = OneDNNConvolution.Shape(
             batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
             outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
-            dilation: dilation, groups: groups, bias: bias != nil, sourceBlocked: blockedIn, destinationBlocked: blockedOut))
+            dilation: dilation, groups: groups, bias: hasBias, sourceBlocked: ChannelBlocking.isBlocked(x.shape), destinationBlocked: blockedOut)
+        return (inShape, g, [inShape[0], outChannels, g.outHeight, g.outWidth], blockedOut, shape)
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let (inShape, g, outShape, blockedOut, shape) = layout(of: x, bias: bias != nil)
+        let blockedIn = shape.sourceBlocked
+        plan = plans.plan(for: shape)
         let y: Tensor
         if let plan {
             y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
@@ -103,16 +111,7 @@ public final class Conv2d: Layer {
     public func fusedInference(_ x: Tensor, weight folded: Tensor, bias: Tensor,
                                activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
         guard ComputeBackend.current == .onednn else { return nil }
-        let inShape = ChannelBlocking.planarShape(x.shape)
-        precondition(inShape.count == 4 && inShape[1] == inChannels, "Conv2d expects N×\(inChannels)×H×W input, got \(x.shape)")
-        let g = ConvGeometry(channels: inChannels / groups, height: inShape[2], width: inShape[3], kernel: kernel,
-                             stride: stride, padding: padding, dilation: dilation)
-        let outShape = [inShape[0], outChannels, g.outHeight, g.outWidth]
-        let blockedOut = blocksOutput && ChannelBlocking.canBlock(channels: outChannels)
-        var shape = OneDNNConvolution.Shape(
-            batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
-            outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
-            dilation: dilation, groups: groups, bias: true, sourceBlocked: ChannelBlocking.isBlocked(x.shape), destinationBlocked: blockedOut)
+        var (_, _, outShape, blockedOut, shape) = layout(of: x, bias: true)
         shape.activation = activation
         guard let fused = fusedPlans.plan(for: shape) else { return nil }
         let y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)

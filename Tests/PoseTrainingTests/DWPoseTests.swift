@@ -22,16 +22,6 @@ import Testing
         return try #require(try makeModel(spec, seed: 0) as? DWPoseDistiller)
     }
 
-    /// ‖a − b‖ / max(‖b‖, floor).
-    func relative(_ a: Tensor, _ b: Tensor, floor: Double = 1e-12) -> Double {
-        var d = 0.0, n = 0.0
-        for i in 0..<b.count {
-            let e = Double(a[i]) - Double(b[i])
-            d += e * e; n += Double(b[i]) * Double(b[i])
-        }
-        return (d / max(n, floor * floor)).squareRoot()
-    }
-
     @Test(arguments: ["s1", "s2"])
     func oneStepMatchesMMPose(stage: String) throws {
         let fixture = try Checkpoint.load(path: repositoryRoot + "/Tests/Fixtures/parity/dwpose.safetensors")
@@ -63,17 +53,32 @@ import Testing
                 continue
             }
             #expect(info.shape == p.shape)
-            let error = relative(p.grad, try tensor("grad." + name), floor: 1e-6)
+            let error = relativeError(p.grad, try tensor("grad." + name), floor: 1e-6)
             if error > worst.0 { worst = (error, name) }
         }
         #expect(worst.0 < 2e-3, "\(stage): largest relative gradient error \(worst.0) at \(worst.1)")
         for (name, b) in model.state.buffers where name.contains("running") {
-            let error = relative(b, try tensor("after." + name), floor: 1e-6)
+            let error = relativeError(b, try tensor("after." + name), floor: 1e-6)
             #expect(error < 1e-4, "\(stage) \(name) after the step: relative error \(error)")
         }
         let out = model.predictor.predictOutput(try tensor("input"))
-        #expect(relative(try #require(out.simccX), try tensor("predict_x")) < 1e-4)
-        #expect(relative(try #require(out.simccY), try tensor("predict_y")) < 1e-4)
+        #expect(relativeError(try #require(out.simccX), try tensor("predict_x")) < 1e-4)
+        #expect(relativeError(try #require(out.simccY), try tensor("predict_y")) < 1e-4)
+    }
+
+    /// Each element of each tensor moved ±0.01: the central difference of `value` against the
+    /// gradient given for it.
+    static func checkCentralDifferences(_ pairs: [(Tensor, Tensor)], _ value: () throws -> Double) throws {
+        for (t, g) in pairs {
+            for i in 0..<t.count {
+                let keep = t[i]
+                t[i] = keep + 1e-2; let up = try value()
+                t[i] = keep - 1e-2; let down = try value()
+                t[i] = keep
+                let numeric = (up - down) / 2e-2
+                #expect(abs(numeric - Double(g[i])) < 2e-3 * max(1, abs(numeric)), "element \(i): \(g[i]) vs \(numeric)")
+            }
+        }
     }
 
     @Test func kdLossGradientMatchesFiniteDifferences() throws {
@@ -87,16 +92,7 @@ import Testing
         }
         let gx = Tensor(zeros: sx.shape), gy = Tensor(zeros: sy.shape)
         _ = try loss(student: (sx, sy), teacher: (tx, ty), beta: 2, scale: 0.75, gradients: (gx, gy))
-        for (t, g) in [(sx, gx), (sy, gy)] {
-            for i in 0..<t.count {
-                let keep = t[i]
-                t[i] = keep + 1e-2; let up = try value()
-                t[i] = keep - 1e-2; let down = try value()
-                t[i] = keep
-                let numeric = (up - down) / 2e-2
-                #expect(abs(numeric - Double(g[i])) < 2e-3 * max(1, abs(numeric)), "element \(i): \(g[i]) vs \(numeric)")
-            }
-        }
+        try Self.checkCentralDifferences([(sx, gx), (sy, gy)], value)
     }
 
     @Test func feaLossGradientMatchesFiniteDifferences() throws {
@@ -111,16 +107,8 @@ import Testing
         align.weight.grad.zero(); align.bias!.grad.zero()
         let dStudent = try loss.lossAndGradient(student: student, teacher: teacher, scale: 0.5).gradient
         // copies: the finite differences' forwards add into the parameters' gradients again
-        for (t, g) in [(student, dStudent.clone()), (align.weight.value, align.weight.grad.clone()), (align.bias!.value, align.bias!.grad.clone())] {
-            for i in 0..<t.count {
-                let keep = t[i]
-                t[i] = keep + 1e-2; let up = try value()
-                t[i] = keep - 1e-2; let down = try value()
-                t[i] = keep
-                let numeric = (up - down) / 2e-2
-                #expect(abs(numeric - Double(g[i])) < 2e-3 * max(1, abs(numeric)), "element \(i): \(g[i]) vs \(numeric)")
-            }
-        }
+        try Self.checkCentralDifferences([(student, dStudent.clone()), (align.weight.value, align.weight.grad.clone()),
+                                          (align.bias!.value, align.bias!.grad.clone())], value)
     }
 
     @Test func refusesWhatMMPoseCannotRun() throws {

@@ -14,16 +14,6 @@ import Testing
 /// statistics), and SimCCLabel's `decode_visibility`; PixelShuffle's gradient by finite
 /// differences.
 @Suite struct RTMWTests {
-    /// ‖a − b‖ / max(‖b‖, floor).
-    func relative(_ a: Tensor, _ b: Tensor, floor: Double = 1e-12) -> Double {
-        var d = 0.0, n = 0.0
-        for i in 0..<b.count {
-            let e = Double(a[i]) - Double(b[i])
-            d += e * e; n += Double(b[i]) * Double(b[i])
-        }
-        return (d / max(n, floor * floor)).squareRoot()
-    }
-
     @Test func matchesMMPose() throws {
         let fixture = try Checkpoint.load(path: repositoryRoot + "/Tests/Fixtures/parity/rtmw.safetensors")
         func tensor(_ key: String) throws -> Tensor { try fixtureTensor(fixture, key) }
@@ -40,8 +30,8 @@ import Testing
 
         let input = try tensor("input")
         let out = model.predictOutput(input)
-        #expect(relative(try #require(out.simccX), try tensor("eval_x")) < 1e-4)
-        #expect(relative(try #require(out.simccY), try tensor("eval_y")) < 1e-4)
+        #expect(relativeError(try #require(out.simccX), try tensor("eval_x")) < 1e-4)
+        #expect(relativeError(try #require(out.simccY), try tensor("eval_y")) < 1e-4)
         let decoder = try #require(model.decoder)
         let expected = try tensor("visibility")
         for b in 0..<2 {
@@ -61,12 +51,12 @@ import Testing
         for (name, p) in model.state.parameters {
             // the BatchNorm scales before a ScaleNorm have no gradient (the norm undoes any
             // scale): both sides hold rounding noise of 1e-13, hence the floor
-            let error = relative(p.grad, try tensor("grad." + name), floor: 1e-8)
+            let error = relativeError(p.grad, try tensor("grad." + name), floor: 1e-8)
             if error > worst.0 { worst = (error, name) }
         }
         #expect(worst.0 < 2e-3, "largest relative gradient error \(worst.0) at \(worst.1)")
         for (name, b) in model.state.buffers where name.contains("running") {
-            #expect(relative(b, try tensor("after." + name)) < 1e-4, "\(name) after the step")
+            #expect(relativeError(b, try tensor("after." + name)) < 1e-4, "\(name) after the step")
         }
     }
 

@@ -104,3 +104,13 @@ func topdown(_ s: ExperimentSettings) throws -> TopdownPoseEstimatorSpec {
 func buildTopdown(_ s: ExperimentSettings, seed: UInt64 = 0) throws -> TopdownPoseEstimator {
     try #require(try makeModel(s, seed: seed) as? TopdownPoseEstimator)
 }
+
+/// ‖a − b‖ / max(‖b‖, floor), over every element (a fixture's comparison).
+func relativeError(_ a: Tensor, _ b: Tensor, floor: Double = 1e-12) -> Double {
+    var d = 0.0, n = 0.0
+    for i in 0..<b.count {
+        let e = Double(a[i]) - Double(b[i])
+        d += e * e; n += Double(b[i]) * Double(b[i])
+    }
+    return (d / max(n, floor * floor)).squareRoot()
+}

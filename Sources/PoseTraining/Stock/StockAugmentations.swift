@@ -102,11 +102,9 @@ enum StockAugmentations {
         guard low <= high else {
             throw a.error(key, "(\(low), \(high)) leaves no kernel size to draw (albumentations draws from range(\(low), \(high) + 1, 2))")
         }
-        guard low >= 1 else {
-            throw a.error(key, "(\(low), \(high)) allows kernel size \(low); OpenCV needs sizes of at least 1")
-        }
-        if median && (low % 2 == 0 || high % 2 == 0) {
-            throw a.error(key, "MedianBlur supports only odd blur limits, got (\(low), \(high))")
+        // the sizes OpenCV and albumentations accept, as the transform checks them again on use
+        do { try Albumentation.checkKernelSizes(median ? .medianBlur(kernelSizes: low...high) : .blur(kernelSizes: low...high)) } catch let e as DatasetError {
+            throw a.error(key, e.description)
         }
         return low...high
     }

@@ -204,18 +204,28 @@ enum StockModels {
         return preprocessor
     }
 
-    /// Reads a norm_cfg: PyTorch's BatchNorm with its defaults, per rank (`BN`) or over all
-    /// ranks (`SyncBN`); returns whether it is SyncBN.
-    static func readNormConfig(_ b: ConfigReader, _ context: BuildContext) throws -> Bool {
-        guard let n = try b.dictionary("norm_cfg") else { return false }
-        let t = try n.string("type")
-        guard t == "BN" || t == "SyncBN" else { throw n.error("type", "unknown norm '\(t)'; supported: BN, SyncBN") }
+    /// A `norm_cfg` for BatchNorm: `BN` or `SyncBN` with PyTorch's defaults (eps 1e-5, momentum
+    /// 0.1) for what the dict leaves out, as MMCV's `build_norm_layer`; `fallback` when absent.
+    static func batchNorm(_ b: ConfigReader, _ context: BuildContext, default fallback: BatchNormSettings) throws -> BatchNormSettings {
+        guard let n = try b.dictionary("norm_cfg") else { return fallback }
+        let type = try n.string("type")
+        guard type == "BN" || type == "SyncBN" || type == "BN2d" else { throw n.error("type", "unknown norm '\(type)'; supported: BN, BN2d, SyncBN") }
         if try !n.bool("requires_grad", default: true) { throw n.error("requires_grad", "requires_grad=False is not supported (use frozen_stages or norm_eval)") }
-        if try n.double("momentum", default: 0.1) != 0.1 || n.double("eps", default: 1e-5) != 1e-5 {
-            throw n.error("momentum", "only PyTorch's BatchNorm defaults (momentum 0.1, eps 1e-5) are supported")
-        }
+        let settings = BatchNormSettings(eps: try n.double("eps", default: 1e-5, in: 1e-12...1),
+                                         momentum: try n.double("momentum", default: 0.1, in: 0...1),
+                                         synchronized: type == "SyncBN")
         try context.finish(n)
-        return t == "SyncBN"
+        return settings
+    }
+
+    /// Reads a norm_cfg of a part built with PyTorch's BatchNorm defaults only (ResNet, HRNet):
+    /// `BN`, `BN2d` or `SyncBN`; returns whether it is SyncBN.
+    static func readNormConfig(_ b: ConfigReader, _ context: BuildContext) throws -> Bool {
+        let norm = try batchNorm(b, context, default: BatchNormSettings())
+        guard norm.eps == 1e-5, norm.momentum == 0.1 else {
+            throw b.error("norm_cfg", "only PyTorch's BatchNorm defaults (momentum 0.1, eps 1e-5) are supported here")
+        }
+        return norm.synchronized
     }
 
     @Sendable static func resNet(_ b: ConfigReader, _ context: BuildContext) throws -> any BackboneSpec {

@@ -34,7 +34,7 @@ enum StockRTMPose {
         spec.expandRatio = try b.double("expand_ratio", default: 0.5, in: 0.001...100)
         spec.sppKernelSizes = try b.ints("spp_kernel_sizes", default: [5, 9, 13], in: ConfigLimits.kernel)
         spec.channelAttention = try b.bool("channel_attention", default: true)
-        spec.norm = try batchNorm(b, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        spec.norm = try StockModels.batchNorm(b, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
         spec.activation = try activation(b, context, key: "act_cfg", default: .silu)
         spec.normEval = try b.bool("norm_eval", default: false)
         if let conv = b.value("conv_cfg"), conv != .none { throw b.error("conv_cfg", "only None (PyTorch's Conv2d) is supported") }
@@ -60,20 +60,6 @@ enum StockRTMPose {
             throw b.error("arch_ovewrite", "expected \(expected) with positive channel and block counts, got \(row)")
         }
         return CSPNeXtSpec.Stage(inChannels: cin, outChannels: cout, blocks: blocks, addIdentity: identity, spp: spp)
-    }
-
-    /// A `norm_cfg` for BatchNorm: `BN` or `SyncBN` with PyTorch's defaults (eps 1e-5, momentum
-    /// 0.1) for what the dict leaves out, as MMCV's `build_norm_layer`; `fallback` when absent.
-    static func batchNorm(_ b: ConfigReader, _ context: BuildContext, default fallback: BatchNormSettings) throws -> BatchNormSettings {
-        guard let n = try b.dictionary("norm_cfg") else { return fallback }
-        let type = try n.string("type")
-        guard type == "BN" || type == "SyncBN" || type == "BN2d" else { throw n.error("type", "unknown norm '\(type)'; supported: BN, SyncBN") }
-        if try !n.bool("requires_grad", default: true) { throw n.error("requires_grad", "requires_grad=False is not supported (use frozen_stages or norm_eval)") }
-        let settings = BatchNormSettings(eps: try n.double("eps", default: 1e-5, in: 1e-12...1),
-                                         momentum: try n.double("momentum", default: 0.1, in: 0...1),
-                                         synchronized: type == "SyncBN")
-        try context.finish(n)
-        return settings
     }
 
     /// An `act_cfg` (`dict(type='SiLU')`; MMCV's `Swish` is SiLU; `inplace` changes nothing here).
@@ -156,7 +142,7 @@ enum StockRTMPose {
             try context.finish(u)
         }
         if let conv = n.value("conv_cfg"), conv != .none { throw n.error("conv_cfg", "only None (PyTorch's Conv2d) is supported") }
-        spec.norm = try batchNorm(n, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        spec.norm = try StockModels.batchNorm(n, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
         spec.activation = try activation(n, context, key: "act_cfg", default: .silu)
         do { try spec.validate() } catch let error as ModelError { throw n.error("in_channels", error.description) }
         return spec
