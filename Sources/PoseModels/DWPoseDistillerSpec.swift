@@ -32,6 +32,7 @@ public struct DWPoseDistillerSpec: PoseEstimatorSpec {
     /// `teacher_pretrained` (into `teacher.*`), then the student's own `init_cfg` weights (into
     /// `student.*`); the teacher's own `init_cfg` is not applied, as MMPose's `init_weights`.
     public var pretrained: [PretrainedWeights]
+    /// The line logs show: `DWPoseDistiller(<teacher> → <student>)`, and the stage.
     public var summary: String
 
     /// The distiller of `teacher` and `student`.

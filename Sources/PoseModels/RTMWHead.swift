@@ -147,6 +147,7 @@ public struct RTMWHeadSpec: HeadSpec {
     /// A spec of RTMCCHead's arguments.
     public init(_ settings: RTMCCHeadSpec) { self.settings = settings }
 
+    /// The `loss=` dict (`settings.loss`), applied to each axis.
     public var loss: any LossSpec { settings.loss }
     public var decoder: (any KeypointCodec)? { settings.decoder }
 
