@@ -199,7 +199,7 @@ import PoseTensor
             _ = try settings(zoo, options: ["model.backbone.norm_cfg.type=GN"])
             Issue.record("no error")
         } catch let e as ConfigError {
-            #expect(e.description.contains("model.backbone.norm_cfg.type: unknown norm 'GN'; supported: BN, SyncBN"), "\(e)")
+            #expect(e.description.contains("model.backbone.norm_cfg.type: unknown norm 'GN'; supported: BN, BN2d, SyncBN"), "\(e)")
         }
         #expect(throws: ConfigError.self) { try settings(zoo, options: ["model.backbone.norm_cfg.type=BN", "model.backbone.norm_cfg.momentum=0.03"]) }
         _ = try settings(zoo, options: ["model.backbone.norm_cfg.type=BN", "model.backbone.norm_cfg.requires_grad=True"])
