@@ -7,9 +7,7 @@ import PoseTensor
 ///
 /// Training runs the three layers one by one. Inference on the oneDNN backend folds the
 /// BatchNorm's running statistics into the convolution's weights and bias and runs the ReLU or
-/// SiLU inside oneDNN's convolution (a post-op): one pass over the output instead of three. The
-/// folding is redone on every call, since the weights and statistics change between
-/// validations (a few multiply-adds per weight, against the convolution's per output pixel).
+/// SiLU inside oneDNN's convolution (`InferenceFusion`): one pass over the output instead of three.
 public final class ConvModule: Layer {
     /// The convolution (`conv.*`).
     public let conv: Conv2d
@@ -36,26 +34,10 @@ public final class ConvModule: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        if mode == .inference, let post = postActivation, let y = fusedInference(x, activation: post) { return y }
+        if mode == .inference, let post = postActivation, let y = InferenceFusion.convolution(conv, bn, x, activation: post) { return y }
         var h = bn.forward(conv.forward(x, mode: mode), mode: mode)
         if let activation { h = activation.forward(h, mode: mode) }
         return h
-    }
-
-    /// The BatchNorm folded into the convolution: w′ = w · γ/√(σ² + ε) per output channel,
-    /// b′ = β + (b − μ) · γ/√(σ² + ε).
-    private func fusedInference(_ x: Tensor, activation post: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
-        guard ComputeBackend.current == .onednn else { return nil }
-        let channels = conv.outChannels, perChannel = conv.weight.value.count / channels
-        let weight = Tensor.pooled(shape: conv.weight.shape), bias = Tensor.pooled(shape: [channels])
-        let w = conv.weight.value.data, gamma = bn.weight.value.data, beta = bn.bias.value.data
-        let mean = bn.runningMean.data, variance = bn.runningVar.data, convBias = conv.bias?.value.data
-        for o in 0..<channels {
-            let scale = gamma[o] / (variance[o] + bn.eps).squareRoot()
-            for i in 0..<perChannel { weight[o * perChannel + i] = w[o * perChannel + i] * scale }
-            bias[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * scale
-        }
-        return conv.fusedInference(x, weight: weight, bias: bias, activation: post)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

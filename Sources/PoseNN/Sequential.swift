@@ -18,9 +18,22 @@ public final class Sequential: Layer {
         self.init(layers.enumerated().map { (String($0.offset), $0.element) })
     }
 
+    /// Applies the children in order; in inference, a `Conv2d` followed by a `BatchNorm2d` runs
+    /// as one convolution with the BatchNorm (and its fused ReLU) folded in (`InferenceFusion`).
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         var h = x
-        for child in children { h = child.layer.forward(h, mode: mode) }
+        var i = 0
+        while i < children.count {
+            if mode == .inference, i + 1 < children.count, let conv = children[i].layer as? Conv2d,
+               let bn = children[i + 1].layer as? BatchNorm2d,
+               let y = InferenceFusion.convolution(conv, bn, h, activation: bn.relu ? .relu : .none) {
+                h = y
+                i += 2
+                continue
+            }
+            h = children[i].layer.forward(h, mode: mode)
+            i += 1
+        }
         return h
     }
 

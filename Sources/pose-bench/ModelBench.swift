@@ -112,15 +112,22 @@ struct ModelBench: ParsableCommand {
             optimizer.step()
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }
-        var inferTimes: [Double] = []
-        for step in 0..<(warmup + steps) {
-            let t0 = monotonicSeconds()
-            _ = model.predictOutput(images)
-            if step >= warmup { inferTimes.append(monotonicSeconds() - t0) }
+        func inferenceTime() -> Double {
+            var times: [Double] = []
+            for step in 0..<(warmup + steps) {
+                let t0 = monotonicSeconds()
+                _ = model.predictOutput(images)
+                if step >= warmup { times.append(monotonicSeconds() - t0) }
+            }
+            return median(times)
         }
-        let train = median(trainTimes), infer = median(inferTimes)
+        let infer = inferenceTime()
+        // the reference path, every layer on its own (InferenceFusion off)
+        let unfused = InferenceFusion.$isEnabled.withValue(false) { inferenceTime() }
+        let train = median(trainTimes)
         print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
-        print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s", batch, infer, Double(batch) / infer))
+        print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s (layer by layer: %.2f images/s)", batch, infer,
+                     Double(batch) / infer, Double(batch) / unfused))
         print(String(format: "peak resident memory: %.2f GiB", Double(peakResidentBytes()) / 1_073_741_824))
         let pool = TensorPool.current.usage
         print(String(format: "activations and gradients (TensorPool): at most %.2f GiB live at once, %.2f GiB held",
