@@ -108,13 +108,19 @@ public final class Conv2d: Layer {
     ///   - weight: `outChannels × inChannels/groups × kH × kW`, in place of `weight`.
     ///   - bias: `outChannels` values, in place of `bias`.
     ///   - activation: applied to the output inside the primitive.
+    ///   - adding: a tensor of the output's shape and layout added to the convolution's output
+    ///     before the activation (a residual block's shortcut), or nil.
     public func fusedInference(_ x: Tensor, weight folded: Tensor, bias: Tensor,
-                               activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
+                               activation: OneDNNConvolution.Shape.PostActivation, adding residual: Tensor? = nil) -> Tensor? {
         guard ComputeBackend.current == .onednn else { return nil }
         var (_, _, outShape, blockedOut, shape) = layout(of: x, bias: true)
         shape.activation = activation
+        shape.accumulates = residual != nil
+        let yShape = blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape
+        if let residual, residual.shape != yShape { return nil }
         guard let fused = fusedPlans.plan(for: shape) else { return nil }
-        let y = Tensor.pooled(shape: blockedOut ? ChannelBlocking.blockedShape(outShape) : outShape)
+        let y = Tensor.pooled(shape: yShape)
+        if let residual { y.copy(from: residual) }
         fused.forward(x: x.data, weight: folded.data, bias: bias.data, y: y.data)
         input = nil
         return y

@@ -16,8 +16,10 @@ public enum InferenceFusion {
     /// convolution's per output pixel), since weights and statistics change between validations.
     /// - Returns: the output (laid out as `conv.forward` lays it out), or nil off oneDNN, with
     ///   `isEnabled` off, or where oneDNN has no plan, and the caller runs the layers itself.
+    /// - Parameter residual: added to the normalised output before the activation (a residual
+    ///   block's shortcut, in the output's shape and layout), or nil.
     public static func convolution(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor,
-                                   activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
+                                   activation: OneDNNConvolution.Shape.PostActivation, adding residual: Tensor? = nil) -> Tensor? {
         guard isEnabled, ComputeBackend.current == .onednn, bn.channels == conv.outChannels else { return nil }
         let channels = conv.outChannels, perChannel = conv.weight.value.count / channels
         let weight = Tensor.pooled(shape: conv.weight.shape), bias = Tensor.pooled(shape: [channels])
@@ -28,6 +30,6 @@ public enum InferenceFusion {
             for i in 0..<perChannel { weight[o * perChannel + i] = w[o * perChannel + i] * scale }
             bias[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * scale
         }
-        return conv.fusedInference(x, weight: weight, bias: bias, activation: activation)
+        return conv.fusedInference(x, weight: weight, bias: bias, activation: activation, adding: residual)
     }
 }

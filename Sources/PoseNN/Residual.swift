@@ -33,6 +33,7 @@ public final class Residual: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        if mode == .inference, let y = fusedInference(x) { return y }
         var m = main.forward(x, mode: mode)
         var s = shortcut?.forward(x, mode: mode) ?? x
         shortcutConverted = s.shape != m.shape && ChannelBlocking.planarShape(s.shape) == ChannelBlocking.planarShape(m.shape)
@@ -44,6 +45,27 @@ public final class Residual: Layer {
         ElementwiseKernels.add(m.data, s.data, y.data, count: y.count)
         if relu { ElementwiseKernels.relu(y.data, y.data, count: y.count) }
         output = mode == .training && relu ? y : nil
+        return y
+    }
+
+    /// Inference with the main branch's last convolution and BatchNorm, the sum and the ReLU as
+    /// one oneDNN convolution (`InferenceFusion`, with the shortcut as a sum post-op); nil where
+    /// the main branch does not end so or oneDNN has no plan, and the layers run one by one.
+    private func fusedInference(_ x: Tensor) -> Tensor? {
+        guard InferenceFusion.isEnabled, ComputeBackend.current == .onednn, let sequence = main as? Sequential,
+              let (conv, bn) = sequence.trailingConvolution else { return nil }
+        let h = sequence.forward(x, mode: .inference, through: sequence.children.count - 2)
+        var s = shortcut?.forward(x, mode: .inference) ?? x
+        // the shortcut in the layout the convolution writes
+        let blocked = conv.blocksOutput && ChannelBlocking.canBlock(channels: conv.outChannels)
+        if ChannelBlocking.isBlocked(s.shape) != blocked { s = ChannelBlocking.convertingPooled(s) }
+        if let y = InferenceFusion.convolution(conv, bn, h, activation: relu ? .relu : .none, adding: s) { return y }
+        // no plan: the last two layers and the sum one by one
+        var m = bn.forward(conv.forward(h, mode: .inference), mode: .inference)
+        if m.shape != s.shape { s = ChannelBlocking.convertingPooled(s) }
+        let y = isKnownUniquelyReferenced(&m) ? m : Tensor.pooled(shape: m.shape)
+        ElementwiseKernels.add(m.data, s.data, y.data, count: y.count)
+        if relu { ElementwiseKernels.relu(y.data, y.data, count: y.count) }
         return y
     }
 

@@ -21,10 +21,15 @@ public final class Sequential: Layer {
     /// Applies the children in order; in inference, a `Conv2d` followed by a `BatchNorm2d` runs
     /// as one convolution with the BatchNorm (and its fused ReLU) folded in (`InferenceFusion`).
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        forward(x, mode: mode, through: children.count)
+    }
+
+    /// The first `count` children applied to `x` (with `forward`'s fusion).
+    func forward(_ x: Tensor, mode: ForwardMode, through count: Int) -> Tensor {
         var h = x
         var i = 0
-        while i < children.count {
-            if mode == .inference, i + 1 < children.count, let conv = children[i].layer as? Conv2d,
+        while i < count {
+            if mode == .inference, i + 1 < count, let conv = children[i].layer as? Conv2d,
                let bn = children[i + 1].layer as? BatchNorm2d,
                let y = InferenceFusion.convolution(conv, bn, h, activation: bn.relu ? .relu : .none) {
                 h = y
@@ -48,4 +53,14 @@ public final class Sequential: Layer {
     }
 
     public func setInputGradientNeeded(_ needed: Bool) { children.first?.layer.setInputGradientNeeded(needed) }
+}
+
+extension Sequential {
+    /// The last convolution and BatchNorm when the children end with a `Conv2d` followed by a
+    /// `BatchNorm2d` without a fused ReLU (a residual block's main branch), for a fused residual sum.
+    var trailingConvolution: (conv: Conv2d, bn: BatchNorm2d)? {
+        guard children.count >= 2, let conv = children[children.count - 2].layer as? Conv2d,
+              let bn = children[children.count - 1].layer as? BatchNorm2d, !bn.relu else { return nil }
+        return (conv, bn)
+    }
 }

@@ -32,6 +32,10 @@ public final class OneDNNConvolution {
         /// A pointwise function applied to the output inside the primitive (a oneDNN eltwise
         /// post-op), for fused inference; forward only.
         public var activation: PostActivation = .none
+        /// Adds the convolution's output to what the destination holds before the activation
+        /// (a oneDNN sum post-op: a residual block's `relu(conv(x) + shortcut)`), the destination
+        /// written in the caller's layout; forward only.
+        public var accumulates = false
 
         /// The functions a convolution can apply to its output as a post-op.
         public enum PostActivation: Sendable, Hashable {
@@ -104,7 +108,8 @@ public final class OneDNNConvolution {
         let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any), OneDNN.descriptor(weightDims, dnnl_format_tag_any),
                    OneDNN.descriptor(destinationDims, dnnl_format_tag_any))
         var desc = dnnl_convolution_desc_t()
-        var (src, wts, dst, bias) = (any.0, any.1, any.2, user.bias)
+        // a sum post-op reads the destination, so it is the caller's buffer and layout
+        var (src, wts, dst, bias) = (any.0, any.1, s.accumulates ? user.destination : any.2, user.bias)
         let geometry = OneDNNConvolution.geometry(shape)
         let status = withUnsafePointer(to: &bias) { biasPointer in
             let b = s.bias ? biasPointer : nil
@@ -116,12 +121,15 @@ public final class OneDNNConvolution {
         }
         guard status == dnnl_success else { return nil }
         var attributes: dnnl_primitive_attr_t?
-        if s.activation != .none {
+        if s.activation != .none || s.accumulates {
             OneDNN.check(dnnl_primitive_attr_create(&attributes), "primitive attributes")
             var ops: dnnl_post_ops_t?
             OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
-            OneDNN.check(dnnl_post_ops_append_eltwise(ops, 1, s.activation == .relu ? dnnl_eltwise_relu : dnnl_eltwise_swish,
-                                                      s.activation == .relu ? 0 : 1, 0), "eltwise post-op")
+            if s.accumulates { OneDNN.check(dnnl_post_ops_append_sum(ops, 1), "sum post-op") }
+            if s.activation != .none {
+                OneDNN.check(dnnl_post_ops_append_eltwise(ops, 1, s.activation == .relu ? dnnl_eltwise_relu : dnnl_eltwise_swish,
+                                                          s.activation == .relu ? 0 : 1, 0), "eltwise post-op")
+            }
             OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops")
             dnnl_post_ops_destroy(ops)
         }

@@ -40,8 +40,10 @@ public func checkActivationsFit(_ model: PoseEstimator, inputSize: (Int, Int), b
     guard let perImage = model.activationBytesPerImage(inputSize: inputSize) else { return }
     let one = training ? perImage.training : perImage.inference
     let (activations, o1) = one.multipliedReportingOverflow(by: batch)
-    let state = model.arena.values.count * 4 * (training ? 4 : 1)
+    // the batch itself and its normalised copy are held beside the activations
+    let (images, o3) = (3 * inputSize.0 * inputSize.1 * 4 * 2).multipliedReportingOverflow(by: batch)
+    let state = model.arena.values.count * 4 * (training ? 4 : 1) + (o3 ? 0 : images)
     let (total, o2) = activations.addingReportingOverflow(state)
-    guard o1 || o2 || total > MemoryBudget.limitBytes else { return }
-    throw MemoryBudgetError("\(what) \(batch) at \(inputSize.0)x\(inputSize.1): \(training ? "a training step" : "inference") needs about \(o1 ? "more than 2^63 bytes" : MemoryBudget.gib(activations)) of activations (\(MemoryBudget.gib(one)) per image) beside \(MemoryBudget.gib(state)) of model state; \(MemoryBudget.allowance): reduce the batch or the input size")
+    guard o1 || o2 || o3 || total > MemoryBudget.limitBytes else { return }
+    throw MemoryBudgetError("\(what) \(batch) at \(inputSize.0)x\(inputSize.1): \(training ? "a training step" : "inference") needs about \(o1 ? "more than 2^63 bytes" : MemoryBudget.gib(activations)) of activations (\(MemoryBudget.gib(one)) per image) beside \(MemoryBudget.gib(state)) of model state and images; \(MemoryBudget.allowance): reduce the batch or the input size")
 }

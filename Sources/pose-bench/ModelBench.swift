@@ -112,18 +112,17 @@ struct ModelBench: ParsableCommand {
             optimizer.step()
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }
-        func inferenceTime() -> Double {
-            var times: [Double] = []
-            for step in 0..<(warmup + steps) {
-                let t0 = monotonicSeconds()
-                _ = model.predictOutput(images)
-                if step >= warmup { times.append(monotonicSeconds() - t0) }
-            }
-            return median(times)
+        // fused and the reference path (every layer on its own, InferenceFusion off) alternate,
+        // so that a drift of the machine's speed shows in both
+        var inferTimes: [Double] = [], unfusedTimes: [Double] = []
+        for step in 0..<(warmup + steps) {
+            let t0 = monotonicSeconds()
+            _ = model.predictOutput(images)
+            let t1 = monotonicSeconds()
+            _ = InferenceFusion.$isEnabled.withValue(false) { model.predictOutput(images) }
+            if step >= warmup { inferTimes.append(t1 - t0); unfusedTimes.append(monotonicSeconds() - t1) }
         }
-        let infer = inferenceTime()
-        // the reference path, every layer on its own (InferenceFusion off)
-        let unfused = InferenceFusion.$isEnabled.withValue(false) { inferenceTime() }
+        let infer = median(inferTimes), unfused = median(unfusedTimes)
         let train = median(trainTimes)
         print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
         print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s (layer by layer: %.2f images/s)", batch, infer,
