@@ -52,12 +52,21 @@ public struct InterHand2DDoubleDatasetSpec: DatasetSpec {
             }
             return dict
         }
+        /// A JSON number, a list of numbers, or a list of those (InterHand's `[[v], …]` joint
+        /// validity, 3 × 3 rotations, 42 × 3 joints), flattened; nil for anything else. Two
+        /// levels at most: the files nest no deeper, and a deeper nesting is no deeper recursion.
         func numbers(_ value: Any?) -> [Float]? {
-            if let n = value as? NSNumber { return [n.floatValue] }
+            func row(_ v: Any?) -> [Float]? {
+                if let n = v as? NSNumber { return [n.floatValue] }
+                guard let list = v as? [Any] else { return nil }
+                let values = list.compactMap { ($0 as? NSNumber)?.floatValue }
+                return values.count == list.count ? values : nil
+            }
+            if let flat = row(value) { return flat }
             guard let list = value as? [Any] else { return nil }
             var out: [Float] = []
             for item in list {
-                guard let inner = numbers(item) else { return nil }
+                guard let inner = row(item) else { return nil }
                 out += inner
             }
             return out

@@ -75,15 +75,15 @@ public final class CSPNeXtPAFPN: Neck {
     public func backward(_ dys: [Tensor?]) -> [Tensor?] {
         let n = levels, c = settings.inChannels
         var dOuts = [Tensor?](repeating: nil, count: n)
-        for (index, dy) in zip(settings.outIndices, dys) { if let dy { dOuts[index] = Self.sum(dOuts[index], dy) } }
+        for (index, dy) in zip(settings.outIndices, dys) { if let dy { dOuts[index] = ElementwiseKernels.sum(dOuts[index], dy) } }
         // dReduced[i]: the gradient of reduce_layers[i]'s output (inner[n − 1 − i])
         var dReduced = [Tensor?](repeating: nil, count: n - 1)
         for idx in stride(from: n - 2, through: 0, by: -1) {
             guard let g = dOuts[idx + 1] else { continue }
             let parts = ChannelConcatenation.split(bottomUpBlocks[idx].backward(g), channels: [c[idx], c[idx]])
-            dOuts[idx] = Self.sum(dOuts[idx], downsamples[idx].backward(parts[0]))
+            dOuts[idx] = ElementwiseKernels.sum(dOuts[idx], downsamples[idx].backward(parts[0]))
             let i = n - 2 - idx
-            dReduced[i] = Self.sum(dReduced[i], parts[1])
+            dReduced[i] = ElementwiseKernels.sum(dReduced[i], parts[1])
         }
         var dInputs = [Tensor?](repeating: nil, count: n)
         // the top-down pass backwards: top_down_blocks[n − 2] made outs[0]
@@ -92,7 +92,7 @@ public final class CSPNeXtPAFPN: Neck {
             let idx = n - 1 - i
             if let g = dTop {
                 let parts = ChannelConcatenation.split(topDownBlocks[i].backward(g), channels: [c[idx - 1], c[idx - 1]])
-                dReduced[i] = Self.sum(dReduced[i], upsamples[i].backward(parts[0]))
+                dReduced[i] = ElementwiseKernels.sum(dReduced[i], upsamples[i].backward(parts[0]))
                 dInputs[idx - 1] = parts[1]
             }
             // reduce_layers[i] read the previous top (inputs[n − 1] for the first)
@@ -100,13 +100,6 @@ public final class CSPNeXtPAFPN: Neck {
         }
         dInputs[n - 1] = dTop
         return dInputs
-    }
-
-    private static func sum(_ a: Tensor?, _ b: Tensor) -> Tensor {
-        guard let a else { return b }
-        let s = Tensor.pooled(shape: b.shape)
-        ElementwiseKernels.add(a.data, b.data, s.data, count: s.count)
-        return s
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

@@ -13,7 +13,7 @@ enum LayerChain {
         guard let last = tapped.lastIndex(where: { $0 != nil }) else { return }
         var g: Tensor = tapped[last]!
         for i in stride(from: last, through: 0, by: -1) {
-            if i != last, let extra = tapped[i] { g = sum(g, extra) }
+            if i != last, let extra = tapped[i] { g = ElementwiseKernels.sum(g, extra) }
             if i < frozen { return }
             g = layers[i].backward(g)
         }
@@ -25,14 +25,8 @@ enum LayerChain {
         var byLayer = [Tensor?](repeating: nil, count: count)
         for (index, dy) in zip(indices, dys) {
             guard let dy else { continue }
-            byLayer[index] = byLayer[index].map { sum($0, dy) } ?? dy
+            byLayer[index] = ElementwiseKernels.sum(byLayer[index], dy)
         }
         return byLayer
-    }
-
-    private static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let s = Tensor.pooled(shape: a.shape)
-        ElementwiseKernels.add(a.data, b.data, s.data, count: s.count)
-        return s
     }
 }

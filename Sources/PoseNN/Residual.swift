@@ -35,16 +35,22 @@ public final class Residual: Layer {
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         if mode == .inference, let y = fusedInference(x) { return y }
         var m = main.forward(x, mode: mode)
-        var s = shortcut?.forward(x, mode: mode) ?? x
+        let y = sum(&m, shortcut?.forward(x, mode: mode) ?? x)
+        output = mode == .training && relu ? y : nil
+        return y
+    }
+
+    /// `act(m + s)`, the shortcut `s` converted to `m`'s channel layout where they differ
+    /// (recorded for backward); the sum goes into `m` when no layer kept it for its backward
+    /// pass (a BatchNorm without ReLU keeps none), as PyTorch's in-place `out += identity`.
+    private func sum(_ m: inout Tensor, _ s: Tensor) -> Tensor {
+        var s = s
         shortcutConverted = s.shape != m.shape && ChannelBlocking.planarShape(s.shape) == ChannelBlocking.planarShape(m.shape)
         if shortcutConverted { s = ChannelBlocking.convertingPooled(s) }
         precondition(m.shape == s.shape, "residual branches disagree: \(m.shape) vs \(s.shape)")
-        // The sum goes into main's output when no layer kept it for its backward pass (a BatchNorm
-        // without ReLU keeps none), as PyTorch's in-place `out += identity`.
         let y = isKnownUniquelyReferenced(&m) ? m : Tensor.pooled(shape: m.shape)
         ElementwiseKernels.add(m.data, s.data, y.data, count: y.count)
         if relu { ElementwiseKernels.relu(y.data, y.data, count: y.count) }
-        output = mode == .training && relu ? y : nil
         return y
     }
 
@@ -62,11 +68,7 @@ public final class Residual: Layer {
         if let y = InferenceFusion.convolution(conv, bn, h, activation: relu ? .relu : .none, adding: s) { return y }
         // no plan: the last two layers and the sum one by one
         var m = bn.forward(conv.forward(h, mode: .inference), mode: .inference)
-        if m.shape != s.shape { s = ChannelBlocking.convertingPooled(s) }
-        let y = isKnownUniquelyReferenced(&m) ? m : Tensor.pooled(shape: m.shape)
-        ElementwiseKernels.add(m.data, s.data, y.data, count: y.count)
-        if relu { ElementwiseKernels.relu(y.data, y.data, count: y.count) }
-        return y
+        return sum(&m, s)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -19,6 +19,16 @@ public enum ElementwiseKernels {
         ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] = a[i] + b[i] } }
     }
 
+    /// `a + b` (same shapes) in a new pooled tensor, `b` itself when `a` is nil: two gradients
+    /// that reach one tensor, neither of which its holder may overwrite.
+    public static func sum(_ a: Tensor?, _ b: Tensor) -> Tensor {
+        guard let a else { return b }
+        precondition(a.shape == b.shape, "ElementwiseKernels.sum: \(a.shape) and \(b.shape)")
+        let s = Tensor.pooled(shape: b.shape)
+        add(a.data, b.data, s.data, count: s.count)
+        return s
+    }
+
     /// `y += x`.
     public static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         ParallelLoop.run(count, grain: ParallelLoop.elementGrain) { r in for i in r { y[i] += x[i] } }

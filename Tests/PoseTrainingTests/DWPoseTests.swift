@@ -124,6 +124,9 @@ import Testing
         #expect(throws: ConfigError.self) {
             try decode("model = dict(type='DWPoseDistiller', teacher_cfg='configs/none.py', student_cfg='\(root)student.py')")
         }
+        // a distiller naming itself as teacher would build itself forever
+        #expect { try decode("model = dict(type='DWPoseDistiller', teacher_cfg='\(dir)/c.py', student_cfg='\(root)student.py')") }
+            throws: { "\($0)".contains("is a DWPoseDistiller; teacher_cfg and student_cfg name TopdownPoseEstimator") }
         #expect(throws: ModelError.self) {
             try decode("""
             model = dict(type='DWPoseDistiller', two_dis=True, teacher_cfg='\(root)student.py', student_cfg='\(root)student.py',

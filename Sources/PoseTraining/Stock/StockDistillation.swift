@@ -27,6 +27,11 @@ enum StockDistillation {
             do { config = try Config.load(path: file) } catch { throw m.error(key, "cannot load '\(file)': \(error)") }
             let root = ConfigReader(config.root, path: "", file: file)
             guard let model = try root.dictionary("model") else { throw m.error(key, "'\(file)' has no model") }
+            // a distiller as teacher or student could name this config again: refused before
+            // it is built, so no chain of configs recurses
+            if case .string(let type)? = model.dict["type"], type == "DWPoseDistiller" {
+                throw m.error(key, "'\(file)' is a DWPoseDistiller; teacher_cfg and student_cfg name TopdownPoseEstimator (RTMPose) configs")
+            }
             guard let spec = try context.components.estimators.build(model, context: context) as? TopdownPoseEstimatorSpec else {
                 throw m.error(key, "'\(file)' must describe a TopdownPoseEstimator (DWPose distils RTMPose models)")
             }
