@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PoseData
+import PoseTensor
 import PoseTraining
 
 /// `pose-infer`: runs a trained top-down model on images.
@@ -50,6 +51,9 @@ public struct PoseInferCommand: ComponentCommand {
     @Option(help: "Link width in pixels (default: the radius).") public var thickness: Double?
     /// `--cfg-options key.path=value …`: config overrides, applied after the config is loaded.
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") public var cfgOptions: [String] = []
+    /// `--bf16`: the convolutions multiply in bfloat16 (`ComputePrecision.bfloat16`); needs a CPU
+    /// with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1`).
+    @Flag(help: "Multiply in bfloat16 in the convolutions (needs AVX512_BF16 or AMX).") public var bf16 = false
 
     /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
@@ -113,6 +117,7 @@ public struct PoseInferCommand: ComponentCommand {
     func infer(components: Components) throws -> Int {
         if let out { try OutputPath.check(out, label: "--out") }
         if let draw { try OutputPath.createDirectory(draw, label: "--draw") }
+        if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16") }
         let files = try PoseInferCommand.expand(images)
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
@@ -157,7 +162,9 @@ public struct PoseInferCommand: ComponentCommand {
                                     seed: settings.seed, workers: Job.loaderThreads)
             defer { loader.shutdown() }
             loader.start(epoch: 0, indices: Array(instances.indices))
-            while let batch = try loader.next() { predictions += try model.predict(batch) }
+            try ComputePrecision.$current.withValue(bf16 ? .bfloat16 : .float32) {
+                while let batch = try loader.next() { predictions += try model.predict(batch) }
+            }
         }
         predictions.sort { $0.id < $1.id }
         var results: [[String: Any]] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PoseData
+import PoseTensor
 import PoseTraining
 
 /// `pose-test`: evaluates a checkpoint on a config's test set, alone or under mpirun.
@@ -45,6 +46,9 @@ public struct PoseTestCommand: ComponentCommand {
     @Option(help: "With --show-dir: keypoint radius in pixels.") public var radius: Double?
     /// `--thickness`: with `--show-dir`, the link width in pixels (0 to 1000); nil takes the radius.
     @Option(help: "With --show-dir: link width in pixels.") public var thickness: Double?
+    /// `--bf16`: the convolutions multiply in bfloat16 (`ComputePrecision.bfloat16`); needs a CPU
+    /// with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1`).
+    @Flag(help: "Multiply in bfloat16 in the convolutions (needs AVX512_BF16 or AMX).") public var bf16 = false
 
     /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
@@ -70,6 +74,7 @@ public struct PoseTestCommand: ComponentCommand {
                 if let workDir { try OutputPath.createDirectory(workDir, label: "--work-dir") }
                 if let showDir, showDir.hasPrefix("/") || workDir == nil { try OutputPath.createDirectory(showDir, label: "--show-dir") }
             }
+            if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16") }
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
             guard let data = settings.test ?? settings.val, let evaluator = settings.testEvaluator ?? settings.valEvaluator else {
                 throw TrainingError("\(config): needs test_dataloader and test_evaluator (or their val_ versions)")
@@ -80,7 +85,9 @@ public struct PoseTestCommand: ComponentCommand {
                 if communicator.rank == 0 { print($0) }
             }
             let t0 = Date()
-            let result = try evaluation.run(model, communicator: communicator, workers: Job.loaderThreads)
+            let result = try ComputePrecision.$current.withValue(bf16 ? .bfloat16 : .float32) {
+                try evaluation.run(model, communicator: communicator, workers: Job.loaderThreads)
+            }
             guard communicator.rank == 0 else { return }
             var lines = [String(format: "evaluated %d instances in %.1f s", result.predictions.count, Date().timeIntervalSince(t0))]
             lines += result.metrics.map { String(format: "%@: %.6f", $0.0, $0.1) }

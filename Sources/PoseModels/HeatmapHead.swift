@@ -48,6 +48,8 @@ public final class HeatmapHead: Layer, PoseHead {
         if let k = settings.finalLayerKernelSize {
             let conv = Conv2d(channels, settings.outChannels, kernel: k, bias: true)
             WeightInit.normal(conv.weight, bias: conv.bias, std: 0.001, rng: &rng)
+            // the maps the decoder reads: bfloat16 rounding here moves arg-maxes (BENCHMARKS.md)
+            conv.fixedPrecision = .float32
             finalLayer = conv
         } else {
             finalLayer = nil

@@ -77,7 +77,7 @@ final class RTMCCBlock: Layer {
         let root = Float(Double(s).squareRoot())
         for image in 0..<b {
             let qb = q.data + image * n * s, kb = k.data + image * n * s, qkb = qk.data + image * n * n
-            BLAS.sgemm(transB: true, m: n, n: n, k: s, a: qb, lda: s, b: kb, ldb: s, c: qkb, ldc: n)
+            MatrixProduct.gemm(transB: true, m: n, n: n, k: s, a: qb, lda: s, b: kb, ldb: s, c: qkb, ldc: n)
             for i in 0..<n {
                 for j in 0..<n {
                     var v = qkb[i * n + j]
@@ -88,7 +88,7 @@ final class RTMCCBlock: Layer {
                     kernel[image * n * n + i * n + j] = r * r
                 }
             }
-            BLAS.sgemm(m: n, n: e, k: n, a: kernel.data + image * n * n, lda: n,
+            MatrixProduct.gemm(m: n, n: e, k: n, a: kernel.data + image * n * n, lda: n,
                        b: act.data + image * n * width + e, ldb: width, c: av.data + image * n * e, ldc: e)
         }
         let gated = Tensor.pooled(shape: [rows, e])
@@ -128,10 +128,10 @@ final class RTMCCBlock: Layer {
         for image in 0..<b {
             let actB = act.data + image * n * width
             // dv = kernelᵀ · dAV, into dAct's v columns
-            BLAS.sgemm(transA: true, m: n, n: e, k: n, a: kernel.data + image * n * n, lda: n,
+            MatrixProduct.gemm(transA: true, m: n, n: e, k: n, a: kernel.data + image * n * n, lda: n,
                        b: dAV.data + image * n * e, ldb: e, c: dAct.data + image * n * width + e, ldc: width)
             // dKernel = dAV · vᵀ
-            BLAS.sgemm(transB: true, m: n, n: n, k: e, a: dAV.data + image * n * e, lda: e, b: actB + e, ldb: width,
+            MatrixProduct.gemm(transB: true, m: n, n: n, k: e, a: dAV.data + image * n * e, lda: e, b: actB + e, ldb: width,
                        c: dKernel.data, ldc: n)
             // through relu², the scaling and the bias: dqk (before the 1/√s)
             for i in 0..<n {
@@ -143,9 +143,9 @@ final class RTMCCBlock: Layer {
                 }
             }
             // dq = dqk · k, dk = dqkᵀ · q
-            BLAS.sgemm(m: n, n: s, k: n, a: dKernel.data, lda: n, b: k.data + image * n * s, ldb: s,
+            MatrixProduct.gemm(m: n, n: s, k: n, a: dKernel.data, lda: n, b: k.data + image * n * s, ldb: s,
                        c: dQ.data + image * n * s, ldc: s)
-            BLAS.sgemm(transA: true, m: n, n: s, k: n, a: dKernel.data, lda: n, b: q.data + image * n * s, ldb: s,
+            MatrixProduct.gemm(transA: true, m: n, n: s, k: n, a: dKernel.data, lda: n, b: q.data + image * n * s, ldb: s,
                        c: dK.data + image * n * s, ldc: s)
         }
         // q = base·γ₀ + β₀, k = base·γ₁ + β₁

@@ -30,6 +30,7 @@ public final class RTMCCHead: PoseHead {
         let k = settings.outChannels, hidden = settings.hiddenDims
         let flat = settings.inFeaturemapSize.0 * settings.inFeaturemapSize.1
         finalLayer = Conv2d(settings.inChannels, k, kernel: settings.finalLayerKernelSize, padding: settings.finalLayerKernelSize / 2, bias: true)
+        finalLayer.fixedPrecision = .float32   // a head's final layer stays fp32 under bfloat16, as HeatmapHead's
         scaleNorm = ScaleNorm(flat)
         mlp = Linear(flat, hidden, bias: false)
         gau = RTMCCBlock(tokens: k, inDims: hidden, outDims: hidden, expansionFactor: settings.expansionFactor, s: settings.s,

@@ -41,6 +41,8 @@ public final class RTMWHead: PoseHead {
         convDecoder = modules.convModule(c / 4, c / 4, kernel: kernel, padding: kernel / 2)
         finalLayer = modules.convModule(c, k, kernel: kernel, padding: kernel / 2)
         finalLayer2 = modules.convModule(c / 2 + c / 4, k, kernel: kernel, padding: kernel / 2)
+        // a head's final layers stay fp32 under bfloat16, as HeatmapHead's
+        for module in [finalLayer, finalLayer2] { module.conv.fixedPrecision = .float32 }
         scaleNorm = ScaleNorm(flat)
         mlp = Linear(flat, hidden / 2, bias: false)
         scaleNorm2 = ScaleNorm(4 * flat)

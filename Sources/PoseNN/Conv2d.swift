@@ -28,6 +28,10 @@ public final class Conv2d: Layer {
     /// Whether the output may be channel-blocked: set by a backbone whose every reader of this
     /// output handles that layout.
     public var blocksOutput = false
+    /// The precision this layer always multiplies in, whatever `ComputePrecision.current` says
+    /// (the heads set fp32 on their final layers); nil (the default) follows it, except that a
+    /// convolution with at most 4 input channels (a stem reading the image) stays fp32.
+    public var fixedPrecision: ComputePrecision?
     private var inputGradientNeeded = true
     private var input: Tensor?
     private var geometry: ConvGeometry?
@@ -72,10 +76,13 @@ public final class Conv2d: Layer {
         let g = ConvGeometry(channels: inChannels / groups, height: inShape[2], width: inShape[3], kernel: kernel,
                              stride: stride, padding: padding, dilation: dilation)
         let blockedOut = blocksOutput && ChannelBlocking.canBlock(channels: outChannels)
-        let shape = OneDNNConvolution.Shape(
+        var shape = OneDNNConvolution.Shape(
             batch: inShape[0], inChannels: inChannels, inHeight: g.height, inWidth: g.width, outChannels: outChannels,
             outHeight: g.outHeight, outWidth: g.outWidth, kernel: kernel, stride: stride, padding: padding,
             dilation: dilation, groups: groups, bias: hasBias, sourceBlocked: ChannelBlocking.isBlocked(x.shape), destinationBlocked: blockedOut)
+        // a convolution reading the image (at most 4 channels: RGB, RGBA, grey) stays fp32: its
+        // bfloat16 rounding moved more keypoints than its share of the work (BENCHMARKS.md)
+        shape.precision = fixedPrecision ?? (inChannels <= 4 ? .float32 : ComputePrecision.current)
         return (inShape, g, [inShape[0], outChannels, g.outHeight, g.outWidth], blockedOut, shape)
     }
 

@@ -22,6 +22,8 @@ public final class ConvTranspose2d: Layer {
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
     let plans = ConvolutionPlans()
+    /// Plans of `fusedInference` (with bias and a post-op), apart from the layer's own.
+    private let fusedPlans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
 
     /// A transposed convolution with zero weights and PyTorch's defaults (stride 1, no padding,
@@ -42,17 +44,25 @@ public final class ConvTranspose2d: Layer {
         self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
-    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+    /// The geometry and oneDNN shape of a transposed convolution of `x`, with or without a bias.
+    private func layout(of x: Tensor, bias hasBias: Bool) -> (geometry: ConvGeometry, shape: OneDNNConvolution.Shape) {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "ConvTranspose2d expects N×\(inChannels)×H×W input, got \(x.shape)")
         let g = TransposedConvolution.geometry(
             inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels, kernel: (kernel, kernel),
             stride: (stride, stride), padding: (padding, padding), outputPadding: (outputPadding, outputPadding))
-        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
-        plan = plans.plan(for: OneDNNConvolution.Shape(
+        var shape = OneDNNConvolution.Shape(
             batch: x.shape[0], inChannels: inChannels, inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels,
             outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
-            padding: (padding, padding), bias: bias != nil, transposed: true))
+            padding: (padding, padding), bias: hasBias, transposed: true)
+        shape.precision = ComputePrecision.current
+        return (g, shape)
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let (g, shape) = layout(of: x, bias: bias != nil)
+        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
+        plan = plans.plan(for: shape)
         if let plan {
             plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
                          weightCache: plans.weights, weightVersion: mode == .inference ? weight.version : nil)
@@ -61,6 +71,26 @@ public final class ConvTranspose2d: Layer {
                                           batch: x.shape[0], geometry: g, inChannels: inChannels)
         }
         input = mode == .training ? x : nil; geometry = g
+        return y
+    }
+
+    /// Inference with other weights and bias and an activation inside oneDNN's primitive (a
+    /// BatchNorm folded in by `InferenceFusion`): `N × inChannels × H × W` → `N × outChannels × H' × W'`;
+    /// nil off the oneDNN backend or where oneDNN has no plan, and the caller runs the layers
+    /// one by one.
+    /// - Parameters:
+    ///   - weight: `inChannels × outChannels × k × k`, in place of `weight`.
+    ///   - bias: `outChannels` values, in place of `bias`.
+    ///   - activation: applied to the output inside the primitive.
+    public func fusedInference(_ x: Tensor, weight folded: Tensor, bias: Tensor,
+                               activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
+        guard ComputeBackend.current == .onednn else { return nil }
+        var (g, shape) = layout(of: x, bias: true)
+        shape.activation = activation
+        guard let fused = fusedPlans.plan(for: shape) else { return nil }
+        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
+        fused.forward(x: x.data, weight: folded.data, bias: bias.data, y: y.data)
+        input = nil
         return y
     }
 

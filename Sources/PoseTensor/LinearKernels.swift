@@ -4,7 +4,7 @@ public enum LinearKernels {
     public static func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                y: UnsafeMutablePointer<Float>, batch: Int, inFeatures: Int, outFeatures: Int) {
         OperationCounter.add(batch * inFeatures * outFeatures)
-        BLAS.sgemm(transB: true, m: batch, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
+        MatrixProduct.gemm(transB: true, m: batch, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
                    b: weight, ldb: inFeatures, c: y, ldc: outFeatures)
         if let bias {
             for n in 0..<batch {
@@ -18,7 +18,7 @@ public enum LinearKernels {
     public static func backward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                                 dBias: UnsafeMutablePointer<Float>?, batch: Int, inFeatures: Int, outFeatures: Int) {
-        BLAS.sgemm(transA: true, m: outFeatures, n: inFeatures, k: batch, a: dy, lda: outFeatures,
+        MatrixProduct.gemm(transA: true, m: outFeatures, n: inFeatures, k: batch, a: dy, lda: outFeatures,
                    b: x, ldb: inFeatures, beta: 1, c: dWeight, ldc: inFeatures)
         if let dBias {
             for n in 0..<batch {
@@ -27,7 +27,7 @@ public enum LinearKernels {
             }
         }
         if let dx {
-            BLAS.sgemm(m: batch, n: inFeatures, k: outFeatures, a: dy, lda: outFeatures,
+            MatrixProduct.gemm(m: batch, n: inFeatures, k: outFeatures, a: dy, lda: outFeatures,
                        b: weight, ldb: inFeatures, c: dx, ldc: inFeatures)
         }
     }

@@ -32,11 +32,12 @@ public enum OneDNN {
         precondition(status == dnnl_success, "oneDNN \(what()) failed with status \(status.rawValue)")
     }
 
-    /// A dense f32 descriptor of `dims` in `tag` order (`dnnl_format_tag_any` lets a primitive choose).
-    static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+    /// A dense descriptor of `dims` in `tag` order (`dnnl_format_tag_any` lets a primitive
+    /// choose), of f32 unless `type` says otherwise.
+    static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t, type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         let d = dims.map(Int64.init)
-        check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "memory descriptor \(dims)")
+        check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, type, tag), "memory descriptor \(dims)")
         return md
     }
 

@@ -36,6 +36,9 @@ public final class OneDNNConvolution {
         /// (a oneDNN sum post-op: a residual block's `relu(conv(x) + shortcut)`), the destination
         /// written in the caller's layout; forward only.
         public var accumulates = false
+        /// The operands' number format: under `.bfloat16` the input, weights and output
+        /// gradient are converted to bfloat16 in their reorders; outputs and gradients stay fp32.
+        public var precision = ComputePrecision.float32
 
         /// The functions a convolution can apply to its output as a post-op.
         public enum PostActivation: Sendable, Hashable {
@@ -105,7 +108,9 @@ public final class OneDNNConvolution {
                 OneDNN.descriptor(weightDims, s.groups > 1 ? dnnl_goihw : s.transposed ? dnnl_iohw : dnnl_oihw),
                 OneDNN.descriptor([s.outChannels], dnnl_x),
                 OneDNN.descriptor(destinationDims, s.destinationBlocked ? dnnl_nChw16c : dnnl_nchw))
-        let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any), OneDNN.descriptor(weightDims, dnnl_format_tag_any),
+        let operands = s.precision == .bfloat16 ? dnnl_bf16 : dnnl_f32
+        let any = (OneDNN.descriptor(sourceDims, dnnl_format_tag_any, type: operands),
+                   OneDNN.descriptor(weightDims, dnnl_format_tag_any, type: operands),
                    OneDNN.descriptor(destinationDims, dnnl_format_tag_any))
         var desc = dnnl_convolution_desc_t()
         // a sum post-op reads the destination, so it is the caller's buffer and layout
@@ -215,18 +220,22 @@ public final class OneDNNConvolution {
         init(_ plan: OneDNNConvolution) {
             self.plan = plan
             let s = plan.shape, g = OneDNNConvolution.geometry(s)
-            func any(_ md: dnnl_memory_desc_t) -> dnnl_memory_desc_t {
+            let operands = s.precision == .bfloat16 ? dnnl_bf16 : dnnl_f32
+            func any(_ md: dnnl_memory_desc_t, _ type: dnnl_data_type_t) -> dnnl_memory_desc_t {
                 var dims = md.dims
                 return withUnsafeBytes(of: &dims) { raw in
-                    OneDNN.descriptor(Array(raw.bindMemory(to: Int64.self).prefix(Int(md.ndims))).map(Int.init), dnnl_format_tag_any)
+                    OneDNN.descriptor(Array(raw.bindMemory(to: Int64.self).prefix(Int(md.ndims))).map(Int.init), dnnl_format_tag_any, type: type)
                 }
             }
-            var (src, wts, dst) = (any(plan.user.source), any(plan.user.weights), any(plan.user.destination))
+            // bfloat16 in, fp32 out: diff_src and diff_weights are what the layers sum and the
+            // optimizer reads
+            var (src, wts, dst) = (any(plan.user.source, operands), any(plan.user.weights, operands), any(plan.user.destination, operands))
+            var (diffSrc, diffWts) = (any(plan.user.source, dnnl_f32), any(plan.user.weights, dnnl_f32))
             var desc = dnnl_convolution_desc_t()
             OneDNN.check(s.transposed
-                ? dnnl_dilated_deconvolution_backward_data_desc_init(&desc, dnnl_deconvolution_direct, &src, &wts, &dst,
+                ? dnnl_dilated_deconvolution_backward_data_desc_init(&desc, dnnl_deconvolution_direct, &diffSrc, &wts, &dst,
                                                                      g.strides, g.dilates, g.left, g.right)
-                : dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &src, &wts, &dst,
+                : dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &wts, &dst,
                                                                    g.strides, g.dilates, g.left, g.right), "backward-data descriptor")
             var pd: dnnl_primitive_desc_t?
             OneDNN.check(dnnl_primitive_desc_create(&pd, &desc, nil, OneDNN.engine, plan.forwardPrimitive.descriptor), "backward-data primitive")
@@ -235,9 +244,9 @@ public final class OneDNNConvolution {
             let status = withUnsafePointer(to: &bias) { biasPointer in
                 let b = s.bias ? biasPointer : nil
                 return s.transposed
-                    ? dnnl_dilated_deconvolution_backward_weights_desc_init(&desc, dnnl_deconvolution_direct, &src, &wts, b, &dst,
+                    ? dnnl_dilated_deconvolution_backward_weights_desc_init(&desc, dnnl_deconvolution_direct, &src, &diffWts, b, &dst,
                                                                             g.strides, g.dilates, g.left, g.right)
-                    : dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &wts, b, &dst,
+                    : dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &diffWts, b, &dst,
                                                                           g.strides, g.dilates, g.left, g.right)
             }
             OneDNN.check(status, "backward-weights descriptor")

@@ -53,7 +53,11 @@ final class EpochBasedTrainLoop {
     private func trainStep(_ batch: Batch) throws -> TrainStepOutputs {
         let model = runner.model!, communicator = runner.communicator
         model.arena.zeroGradients()
-        let named = try model.trainStep(batch, epoch: runner.epoch)
+        // AmpOptimWrapper's autocast: the forward and backward multiply in its precision, the
+        // optimizer below steps the fp32 master weights
+        let named = try ComputePrecision.$current.withValue(runner.settings.optimWrapper.precision) {
+            try model.trainStep(batch, epoch: runner.epoch)
+        }
         runner.messages["lr"] = runner.schedule.learningRate
         if try accumulate() {
             try communicator.allReduceMean(model.arena.gradients.data, count: model.arena.gradients.count)

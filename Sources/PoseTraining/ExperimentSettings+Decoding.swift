@@ -12,7 +12,7 @@ extension ExperimentSettings {
     ///   - config: The parsed config, `_base_` files and `--cfg-options` merged.
     ///   - components: The registries whose builders decode the `type=` dicts.
     /// - Throws: `ConfigError` for a missing, unknown or invalid key or type, or a setting
-    ///   SwiftPose does not support (`by_epoch=False`, `AmpOptimWrapper`, a `save_best` metric
+    ///   SwiftPose does not support (`by_epoch=False`, fp16 `AmpOptimWrapper`, a `save_best` metric
     ///   the evaluator does not report); what the builders throw; `MemoryBudgetError` (as a
     ///   `ConfigError` on `batch_size`) when a batch cannot fit in memory.
     public static func decode(_ config: Config, components: Components = .stock) throws -> ExperimentSettings {
@@ -156,11 +156,31 @@ extension ExperimentSettings {
         guard let ow = try root.dictionary("optim_wrapper") else {
             return OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSpec(learningRate: 1e-3))
         }
-        if case .string("AmpOptimWrapper")? = ow.value("type") {
-            // MMEngine refuses it too without an accelerator; SwiftPose trains in fp32 on CPUs
-            throw ow.error("type", "'AmpOptimWrapper' is mixed-precision training, which needs a GPU (MMEngine refuses it on CPUs too); SwiftPose trains in fp32: use type='OptimWrapper' (--cfg-options optim_wrapper.type=OptimWrapper; drop loss_scale)")
+        let wrapperType = try ow.has("type") ? ow.type(among: ["OptimWrapper", "AmpOptimWrapper"]) : "OptimWrapper"
+        var precision = ComputePrecision.float32
+        var notes: [String] = []
+        if wrapperType == "AmpOptimWrapper" {
+            // MMEngine's autocast dtype; None is fp16 on a GPU, which a CPU runs as bfloat16
+            let dtype = try ow.optionalString("dtype")
+            switch dtype {
+            case nil, "bfloat16", "torch.bfloat16":
+                precision = .bfloat16
+            case "float32", "torch.float32":
+                precision = .float32
+            case "float16", "torch.float16", "half":
+                throw ow.error("dtype", "'\(dtype!)' autocast needs a GPU; on a CPU mixed precision is bfloat16: use dtype='bfloat16' (or leave dtype out)")
+            default:
+                throw ow.error("dtype", "expected 'bfloat16', 'float32' or None, found '\(dtype!)'")
+            }
+            if ow.has("loss_scale") {
+                _ = ow.value("loss_scale")
+                notes.append("AmpOptimWrapper: loss_scale is not needed with bfloat16 (its exponent range is fp32's), so it is ignored")
+            }
+            ow.ignore("use_fsdp")
+            if precision == .bfloat16 {
+                notes.insert("AmpOptimWrapper: convolutions multiply in bfloat16 (dtype=\(dtype.map { "'\($0)'" } ?? "None, bfloat16 on a CPU")); master weights, BatchNorm, losses and the optimizer stay fp32", at: 0)
+            }
         }
-        _ = try ow.has("type") ? ow.type(among: ["OptimWrapper"]) : "OptimWrapper"
         var clipGrad: GradientClipping?
         if let c = try ow.dictionary("clip_grad") {
             let normType: Double
@@ -195,6 +215,9 @@ extension ExperimentSettings {
                                             constructor: constructor)
         settings.clipGrad = clipGrad
         settings.accumulativeCounts = accumulativeCounts
+        settings.type = wrapperType
+        settings.precision = precision
+        settings.notes = notes
         return settings
     }
 

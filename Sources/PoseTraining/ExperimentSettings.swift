@@ -1,6 +1,7 @@
 import PoseData
 import PoseEval
 import PoseModels
+import PoseTensor
 
 /// A dataloader as configured (`train_dataloader`, `val_dataloader`, `test_dataloader`).
 public struct DataloaderSettings: Sendable {
@@ -53,6 +54,14 @@ public struct OptimWrapperSettings: Sendable {
     public var clipGrad: GradientClipping?
     /// `accumulative_counts`: iterations whose gradients make one optimizer step.
     public var accumulativeCounts = 1
+    /// The wrapper's type: `OptimWrapper`, or `AmpOptimWrapper` for mixed precision.
+    public var type = "OptimWrapper"
+    /// The precision training steps multiply in: `.bfloat16` for `AmpOptimWrapper` (its
+    /// `dtype='bfloat16'` or default), fp32 otherwise.
+    public var precision = ComputePrecision.float32
+    /// Lines for the training log about how the wrapper's settings are read (bfloat16 in use,
+    /// `loss_scale` ignored).
+    public var notes: [String] = []
 
     /// An optimizer wrapper without `clip_grad` that steps every iteration.
     /// - Parameters:

@@ -163,6 +163,9 @@ public final class Trainer {
         // everything the config and its files can get wrong is found before the work dir is
         // touched: a run that cannot start leaves nothing behind
         try checkRequiredFiles()
+        if settings.optimWrapper.precision == .bfloat16 {
+            try ComputePrecision.checkBFloat16(for: "optim_wrapper.type='\(settings.optimWrapper.type)'")
+        }
         for entry in settings.hooks {
             do { try entry.spec.check(settings) } catch { throw TrainingError("\(entry.key): \(error)") }
         }
@@ -219,7 +222,10 @@ public final class Trainer {
         if !settings.ignoredKeys.isEmpty {
             log("config keys accepted without effect here: \(settings.ignoredKeys.joined(separator: ", "))")
         }
-        for note in settings.notes { log("note: " + note) }
+        for note in settings.notes + settings.optimWrapper.notes { log("note: " + note) }
+        if settings.optimWrapper.precision == .bfloat16 && !ComputePrecision.hasNativeBFloat16 {
+            log("warning: this CPU (\(ComputePrecision.cpuName)) has no AVX512_BF16 or AMX-BF16; SWIFTPOSE_BF16_EMULATION=1 runs bfloat16 in oneDNN's emulation, for checking results, several times slower than fp32")
+        }
         // as MMEngine: the merged config in the log and beside the scalars
         log("Config:\n" + settings.configText)
         log.saveConfig(settings.configText)

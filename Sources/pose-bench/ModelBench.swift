@@ -24,6 +24,7 @@ struct ModelBench: ParsableCommand {
     @Option(help: "Timed steps (median reported).") var steps = 3
     @Option(help: "Untimed warm-up steps.") var warmup = 1
     @Flag(help: "Only count parameters and FLOPs; skip the timing.") var countOnly = false
+    @Flag(help: "Train and infer in bfloat16 (as a config's AmpOptimWrapper asks; needs AVX512_BF16 or AMX).") var bf16 = false
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") var cfgOptions: [String] = []
 
     func validate() throws {
@@ -41,6 +42,7 @@ struct ModelBench: ParsableCommand {
         let model: TopdownPoseEstimator
         let codec: any KeypointCodec
         let name: String
+        var precision: ComputePrecision = bf16 ? .bfloat16 : .float32
         func printEstimate(_ size: ModelSize?) {
             guard let size else { return print("estimated before building: unknown (a component of the config reports no size)") }
             print("estimated before building: \(size.parameters) parameters, \(size.buffers) buffer values; model state for training (values, gradients, 2 optimizer moments, buffers): \(MemoryBudget.gib(size.trainingBytes)) (\(MemoryBudget.allowance))")
@@ -56,6 +58,8 @@ struct ModelBench: ParsableCommand {
             }
             model = topdown
             codec = decoder
+            // what the config trains with: AmpOptimWrapper is a bfloat16 step
+            if settings.optimWrapper.precision == .bfloat16 { precision = .bfloat16 }
             name = "\(URL(fileURLWithPath: config).lastPathComponent): \(model.summary)"
         } else {
             let settings = ResNetSpec(depth: depth)
@@ -69,6 +73,7 @@ struct ModelBench: ParsableCommand {
             codec = MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2)
             name = "SimpleBaseline ResNet-\(depth)"
         }
+        if precision == .bfloat16 && !countOnly { try ComputePrecision.checkBFloat16(for: bf16 ? "--bf16" : "optim_wrapper") }
         let (w, h) = codec.inputSize
         // the input, its normalised copy and the stem's output are the least a step holds
         try MemoryBudget.check([batch, 3, h, w], copies: 3, for: "--batch \(batch) at \(w)x\(h)")
@@ -108,25 +113,36 @@ struct ModelBench: ParsableCommand {
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
             model.arena.zeroGradients()
-            _ = try model.forwardBackward(images: images, targets: targets)
+            _ = try ComputePrecision.$current.withValue(precision) { try model.forwardBackward(images: images, targets: targets) }
             optimizer.step()
             if step >= warmup { trainTimes.append(monotonicSeconds() - t0) }
         }
         // fused and the reference path (every layer on its own, InferenceFusion off) alternate,
         // so that a drift of the machine's speed shows in both
-        var inferTimes: [Double] = [], unfusedTimes: [Double] = []
+        var inferTimes: [Double] = [], unfusedTimes: [Double] = [], bf16Times: [Double] = []
         for step in 0..<(warmup + steps) {
             let t0 = monotonicSeconds()
             _ = model.predictOutput(images)
             let t1 = monotonicSeconds()
             _ = InferenceFusion.$isEnabled.withValue(false) { model.predictOutput(images) }
-            if step >= warmup { inferTimes.append(t1 - t0); unfusedTimes.append(monotonicSeconds() - t1) }
+            let t2 = monotonicSeconds()
+            if precision == .bfloat16 { _ = ComputePrecision.$current.withValue(.bfloat16) { model.predictOutput(images) } }
+            if step >= warmup {
+                inferTimes.append(t1 - t0); unfusedTimes.append(t2 - t1)
+                if precision == .bfloat16 { bf16Times.append(monotonicSeconds() - t2) }
+            }
         }
         let infer = median(inferTimes), unfused = median(unfusedTimes)
         let train = median(trainTimes)
-        print(String(format: "train step (batch %d, Adam): %.3f s/step, %.2f images/s", batch, train, Double(batch) / train))
-        print(String(format: "inference (batch %d): %.3f s/batch, %.2f images/s (layer by layer: %.2f images/s)", batch, infer,
+        let emulated = precision == .bfloat16 && !ComputePrecision.hasNativeBFloat16 ? " (emulated: this CPU has no AVX512_BF16)" : ""
+        print(String(format: "train step (batch %d, Adam, %@): %.3f s/step, %.2f images/s%@", batch,
+                     precision == .bfloat16 ? "bf16" : "fp32", train, Double(batch) / train, emulated))
+        print(String(format: "inference (batch %d, fused fp32): %.3f s/batch, %.2f images/s (layer by layer: %.2f images/s)", batch, infer,
                      Double(batch) / infer, Double(batch) / unfused))
+        if !bf16Times.isEmpty {
+            let t = median(bf16Times)
+            print(String(format: "inference (batch %d, fused bf16): %.3f s/batch, %.2f images/s%@", batch, t, Double(batch) / t, emulated))
+        }
         print(String(format: "peak resident memory: %.2f GiB", Double(peakResidentBytes()) / 1_073_741_824))
         let pool = TensorPool.current.usage
         print(String(format: "activations and gradients (TensorPool): at most %.2f GiB live at once, %.2f GiB held",
