@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+import types
 
 import torch
 import torch.nn.functional as F
@@ -27,6 +28,10 @@ if variant not in ('autocast-bf16', 'compile', 'compile-bf16'):
     sys.exit(f"bench_torch_variants.py: unknown variant '{variant}': expected autocast-bf16, compile or compile-bf16")
 H, W = map(int, size.split('x'))
 B = 32
+# torchvision's C++ ops may not load against a CPU-only torch wheel; the models need only its
+# pure-Python ResNet definitions (as tools/bench_vs_pytorch.sh does for bench_torch.py)
+for stub in ('torchvision._meta_registrations', 'torchvision._autograd_registrations'):
+    sys.modules[stub] = types.ModuleType(stub)
 sys.path.insert(0, os.environ.get('BENCH_DIR', '../shared/bench'))
 import models  # noqa: E402
 

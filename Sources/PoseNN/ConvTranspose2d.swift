@@ -22,8 +22,6 @@ public final class ConvTranspose2d: Layer {
     private var geometry: ConvGeometry?
     private var frozenSink: Tensor?
     let plans = ConvolutionPlans()
-    /// Plans of `fusedInference` (with bias and a post-op), apart from the layer's own.
-    private let fusedPlans = ConvolutionPlans()
     private var plan: OneDNNConvolution?
 
     /// A transposed convolution with zero weights and PyTorch's defaults (stride 1, no padding,
@@ -71,26 +69,6 @@ public final class ConvTranspose2d: Layer {
                                           batch: x.shape[0], geometry: g, inChannels: inChannels)
         }
         input = mode == .training ? x : nil; geometry = g
-        return y
-    }
-
-    /// Inference with other weights and bias and an activation inside oneDNN's primitive (a
-    /// BatchNorm folded in by `InferenceFusion`): `N × inChannels × H × W` → `N × outChannels × H' × W'`;
-    /// nil off the oneDNN backend or where oneDNN has no plan, and the caller runs the layers
-    /// one by one.
-    /// - Parameters:
-    ///   - weight: `inChannels × outChannels × k × k`, in place of `weight`.
-    ///   - bias: `outChannels` values, in place of `bias`.
-    ///   - activation: applied to the output inside the primitive.
-    public func fusedInference(_ x: Tensor, weight folded: Tensor, bias: Tensor,
-                               activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
-        guard ComputeBackend.current == .onednn else { return nil }
-        var (g, shape) = layout(of: x, bias: true)
-        shape.activation = activation
-        guard let fused = fusedPlans.plan(for: shape) else { return nil }
-        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
-        fused.forward(x: x.data, weight: folded.data, bias: bias.data, y: y.data)
-        input = nil
         return y
     }
 

@@ -21,36 +21,15 @@ public enum InferenceFusion {
     public static func convolution(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor,
                                    activation: OneDNNConvolution.Shape.PostActivation, adding residual: Tensor? = nil) -> Tensor? {
         guard isEnabled, ComputeBackend.current == .onednn, bn.channels == conv.outChannels else { return nil }
-        let (weight, bias) = folded(conv.weight, conv.bias, bn, outerGroups: 1)
-        return conv.fusedInference(x, weight: weight, bias: bias, activation: activation, adding: residual)
-    }
-
-    /// `bn(deconv(x))` with `activation` after it, as one oneDNN transposed convolution with the
-    /// running statistics folded into the IOHW weights (HeatmapHead's deconvolution layers).
-    /// - Returns: the output, or nil where `convolution(_:_:_:activation:adding:)` returns nil.
-    public static func transposedConvolution(_ deconv: ConvTranspose2d, _ bn: BatchNorm2d, _ x: Tensor,
-                                             activation: OneDNNConvolution.Shape.PostActivation) -> Tensor? {
-        guard isEnabled, ComputeBackend.current == .onednn, bn.channels == deconv.outChannels else { return nil }
-        let (weight, bias) = folded(deconv.weight, deconv.bias, bn, outerGroups: deconv.inChannels)
-        return deconv.fusedInference(x, weight: weight, bias: bias, activation: activation)
-    }
-
-    /// The weights scaled per output channel and the bias shifted by the statistics. The weight
-    /// is `outerGroups × channels × rest`: OIHW has one outer group, a transposed convolution's
-    /// IOHW one per input channel.
-    private static func folded(_ w: Parameter, _ b: Parameter?, _ bn: BatchNorm2d, outerGroups: Int) -> (weight: Tensor, bias: Tensor) {
-        let channels = bn.channels, perChannel = w.value.count / outerGroups / channels
-        let weight = Tensor.pooled(shape: w.shape), bias = Tensor.pooled(shape: [channels])
-        let source = w.value.data, gamma = bn.weight.value.data, beta = bn.bias.value.data
-        let mean = bn.runningMean.data, variance = bn.runningVar.data, convBias = b?.value.data
+        let channels = conv.outChannels, perChannel = conv.weight.value.count / channels
+        let weight = Tensor.pooled(shape: conv.weight.shape), bias = Tensor.pooled(shape: [channels])
+        let w = conv.weight.value.data, gamma = bn.weight.value.data, beta = bn.bias.value.data
+        let mean = bn.runningMean.data, variance = bn.runningVar.data, convBias = conv.bias?.value.data
         for o in 0..<channels {
             let scale = gamma[o] / (variance[o] + bn.eps).squareRoot()
-            for g in 0..<outerGroups {
-                let base = (g * channels + o) * perChannel
-                for i in 0..<perChannel { weight[base + i] = source[base + i] * scale }
-            }
+            for i in 0..<perChannel { weight[o * perChannel + i] = w[o * perChannel + i] * scale }
             bias[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * scale
         }
-        return (weight, bias)
+        return conv.fusedInference(x, weight: weight, bias: bias, activation: activation, adding: residual)
     }
 }

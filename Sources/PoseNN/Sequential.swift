@@ -18,9 +18,10 @@ public final class Sequential: Layer {
         self.init(layers.enumerated().map { (String($0.offset), $0.element) })
     }
 
-    /// Applies the children in order; in inference, a `Conv2d` or `ConvTranspose2d` followed by a
-    /// `BatchNorm2d` runs as one convolution with the BatchNorm (and its fused ReLU) folded in
-    /// (`InferenceFusion`).
+    /// Applies the children in order; in inference, a `Conv2d` followed by a `BatchNorm2d` runs
+    /// as one convolution with the BatchNorm (and its fused ReLU) folded in (`InferenceFusion`).
+    /// A `ConvTranspose2d` is not folded: oneDNN 2.6's deconvolution with a bias ran 5x slower
+    /// than without (BENCHMARKS.md), and its BatchNorm and ReLU are already one pass.
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         forward(x, mode: mode, through: children.count)
     }
@@ -37,13 +38,7 @@ public final class Sequential: Layer {
                 i += 2
                 continue
             }
-            if mode == .inference, i + 1 < count, let deconv = children[i].layer as? ConvTranspose2d,
-               let bn = children[i + 1].layer as? BatchNorm2d,
-               let y = InferenceFusion.transposedConvolution(deconv, bn, h, activation: bn.relu ? .relu : .none) {
-                h = y
-                i += 2
-                continue
-            }
+
             h = children[i].layer.forward(h, mode: mode)
             i += 1
         }

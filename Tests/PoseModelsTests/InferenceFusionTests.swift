@@ -46,28 +46,6 @@ import PoseTensor
         if ComputeBackend.current == .onednn { #expect(worst > 0) }
     }
 
-    /// HeatmapHead's deconvolution layers (`ConvTranspose2d`, `BatchNorm2d` with its ReLU, in a
-    /// `Sequential`) folded into one transposed convolution each, against the layers one by one.
-    @Test func heatmapHeadDeconvolutionsFusedEqualLayerByLayer() throws {
-        var rng = RandomGenerator(seed: 3)
-        var settings = HeatmapHeadSettings(inChannels: 16, outChannels: 5)
-        settings.deconvOutChannels = [16, 32]; settings.deconvKernelSizes = [4, 3]
-        let head = try HeatmapHead(settings, rng: &rng)
-        var state = StateDict()
-        head.collectState(prefix: "", into: &state)
-        Self.randomize(state, seed: 6)
-        let x = Tensor(zeros: [2, 16, 6, 5])
-        rng.fillUniform(x, low: -1, high: 1)
-        let fused = try #require(head.predict([x]).heatmaps).clone()
-        let reference = try #require(InferenceFusion.$isEnabled.withValue(false) { head.predict([x]).heatmaps }).clone()
-        #expect(fused.shape == [2, 5, 24, 20] && fused.shape == reference.shape)
-        var scale: Float = 0, worst: Float = 0
-        for i in 0..<reference.count { scale = max(scale, abs(reference[i])) }
-        for i in 0..<reference.count { worst = max(worst, abs(fused[i] - reference[i]) / scale) }
-        #expect(worst <= 1e-5, "largest difference \(worst) of the output's range")
-        if ComputeBackend.current == .onednn { #expect(worst > 0) }
-    }
-
     @Test func hrNetFusedEqualsLayerByLayer() throws {
         var rng = RandomGenerator(seed: 2)
         let worst = Self.compare(try HRNet(.standard(width: 4), rng: &rng), input: [2, 3, 64, 64])
