@@ -41,6 +41,39 @@ public enum OneDNN {
         return md
     }
 
+    /// Primitive attributes with a sum post-op (the destination's values kept and the result
+    /// added to them) and then an eltwise post-op, or nil when neither is asked for; the caller
+    /// destroys them.
+    static func postOps(sum: Bool, eltwise: (algorithm: dnnl_alg_kind_t, alpha: Float)? = nil) -> dnnl_primitive_attr_t? {
+        guard sum || eltwise != nil else { return nil }
+        var attributes: dnnl_primitive_attr_t?
+        check(dnnl_primitive_attr_create(&attributes), "primitive attributes")
+        var ops: dnnl_post_ops_t?
+        check(dnnl_post_ops_create(&ops), "post-ops creation")
+        if sum { check(dnnl_post_ops_append_sum(ops, 1), "sum post-op") }
+        if let eltwise { check(dnnl_post_ops_append_eltwise(ops, 1, eltwise.algorithm, eltwise.alpha, 0), "eltwise post-op") }
+        check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops")
+        dnnl_post_ops_destroy(ops)
+        return attributes
+    }
+
+    /// A new in-order stream on the engine, for one plan's primitives; the caller destroys it.
+    static func makeStream() -> dnnl_stream_t {
+        var stream: dnnl_stream_t?
+        check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream creation")
+        return stream!
+    }
+
+    /// The primitive of an operation descriptor with `attributes` (which are destroyed here), or
+    /// nil where oneDNN has no implementation for it.
+    static func primitive(_ operation: UnsafeRawPointer, attributes: dnnl_primitive_attr_t?) -> DNNLPrimitive? {
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
+        var pd: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&pd, operation, attributes, engine, nil) == dnnl_success,
+              let pd else { return nil }
+        return DNNLPrimitive(pd)
+    }
+
     static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
         var a = a, b = b
         return dnnl_memory_desc_equal(&a, &b) != 0
@@ -133,16 +166,8 @@ final class DNNLReorder {
     private let arguments: DNNLArguments
 
     init(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, accumulate: Bool = false) {
-        var attr: dnnl_primitive_attr_t?
-        OneDNN.check(dnnl_primitive_attr_create(&attr), "attribute creation")
-        defer { dnnl_primitive_attr_destroy(attr) }
-        if accumulate {
-            var ops: dnnl_post_ops_t?
-            OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
-            OneDNN.check(dnnl_post_ops_append_sum(ops, 1), "sum post-op")
-            OneDNN.check(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops")
-            dnnl_post_ops_destroy(ops)
-        }
+        let attr = OneDNN.postOps(sum: accumulate)
+        defer { if let attr { dnnl_primitive_attr_destroy(attr) } }
         var src = from, dst = to
         var pd: dnnl_primitive_desc_t?
         OneDNN.check(dnnl_reorder_primitive_desc_create(&pd, &src, OneDNN.engine, &dst, OneDNN.engine, attr), "reorder")

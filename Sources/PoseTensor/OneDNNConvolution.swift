@@ -94,7 +94,7 @@ public final class OneDNNConvolution {
     /// The plan for `shape`, or nil where oneDNN has no implementation for it (the caller then
     /// uses the BLAS kernels).
     public init?(_ shape: Shape) {
-        guard let engine = OneDNN.engine else { return nil }
+        guard OneDNN.engine != nil else { return nil }
         self.shape = shape
         let s = shape
         let sourceDims = [s.batch, s.inChannels, s.inHeight, s.inWidth]
@@ -125,26 +125,15 @@ public final class OneDNNConvolution {
                                                              &dst, geometry.strides, geometry.dilates, geometry.left, geometry.right)
         }
         guard status == dnnl_success else { return nil }
-        var attributes: dnnl_primitive_attr_t?
-        if s.activation != .none || s.accumulates {
-            OneDNN.check(dnnl_primitive_attr_create(&attributes), "primitive attributes")
-            var ops: dnnl_post_ops_t?
-            OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
-            if s.accumulates { OneDNN.check(dnnl_post_ops_append_sum(ops, 1), "sum post-op") }
-            if s.activation != .none {
-                OneDNN.check(dnnl_post_ops_append_eltwise(ops, 1, s.activation == .relu ? dnnl_eltwise_relu : dnnl_eltwise_swish,
-                                                          s.activation == .relu ? 0 : 1, 0), "eltwise post-op")
-            }
-            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops")
-            dnnl_post_ops_destroy(ops)
+        let eltwise: (algorithm: dnnl_alg_kind_t, alpha: Float)? = switch s.activation {
+        case .none: nil
+        case .relu: (dnnl_eltwise_relu, 0)
+        case .silu: (dnnl_eltwise_swish, 1)
         }
-        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
-        var pd: dnnl_primitive_desc_t?
-        guard dnnl_primitive_desc_create(&pd, &desc, attributes, engine, nil) == dnnl_success, let pd else { return nil }
-        var st: dnnl_stream_t?
-        OneDNN.check(dnnl_stream_create(&st, engine, dnnl_stream_default_flags.rawValue), "stream creation")
-        stream = st!
-        forwardPrimitive = DNNLPrimitive(pd)
+        guard let created = withUnsafePointer(to: &desc, { OneDNN.primitive($0, attributes: OneDNN.postOps(sum: s.accumulates, eltwise: eltwise)) })
+        else { return nil }
+        forwardPrimitive = created
+        stream = OneDNN.makeStream()
         source = DNNLOperand(user: user.source, primitive: forwardPrimitive.layout(dnnl_query_src_md), slot: .source, output: false)
         weights = DNNLOperand(user: user.weights, primitive: forwardPrimitive.layout(dnnl_query_weights_md), slot: .weights, output: false)
         destination = DNNLOperand(user: user.destination, primitive: forwardPrimitive.layout(dnnl_query_dst_md), slot: .destination, output: true)

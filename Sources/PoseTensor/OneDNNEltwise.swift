@@ -39,9 +39,7 @@ public final class OneDNNEltwise {
         var bpd: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&bpd, &backwardDesc, nil, engine, pd) == dnnl_success, let bpd else { return nil }
         backwardPrimitive = DNNLPrimitive(bpd)
-        var st: dnnl_stream_t?
-        OneDNN.check(dnnl_stream_create(&st, engine, dnnl_stream_default_flags.rawValue), "stream creation")
-        stream = st!
+        stream = OneDNN.makeStream()
         (source, destination, gradient, sourceGradient) = (DNNLMemory(md), DNNLMemory(md), DNNLMemory(md), DNNLMemory(md))
         forwardArguments = DNNLArguments([(DNNL_ARG_SRC, source), (DNNL_ARG_DST, destination)])
         backwardArguments = DNNLArguments([(DNNL_ARG_SRC, source), (DNNL_ARG_DIFF_DST, gradient), (DNNL_ARG_DIFF_SRC, sourceGradient)])

@@ -29,7 +29,7 @@ public final class OneDNNMatmul {
 
     /// The plan for `shape`, or nil where oneDNN has no bfloat16 matrix product for it.
     public init?(_ shape: Shape) {
-        guard let engine = OneDNN.engine, shape.m > 0, shape.n > 0, shape.k > 0 else { return nil }
+        guard OneDNN.engine != nil, shape.m > 0, shape.n > 0, shape.k > 0 else { return nil }
         self.shape = shape
         let s = shape
         func strided(_ rows: Int, _ columns: Int, transposed: Bool, leading: Int) -> dnnl_memory_desc_t {
@@ -47,22 +47,11 @@ public final class OneDNNMatmul {
         var dst = user.c
         var desc = dnnl_matmul_desc_t()
         guard dnnl_matmul_desc_init(&desc, &src, &wts, nil, &dst) == dnnl_success else { return nil }
-        var attributes: dnnl_primitive_attr_t?
-        if s.accumulates {
-            OneDNN.check(dnnl_primitive_attr_create(&attributes), "primitive attributes")
-            var ops: dnnl_post_ops_t?
-            OneDNN.check(dnnl_post_ops_create(&ops), "post-ops creation")
-            OneDNN.check(dnnl_post_ops_append_sum(ops, 1), "sum post-op")
-            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops")
-            dnnl_post_ops_destroy(ops)
+        guard let created = withUnsafePointer(to: &desc, { OneDNN.primitive($0, attributes: OneDNN.postOps(sum: s.accumulates)) }) else {
+            return nil
         }
-        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
-        var pd: dnnl_primitive_desc_t?
-        guard dnnl_primitive_desc_create(&pd, &desc, attributes, engine, nil) == dnnl_success, let pd else { return nil }
-        var st: dnnl_stream_t?
-        OneDNN.check(dnnl_stream_create(&st, engine, dnnl_stream_default_flags.rawValue), "stream creation")
-        stream = st!
-        primitive = DNNLPrimitive(pd)
+        primitive = created
+        stream = OneDNN.makeStream()
         a = DNNLOperand(user: user.a, primitive: primitive.layout(dnnl_query_src_md), slot: .source, output: false)
         b = DNNLOperand(user: user.b, primitive: primitive.layout(dnnl_query_weights_md), slot: .weights, output: false)
         c = DNNLOperand(user: user.c, primitive: primitive.layout(dnnl_query_dst_md), slot: .destination, output: true)
