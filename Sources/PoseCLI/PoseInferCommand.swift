@@ -51,9 +51,9 @@ public struct PoseInferCommand: ComponentCommand {
     @Option(help: "Link width in pixels (default: the radius).") public var thickness: Double?
     /// `--cfg-options key.path=value …`: config overrides, applied after the config is loaded.
     @Option(parsing: .upToNextOption, help: "Config overrides key.path=value.") public var cfgOptions: [String] = []
-    /// `--bf16`: the convolutions multiply in bfloat16 (`ComputePrecision.bfloat16`); needs a CPU
-    /// with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1`).
-    @Flag(help: "Multiply in bfloat16 in the convolutions (needs AVX512_BF16 or AMX).") public var bf16 = false
+    /// `--bf16`: convolutions and matrix products multiply in bfloat16 (`ComputePrecision.bfloat16`);
+    /// needs a CPU with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1` on AVX-512).
+    @Flag(help: "Multiply in bfloat16 in convolutions and matrix products (needs AVX512_BF16 or AMX).") public var bf16 = false
 
     /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
@@ -115,9 +115,9 @@ public struct PoseInferCommand: ComponentCommand {
     /// Runs the model on every readable image and writes the results; returns how many images
     /// could not be read (each reported on standard error and skipped).
     func infer(components: Components) throws -> Int {
+        if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16", remedy: "drop --bf16 to infer in fp32") }
         if let out { try OutputPath.check(out, label: "--out") }
         if let draw { try OutputPath.createDirectory(draw, label: "--draw") }
-        if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16") }
         let files = try PoseInferCommand.expand(images)
         let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }

@@ -46,9 +46,9 @@ public struct PoseTestCommand: ComponentCommand {
     @Option(help: "With --show-dir: keypoint radius in pixels.") public var radius: Double?
     /// `--thickness`: with `--show-dir`, the link width in pixels (0 to 1000); nil takes the radius.
     @Option(help: "With --show-dir: link width in pixels.") public var thickness: Double?
-    /// `--bf16`: the convolutions multiply in bfloat16 (`ComputePrecision.bfloat16`); needs a CPU
-    /// with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1`).
-    @Flag(help: "Multiply in bfloat16 in the convolutions (needs AVX512_BF16 or AMX).") public var bf16 = false
+    /// `--bf16`: convolutions and matrix products multiply in bfloat16 (`ComputePrecision.bfloat16`);
+    /// needs a CPU with AVX512_BF16 or AMX (or `SWIFTPOSE_BF16_EMULATION=1` on AVX-512).
+    @Flag(help: "Multiply in bfloat16 in convolutions and matrix products (needs AVX512_BF16 or AMX).") public var bf16 = false
 
     /// Creates the command with every option at its default (ArgumentParser fills them when parsing).
     public init() {}
@@ -67,6 +67,7 @@ public struct PoseTestCommand: ComponentCommand {
     public func run(components: Components) {
         let communicator = Job.makeCommunicator()
         Job.run(communicator) {
+            if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16", remedy: "drop --bf16 to test in fp32") }
             // every output is checked before the evaluation, not found unwritable after it
             if communicator.rank == 0 {
                 if let out { try OutputPath.check(out, label: "--out") }
@@ -74,7 +75,6 @@ public struct PoseTestCommand: ComponentCommand {
                 if let workDir { try OutputPath.createDirectory(workDir, label: "--work-dir") }
                 if let showDir, showDir.hasPrefix("/") || workDir == nil { try OutputPath.createDirectory(showDir, label: "--show-dir") }
             }
-            if bf16 { try ComputePrecision.checkBFloat16(for: "--bf16") }
             let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
             guard let data = settings.test ?? settings.val, let evaluator = settings.testEvaluator ?? settings.valEvaluator else {
                 throw TrainingError("\(config): needs test_dataloader and test_evaluator (or their val_ versions)")

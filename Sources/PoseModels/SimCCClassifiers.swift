@@ -17,6 +17,9 @@ final class SimCCClassifiers {
     init(features: Int, bins: (Int, Int), splitRatio: Double, bias: Bool) {
         x = Linear(features, bins.0, bias: bias)
         y = Linear(features, bins.1, bias: bias)
+        // the decoder's arg-max reads these: fp32 under bfloat16, as the heads' final layers
+        x.fixedPrecision = .float32
+        y.fixedPrecision = .float32
         self.splitRatio = splitRatio
     }
 

@@ -42,8 +42,8 @@ public final class ConvTranspose2d: Layer {
         self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
-    /// The geometry and oneDNN shape of a transposed convolution of `x`, with or without a bias.
-    private func layout(of x: Tensor, bias hasBias: Bool) -> (geometry: ConvGeometry, shape: OneDNNConvolution.Shape) {
+    /// The geometry and oneDNN shape of a transposed convolution of `x`.
+    private func layout(of x: Tensor) -> (geometry: ConvGeometry, shape: OneDNNConvolution.Shape) {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "ConvTranspose2d expects N×\(inChannels)×H×W input, got \(x.shape)")
         let g = TransposedConvolution.geometry(
@@ -52,13 +52,13 @@ public final class ConvTranspose2d: Layer {
         var shape = OneDNNConvolution.Shape(
             batch: x.shape[0], inChannels: inChannels, inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels,
             outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
-            padding: (padding, padding), bias: hasBias, transposed: true)
+            padding: (padding, padding), bias: bias != nil, transposed: true)
         shape.precision = ComputePrecision.current
         return (g, shape)
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let (g, shape) = layout(of: x, bias: bias != nil)
+        let (g, shape) = layout(of: x)
         let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
         plan = plans.plan(for: shape)
         if let plan {

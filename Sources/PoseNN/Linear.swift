@@ -14,7 +14,12 @@ public final class Linear: Layer {
     public let weight: Parameter
     /// The bias, `outFeatures` values (state key `bias`, zero-initialised), or nil for `bias: false`.
     public let bias: Parameter?
+    /// The precision this layer always multiplies in, whatever `ComputePrecision.current` says
+    /// (SimCC's classifiers set fp32: the decoder reads their outputs); nil (the default) follows it.
+    public var fixedPrecision: ComputePrecision?
     private var input: Tensor?
+    /// The precision of the training forward, which its backward keeps.
+    private var precision = ComputePrecision.float32
     private var inputGradientNeeded = true
 
     /// A linear layer with zero weight and bias.
@@ -33,8 +38,9 @@ public final class Linear: Layer {
         let batch = x.shape[0]
         precondition(x.count == batch * inFeatures, "Linear expects N×\(inFeatures) input, got \(x.shape)")
         let y = Tensor.pooled(shape: [batch, outFeatures])
+        precision = fixedPrecision ?? ComputePrecision.current
         LinearKernels.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,
-                              batch: batch, inFeatures: inFeatures, outFeatures: outFeatures)
+                              batch: batch, inFeatures: inFeatures, outFeatures: outFeatures, precision: precision)
         input = mode == .training ? x : nil
         return y
     }
@@ -48,7 +54,7 @@ public final class Linear: Layer {
         }
         LinearKernels.backward(x: x.data, weight: weight.value.data, dy: dy.data, dx: dx?.data,
                                dWeight: weight.grad.data, dBias: bias?.grad.data,
-                               batch: x.shape[0], inFeatures: inFeatures, outFeatures: outFeatures)
+                               batch: x.shape[0], inFeatures: inFeatures, outFeatures: outFeatures, precision: precision)
         return dx ?? noGradient
     }
 

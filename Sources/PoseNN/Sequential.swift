@@ -38,7 +38,6 @@ public final class Sequential: Layer {
                 i += 2
                 continue
             }
-
             h = children[i].layer.forward(h, mode: mode)
             i += 1
         }

@@ -1,14 +1,17 @@
 import CDNNL
 import Foundation
 
-/// The number format convolutions multiply in: fp32 (the default), or bfloat16 for mixed
-/// precision (MMEngine's `AmpOptimWrapper(dtype='bfloat16')`, `pose-test --bf16`).
+/// The number format convolutions and matrix products multiply in: fp32 (the default), or
+/// bfloat16 for mixed precision (MMEngine's `AmpOptimWrapper(dtype='bfloat16')`, `pose-test --bf16`).
 ///
-/// Under `.bfloat16` a oneDNN convolution reads its input, weights and output gradient as
-/// bfloat16 (converted in the reorder that already brings them to the primitive's layout) and
-/// writes its output and gradients in fp32, so everything between convolutions (BatchNorm and
-/// its statistics, activations, losses, softmax, decoding) and the optimizer's master weights
-/// stay fp32, as PyTorch's CPU autocast keeps them. The BLAS backend always multiplies in fp32.
+/// Under `.bfloat16` a oneDNN convolution or matrix product (`Linear`, attention) reads its
+/// operands (input, weights, output gradient) as bfloat16, converted in the reorder that already
+/// brings them to the primitive's layout, and writes its output and gradients in fp32. So
+/// everything between them (BatchNorm and its statistics, activations, losses, softmax,
+/// decoding) and the optimizer's master weights stay fp32; PyTorch's CPU autocast also rounds the
+/// convolutions' outputs to bfloat16, which SwiftPose does not. Layers with a fixed precision
+/// (`Conv2d.fixedPrecision`, `Linear.fixedPrecision`) keep theirs. The BLAS backend always
+/// multiplies in fp32.
 public enum ComputePrecision: String, Sendable, CaseIterable {
     /// IEEE single precision throughout.
     case float32
@@ -35,14 +38,23 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
     }
 
     /// Throws unless bfloat16 can run here at speed: the oneDNN backend on a CPU with
-    /// AVX512_BF16 or AMX, or with `SWIFTPOSE_BF16_EMULATION=1` set.
+    /// AVX512_BF16 or AMX, or on AVX-512 with `SWIFTPOSE_BF16_EMULATION=1` set.
     /// - Parameter what: the setting that asked for it, named in the error (a config key or option).
-    public static func checkBFloat16(for what: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter remedy: what to do instead, named in the error (drop the flag, change the config).
+    public static func checkBFloat16(for what: String, remedy: String,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard ComputeBackend.current == .onednn else {
-            throw BackendError("\(what): bfloat16 runs on the oneDNN backend only, and SWIFTPOSE_BACKEND=blas is set; unset it or train in fp32")
+            throw BackendError("\(what): bfloat16 runs on the oneDNN backend only, and this run uses the BLAS backend (SWIFTPOSE_BACKEND=blas, or oneDNN cannot run here); \(remedy)")
         }
-        guard hasNativeBFloat16 || emulationAllowed(environment) else {
-            throw BackendError("\(what): bfloat16 needs a CPU with AVX512_BF16 or AMX-BF16, and this one (\(cpuName)) has neither; oneDNN would emulate it several times slower than fp32: train in fp32 (optim_wrapper.type='OptimWrapper'), or set SWIFTPOSE_BF16_EMULATION=1 to check results anyway")
+        if hasNativeBFloat16 { return }
+        // oneDNN 2.6 emulates bfloat16 on AVX-512 only; below it no plan exists, and every layer
+        // would quietly run in fp32
+        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        guard dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512 else {
+            throw BackendError("\(what): bfloat16 needs a CPU with AVX512_BF16 or AMX-BF16, and this one (\(cpuName)) has not even AVX-512, on which oneDNN could emulate it; \(remedy)")
+        }
+        guard emulationAllowed(environment) else {
+            throw BackendError("\(what): bfloat16 needs a CPU with AVX512_BF16 or AMX-BF16, and this one (\(cpuName)) has neither; oneDNN would emulate it several times slower than fp32: \(remedy), or set SWIFTPOSE_BF16_EMULATION=1 to check results anyway")
         }
     }
 

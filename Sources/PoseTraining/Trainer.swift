@@ -164,7 +164,8 @@ public final class Trainer {
         // touched: a run that cannot start leaves nothing behind
         try checkRequiredFiles()
         if settings.optimWrapper.precision == .bfloat16 {
-            try ComputePrecision.checkBFloat16(for: "optim_wrapper.type='\(settings.optimWrapper.type)'")
+            try ComputePrecision.checkBFloat16(for: "optim_wrapper.type='\(settings.optimWrapper.type)'",
+                                               remedy: "train in fp32 (optim_wrapper.type='OptimWrapper')")
         }
         for entry in settings.hooks {
             do { try entry.spec.check(settings) } catch { throw TrainingError("\(entry.key): \(error)") }

@@ -73,7 +73,10 @@ struct ModelBench: ParsableCommand {
             codec = MSRAHeatmap(inputSize: (width, height), heatmapSize: (width / 4, height / 4), sigma: 2)
             name = "SimpleBaseline ResNet-\(depth)"
         }
-        if precision == .bfloat16 && !countOnly { try ComputePrecision.checkBFloat16(for: bf16 ? "--bf16" : "optim_wrapper") }
+        if precision == .bfloat16 && !countOnly {
+            try ComputePrecision.checkBFloat16(for: bf16 ? "--bf16" : "optim_wrapper.type='AmpOptimWrapper'",
+                                               remedy: bf16 ? "drop --bf16" : "measure fp32 with --cfg-options optim_wrapper.type=OptimWrapper")
+        }
         let (w, h) = codec.inputSize
         // the input, its normalised copy and the stem's output are the least a step holds
         try MemoryBudget.check([batch, 3, h, w], copies: 3, for: "--batch \(batch) at \(w)x\(h)")
