@@ -42,24 +42,18 @@ public final class ConvTranspose2d: Layer {
         self.bias = bias ? Parameter(shape: [outChannels], role: .bias) : nil
     }
 
-    /// The geometry and oneDNN shape of a transposed convolution of `x`.
-    private func layout(of x: Tensor) -> (geometry: ConvGeometry, shape: OneDNNConvolution.Shape) {
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == inChannels,
                      "ConvTranspose2d expects N×\(inChannels)×H×W input, got \(x.shape)")
         let g = TransposedConvolution.geometry(
             inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels, kernel: (kernel, kernel),
             stride: (stride, stride), padding: (padding, padding), outputPadding: (outputPadding, outputPadding))
+        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
         var shape = OneDNNConvolution.Shape(
             batch: x.shape[0], inChannels: inChannels, inHeight: x.shape[2], inWidth: x.shape[3], outChannels: outChannels,
             outHeight: g.height, outWidth: g.width, kernel: (kernel, kernel), stride: (stride, stride),
             padding: (padding, padding), bias: bias != nil, transposed: true)
         shape.precision = ComputePrecision.current
-        return (g, shape)
-    }
-
-    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
-        let (g, shape) = layout(of: x)
-        let y = Tensor.pooled(shape: [x.shape[0], outChannels, g.height, g.width])
         plan = plans.plan(for: shape)
         if let plan {
             plan.forward(x: x.data, weight: weight.value.data, bias: bias?.value.data, y: y.data,

@@ -25,10 +25,11 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
 
     /// Whether this CPU multiplies bfloat16 in hardware (AVX512_BF16 or AMX-BF16), as oneDNN
     /// sees it.
-    public static var hasNativeBFloat16: Bool {
-        let isa = dnnl_get_effective_cpu_isa().rawValue
-        let bf16 = dnnl_cpu_isa_avx512_core_bf16.rawValue
-        return isa & bf16 == bf16
+    public static var hasNativeBFloat16: Bool { cpuHas(dnnl_cpu_isa_avx512_core_bf16) }
+
+    /// Whether oneDNN runs every instruction of `isa` here (its values are nested bit sets).
+    private static func cpuHas(_ isa: dnnl_cpu_isa_t) -> Bool {
+        dnnl_get_effective_cpu_isa().rawValue & isa.rawValue == isa.rawValue
     }
 
     /// `SWIFTPOSE_BF16_EMULATION=1`: allows bfloat16 on a CPU without it, in oneDNN's emulation
@@ -49,8 +50,7 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
         if hasNativeBFloat16 { return }
         // oneDNN 2.6 emulates bfloat16 on AVX-512 only; below it no plan exists, and every layer
         // would quietly run in fp32
-        let avx512 = dnnl_cpu_isa_avx512_core.rawValue
-        guard dnnl_get_effective_cpu_isa().rawValue & avx512 == avx512 else {
+        guard cpuHas(dnnl_cpu_isa_avx512_core) else {
             throw BackendError("\(what): bfloat16 needs a CPU with AVX512_BF16 or AMX-BF16, and this one (\(cpuName)) has not even AVX-512, on which oneDNN could emulate it; \(remedy)")
         }
         guard emulationAllowed(environment) else {

@@ -172,14 +172,14 @@ extension ExperimentSettings {
             default:
                 throw ow.error("dtype", "expected 'bfloat16', 'float32' or None, found '\(dtype!)'")
             }
+            if precision == .bfloat16 {
+                notes.append("AmpOptimWrapper: convolutions and matrix products multiply in bfloat16 (dtype=\(dtype.map { "'\($0)'" } ?? "None, bfloat16 on a CPU")); master weights, BatchNorm, losses and the optimizer stay fp32")
+            }
             if ow.has("loss_scale") {
                 _ = ow.value("loss_scale")
                 notes.append("AmpOptimWrapper: loss_scale is not needed with bfloat16 (its exponent range is fp32's), so it is ignored")
             }
             ow.ignore("use_fsdp")
-            if precision == .bfloat16 {
-                notes.insert("AmpOptimWrapper: convolutions multiply in bfloat16 (dtype=\(dtype.map { "'\($0)'" } ?? "None, bfloat16 on a CPU")); master weights, BatchNorm, losses and the optimizer stay fp32", at: 0)
-            }
         }
         var clipGrad: GradientClipping?
         if let c = try ow.dictionary("clip_grad") {
