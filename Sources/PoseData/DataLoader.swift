@@ -218,7 +218,13 @@ public final class DataLoader: @unchecked Sendable {
     }
 
     private func collate(_ samples: [TopdownSample], pipeline: TopdownPipeline) throws -> Batch {
-        let (w, h) = pipeline.inputSize ?? (0, 0)
+        // a sample's own size (bottom-up resizes give each image its own) or the pipeline's
+        let (w, h) = samples.first?.inputSize ?? pipeline.inputSize ?? (0, 0)
+        for (i, s) in samples.enumerated() where s.inputSize.map({ $0 != (w, h) }) ?? false {
+            let (sw, sh) = s.inputSize!
+            throw DatasetError("sample \(i) of a batch (\(s.instance.imagePath)) is a \(sw)x\(sh) input, the first \(w)x\(h); "
+                               + "a batch needs one size: use batch_size=1 (as MMPose's bottom-up configs do) or a fixed input size")
+        }
         let n = samples.count
         let images = Tensor(zeros: [n, 3, h, w])
         let plane = w * h

@@ -119,6 +119,16 @@ public struct CocoStyleDatasetSettings: Sendable {
     public var metainfo: DatasetMetainfo
     /// The per-sample transforms (`pipeline=[...]`), run with `metainfo`.
     public var pipeline: TopdownPipeline
+    /// MMPose's `data_mode`: one sample per person (`.topdown`) or per image (`.bottomup`).
+    public var dataMode = DataMode.topdown
+
+    /// MMPose's `data_mode` of a COCO-style dataset.
+    public enum DataMode: String, Sendable, CaseIterable {
+        /// One sample per person instance (top-down models).
+        case topdown
+        /// One sample per image with all its persons (bottom-up models).
+        case bottomup
+    }
 
     /// Settings with MMEngine's defaults beyond the annotation file and the keypoint definition: no
     /// `data_root`, image prefix or `bbox_file`, `sample_interval=1`, every entry.
@@ -147,13 +157,14 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
         self.layout = layout
     }
 
-    public var evaluatesDetections: Bool { settings.bboxFile != nil }
+    public var evaluatesDetections: Bool { settings.bboxFile != nil && settings.dataMode == .topdown }
     public var metainfo: DatasetMetainfo { settings.metainfo }
     public var pipeline: TopdownPipeline { settings.pipeline }
 
     public func requiredFiles(testMode: Bool) -> [RequiredFile] { settings.requiredFiles(testMode: testMode) }
 
     public func load(testMode: Bool) throws -> LoadedDataset {
+        if settings.dataMode == .bottomup { return try loadBottomup(testMode: testMode) }
         let ds = try CocoDataset(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
                                  imagePrefix: settings.imagePrefix, bboxFile: testMode ? settings.bboxFile : nil,
                                  testMode: testMode, metainfo: settings.metainfo, layout: layout)
@@ -162,6 +173,19 @@ public struct CocoStyleDatasetSpec: DatasetSpec {
             ? ds.instances.filter { $0.imageId % settings.sampleInterval == 0 } : ds.instances
         return LoadedDataset(instances: try settings.indices?.select(from: instances, file: settings.annotationFile) ?? instances,
                              annotations: layout.annotationsAreInstances ? ds.annotations : nil, instancesAreDetections: detections)
+    }
+}
+
+extension CocoStyleDatasetSpec {
+    /// One sample per image (`CocoDataset.bottomupSamples`); `sample_interval` thins the images
+    /// by id and `indices` selects among them; `bbox_file` is not used (bottom-up models need no boxes).
+    func loadBottomup(testMode: Bool) throws -> LoadedDataset {
+        let (samples, file) = try CocoDataset.bottomupSamples(annotationFile: settings.annotationFile, dataRoot: settings.dataRoot,
+                                                              imagePrefix: settings.imagePrefix, testMode: testMode,
+                                                              metainfo: settings.metainfo, layout: layout)
+        let thinned = settings.sampleInterval > 1 ? samples.filter { $0.imageId % settings.sampleInterval == 0 } : samples
+        return LoadedDataset(instances: try settings.indices?.select(from: thinned, file: settings.annotationFile) ?? thinned,
+                             annotations: layout.annotationsAreInstances ? file : nil)
     }
 }
 

@@ -41,6 +41,10 @@ public struct PoseInstance: Sendable {
     /// instance came from; each combined pipeline's `SubsetSteps` takes the last to run that
     /// sub-dataset's own steps. Empty outside combined datasets.
     public var subsets: [Int] = []
+    /// The persons whose keypoints `keypoints` and `visible` hold, one after another: 1 for a
+    /// top-down instance; every annotated person of the image for a bottom-up sample (MMPose's
+    /// `data_mode='bottomup'`, whose box is the whole image), 0 for an image without any.
+    public var persons = 1
 
     /// An instance with `headSize`, `bboxCenter`, `bboxScale` and `visibilityWeights` unset; stores
     /// the box corners as float32 values, as MMPose's arrays hold them.

@@ -52,6 +52,7 @@ public struct Components: Sendable {
             try components.registerStockModels()
             try components.registerStockRTMPose()
             try components.registerStockDistillation()
+            try components.registerStockBottomup()
             try components.registerStockData()
             try components.registerStockAugmentations()
             try components.registerStockMetrics()

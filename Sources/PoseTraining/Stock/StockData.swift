@@ -215,7 +215,9 @@ enum StockData {
     /// default metainfo file, which SwiftPose bundles.
     static func cocoStyleSettings(_ d: ConfigReader, _ context: BuildContext, defaultMetainfo: String) throws -> CocoStyleDatasetSettings {
         let mode = try d.string("data_mode", default: "topdown")
-        guard mode == "topdown" else { throw d.error("data_mode", "only 'topdown' is supported") }
+        guard let dataMode = CocoStyleDatasetSettings.DataMode(rawValue: mode) else {
+            throw d.error("data_mode", "expected 'topdown' or 'bottomup', got '\(mode)'")
+        }
         var imagePrefix = ""
         if let p = try d.dictionary("data_prefix") {
             imagePrefix = try p.string("img", default: "")
@@ -236,6 +238,10 @@ enum StockData {
         settings.dataRoot = try d.string("data_root", default: "")
         settings.imagePrefix = imagePrefix
         settings.bboxFile = try d.optionalString("bbox_file")
+        settings.dataMode = dataMode
+        if dataMode == .bottomup && settings.bboxFile != nil {
+            throw d.error("bbox_file", "person boxes are for data_mode='topdown'; a bottom-up model finds the persons itself")
+        }
         settings.sampleInterval = try d.int("sample_interval", default: 1, in: 1...1_000_000)
         switch d.value("indices") {
         case nil: break

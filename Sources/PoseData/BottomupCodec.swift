@@ -1,0 +1,44 @@
+/// One person a bottom-up decoder found in an image.
+public struct DecodedPerson: Sendable, Equatable {
+    /// `K` (x, y) pairs in network-input pixels.
+    public var keypoints: [Double]
+    /// `K` keypoint scores.
+    public var scores: [Double]
+    /// The person's score (MMPose's `bbox_scores` of a bottom-up prediction).
+    public var score: Double
+
+    /// A person from its keypoints, keypoint scores and instance score.
+    /// - Parameters:
+    ///   - keypoints: `K` (x, y) pairs in network-input pixels.
+    ///   - scores: `K` keypoint scores.
+    ///   - score: the person's score.
+    public init(keypoints: [Double], scores: [Double], score: Double) {
+        self.keypoints = keypoints; self.scores = scores; self.score = score
+    }
+}
+
+/// A codec whose decoder finds every person of an image (MMPose's bottom-up codecs:
+/// `AssociativeEmbedding`, `SPR`, `DecoupledHeatmap`): a `BottomupPoseEstimator`'s head decodes
+/// its merged outputs with it.
+///
+/// Contract: `decodePersons` gets the head's batch output (after the flip test, at the size the
+/// head's `test_cfg` restores) and a sample index, and returns the persons it finds, keypoints in
+/// network-input pixels, in the decoder's order. The single-person `decode(_:at:)` of
+/// `KeypointCodec` throws for such a codec (a top-down model cannot use it).
+public protocol BottomupCodec: KeypointCodec {
+    /// Every person found in sample `index` of a batch output, keypoints in input pixels.
+    /// - Throws: `DatasetError` when the output lacks the fields the codec decodes.
+    func decodePersons(_ output: HeadOutput, at index: Int) throws -> [DecodedPerson]
+}
+
+extension BottomupCodec {
+    public func decode(_ output: HeadOutput, at index: Int) throws -> (keypoints: [Double], scores: [Double]) {
+        throw DatasetError("\(Self.self) decodes every person of an image: it is the decoder of a bottom-up head (model type='BottomupPoseEstimator')")
+    }
+}
+
+extension FieldKey {
+    /// `L·K × h × w` associative-embedding tag maps (`AssociativeEmbeddingHead`), tag dimension
+    /// outermost (channel `l·K + k`); a flip test concatenates the flipped pass's maps (`2L`).
+    public static let tags = FieldKey("tags")
+}
