@@ -33,6 +33,30 @@ gain and every non-integer key's checksum (the float64 sum of its float32 values
 weights.pth the run needs lives only in a temporary folder. SyncBN layers (as the configs have them)
 are BatchNorm in this one-process run: mmengine's Runner reverts them, same eps and momentum.
 
+One bottom-up family, `ae` (MMPose's `ae_hrnet-w32_8xb24-300e_coco-512x512.py`: BottomupPoseEstimator,
+HRNet shrunk as `hrnet`'s, AssociativeEmbeddingHead with tag_dim 1 per keypoint and no deconvolutions,
+the AssociativeEmbedding codec at input 256 × 256 / heatmaps 64 × 64 and its decoder at the input
+size, BottomupResize 'expand' to multiples of 64, flip test, restore_heatmap_size, CocoMetric with
+nms_mode 'none' and score_mode 'bbox'), runs on the four whole COCO images (data_mode 'bottomup',
+one image per batch). After the seeded draw, `calibrate_ae` rescales the head's final 1×1 conv on
+those images so that a few heatmap peaks of each keypoint pass the decoder's threshold (0.1) and
+the candidates' tags lie about AE_TAG_DISTANCE apart (drawing a keypoint pair's heatmap rows again,
+seeded, where a candidate would tie with another: a random network's maxima on the border, which
+the bilinear resize doubles, would make the grouping depend on how torch.topk orders ties): the
+decoder then both matches candidates to groups through Munkres and starts new groups, and finds
+6 to 16 people per image. Its expected.json has, per image in MMPose's order, img_id, the image's
+file name, ori_shape, input_size (w, h), input_center, input_scale and `people` in the decoder's order: keypoints in image pixels as the
+metric receives them (after `add_pred_to_datasample`), keypoint_scores and bbox_score (the mean of
+the grouped keypoints' scores, 0 for missing ones), with, per person, which keypoints the grouping
+placed (`grouped`) and, for those the missing-keypoint search filled, its margins (`fill_*`);
+`decoder_inputs`: shape, float64 sum and per-channel sums of the flip-aggregated heatmaps and the
+concatenated tags that the head passes to the codec's `batch_decode`; `grouping`: candidates per
+keypoint, Munkres calls (and in how many another optimal assignment exists that scipy picks: the
+rounded tag distances make many groups cost the same, so which one a keypoint joins is munkres
+1.1.4's own choice), matches, new groups, and the smallest margins of the decoder's decisions
+(see `ae_grouping`); `float64_people` and per keypoint `float64_offsets` (MMPose's float64 run),
+and every metric figure. (The metric figures are all 0: random people match no annotation.)
+
 plus `metric_ties/expected.json` and `metric_crowd/`: CocoMetric's figures for hand-made predictions
 whose scores tie and whose results carry boxes (the ordering and area rules of MMPose's
 evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9);
@@ -43,6 +67,7 @@ Run from the repository root in a venv with MMPose 1.3.2 (`bash tools/mmpose_ven
     /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py [family or metrics or warp ...]
 (with names, only those: e.g. `... make_mmpose_parity_fixtures.py rtmpose_s rtmpose_m`)
 """
+import contextlib
 import copy
 import json
 import math
@@ -50,14 +75,24 @@ import os
 import shutil
 import sys
 import tempfile
+import types
 
-import mmpose
 import numpy as np
 import torch
-from mmengine.config import Config
-from mmengine.hooks import Hook
-from mmengine.registry import HOOKS
-from mmengine.runner import Runner
+
+# torchvision's C++ ops may not load against a CPU-only torch wheel (mmengine's Runner imports it
+# only to log its version); MMPose needs none of them
+try:
+    import torchvision  # noqa: F401
+except Exception:
+    for stub in ('torchvision._meta_registrations', 'torchvision._autograd_registrations'):
+        sys.modules[stub] = types.ModuleType(stub)
+
+import mmpose  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.hooks import Hook  # noqa: E402
+from mmengine.registry import HOOKS  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
 
 torch.set_num_threads(1)
 ROOT = os.path.abspath('Tests/Fixtures')
@@ -93,7 +128,21 @@ FAMILIES = {
     # last: every family's seed is 1000 + its index here)
     'rtmpose_s': ('rtmpose/coco/rtmpose-s_8xb256-420e_coco-256x192.py', COCO, {}),
     'rtmpose_m': ('rtmpose/coco/rtmpose-m_8xb256-420e_coco-256x192.py', COCO, {}),
+    # bottom-up (appended after the others, so their seeds stay): the codec at 256 × 256
+    'ae': ('associative_embedding/coco/ae_hrnet-w32_8xb24-300e_coco-512x512.py', COCO,
+           dict(input_size=(256, 256), heatmap_size=(64, 64))),
 }
+
+# bottom-up families (`run_bottomup`): whole images, one per batch, people grouped by the decoder
+BOTTOMUP_FAMILIES = ['ae']
+# the AE head's final 1×1 conv, rescaled after the seeded draw (`calibrate_ae`) so that per image
+# about AE_PEAKS of each keypoint's heatmap peaks pass the decoder's keypoint threshold, none tied
+# with another or within AE_VALUE_MARGIN of the threshold, peak values spread by AE_SCORE_SPREAD per
+# standard deviation of the heatmap, and two candidates' tags lie AE_TAG_DISTANCE apart (the median)
+AE_PEAKS = 2
+AE_SCORE_SPREAD = 0.1
+AE_VALUE_MARGIN = 1e-4
+AE_TAG_DISTANCE = 0.7
 
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
@@ -242,23 +291,30 @@ def fixture_config(source, data, codec_changes, full_size=False):
         model.pop('init_cfg', None)
     else:
         model = shrink(model)
+    bottomup = model['type'] == 'BottomupPoseEstimator'
     codec = None
     if codec_changes:
         codec = dict(cfg.codec.to_dict(), **codec_changes)
         head = model['head'].get('pose_cfg', model['head'])
-        head['decoder'] = codec
+        # (bottom-up with restore_heatmap_size: the decoder's heatmaps are at the input size, as
+        # MMPose's AE configs have it)
+        head['decoder'] = dict(codec, heatmap_size=codec['input_size']) if bottomup else codec
     model['test_cfg']['flip_test'] = True
     dataset = copy.deepcopy(cfg.test_dataloader.dataset.to_dict())
     data_root = os.path.join(ROOT, data['root']) + '/'
     dataset.update(data_root=data_root, ann_file=data['ann'], data_prefix=dict(img=''))
-    if 'bbox' in data:
+    if bottomup and codec is not None:
+        for step in dataset['pipeline']:
+            if step['type'] == 'BottomupResize':
+                step['input_size'] = codec['input_size']
+    if 'bbox' in data and not bottomup:
         dataset['bbox_file'] = data_root + data['bbox']
     if 'headbox' in data:
         dataset['headbox_file'] = data_root + data['headbox']
     evaluator = copy.deepcopy(cfg.test_evaluator.to_dict())
     if 'ann_file' in evaluator:
         evaluator['ann_file'] = data_root + data['ann']
-    loader = dict(batch_size=4, num_workers=0, persistent_workers=False, drop_last=False,
+    loader = dict(batch_size=1 if bottomup else 4, num_workers=0, persistent_workers=False, drop_last=False,
                   sampler=dict(type='DefaultSampler', shuffle=False, round_up=False), dataset=dataset)
     return dict(default_scope='mmpose', model=model, test_dataloader=loader, test_evaluator=evaluator,
                 val_dataloader=loader, val_evaluator=evaluator, test_cfg=dict())
@@ -327,6 +383,336 @@ def run(name, source, data, codec_changes, seed):
               'with float64 offsets > 0.01 px,', int((offsets > 0.1).sum()), '> 0.1 px; max', offsets.max())
     with open(os.path.join(folder, 'expected.json'), 'w') as f:
         json.dump(expected, f)
+    print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
+
+
+@HOOKS.register_module()
+class CaptureBottomup(Hook):
+    """Keeps each image's people as the metric receives them (image pixels, the decoder's order)."""
+    captured = []
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        for sample in outputs:
+            p, meta = sample.pred_instances, sample.metainfo
+            CaptureBottomup.captured.append(dict(
+                img_id=int(sample.img_id), img_path=os.path.basename(meta['img_path']),
+                ori_shape=[int(v) for v in meta['ori_shape']], input_size=[int(v) for v in meta['input_size']],
+                input_center=np.asarray(meta['input_center']).astype(float).tolist(),
+                input_scale=np.asarray(meta['input_scale']).astype(float).tolist(),
+                people=[dict(keypoints=np.asarray(p.keypoints[i]).astype(float).tolist(),
+                             keypoint_scores=np.asarray(p.keypoint_scores[i]).astype(float).tolist(),
+                             bbox_score=float(p.bbox_scores[i]))
+                        for i in range(len(p.keypoints))]))
+
+
+@contextlib.contextmanager
+def decoder_inputs(store, decode=True):
+    """Wraps the AE codec's `batch_decode` (all instances): keeps the flip-aggregated heatmaps and
+    the concatenated tags the head passes it; with `decode=False` it decodes no one."""
+    from mmpose.codecs import AssociativeEmbedding
+    original = AssociativeEmbedding.batch_decode
+
+    def batch_decode(self, batch_heatmaps, batch_tags):
+        store.append((self, batch_heatmaps.detach().clone(), batch_tags.detach().clone()))
+        if decode:
+            return original(self, batch_heatmaps, batch_tags)
+        B, K = batch_heatmaps.shape[:2]
+        return ([np.zeros((0, K, 2), np.float32)] * B, [np.zeros((0, K), np.float32)] * B,
+                [np.zeros(0, np.float32)] * B)
+
+    AssociativeEmbedding.batch_decode = batch_decode
+    try:
+        yield
+    finally:
+        AssociativeEmbedding.batch_decode = original
+
+
+def calibrate_ae(model, cfg, seed):
+    """Rescales the AE head's final 1×1 conv (weights and bias, per channel) on the fixture's
+    images. Heatmaps (a keypoint and its flip partner alike, so that the flip-aggregated maps stay
+    an affine image of the drawn ones): each one's AE_PEAKS-th highest local maximum (the median
+    over images and partners) lands on the decoder's keypoint threshold, with AE_SCORE_SPREAD per
+    standard deviation. Where that leaves a candidate (a local maximum above the threshold) tied
+    with another of its heatmap, as a maximum on the border always is (the bilinear resize to the
+    input size repeats the outer rows and columns), or within AE_VALUE_MARGIN of the threshold, or
+    more than decode_topk candidates, the pair's two weight rows are drawn again (normal, from a
+    generator seeded with `seed` + 1) and calibrated again: the decoder's candidates never depend on
+    how torch.topk orders ties. Tags: every channel gets mean 0 over the images and their flips,
+    and one common factor makes the median distance between two candidates' tags in an image
+    AE_TAG_DISTANCE. Returns how many pairs were drawn again."""
+    from mmengine.dataset import pseudo_collate
+    from mmpose.codecs.utils import batch_heatmap_nms
+    from mmpose.registry import DATASETS
+    from scipy.spatial.distance import pdist
+    head, conv = model.head, model.head.final_layer
+    K, codec = head.num_keypoints, head.decoder
+    thr, size = codec.decode_keypoint_thr, codec.decode_nms_kernel
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    flip = dataset.metainfo['flip_indices']
+    generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
+    model.eval()
+
+    with torch.no_grad():
+        features = []  # per image: the data samples and the backbone's features of it and its flip
+        for i in range(len(dataset)):
+            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+            features.append((data['data_samples'], [model.extract_feat(data['inputs']),
+                                                    model.extract_feat(data['inputs'].flip(-1))]))
+
+        def decoder_inputs_now():
+            store = []
+            with decoder_inputs(store, decode=False):
+                for samples, feats in features:
+                    head.predict(feats, samples, test_cfg=model.test_cfg)
+            return store
+
+        def local_maxima(heatmap):
+            """A heatmap's local maxima as the decoder's NMS keeps them, highest first."""
+            maximum = torch.nn.functional.max_pool2d(heatmap[None, None], size, stride=1, padding=(size - 1) // 2)[0, 0]
+            return heatmap[heatmap == maximum].sort(descending=True).values
+
+        def fit(pair):
+            """Scales the pair's heatmap rows (biases 0) so that AE_PEAKS peaks pass; True if the
+            candidates are then clear (distinct, off the threshold, at most decode_topk)."""
+            conv.bias[pair] = 0
+            store = decoder_inputs_now()
+            heat = torch.cat([h[0, pair].flatten() for _, h, _ in store]).double()
+            scale = AE_SCORE_SPREAD / heat.std().item()
+            level = float(np.median([local_maxima(h[0, k])[AE_PEAKS - 1].item() for _, h, _ in store for k in pair]))
+            conv.weight[pair] *= scale
+            conv.bias[pair] = thr - scale * level
+            for _, h, _ in decoder_inputs_now():
+                for k in pair:
+                    peaks = local_maxima(h[0, k])
+                    candidates = peaks[peaks > thr]
+                    if len(candidates) > codec.decode_topk or len(candidates.unique()) < len(candidates) or \
+                            (peaks - thr).abs().min().item() < AE_VALUE_MARGIN:
+                        return False
+            return True
+
+        redrawn = 0
+        for pair in sorted({tuple(sorted({k, flip[k]})) for k in range(K)}):
+            pair = list(pair)
+            while not fit(pair):
+                conv.weight[pair] = torch.randn(conv.weight[pair].shape, generator=generator)
+                redrawn += 1
+                assert redrawn < 1000, 'no clear heatmaps'
+        for k in range(K):
+            # conv channel K + k: the concatenated tags' channel k (the image's tag k) and channel
+            # K + flip[k] (the flipped image's tag k, flipped back)
+            tags = torch.cat([t[0, [k, K + flip[k]]].flatten() for _, _, t in decoder_inputs_now()]).double()
+            scale = 1 / tags.std().item()
+            conv.weight[K + k] *= scale
+            conv.bias[K + k] = -scale * tags.mean().item()
+        distances = []
+        for _, h, t in decoder_inputs_now():
+            vals, tags, _ = codec._get_batch_topk(batch_heatmap_nms(h, size), t, k=codec.decode_topk)
+            distances.append(pdist(tags[0][vals[0] > thr].double().numpy()))
+        scale = AE_TAG_DISTANCE / float(np.median(np.concatenate(distances)))
+        conv.weight[K:] *= scale
+        conv.bias[K:] *= scale
+    return redrawn
+
+
+def tensor_checksums(x):
+    """Shape, float64 sum and per-channel float64 sums of one image's (1, C, H, W) tensor."""
+    x = x[0].double()
+    return dict(shape=list(x.shape), sum=float(x.sum()), channel_sums=x.sum(dim=(1, 2)).tolist())
+
+
+def ae_grouping(codec, heatmaps, tags):
+    """MMPose's decoding of one image, retraced (`_group_keypoints_by_tags` and
+    `_fill_missing_keypoints` step by step, checked against them): candidates above the threshold
+    per keypoint, how many join a group through Munkres and how many start one, how many keypoints
+    the search for missing ones fills, and the margins of the decisions (how close a candidate's
+    value is to the threshold, a matched tag distance to decode_tag_thr, any grouping tag distance
+    to a rounding boundary k + 0.5; a filled keypoint's best cost to its second, a tag distance to
+    a rounding boundary where the other rounding would change the winner): decisions a float32
+    reimplementation could flip."""
+    from mmpose.codecs.associative_embedding import _group_keypoints_by_tags, _py_max_match
+    from scipy.optimize import linear_sum_assignment
+    from mmpose.codecs.utils import batch_heatmap_nms
+    from mmpose.utils.tensor_utils import to_numpy
+    peaks = batch_heatmap_nms(heatmaps, codec.decode_nms_kernel)
+    vals, tag_k, loc_k = (a[0] for a in to_numpy(codec._get_batch_topk(peaks, tags, k=codec.decode_topk)))
+    K = vals.shape[0]
+    thr, tag_thr = codec.decode_keypoint_thr, codec.decode_tag_thr
+    default_ = np.zeros((K, 3 + tag_k.shape[2]), dtype=np.float32)
+    joint_dict, tag_dict = {}, {}
+    matched = new_groups = other_optimum = munkres_calls = 0
+    tag_thr_margin = round_margin = math.inf
+    for i, idx in enumerate(codec.decode_keypoint_order):
+        t = tag_k[idx]
+        joints = np.concatenate((loc_k[idx], vals[idx, :, None], t), 1)
+        mask = joints[:, 2] > thr
+        t, joints = t[mask], joints[mask]
+        if joints.shape[0] == 0:
+            continue
+        if i == 0 or len(joint_dict) == 0:
+            for tag, joint in zip(t, joints):
+                joint_dict.setdefault(tag[0], np.copy(default_))[idx] = joint
+                tag_dict[tag[0]] = [tag]
+                new_groups += 1
+            continue
+        keys = list(joint_dict.keys())
+        grouped = [np.mean(tag_dict[k], axis=0) for k in keys]
+        diff = joints[:, None, 3:] - np.array(grouped)[None, :, :]
+        dist = np.linalg.norm(diff, ord=2, axis=2)
+        round_margin = min(round_margin, float(np.abs(dist - np.floor(dist) - 0.5).min()))
+        cost = np.round(dist) * 100 - joints[:, 2:3]
+        added, grouped_count = diff.shape[0], diff.shape[1]
+        if added > grouped_count:
+            cost = np.concatenate((cost, np.zeros((added, added - grouped_count), dtype=np.float32) + 1e10), axis=1)
+        # a second optimal assignment (ties in the total cost) would let another Munkres differ
+        # (which extra candidate takes which of the 1e10 padding columns aside); munkres works on
+        # the rows of a numpy matrix in place (`row[:]` is a view), so scipy sees a copy
+        rows, cols = linear_sum_assignment(cost.copy())
+        pairs = _py_max_match(cost)
+        other_optimum += int(sorted((r, c) for r, c in pairs.tolist() if c < diff.shape[1]) !=
+                             sorted((r, c) for r, c in zip(rows.tolist(), cols.tolist()) if c < diff.shape[1]))
+        munkres_calls += 1
+        for row, col in pairs:
+            if row < added and col < grouped_count:
+                tag_thr_margin = min(tag_thr_margin, abs(float(dist[row][col]) - tag_thr))
+            if row < added and col < grouped_count and dist[row][col] < tag_thr:
+                joint_dict[keys[col]][idx] = joints[row]
+                tag_dict[keys[col]].append(t[row])
+                matched += 1
+            else:
+                joint_dict.setdefault(t[row][0], np.copy(default_))[idx] = joints[row]
+                tag_dict[t[row][0]] = [t[row]]
+                new_groups += 1
+    groups = np.array([joint_dict[k] for k in joint_dict]).astype(np.float32)[..., :3] if joint_dict else \
+        np.empty((0, K, 3), np.float32)
+    reference = _group_keypoints_by_tags(vals, tag_k, loc_k, keypoint_order=codec.decode_keypoint_order,
+                                         val_thr=thr, tag_thr=tag_thr, max_groups=None)
+    assert np.array_equal(groups, reference), 'the retraced grouping differs from MMPose\'s'
+    # the missing keypoints' search (`_fill_missing_keypoints`), retraced on the first
+    # decode_max_instances groups: for each keypoint it fills, the gap between the best cost and
+    # the next different one (exact ties, as the bilinear resize makes at the borders, go to the
+    # first pixel in row-major order, as np.argmin), and how close a tag distance is to a rounding
+    # boundary where the other rounding would change the winner
+    from mmpose.codecs.utils import refine_keypoints
+    groups = groups[:codec.decode_max_instances]
+    heatmaps_np, tags_np = to_numpy(heatmaps)[0], to_numpy(tags)[0]
+    keypoints, scores = groups[..., :-1], groups[..., -1]
+    keypoints = refine_keypoints(keypoints, heatmaps_np)
+    keypoints += codec.decode_center_shift * (scores > 0).astype(keypoints.dtype)[..., None]
+    H, W = heatmaps_np.shape[1:]
+    keypoint_tags = [tags_np[k::K] for k in range(K)]
+    people = []
+    for n in range(len(groups)):
+        person = dict(grouped=(scores[n] > 0).tolist(), fill_cost_gaps=[None] * K, fill_round_margins=[None] * K,
+                      fill_ties=[None] * K)
+        _tag = []
+        for k in range(K):
+            if scores[n, k] > 0:
+                x, y = keypoints[n, k, :2].astype(np.int64)
+                _tag.append(keypoint_tags[k][:, np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)])
+        tag = np.mean(_tag, axis=0).reshape(-1, 1, 1)
+        for k in range(K):
+            if scores[n, k] > 0:
+                continue
+            dist = np.linalg.norm(keypoint_tags[k] - tag, ord=2, axis=0)
+            cost = (np.round(dist) * 100 - heatmaps_np[k]).ravel()
+            best_at = int(np.argmin(cost))
+            best = cost[best_at]
+            person['fill_ties'][k] = int((cost == best).sum()) - 1
+            person['fill_cost_gaps'][k] = float(cost[cost > best].min() - best)
+            d = dist.ravel().astype(np.float64)
+            boundary = np.floor(d) + 0.5
+            other = np.where(d >= boundary, np.floor(d), np.floor(d) + 1) * 100 - heatmaps_np[k].ravel()
+            risky = other <= best
+            risky[cost == best] = other[cost == best] >= best + person['fill_cost_gaps'][k]
+            if risky.any():
+                person['fill_round_margins'][k] = float(np.abs(d - boundary)[risky].min())
+            y, x = np.unravel_index(best_at, (H, W))
+            keypoints[n, k] = [x, y]
+            scores[n, k] = heatmaps_np[k, y, x]
+        people.append(person)
+    decoded, decoded_scores, _ = codec.batch_decode(heatmaps, tags)
+    assert np.array_equal(keypoints * codec.scale_factor, decoded[0]) and np.array_equal(scores, decoded_scores[0]), \
+        'the retraced missing keypoints differ from MMPose\'s'
+    gaps = [g for p in people for g in p['fill_cost_gaps'] if g is not None]
+    margins = [g for p in people for g in p['fill_round_margins'] if g is not None]
+    figures = dict(candidates=[int((vals[k] > thr).sum()) for k in range(K)], munkres_calls=munkres_calls,
+                   munkres_other_optimum=other_optimum, munkres_matches=matched,
+                   new_groups=new_groups, groups=len(reference),
+                   filled=len(gaps), filled_with_ties=sum(1 for p in people for t in p['fill_ties'] if t),
+                   value_margin=float(np.abs(vals.astype(np.float64) - thr).min()),
+                   tag_thr_margin=tag_thr_margin, round_margin=round_margin,
+                   fill_cost_gap=min(gaps, default=None), fill_round_margin=min(margins, default=None))
+    return figures, people
+
+
+def run_bottomup(name, source, data, codec_changes, seed):
+    """A bottom-up family: the shrunk network with seeded weights and `calibrate_ae`'s final conv,
+    MMPose's test loop on whole images (one per batch), each image's people in the decoder's order
+    as the metric receives them, the decoder's inputs' checksums and grouping figures, and the
+    metric's figures."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    import munkres
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    cfg = Config(fixture_config(source, data, codec_changes))
+    torch.manual_seed(seed)
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    randomize(model, seed)
+    redrawn = calibrate_ae(model, cfg, seed)
+    weights = os.path.join(folder, 'weights.pth')
+    torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
+                    state_dict=model.state_dict()), weights)
+    work = tempfile.mkdtemp()
+    runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
+                    test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
+                    default_scope='mmpose', custom_hooks=[dict(type='CaptureBottomup')],
+                    log_level='WARNING')
+    CaptureBottomup.captured, inputs = [], []
+    with decoder_inputs(inputs):
+        metrics = runner.test()
+    images = CaptureBottomup.captured
+    assert len(images) == len(inputs)
+    for image, (codec, heatmaps, tags) in zip(images, inputs):
+        image['decoder_inputs'] = dict(heatmaps=tensor_checksums(heatmaps), tags=tensor_checksums(tags))
+        image['grouping'], people = ae_grouping(codec, heatmaps, tags)
+        assert len(people) == len(image['people'])
+        for person, figures in zip(image['people'], people):
+            person.update(figures)
+    # the same test in float64: where the people or their keypoints move, MMPose's own float32
+    # rounding decided it (see `float64_people` and each person's `float64_offsets`)
+    runner.model.double()
+    runner.model.backbone.register_forward_pre_hook(to_float64)
+    CaptureBottomup.captured = []
+    runner.test()
+    for image, other in zip(images, CaptureBottomup.captured):
+        image['float64_people'] = len(other['people'])
+        if len(other['people']) == len(image['people']):
+            for p, q in zip(image['people'], other['people']):
+                p['float64_offsets'] = [float(np.hypot(a[0] - b[0], a[1] - b[1]))
+                                        for a, b in zip(p['keypoints'], q['keypoints'])]
+    shutil.rmtree(work, ignore_errors=True)
+    text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
+    with open(os.path.join(folder, 'config.py'), 'w') as f:
+        f.write(f'# MMPose 1.3.2 `{source}` with a small network and a 256 × 256 codec; made by '
+                f'tools/make_mmpose_parity_fixtures.py\n')
+        f.write(text)
+    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__, munkres=munkres.__version__,
+                    calibration=dict(peaks=AE_PEAKS, score_spread=AE_SCORE_SPREAD, value_margin=AE_VALUE_MARGIN,
+                                     tag_distance=AE_TAG_DISTANCE, heatmap_pairs_redrawn=redrawn),
+                    images=images, metrics={k: float(v) for k, v in metrics.items()})
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(expected, f)
+    for image in images:
+        g = image['grouping']
+        print(name, image['img_path'], image['input_size'], len(image['people']), 'people (float64:',
+              image['float64_people'], ')', 'candidates', sum(g['candidates']), 'Munkres', g['munkres_calls'],
+              '(scipy differs %d)' % g['munkres_other_optimum'], 'matches', g['munkres_matches'],
+              'new groups', g['new_groups'], 'filled', g['filled'], '(tied %d)' % g['filled_with_ties'],
+              'margins value %.2g tag_thr %.2g round %.2g fill gap %.2g fill round %.2g' % (
+                  g['value_margin'], g['tag_thr_margin'], g['round_margin'], g['fill_cost_gap'],
+                  g['fill_round_margin']))
     print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
 
 
@@ -445,7 +831,7 @@ if __name__ == '__main__':
     names = sys.argv[1:] or list(FAMILIES)
     for i, name in enumerate(FAMILIES):
         if name in names:
-            run(name, *FAMILIES[name], seed=1000 + i)
+            (run_bottomup if name in BOTTOMUP_FAMILIES else run)(name, *FAMILIES[name], seed=1000 + i)
     for name in PRECISION_FAMILIES:
         if name in names:
             precision_fixture(name)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PoseData
+import PoseModels
 import PoseTensor
 import PoseTraining
 
@@ -128,6 +129,11 @@ public struct PoseInferCommand: ComponentCommand {
         let detections = try bboxFile.map { try DetectionFile(path: $0) }
         let model = try Job.loadTrainedModel(settings, checkpoint: checkpoint, strict: false) { _ in }
         let metainfo = data.dataset.metainfo
+        // a bottom-up model sees whole images and finds every person itself
+        let bottomup = model is BottomupPoseEstimator
+        if bottomup && (!boxes.isEmpty || detections != nil) {
+            throw TrainingError("--bbox/--bbox-file: \(config) is a bottom-up model (BottomupPoseEstimator), which finds every person of an image itself; drop the boxes")
+        }
         var instances: [PoseInstance] = []
         var skipped = 0
         for (i, path) in files.enumerated() {
@@ -136,6 +142,14 @@ public struct PoseInferCommand: ComponentCommand {
                 // one unreadable image does not cost the others their results
                 FileHandle.standardError.write(Data("pose-infer: skipped: \(error)\n".utf8))
                 skipped += 1
+                continue
+            }
+            if bottomup {
+                var whole = PoseInstance(id: instances.count, imageId: i, imagePath: path, imageWidth: image.width, imageHeight: image.height,
+                                         bbox: (0, 0, Double(image.width), Double(image.height)), bboxScore: 1, keypoints: [], visible: [],
+                                         numKeypoints: 0, area: Double(image.width * image.height), isCrowd: false, categoryId: 1)
+                whole.persons = 0
+                instances.append(whole)
                 continue
             }
             var people: [((Double, Double, Double, Double), Double)] = boxes.map { ($0, 1) }
@@ -168,12 +182,19 @@ public struct PoseInferCommand: ComponentCommand {
         }
         predictions.sort { $0.id < $1.id }
         var results: [[String: Any]] = []
+        // a bottom-up prediction's id is its image's sample id · 2^20 + its place among the image's people
+        func instance(of p: KeypointPrediction) -> PoseInstance { instances[bottomup ? p.id >> 20 : p.id] }
         for p in predictions {
-            let inst = instances[p.id]
+            let inst = instance(of: p)
             var points: [[Double]] = []
             for j in 0..<metainfo.keypointCount { points.append([p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]]) }
-            let box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
-            var record: [String: Any] = ["image": inst.imagePath, "bbox": box, "bbox_score": inst.bboxScore, "keypoints": points,
+            var box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
+            if bottomup {
+                // the person's keypoints' extent (x1, y1, x2, y2)
+                let xs = points.map { $0[0] }, ys = points.map { $0[1] }
+                box = [xs.min() ?? 0, ys.min() ?? 0, xs.max() ?? 0, ys.max() ?? 0]
+            }
+            var record: [String: Any] = ["image": inst.imagePath, "bbox": box, "bbox_score": bottomup ? p.bboxScore : inst.bboxScore, "keypoints": points,
                                          "keypoint_names": metainfo.keypointNames]
             if let v = p.visibility { record["visibility"] = v }
             results.append(record)
@@ -182,7 +203,7 @@ public struct PoseInferCommand: ComponentCommand {
             let style = PoseDrawingStyle(keypointThreshold: kptThr, radius: radius, thickness: thickness)
             let drawn = Set(instances.map(\.imageId))
             for (i, path) in files.enumerated() where drawn.contains(i) {
-                let people = predictions.filter { instances[$0.id].imageId == i }
+                let people = predictions.filter { instance(of: $0).imageId == i }
                 try PoseInferCommand.drawPredictions(people, on: path, metainfo: metainfo, style: style, into: draw, label: "--draw")
             }
         }

@@ -59,16 +59,14 @@ public struct AssociativeEmbedding: BottomupCodec {
         MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma).encode(keypoints: keypoints, visible: visible)
     }
 
-    /// Every person of sample `index`: `.heatmaps` `N × K × H × W` and `.tags` `N × L·K × H × W`
-    /// at `heatmapSize`.
+    /// Every person of sample `index`: `.heatmaps` `N × K × H × W` and `.tags` `N × L·K × H × W`,
+    /// read at their own size (with `restore_heatmap_size` each image's input size) and scaled
+    /// by `scaleFactor`, as MMPose's decoder does.
     public func decodePersons(_ output: HeadOutput, at index: Int) throws -> [DecodedPerson] {
         guard let maps = output.heatmaps, maps.shape.count == 4, let tagMaps = output[.tags], tagMaps.shape.count == 4 else {
             throw DatasetError("AssociativeEmbedding decodes heatmaps and tag maps; the head predicted \(output.fields.keys.map(\.name)): use an AssociativeEmbeddingHead")
         }
         let (k, h, w) = (maps.shape[1], maps.shape[2], maps.shape[3])
-        guard (w, h) == heatmapSize else {
-            throw DatasetError("AssociativeEmbedding decodes \(heatmapSize.0)x\(heatmapSize.1) maps, the head gives \(w)x\(h); set the decoder's heatmap_size (the input size with test_cfg.restore_heatmap_size=True)")
-        }
         guard tagMaps.shape[2] == h, tagMaps.shape[3] == w, tagMaps.shape[1] % k == 0, tagMaps.shape[1] > 0 else {
             throw DatasetError("AssociativeEmbedding needs L·\(k) tag maps of \(w)x\(h), the head gives \(tagMaps.shape.dropFirst())")
         }
@@ -78,15 +76,15 @@ public struct AssociativeEmbedding: BottomupCodec {
         }
         let l = tagMaps.shape[1] / k
         let heat = UnsafePointer(maps.data + index * k * h * w), tags = UnsafePointer(tagMaps.data + index * l * k * h * w)
-        return decode(heatmaps: heat, tags: tags, keypoints: k, tagDimension: l, order: order)
+        return decode(heatmaps: heat, tags: tags, size: (w, h), keypoints: k, tagDimension: l, order: order)
     }
 
     struct Candidate { var x: Float; var y: Float; var value: Float; var tag: [Float] }
 
-    func decode(heatmaps heat: UnsafePointer<Float>, tags: UnsafePointer<Float>, keypoints k: Int, tagDimension l: Int,
+    func decode(heatmaps heat: UnsafePointer<Float>, tags: UnsafePointer<Float>, size: (Int, Int), keypoints k: Int, tagDimension l: Int,
                 order: [Int]) -> [DecodedPerson] {
-        let (w, h) = heatmapSize, plane = w * h
-        let candidates = (0..<k).map { topCandidates(heat + $0 * plane, tags: tags, keypoint: $0, keypoints: k, tagDimension: l) }
+        let (w, h) = size, plane = w * h
+        let candidates = (0..<k).map { topCandidates(heat + $0 * plane, tags: tags, size: size, keypoint: $0, keypoints: k, tagDimension: l) }
         let groups = group(candidates, order: order, keypoints: k, tagDimension: l)
         // per group: x, y, score per keypoint (float32, as the grouped arrays are)
         var people: [DecodedPerson] = []
@@ -94,11 +92,11 @@ public struct AssociativeEmbedding: BottomupCodec {
             var xy = [Float](repeating: 0, count: 2 * k), scores = [Float](repeating: 0, count: k)
             for j in 0..<k { (xy[2 * j], xy[2 * j + 1], scores[j]) = (g[j].x, g[j].y, g[j].value) }
             let instanceScore = Double(scores.reduce(0, +)) / Double(k)
-            refine(&xy, heat: heat, keypoints: k)
+            refine(&xy, heat: heat, size: size, keypoints: k)
             for j in 0..<k where scores[j] > 0 {
                 xy[2 * j] += Float(centerShift); xy[2 * j + 1] += Float(centerShift)
             }
-            fillMissing(&xy, &scores, heat: heat, tags: tags, keypoints: k, tagDimension: l)
+            fillMissing(&xy, &scores, heat: heat, tags: tags, size: size, keypoints: k, tagDimension: l)
             let (sx, sy) = scaleFactor
             var points = [Double](repeating: 0, count: 2 * k)
             for j in 0..<k { points[2 * j] = Double(xy[2 * j]) * sx; points[2 * j + 1] = Double(xy[2 * j + 1]) * sy }
@@ -110,8 +108,9 @@ public struct AssociativeEmbedding: BottomupCodec {
     /// The `topk` largest responses of one map after the NMS (a max-pool of `nmsKernel` keeps
     /// only local maxima), largest first, ties by position, with their tags; only those above
     /// `keypointThreshold`, as grouping drops the rest.
-    func topCandidates(_ map: UnsafePointer<Float>, tags: UnsafePointer<Float>, keypoint j: Int, keypoints k: Int, tagDimension l: Int) -> [Candidate] {
-        let (w, h) = heatmapSize, r = nmsKernel / 2
+    func topCandidates(_ map: UnsafePointer<Float>, tags: UnsafePointer<Float>, size: (Int, Int), keypoint j: Int, keypoints k: Int,
+                       tagDimension l: Int) -> [Candidate] {
+        let (w, h) = size, r = nmsKernel / 2
         var peaks: [(index: Int, value: Float)] = []
         for y in 0..<h { for x in 0..<w {
             let v = map[y * w + x]
@@ -179,8 +178,8 @@ public struct AssociativeEmbedding: BottomupCodec {
 
     /// MMPose's `refine_keypoints`: a quarter pixel towards the higher neighbour, on the integer
     /// part of each coordinate (missing keypoints included, as MMPose does).
-    func refine(_ xy: inout [Float], heat: UnsafePointer<Float>, keypoints k: Int) {
-        let (w, h) = heatmapSize
+    func refine(_ xy: inout [Float], heat: UnsafePointer<Float>, size: (Int, Int), keypoints k: Int) {
+        let (w, h) = size
         for j in 0..<k {
             let x = Int(xy[2 * j]), y = Int(xy[2 * j + 1])
             let map = heat + j * w * h
@@ -197,8 +196,8 @@ public struct AssociativeEmbedding: BottomupCodec {
     /// MMPose's `_fill_missing_keypoints`: each missing keypoint goes where the rounded distance
     /// to the person's mean tag, times 100, minus the response is smallest.
     func fillMissing(_ xy: inout [Float], _ scores: inout [Float], heat: UnsafePointer<Float>, tags: UnsafePointer<Float>,
-                     keypoints k: Int, tagDimension l: Int) {
-        let (w, h) = heatmapSize, plane = w * h
+                     size: (Int, Int), keypoints k: Int, tagDimension l: Int) {
+        let (w, h) = size, plane = w * h
         var found: [[Float]] = []
         for j in 0..<k where scores[j] > 0 {
             let x = min(max(Int(xy[2 * j]), 0), w - 1), y = min(max(Int(xy[2 * j + 1]), 0), h - 1)

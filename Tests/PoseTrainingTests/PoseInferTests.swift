@@ -24,4 +24,26 @@ import Testing
         let (bad, message) = try run([try executable("pose-infer"), config, checkpoint, image, "--bbox", "1,2,3"])
         #expect(bad != 0 && message.contains("--bbox '1,2,3' is not x1,y1,x2,y2"))
     }
+
+    /// A bottom-up model (the associative-embedding parity fixture) on whole images: every person
+    /// the decoder finds, each drawn, with its keypoints' extent as its box; boxes are refused.
+    @Test func bottomupModelFindsEveryPerson() throws {
+        let dir = try temporaryDirectory("infer-bottomup")
+        let fixture = repositoryRoot + "/Tests/Fixtures/mmpose_parity/ae"
+        let image = repositoryRoot + "/Tests/Fixtures/coco/000000197388.jpg"
+        let (status, output) = try run([try executable("pose-infer"), fixture + "/config.py", fixture + "/weights.pth", image,
+                                        "--out", dir + "/r.json", "--draw", dir + "/drawn"])
+        #expect(status == 0, "\(output)")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as! [[String: Any]]
+        // MMPose's test loop finds 6 people in this image with these weights (BottomupParityTests)
+        #expect(results.count == 6)
+        for r in results {
+            let points = r["keypoints"] as! [[Double]], box = r["bbox"] as! [Double]
+            #expect(points.count == 17)
+            #expect(box == [points.map { $0[0] }.min()!, points.map { $0[1] }.min()!, points.map { $0[0] }.max()!, points.map { $0[1] }.max()!])
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/drawn/000000197388_pose.jpg"))
+        let (bad, message) = try run([try executable("pose-infer"), fixture + "/config.py", fixture + "/weights.pth", image, "--bbox", "5,5,60,70"])
+        #expect(bad != 0 && message.contains("is a bottom-up model (BottomupPoseEstimator)"))
+    }
 }
