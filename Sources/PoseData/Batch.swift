@@ -11,6 +11,9 @@ public final class Batch: @unchecked Sendable {
     public internal(set) var samples: [TopdownSample]
     /// The dataset's flip indices (for flip tests): keypoint j's mirror image is keypoint `flipIndices[j]`.
     public let flipIndices: [Int]
+    /// The dataset's skeleton links (MMPose's `skeleton_links` meta key, which DEKR's rescoring
+    /// net reads); empty unless the loader set them.
+    public var skeletonLinks: [(Int, Int)] = []
 
     /// A batch from collated fields, as the loader builds it.
     /// - Parameters:

@@ -42,3 +42,12 @@ extension FieldKey {
     /// outermost (channel `l·K + k`); a flip test concatenates the flipped pass's maps (`2L`).
     public static let tags = FieldKey("tags")
 }
+
+extension FieldKey {
+    /// `2K × h × w` displacements from a root to each keypoint, x then y per keypoint (DEKR's SPR).
+    public static let displacements = FieldKey("displacements")
+    /// `2K × h × w` weights of the displacement targets (SPR).
+    public static let displacementWeights = FieldKey("displacement_weights")
+    /// Per-pixel weights of heatmap targets, the heatmaps' shape (SPR).
+    public static let heatmapWeights = FieldKey("heatmap_weights")
+}

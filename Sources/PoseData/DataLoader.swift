@@ -239,6 +239,8 @@ public final class DataLoader: @unchecked Sendable {
             c.input = []; c.targets = Fields()
             return c
         }
-        return Batch(images: images, fields: fields, samples: light, flipIndices: pipeline.metainfo.flipIndices)
+        let batch = Batch(images: images, fields: fields, samples: light, flipIndices: pipeline.metainfo.flipIndices)
+        batch.skeletonLinks = pipeline.metainfo.skeletonLinks
+        return batch
     }
 }

@@ -11,6 +11,13 @@ public struct BottomupTestSettings: Sendable, Equatable {
     public var restoreHeatmapSize = false
     /// `align_corners` of that bilinear resize.
     public var alignCorners = false
+    /// DEKR's pose NMS: `nms_dist_thr` (0: none), `nms_joints_thr` (nil: half the keypoints)
+    /// and `max_num_people`.
+    public var nmsDistanceThreshold = 0.0
+    /// `nms_joints_thr`.
+    public var nmsJointsThreshold: Int?
+    /// `max_num_people`.
+    public var maxPeople = 30
 
     /// MMPose's defaults: no flip test, no shift, maps decoded at their own size.
     public init() {}
@@ -25,6 +32,8 @@ public struct BottomupTestContext: Sendable {
     public var flipIndices: [Int]
     /// (width, height) of the batch's network input.
     public var inputSize: (Int, Int)
+    /// The dataset's skeleton links (MMPose's `skeleton_links`), for heads that rescore people by them.
+    public var skeletonLinks: [(Int, Int)] = []
 
     /// A context from the settings, the flip indices and the input size.
     public init(settings: BottomupTestSettings, flipIndices: [Int], inputSize: (Int, Int)) {

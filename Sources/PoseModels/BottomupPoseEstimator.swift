@@ -74,7 +74,8 @@ public final class BottomupPoseEstimator: PoseEstimator {
             }
             flippedFeats = features(mirror, mode: .inference)
         }
-        let context = BottomupTestContext(settings: testConfig, flipIndices: batch.flipIndices, inputSize: (w, h))
+        var context = BottomupTestContext(settings: testConfig, flipIndices: batch.flipIndices, inputSize: (w, h))
+        context.skeletonLinks = batch.skeletonLinks
         let people = try head.predictPersons(feats, flipped: flippedFeats, context: context)
         var out: [KeypointPrediction] = []
         for (b, s) in batch.samples.enumerated() {

@@ -34,6 +34,43 @@ public enum ReferenceKernels {
     }
 
     /// Convolution backward: (dx, dWeight, dBias).
+    /// MMCV's deformable convolution from its definition, one output value at a time in double:
+    /// tap (i, j) of output (y, x) reads the input bilinearly at
+    /// `(y·s − p + i·d + Δy, x·s − p + j·d + Δx)`, 0 outside `(−1, H) × (−1, W)` and for corners
+    /// outside the image. `x` `N × C × H × W`, `offsets` `N × (G_d·2·k²) × H' × W'`, `weight`
+    /// `C' × (C/groups) × k × k`.
+    public static func deformConv2d(x: Tensor, offsets: Tensor, weight: Tensor, shape s: DeformableConvolution.Shape) -> Tensor {
+        let (ho, wo, k) = (s.outHeight, s.outWidth, s.kernel)
+        let y = Tensor(zeros: [s.batch, s.outChannels, ho, wo])
+        let (inPerGroup, outPerGroup) = (s.inChannels / s.groups, s.outChannels / s.groups)
+        func pixel(_ n: Int, _ c: Int, _ r: Int, _ q: Int) -> Double {
+            guard r >= 0, r < s.height, q >= 0, q < s.width else { return 0 }
+            return Double(x[((n * s.inChannels + c) * s.height + r) * s.width + q])
+        }
+        for n in 0..<s.batch { for o in 0..<s.outChannels { for oy in 0..<ho { for ox in 0..<wo {
+            var sum = 0.0
+            let g = o / outPerGroup
+            for ci in 0..<inPerGroup {
+                let c = g * inPerGroup + ci
+                let dg = c / (s.inChannels / s.deformGroups)
+                for i in 0..<k { for j in 0..<k {
+                    let t = i * k + j
+                    let base = ((n * s.offsetChannels + dg * 2 * k * k + 2 * t) * ho + oy) * wo + ox
+                    let h = Double(oy * s.stride - s.padding + i * s.dilation) + Double(offsets[base])
+                    let w = Double(ox * s.stride - s.padding + j * s.dilation) + Double(offsets[base + ho * wo])
+                    guard h > -1, w > -1, h < Double(s.height), w < Double(s.width) else { continue }
+                    let (h0, w0) = (Int(h.rounded(.down)), Int(w.rounded(.down)))
+                    let (lh, lw) = (h - Double(h0), w - Double(w0))
+                    let v = (1 - lh) * (1 - lw) * pixel(n, c, h0, w0) + (1 - lh) * lw * pixel(n, c, h0, w0 + 1)
+                        + lh * (1 - lw) * pixel(n, c, h0 + 1, w0) + lh * lw * pixel(n, c, h0 + 1, w0 + 1)
+                    sum += Double(weight[((o * inPerGroup + ci) * k + i) * k + j]) * v
+                } }
+            }
+            y[((n * s.outChannels + o) * ho + oy) * wo + ox] = Float(sum)
+        } } } }
+        return y
+    }
+
     public static func conv2dBackward(x: Tensor, weight: Tensor, dy: Tensor, geometry g: ConvGeometry)
         -> (dx: Tensor, dWeight: Tensor, dBias: Tensor) {
         let n = x.shape[0], o = weight.shape[0]

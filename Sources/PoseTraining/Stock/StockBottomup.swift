@@ -7,7 +7,9 @@ extension Components {
     mutating func registerStockBottomup() throws {
         try estimators.register("BottomupPoseEstimator", StockBottomup.bottomupPoseEstimator)
         try heads.register("AssociativeEmbeddingHead", StockBottomup.associativeEmbeddingHead)
+        try heads.register("DEKRHead", StockBottomup.dekrHead)
         try codecs.register("AssociativeEmbedding", StockBottomup.associativeEmbedding)
+        try codecs.register("SPR", StockBottomup.spr)
         try transforms.register("BottomupResize") { t, _ in
             if t.has("aug_scales") && t.value("aug_scales") != ConfigValue.none {
                 throw t.error("aug_scales", "multi-scale test inputs are not supported yet")
@@ -44,6 +46,10 @@ enum StockBottomup {
         guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }
         parts.append(try h.string("type"))
         let head = try context.components.heads.build(h, context: context)
+        // DEKR's rescoring net loads its own weights (rescore_cfg.init_cfg)
+        if let rescore = try h.dictionary("rescore_cfg"), let weights = try context.pretrainedWeights(rescore, target: "head.rescore_net.") {
+            pretrained.append(weights)
+        }
         var test = BottomupTestSettings()
         if let t = try m.dictionary("test_cfg") {
             if try t.bool("multiscale_test", default: false) { throw t.error("multiscale_test", "multi-scale testing is not supported yet") }
@@ -51,6 +57,11 @@ enum StockBottomup {
             test.shiftHeatmap = try t.bool("shift_heatmap", default: false)
             test.restoreHeatmapSize = try t.bool("restore_heatmap_size", default: false)
             test.alignCorners = try t.bool("align_corners", default: false)
+            test.nmsDistanceThreshold = try t.double("nms_dist_thr", default: 0, in: 0...1e6)
+            if t.has("nms_joints_thr") && t.value("nms_joints_thr") != ConfigValue.none {
+                test.nmsJointsThreshold = try t.int("nms_joints_thr", in: 0...ConfigLimits.keypoints.upperBound)
+            }
+            test.maxPeople = try t.int("max_num_people", default: 30, in: 0...100_000)
             t.ignore("output_heatmaps")
             try context.finish(t)
         }
@@ -102,6 +113,63 @@ enum StockBottomup {
         if c.has("decode_max_instances") && c.value("decode_max_instances") != ConfigValue.none {
             codec.maxInstances = try c.int("decode_max_instances", in: 1...100_000)
         }
+        return codec
+    }
+
+    /// `DEKRHead(in_channels, num_keypoints, num_heatmap_filters,
+    /// num_displacement_filters_per_keypoint, heatmap_loss, displacement_loss, decoder, rescore_cfg)`.
+    @Sendable static func dekrHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg")
+        let codec = try h.has("decoder") ? StockModels.decoder(h, context) : nil
+        guard codec == nil || codec is SPR else { throw h.error("decoder", "DEKRHead decodes with the SPR codec") }
+        var spec = DEKRHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels), keypoints: try h.int("num_keypoints", in: ConfigLimits.keypoints),
+                                decoder: codec as? SPR)
+        spec.heatmapFilters = try h.int("num_heatmap_filters", default: 32, in: ConfigLimits.channels)
+        spec.displacementFiltersPerKeypoint = try h.int("num_displacement_filters_per_keypoint", default: 15, in: 1...4096)
+        spec.heatmapLoss = try context.build(\.losses, h, key: "heatmap_loss") ?? KeypointMSELoss(useTargetWeight: true)
+        if let d = try h.dictionary("displacement_loss") {
+            _ = try d.type(among: ["SoftWeightSmoothL1Loss"])
+            spec.displacementLoss = (try d.bool("use_target_weight", default: false), try d.bool("supervise_empty", default: true),
+                                     try d.double("beta", default: 1, in: 0...1e6), try d.double("loss_weight", default: 1, in: 0...1e6))
+            try context.finish(d)
+        }
+        if let r = try h.dictionary("rescore_cfg") {
+            let norm = try r.ints("norm_indexes", in: 0...10_000)
+            guard norm.count == 2 else { throw r.error("norm_indexes", "expected two skeleton link indices, got \(norm)") }
+            spec.rescore = (try r.int("in_channels", in: ConfigLimits.channels), (norm[0], norm[1]))
+            r.ignore("init_cfg")  // loaded by the estimator as head.rescore_net's weights
+            try context.finish(r)
+        }
+        return spec
+    }
+
+    /// `SPR(input_size, heatmap_size, sigma, generate_keypoint_heatmaps, root_type,
+    /// minimal_diagonal_length, background_weight, decode_*)`.
+    @Sendable static func spr(_ c: ConfigReader, _ context: BuildContext) throws -> any KeypointCodec {
+        let generate = try c.bool("generate_keypoint_heatmaps", default: false)
+        var sigma: (Double, Double)?
+        switch c.value("sigma") {
+        case nil, ConfigValue.none?: break
+        case .float(let v)?: sigma = (v, v)
+        case .int(let v)?: sigma = (Double(v), Double(v))
+        default:
+            let pair = try c.doubles("sigma")
+            guard pair.count == (generate ? 2 : 1) || pair.count == 2, pair.allSatisfy({ ConfigLimits.sigma.contains($0) }) else {
+                throw c.error("sigma", "expected the root sigma, and the keypoint sigma with generate_keypoint_heatmaps=True, got \(pair)")
+            }
+            sigma = (pair[0], pair.count > 1 ? pair[1] : pair[0])
+        }
+        if generate, case .float? = c.value("sigma") { throw c.error("sigma", "generate_keypoint_heatmaps=True needs (root sigma, keypoint sigma)") }
+        let root = try c.string("root_type", default: "kpt_center")
+        guard root == "kpt_center" else { throw c.error("root_type", "only 'kpt_center' is supported, got '\(root)'") }
+        var codec = SPR(inputSize: try c.pair("input_size", in: ConfigLimits.side), heatmapSize: try c.pair("heatmap_size", in: ConfigLimits.side),
+                        sigma: sigma.map { (root: $0.0, keypoint: $0.1) }, generateKeypointHeatmaps: generate)
+        codec.minimalDiagonalLength = try c.double("minimal_diagonal_length", default: 5, in: 0...1e6)
+        codec.backgroundWeight = Float(try c.double("background_weight", default: 0.1, in: 0...1e6))
+        codec.nmsKernel = try c.int("decode_nms_kernel", default: 5, in: 1...99)
+        guard codec.nmsKernel % 2 == 1 else { throw c.error("decode_nms_kernel", "must be odd, got \(codec.nmsKernel)") }
+        codec.maxInstances = try c.int("decode_max_instances", default: 30, in: 1...100_000)
+        codec.decodeThreshold = Float(try c.double("decode_thr", default: 0.01))
         return codec
     }
 }

@@ -1,0 +1,160 @@
+import PoseData
+import PoseNN
+import PoseTensor
+
+/// MMPose's `DEKRHead` (disentangled keypoint regression): on the last feature map, a heatmap
+/// branch (1×1 `ConvModule`, ResNet `BasicBlock`, 1×1 convolution to `K` keypoint heatmaps and
+/// the root heatmap, in that order) and a displacement branch (1×1 `ConvModule` to
+/// `K · filters` channels, two `AdaptiveActivationBlock`s in `K` groups, grouped 1×1 convolution
+/// to `2K` displacements), decoded by the `SPR` codec, optionally rescored by a `RescoreNet` and
+/// thinned by `NearbyJointsNMS`. State keys as MMPose's (`heatmap_conv_layers.*`,
+/// `displacement_conv_layers.*`, `rescore_net.*`).
+///
+/// At test time the flipped pass's heatmaps are mirrored, swapped (the root map stays) and
+/// shifted as `test_cfg.shift_heatmap` says; its displacements mirrored, swapped, x negated, and
+/// x moved by `(s − 1)/s` for the input-to-map scale `s`, as MMPose does; both are averaged with
+/// the plain pass. Training is not available yet: SwiftPose's bottom-up pipelines do not make
+/// SPR's several-person targets, and the deformable convolution has no backward pass yet.
+public final class DEKRHead: BottomupHead {
+    /// The heatmap branch: `ConvModule`, `BasicBlock`, final convolution (`heatmap_conv_layers.{0,1,2}`).
+    public let heatmapStem: ConvModule, heatmapBlock: Residual, heatmapOut: Conv2d
+    /// The displacement branch (`displacement_conv_layers.{0,1,2,3}`).
+    public let displacementStem: ConvModule, adaptive: [AdaptiveActivationBlock], displacementOut: Conv2d
+    /// `rescore_net`, or nil.
+    public let rescoreNet: RescoreNet?
+    /// `num_keypoints` (`K`).
+    public let keypoints: Int
+    /// The decoder.
+    public let decoder: SPR?
+
+    /// A head for `inChannels`-channel features; weights initialised as MMPose's `default_init_cfg`
+    /// (normal, std 0.001, for convolutions; BatchNorm weights 1).
+    public init(inChannels: Int, keypoints k: Int, heatmapFilters: Int = 32, displacementFiltersPerKeypoint: Int = 15,
+                rescore: (inChannels: Int, normIndexes: (Int, Int))?, decoder: SPR?, rng: inout RandomGenerator) {
+        keypoints = k; self.decoder = decoder
+        func stem(_ out: Int) -> ConvModule {
+            let conv = Conv2d(inChannels, out, kernel: 1, bias: false)
+            WeightInit.normal(conv.weight, bias: nil, std: 0.001, rng: &rng)
+            return ConvModule(conv: conv, bn: BatchNorm2d(out, relu: true))
+        }
+        heatmapStem = stem(heatmapFilters)
+        let block = ResNetBlocks.basic(inChannels: heatmapFilters, channels: heatmapFilters, stride: 1, dilation: 1, downsample: nil)
+        for conv in block.convs { WeightInit.normal(conv.weight, bias: conv.bias, std: 0.001, rng: &rng) }
+        heatmapBlock = block.block
+        heatmapOut = Conv2d(heatmapFilters, k + 1, kernel: 1)
+        WeightInit.normal(heatmapOut.weight, bias: heatmapOut.bias, std: 0.001, rng: &rng)
+        let filters = k * displacementFiltersPerKeypoint
+        displacementStem = stem(filters)
+        adaptive = (0..<2).map { _ in AdaptiveActivationBlock(channels: filters, groups: k, rng: &rng) }
+        displacementOut = Conv2d(filters, 2 * k, kernel: 1, groups: k)
+        WeightInit.normal(displacementOut.weight, bias: displacementOut.bias, std: 0.001, rng: &rng)
+        rescoreNet = rescore.map { RescoreNet(inChannels: $0.inChannels, normIndexes: $0.normIndexes, rng: &rng) }
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        throw ModelError("DEKRHead cannot train yet: SwiftPose's bottom-up pipelines do not make SPR's several-person targets and its deformable convolution has no backward pass; use it for pose-test and pose-infer")
+    }
+
+    /// `.heatmaps` `N × (K+1) × h × w` and `.displacements` `N × 2K × h × w`.
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        let x = ChannelBlocking.planar(feats.last!)
+        let heat = heatmapOut.forward(heatmapBlock.forward(heatmapStem.forward(x, mode: .inference), mode: .inference), mode: .inference)
+        var d = ChannelBlocking.planar(displacementStem.forward(x, mode: .inference))
+        for block in adaptive { d = block.forward(d) }
+        var out = HeadOutput(heatmaps: ChannelBlocking.planar(heat).clone())
+        out[.displacements] = ChannelBlocking.planar(displacementOut.forward(d, mode: .inference)).clone()
+        return out
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        heatmapStem.collectState(prefix: prefix + "heatmap_conv_layers.0.", into: &state)
+        heatmapBlock.collectState(prefix: prefix + "heatmap_conv_layers.1.", into: &state)
+        heatmapOut.collectState(prefix: prefix + "heatmap_conv_layers.2.", into: &state)
+        displacementStem.collectState(prefix: prefix + "displacement_conv_layers.0.", into: &state)
+        for (i, block) in adaptive.enumerated() { block.collectState(prefix: prefix + "displacement_conv_layers.\(i + 1).", into: &state) }
+        displacementOut.collectState(prefix: prefix + "displacement_conv_layers.3.", into: &state)
+        rescoreNet?.collectState(prefix: prefix + "rescore_net.", into: &state)
+    }
+
+    public func predictPersons(_ feats: [Tensor], flipped: [Tensor]?, context: BottomupTestContext) throws -> [[DecodedPerson]] {
+        guard let decoder else { throw ModelError("DEKRHead has no decoder; set the head's decoder=dict(type='SPR', ...)") }
+        let k = keypoints
+        var output = predict(feats)
+        if let flipped {
+            guard context.flipIndices.count == k else {
+                throw ModelError("DEKRHead predicts \(k) keypoints; the dataset's flip indices are for \(context.flipIndices.count)")
+            }
+            let back = predict(flipped)
+            let heat = output.heatmaps!, moves = output[.displacements]!
+            // the root map (last) is its own mirror image
+            let mirroredHeat = back.heatmaps!.mirrored(channelSource: context.flipIndices + [k], shift: context.settings.shiftHeatmap)
+            let pairs = (0..<(2 * k)).map { 2 * context.flipIndices[$0 / 2] + $0 % 2 }
+            let mirroredMoves = back[.displacements]!.mirrored(channelSource: pairs, shift: false)
+            let (plane, w) = (moves.shape[2] * moves.shape[3], moves.shape[3])
+            // flip_heatmaps('offset') negates x; MMPose then adds (s − 1)/s to it
+            let scale = Float(context.inputSize.0) / Float(w)
+            let shift = (scale - 1) / scale
+            for i in 0..<moves.shape[0] { for c in stride(from: 0, to: 2 * k, by: 2) {
+                let p = mirroredMoves.data + (i * 2 * k + c) * plane
+                for j in 0..<plane { p[j] = -p[j] + shift }
+            } }
+            for i in 0..<heat.count { heat.data[i] = (heat.data[i] + mirroredHeat.data[i]) / 2 }
+            for i in 0..<moves.count { moves.data[i] = (moves.data[i] + mirroredMoves.data[i]) / 2 }
+            output.heatmaps = heat; output[.displacements] = moves
+        }
+        var result: [[DecodedPerson]] = []
+        for b in 0..<output.heatmaps!.shape[0] {
+            var people: [DecodedPerson]
+            do { people = try decoder.decodePersons(output, at: b) } catch { throw ModelError("model.head.decoder: \(error)") }
+            let points = people.map { $0.keypoints.map(Float.init) }, raw = people.map { $0.scores.map(Float.init) }
+            var roots = people.map { Float($0.score) }
+            if let rescoreNet, !context.skeletonLinks.isEmpty, !people.isEmpty {
+                let instance = try rescoreNet.scores(keypoints: points, scores: raw, skeleton: context.skeletonLinks)
+                for i in roots.indices { roots[i] *= instance[i] }
+            }
+            var keep = Array(people.indices)
+            let settings = context.settings
+            if settings.nmsDistanceThreshold > 0, !people.isEmpty {
+                keep = NearbyJointsNMS.keep(keypoints: points, scores: raw, distanceThreshold: Float(settings.nmsDistanceThreshold),
+                                            jointThreshold: settings.nmsJointsThreshold, maxDetections: settings.maxPeople)
+            }
+            // the metric's keypoint scores are root score × keypoint score; MMPose gives no instance score (1)
+            result.append(keep.map { i in
+                DecodedPerson(keypoints: people[i].keypoints, scores: raw[i].map { Double(roots[i] * $0) }, score: 1)
+            })
+        }
+        return result
+    }
+}
+
+/// MMPose's `DEKRHead` as configured.
+public struct DEKRHeadSpec: HeadSpec {
+    /// `in_channels` and `num_keypoints`.
+    public var inChannels, keypoints: Int
+    /// `num_heatmap_filters` and `num_displacement_filters_per_keypoint`.
+    public var heatmapFilters = 32, displacementFiltersPerKeypoint = 15
+    /// `heatmap_loss` (KeypointMSELoss), kept for training.
+    public var heatmapLoss: any LossSpec = KeypointMSELoss(useTargetWeight: true)
+    /// `displacement_loss`: SoftWeightSmoothL1Loss's `use_target_weight`, `supervise_empty`,
+    /// `beta` and `loss_weight`, kept for training.
+    public var displacementLoss: (useTargetWeight: Bool, superviseEmpty: Bool, beta: Double, weight: Double) = (false, true, 1, 1)
+    /// `rescore_cfg`: the net's `in_channels` and `norm_indexes`, or nil.
+    public var rescore: (inChannels: Int, normIndexes: (Int, Int))?
+    /// The `decoder=` codec.
+    public var sprDecoder: SPR?
+
+    /// A spec with MMPose's defaults for the filters and losses, without rescoring.
+    public init(inChannels: Int, keypoints: Int, decoder: SPR?) {
+        self.inChannels = inChannels; self.keypoints = keypoints; sprDecoder = decoder
+    }
+
+    public var decoder: (any KeypointCodec)? { sprDecoder }
+
+    /// A `DEKRHead`.
+    /// - Throws: `ModelError` when `in_channels` differs from the last feature map's channels.
+    public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
+        try checkInChannels(inChannels, against: featureChannels)
+        return DEKRHead(inChannels: inChannels, keypoints: keypoints, heatmapFilters: heatmapFilters,
+                        displacementFiltersPerKeypoint: displacementFiltersPerKeypoint, rescore: rescore, decoder: sprDecoder, rng: &rng)
+    }
+}

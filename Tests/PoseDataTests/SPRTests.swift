@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import PoseData
+import PoseTensor
+
+@Suite struct SPRTests {
+    /// Two people encoded, their targets fed back as predictions: the decoder finds both roots and
+    /// reads every keypoint back from the displacements there.
+    @Test func encodeDecodeRoundTrip() throws {
+        let codec = SPR(inputSize: (64, 64), heatmapSize: (32, 32), sigma: (root: 2, keypoint: 1), generateKeypointHeatmaps: true)
+        let a: [Double] = [10, 10, 20, 12, 14, 30], b: [Double] = [44, 40, 52, 44, 48, 58]
+        let encoded = codec.encode(keypoints: a + b, visible: [1, 1, 1, 1, 1, 1], persons: 2)
+        let heat = try #require(encoded[.heatmaps]), moves = try #require(encoded[.displacements])
+        #expect(heat.shape == [4, 32, 32] && moves.shape == [6, 32, 32])
+        #expect(encoded[.heatmapWeights]!.values.allSatisfy { $0 == 1 || $0 == Float(0.1) })
+        var output = HeadOutput(heatmaps: Tensor(heat.values, shape: [1] + heat.shape))
+        output[.displacements] = Tensor(moves.values, shape: [1] + moves.shape)
+        let people = try codec.decodePersons(output, at: 0)
+        #expect(people.count == 2)
+        for (person, truth) in zip(people.sorted { $0.keypoints[0] < $1.keypoints[0] }, [a, b]) {
+            for (p, t) in zip(person.keypoints, truth) { #expect(abs(p - t) < 1e-4) }
+            #expect(person.score == 1)
+            // the keypoint heatmaps peak (1) at the keypoints, but MMPose normalises by size − 1 for
+            // an align_corners=False grid_sample, which reads x·W/(W−1) − 0.5: near the peak, not on it
+            #expect(person.scores.allSatisfy { $0 > 0.5 && $0 < 1 })
+        }
+    }
+
+    /// grid_sample with border padding, normalised by size − 1 as MMPose does (PyTorch 2.13's values).
+    @Test func keypointScoresSampleAsGridSample() {
+        var plane = [Float](repeating: 0, count: 12)
+        for i in 0..<12 { plane[i] = Float(i * i) / 10 }
+        plane.withUnsafeBufferPointer { p in
+            let map = p.baseAddress!
+            // torch.nn.functional.grid_sample(t.view(1,1,3,4), g, padding_mode='border') with
+            // g = ((x/3)*2-1, (y/2)*2-1) for (x, y) = (1.5, 0.5), (0, 0), (3, 2), (-2, 5)
+            #expect(abs(SPR.gridSample(map, width: 4, height: 3, x: 1.5, y: 0.5) - 0.95) < 1e-6)
+            #expect(abs(SPR.gridSample(map, width: 4, height: 3, x: 0, y: 0) - 0.0) < 1e-6)
+            #expect(abs(SPR.gridSample(map, width: 4, height: 3, x: 3, y: 2) - 12.1) < 1e-4)
+            #expect(abs(SPR.gridSample(map, width: 4, height: 3, x: -2, y: 5) - 6.4) < 1e-4)
+        }
+    }
+
+    @Test func nearbyJointsNMSKeepsTheBestOfEachGroup() {
+        // persons 0 and 1 nearly coincide; 2 is elsewhere; 1 scores highest
+        let p0: [Float] = [0, 0, 10, 0, 10, 10, 0, 10], p1 = p0.map { $0 + 0.1 }, p2 = p0.map { $0 + 50 }
+        let keep = NearbyJointsNMS.keep(keypoints: [p0, p1, p2], scores: [[0.5, 0.5, 0.5, 0.5], [0.9, 0.9, 0.9, 0.9], [0.7, 0.7, 0.7, 0.7]],
+                                        distanceThreshold: 0.05)
+        #expect(keep == [1, 2])
+        let capped = NearbyJointsNMS.keep(keypoints: [p0, p1, p2], scores: [[0.5, 0.5, 0.5, 0.5], [0.9, 0.9, 0.9, 0.9], [0.7, 0.7, 0.7, 0.7]],
+                                          distanceThreshold: 0.05, maxDetections: 1)
+        #expect(capped == [1])
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PoseTensor
+import SwiftPoseTestSupport
+import Testing
+
+@Suite struct DeformableConvolutionTests {
+    static let shapes: [DeformableConvolution.Shape] = [
+        .init(batch: 1, inChannels: 2, height: 5, width: 6, outChannels: 3, kernel: 3, padding: 1),
+        .init(batch: 2, inChannels: 4, height: 6, width: 5, outChannels: 4, kernel: 3, padding: 1, groups: 2, deformGroups: 2),
+        .init(batch: 1, inChannels: 4, height: 7, width: 7, outChannels: 2, kernel: 3, stride: 2, padding: 1, deformGroups: 2),
+        .init(batch: 1, inChannels: 6, height: 5, width: 5, outChannels: 6, kernel: 3, padding: 2, dilation: 2, groups: 3, deformGroups: 3),
+        .init(batch: 1, inChannels: 3, height: 4, width: 4, outChannels: 2, kernel: 1),
+    ]
+
+    static func random(_ shape: [Int], _ rng: inout RandomGenerator, scale: Double) -> Tensor {
+        let t = Tensor(zeros: shape)
+        for i in 0..<t.count { t[i] = Float(rng.uniform(-scale, scale)) }
+        return t
+    }
+
+    /// Offsets up to ±2.5 px move taps to fractional positions, some past the border.
+    @Test(arguments: shapes) func matchesDefinition(_ s: DeformableConvolution.Shape) {
+        var rng = RandomGenerator(seed: 11, stream: [UInt64(s.inChannels * 100 + s.kernel)])
+        let x = Self.random([s.batch, s.inChannels, s.height, s.width], &rng, scale: 1)
+        let offsets = Self.random([s.batch, s.offsetChannels, s.outHeight, s.outWidth], &rng, scale: 2.5)
+        let weight = Self.random([s.outChannels, s.inChannels / s.groups, s.kernel, s.kernel], &rng, scale: 0.5)
+        let bias = Self.random([s.outChannels], &rng, scale: 0.5)
+        let y = Tensor(zeros: [s.batch, s.outChannels, s.outHeight, s.outWidth])
+        DeformableConvolution.forward(x.data, offsets: offsets.data, weight: weight.data, bias: bias.data, shape: s, output: y.data)
+        let reference = ReferenceKernels.deformConv2d(x: x, offsets: offsets, weight: weight, shape: s)
+        var worst: Float = 0
+        for i in 0..<y.count {
+            let b = bias[(i / (s.outHeight * s.outWidth)) % s.outChannels]
+            worst = max(worst, abs(y[i] - (reference[i] + b)))
+        }
+        #expect(worst < 1e-5, "largest difference \(worst)")
+    }
+
+    /// Zero offsets: a plain (grouped) convolution.
+    @Test func zeroOffsetsAreAConvolution() {
+        let s = DeformableConvolution.Shape(batch: 1, inChannels: 4, height: 6, width: 7, outChannels: 4, kernel: 3, stride: 2, padding: 1, groups: 2)
+        var rng = RandomGenerator(seed: 3, stream: [])
+        let x = Self.random([1, 4, 6, 7], &rng, scale: 1), weight = Self.random([4, 2, 3, 3], &rng, scale: 1)
+        let offsets = Tensor(zeros: [1, s.offsetChannels, s.outHeight, s.outWidth])
+        let y = Tensor(zeros: [1, 4, s.outHeight, s.outWidth])
+        DeformableConvolution.forward(x.data, offsets: offsets.data, weight: weight.data, bias: nil, shape: s, output: y.data)
+        // the grouped convolution as two ungrouped ones
+        for g in 0..<2 {
+            let xg = Tensor(zeros: [1, 2, 6, 7]), wg = Tensor(zeros: [2, 2, 3, 3])
+            for i in 0..<xg.count { xg[i] = x[g * xg.count + i] }
+            for i in 0..<wg.count { wg[i] = weight[g * wg.count + i] }
+            let geometry = ConvGeometry(channels: 2, height: 6, width: 7, kernel: (3, 3), stride: (2, 2), padding: (1, 1), dilation: (1, 1))
+            let reference = ReferenceKernels.conv2d(x: xg, weight: wg, bias: nil, geometry: geometry)
+            for i in 0..<reference.count { #expect(abs(y[g * reference.count + i] - reference[i]) < 1e-5) }
+        }
+    }
+}
