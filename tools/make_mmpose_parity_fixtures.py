@@ -57,6 +57,44 @@ rounded tag distances make many groups cost the same, so which one a keypoint jo
 (see `ae_grouping`); `float64_people` and per keypoint `float64_offsets` (MMPose's float64 run),
 and every metric figure. (The metric figures are all 0: random people match no annotation.)
 
+A second bottom-up family, `dekr` (MMPose's `dekr_hrnet-w32_8xb10-140e_coco-512x512.py`:
+BottomupPoseEstimator, the HRNet shrunk as `hrnet`'s with multiscale_output, FeatureMapProcessor
+concatenating its four branches (8+16+32+64 = 120 channels), DEKRHead with 16 heatmap filters and 5
+displacement filters per keypoint (MMPose's 32 and 15 would make weights.pth 2.1 MB) and its
+AdaptiveActivationBlocks, the rescore net with random weights (its pretrained init_cfg goes), the
+SPR codec at input 256 × 256 / heatmaps 64 × 64, BottomupResize 'expand' to multiples of 32, flip
+test with shift_heatmap, nms_dist_thr 0.05, CocoMetric with nms_mode 'none' and score_mode
+'keypoint'), runs on the four whole COCO images. mmcv-lite has no compiled ops, so for this family
+(and only inside its run) `mmcv.ops.DeformConv2d.forward` is `mmcv_deform_conv2d_forward`: the
+DEKR family's deformable convolution is this script's port of mmcv's CPU kernel
+(`deformable_im2col` sampling, then one matrix product per group), not mmcv's compiled kernel;
+`deform_conv_self_check` holds the port to a scalar Python transcription of mmcv's C++ kernels
+(forward and backward; the float32 columns bit for bit), and the run asserts it. After the seeded
+draw, `calibrate_dekr` rescales the head's layers on those images (the offsets of the deformable
+convolutions to an RMS of 1 px, the keypoint and root heatmaps, the displacements around a
+person-shaped template, the rescore net's output; a root row drawn again, seeded, while the
+random network's root peaks sit at the zero padding) so that the decoder finds 3 to 19 people per
+image, none tied. Its expected.json has, per image in MMPose's order, img_id, img_path,
+ori_shape, input_size, input_center, input_scale and `people` in MMPose's final order
+(nearby_joints_nms's): keypoints in image pixels and keypoint_scores (root score × rescore ×
+keypoint heatmap score) as the metric receives them, the decoded instance each one is
+(`instance`) and the metric's score (`score`, their mean); `decoder_inputs`: shape, float64 sum
+and per-channel sums of the flip-merged heatmaps (K keypoints, then the root) and displacements
+the head passes to the codec's `decode`; `decoder` (`dekr_decoding`): each decoded instance's root
+(heatmap pixels), root score, keypoints (input pixels), keypoint scores and the positions
+grid_sample reads them at, with the root peaks' margins; `rescore`: the rescore net's instance
+scores and the rescored root scores; `nms`: nearby_joints_nms's scores, order, kept indices and
+margins; `float64_people` and per keypoint `float64_offsets`. The top level adds the calibration's
+figures, how the deformable convolutions sampled (taps outside the map or partly), COCO's
+skeleton links (the rescore net's features), `nms_cases` (nearby_joints_nms on made-up people:
+near-duplicates, a far joint, max_dets 3, a chain where a passed-over instance is kept later) and
+every metric figure (all 0).
+
+`deform_conv` writes Tests/Fixtures/deform_conv/deform_conv.json: for four seeded small cases
+(groups and deform_groups 1 or 2, stride 1 or 2, padding 1, offsets with fractional, integer,
+border and outside positions) the port's float32 output and the autograd gradients of
+sum(output · R) for input, offset and weight (`deform_conv_fixture`).
+
 plus `metric_ties/expected.json` and `metric_crowd/`: CocoMetric's figures for hand-made predictions
 whose scores tie and whose results carry boxes (the ordering and area rules of MMPose's
 evaluation), on COCO and on CrowdPose (`iou_type='keypoints_crowd'`, crowd indices 0.1 and 0.9);
@@ -64,7 +102,7 @@ and `warp/expected.json`: `cv2.warpAffine`'s 8-bit output for seven transforms o
 of a sample image, and MMPose's `get_warp_matrix`/`get_udp_warp_matrix` for four boxes.
 
 Run from the repository root in a venv with MMPose 1.3.2 (`bash tools/mmpose_venv.sh` makes one):
-    /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py [family or metrics or warp ...]
+    /path/to/venv/bin/python tools/make_mmpose_parity_fixtures.py [family or metrics or warp or deform_conv ...]
 (with names, only those: e.g. `... make_mmpose_parity_fixtures.py rtmpose_s rtmpose_m`)
 """
 import contextlib
@@ -79,6 +117,7 @@ import types
 
 import numpy as np
 import torch
+from torch.nn.modules.utils import _pair
 
 # torchvision's C++ ops may not load against a CPU-only torch wheel (mmengine's Runner imports it
 # only to log its version); MMPose needs none of them
@@ -131,10 +170,12 @@ FAMILIES = {
     # bottom-up (appended after the others, so their seeds stay): the codec at 256 × 256
     'ae': ('associative_embedding/coco/ae_hrnet-w32_8xb24-300e_coco-512x512.py', COCO,
            dict(input_size=(256, 256), heatmap_size=(64, 64))),
+    'dekr': ('dekr/coco/dekr_hrnet-w32_8xb10-140e_coco-512x512.py', COCO,
+             dict(input_size=(256, 256), heatmap_size=(64, 64))),
 }
 
 # bottom-up families (`run_bottomup`): whole images, one per batch, people grouped by the decoder
-BOTTOMUP_FAMILIES = ['ae']
+BOTTOMUP_FAMILIES = ['ae', 'dekr']
 # the AE head's final 1×1 conv, rescaled after the seeded draw (`calibrate_ae`) so that per image
 # about AE_PEAKS of each keypoint's heatmap peaks pass the decoder's keypoint threshold, none tied
 # with another or within AE_VALUE_MARGIN of the threshold, peak values spread by AE_SCORE_SPREAD per
@@ -143,6 +184,28 @@ AE_PEAKS = 2
 AE_SCORE_SPREAD = 0.1
 AE_VALUE_MARGIN = 1e-4
 AE_TAG_DISTANCE = 0.7
+
+# DEKR (`calibrate_dekr`): the head's sizes, shrunk so that weights.pth stays small (MMPose's are
+# 32 heatmap filters and 15 displacement filters per keypoint), and the calibration's targets: the
+# deformable convolutions' offsets' RMS (heatmap pixels), the keypoint heatmaps' mean and standard
+# deviation, the root heatmap's spread (per standard deviation) and how many of its peaks pass the
+# decoder's threshold per image (the median), the displacements' spread around a person-shaped
+# template (DEKR_TEMPLATE × DEKR_PERSON_HEIGHT, heatmap pixels, relative to the root), and the
+# rescore net's output's mean and standard deviation
+DEKR_HEATMAP_FILTERS = 16
+DEKR_DISPLACEMENT_FILTERS = 5
+DEKR_OFFSET_RMS = 1.0
+DEKR_KEYPOINT_LEVEL, DEKR_KEYPOINT_SPREAD = 0.3, 0.1
+DEKR_ROOT_SPREAD = 0.05
+DEKR_ROOTS = 9
+DEKR_ROOT_BORDER = 6
+DEKR_DISPLACEMENT_SPREAD = 1.0
+DEKR_PERSON_HEIGHT = 12.0
+DEKR_RESCORE_LEVEL, DEKR_RESCORE_SPREAD, DEKR_RESCORE_MIN = 0.6, 0.15, 0.1
+# COCO's keypoints on a person one unit tall, facing the camera (x right, y down, from the root)
+DEKR_TEMPLATE = [(0, -0.42), (0.03, -0.45), (-0.03, -0.45), (0.07, -0.43), (-0.07, -0.43), (0.13, -0.3),
+                 (-0.13, -0.3), (0.17, -0.12), (-0.17, -0.12), (0.19, 0.04), (-0.19, 0.04), (0.09, 0.05),
+                 (-0.09, 0.05), (0.1, 0.27), (-0.1, 0.27), (0.11, 0.48), (-0.11, 0.48)]
 
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
@@ -165,8 +228,13 @@ def shrink(model):
     backbone.pop('init_cfg', None)
     model.pop('init_cfg', None)
     if backbone['type'] == 'HRNet':
+        multiscale = backbone['extra']['stage4'].get('multiscale_output', False)
         backbone['extra'] = copy.deepcopy(HRNET_EXTRA)
         features = 8
+        if multiscale:
+            # every branch's output (DEKR: FeatureMapProcessor concatenates them, 8+16+32+64)
+            backbone['extra']['stage4']['multiscale_output'] = True
+            features = sum(HRNET_EXTRA['stage4']['num_channels'])
     else:
         backbone.update(stem_channels=8, base_channels=4)
         if backbone['type'] == 'ResNeXt':
@@ -174,6 +242,11 @@ def shrink(model):
         features = 4 * 8 * 4  # ResNet-50's last stage: base × 8 × expansion 4
     inner = head.get('pose_cfg', head)
     inner['in_channels'] = features
+    if inner['type'] == 'DEKRHead':
+        # the rescore net keeps its size (hidden 256) with random weights: no pretrained download
+        inner['rescore_cfg'].pop('init_cfg', None)
+        inner['num_heatmap_filters'] = DEKR_HEATMAP_FILTERS
+        inner['num_displacement_filters_per_keypoint'] = DEKR_DISPLACEMENT_FILTERS
     if inner['type'] == 'SimCCHead':
         # MMPose's variant without deconvolutions (as its MobileNetV2 and MPII configs): the
         # flattened 48×64 map of the deconvolution variant makes 11 MB of linear weights
@@ -296,9 +369,10 @@ def fixture_config(source, data, codec_changes, full_size=False):
     if codec_changes:
         codec = dict(cfg.codec.to_dict(), **codec_changes)
         head = model['head'].get('pose_cfg', model['head'])
-        # (bottom-up with restore_heatmap_size: the decoder's heatmaps are at the input size, as
-        # MMPose's AE configs have it)
-        head['decoder'] = dict(codec, heatmap_size=codec['input_size']) if bottomup else codec
+        # (AE with restore_heatmap_size: the decoder's heatmaps are at the input size, as MMPose's
+        # AE configs have it; DEKR's SPR decodes at the heatmap size)
+        head['decoder'] = dict(codec, heatmap_size=codec['input_size']) \
+            if bottomup and codec['type'] == 'AssociativeEmbedding' else codec
     model['test_cfg']['flip_test'] = True
     dataset = copy.deepcopy(cfg.test_dataloader.dataset.to_dict())
     data_root = os.path.join(ROOT, data['root']) + '/'
@@ -401,7 +475,7 @@ class CaptureBottomup(Hook):
                 input_scale=np.asarray(meta['input_scale']).astype(float).tolist(),
                 people=[dict(keypoints=np.asarray(p.keypoints[i]).astype(float).tolist(),
                              keypoint_scores=np.asarray(p.keypoint_scores[i]).astype(float).tolist(),
-                             bbox_score=float(p.bbox_scores[i]))
+                             **(dict(bbox_score=float(p.bbox_scores[i])) if 'bbox_scores' in p else {}))
                         for i in range(len(p.keypoints))]))
 
 
@@ -716,6 +790,873 @@ def run_bottomup(name, source, data, codec_changes, seed):
     print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
 
 
+def deform_columns(x, offset, weight_shape, stride=1, padding=0, dilation=1, groups=1, deform_groups=1):
+    """mmcv's `deformable_im2col` (CPU kernel `deformable_im2col_cpu_kernel` with
+    `deformable_im2col_bilinear_cpu`) in PyTorch ops, differentiable by autograd: for output
+    (ho, wo), kernel tap t = i·kw + j and deform group g, the tap reads channel c of group g at
+    h = ho·sh − ph + i·dh + offset[g·2·kh·kw + 2t], w = wo·sw − pw + j·dw + offset[g·2·kh·kw + 2t + 1]
+    (the integer part exact, one float rounding); 0 if h ≤ −1, w ≤ −1, h ≥ H or w ≥ W; else
+    bilinear from the corners (h_low, w_low) = floor(h, w) with lh = h − h_low, lw = w − w_low,
+    weights (1−lh)(1−lw), (1−lh)lw, lh(1−lw), lh·lw (each product rounded) and the four products
+    summed left to right, a corner outside the map reading 0. Returns the columns,
+    (C·kh·kw) × (N·Ho·Wo) (row c·kh·kw + t, column (n·Ho + ho)·Wo + wo), Ho and Wo."""
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    dh, dw = _pair(dilation)
+    N, C, H, W = x.shape
+    kh, kw = weight_shape[2:]
+    G, T = deform_groups, kh * kw
+    Ho = (H + 2 * ph - (dh * (kh - 1) + 1)) // sh + 1
+    Wo = (W + 2 * pw - (dw * (kw - 1) + 1)) // sw + 1
+    assert C % G == 0 and tuple(offset.shape) == (N, G * 2 * T, Ho, Wo), offset.shape
+    off = offset.reshape(N, G, T, 2, Ho, Wo)
+    i = torch.arange(kh).repeat_interleave(kw)
+    j = torch.arange(kw).repeat(kh)
+    base_h = (torch.arange(Ho) * sh - ph)[None, :, None] + (i * dh)[:, None, None]  # T × Ho × 1
+    base_w = (torch.arange(Wo) * sw - pw)[None, None, :] + (j * dw)[:, None, None]  # T × 1 × Wo
+    h = base_h.to(x.dtype) + off[:, :, :, 0]  # N × G × T × Ho × Wo
+    w = base_w.to(x.dtype) + off[:, :, :, 1]
+    valid = (h > -1) & (w > -1) & (h < H) & (w < W)
+    h_low, w_low = torch.floor(h), torch.floor(w)
+    lh, lw = h - h_low, w - w_low
+    hh, hw = 1 - lh, 1 - lw
+    hl, wl = h_low.long(), w_low.long()
+    planes = x.reshape(N, G, C // G, H * W)
+
+    def corner(yy, xx, inside):
+        index = (yy.clamp(0, H - 1) * W + xx.clamp(0, W - 1)).reshape(N, G, 1, T * Ho * Wo)
+        v = torch.gather(planes, 3, index.expand(N, G, C // G, T * Ho * Wo)).reshape(N, G, C // G, T, Ho, Wo)
+        return torch.where(inside[:, :, None], v, torch.zeros((), dtype=v.dtype))
+
+    v1 = corner(hl, wl, (hl >= 0) & (wl >= 0))
+    v2 = corner(hl, wl + 1, (hl >= 0) & (wl + 1 <= W - 1))
+    v3 = corner(hl + 1, wl, (hl + 1 <= H - 1) & (wl >= 0))
+    v4 = corner(hl + 1, wl + 1, (hl + 1 <= H - 1) & (wl + 1 <= W - 1))
+    w1, w2, w3, w4 = ((a * b)[:, :, None] for a, b in ((hh, hw), (hh, lw), (lh, hw), (lh, lw)))
+    val = w1 * v1 + w2 * v2 + w3 * v3 + w4 * v4
+    val = torch.where(valid[:, :, None], val, torch.zeros((), dtype=val.dtype))
+    columns = val.reshape(N, C * T, Ho * Wo).permute(1, 0, 2).reshape(C * T, N * Ho * Wo)
+    return columns, Ho, Wo
+
+
+def mmcv_deform_conv2d(x, offset, weight, stride=1, padding=0, dilation=1, groups=1, deform_groups=1):
+    """mmcv's `deform_conv2d` (DeformConv2dFunction.forward on the CPU, batch ≤ im2col_step 32):
+    x and weight cast to offset's type, the columns of the whole batch (`deform_columns`), then per
+    group g output_g = 0 + weight_g (flattened to Og × Cg·kh·kw) @ columns_g (`addmm`, as mmcv's
+    `addmm_` on a zero buffer); differentiable by autograd (the gradients are mmcv's backward's:
+    see `deform_conv_self_check`)."""
+    x = x.type_as(offset)
+    weight = weight.type_as(x)
+    N, C = x.shape[:2]
+    O, Cg = weight.shape[:2]
+    assert C == Cg * groups and O % groups == 0
+    columns, Ho, Wo = deform_columns(x, offset, weight.shape, stride, padding, dilation, groups, deform_groups)
+    Og, rows = O // groups, Cg * weight.shape[2] * weight.shape[3]
+    outputs = [torch.addmm(torch.zeros(Og, N * Ho * Wo, dtype=x.dtype), weight[g * Og:(g + 1) * Og].reshape(Og, rows),
+                           columns[g * rows:(g + 1) * rows]) for g in range(groups)]
+    return torch.cat(outputs).reshape(O, N, Ho, Wo).transpose(0, 1).contiguous()
+
+
+def mmcv_deform_conv2d_forward(self, x, offset):
+    """`mmcv.ops.DeformConv2d.forward` with `mmcv_deform_conv2d` for the compiled op (the same
+    zero padding of an input smaller than the kernel)."""
+    import torch.nn.functional as F
+    input_pad = x.size(2) < self.kernel_size[0] or x.size(3) < self.kernel_size[1]
+    if input_pad:
+        pad_h = max(self.kernel_size[0] - x.size(2), 0)
+        pad_w = max(self.kernel_size[1] - x.size(3), 0)
+        x = F.pad(x, (0, pad_w, 0, pad_h), 'constant', 0).contiguous()
+        offset = F.pad(offset, (0, pad_w, 0, pad_h), 'constant', 0).contiguous()
+    out = mmcv_deform_conv2d(x, offset, self.weight, self.stride, self.padding, self.dilation, self.groups,
+                             self.deform_groups)
+    if input_pad:
+        out = out[:, :, :out.size(2) - pad_h, :out.size(3) - pad_w].contiguous()
+    return out
+
+
+@contextlib.contextmanager
+def mmcv_deform_conv_port():
+    """mmcv-lite has no compiled ops: DeformConv2d runs `mmcv_deform_conv2d` inside this block."""
+    from mmcv.ops import DeformConv2d
+    original = DeformConv2d.forward
+    DeformConv2d.forward = mmcv_deform_conv2d_forward
+    try:
+        yield
+    finally:
+        DeformConv2d.forward = original
+
+
+def deform_conv_loops(x, offset, weight, stride, padding, dilation, groups, deform_groups, grad_output=None):
+    """An independent transcription of mmcv's CPU kernels with Python loops over scalars (numpy
+    scalars of x's dtype, so every operation rounds as the C++ code's): `deformable_im2col` (and
+    `deformable_im2col_bilinear`), the per-group product, and with `grad_output` the backward:
+    `deformable_col2im` (truncation `(int)h`, the 5 × 5 neighbourhood, `get_gradient_weight`),
+    `deformable_col2im_coord` (`get_coordinate_weight`) and grad_weight = grad_output_g @
+    columns_gᵀ. Returns columns, output and (grad_input, grad_offset, grad_weight)."""
+    x, offset, weight = (np.asarray(a) for a in (x, offset, weight))
+    T_ = x.dtype.type
+    N, C, H, W = x.shape
+    O, Cg, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    Ho = (H + 2 * ph - (dh * (kh - 1) + 1)) // sh + 1
+    Wo = (W + 2 * pw - (dw * (kw - 1) + 1)) // sw + 1
+    per_group = C // deform_groups
+
+    def position(n, c, i, j, ho, wo):
+        g = c // per_group
+        t = i * kw + j
+        oh = offset[n, g * 2 * kh * kw + 2 * t, ho, wo]
+        ow = offset[n, g * 2 * kh * kw + 2 * t + 1, ho, wo]
+        return T_(ho * sh - ph + i * dh) + oh, T_(wo * sw - pw + j * dw) + ow
+
+    def bilinear(plane, h, w):
+        if h <= -1 or H <= h or w <= -1 or W <= w:
+            return T_(0)
+        h_low, w_low = int(math.floor(h)), int(math.floor(w))
+        h_high, w_high = h_low + 1, w_low + 1
+        lh, lw = h - T_(h_low), w - T_(w_low)
+        hh, hw = T_(1) - lh, T_(1) - lw
+        v1 = plane[h_low, w_low] if h_low >= 0 and w_low >= 0 else T_(0)
+        v2 = plane[h_low, w_high] if h_low >= 0 and w_high <= W - 1 else T_(0)
+        v3 = plane[h_high, w_low] if h_high <= H - 1 and w_low >= 0 else T_(0)
+        v4 = plane[h_high, w_high] if h_high <= H - 1 and w_high <= W - 1 else T_(0)
+        w1, w2, w3, w4 = hh * hw, hh * lw, lh * hw, lh * lw
+        return w1 * v1 + w2 * v2 + w3 * v3 + w4 * v4
+
+    columns = np.zeros((C * kh * kw, N * Ho * Wo), x.dtype)
+    for n in range(N):
+        for c in range(C):
+            for i in range(kh):
+                for j in range(kw):
+                    for ho in range(Ho):
+                        for wo in range(Wo):
+                            h, w = position(n, c, i, j, ho, wo)
+                            val = T_(0)
+                            if h > -1 and w > -1 and h < H and w < W:
+                                val = bilinear(x[n, c], h, w)
+                            columns[(c * kh + i) * kw + j, (n * Ho + ho) * Wo + wo] = val
+    Og, rows = O // groups, Cg * kh * kw
+    output = np.zeros((N, O, Ho, Wo), np.float64)
+    for g in range(groups):
+        for o in range(Og):
+            for col in range(N * Ho * Wo):
+                n, rest = divmod(col, Ho * Wo)
+                output[n, g * Og + o].flat[rest] = math.fsum(
+                    float(weight[g * Og + o].flat[r]) * float(columns[g * rows + r, col]) for r in range(rows))
+    if grad_output is None:
+        return columns, output, None
+    go = np.asarray(grad_output, np.float64)
+    # gradient of the columns: weight_gᵀ @ grad_output_g
+    grad_columns = np.zeros(columns.shape, np.float64)
+    for g in range(groups):
+        for r in range(rows):
+            for col in range(N * Ho * Wo):
+                n, rest = divmod(col, Ho * Wo)
+                grad_columns[g * rows + r, col] = math.fsum(
+                    float(weight[g * Og + o].flat[r]) * go[n, g * Og + o].flat[rest] for o in range(Og))
+    xd, offd = x.astype(np.float64), offset.astype(np.float64)
+
+    def gradient_weight(ah, aw, hh_, ww_):  # get_gradient_weight_cpu
+        if ah <= -1 or ah >= H or aw <= -1 or aw >= W:
+            return 0.0
+        hl, wl = math.floor(ah), math.floor(aw)
+        weight_ = 0.0
+        if hh_ == hl and ww_ == wl:
+            weight_ = (hh_ + 1 - ah) * (ww_ + 1 - aw)
+        if hh_ == hl and ww_ == wl + 1:
+            weight_ = (hh_ + 1 - ah) * (aw + 1 - ww_)
+        if hh_ == hl + 1 and ww_ == wl:
+            weight_ = (ah + 1 - hh_) * (ww_ + 1 - aw)
+        if hh_ == hl + 1 and ww_ == wl + 1:
+            weight_ = (ah + 1 - hh_) * (aw + 1 - ww_)
+        return weight_
+
+    def coordinate_weight(ah, aw, plane, direction):  # get_coordinate_weight_cpu
+        if ah <= -1 or ah >= H or aw <= -1 or aw >= W:
+            return 0.0
+        hl, wl = math.floor(ah), math.floor(aw)
+        hh_, wh_ = hl + 1, wl + 1
+        weight_ = 0.0
+        if direction == 0:
+            if hl >= 0 and wl >= 0: weight_ += -1 * (wl + 1 - aw) * plane[hl, wl]
+            if hl >= 0 and wh_ <= W - 1: weight_ += -1 * (aw - wl) * plane[hl, wh_]
+            if hh_ <= H - 1 and wl >= 0: weight_ += (wl + 1 - aw) * plane[hh_, wl]
+            if hh_ <= H - 1 and wh_ <= W - 1: weight_ += (aw - wl) * plane[hh_, wh_]
+        else:
+            if hl >= 0 and wl >= 0: weight_ += -1 * (hl + 1 - ah) * plane[hl, wl]
+            if hl >= 0 and wh_ <= W - 1: weight_ += (hl + 1 - ah) * plane[hl, wh_]
+            if hh_ <= H - 1 and wl >= 0: weight_ += -1 * (ah - hl) * plane[hh_, wl]
+            if hh_ <= H - 1 and wh_ <= W - 1: weight_ += (ah - hl) * plane[hh_, wh_]
+        return weight_
+
+    grad_input = np.zeros(x.shape, np.float64)
+    grad_offset = np.zeros(offset.shape, np.float64)
+    for n in range(N):
+        for c in range(C):
+            g = c // per_group
+            for i in range(kh):
+                for j in range(kw):
+                    t = i * kw + j
+                    for ho in range(Ho):
+                        for wo in range(Wo):
+                            ah = float(ho * sh - ph + i * dh) + offd[n, g * 2 * kh * kw + 2 * t, ho, wo]
+                            aw = float(wo * sw - pw + j * dw) + offd[n, g * 2 * kh * kw + 2 * t + 1, ho, wo]
+                            top = grad_columns[c * kh * kw + t, (n * Ho + ho) * Wo + wo]
+                            # deformable_col2im
+                            ch, cw = int(ah), int(aw)  # C's truncation
+                            for dy in range(-2, 3):
+                                for dx in range(-2, 3):
+                                    if 0 <= ch + dy < H and 0 <= cw + dx < W and abs(ah - (ch + dy)) < 1 and \
+                                            abs(aw - (cw + dx)) < 1:
+                                        grad_input[n, c, ch + dy, cw + dx] += \
+                                            gradient_weight(ah, aw, ch + dy, cw + dx) * top
+                            # deformable_col2im_coord
+                            if ah <= -1 or aw <= -1 or ah >= H or aw >= W:
+                                ah = aw = -2.0
+                            for direction in (0, 1):
+                                grad_offset[n, g * 2 * kh * kw + 2 * t + direction, ho, wo] += \
+                                    coordinate_weight(ah, aw, xd[n, c], direction) * top
+    grad_weight = np.zeros(weight.shape, np.float64)
+    for g in range(groups):
+        for o in range(Og):
+            for r in range(rows):
+                grad_weight[g * Og + o].flat[r] = math.fsum(
+                    go[col // (Ho * Wo), g * Og + o].flat[col % (Ho * Wo)] * float(columns[g * rows + r, col])
+                    for col in range(N * Ho * Wo))
+    return columns, output, (grad_input, grad_offset, grad_weight)
+
+
+# the deformable convolution's cases (`deform_conv_fixture`): batch, channels, height, width, output
+# channels, groups, deform groups, stride (kernel 3, padding 1, dilation 1)
+DEFORM_CASES = [(1, 4, 5, 6, 4, 1, 1, 1), (2, 4, 6, 5, 6, 2, 2, 1), (1, 4, 7, 6, 4, 1, 2, 2), (2, 6, 5, 7, 4, 2, 1, 2)]
+
+
+def deform_conv_case(rng, batch, channels, height, width, out_channels, groups, deform_groups, stride):
+    """One seeded case: float32 input, weights, a gradient weighting R, and offsets in multiples
+    of 1/256 in (−2.5, 2.5) (fractional, some positions outside the map), with, in deform group
+    0 of the first image, positions set exactly on h = −1 (reads 0), at h = −0.75 (the upper
+    corners outside), on an integer inside the map, on h = H − 1 (the lower corners outside), on
+    h = H (reads 0) and at w = W − 0.5 (the right corners outside)."""
+    x = rng.normal(0, 1, (batch, channels, height, width)).astype(np.float32)
+    weight = rng.normal(0, 0.3, (out_channels, channels // groups, 3, 3)).astype(np.float32)
+    ho = (height + 2 - 3) // stride + 1
+    wo = (width + 2 - 3) // stride + 1
+    offset = (rng.integers(-640, 641, (batch, deform_groups * 18, ho, wo)) / 256).astype(np.float32)
+    base_h = lambda oy, i: oy * stride - 1 + i  # noqa: E731
+    base_w = lambda ox, j: ox * stride - 1 + j  # noqa: E731
+    offset[0, 0, 0, 0], offset[0, 1, 0, 0] = -1 - base_h(0, 0), 0.5            # tap 0 at h = −1
+    offset[0, 0, 0, 1], offset[0, 1, 0, 1] = -0.75 - base_h(0, 0), 0.25        # tap 0 at h = −0.75
+    offset[0, 8, 1, 1], offset[0, 9, 1, 1] = 1.0, -1.0                          # tap 4 on integers
+    offset[0, 16, ho - 1, 0] = height - 1 - base_h(ho - 1, 2)                   # tap 8 at h = H − 1
+    offset[0, 16, ho - 1, 1] = height - base_h(ho - 1, 2)                       # tap 8 at h = H
+    offset[0, 10, 0, wo - 1] = 0.125
+    offset[0, 11, 0, wo - 1] = width - 0.5 - base_w(wo - 1, 2)                  # tap 5 at w = W − 0.5
+    r = rng.normal(0, 1, (batch, out_channels, ho, wo)).astype(np.float32)
+    return x, offset, weight, r
+
+
+def deform_conv_self_check(cases=DEFORM_CASES, seed=23):
+    """`mmcv_deform_conv2d` against `deform_conv_loops` (an independent scalar transcription of
+    mmcv's CPU kernels) on the seeded cases: the float32 columns bit for bit, the float32 and
+    float64 outputs (relative to the largest magnitude), and the float64 autograd gradients of
+    sum(output · R) against mmcv's own backward formulas (col2im, col2im_coord, columns for the
+    weights). Returns the cases' tensors and the figures."""
+    rng = np.random.default_rng(seed)
+    results, figures = [], dict(columns_bitwise=True, output_float32=0.0, output_float64=0.0, gradients_float64=0.0)
+    for spec in cases:
+        groups, deform_groups, stride = spec[5:]
+        x, offset, weight, r = deform_conv_case(rng, *spec)
+        args = dict(stride=stride, padding=1, dilation=1, groups=groups, deform_groups=deform_groups)
+        # float32: the port's columns are the loops' bit for bit
+        columns, reference, _ = deform_conv_loops(x, offset, weight, grad_output=None, **args)
+        tensors = [torch.from_numpy(a).requires_grad_() for a in (x, offset, weight)]
+        out = mmcv_deform_conv2d(*tensors, **args)
+        (out * torch.from_numpy(r)).sum().backward()
+        port_columns = deform_columns(*(t.detach() for t in tensors[:2]), weight.shape, **args)[0]
+        figures['columns_bitwise'] &= bool(np.array_equal(port_columns.numpy(), columns))
+        scale = np.abs(reference).max()
+        error = np.abs(out.detach().double().numpy() - reference).max() / scale
+        figures['output_float32'] = max(figures['output_float32'], float(error))
+        # float64: output and the gradients against mmcv's backward formulas
+        _, reference64, grads = deform_conv_loops(x.astype(np.float64), offset.astype(np.float64),
+                                                          weight.astype(np.float64), grad_output=r, **args)
+        doubles = [torch.from_numpy(a.astype(np.float64)).requires_grad_() for a in (x, offset, weight)]
+        out64 = mmcv_deform_conv2d(*doubles, **args)
+        (out64 * torch.from_numpy(r.astype(np.float64))).sum().backward()
+        error = np.abs(out64.detach().numpy() - reference64).max() / scale
+        figures['output_float64'] = max(figures['output_float64'], float(error))
+        for t, g in zip(doubles, grads):
+            figures['gradients_float64'] = max(figures['gradients_float64'],
+                                               float(np.abs(t.grad.numpy() - g).max() / np.abs(g).max()))
+        results.append(dict(spec=spec, args=args, x=x, offset=offset, weight=weight, r=r, output=out.detach().numpy(),
+                            grads=[t.grad.numpy() for t in tensors]))
+    return results, figures
+
+
+def float32_values(a):
+    """A float32 array as {shape, data}: row-major values, each the shortest decimal that reads
+    back as the same float32 (also through float64)."""
+    a = np.asarray(a, np.float32)
+    data = []
+    for v in a.ravel():
+        text = float(str(v))
+        assert np.float32(text) == v
+        data.append(text)
+    return dict(shape=list(a.shape), data=data)
+
+
+def deform_conv_fixture():
+    """Tests/Fixtures/deform_conv/deform_conv.json: `mmcv_deform_conv2d`'s float32 output and the
+    autograd gradients of sum(output · R) for the seeded DEFORM_CASES, with the self-check's figures."""
+    results, figures = deform_conv_self_check()
+    assert figures['columns_bitwise'] and figures['output_float64'] < 1e-13 and \
+        figures['gradients_float64'] < 1e-13, figures
+    cases = []
+    for res in results:
+        cases.append(dict(kernel=3, out_channels=res['spec'][4], **res['args'],
+                          input=float32_values(res['x']), offset=float32_values(res['offset']),
+                          weight=float32_values(res['weight']), r=float32_values(res['r']),
+                          output=float32_values(res['output']), grad_input=float32_values(res['grads'][0]),
+                          grad_offset=float32_values(res['grads'][1]), grad_weight=float32_values(res['grads'][2])))
+    folder = os.path.join(ROOT, 'deform_conv')
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'deform_conv.json'), 'w') as f:
+        json.dump(dict(torch=torch.__version__, seed=23, self_check=figures, cases=cases), f)
+    print('deform_conv', len(cases), 'cases; self-check', figures)
+
+
+@contextlib.contextmanager
+def dekr_trace(store):
+    """Records, per decoded image, what DEKRHead.decode hands on: the SPR codec's inputs (the
+    flip-merged heatmaps and displacements) and outputs, the rescore net's inputs and instance
+    scores, and nearby_joints_nms's inputs and kept indices (one dict per `SPR.decode` call)."""
+    import mmpose.models.heads.hybrid_heads.dekr_head as dekr_module
+    from mmpose.codecs import SPR
+    original_decode, original_rescore = SPR.decode, dekr_module.RescoreNet.forward
+    original_nms = dekr_module.nearby_joints_nms
+
+    def decode(self, heatmaps, displacements):
+        entry = dict(codec=self, heatmaps=heatmaps.detach().clone(), displacements=displacements.detach().clone())
+        store.append(entry)
+        keypoints, (root_scores, keypoint_scores) = original_decode(self, heatmaps, displacements)
+        entry['decoded'] = (keypoints.detach().clone(), root_scores.detach().clone(), keypoint_scores.detach().clone())
+        return keypoints, (root_scores, keypoint_scores)
+
+    def rescore(self, keypoints, keypoint_scores, skeleton):
+        out = original_rescore(self, keypoints, keypoint_scores, skeleton)
+        store[-1]['rescore'] = dict(scores=out.detach().clone())
+        return out
+
+    def nms(kpts_db, dist_thr, num_nearby_joints_thr=None, score_per_joint=False, max_dets=30):
+        keep = original_nms(kpts_db, dist_thr, num_nearby_joints_thr, score_per_joint, max_dets)
+        store[-1]['nms'] = dict(keypoints=np.array([k['keypoints'] for k in kpts_db]),
+                                scores=np.array([k['score'] for k in kpts_db]), dist_thr=dist_thr,
+                                joints_thr=num_nearby_joints_thr, score_per_joint=score_per_joint, max_dets=max_dets,
+                                keep=[int(k) for k in keep])
+        return keep
+
+    SPR.decode, dekr_module.RescoreNet.forward, dekr_module.nearby_joints_nms = decode, rescore, nms
+    try:
+        yield
+    finally:
+        SPR.decode, dekr_module.RescoreNet.forward = original_decode, original_rescore
+        dekr_module.nearby_joints_nms = original_nms
+
+
+def calibrate_dekr(model, cfg, seed):
+    """Rescales layers of the DEKR head on the fixture's images (and their flips), in this order:
+    each AdaptiveActivationBlock's transform_matrix_conv (weights and bias by one factor) so that
+    its deformable offsets have an RMS of DEKR_OFFSET_RMS pixels; the heatmap branch's final conv
+    (`heatmap_conv_layers.2`): the keypoint channels 0..K-1 by an affine map per flip pair so that
+    the flip-merged keypoint heatmaps have mean DEKR_KEYPOINT_LEVEL and standard deviation
+    DEKR_KEYPOINT_SPREAD (DEKR_ROOT_BORDER pixels from the border), the root channel K (the last)
+    so that the merged root heatmap's standard deviation there is DEKR_ROOT_SPREAD and the
+    decoder's threshold lies in the widest gap between the root peaks (the NMS's local maxima) that
+    leaves 3 to 20 above it in every image, DEKR_ROOTS ± 2 in the median; where the peaks above
+    the threshold would include one within DEKR_ROOT_BORDER pixels of the map's border (a random
+    network's maps peak at the zero padding) the root row is drawn again (normal, from a generator
+    seeded with `seed` + 1); the displacement branch's final grouped conv
+    (`displacement_conv_layers.3`): one common factor on the weights so that the merged
+    displacements vary by DEKR_DISPLACEMENT_SPREAD pixels inside the map (the standard deviation
+    per channel, pooled, DEKR_ROOT_BORDER pixels from the border) and biases that centre keypoint
+    k at DEKR_TEMPLATE[k] × DEKR_PERSON_HEIGHT pixels from its root; and the rescore net's last
+    linear layer (`rescore_net.l3`) by an affine map so that the decoded people's instance scores
+    have mean DEKR_RESCORE_LEVEL and standard deviation DEKR_RESCORE_SPREAD, or less where the
+    lowest would fall below DEKR_RESCORE_MIN. Every map is an affine image of the drawn network's,
+    so the draw (`seed`) still decides everything else. Returns the calibration's figures."""
+    from mmengine.dataset import pseudo_collate
+    from mmpose.codecs.utils import batch_heatmap_nms
+    from mmpose.registry import DATASETS
+    head = model.head
+    K, codec = head.num_keypoints, head.decoder
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
+    model.eval()
+    figures = {}
+    with torch.no_grad():
+        features = []  # per image: the data samples and the neck's features of it and its flip
+        for i in range(len(dataset)):
+            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+            features.append((data['data_samples'], [model.extract_feat(data['inputs']),
+                                                    model.extract_feat(data['inputs'].flip(-1))]))
+        maps = [f[-1] for _, pair in features for f in pair]
+
+        def decoded_now():
+            store = []
+            with dekr_trace(store):
+                for samples, feats in features:
+                    head.predict(feats, samples, test_cfg=model.test_cfg)
+            return store
+
+        # the deformable convolutions' offsets (as AdaptiveActivationBlock.forward makes them)
+        for index in (1, 2):
+            block = head.displacement_conv_layers[index]
+            offsets = torch.cat([dekr_offsets(block, head.displacement_conv_layers[:index](x)).flatten() for x in maps])
+            scale = DEKR_OFFSET_RMS / offsets.double().pow(2).mean().sqrt().item()
+            block.transform_matrix_conv.weight *= scale
+            block.transform_matrix_conv.bias *= scale
+        # the keypoint heatmaps, a keypoint and its flip partner alike (so that the merged maps
+        # stay an affine image of the drawn ones), on their values DEKR_ROOT_BORDER pixels from
+        # the border
+        conv = head.heatmap_conv_layers[2]
+        store = decoded_now()
+        b = DEKR_ROOT_BORDER
+        flip = dataset.metainfo['flip_indices']
+        for pair in sorted({tuple(sorted({k, flip[k]})) for k in range(K)}):
+            values = torch.cat([e['heatmaps'][list(pair), b:-b, b:-b].flatten() for e in store]).double()
+            scale = DEKR_KEYPOINT_SPREAD / values.std().item()
+            for k in pair:
+                conv.weight[k] *= scale
+                conv.bias[k] = conv.bias[k] * scale + (DEKR_KEYPOINT_LEVEL - scale * values.mean().item())
+        # the root heatmap
+        redrawn = 0
+        while True:
+            roots = [e['heatmaps'][K] for e in decoded_now()]
+            peaks, inner = [], []
+            for r in roots:
+                kept = batch_heatmap_nms(r[None, None], codec.decode_nms_kernel)[0, 0]
+                at = (kept == r) & (kept != 0)
+                ys, xs = at.nonzero(as_tuple=True)
+                b = DEKR_ROOT_BORDER
+                inside = (ys >= b) & (ys < r.shape[0] - b) & (xs >= b) & (xs < r.shape[1] - b)
+                values = r[at].double().numpy()
+                peaks.append(values)
+                inner.append(values[inside.numpy()])
+            levels = np.unique(np.concatenate(peaks))
+            best = None
+            for low, high in zip(levels[:-1], levels[1:]):
+                level = (low + high) / 2
+                counts = [int((p > level).sum()) for p in peaks]
+                if min(counts) < 3 or max(counts) > 20 or abs(np.median(counts) - DEKR_ROOTS) > 2 or \
+                        any((p > level).sum() != (q > level).sum() for p, q in zip(peaks, inner)):
+                    continue
+                gap = min(np.abs(p - level).min() for p in peaks)
+                if best is None or gap > best[0]:
+                    best = (gap, level, counts)
+            if best is not None:
+                break
+            conv.weight[K] = torch.randn(conv.weight[K].shape, generator=generator)
+            redrawn += 1
+            assert redrawn < 100, 'no root heatmap with inner peaks'
+        b = DEKR_ROOT_BORDER
+        scale = DEKR_ROOT_SPREAD / torch.cat([r[b:-b, b:-b].flatten() for r in roots]).double().std().item()
+        conv.weight[K] *= scale
+        conv.bias[K] = conv.bias[K] * scale + (codec.decode_thr - scale * best[1])
+        figures.update(root_rows_redrawn=redrawn, root_peaks=best[2], root_gap=best[0] * scale)
+        # the displacements: the merged field of keypoint k is ((d_k + flip(−d'_f) + 0.75) / 2,
+        # (d_k + flip(d'_f)) / 2) on x and y (f = the flip partner of k, d' the flipped image's),
+        # so one factor on every channel's weights keeps it an affine image of the drawn one; the
+        # biases b move its mean by (b_xk − b_xf) / 2 and (b_yk + b_yf) / 2: the least-squares b
+        # (minimum norm) brings the mean inside the map to the template's offset
+        conv = head.displacement_conv_layers[3]
+        conv.bias.zero_()
+        fields = [e['displacements'][:, b:-b, b:-b].double() for e in decoded_now()]
+        spread = np.sqrt(np.mean([f.var(dim=(1, 2)).mean().item() for f in fields]))
+        scale = DEKR_DISPLACEMENT_SPREAD / spread
+        conv.weight *= scale
+        mean = scale * torch.stack([f.mean(dim=(1, 2)) for f in fields]).mean(0).numpy()
+        effect = np.zeros((2 * K, 2 * K))
+        for k in range(K):
+            f = dataset.metainfo['flip_indices'][k]
+            effect[2 * k, 2 * k] += 0.5
+            effect[2 * k, 2 * f] -= 0.5
+            effect[2 * k + 1, 2 * k + 1] += 0.5
+            effect[2 * k + 1, 2 * f + 1] += 0.5
+        target = (np.array(DEKR_TEMPLATE) * DEKR_PERSON_HEIGHT).ravel()
+        bias = np.linalg.lstsq(effect, target - mean, rcond=None)[0]
+        conv.bias.copy_(torch.from_numpy(bias))
+        # the rescore net's output
+        scores = torch.cat([e['rescore']['scores'] for e in decoded_now() if 'rescore' in e]).double()
+        linear = head.rescore_net.l3
+        mean = scores.mean().item()
+        scale = min(DEKR_RESCORE_SPREAD / scores.std().item(),
+                    (DEKR_RESCORE_LEVEL - DEKR_RESCORE_MIN) / (mean - scores.min().item()))
+        linear.weight *= scale
+        linear.bias.copy_(linear.bias * scale + (DEKR_RESCORE_LEVEL - scale * mean))
+    return figures
+
+
+def dekr_offsets(block, x):
+    """An AdaptiveActivationBlock's offsets for the deformable convolution (its forward's)."""
+    B, _, H, W = x.shape
+    affine = block.transform_matrix_conv(x).permute(0, 2, 3, 1).contiguous().view(B, H, W, block.groups, 2, 3)
+    offset = torch.matmul(affine, block.regular_matrix).transpose(4, 5).reshape(B, H, W, block.groups * 18)
+    return offset.permute(0, 3, 1, 2).contiguous()
+
+
+def fma32(a, b, c):
+    """float32 fused multiply-add, a · b + c rounded once (the product is exact in float64; the
+    sum's float64 rounding error, from TwoSum, settles a tie of the float32 rounding)."""
+    a, b, c = float(a), float(b), float(c)
+    p = a * b
+    s = p + c
+    t = s - p
+    err = (p - (s - t)) + (c - t)
+    r = np.float32(s)
+    if err != 0:
+        if float(r) <= s:
+            lo, hi = r, np.nextafter(r, np.float32(np.inf))
+        else:
+            lo, hi = np.nextafter(r, np.float32(-np.inf)), r
+        if s == (float(lo) + float(hi)) / 2:
+            r = hi if err > 0 else lo
+    return np.float32(r)
+
+
+def spr_keypoint_scores(heatmaps, keypoints):
+    """SPR.get_keypoint_scores retraced in numpy float32, every operation as PyTorch's CPU
+    grid_sample kernel (this wheel's AVX512 build, whose compiler fused a multiply and the add that
+    follows into one FMA) rounds it, bilinear, padding 'border', align_corners=False: the grid
+    coordinate g = x / (w − 1) · 2 − 1 (three roundings, PyTorch's elementwise ops), the sampling
+    position clamp(fma(g + 1, w / 2, −0.5), 0, w − 1) (so x · w / (w − 1) − 0.5, not x), the
+    corner weights (1 − ty)(1 − tx), (1 − ty)tx, ty(1 − tx), ty·tx, a corner beyond the last row
+    or column reading 0, and the value fma(se, w_se, fma(sw, w_sw, fma(ne, w_ne, nw · w_nw))).
+    heatmaps K × h × w, keypoints N × K × 2 (heatmap pixels). Returns the scores and positions."""
+    f = np.float32
+    K, h, w = heatmaps.shape
+    out = np.zeros(keypoints.shape[:2], np.float32)
+    positions = np.zeros(keypoints.shape, np.float32)
+    for n in range(keypoints.shape[0]):
+        for k in range(K):
+            gx = keypoints[n, k, 0] / f(w - 1) * f(2) - f(1)
+            gy = keypoints[n, k, 1] / f(h - 1) * f(2) - f(1)
+            x = min(max(fma32(gx + f(1), f(w / 2), f(-0.5)), f(0)), f(w - 1))
+            y = min(max(fma32(gy + f(1), f(h / 2), f(-0.5)), f(0)), f(h - 1))
+            positions[n, k] = x, y
+            x0, y0 = np.floor(x), np.floor(y)
+            tx, ty = x - x0, y - y0
+            ex, sy = f(1) - tx, f(1) - ty
+            ix, iy = int(x0), int(y0)
+            nw = heatmaps[k, iy, ix]
+            ne = heatmaps[k, iy, ix + 1] if ix + 1 < w else f(0)
+            sw = heatmaps[k, iy + 1, ix] if iy + 1 < h else f(0)
+            se = heatmaps[k, iy + 1, ix + 1] if ix + 1 < w and iy + 1 < h else f(0)
+            value = fma32(ne, sy * tx, nw * (sy * ex))
+            value = fma32(sw, ty * ex, value)
+            out[n, k] = fma32(se, ty * tx, value)
+    return out, positions
+
+
+def nearby_nms_retrace(keypoints, joint_scores, dist_thr, joints_thr=None, max_dets=30):
+    """nearby_joints_nms (score_per_joint=True) retraced step by step in numpy as MMPose computes
+    it (float32 keypoints and scores), with its decisions' margins: returns the kept indices and
+    figures (the instances' scores and processing order, close pairs, how often an instance's best
+    close neighbour was another or was already suppressed, the smallest gap between two scores and
+    the smallest distance change that would flip a pair's closeness)."""
+    scores = np.array([s.mean() for s in joint_scores])
+    kpts = np.asarray(keypoints)
+    num_people, num_joints, _ = kpts.shape
+    if joints_thr is None:
+        joints_thr = num_joints // 2
+    area = kpts.max(axis=1) - kpts.min(axis=1)
+    area = np.sqrt(np.power(area, 2).sum(axis=1))
+    thr = np.tile(area.reshape(num_people, 1, 1), (num_people, num_joints)) * dist_thr
+    dist = np.sqrt(np.power(kpts[:, None] - kpts, 2).sum(axis=3))
+    close = (dist < thr).sum(2) > joints_thr
+    margin = math.inf
+    for i in range(num_people):
+        for j in range(num_people):
+            if i == j:
+                continue
+            diff = (thr[i, j] - dist[i, j]).astype(np.float64)
+            count = int((diff > 0).sum())
+            if count > joints_thr:
+                margin = min(margin, float(np.sort(diff[diff > 0])[count - joints_thr - 1]))
+            else:
+                margin = min(margin, float(np.sort(-diff[diff <= 0])[joints_thr - count]))
+    order = np.argsort(scores)[::-1]
+    ignored, keep = set(), []
+    other_best = already_ignored = 0
+    for i in order:
+        if i in ignored:
+            continue
+        inds = close[i].nonzero()[0]
+        best = inds[np.argmax(scores[inds])]
+        other_best += int(best != i)
+        if best not in ignored:
+            keep.append(best)
+            ignored = ignored.union(set(inds))
+        else:
+            already_ignored += 1
+    limited = max_dets > 0 and len(keep) > max_dets
+    if limited:
+        keep = [keep[i] for i in np.argsort(scores[keep])[-1:-max_dets - 1:-1]]
+    sorted_scores = np.sort(scores.astype(np.float64))
+    figures = dict(scores=scores.astype(float).tolist(), order=order.tolist(),
+                   close_pairs=int(close.sum() - np.trace(close)), other_best=other_best,
+                   best_already_suppressed=already_ignored, limited=bool(limited),
+                   score_gap=float(np.diff(sorted_scores).min()) if num_people > 1 else None,
+                   closeness_margin=margin if margin < math.inf else None)
+    return [int(k) for k in keep], figures
+
+
+def dekr_decoding(entry):
+    """One image's decoding by DEKRHead and the SPR codec, retraced and checked against what
+    MMPose computed: the decoder's inputs' checksums; the root peaks (NMS kernel, threshold,
+    top-k) with their margins; every decoded instance (root position, root score, keypoints in
+    input pixels, keypoint scores and the positions grid_sample reads them at); the rescore net's
+    instance scores; nearby_joints_nms's scores, kept indices and margins."""
+    from mmpose.codecs.utils import batch_heatmap_nms
+    codec = entry['codec']
+    heatmaps, displacements = entry['heatmaps'], entry['displacements']
+    K = displacements.shape[0] // 2
+    h, w = heatmaps.shape[1:]
+    keypoints, root_scores, keypoint_scores = entry['decoded']
+    # the roots: 5 × 5 max-pool NMS on the last (root) channel, top decode_max_instances, > decode_thr
+    root = heatmaps[-1]
+    maximum = torch.nn.functional.max_pool2d(root[None, None], codec.decode_nms_kernel, stride=1,
+                                             padding=(codec.decode_nms_kernel - 1) // 2)[0, 0]
+    peaks = batch_heatmap_nms(root[None, None], codec.decode_nms_kernel)[0, 0]
+    values, index = peaks.flatten().topk(codec.decode_max_instances)
+    mask = values > codec.decode_thr
+    assert torch.equal(values[mask], root_scores)
+    index = index[mask]
+    maxima = root[root == maximum].double()
+    candidates = maxima[maxima > codec.decode_thr]
+    # the keypoints: regular grid + displacement at the root, times the codec's scale factor
+    field = displacements.view(K, 2, h, w)
+    ys, xs = index // w, index % w
+    grid = torch.stack([xs, ys]).to(field)[None]
+    raw = (grid + field[:, :, ys, xs]).permute(2, 0, 1)
+    scaled = torch.cat([raw[..., i:i + 1] * codec.scale_factor[i] for i in range(2)], dim=-1)
+    assert torch.equal(scaled, keypoints)
+    scores, positions = spr_keypoint_scores(heatmaps[:K].numpy(), raw.numpy())
+    assert np.array_equal(scores, keypoint_scores.numpy()), 'grid_sample retraced differs'
+    decoder = dict(roots=torch.stack([xs, ys], 1).tolist(), root_scores=root_scores.tolist(),
+                   keypoints=keypoints.double().tolist(), keypoint_scores=keypoint_scores.double().tolist(),
+                   sample_positions=positions.astype(float).tolist(),
+                   candidates=len(candidates), candidate_ties=len(candidates) - len(candidates.unique()),
+                   value_margin=float((maxima - codec.decode_thr).abs().min()),
+                   candidate_gap=float(candidates.sort().values.diff().min()) if len(candidates) > 1 else None)
+    out = dict(decoder_inputs=dict(heatmaps=tensor_checksums(heatmaps[None]),
+                                   displacements=tensor_checksums(displacements[None])),
+               decoder=decoder)
+    if 'rescore' in entry:
+        r = entry['rescore']
+        instance = r['scores']
+        out['rescore'] = dict(instance_scores=instance.double().tolist(), nan=int(torch.isnan(instance).sum()),
+                              root_scores=(root_scores * torch.nan_to_num(instance, nan=0.0)).double().tolist())
+    if 'nms' in entry:
+        n = entry['nms']
+        keep, figures = nearby_nms_retrace(n['keypoints'], n['scores'], n['dist_thr'], n['joints_thr'], n['max_dets'])
+        assert keep == n['keep'], 'nearby_joints_nms retraced differs'
+        out['nms'] = dict(keep=keep, **figures)
+    return out
+
+
+def nearby_nms_cases():
+    """MMPose's nearby_joints_nms (as DEKRHead calls it: per-joint scores, dist_thr 0.05, at most
+    30) on made-up people, for what the fixture's images do not reach (there no two decoded
+    people are close): seeded near-duplicates of person-shaped poses (input pixels), one with a
+    far joint (its larger pose area makes it close to its original but not the reverse), one case
+    with max_dets 3, and a chain: k, j (k moved by 1.5 of k's distance thresholds, with a far
+    joint: close to k by its own larger threshold, not k to it) and i (j moved by 0.75 more, no far
+    joint: close to j, not to k), scores k > j > i, among two others; k is kept, j passed over
+    (its best close neighbour, k, is already suppressed), and i's best close neighbour j is kept
+    when i comes (after i's own turn, in the order of the kept list)."""
+    from mmpose.evaluation.functional.nms import nearby_joints_nms
+    rng = np.random.default_rng(17)
+    template = np.array(DEKR_TEMPLATE)
+    cases = []
+    for people, max_dets in [(5, 30), (6, 30), (7, 3)]:
+        poses = []
+        for _ in range(people):
+            centre, height = rng.uniform(40, 200, 2), rng.uniform(40, 120)
+            base = centre + template * height + rng.normal(0, 0.02 * height, template.shape)
+            poses.append(base)
+            for kind in rng.permutation(['near', 'near', 'far_joint', 'apart'])[:rng.integers(1, 4)]:
+                thr = 0.05 * np.hypot(*(base.max(0) - base.min(0)))
+                if kind == 'near':  # every joint well within the distance threshold
+                    poses.append(base + rng.normal(0, 0.15 * thr, base.shape))
+                elif kind == 'far_joint':  # moved by 1.5 × its original's threshold, one joint far away
+                    moved = base + 1.5 * thr * np.array([0.6, 0.8])
+                    moved[16] += [0, 3 * height]
+                    poses.append(moved)
+                else:  # moved by 3 thresholds: not close
+                    poses.append(base + 3 * thr * np.array([0.8, -0.6]))
+        kpts = np.array(poses, np.float32)
+        joint_scores = rng.uniform(0.1, 0.9, kpts.shape[:2]).astype(np.float32)
+        db = [dict(keypoints=k, score=s) for k, s in zip(kpts, joint_scores)]
+        keep = [int(k) for k in nearby_joints_nms(db, 0.05, None, score_per_joint=True, max_dets=max_dets)]
+        retraced, figures = nearby_nms_retrace(kpts, joint_scores, 0.05, None, max_dets)
+        assert retraced == keep, 'nearby_joints_nms retraced differs'
+        cases.append(dict(keypoints=kpts.astype(float).tolist(), keypoint_scores=joint_scores.astype(float).tolist(),
+                          dist_thr=0.05, num_nearby_joints_thr=None, max_dets=max_dets, keep=keep, **figures))
+    # the chain
+    poses, levels = [], []
+    centre, height = rng.uniform(60, 180, 2), 80.0
+    base = centre + template * height + rng.normal(0, 0.02 * height, template.shape)
+    thr = 0.05 * np.hypot(*(base.max(0) - base.min(0)))
+    j = base + 1.5 * thr * np.array([0.6, 0.8])
+    j[16] += [0, 3 * height]
+    poses += [base + 2.25 * thr * np.array([0.6, 0.8]), j, base]  # i, j, k
+    levels += [0.3, 0.5, 0.7]
+    for _ in range(2):
+        poses.append(rng.uniform(20, 240, 2) + template * rng.uniform(40, 120))
+        levels.append(rng.uniform(0.2, 0.8))
+    kpts = np.array(poses, np.float32)
+    joint_scores = (np.array(levels)[:, None] + rng.uniform(-0.05, 0.05, kpts.shape[:2])).astype(np.float32)
+    db = [dict(keypoints=k, score=s) for k, s in zip(kpts, joint_scores)]
+    keep = [int(k) for k in nearby_joints_nms(db, 0.05, None, score_per_joint=True, max_dets=30)]
+    retraced, figures = nearby_nms_retrace(kpts, joint_scores, 0.05, None, 30)
+    assert retraced == keep and {1, 2} <= set(keep) and 0 not in keep, keep
+    cases.append(dict(keypoints=kpts.astype(float).tolist(), keypoint_scores=joint_scores.astype(float).tolist(),
+                      dist_thr=0.05, num_nearby_joints_thr=None, max_dets=30, keep=keep, **figures))
+    return cases
+
+
+def deform_sampling_hook(store):
+    """A forward pre-hook for a DeformConv2d: counts where its taps read (see `run_dekr`)."""
+    def hook(module, args):
+        x, offset = args
+        N, _, H, W = x.shape
+        kh, kw = module.kernel_size
+        Ho, Wo = offset.shape[2:]
+        off = offset.double().reshape(N, -1, kh * kw, 2, Ho, Wo)
+        i = torch.arange(kh).repeat_interleave(kw)
+        j = torch.arange(kw).repeat(kh)
+        h = (torch.arange(Ho) * module.stride[0] - module.padding[0])[None, :, None] + \
+            (i * module.dilation[0])[:, None, None] + off[:, :, :, 0]
+        w = (torch.arange(Wo) * module.stride[1] - module.padding[1])[None, None, :] + \
+            (j * module.dilation[1])[:, None, None] + off[:, :, :, 1]
+        valid = (h > -1) & (w > -1) & (h < H) & (w < W)
+        whole = (h >= 0) & (w >= 0) & (h <= H - 1) & (w <= W - 1)
+        s = store.setdefault(id(module), dict(taps=0, outside=0, partly_outside=0, integer=0, squares=0.0, max=0.0))
+        s['taps'] += h.numel()
+        s['outside'] += int((~valid).sum())
+        s['partly_outside'] += int((valid & ~whole).sum())
+        s['integer'] += int(((h == h.floor()) | (w == w.floor())).sum())
+        s['squares'] += float(offset.double().pow(2).sum())
+        s['max'] = max(s['max'], float(offset.abs().max()))
+    return hook
+
+
+def run_dekr(name, source, data, codec_changes, seed):
+    """The DEKR family: the shrunk network with seeded weights and `calibrate_dekr`'s layers,
+    mmcv's deformable convolution as `mmcv_deform_conv2d` (mmcv-lite has no compiled ops),
+    MMPose's test loop on whole images (one per batch), each image's people in MMPose's order
+    (nearby_joints_nms's) as the metric receives them, the decoding's details (`dekr_decoding`),
+    the float64 run's people, and the metric's figures."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    # the port against the scalar transcription of mmcv's kernels (also groups = deform groups = 3)
+    _, deform_check = deform_conv_self_check(DEFORM_CASES + [(1, 6, 5, 5, 6, 3, 3, 1)])
+    assert deform_check['columns_bitwise'] and deform_check['output_float64'] < 1e-13 and \
+        deform_check['gradients_float64'] < 1e-13, deform_check
+    cfg = Config(fixture_config(source, data, codec_changes))
+    with mmcv_deform_conv_port():
+        torch.manual_seed(seed)
+        init_default_scope('mmpose')
+        model = MODELS.build(cfg.model)
+        randomize(model, seed)
+        calibration = calibrate_dekr(model, cfg, seed)
+        weights = os.path.join(folder, 'weights.pth')
+        torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
+                        state_dict=model.state_dict()), weights)
+        work = tempfile.mkdtemp()
+        runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
+                        test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
+                        default_scope='mmpose', custom_hooks=[dict(type='CaptureBottomup')],
+                        log_level='WARNING')
+        sampling = {}
+        blocks = [runner.model.head.displacement_conv_layers[i].adapt_conv for i in (1, 2)]
+        handles = [b.register_forward_pre_hook(deform_sampling_hook(sampling)) for b in blocks]
+        CaptureBottomup.captured, trace = [], []
+        with dekr_trace(trace):
+            metrics = runner.test()
+        for handle in handles:
+            handle.remove()
+        images = CaptureBottomup.captured
+        assert len(images) == len(trace)
+        for image, entry in zip(images, trace):
+            image.update(dekr_decoding(entry))
+            decoder, keep = image['decoder'], image.get('nms', {}).get('keep', [])
+            assert len(keep) == len(image['people'])
+            root = np.array(image['rescore']['root_scores'], np.float32) if keep else None
+            for person, n in zip(image['people'], keep):
+                scores = np.array(person['keypoint_scores'], np.float32)
+                assert np.array_equal(scores, root[n] * np.array(decoder['keypoint_scores'][n], np.float32))
+                person['instance'] = n
+                person['score'] = float(np.mean(scores))  # CocoMetric's, score_mode 'keypoint'
+        # the same test in float64 (the rescore net stays float32: its make_feature casts to float)
+        runner.model.double()
+        runner.model.head.rescore_net.float()
+        runner.model.backbone.register_forward_pre_hook(to_float64)
+        CaptureBottomup.captured = []
+        runner.test()
+        for image, other in zip(images, CaptureBottomup.captured):
+            image['float64_people'] = len(other['people'])
+            if len(other['people']) == len(image['people']):
+                for p, q in zip(image['people'], other['people']):
+                    p['float64_offsets'] = [float(np.hypot(a[0] - b[0], a[1] - b[1]))
+                                            for a, b in zip(p['keypoints'], q['keypoints'])]
+        shutil.rmtree(work, ignore_errors=True)
+    text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
+    with open(os.path.join(folder, 'config.py'), 'w') as f:
+        f.write(f'# MMPose 1.3.2 `{source}` with a small network and a 256 × 256 codec; made by '
+                f'tools/make_mmpose_parity_fixtures.py\n# (DeformConv2d ran as the script\'s port of '
+                f'mmcv\'s deformable_im2col: mmcv-lite has no compiled ops)\n')
+        f.write(text)
+    deform = []
+    for block in blocks:
+        s = sampling[id(block)]
+        deform.append(dict(taps=s['taps'], outside=s['outside'], partly_outside=s['partly_outside'],
+                           on_integer=s['integer'], offset_rms=math.sqrt(s['squares'] / (2 * s['taps'])),
+                           offset_max=s['max']))
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    meta = parse_pose_metainfo(dict(from_file=os.path.join(os.path.dirname(mmpose.__file__), '.mim', 'configs',
+                                                           '_base_', 'datasets', 'coco.py')))
+    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__,
+                    deform_conv=dict(port='mmcv_deform_conv2d (this script): deformable_im2col, addmm per group',
+                                     self_check=deform_check),
+                    calibration=dict(offset_rms=DEKR_OFFSET_RMS, keypoint_level=DEKR_KEYPOINT_LEVEL,
+                                     keypoint_spread=DEKR_KEYPOINT_SPREAD, root_spread=DEKR_ROOT_SPREAD,
+                                     roots=DEKR_ROOTS, root_border=DEKR_ROOT_BORDER,
+                                     displacement_spread=DEKR_DISPLACEMENT_SPREAD, person_height=DEKR_PERSON_HEIGHT,
+                                     rescore_level=DEKR_RESCORE_LEVEL, rescore_spread=DEKR_RESCORE_SPREAD,
+                                     rescore_min=DEKR_RESCORE_MIN, **calibration),
+                    deform_sampling=deform, skeleton_links=[list(map(int, l)) for l in meta['skeleton_links']],
+                    images=images, nms_cases=nearby_nms_cases(), metrics={k: float(v) for k, v in metrics.items()})
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(expected, f)
+    for image in images:
+        d, n = image['decoder'], image.get('nms', {})
+        print(name, image['img_path'], image['input_size'], len(d['root_scores']), 'decoded,',
+              len(image['people']), 'people (float64:', image['float64_people'], ') root margin %.2g gap %s,' % (
+                  d['value_margin'], d['candidate_gap']),
+              'nms score gap %s closeness margin %s close pairs %s' % (
+                  n.get('score_gap'), n.get('closeness_margin'), n.get('close_pairs')))
+    for case in expected['nms_cases']:
+        print(name, 'nms case', len(case['keypoints']), 'people, kept', case['keep'], 'other best', case['other_best'],
+              'already suppressed', case['best_already_suppressed'], 'limited', case['limited'],
+              'margin %.3g score gap %.3g' % (case['closeness_margin'], case['score_gap']))
+    print(name, 'deformable convolution self-check', deform_check)
+    print(name, 'deformable sampling', deform)
+    print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
+
+
 def precision_fixture(name):
     """One instance's network input and MMPose's heatmaps for it in float32 and in float64
     (stored as float32), for the float32 error of the family's network."""
@@ -831,7 +1772,8 @@ if __name__ == '__main__':
     names = sys.argv[1:] or list(FAMILIES)
     for i, name in enumerate(FAMILIES):
         if name in names:
-            (run_bottomup if name in BOTTOMUP_FAMILIES else run)(name, *FAMILIES[name], seed=1000 + i)
+            (run_dekr if name == 'dekr' else run_bottomup if name in BOTTOMUP_FAMILIES else run)(
+                name, *FAMILIES[name], seed=1000 + i)
     for name in PRECISION_FAMILIES:
         if name in names:
             precision_fixture(name)
@@ -839,3 +1781,5 @@ if __name__ == '__main__':
         metric_fixtures()
     if not sys.argv[1:] or 'warp' in names:
         warp_fixture()
+    if not sys.argv[1:] or 'deform_conv' in names:
+        deform_conv_fixture()

@@ -59,6 +59,22 @@ public struct AssociativeEmbedding: BottomupCodec {
         MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma).encode(keypoints: keypoints, visible: visible)
     }
 
+    /// Several persons' heatmaps (the maximum of each person's Gaussians) and keypoint weights
+    /// (1 where any person's keypoint is visible and on the map). The tag loss's
+    /// `keypoint_indices` are not made yet.
+    public func encode(keypoints: [Double], visible: [Double], persons n: Int) -> EncodedKeypoints {
+        let k = visible.count / max(n, 1), codec = MSRAHeatmap(inputSize: inputSize, heatmapSize: heatmapSize, sigma: sigma)
+        var maps = [Float](repeating: 0, count: k * heatmapSize.0 * heatmapSize.1), weights = [Float](repeating: 0, count: k)
+        for p in 0..<n {
+            let one = codec.encode(keypoints: Array(keypoints[(2 * k * p)..<(2 * k * (p + 1))]), visible: Array(visible[(k * p)..<(k * (p + 1))]))
+            for i in maps.indices { maps[i] = max(maps[i], one.heatmaps[i]) }
+            for j in 0..<k { weights[j] = max(weights[j], one.weights[j]) }
+        }
+        var out = EncodedKeypoints(weights: weights)
+        out[.heatmaps] = SampleField(maps, shape: [k, heatmapSize.1, heatmapSize.0])
+        return out
+    }
+
     /// Every person of sample `index`: `.heatmaps` `N × K × H × W` and `.tags` `N × L·K × H × W`,
     /// read at their own size (with `restore_heatmap_size` each image's input size) and scaled
     /// by `scaleFactor`, as MMPose's decoder does.

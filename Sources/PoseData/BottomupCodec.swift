@@ -29,6 +29,9 @@ public protocol BottomupCodec: KeypointCodec {
     /// Every person found in sample `index` of a batch output, keypoints in input pixels.
     /// - Throws: `DatasetError` when the output lacks the fields the codec decodes.
     func decodePersons(_ output: HeadOutput, at index: Int) throws -> [DecodedPerson]
+    /// The training targets of an image's `persons` persons, `K` keypoints each, one after
+    /// another (`K · persons` (x, y) pairs in input pixels and `K · persons` visibilities).
+    func encode(keypoints: [Double], visible: [Double], persons: Int) -> EncodedKeypoints
 }
 
 extension BottomupCodec {

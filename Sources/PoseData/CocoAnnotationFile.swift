@@ -44,6 +44,9 @@ public struct CocoAnnotation: Sendable {
     /// `lefthand_valid`, WFLW's `center` and `scale`): lists as they are, a number or a boolean as
     /// a one-element list. Absent or non-numeric fields are missing.
     public var extra: [String: [Double]] = [:]
+    /// The `segmentation` polygons (x, y pairs each), when the file was loaded with polygons and
+    /// the segmentation is a list (a crowd's run-length dict gives nil).
+    public var polygons: [[Double]]?
 }
 
 /// A COCO-format annotation file: images in file order and their annotations.
@@ -79,7 +82,7 @@ public struct CocoAnnotationFile: Sendable {
     /// byte by byte, so COCO's 240 MB train file costs little more than its keypoints.
     ///
     /// - Parameter extraFields: further annotation fields to keep in `CocoAnnotation.extra`.
-    public static func load(path: String, extraFields: Set<String> = []) throws -> CocoAnnotationFile {
+    public static func load(path: String, extraFields: Set<String> = [], polygons: Bool = false) throws -> CocoAnnotationFile {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw DatasetError("\(path): annotation file not found or unreadable")
@@ -92,7 +95,7 @@ public struct CocoAnnotationFile: Sendable {
             while let key = try scanner.nextKey() {
                 switch key {
                 case "images": images = try readImages(&scanner, path: path)
-                case "annotations": annotations = try readAnnotations(&scanner, path: path, extraFields: extraFields)
+                case "annotations": annotations = try readAnnotations(&scanner, path: path, extraFields: extraFields, polygons: polygons)
                 default: try scanner.skipValue()
                 }
             }
@@ -134,7 +137,8 @@ public struct CocoAnnotationFile: Sendable {
         return images
     }
 
-    private static func readAnnotations(_ scanner: inout JSONScanner, path: String, extraFields: Set<String>) throws -> [CocoAnnotation] {
+    private static func readAnnotations(_ scanner: inout JSONScanner, path: String, extraFields: Set<String>,
+                                        polygons keepPolygons: Bool) throws -> [CocoAnnotation] {
         guard scanner.peek() == UInt8(ascii: "[") else { try scanner.skipValue(); return [] }
         try scanner.beginArray()
         var annotations: [CocoAnnotation] = []
@@ -143,7 +147,7 @@ public struct CocoAnnotationFile: Sendable {
             guard scanner.peek() == UInt8(ascii: "{") else { throw DatasetError("\(path): annotations[\(i)] must be an object") }
             try scanner.beginObject()
             var id: Int?, imageId: Int?, category: Int?, bbox: [Double]?, keypoints: [Double]?, count: Int?, area: Double?, crowd = false
-            var extra: [String: [Double]] = [:]
+            var extra: [String: [Double]] = [:], polygons: [[Double]]?
             func coordinates(_ key: String) throws -> [Double]? {
                 if scanner.readNull() { return nil }
                 guard scanner.peek() == UInt8(ascii: "[") else { throw DatasetError("\(path): annotations[\(i)].\(key) must be a list of numbers") }
@@ -169,6 +173,14 @@ public struct CocoAnnotationFile: Sendable {
                 case "area": area = scanner.readNumber(); if area == nil { try scanner.skipValue() }
                 case "iscrowd":
                     if let b = scanner.readBool() { crowd = b } else if let n = scanner.readNumber() { crowd = n != 0 } else { try scanner.skipValue() }
+                case "segmentation" where keepPolygons && scanner.peek() == UInt8(ascii: "["):
+                    try scanner.beginArray()
+                    var list: [[Double]] = []
+                    while try scanner.nextElement() {
+                        guard let polygon = try coordinates(key) else { throw DatasetError("\(path): annotations[\(i)].segmentation must hold polygons") }
+                        list.append(polygon)
+                    }
+                    polygons = list
                 case _ where extraFields.contains(key):
                     if let b = scanner.readBool() { extra[key] = [b ? 1 : 0] }
                     else if let n = scanner.readNumber() { extra[key] = [n] }
@@ -179,7 +191,7 @@ public struct CocoAnnotationFile: Sendable {
             }
             guard let id, let imageId else { throw DatasetError("\(path): annotations[\(i)] needs id and image_id (integers)") }
             annotations.append(CocoAnnotation(id: id, imageId: imageId, categoryId: category ?? 1, bbox: bbox, keypoints: keypoints,
-                                              numKeypoints: count, area: area, isCrowd: crowd, extra: extra))
+                                              numKeypoints: count, area: area, isCrowd: crowd, extra: extra, polygons: polygons))
         }
         return annotations
     }

@@ -21,7 +21,7 @@ extension CocoDataset {
         -> (samples: [PoseInstance], annotations: CocoAnnotationFile) {
         let join = RequiredFile.join
         let annPath = join(dataRoot, annotationFile)
-        let file = try CocoAnnotationFile.load(path: annPath, extraFields: layout.extraFields)
+        let file = try CocoAnnotationFile.load(path: annPath, extraFields: layout.extraFields, polygons: true)
         let prefix = join(dataRoot, imagePrefix)
         let k = metainfo.keypointCount
         var samples: [PoseInstance] = [], empty: [CocoImage] = []
@@ -36,12 +36,21 @@ extension CocoDataset {
             return s
         }
         for image in file.images {
-            var persons: [PoseInstance] = []
+            var persons: [PoseInstance] = [], invalid: [[[Double]]] = []
             for index in file.annotationsByImage[image.id] ?? [] {
-                persons += try layout.instances(file.annotations[index], image: image, imagePath: join(prefix, image.fileName),
-                                                keypointCount: k, nextId: &nextId, source: annPath)
+                let parsed = try layout.instances(file.annotations[index], image: image, imagePath: join(prefix, image.fileName),
+                                                  keypointCount: k, nextId: &nextId, source: annPath)
+                persons += parsed
+                // the invalid instances' polygons mask their regions out of the training targets
+                if let polygons = file.annotations[index].polygons, !parsed.isEmpty, !parsed.allSatisfy(CocoDataset.isValid) {
+                    invalid.append(polygons)
+                }
             }
-            if persons.isEmpty { empty.append(image) } else { samples.append(sample(image, persons)) }
+            if persons.isEmpty { empty.append(image) } else {
+                var s = sample(image, persons)
+                s.invalidRegions = invalid
+                samples.append(s)
+            }
         }
         if testMode { for image in empty { samples.append(sample(image, [])) } }
         return (samples, file)

@@ -19,7 +19,17 @@ public struct GenerateTarget: Transform {
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
         let points = s.transformedKeypoints.isEmpty ? s.keypoints : s.transformedKeypoints
-        var encoded = codec.encode(keypoints: points, visible: s.visible)
+        var encoded: EncodedKeypoints
+        if let bottomup = codec as? BottomupCodec {
+            // a bottom-up sample holds every person of its image, K keypoints each
+            let k = metainfo.keypointCount, persons = s.visible.count / max(k, 1)
+            guard persons > 0, persons * k == s.visible.count else {
+                throw DatasetError("\(s.instance.imagePath): GenerateTarget(\(type(of: codec))) needs at least one person of \(k) keypoints, the sample has \(s.visible.count) keypoints")
+            }
+            encoded = bottomup.encode(keypoints: points, visible: s.visible, persons: persons)
+        } else {
+            encoded = codec.encode(keypoints: points, visible: s.visible)
+        }
         if useDatasetKeypointWeights {
             guard metainfo.jointWeights.count == encoded.weights.count else { throw GenerateTarget.jointWeightsError(metainfo) }
             encoded.weights = zip(encoded.weights, metainfo.jointWeights).map { $0 * $1 }

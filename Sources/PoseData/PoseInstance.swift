@@ -45,6 +45,10 @@ public struct PoseInstance: Sendable {
     /// top-down instance; every annotated person of the image for a bottom-up sample (MMPose's
     /// `data_mode='bottomup'`, whose box is the whole image), 0 for an image without any.
     public var persons = 1
+    /// A bottom-up sample's invalid regions (MMPose's `invalid_segs`): the segmentation polygons
+    /// of the image's annotations that fail `_is_valid_instance` (crowds, persons without
+    /// keypoints), each a list of (x, y) polygons, which `BottomupGetHeatmapMask` masks out.
+    public var invalidRegions: [[[Double]]] = []
 
     /// An instance with `headSize`, `bboxCenter`, `bboxScale` and `visibilityWeights` unset; stores
     /// the box corners as float32 values, as MMPose's arrays hold them.

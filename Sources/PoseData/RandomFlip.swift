@@ -35,9 +35,14 @@ public struct RandomFlip: Transform {
         var chosen: Direction?
         for (d, q) in zip(directions, probabilities) { acc += q; if u < acc { chosen = d; break } }
         guard let direction = chosen else { return }
-        let w = Double(s.image?.width ?? s.instance.imageWidth), h = Double(s.image?.height ?? s.instance.imageHeight)
         let horizontal = direction != .vertical, vertical = direction != .horizontal
         s.flipped = true
+        s.flipDirection = direction
+        if s.warp != nil, let (iw, ih) = s.inputSize {
+            flipWarped(&s, width: iw, height: ih, horizontal: horizontal, vertical: vertical, metainfo: metainfo)
+            return
+        }
+        let w = Double(s.image?.width ?? s.instance.imageWidth), h = Double(s.image?.height ?? s.instance.imageHeight)
         if var image = s.image {
             if horizontal { RandomFlip.flipHorizontally(&image) }
             if vertical { RandomFlip.flipVertically(&image) }
@@ -59,6 +64,38 @@ public struct RandomFlip: Transform {
     }
 
     /// Mirrors an image top to bottom in place.
+    /// A sample a bottom-up warp already brought to the input (`BottomupRandomAffine`): the
+    /// `3 × H × W` input and every person's input-pixel keypoints flip. Keypoints mirror in
+    /// MMPose's `h, w = input_size` (which holds (w, h)): the sides swap for a non-square input,
+    /// as in MMPose.
+    func flipWarped(_ s: inout TopdownSample, width iw: Int, height ih: Int, horizontal: Bool, vertical: Bool, metainfo: DatasetMetainfo) {
+        let plane = iw * ih
+        s.input.withUnsafeMutableBufferPointer { px in
+            for c in 0..<3 { for y in 0..<ih {
+                let row = px.baseAddress! + c * plane + y * iw
+                if horizontal { var (l, r) = (0, iw - 1); while l < r { (row[l], row[r]) = (row[r], row[l]); l += 1; r -= 1 } }
+            } }
+            if vertical {
+                for c in 0..<3 { var (t, b) = (0, ih - 1); while t < b {
+                    for x in 0..<iw { px.swapAt(c * plane + t * iw + x, c * plane + b * iw + x) }
+                    t += 1; b -= 1
+                } }
+            }
+        }
+        let (w, h) = (Double(ih), Double(iw))  // MMPose's `h, w = results['input_size']`
+        let k = metainfo.flipIndices.count
+        let flip = horizontal ? metainfo.flipIndices : Array(0..<k)
+        var kp = s.transformedKeypoints, vis = s.visible
+        for p in 0..<(s.visible.count / max(k, 1)) { for j in 0..<k {
+            let from = p * k + flip[j], to = p * k + j
+            let (x, y) = (s.transformedKeypoints[2 * from], s.transformedKeypoints[2 * from + 1])
+            kp[2 * to] = horizontal ? w - 1 - x : x
+            kp[2 * to + 1] = vertical ? h - 1 - y : y
+            vis[to] = s.visible[from]
+        } }
+        s.transformedKeypoints = kp; s.visible = vis
+    }
+
     public static func flipVertically(_ image: inout RGBImage) {
         let stride = image.width * 3
         image.pixels.withUnsafeMutableBufferPointer { px in

@@ -24,6 +24,11 @@ public struct TopdownSample: Sendable {
     public var input: [Float] = []
     /// Keypoints in input-crop pixels.
     public var transformedKeypoints: [Double] = []
+    /// The map from image to input pixels of a bottom-up warp (`BottomupRandomAffine`), which
+    /// `BottomupGetHeatmapMask` applies to the valid-region mask (MMPose's `warp_mat`).
+    public var warp: AffineTransform?
+    /// MMPose's `flip_direction` once `RandomFlip` flipped the sample.
+    public var flipDirection: RandomFlip.Direction?
     /// The training targets: every field `GenerateTarget`'s codec made (per-sample shapes), and
     /// `.visibilityWeights` where the instance or a `KeypointConverter` set them.
     public var targets = Fields<SampleField>()

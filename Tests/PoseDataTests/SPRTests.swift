@@ -52,3 +52,25 @@ import PoseTensor
         #expect(capped == [1])
     }
 }
+
+@Suite struct PolygonMaskTests {
+    /// xtcocotools' own masks (tools/make_polygon_mask_fixture.py), pixel for pixel.
+    @Test func rasterisesAsXtcocotools() throws {
+        struct Case: Decodable { var segmentation: [[Double]]; var mask: String }
+        struct File: Decodable { var height: Int; var width: Int; var cases: [Case] }
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: fixtures.appendingPathComponent("polygon_mask/masks.json")))
+        #expect(file.cases.count == 40)
+        for (i, c) in file.cases.enumerated() {
+            let mask = PolygonMask.union([c.segmentation], height: file.height, width: file.width)
+            let expected = c.mask.map { $0 == "1" ? UInt8(1) : 0 }
+            let wrong = zip(mask, expected).filter { $0 != $1 }.count
+            #expect(wrong == 0, "case \(i): \(wrong) pixels differ")
+        }
+        // several segmentations unite
+        let all = PolygonMask.union(file.cases.prefix(3).map(\.segmentation), height: file.height, width: file.width)
+        for i in all.indices {
+            let any = file.cases.prefix(3).contains { $0.mask[$0.mask.index($0.mask.startIndex, offsetBy: i)] == "1" }
+            #expect((all[i] == 1) == any)
+        }
+    }
+}

@@ -10,6 +10,8 @@ extension Components {
         try heads.register("DEKRHead", StockBottomup.dekrHead)
         try codecs.register("AssociativeEmbedding", StockBottomup.associativeEmbedding)
         try codecs.register("SPR", StockBottomup.spr)
+        try transforms.register("BottomupRandomAffine", StockBottomup.bottomupRandomAffine)
+        try transforms.register("BottomupGetHeatmapMask") { t, _ in BottomupGetHeatmapMask(getInvalid: try t.bool("get_invalid", default: false)) }
         try transforms.register("BottomupResize") { t, _ in
             if t.has("aug_scales") && t.value("aug_scales") != ConfigValue.none {
                 throw t.error("aug_scales", "multi-scale test inputs are not supported yet")
@@ -171,5 +173,38 @@ enum StockBottomup {
         codec.maxInstances = try c.int("decode_max_instances", default: 30, in: 1...100_000)
         codec.decodeThreshold = Float(try c.double("decode_thr", default: 0.01))
         return codec
+    }
+
+    /// `BottomupRandomAffine(input_size, shift_factor, shift_prob, scale_factor, scale_prob,
+    /// scale_type, rotate_factor, rotate_prob, distribution, transform_mode='affine', clip_border)`.
+    @Sendable static func bottomupRandomAffine(_ t: ConfigReader, _ context: BuildContext) throws -> any Transform {
+        var affine = BottomupRandomAffine(inputSize: try t.pair("input_size", in: ConfigLimits.side))
+        affine.shiftFactor = try t.double("shift_factor", default: 0.2, in: 0...10)
+        affine.shiftProb = try t.double("shift_prob", default: 1, in: ConfigLimits.probability)
+        let scale = try t.doubles("scale_factor", default: [0.75, 1.5])
+        guard scale.count == 2, scale[0] > 0, scale[0] <= scale[1], scale[1] <= 100 else {
+            throw t.error("scale_factor", "expected (low, high) with 0 < low <= high <= 100, got \(scale)")
+        }
+        affine.scaleFactor = (scale[0], scale[1])
+        affine.scaleProb = try t.double("scale_prob", default: 1, in: ConfigLimits.probability)
+        let scaleType = try t.string("scale_type", default: "short")
+        guard scaleType == "short" || scaleType == "long" else { throw t.error("scale_type", "expected 'short' or 'long', got '\(scaleType)'") }
+        affine.scaleByShortSide = scaleType == "short"
+        affine.rotateFactor = try t.double("rotate_factor", default: 30, in: 0...360)
+        affine.rotateProb = try t.double("rotate_prob", default: 1, in: ConfigLimits.probability)
+        let distribution = try t.string("distribution", default: "trunc_norm")
+        guard let d = BottomupRandomAffine.Distribution(rawValue: distribution) else {
+            throw t.error("distribution", "expected 'trunc_norm' or 'uniform', got '\(distribution)'")
+        }
+        affine.distribution = d
+        let mode = try t.string("transform_mode", default: "affine")
+        guard mode == "affine" else { throw t.error("transform_mode", "only 'affine' is supported yet, got '\(mode)'") }
+        if try t.bool("use_udp", default: false) { throw t.error("use_udp", "UDP warping is not supported yet") }
+        affine.clipBorder = try t.bool("clip_border", default: false)
+        let pad = try t.doubles("pad_val", default: [0])
+        guard pad.allSatisfy({ $0 == 0 }) else { throw t.error("pad_val", "only 0 is supported") }
+        _ = try t.doubles("border", default: [0, 0])
+        t.ignore("shear_factor", "shear_prob", "bbox_keep_corner")
+        return affine
     }
 }
