@@ -65,8 +65,11 @@ public struct BottomupRandomAffine: Transform {
         s.input = [Float](repeating: 0, count: 3 * w * h)
         s.input.withUnsafeMutableBufferPointer { m.warp(image, width: w, height: h, into: $0.baseAddress!) }
         var points = [Double](repeating: 0, count: s.keypoints.count)
+        // cv2.transform of float32 points converts the matrix to float32 and computes in float32
+        let (a, b, c, d, e, f) = (Float(m.a), Float(m.b), Float(m.c), Float(m.d), Float(m.e), Float(m.f))
         for j in 0..<(s.keypoints.count / 2) {
-            (points[2 * j], points[2 * j + 1]) = m.apply(s.keypoints[2 * j], s.keypoints[2 * j + 1])
+            let (x, y) = (Float(s.keypoints[2 * j]), Float(s.keypoints[2 * j + 1]))
+            (points[2 * j], points[2 * j + 1]) = (Double(a * x + b * y + c), Double(d * x + e * y + f))
             if clipBorder && (points[2 * j] < 0 || points[2 * j] >= Double(w) || points[2 * j + 1] < 0 || points[2 * j + 1] >= Double(h)) {
                 s.visible[j] = 0
             }

@@ -74,3 +74,54 @@ import PoseTensor
         }
     }
 }
+
+@Suite struct BottomupPipelineTests {
+    struct Sums: Decodable { var shape: [Int]; var sum: [Double]; var squares: [Double] }
+    struct Image: Decodable {
+        var img_id: Int
+        var persons: Int
+        var input, heatmaps, heatmap_weights, displacements, displacement_weights: Sums
+        var heatmap_mask: String
+    }
+    struct File: Decodable { var images: [Image] }
+
+    /// MMPose's DEKR training pipeline with its randomness off (tools/make_bottomup_pipeline_fixture.py):
+    /// the same warped input, SPR targets and heatmap mask on the four COCO samples.
+    @Test func dekrTargetsAsMMPose() throws {
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: fixtures.appendingPathComponent("bottomup_pipeline/expected.json")))
+        let metainfo = try cocoMetainfo()
+        let (samples, _) = try CocoDataset.bottomupSamples(annotationFile: "test_coco.json", dataRoot: fixtures.appendingPathComponent("coco").path,
+                                                           testMode: false, metainfo: metainfo)
+        var affine = BottomupRandomAffine(inputSize: (128, 128))
+        (affine.shiftProb, affine.scaleProb, affine.rotateProb) = (0, 0, 0)
+        var codec = SPR(inputSize: (128, 128), heatmapSize: (32, 32), sigma: (root: 4, keypoint: 2), generateKeypointHeatmaps: true)
+        codec.minimalDiagonalLength = 32.0.squareRoot()
+        let pipeline = TopdownPipeline([LoadImage(), affine, RandomFlip(prob: 1), GenerateTarget(codec: codec), BottomupGetHeatmapMask()],
+                                       metainfo: metainfo)
+        #expect(samples.count == file.images.count)
+        for (instance, expected) in zip(samples, file.images) {
+            #expect(instance.imageId == expected.img_id && instance.persons == expected.persons)
+            var rng = RandomGenerator(seed: 0, stream: [])
+            let s = try pipeline.run(instance, rng: &rng)
+            func check(_ name: String, _ values: [Float], _ reference: Sums, tolerance: Double) {
+                let channels = reference.shape[0], plane = values.count / channels
+                #expect(values.count == reference.shape.reduce(1, *), "\(expected.img_id) \(name): \(values.count) values")
+                for c in 0..<channels {
+                    let slice = values[(c * plane)..<((c + 1) * plane)].map(Double.init)
+                    let (sum, squares) = (slice.reduce(0, +), slice.reduce(0) { $0 + $1 * $1 })
+                    #expect(abs(sum - reference.sum[c]) <= tolerance * max(1, abs(reference.sum[c])), "\(expected.img_id) \(name)[\(c)] sums to \(sum), MMPose \(reference.sum[c])")
+                    #expect(abs(squares - reference.squares[c]) <= tolerance * max(1, abs(reference.squares[c])), "\(expected.img_id) \(name)[\(c)] squares")
+                }
+            }
+            check("input", s.input, expected.input, tolerance: 1e-9)
+            check("heatmaps", s.targets[.heatmaps]!.values, expected.heatmaps, tolerance: 1e-5)
+            check("heatmap_weights", s.targets[.heatmapWeights]!.values, expected.heatmap_weights, tolerance: 1e-6)
+            // OpenCV's float32 cv2.transform of the keypoints rounds some coordinates one ulp
+            // (4e-6 px) apart from SwiftPose's float32 products: sums over ~100 pixels move by 1e-4
+            check("displacements", s.targets[.displacements]!.values, expected.displacements, tolerance: 5e-4)
+            check("displacement_weights", s.targets[.displacementWeights]!.values, expected.displacement_weights, tolerance: 1e-5)
+            let mask = s.targets[.heatmapMask]!.values.map { $0 == 1 ? "1" : "0" }.joined()
+            #expect(mask == expected.heatmap_mask, "\(expected.img_id): heatmap masks differ in \(zip(mask, expected.heatmap_mask).filter { $0 != $1 }.count) pixels")
+        }
+    }
+}
