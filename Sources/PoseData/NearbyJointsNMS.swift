@@ -39,8 +39,11 @@ public enum NearbyJointsNMS {
             var group = (0..<n).filter { close(i, $0) }
             if group.isEmpty { group = [i] }  // a person of no extent is not close to itself
             let best = group.max { mean[$0] != mean[$1] ? mean[$0] < mean[$1] : $0 > $1 }!
-            if !ignored.contains(best) { kept.append(best) }
-            ignored.formUnion(group)
+            // MMPose suppresses the group only when its best member is kept
+            if !ignored.contains(best) {
+                kept.append(best)
+                ignored.formUnion(group)
+            }
         }
         if maxDetections > 0 && kept.count > maxDetections {
             let ranked = kept.indices.sorted { mean[kept[$0]] != mean[kept[$1]] ? mean[kept[$0]] < mean[kept[$1]] : $0 < $1 }

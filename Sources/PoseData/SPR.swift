@@ -171,9 +171,10 @@ public struct SPR: BottomupCodec {
     /// heatmap-pixel position (x, y), normalised as MMPose's `get_keypoint_scores` does (by
     /// `size − 1`), all in float32.
     static func gridSample(_ plane: UnsafePointer<Float>, width w: Int, height h: Int, x: Float, y: Float) -> Float {
+        // PyTorch's vectorised CPU kernel: fma(g + 1, size / 2, −0.5), then fused weighted sums
         func source(_ coordinate: Float, _ size: Int) -> Float {
             let normalised = coordinate / Float(size - 1) * 2 - 1
-            let unnormalised = ((normalised + 1) * Float(size) - 1) / 2
+            let unnormalised = Float(-0.5).addingProduct(normalised + 1, Float(size) / 2)
             return min(Float(size - 1), max(unnormalised, 0))
         }
         let (ix, iy) = (source(x, w), source(y, h))
@@ -185,6 +186,6 @@ public struct SPR: BottomupCodec {
             let (cx, cy) = (Int(px), Int(py))
             return cx >= 0 && cx < w && cy >= 0 && cy < h ? plane[cy * w + cx] : 0
         }
-        return value(x0, y0) * nw + value(x1, y0) * ne + value(x0, y1) * sw + value(x1, y1) * se
+        return (value(x0, y0) * nw).addingProduct(value(x1, y0), ne).addingProduct(value(x0, y1), sw).addingProduct(value(x1, y1), se)
     }
 }

@@ -55,3 +55,33 @@ import Testing
         }
     }
 }
+
+/// The fixture's cases (tools/make_mmpose_parity_fixtures.py deform_conv: a port of MMCV's CPU
+/// kernel checked against a transcription of its C++ forward and backward).
+@Suite struct DeformableConvolutionFixtureTests {
+    struct Field: Decodable { var shape: [Int]; var data: [Float] }
+    struct Case: Decodable {
+        var kernel, out_channels, stride, padding, dilation, groups, deform_groups: Int
+        var input, offset, weight, output: Field
+    }
+    struct File: Decodable { var cases: [Case] }
+
+    @Test func forwardAsMMCV() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/deform_conv/deform_conv.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        #expect(file.cases.count == 4)
+        for c in file.cases {
+            let s = DeformableConvolution.Shape(batch: c.input.shape[0], inChannels: c.input.shape[1], height: c.input.shape[2], width: c.input.shape[3],
+                                                outChannels: c.out_channels, kernel: c.kernel, stride: c.stride, padding: c.padding,
+                                                dilation: c.dilation, groups: c.groups, deformGroups: c.deform_groups)
+            #expect([s.batch, s.offsetChannels, s.outHeight, s.outWidth] == c.offset.shape)
+            let y = [Float](unsafeUninitializedCapacity: c.output.data.count) { buffer, count in
+                DeformableConvolution.forward(c.input.data, offsets: c.offset.data, weight: c.weight.data, bias: nil, shape: s, output: buffer.baseAddress!)
+                count = c.output.data.count
+            }
+            let worst = zip(y, c.output.data).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst < 1e-5, "largest difference \(worst)")
+        }
+    }
+}
