@@ -103,4 +103,80 @@ public enum DeformableConvolution {
             }
         }
     }
+
+    /// The gradients of a deformable convolution: `dx` (`N × C × H × W`) and `dOffsets` are
+    /// overwritten, `dWeight` (`C' × (C/groups) × k × k`) accumulated; `dBias` (`C'`), when given,
+    /// accumulated. The sampling weights' derivatives are MMCV's (`deformable_col2im`,
+    /// `deformable_col2im_coord`): a tap outside `(−1, H) × (−1, W)` passes nothing back, a corner
+    /// outside the image neither value nor slope.
+    public static func backward(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                dy: UnsafePointer<Float>, shape s: Shape, dx: UnsafeMutablePointer<Float>,
+                                dOffsets: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
+                                dBias: UnsafeMutablePointer<Float>?) {
+        let (ho, wo, kk) = (s.outHeight, s.outWidth, s.kernel * s.kernel)
+        let (outPlane, plane) = (ho * wo, s.height * s.width)
+        let rows = s.inChannels * kk
+        let (inPerGroup, outPerGroup) = (s.inChannels / s.groups, s.outChannels / s.groups)
+        let perDeformGroup = s.inChannels / s.deformGroups
+        dx.update(repeating: 0, count: s.batch * s.inChannels * plane)
+        dOffsets.update(repeating: 0, count: s.batch * s.offsetChannels * outPlane)
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: rows * outPlane)
+        let dCols = UnsafeMutablePointer<Float>.allocate(capacity: rows * outPlane)
+        defer { cols.deallocate(); dCols.deallocate() }
+        for n in 0..<s.batch {
+            columns(x, offsets: offsets, image: n, shape: s, into: cols)
+            let dyImage = dy + n * s.outChannels * outPlane
+            for g in 0..<s.groups {
+                // dW += dy · colsᵀ; dcols = Wᵀ · dy
+                MatrixProduct.gemm(transB: true, m: outPerGroup, n: inPerGroup * kk, k: outPlane,
+                                   a: dyImage + g * outPerGroup * outPlane, lda: outPlane,
+                                   b: cols + g * inPerGroup * kk * outPlane, ldb: outPlane, beta: 1,
+                                   c: dWeight + g * outPerGroup * inPerGroup * kk, ldc: inPerGroup * kk, precision: .float32)
+                MatrixProduct.gemm(transA: true, m: inPerGroup * kk, n: outPlane, k: outPerGroup,
+                                   a: weight + g * outPerGroup * inPerGroup * kk, lda: inPerGroup * kk,
+                                   b: dyImage + g * outPerGroup * outPlane, ldb: outPlane,
+                                   c: dCols + g * inPerGroup * kk * outPlane, ldc: outPlane, precision: .float32)
+            }
+            if let dBias {
+                for o in 0..<s.outChannels { let d = dyImage + o * outPlane; for p in 0..<outPlane { dBias[o] += d[p] } }
+            }
+            // each deform group's channels share offsets: one group per task, so no two write
+            // the same offset gradient or input pixel
+            ParallelLoop.run(s.deformGroups) { groups in
+                for dg in groups {
+                    let field = offsets + (n * s.deformGroups + dg) * 2 * kk * outPlane
+                    let dField = dOffsets + (n * s.deformGroups + dg) * 2 * kk * outPlane
+                    for c in (dg * perDeformGroup)..<((dg + 1) * perDeformGroup) {
+                        let image = x + (n * s.inChannels + c) * plane, dImage = dx + (n * s.inChannels + c) * plane
+                        for t in 0..<kk {
+                            let (i, j) = t.quotientAndRemainder(dividingBy: s.kernel)
+                            let row = dCols + (c * kk + t) * outPlane
+                            for oy in 0..<ho { for ox in 0..<wo {
+                                let p = oy * wo + ox, v = row[p]
+                                let h = Float(oy * s.stride - s.padding + i * s.dilation) + field[2 * t * outPlane + p]
+                                let w = Float(ox * s.stride - s.padding + j * s.dilation) + field[(2 * t + 1) * outPlane + p]
+                                guard h > -1, w > -1, h < Float(s.height), w < Float(s.width) else { continue }
+                                let hLow = Int(h.rounded(.down)), wLow = Int(w.rounded(.down))
+                                let lh = h - Float(hLow), lw = w - Float(wLow), hh = 1 - lh, hw = 1 - lw
+                                let (top, left, bottom, right) = (hLow >= 0, wLow >= 0, hLow + 1 <= s.height - 1, wLow + 1 <= s.width - 1)
+                                let at = hLow * s.width + wLow
+                                let v00: Float = top && left ? image[at] : 0, v01: Float = top && right ? image[at + 1] : 0
+                                let v10: Float = bottom && left ? image[at + s.width] : 0, v11: Float = bottom && right ? image[at + s.width + 1] : 0
+                                if top && left { dImage[at] += hh * hw * v }
+                                if top && right { dImage[at + 1] += hh * lw * v }
+                                if bottom && left { dImage[at + s.width] += lh * hw * v }
+                                if bottom && right { dImage[at + s.width + 1] += lh * lw * v }
+                                let value = (v00, v01, v10, v11)
+                                // d/dh and d/dw of the bilinear sample
+                                let dh = -hw * value.0 - lw * value.1 + hw * value.2 + lw * value.3
+                                let dw = -hh * value.0 + hh * value.1 - lh * value.2 + lh * value.3
+                                dField[2 * t * outPlane + p] += dh * v
+                                dField[(2 * t + 1) * outPlane + p] += dw * v
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -85,3 +85,65 @@ import Testing
         }
     }
 }
+
+extension DeformableConvolutionFixtureTests {
+    struct GradientCase: Decodable {
+        var kernel, out_channels, stride, padding, dilation, groups, deform_groups: Int
+        var input, offset, weight, r, grad_input, grad_offset, grad_weight: Field
+    }
+    struct GradientFile: Decodable { var cases: [GradientCase] }
+
+    /// The gradients of Σ output · R with respect to input, offsets and weights, as PyTorch's
+    /// autograd gives them through the port of MMCV's kernel.
+    @Test func backwardAsMMCV() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/deform_conv/deform_conv.json")
+        let file = try JSONDecoder().decode(GradientFile.self, from: Data(contentsOf: url))
+        for c in file.cases {
+            let s = DeformableConvolution.Shape(batch: c.input.shape[0], inChannels: c.input.shape[1], height: c.input.shape[2], width: c.input.shape[3],
+                                                outChannels: c.out_channels, kernel: c.kernel, stride: c.stride, padding: c.padding,
+                                                dilation: c.dilation, groups: c.groups, deformGroups: c.deform_groups)
+            var dx = [Float](repeating: 0, count: c.grad_input.data.count), dOffsets = [Float](repeating: 0, count: c.grad_offset.data.count)
+            var dWeight = [Float](repeating: 0, count: c.grad_weight.data.count)
+            DeformableConvolution.backward(c.input.data, offsets: c.offset.data, weight: c.weight.data, dy: c.r.data, shape: s,
+                                           dx: &dx, dOffsets: &dOffsets, dWeight: &dWeight, dBias: nil)
+            for (name, mine, theirs) in [("input", dx, c.grad_input.data), ("offset", dOffsets, c.grad_offset.data), ("weight", dWeight, c.grad_weight.data)] {
+                let worst = zip(mine, theirs).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+                #expect(worst < 1e-5, "\(name): largest difference \(worst)")
+            }
+        }
+    }
+}
+
+extension DeformableConvolutionTests {
+    /// Central differences of Σ output · R with respect to a few inputs, offsets and weights.
+    @Test func backwardMatchesFiniteDifferences() {
+        let s = DeformableConvolution.Shape(batch: 1, inChannels: 4, height: 5, width: 6, outChannels: 4, kernel: 3, padding: 1, groups: 2, deformGroups: 2)
+        var rng = RandomGenerator(seed: 21, stream: [])
+        let x = Self.random([1, 4, 5, 6], &rng, scale: 1), offsets = Self.random([1, s.offsetChannels, 5, 6], &rng, scale: 2)
+        let weight = Self.random([4, 2, 3, 3], &rng, scale: 0.5)
+        let r = Self.random([1, 4, 5, 6], &rng, scale: 1)
+        // fractional parts in [0.2, 0.8]: the bilinear sample has kinks at whole pixels, which a
+        // central difference across them would not see as a slope
+        for i in 0..<offsets.count { offsets[i] = Float(rng.uniform(-3, 2).rounded(.down) + rng.uniform(0.2, 0.8)) }
+        func loss() -> Double {
+            let y = Tensor(zeros: [1, 4, 5, 6])
+            DeformableConvolution.forward(x.data, offsets: offsets.data, weight: weight.data, bias: nil, shape: s, output: y.data)
+            return (0..<y.count).reduce(0.0) { $0 + Double(y[$1]) * Double(r[$1]) }
+        }
+        let dx = Tensor(zeros: x.shape), dOffsets = Tensor(zeros: offsets.shape), dWeight = Tensor(zeros: weight.shape)
+        DeformableConvolution.backward(x.data, offsets: offsets.data, weight: weight.data, dy: r.data, shape: s,
+                                       dx: dx.data, dOffsets: dOffsets.data, dWeight: dWeight.data, dBias: nil)
+        func check(_ t: Tensor, _ gradient: Tensor, _ name: String) {
+            for i in stride(from: 0, to: t.count, by: max(1, t.count / 17)) {
+                let saved = t[i], eps: Float = 1e-2
+                t[i] = saved + eps; let up = loss()
+                t[i] = saved - eps; let down = loss()
+                t[i] = saved
+                let numeric = (up - down) / Double(2 * eps)
+                #expect(abs(numeric - Double(gradient[i])) < 2e-2 * max(1, abs(numeric)), "\(name)[\(i)]: \(gradient[i]) vs \(numeric)")
+            }
+        }
+        check(x, dx, "input"); check(offsets, dOffsets, "offsets"); check(weight, dWeight, "weight")
+    }
+}
