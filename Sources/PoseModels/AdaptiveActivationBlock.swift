@@ -50,13 +50,43 @@ public final class AdaptiveActivationBlock {
         return out
     }
 
-    /// Inference: `N × C × H × W` (planar) to the same shape.
-    public func forward(_ x: Tensor) -> Tensor {
-        let affine = ChannelBlocking.planar(transformConv.forward(x, mode: .inference))
-        let y = norm.forward(adaptConv.forward(x, offsets: offsets(affine)), mode: .inference)
+    /// What a training forward keeps: the output (for the ReLU's mask).
+    private var output: Tensor?
+
+    /// `N × C × H × W` (planar) to the same shape; a `.training` pass keeps what `backward` reads.
+    public func forward(_ x: Tensor, mode: ForwardMode = .inference) -> Tensor {
+        let affine = ChannelBlocking.planar(transformConv.forward(x, mode: mode))
+        let y = ChannelBlocking.planar(norm.forward(adaptConv.forward(x, offsets: offsets(affine), mode: mode), mode: mode))
         let out = Tensor(zeros: x.shape)
         for i in 0..<out.count { out.data[i] = max(0, y.data[i] + x.data[i]) }
+        output = mode == .training ? out : nil
         return out
+    }
+
+    /// The input's gradient for `dy` (`N × C × H × W`), adding every parameter's gradient.
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let out = output else { preconditionFailure("AdaptiveActivationBlock.backward without a training forward") }
+        output = nil
+        let dz = Tensor(zeros: dy.shape)
+        for i in 0..<dz.count { dz.data[i] = out.data[i] > 0 ? dy.data[i] : 0 }
+        let dConv = ChannelBlocking.planar(norm.backward(dz))
+        let (dxDeform, dOffsets) = adaptConv.backward(dConv)
+        // offsets = A · R: dA[6g + 3c + r] = Σ_t dOffsets[18g + 2t + c] · R[r][t]
+        let (n, h, w) = (dOffsets.shape[0], dOffsets.shape[2], dOffsets.shape[3]), plane = h * w
+        let dAffine = Tensor(zeros: [n, 6 * groups, h, w])
+        for i in 0..<n { for g in 0..<groups { for c in 0..<2 { for r in 0..<3 {
+            let dst = dAffine.data + (i * 6 * groups + 6 * g + 3 * c + r) * plane
+            for t in 0..<9 {
+                let weight = regularMatrix[9 * r + t]
+                guard weight != 0 else { continue }
+                let src = dOffsets.data + (i * 18 * groups + 18 * g + 2 * t + c) * plane
+                for p in 0..<plane { dst[p] += weight * src[p] }
+            }
+        } } } }
+        let dxTransform = ChannelBlocking.planar(transformConv.backward(dAffine))
+        let dx = Tensor(zeros: dy.shape)
+        for i in 0..<dx.count { dx.data[i] = dz.data[i] + dxDeform.data[i] + dxTransform.data[i] }
+        return dx
     }
 
     /// Adds the buffer and parameters under `prefix`, as MMPose names them.

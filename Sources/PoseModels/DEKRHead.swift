@@ -13,8 +13,8 @@ import PoseTensor
 /// At test time the flipped pass's heatmaps are mirrored, swapped (the root map stays) and
 /// shifted as `test_cfg.shift_heatmap` says; its displacements mirrored, swapped, x negated, and
 /// x moved by `(s − 1)/s` for the input-to-map scale `s`, as MMPose does; both are averaged with
-/// the plain pass. Training is not available yet: SwiftPose's bottom-up pipelines do not make
-/// SPR's several-person targets, and the deformable convolution has no backward pass yet.
+/// the plain pass. Training (`trainStep`) runs MMPose's two losses and a hand-written backward
+/// through both branches.
 public final class DEKRHead: BottomupHead {
     /// The heatmap branch: `ConvModule`, `BasicBlock`, final convolution (`heatmap_conv_layers.{0,1,2}`).
     public let heatmapStem: ConvModule, heatmapBlock: Residual, heatmapOut: Conv2d
@@ -51,8 +51,89 @@ public final class DEKRHead: BottomupHead {
         rescoreNet = rescore.map { RescoreNet(inChannels: $0.inChannels, normIndexes: $0.normIndexes, rng: &rng) }
     }
 
+    /// The heatmap loss (`KeypointMSELoss`: weights and mask always apply, as MMPose's `_get_mask`).
+    public var heatmapLoss = KeypointMSELoss(useTargetWeight: true)
+    /// Whether the heatmap loss applies the batch's `.heatmapMask`. Off by default, as MMPose
+    /// trains: its `PackPoseInputs` packs the fields of the codec's `field_mapping_table`, and
+    /// SPR's lacks `heatmap_mask`, so `BottomupGetHeatmapMask`'s mask never reaches DEKR's loss.
+    public var usesHeatmapMask = false
+    /// `SoftWeightSmoothL1Loss`'s `use_target_weight`, `supervise_empty`, `beta` and `loss_weight`.
+    public var displacementLoss: (useTargetWeight: Bool, superviseEmpty: Bool, beta: Float, weight: Float) = (false, true, 1, 1)
+
+    /// One training step: both branches forward, MMPose's `loss/heatmap` (`KeypointMSELoss` of
+    /// the `K + 1` heatmaps with the per-pixel `heatmap_weights` and the `heatmap_mask`) and
+    /// `loss/displacement` (`SoftWeightSmoothL1Loss` with `displacement_weights`), then backward.
+    /// - Throws: `ModelError` when the targets are missing or do not have the outputs' shapes.
     public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
-        throw ModelError("DEKRHead cannot train yet: SwiftPose's bottom-up pipelines do not make SPR's several-person targets and its deformable convolution has no backward pass; use it for pose-test and pose-infer")
+        let original = feats.last!
+        let x = ChannelBlocking.planar(original)
+        let heat = ChannelBlocking.planar(heatmapOut.forward(heatmapBlock.forward(heatmapStem.forward(x, mode: .training), mode: .training), mode: .training))
+        var d = ChannelBlocking.planar(displacementStem.forward(x, mode: .training))
+        for block in adaptive { d = block.forward(d, mode: .training) }
+        let moves = ChannelBlocking.planar(displacementOut.forward(d, mode: .training))
+        guard let gtHeat = targets[.heatmaps], let heatWeights = targets[.heatmapWeights], let gtMoves = targets[.displacements],
+              let moveWeights = targets[.displacementWeights] else {
+            throw ModelError("DEKRHead needs SPR's targets (heatmaps, heatmap_weights, displacements, displacement_weights); the train pipeline's GenerateTarget needs encoder=dict(type='SPR', ...)")
+        }
+        guard gtHeat.shape == heat.shape, heatWeights.shape == heat.shape, gtMoves.shape == moves.shape, moveWeights.shape == moves.shape else {
+            throw ModelError("DEKRHead predicts heatmaps \(heat.shape) and displacements \(moves.shape); the SPR targets are \(gtHeat.shape) and \(gtMoves.shape): set the codec's heatmap_size to the head's output size (generate_keypoint_heatmaps=True for K + 1 heatmaps)")
+        }
+        let mask = usesHeatmapMask ? targets[.heatmapMask] : nil
+        if let mask, mask.shape != [heat.shape[0], heat.shape[2], heat.shape[3]] {
+            throw ModelError("DEKRHead: heatmap_mask \(mask.shape) does not fit heatmaps \(heat.shape)")
+        }
+        let (dHeat, heatmapValue) = heatmapGradient(heat, gtHeat, heatWeights, mask)
+        let (dMoves, displacementValue) = displacementGradient(moves, gtMoves, moveWeights)
+        var dx1 = heatmapStem.backward(heatmapBlock.backward(heatmapOut.backward(dHeat)))
+        var g = displacementOut.backward(dMoves)
+        for block in adaptive.reversed() { g = block.backward(ChannelBlocking.planar(g)) }
+        let dx2 = ChannelBlocking.planar(displacementStem.backward(g))
+        dx1 = ChannelBlocking.planar(dx1)
+        let dx = Tensor(zeros: x.shape)
+        for i in 0..<dx.count { dx.data[i] = dx1.data[i] + dx2.data[i] }
+        let dFeature = ChannelBlocking.isBlocked(original.shape) ? ChannelBlocking.converting(dx, reusing: nil) : dx
+        return ([("loss/heatmap", heatmapValue), ("loss/displacement", displacementValue)],
+                Array(repeating: nil, count: feats.count - 1) + [dFeature])
+    }
+
+    /// `KeypointMSELoss`: `loss_weight · mean((p − t)² · w · mask)` over every element, with
+    /// `skip_empty_channel` masking target channels without a non-zero pixel.
+    func heatmapGradient(_ p: Tensor, _ t: Tensor, _ w: Tensor, _ mask: Tensor?) -> (Tensor, Float) {
+        let (n, c, plane) = (p.shape[0], p.shape[1], p.shape[2] * p.shape[3])
+        let grad = Tensor(zeros: p.shape)
+        let scale = heatmapLoss.lossWeight / Float(p.count)
+        var total = 0.0
+        for b in 0..<n { for ch in 0..<c {
+            let base = (b * c + ch) * plane
+            var keep: Float = 1
+            if heatmapLoss.skipEmptyChannel && !(0..<plane).contains(where: { t.data[base + $0] != 0 }) { keep = 0 }
+            for i in 0..<plane {
+                let m = w.data[base + i] * (mask?.data[b * plane + i] ?? 1) * keep
+                let diff = p.data[base + i] - t.data[base + i]
+                total += Double(diff * diff * m)
+                grad.data[base + i] = 2 * diff * m * scale
+            }
+        } }
+        return (grad, Float(total) * scale)
+    }
+
+    /// `SoftWeightSmoothL1Loss`: smooth L1 (`β`) weighted by the displacement weights, averaged
+    /// over every element (`supervise_empty`) or over the weighted ones, times `loss_weight`;
+    /// unweighted, the plain mean.
+    func displacementGradient(_ p: Tensor, _ t: Tensor, _ w: Tensor) -> (Tensor, Float) {
+        let (useWeights, superviseEmpty, beta, lossWeight) = displacementLoss
+        let grad = Tensor(zeros: p.shape)
+        var count = p.count
+        if useWeights && !superviseEmpty { count = max(1, (0..<w.count).filter { w.data[$0] > 0 }.count) }
+        let scale = lossWeight / Float(count)
+        var total = 0.0
+        for i in 0..<p.count {
+            let delta = p.data[i] - t.data[i], weight: Float = useWeights ? w.data[i] : 1
+            let (value, slope) = abs(delta) < beta ? (delta * delta / (2 * beta), delta / beta) : (abs(delta) - beta / 2, delta > 0 ? Float(1) : -1)
+            total += Double(value * weight)
+            grad.data[i] = slope * weight * scale
+        }
+        return (grad, Float(total) * scale)
     }
 
     /// `.heatmaps` `N × (K+1) × h × w` and `.displacements` `N × 2K × h × w`.
@@ -154,7 +235,13 @@ public struct DEKRHeadSpec: HeadSpec {
     /// - Throws: `ModelError` when `in_channels` differs from the last feature map's channels.
     public func makeHead(featureChannels: [Int], rng: inout RandomGenerator) throws -> PoseHead {
         try checkInChannels(inChannels, against: featureChannels)
-        return DEKRHead(inChannels: inChannels, keypoints: keypoints, heatmapFilters: heatmapFilters,
-                        displacementFiltersPerKeypoint: displacementFiltersPerKeypoint, rescore: rescore, decoder: sprDecoder, rng: &rng)
+        guard let mse = heatmapLoss as? KeypointMSELoss else {
+            throw ModelError("model.head.heatmap_loss: DEKRHead trains with KeypointMSELoss, not \(type(of: heatmapLoss))")
+        }
+        let head = DEKRHead(inChannels: inChannels, keypoints: keypoints, heatmapFilters: heatmapFilters,
+                            displacementFiltersPerKeypoint: displacementFiltersPerKeypoint, rescore: rescore, decoder: sprDecoder, rng: &rng)
+        head.heatmapLoss = mse
+        head.displacementLoss = (displacementLoss.useTargetWeight, displacementLoss.superviseEmpty, Float(displacementLoss.beta), Float(displacementLoss.weight))
+        return head
     }
 }

@@ -4,8 +4,8 @@ import PoseTensor
 /// groups, deform_groups, bias)`: a convolution whose taps read the input at positions moved by
 /// per-pixel offsets (`DeformableConvolution`). State keys `weight` (and `bias`), as MMCV's.
 ///
-/// Inference only for now: the offsets come from another layer, and the backward pass (into
-/// the input, the offsets and the weights) is not written yet.
+/// A `.training` forward keeps its input and offsets; `backward` returns the gradients of both
+/// and accumulates the weights'.
 public final class DeformConv2d {
     /// `C`, `C'`, the square kernel's side, and the geometry.
     public let inChannels, outChannels, kernel, stride, padding, dilation, groups, deformGroups: Int
@@ -34,16 +34,31 @@ public final class DeformConv2d {
                                            deformGroups: deformGroups)
     }
 
+    private var saved: (input: Tensor, offsets: Tensor, shape: DeformableConvolution.Shape)?
+
     /// `N × C' × H' × W'` from `x` (`N × C × H × W`, planar or channel-blocked) and `offsets`
-    /// (`N × deformGroups·2·k² × H' × W'`, planar).
-    public func forward(_ x: Tensor, offsets: Tensor) -> Tensor {
+    /// (`N × deformGroups·2·k² × H' × W'`, planar); a `.training` pass keeps both for `backward`.
+    public func forward(_ x: Tensor, offsets: Tensor, mode: ForwardMode = .inference) -> Tensor {
         let s = shape(of: x)
         precondition(offsets.shape == [s.batch, s.offsetChannels, s.outHeight, s.outWidth],
                      "DeformConv2d expects offsets \([s.batch, s.offsetChannels, s.outHeight, s.outWidth]), got \(offsets.shape)")
         let input = ChannelBlocking.isBlocked(x.shape) ? ChannelBlocking.converting(x, reusing: nil) : x
         let y = Tensor(zeros: [s.batch, outChannels, s.outHeight, s.outWidth])
         DeformableConvolution.forward(input.data, offsets: offsets.data, weight: weight.value.data, bias: bias?.value.data, shape: s, output: y.data)
+        saved = mode == .training ? (input, offsets, s) : nil
         return y
+    }
+
+    /// The gradients of the input (planar `N × C × H × W`) and of the offsets for `dy`
+    /// (`N × C' × H' × W'`), adding the weights' (and bias') into their `grad`.
+    public func backward(_ dy: Tensor) -> (input: Tensor, offsets: Tensor) {
+        guard let (x, offsets, s) = saved else { preconditionFailure("DeformConv2d.backward without a training forward") }
+        saved = nil
+        let dyPlanar = ChannelBlocking.isBlocked(dy.shape) ? ChannelBlocking.converting(dy, reusing: nil) : dy
+        let dx = Tensor(zeros: [s.batch, inChannels, s.height, s.width]), dOffsets = Tensor(zeros: offsets.shape)
+        DeformableConvolution.backward(x.data, offsets: offsets.data, weight: weight.value.data, dy: dyPlanar.data, shape: s,
+                                       dx: dx.data, dOffsets: dOffsets.data, dWeight: weight.grad.data, dBias: bias?.grad.data)
+        return (dx, dOffsets)
     }
 
     /// Adds `weight` (and `bias`) under `prefix`.
