@@ -63,7 +63,6 @@ public struct RandomFlip: Transform {
         if let weights = s.visibilityWeights, weights.count == flip.count { s.visibilityWeights = flip.map { weights[$0] } }
     }
 
-    /// Mirrors an image top to bottom in place.
     /// A sample a bottom-up warp already brought to the input (`BottomupRandomAffine`): the
     /// `3 × H × W` input and every person's input-pixel keypoints flip. Keypoints mirror in
     /// MMPose's `h, w = input_size` (which holds (w, h)): the sides swap for a non-square input,
@@ -96,6 +95,7 @@ public struct RandomFlip: Transform {
         s.transformedKeypoints = kp; s.visible = vis
     }
 
+    /// Mirrors an image top to bottom in place.
     public static func flipVertically(_ image: inout RGBImage) {
         let stride = image.width * 3
         image.pixels.withUnsafeMutableBufferPointer { px in

@@ -33,7 +33,6 @@ public enum ReferenceKernels {
         return y
     }
 
-    /// Convolution backward: (dx, dWeight, dBias).
     /// MMCV's deformable convolution from its definition, one output value at a time in double:
     /// tap (i, j) of output (y, x) reads the input bilinearly at
     /// `(y·s − p + i·d + Δy, x·s − p + j·d + Δx)`, 0 outside `(−1, H) × (−1, W)` and for corners
@@ -71,6 +70,7 @@ public enum ReferenceKernels {
         return y
     }
 
+    /// Convolution backward: (dx, dWeight, dBias).
     public static func conv2dBackward(x: Tensor, weight: Tensor, dy: Tensor, geometry g: ConvGeometry)
         -> (dx: Tensor, dWeight: Tensor, dBias: Tensor) {
         let n = x.shape[0], o = weight.shape[0]
