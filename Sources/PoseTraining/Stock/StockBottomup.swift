@@ -8,6 +8,15 @@ extension Components {
         try estimators.register("BottomupPoseEstimator", StockBottomup.bottomupPoseEstimator)
         try heads.register("AssociativeEmbeddingHead", StockBottomup.associativeEmbeddingHead)
         try heads.register("DEKRHead", StockBottomup.dekrHead)
+        try heads.register("CIDHead", StockBottomup.cidHead)
+        try codecs.register("DecoupledHeatmap") { c, _ in
+            let root = try c.string("root_type", default: "kpt_center")
+            guard root == "kpt_center" else { throw c.error("root_type", "only 'kpt_center' is supported, got '\(root)'") }
+            var codec = DecoupledHeatmap(inputSize: try c.pair("input_size", in: ConfigLimits.side), heatmapSize: try c.pair("heatmap_size", in: ConfigLimits.side))
+            codec.heatmapMinOverlap = try c.double("heatmap_min_overlap", default: 0.7, in: 0.01...0.99)
+            codec.encodeMaxInstances = try c.int("encode_max_instances", default: 30, in: 1...10_000)
+            return codec
+        }
         try codecs.register("AssociativeEmbedding", StockBottomup.associativeEmbedding)
         try codecs.register("SPR", StockBottomup.spr)
         try transforms.register("BottomupRandomAffine", StockBottomup.bottomupRandomAffine)
@@ -47,7 +56,7 @@ enum StockBottomup {
         }
         guard let h = try m.dictionary("head") else { throw m.error("head", "is required") }
         parts.append(try h.string("type"))
-        let head = try context.components.heads.build(h, context: context)
+        var head = try context.components.heads.build(h, context: context)
         // DEKR's rescoring net loads its own weights (rescore_cfg.init_cfg)
         if let rescore = try h.dictionary("rescore_cfg"), let weights = try context.pretrainedWeights(rescore, target: "head.rescore_net.") {
             pretrained.append(weights)
@@ -64,11 +73,24 @@ enum StockBottomup {
                 test.nmsJointsThreshold = try t.int("nms_joints_thr", in: 0...ConfigLimits.keypoints.upperBound)
             }
             test.maxPeople = try t.int("max_num_people", default: 30, in: 0...100_000)
+            // CID's head reads these from test_cfg
+            if let cid = head as? CIDHeadSpec {
+                var tuned = cid
+                tuned.maxInstances = try t.int("max_instances", default: 30, in: 1...100_000)
+                tuned.scoreThreshold = try t.double("score_threshold", default: 0.01)
+                tuned.blurKernelSize = try t.int("blur_kernel_size", default: 3, in: 1...31)
+                guard tuned.blurKernelSize % 2 == 1 else { throw t.error("blur_kernel_size", "must be odd, got \(tuned.blurKernelSize)") }
+                head = tuned
+            }
             t.ignore("output_heatmaps")
             try context.finish(t)
         }
         if let weights = try context.pretrainedWeights(m, target: "") { pretrained.insert(weights, at: 0) }
-        if let t = try m.dictionary("train_cfg") { try context.finish(t) }
+        if let t = try m.dictionary("train_cfg") {
+            // CID's cap on training instances per batch, read when CID trains
+            _ = try t.int("max_train_instances", default: 200, in: 1...1_000_000)
+            try context.finish(t)
+        }
         m.ignore("metainfo", "use_syncbn")
         return BottomupPoseEstimatorSpec(backbone: backbone, neck: neck, head: head, dataPreprocessor: preprocessor, testConfig: test,
                                          pretrained: pretrained, summary: parts.joined(separator: " + "))
@@ -206,5 +228,26 @@ enum StockBottomup {
         _ = try t.doubles("border", default: [0, 0])
         t.ignore("shear_factor", "shear_prob", "bbox_keep_corner")
         return affine
+    }
+
+    /// `CIDHead(in_channels, gfd_channels, num_keypoints, prior_prob, coupled_heatmap_loss,
+    /// decoupled_heatmap_loss, contrastive_loss, decoder)`; the losses (`FocalHeatmapLoss`,
+    /// `InfoNCELoss`) are checked and kept for training.
+    @Sendable static func cidHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        h.ignore("init_cfg")
+        let codec = try h.has("decoder") ? StockModels.decoder(h, context) : nil
+        guard codec == nil || codec is DecoupledHeatmap else { throw h.error("decoder", "CIDHead decodes with the DecoupledHeatmap codec") }
+        var spec = CIDHeadSpec(inChannels: try h.int("in_channels", in: ConfigLimits.channels), gfdChannels: try h.int("gfd_channels", in: ConfigLimits.channels),
+                               keypoints: try h.int("num_keypoints", in: ConfigLimits.keypoints), decoder: codec as? DecoupledHeatmap)
+        spec.priorProbability = try h.double("prior_prob", default: 0.01, in: 1e-6...0.999999)
+        for (key, type, options) in [("coupled_heatmap_loss", "FocalHeatmapLoss", ["alpha", "beta", "loss_weight"]),
+                                     ("decoupled_heatmap_loss", "FocalHeatmapLoss", ["alpha", "beta", "loss_weight"]),
+                                     ("contrastive_loss", "InfoNCELoss", ["temperature", "loss_weight"])] {
+            guard let l = try h.dictionary(key) else { continue }
+            _ = try l.type(among: [type])
+            for option in options where l.has(option) { _ = try l.double(option) }
+            try context.finish(l)
+        }
+        return spec
     }
 }
