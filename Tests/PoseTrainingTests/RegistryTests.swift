@@ -10,14 +10,14 @@ import ToyComponents
     /// What SwiftPose registers, family by family: a change here is a change users see.
     @Test func stockTypeNames() {
         let c = Components.stock
-        #expect(c.estimators.names == ["DWPoseDistiller", "TopdownPoseEstimator"])
+        #expect(c.estimators.names == ["BottomupPoseEstimator", "DWPoseDistiller", "TopdownPoseEstimator"])
         #expect(c.backbones.names == ["CSPNeXt", "HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet", "mmdet.CSPNeXt"])
         #expect(c.necks.names == ["CSPNeXtPAFPN", "FeatureMapProcessor", "GlobalAveragePooling"])
-        #expect(c.heads.names == ["DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RTMWHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
+        #expect(c.heads.names == ["AssociativeEmbeddingHead", "CIDHead", "DEKRHead", "DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RTMWHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "CombinedTargetMSELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
-        #expect(c.codecs.names == ["IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SimCCLabel", "UDPHeatmap"])
-        #expect(c.transforms.names == ["Albumentation", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
+        #expect(c.codecs.names == ["AssociativeEmbedding", "DecoupledHeatmap", "IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SPR", "SimCCLabel", "UDPHeatmap"])
+        #expect(c.transforms.names == ["Albumentation", "BottomupGetHeatmapMask", "BottomupRandomAffine", "BottomupResize", "GenerateTarget", "GetBBoxCenterScale", "KeypointConverter", "LoadImage", "PackPoseInputs",
                                        "PhotometricDistortion", "RandomBBoxTransform", "RandomFlip", "RandomHalfBody", "TopdownAffine",
                                        "YOLOXHSVRandomAug", "mmdet.YOLOXHSVRandomAug"])
         #expect(c.datasets.names == [
@@ -73,15 +73,15 @@ import ToyComponents
         #expect(message(["optim_wrapper.type=AmpOptimWrapper"]) == "no error")
         #expect(message(["optim_wrapper.type=ZeroRedundancyOptimizer"])
                 .contains("optim_wrapper.type: unknown type 'ZeroRedundancyOptimizer'; supported: OptimWrapper, AmpOptimWrapper"))
-        #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: IntegralRegressionLabel,"))
+        #expect(message(["model.head.decoder.type=SimCC"]).contains("model.head.decoder.type: unknown codec type 'SimCC'; registered: AssociativeEmbedding, DecoupledHeatmap, IntegralRegressionLabel,"))
         #expect(message(["train_dataloader.dataset.pipeline.2.type=Mosaic"])
-                .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: Albumentation, GenerateTarget,"))
+                .contains("train_dataloader.dataset.pipeline.2.type: unknown transform type 'Mosaic'; registered: Albumentation, BottomupGetHeatmapMask, BottomupRandomAffine, BottomupResize, GenerateTarget,"))
         #expect(message(["optim_wrapper.optimizer.type=Lion"]).contains("optim_wrapper.optimizer.type: unknown optimizer type 'Lion'; registered: Adam, AdamW, SGD"))
         #expect(message(["optim_wrapper.constructor=LayerDecay"])
                 .contains("optim_wrapper.constructor: unknown optimizer constructor type 'LayerDecay'; registered: DefaultOptimWrapperConstructor"))
         #expect(message(["param_scheduler.1.type=CosineRestartLR"]).contains("param_scheduler.1.type: unknown parameter scheduler type 'CosineRestartLR'; registered: ConstantLR, ConstantMomentum, CosineAnnealingLR,"))
         #expect(message(["val_evaluator.type=Accuracy"]).contains("val_evaluator.type: unknown metric type 'Accuracy'; registered: AUC, CocoMetric,"))
-        #expect(message(["model.type=BottomupPoseEstimator"]).contains("model.type: unknown pose estimator type 'BottomupPoseEstimator'; registered: DWPoseDistiller, TopdownPoseEstimator"))
+        #expect(message(["model.type=PoseLifter"]).contains("model.type: unknown pose estimator type 'PoseLifter'; registered: BottomupPoseEstimator, DWPoseDistiller, TopdownPoseEstimator"))
         // a name MMPose's own configs use but MMPose itself does not register says so
         #expect(message(["train_dataloader.dataset.type=HalpeHandDataset"])
                 .contains("unknown dataset type 'HalpeHandDataset' (MMPose 1.3.2 registers no HalpeHandDataset either"))

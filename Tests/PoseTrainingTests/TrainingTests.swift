@@ -95,7 +95,7 @@ import PoseTensor
             _ = try settings(zoo, options: ["model.head.type=FancyHead"])
             Issue.record("no error")
         } catch let e as ConfigError {
-            #expect(e.description.contains("model.head.type: unknown head type 'FancyHead'; registered: DSNTHead, HeatmapHead, IntegralRegressionHead"))
+            #expect(e.description.contains("model.head.type: unknown head type 'FancyHead'; registered: AssociativeEmbeddingHead, CIDHead, DEKRHead, DSNTHead, HeatmapHead, IntegralRegressionHead"))
         }
         #expect(throws: ConfigError.self) { try settings(zoo, options: ["train_cfg.max_epochs=ten"]) }
     }
