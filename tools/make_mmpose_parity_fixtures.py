@@ -172,10 +172,12 @@ FAMILIES = {
            dict(input_size=(256, 256), heatmap_size=(64, 64))),
     'dekr': ('dekr/coco/dekr_hrnet-w32_8xb10-140e_coco-512x512.py', COCO,
              dict(input_size=(256, 256), heatmap_size=(64, 64))),
+    'cid': ('cid/coco/cid_hrnet-w32_8xb20-140e_coco-512x512.py', COCO,
+            dict(input_size=(256, 256), heatmap_size=(64, 64))),
 }
 
 # bottom-up families (`run_bottomup`): whole images, one per batch, people grouped by the decoder
-BOTTOMUP_FAMILIES = ['ae', 'dekr']
+BOTTOMUP_FAMILIES = ['ae', 'dekr', 'cid']
 # the AE head's final 1×1 conv, rescaled after the seeded draw (`calibrate_ae`) so that per image
 # about AE_PEAKS of each keypoint's heatmap peaks pass the decoder's keypoint threshold, none tied
 # with another or within AE_VALUE_MARGIN of the threshold, peak values spread by AE_SCORE_SPREAD per
@@ -206,6 +208,37 @@ DEKR_RESCORE_LEVEL, DEKR_RESCORE_SPREAD, DEKR_RESCORE_MIN = 0.6, 0.15, 0.1
 DEKR_TEMPLATE = [(0, -0.42), (0.03, -0.45), (-0.03, -0.45), (0.07, -0.43), (-0.07, -0.43), (0.13, -0.3),
                  (-0.13, -0.3), (0.17, -0.12), (-0.17, -0.12), (0.19, 0.04), (-0.19, 0.04), (0.09, 0.05),
                  (-0.09, 0.05), (0.1, 0.27), (-0.1, 0.27), (0.11, 0.48), (-0.11, 0.48)]
+
+# CID (`calibrate_cid`): the root channel of the IIA module's 1×1 conv is the generalized
+# eigenvector of the neck's features that best separates what differs between the images from what
+# they share (the random network's position pattern) and from the CID_ROOT_EDGE-pixel band along
+# the border (weight CID_ROOT_BORDER_WEIGHT), scaled to logits of standard deviation
+# CID_ROOT_SPREAD; its bias puts the instance threshold (test_cfg score_threshold, 0.01) where
+# CID_ROOTS[0]..CID_ROOTS[1] root peaks pass in every image (median within CID_ROOTS_MEDIAN), none
+# within CID_ROOT_BORDER pixels of the border, all peaks at least CID_VALUE_MARGIN from the threshold;
+# the spatial attention's 5×5 conv gets logits whose parts from the channel sum and from the two
+# relative-coordinate channels have standard deviations CID_SPATIAL_FSUM_SPREAD and
+# CID_SPATIAL_COORD_SPREAD (mean 0); the channel attention's linear layer an output RMS of
+# CID_CHANNEL_RMS; the GFD module's heatmap conv, per flip pair, logits of mean CID_HEATMAP_LEVEL and
+# standard deviation CID_HEATMAP_SPREAD, its rows drawn again where a map's maximum would not lead
+# the next value by CID_ARGMAX_MARGIN or a refinement neighbour pair would differ by less than
+# CID_REFINE_MARGIN
+CID_ROOT_SPREAD = 2.0
+CID_ROOT_EDGE = 6
+CID_ROOT_BORDER_WEIGHT = 1.0
+CID_ROOT_BORDER = 4
+CID_ROOTS = (3, 15)
+CID_ROOTS_MEDIAN = (5, 11)
+CID_VALUE_MARGIN = 1e-4
+CID_WHITEN_RIDGE = 1e-3
+CID_SPATIAL_FSUM_SPREAD, CID_SPATIAL_COORD_SPREAD, CID_SPATIAL_LEVEL = 2.0, 0.5, -3.0
+CID_CHANNEL_RMS = 0.5
+CID_PERSON_HEIGHT, CID_TARGET_SIGMA = 8.0, 2.0
+CID_HEATMAP_NOISE = 0.05
+CID_HEATMAP_LEVEL, CID_HEATMAP_PEAK = -4.0, 3.0
+CID_SCORE_GAP = 1e-5
+CID_ARGMAX_MARGIN = 1e-5
+CID_REFINE_MARGIN = 1e-6
 
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
@@ -1657,6 +1690,629 @@ def run_dekr(name, source, data, codec_changes, seed):
     print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
 
 
+@contextlib.contextmanager
+def cid_trace(store):
+    """Records, per CIDHead.predict call (one image, one dict appended to `store`), what the head
+    computes on the way: the two branches' features the IIA module reads, the flip-averaged root
+    heatmap before and after smoothing, the instances (root coordinates, scores, feature vectors),
+    the GFD module's global features (conv_down), the spatial attention's conv input (channel sum,
+    then the two relative-coordinate channels) and logits, the heatmap conv's input, the GFD
+    output before flip merging, the merged instance heatmaps before and after smoothing, the
+    codec's decoded keypoints and scores per instance, and how many values each truncated sigmoid
+    clamped (`clamped`: IIA's root channel, then GFD's; low and high)."""
+    import mmpose.models.heads.heatmap_heads.cid_head as cid
+    from mmpose.codecs import DecoupledHeatmap
+    original = dict(predict=cid.CIDHead.predict, smooth=cid.smooth_heatmaps, iia=cid.IIAModule.forward_test,
+                    gfd=cid.GFDModule.forward, spatial=cid.SpatialAttention.forward,
+                    sigmoid=cid.TruncSigmoid.forward, decode=DecoupledHeatmap.decode)
+
+    def clone(x):
+        return x.detach().clone()
+
+    def predict(self, feats, batch_data_samples, test_cfg={}):
+        store.append(dict(clamped={}, decoded=[]))
+        return original['predict'](self, feats, batch_data_samples, test_cfg)
+
+    def smooth(heatmaps, blur_kernel_size):
+        out = original['smooth'](heatmaps, blur_kernel_size)
+        which = 'root' if heatmaps.shape[1] == 1 else 'instance'
+        store[-1].update({which + '_merged': clone(heatmaps), which + '_smoothed': clone(out)})
+        return out
+
+    def iia(self, feats, test_cfg):
+        out = original['iia'](self, feats, test_cfg)
+        store[-1].update(feats=clone(feats), instance_feats=clone(out[0]), coords=clone(out[1]), scores=clone(out[2]))
+        return out
+
+    def gfd(self, feats, instance_feats, instance_coords, instance_imgids):
+        captured = {}
+        handle = self.heatmap_conv.register_forward_hook(lambda m, a, o: captured.update(heatmap_input=clone(a[0])))
+        try:
+            out = original['gfd'](self, feats, instance_feats, instance_coords, instance_imgids)
+        finally:
+            handle.remove()
+        store[-1].update(global_feats=clone(self.conv_down(feats)), gfd_coords=clone(instance_coords),
+                         gfd_imgids=clone(instance_imgids), gfd_heatmaps=clone(out), **captured)
+        return out
+
+    def spatial(self, global_feats, instance_feats, instance_coords):
+        captured = {}
+        handle = self.conv.register_forward_hook(
+            lambda m, a, o: captured.update(spatial_input=clone(a[0]), spatial_logits=clone(o)))
+        try:
+            out = original['spatial'](self, global_feats, instance_feats, instance_coords)
+        finally:
+            handle.remove()
+        store[-1].update(captured)
+        return out
+
+    def sigmoid(self, input):
+        out = original['sigmoid'](self, input)
+        clamped = store[-1]['clamped']
+        which = 'iia' if 'iia' not in clamped else 'gfd'
+        raw = torch.sigmoid(input)
+        if which == 'iia':
+            raw = raw[:, -1]  # the root channel (forward_test keeps only it)
+        clamped[which] = dict(low=int((raw < self.min).sum()), high=int((raw > self.max).sum()), total=raw.numel())
+        return out
+
+    def decode(self, instance_heatmaps, instance_scores):
+        keypoints, scores = original['decode'](self, instance_heatmaps, instance_scores)
+        store[-1]['decoded'].append((instance_heatmaps.copy(), instance_scores.copy(), keypoints.copy(), scores.copy()))
+        return keypoints, scores
+
+    cid.CIDHead.predict, cid.smooth_heatmaps, cid.IIAModule.forward_test = predict, smooth, iia
+    cid.GFDModule.forward, cid.SpatialAttention.forward, cid.TruncSigmoid.forward = gfd, spatial, sigmoid
+    DecoupledHeatmap.decode = decode
+    try:
+        yield
+    finally:
+        cid.CIDHead.predict, cid.smooth_heatmaps = original['predict'], original['smooth']
+        cid.IIAModule.forward_test, cid.GFDModule.forward = original['iia'], original['gfd']
+        cid.SpatialAttention.forward, cid.TruncSigmoid.forward = original['spatial'], original['sigmoid']
+        DecoupledHeatmap.decode = original['decode']
+
+
+def cid_pool_kernel(height, width):
+    """IIAModule._hierarchical_pool's max-pool kernel for a map of height × width (stride 1,
+    padding (kernel − 1) / 2): 7 if (width + height) / 2 > 300, 5 if > 200, else 3."""
+    size = (width + height) / 2.0
+    return 7 if size > 300 else 5 if size > 200 else 3
+
+
+def neighbour_maximum(x):
+    """Each pixel's largest 8-neighbour (3 × 3 window without the centre; −inf outside the map),
+    for (..., H, W) float tensors."""
+    H, W = x.shape[-2:]
+    padded = torch.nn.functional.pad(x.reshape(-1, 1, H, W), (1, 1, 1, 1), value=-math.inf)
+    windows = torch.nn.functional.unfold(padded, 3).reshape(-1, 9, H * W)
+    windows[:, 4] = -math.inf
+    return windows.max(dim=1).values.reshape(x.shape)
+
+
+def cid_root_peaks(smoothed, thr, border=0):
+    """The root map's local maxima as IIAModule.forward_test finds them (the hierarchical max-pool,
+    equality), in float64: values, positions, and which lie `border` or more pixels inside."""
+    H, W = smoothed.shape[-2:]
+    kernel = cid_pool_kernel(H, W)
+    maximum = torch.nn.functional.max_pool2d(smoothed.reshape(1, 1, H, W), kernel, 1, (kernel - 1) // 2)[0, 0]
+    at = maximum == smoothed.reshape(H, W)
+    ys, xs = at.nonzero(as_tuple=True)
+    inside = (ys >= border) & (xs >= border) & (ys < H - border) & (xs < W - border)
+    return smoothed.reshape(H, W)[at].double(), ys, xs, inside
+
+
+def cid_root_search(raws, spread, thr, max_instances):
+    """The bias b (steps of 0.01) for root logits `spread` · raw + b that passes CID_ROOTS root
+    peaks in every image (the median within CID_ROOTS_MEDIAN), none within CID_ROOT_BORDER pixels
+    of the border, no two tied, with the widest margin between any peak and the threshold; float64,
+    MMPose's own ops (trunc sigmoid, mean of the two branches, smoothing, hierarchical pool). raws:
+    per image the two branches' root logits without bias (2, H, W). Returns (margin, b, counts)."""
+    import mmpose.models.heads.heatmap_heads.cid_head as cid
+    best = None
+    for b in np.arange(-14.0, 0.0, 0.01):
+        counts, margin = [], math.inf
+        for r in raws:
+            h = torch.sigmoid(r * spread + b).clamp(1e-4, 1 - 1e-4).mean(dim=0, keepdim=True)[None]
+            values, _, _, inside = cid_root_peaks(cid.smooth_heatmaps(h, 3), thr, CID_ROOT_BORDER)
+            selected = values > thr
+            counts.append(int(selected.sum()))
+            if not bool(inside[selected].all()) or \
+                    (counts[-1] > 1 and values[selected].sort().values.diff().min() < 2 * CID_SCORE_GAP):
+                break
+            margin = min(margin, float((values - thr).abs().min()))
+        if len(counts) < len(raws) or min(counts) < CID_ROOTS[0] or max(counts) > min(CID_ROOTS[1], max_instances) \
+                or not CID_ROOTS_MEDIAN[0] <= np.median(counts) <= CID_ROOTS_MEDIAN[1]:
+            continue
+        if best is None or margin > best[0]:
+            best = (margin, float(b), counts)
+    return best
+
+
+def cid_root_figures(entry, thr, max_instances):
+    """One image's root decision, from the traced float32 maps, checked against the instances
+    IIAModule.forward_test returned (order: descending score, torch.topk's): the pool kernel, the
+    local maxima, those above the threshold, the smallest distance of any local maximum to the
+    threshold, of two selected scores, of a pixel above the threshold to its largest neighbour
+    (`clarity`: an equality test a port's rounding could flip), and of a selected root to the
+    border."""
+    smoothed = entry['root_smoothed'][0, 0]
+    H, W = smoothed.shape
+    values, ys, xs, _ = cid_root_peaks(smoothed, thr)
+    order = values.argsort(descending=True)
+    chosen = order[values[order] > thr][:max_instances]
+    coords = torch.stack([xs[chosen], ys[chosen]], 1)
+    assert torch.equal(coords, entry['coords']) and torch.equal(values[chosen].float(), entry['scores']), \
+        'the retraced roots differ from MMPose\'s'
+    above = smoothed > thr
+    clarity = (smoothed.double() - neighbour_maximum(smoothed).double()).abs()[above]
+    scores = values[chosen].sort().values
+    return dict(pool_kernel=cid_pool_kernel(H, W), local_maxima=len(values), candidates=int((values > thr).sum()),
+                instances=len(chosen), value_margin=float((values - thr).abs().min()),
+                score_gap=float(scores.diff().min()) if len(scores) > 1 else None,
+                clarity=float(clarity.min()) if clarity.numel() else None,
+                border_distance=int(torch.stack([xs[chosen], ys[chosen], W - 1 - xs[chosen], H - 1 - ys[chosen]]).min())
+                if len(chosen) else None)
+
+
+def cid_keypoint_figures(heatmaps):
+    """The codec's decision per instance heatmap (N × K × H × W, float32 numpy): the maximum's
+    lead over the next value (0 for a tie: np.argmax takes the first), and refine_keypoints'
+    neighbour differences (x: needs 1 < x < W − 1, y: 1 < y < H − 1; 0 < the other < its size)."""
+    N, K, H, W = heatmaps.shape
+    flat = heatmaps.reshape(N, K, -1).astype(np.float64)
+    top = np.sort(flat, axis=-1)[..., -2:]
+    lead = top[..., 1] - top[..., 0]
+    at = flat.argmax(axis=-1)
+    ys, xs = at // W, at % W
+    dx, dy, skipped_x, skipped_y = [], [], 0, 0
+    for n in range(N):
+        for k in range(K):
+            x, y = xs[n, k], ys[n, k]
+            if 1 < x < W - 1 and 0 < y < H:
+                dx.append(abs(float(heatmaps[n, k, y, x + 1] - heatmaps[n, k, y, x - 1])))
+            else:
+                skipped_x += 1
+            if 1 < y < H - 1 and 0 < x < W:
+                dy.append(abs(float(heatmaps[n, k, y + 1, x] - heatmaps[n, k, y - 1, x])))
+            else:
+                skipped_y += 1
+    return dict(argmax_margin=float(lead.min()) if lead.size else None,
+                refine_margin=min(dx + dy) if dx + dy else None, refine_x_skipped=skipped_x,
+                refine_y_skipped=skipped_y, maximum=float(top[..., 1].max()) if lead.size else None)
+
+
+def calibrate_cid(model, cfg, seed):
+    """Sets layers of the CID head on the fixture's images (and their flips), in this order (see
+    the CID_* constants): the IIA module's root channel (the last row of keypoint_root_conv; the
+    other rows, the coupled keypoint heatmaps, are not used at test time), the channel attention's
+    linear layer, the spatial attention's 5 × 5 conv, and the GFD module's heatmap conv. Returns
+    the calibration's figures."""
+    from mmengine.dataset import pseudo_collate
+    from mmpose.registry import DATASETS
+    import mmpose.models.heads.heatmap_heads.cid_head as cid
+    head = model.head
+    K, test_cfg = head.num_keypoints, model.test_cfg
+    thr, max_instances = test_cfg.get('score_threshold', 0.01), test_cfg.get('max_instances', 30)
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    flip = dataset.metainfo['flip_indices']
+    generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
+    model.eval()
+    figures = {}
+    with torch.no_grad():
+        features = []  # per image: the data samples and the neck's features of it and its flip
+        for i in range(len(dataset)):
+            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+            features.append((data['data_samples'], [model.extract_feat(data['inputs']),
+                                                    model.extract_feat(data['inputs'].flip(-1))]))
+
+        def traced():
+            store = []
+            with cid_trace(store):
+                for samples, feats in features:
+                    head.predict(feats, samples, test_cfg=test_cfg)
+            return store
+
+        # the root row: what CIDHead.predict reads (the image's features and the flipped image's
+        # mirrored back), per channel; A: the spread between images of one size (the pixels
+        # CID_ROOT_EDGE or more inside), S: their shared pattern, E: the border band (all images)
+        maps = [torch.cat((f[0][-1], f[1][-1].flip(-1))).double() for _, f in features]
+        C = maps[0].shape[1]
+
+        def covariance(x):
+            x = x.movedim(-3, 0).reshape(C, -1)
+            x = x - x.mean(dim=1, keepdim=True)
+            return x @ x.T / x.shape[1]
+
+        e = CID_ROOT_EDGE
+        sizes = [tuple(m.shape[-2:]) for m in maps]
+        common = max(set(sizes), key=sizes.count)
+        same = torch.stack([m for m, s in zip(maps, sizes) if s == common])[..., e:-e, e:-e]
+        shared = same.mean(dim=0, keepdim=True)
+        band = []
+        for m in maps:
+            outside = torch.ones(m.shape[-2:], dtype=torch.bool)
+            outside[e:-e, e:-e] = False
+            band.append(m[..., outside].movedim(-2, 0).reshape(C, -1))
+        band = torch.cat(band, 1)
+        mean = torch.cat([m.movedim(-3, 0).reshape(C, -1) for m in maps], 1).mean(dim=1, keepdim=True)
+        spread = covariance(same - shared)
+        denominator = covariance(shared.expand_as(same)) + CID_ROOT_BORDER_WEIGHT * (band - mean) @ (band - mean).T \
+            / band.shape[1] + 1e-6 * torch.eye(C, dtype=torch.float64)
+        inverse = torch.linalg.inv(torch.linalg.cholesky(denominator))
+        _, vectors = torch.linalg.eigh(inverse @ spread @ inverse.T)
+        candidates = []
+        for j in range(1, 9):
+            for sign in (1, -1):
+                w = sign * inverse.T @ vectors[:, -j]
+                raws = [torch.einsum('c,bchw->bhw', w, m) for m in maps]
+                pooled = torch.cat([r.flatten() for r in raws])
+                raws = [(r - pooled.mean()) / pooled.std() for r in raws]
+                found = cid_root_search(raws, CID_ROOT_SPREAD, thr, max_instances)
+                if found is not None:
+                    candidates.append((found[0], j, sign, found[1], found[2], w / pooled.std(), pooled.mean() / pooled.std()))
+        assert candidates, 'no root row passes'
+        conv = head.iia_module.keypoint_root_conv
+        for margin, j, sign, b, counts, w, offset in sorted(candidates, key=lambda c: -c[0]):
+            conv.weight[-1, :, 0, 0] = (CID_ROOT_SPREAD * w).float()
+            conv.bias[-1] = float(b - CID_ROOT_SPREAD * offset)
+            roots = [cid_root_figures(entry, thr, max_instances) for entry in traced()]
+            if all(r['value_margin'] >= CID_VALUE_MARGIN and (r['score_gap'] or 1) >= CID_SCORE_GAP and r['clarity'] > 0 and
+                   r['border_distance'] >= CID_ROOT_BORDER and CID_ROOTS[0] <= r['instances'] <= CID_ROOTS[1]
+                   for r in roots):
+                break
+        else:
+            raise AssertionError('no root row passes in float32')
+        figures.update(root_eigenvector=j, root_sign=sign, root_bias=b, root_counts=[r['instances'] for r in roots],
+                       root_margin=min(r['value_margin'] for r in roots), root_candidates=len(candidates))
+        # the GFD module's global features (conv_down) and the spatial attention's instance
+        # vectors (its linear layer) are one projection g = P (f − mean) of the neck's features f:
+        # P = the drawn conv_down weights × (Σ + CID_WHITEN_RIDGE · mean eigenvalue · I)^(-1/2)
+        # (Σ the features' covariance over every pixel of the images and their flips), scaled to
+        # an RMS of 1; the spatial attention's channel sum at pixel p is then g(p) · g(root), a
+        # similarity that peaks near the root
+        gfd = head.gfd_module
+        pixels = torch.cat([m.movedim(1, 0).reshape(C, -1) for m in maps], 1)
+        centre = pixels.mean(dim=1)
+        centred = pixels - centre[:, None]
+        eigenvalues, eigenvectors = torch.linalg.eigh(centred @ centred.T / centred.shape[1])
+        whiten = eigenvectors @ torch.diag((eigenvalues.clamp(min=0) + CID_WHITEN_RIDGE * eigenvalues.mean()) ** -0.5) \
+            @ eigenvectors.T
+        projection = gfd.conv_down.weight[:, :, 0, 0].double() @ whiten
+        projection /= (projection @ centred).pow(2).mean().sqrt()
+        for layer, weight in ((gfd.conv_down, gfd.conv_down.weight[:, :, 0, 0]), (gfd.spatial_attention.atn,
+                                                                                   gfd.spatial_attention.atn.weight)):
+            weight.copy_(projection.float())
+            layer.bias.copy_((-(projection @ centre)).float())
+        # the channel attention: one factor on the linear layer's weights and bias
+        store = traced()
+        linear = gfd.channel_attention.atn
+        out = torch.cat([linear(entry['instance_feats']).flatten() for entry in store]).double()
+        scale = CID_CHANNEL_RMS / out.pow(2).mean().sqrt().item()
+        linear.weight *= scale
+        linear.bias *= scale
+        # the spatial attention's 5 × 5 conv: channel 0 (the channel sum) with the drawn weights'
+        # magnitudes (a blur that keeps the similarity's peak), channels 1, 2 (the relative
+        # coordinates) as drawn, each part scaled to its spread, the bias to the logits' mean
+        sconv = gfd.spatial_attention.conv
+        sconv.weight[:, 0] = sconv.weight[:, 0].abs()
+        store = traced()
+        inputs = [entry['spatial_input'].double() for entry in store]
+        w = sconv.weight.double()
+        fsum = torch.cat([torch.nn.functional.conv2d(x[:, :1], w[:, :1], padding=2).flatten() for x in inputs])
+        coords = torch.cat([torch.nn.functional.conv2d(x[:, 1:], w[:, 1:], padding=2).flatten() for x in inputs])
+        a, c = CID_SPATIAL_FSUM_SPREAD / fsum.std().item(), CID_SPATIAL_COORD_SPREAD / coords.std().item()
+        sconv.weight[:, :1] *= a
+        sconv.weight[:, 1:] *= c
+        sconv.bias.fill_(CID_SPATIAL_LEVEL - (a * fsum.mean().item() + c * coords.mean().item()))
+        # the heatmap conv: least squares (every pixel of every instance, both branches) towards
+        # a Gaussian of CID_TARGET_SIGMA pixels at the instance's root + DEKR_TEMPLATE[k] ×
+        # CID_PERSON_HEIGHT (row r: keypoint r on the image's instances, keypoint flip[r] on the
+        # flipped image's, which the merge averages into keypoint flip[r]... of the image), plus
+        # seeded noise (CID_HEATMAP_NOISE of each row's spread); then per flip pair one affine map
+        # to logits of mean CID_HEATMAP_LEVEL and spread CID_HEATMAP_SPREAD. Float64 stand-ins of
+        # the merged, smoothed maps pick the noise, the traced float32 run confirms it
+        hconv = gfd.heatmap_conv
+        store = traced()
+        template = np.array(DEKR_TEMPLATE) * CID_PERSON_HEIGHT
+        inputs = [(entry['heatmap_input'].double(), len(entry['scores'])) for entry in store]
+        D = inputs[0][0].shape[1] + 1
+        gram, moments = torch.zeros(D, D, dtype=torch.float64), torch.zeros(K, D, dtype=torch.float64)
+        for (x, n), entry in zip(inputs, store):
+            H, W = x.shape[-2:]
+            design = torch.cat([x, torch.ones_like(x[:, :1])], 1).movedim(1, -1).reshape(2 * n, H * W, D)
+            gram += torch.einsum('npa,npb->ab', design, design)
+            ys, xs = torch.meshgrid(torch.arange(H, dtype=torch.float64), torch.arange(W, dtype=torch.float64),
+                                    indexing='ij')
+            for i in range(2 * n):
+                cx, cy = entry['coords'][i % n].double()
+                for r in range(K):
+                    k = r if i < n else flip[r]
+                    d2 = (xs - cx - template[k][0]) ** 2 + (ys - cy - template[k][1]) ** 2
+                    moments[r] += design[i].T @ torch.exp(-d2 / (2 * CID_TARGET_SIGMA ** 2)).flatten()
+        fitted = torch.linalg.solve(gram + 1e-9 * gram.trace() * torch.eye(D, dtype=torch.float64), moments.T).T
+        pairs = sorted({tuple(sorted({k, flip[k]})) for k in range(K)})
+        redrawn = 0
+
+        def fit(pair):
+            """Draws the pair's noise, sets its rows; True if the float64 stand-ins are clear."""
+            rows = fitted[list(pair)]
+            rows = rows + CID_HEATMAP_NOISE * rows.std(dim=1, keepdim=True) * \
+                torch.randn(rows.shape, generator=generator, dtype=torch.float64)
+            logits = [torch.einsum('oc,nchw->nohw', rows[:, :-1], x) + rows[:, -1, None, None] for x, _ in inputs]
+            pooled = torch.cat([l.flatten() for l in logits])
+            scale = (CID_HEATMAP_PEAK - CID_HEATMAP_LEVEL) / (pooled.max() - pooled.mean()).item()
+            shift = CID_HEATMAP_LEVEL - scale * pooled.mean().item()
+            hconv.weight[list(pair), :, 0, 0] = (scale * rows[:, :-1]).float()
+            hconv.bias[list(pair)] = (scale * rows[:, -1] + shift).float()
+            for l, (_, n) in zip(logits, inputs):
+                maps = torch.sigmoid(scale * l + shift).clamp(1e-4, 1 - 1e-4)
+                for k in pair:
+                    merged = (maps[:n, pair.index(k)] + maps[n:, pair.index(flip[k])]) / 2
+                    f = cid_keypoint_figures(cid.smooth_heatmaps(merged[:, None], 3).numpy())
+                    if f['argmax_margin'] < 2 * CID_ARGMAX_MARGIN or \
+                            (f['refine_margin'] is not None and f['refine_margin'] < 2 * CID_REFINE_MARGIN):
+                        return False
+            return True
+
+        def clear(store, pair):
+            for entry in store:
+                f = cid_keypoint_figures(entry['instance_smoothed'][:, list(pair)].numpy())
+                if f['argmax_margin'] < CID_ARGMAX_MARGIN or \
+                        (f['refine_margin'] is not None and f['refine_margin'] < CID_REFINE_MARGIN):
+                    return False
+            return True
+
+        todo = pairs
+        while todo:
+            for pair in todo:
+                while not fit(pair):
+                    redrawn += 1
+                    assert redrawn < 1000, 'no clear instance heatmaps'
+            store = traced()
+            todo = [pair for pair in pairs if not clear(store, pair)]
+            redrawn += len(todo)
+        figures.update(heatmap_pairs_redrawn=redrawn)
+    return figures
+
+
+def channel_checksums(x):
+    """Shape, float64 sum and per-entry (first axis) float64 sums of a tensor."""
+    x = x.double()
+    return dict(shape=list(x.shape), sum=float(x.sum()), sums=x.flatten(1).sum(dim=1).tolist())
+
+
+def cid_decoding(entry, codec, metainfo, thr, max_instances):
+    """One image's CID decoding, retraced from the trace (`cid_trace`) and checked against what
+    MMPose computed: checksums of every stage, the roots' figures (`cid_root_figures`), the
+    instances, and per instance the codec's maxima, refinements and scores."""
+    from mmpose.codecs.utils import get_heatmap_maximum, refine_keypoints
+    feats = entry['feats']
+    N = len(entry['scores'])
+    out = dict(instances=N,
+               features=[dict(channel_checksums(feats[b]), branch=name) for b, name in enumerate(('image', 'flipped back'))],
+               root_merged=channel_checksums(entry['root_merged'][0]), root_smoothed=channel_checksums(entry['root_smoothed'][0]),
+               roots=cid_root_figures(entry, thr, max_instances), clamped=entry['clamped'],
+               instance_coords=entry['coords'].tolist(), instance_scores=entry['scores'].double().tolist())
+    if N == 0:
+        return out
+    smoothed = entry['instance_smoothed']
+    out.update(
+        global_feats=channel_checksums(entry['global_feats']),
+        spatial_input=dict(shape=list(entry['spatial_input'].shape),
+                           sums=entry['spatial_input'].double().sum(dim=(2, 3)).tolist()),
+        spatial_logits=channel_checksums(entry['spatial_logits']),
+        spatial_mask=dict(mean=float(torch.sigmoid(entry['spatial_logits']).double().mean()),
+                          min=float(torch.sigmoid(entry['spatial_logits']).min()),
+                          max=float(torch.sigmoid(entry['spatial_logits']).max())),
+        gfd_heatmaps=channel_checksums(entry['gfd_heatmaps']),
+        instance_merged=channel_checksums(entry['instance_merged']),
+        instance_smoothed=dict(channel_checksums(smoothed), keypoint_sums=smoothed.double().sum(dim=(2, 3)).tolist()))
+    assert torch.equal(entry['gfd_coords'], torch.cat((entry['coords'], entry['coords']))) and \
+        entry['gfd_imgids'].tolist() == [0] * N + [1] * N
+    # the codec: per instance get_heatmap_maximum, refine_keypoints (±0.25 towards the higher
+    # neighbour), × scale_factor; scores × the instance's score; then the head adds
+    # input_size / heatmap_size / 2 (the real input size over the map's, per axis)
+    decoded, keypoints_input = [], []
+    H, W = smoothed.shape[-2:]
+    for n, (heatmaps, instance_score, keypoints, scores) in enumerate(entry['decoded']):
+        assert np.array_equal(heatmaps[0], smoothed[n].numpy())
+        locations, values = get_heatmap_maximum(heatmaps[0].copy())
+        refined = refine_keypoints(locations[None].copy(), heatmaps[0])
+        assert np.array_equal(refined * codec.scale_factor, keypoints) and \
+            np.array_equal(values[None] * instance_score, scores), 'the retraced decoding differs'
+        shift = np.array([metainfo['input_size'][0] / W / 2.0, metainfo['input_size'][1] / H / 2.0])
+        keypoints_input.append(keypoints[0] + shift.astype(np.float32))
+        decoded.append(dict(maxima=locations.astype(int).tolist(), maximum_values=values.astype(float).tolist(),
+                            refinement=(refined[0] - locations).astype(float).tolist(),
+                            keypoints_input=keypoints_input[-1].astype(float).tolist(),
+                            keypoint_scores=scores[0].astype(float).tolist()))
+    out['decoded'] = decoded
+    out['keypoint_figures'] = cid_keypoint_figures(smoothed.numpy())
+    out['_keypoints_input'] = np.stack(keypoints_input)
+    return out
+
+
+def cid_nms_trace(store):
+    """Wraps CocoMetric's oks_nms: keeps, per image, the instances it is given (image-space
+    keypoints with scores, the metric's score and area) and the kept indices."""
+    import mmpose.evaluation.metrics.coco_metric as coco_metric
+    original = coco_metric.oks_nms
+
+    def nms(kpts_db, thr, sigmas=None, vis_thr=None, score_per_joint=False):
+        keep = original(kpts_db, thr, sigmas, vis_thr, score_per_joint)
+        store.append(dict(img_id=int(kpts_db[0]['img_id']) if kpts_db else None,
+                          keypoints=[np.array(k['keypoints']) for k in kpts_db],
+                          scores=[k['score'] for k in kpts_db], areas=[k['area'] for k in kpts_db],
+                          thr=thr, sigmas=sigmas, keep=[int(i) for i in keep]))
+        return keep
+
+    @contextlib.contextmanager
+    def patched():
+        coco_metric.oks_nms = nms
+        try:
+            yield
+        finally:
+            coco_metric.oks_nms = original
+    return patched()
+
+
+def oks_nms_retrace(entry):
+    """CocoMetric's oks_nms (score order, oks_iou with the dataset's sigmas, suppress above thr)
+    retraced with its margins: how close any compared OKS (float32, as oks_iou stores it) came to
+    the threshold, and the smallest gap between two scores."""
+    from mmpose.evaluation.functional.nms import oks_iou
+    scores = np.array(entry['scores'])
+    kpts = np.array([k.flatten() for k in entry['keypoints']])
+    areas = np.array(entry['areas'])
+    order = scores.argsort()[::-1]
+    keep, compared, margin, suppressed = [], 0, math.inf, 0
+    oks_all = []
+    while len(order) > 0:
+        i = order[0]
+        keep.append(int(i))
+        oks = oks_iou(kpts[i], kpts[order[1:]], areas[i], areas[order[1:]], entry['sigmas'], None)
+        compared += len(oks)
+        oks_all.extend(oks.astype(float).tolist())
+        if len(oks):
+            margin = min(margin, float(np.abs(oks.astype(np.float64) - entry['thr']).min()))
+        inds = np.where(oks <= entry['thr'])[0]
+        suppressed += len(order) - 1 - len(inds)
+        order = order[inds + 1]
+    assert keep == entry['keep'], 'oks_nms retraced differs'
+    ordered = np.sort(scores.astype(np.float64))
+    return dict(thr=entry['thr'], scores=scores.astype(float).tolist(), areas=areas.astype(float).tolist(),
+                keep=keep, compared=compared, suppressed=suppressed,
+                oks_max=max(oks_all) if oks_all else None, oks_margin=margin if margin < math.inf else None,
+                score_gap=float(np.diff(ordered).min()) if len(ordered) > 1 else None)
+
+
+def cid_pool_cases():
+    """IIAModule._hierarchical_pool on maps of four sizes around its kernel bounds ((w + h) / 2 of
+    200, 200.5, 300, 300.5: kernels 3, 5, 5, 7), values from `formula_uniforms` (key
+    'cid_pool_<h>x<w>', row-major, float32): the local maxima (max-pool value == map value) as
+    their count, the float64 sum of their flattened indices and of their values."""
+    import mmpose.models.heads.heatmap_heads.cid_head as cid
+    cases = []
+    for h, w in [(200, 200), (200, 201), (300, 300), (300, 301)]:
+        key = f'cid_pool_{h}x{w}'
+        x = torch.from_numpy(formula_uniforms(key, h * w).reshape(1, 1, h, w))
+        maximum = cid.IIAModule._hierarchical_pool(None, x)
+        kernel = cid_pool_kernel(h, w)
+        assert torch.equal(maximum, torch.nn.functional.max_pool2d(x, kernel, 1, (kernel - 1) // 2))
+        at = (maximum == x).flatten()
+        index = at.nonzero()[:, 0]
+        cases.append(dict(key=key, height=h, width=w, kernel=kernel, local_maxima=int(at.sum()),
+                          index_sum=int(index.sum()), value_sum=math.fsum(x.flatten()[index].double().tolist())))
+    return cases
+
+
+def run_cid(name, source, data, codec_changes, seed):
+    """The CID family: the shrunk network with seeded weights and `calibrate_cid`'s layers,
+    MMPose's test loop on whole images (one per batch), each image's people in MMPose's order
+    (the instances' root scores, descending) as the metric receives them, the decoding's details
+    (`cid_decoding`), the metric's OKS NMS (`oks_nms_retrace`), the float64 run's people, and the
+    metric's figures."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    cfg = Config(fixture_config(source, data, codec_changes))
+    torch.manual_seed(seed)
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    randomize(model, seed)
+    calibration = calibrate_cid(model, cfg, seed)
+    weights = os.path.join(folder, 'weights.pth')
+    torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
+                    state_dict=model.state_dict()), weights)
+    work = tempfile.mkdtemp()
+    runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
+                    test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
+                    default_scope='mmpose', custom_hooks=[dict(type='CaptureBottomup')],
+                    log_level='WARNING')
+    CaptureBottomup.captured, trace, nms = [], [], []
+    with cid_trace(trace), cid_nms_trace(nms):
+        metrics = runner.test()
+    images = CaptureBottomup.captured
+    assert len(images) == len(trace) == len(nms)
+    test_cfg = runner.model.test_cfg
+    thr, max_instances = test_cfg.get('score_threshold', 0.01), test_cfg.get('max_instances', 30)
+    codec = runner.model.head.decoder
+    for image, entry, n in zip(images, trace, nms):
+        figures = cid_decoding(entry, codec, image, thr, max_instances)
+        keypoints_input = figures.pop('_keypoints_input', np.zeros((0, 17, 2), np.float32))
+        image.update(figures)
+        assert len(image['people']) == figures['instances'] and n['img_id'] == image['img_id']
+        image['nms'] = oks_nms_retrace(n)
+        # add_pred_to_datasample: input pixels → image pixels
+        size, scale = np.array(image['input_size']), np.array(image['input_scale'], np.float32)
+        center = np.array(image['input_center'], np.float32)
+        for i, person in enumerate(image['people']):
+            expected = keypoints_input[i] / size * scale + center - 0.5 * scale
+            assert np.array_equal(np.array(person['keypoints']), expected), 'input → image pixels differs'
+            assert np.array_equal(np.array(person['keypoint_scores'], np.float32),
+                                  np.array(figures['decoded'][i]['keypoint_scores'], np.float32))
+            person['score'] = float(n['scores'][i])  # CocoMetric's (score_mode 'keypoint': the mean)
+            person['area'] = float(n['areas'][i])
+            assert np.array_equal(n['keypoints'][i][:, :2], np.array(person['keypoints']))
+    # the same test in float64: how far MMPose's float32 maps lie from it (the noise a float32
+    # port's different rounding adds is of this order; compare the decisions' margins)
+    runner.model.double()
+    runner.model.backbone.register_forward_pre_hook(to_float64)
+    CaptureBottomup.captured, trace64 = [], []
+    with cid_trace(trace64):
+        runner.test()
+    for image, other, entry, entry64 in zip(images, CaptureBottomup.captured, trace, trace64):
+        image['float64_people'] = len(other['people'])
+        image['float64_error'] = dict(
+            root_smoothed=float((entry['root_smoothed'].double() - entry64['root_smoothed']).abs().max()),
+            instance_smoothed=float((entry['instance_smoothed'].double() - entry64['instance_smoothed']).abs().max())
+            if len(entry64['scores']) == len(entry['scores']) and len(entry['scores']) else None)
+        if len(other['people']) == len(image['people']):
+            for p, q in zip(image['people'], other['people']):
+                p['float64_offsets'] = [float(np.hypot(a[0] - b[0], a[1] - b[1]))
+                                        for a, b in zip(p['keypoints'], q['keypoints'])]
+    shutil.rmtree(work, ignore_errors=True)
+    text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
+    with open(os.path.join(folder, 'config.py'), 'w') as f:
+        f.write(f'# MMPose 1.3.2 `{source}` with a small network and a 256 × 256 codec; made by '
+                f'tools/make_mmpose_parity_fixtures.py\n')
+        f.write(text)
+    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__,
+                    calibration=dict(root_spread=CID_ROOT_SPREAD, root_edge=CID_ROOT_EDGE,
+                                     root_border_weight=CID_ROOT_BORDER_WEIGHT, root_border=CID_ROOT_BORDER,
+                                     roots=list(CID_ROOTS), roots_median=list(CID_ROOTS_MEDIAN),
+                                     value_margin=CID_VALUE_MARGIN, spatial_fsum_spread=CID_SPATIAL_FSUM_SPREAD,
+                                     spatial_coord_spread=CID_SPATIAL_COORD_SPREAD, channel_rms=CID_CHANNEL_RMS,
+                                     whiten_ridge=CID_WHITEN_RIDGE, spatial_level=CID_SPATIAL_LEVEL,
+                                     person_height=CID_PERSON_HEIGHT, target_sigma=CID_TARGET_SIGMA,
+                                     heatmap_noise=CID_HEATMAP_NOISE, score_gap=CID_SCORE_GAP,
+                                     heatmap_level=CID_HEATMAP_LEVEL, heatmap_peak=CID_HEATMAP_PEAK,
+                                     argmax_margin=CID_ARGMAX_MARGIN, refine_margin=CID_REFINE_MARGIN, **calibration),
+                    test_cfg=dict(score_threshold=thr, max_instances=max_instances,
+                                  blur_kernel_size=test_cfg.get('blur_kernel_size', 3)),
+                    images=images, pool_cases=cid_pool_cases(), metrics={k: float(v) for k, v in metrics.items()})
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(expected, f)
+    for image in images:
+        r, k, n = image['roots'], image.get('keypoint_figures', {}), image['nms']
+        print(name, image['img_path'], image['input_size'], image['instances'], 'instances (float64 people:',
+              image['float64_people'], ') roots: kernel %d maxima %d margin %.2g gap %.2g clarity %.2g border %s' % (
+                  r['pool_kernel'], r['local_maxima'], r['value_margin'], r['score_gap'] or 0, r['clarity'] or 0,
+                  r['border_distance']),
+              'keypoints: argmax margin %.2g refine margin %.2g skipped x %s y %s max %.3f' % (
+                  k.get('argmax_margin') or 0, k.get('refine_margin') or 0, k.get('refine_x_skipped'),
+                  k.get('refine_y_skipped'), k.get('maximum') or 0),
+              'nms: kept %d of %d, oks max %.3f margin %.2g score gap %.2g' % (
+                  len(n['keep']), len(n['scores']), n['oks_max'] or 0, n['oks_margin'] or 0, n['score_gap'] or 0),
+              'clamped', image['clamped'], 'float64 error', image['float64_error'],
+              'float64 offsets max', max((max(p.get('float64_offsets', [0])) for p in image['people']), default=None))
+    print(name, 'calibration', calibration)
+    print(name, 'pool cases', expected['pool_cases'])
+    print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
+
+
 def precision_fixture(name):
     """One instance's network input and MMPose's heatmaps for it in float32 and in float64
     (stored as float32), for the float32 error of the family's network."""
@@ -1772,7 +2428,8 @@ if __name__ == '__main__':
     names = sys.argv[1:] or list(FAMILIES)
     for i, name in enumerate(FAMILIES):
         if name in names:
-            (run_dekr if name == 'dekr' else run_bottomup if name in BOTTOMUP_FAMILIES else run)(
+            (run_dekr if name == 'dekr' else run_cid if name == 'cid' else
+             run_bottomup if name in BOTTOMUP_FAMILIES else run)(
                 name, *FAMILIES[name], seed=1000 + i)
     for name in PRECISION_FAMILIES:
         if name in names:

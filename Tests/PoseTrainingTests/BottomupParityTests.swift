@@ -30,7 +30,7 @@ import Testing
         var metrics: [String: Double]
     }
 
-    @Test(arguments: ["ae", "dekr"]) func predictsAsMMPose(_ family: String) throws {
+    @Test(arguments: ["ae", "dekr", "cid"]) func predictsAsMMPose(_ family: String) throws {
         let dir = repositoryRoot + "/Tests/Fixtures/mmpose_parity/" + family
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json")))
         let (_, settings) = try Job.loadSettings(path: dir + "/config.py", options: [], components: .stock)
