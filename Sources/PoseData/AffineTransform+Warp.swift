@@ -1,4 +1,17 @@
 extension AffineTransform {
+    /// The inverse map as `cv2.warpAffine` computes it for itself (no `WARP_INVERSE_MAP`), in its
+    /// order of operations: the six coefficients `[a, b, c, d, e, f]`, 0 for a singular map.
+    var openCVInverse: [Double] {
+        var m = [a, b, c, d, e, f]
+        var det = m[0] * m[4] - m[1] * m[3]
+        det = det != 0 ? 1 / det : 0
+        let a11 = m[4] * det, a22 = m[0] * det
+        m[0] = a11; m[1] *= -det; m[3] *= -det; m[4] = a22
+        let b1 = -m[0] * m[2] - m[1] * m[5], b2 = -m[3] * m[2] - m[4] * m[5]
+        m[2] = b1; m[5] = b2
+        return m
+    }
+
     /// `cv2.warpAffine(image, M, (width, height), flags=INTER_LINEAR)` with `M` = self, bit for
     /// bit as OpenCV 4.x computes it: the inverse map in double, source positions in fixed
     /// point (10 fractional bits per row and column step, then 5 sub-pixel bits), 15-bit
@@ -8,14 +21,7 @@ extension AffineTransform {
     ///
     /// Writes `3 × height × width` float planes (RGB, values 0–255) to `out`.
     public func warp(_ image: RGBImage, width: Int, height: Int, into out: UnsafeMutablePointer<Float>) {
-        // warpAffine inverts M itself (no WARP_INVERSE_MAP), in this order of operations
-        var m = [a, b, c, d, e, f]
-        var det = m[0] * m[4] - m[1] * m[3]
-        det = det != 0 ? 1 / det : 0
-        let a11 = m[4] * det, a22 = m[0] * det
-        m[0] = a11; m[1] *= -det; m[3] *= -det; m[4] = a22
-        let b1 = -m[0] * m[2] - m[1] * m[5], b2 = -m[3] * m[2] - m[4] * m[5]
-        m[2] = b1; m[5] = b2
+        let m = openCVInverse
 
         // saturate_cast<int>(double): round half to even, clamped to int32
         @inline(__always) func round32(_ v: Double) -> Int32 {

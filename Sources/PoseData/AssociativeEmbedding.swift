@@ -126,18 +126,8 @@ public struct AssociativeEmbedding: BottomupCodec {
     /// `keypointThreshold`, as grouping drops the rest.
     func topCandidates(_ map: UnsafePointer<Float>, tags: UnsafePointer<Float>, size: (Int, Int), keypoint j: Int, keypoints k: Int,
                        tagDimension l: Int) -> [Candidate] {
-        let (w, h) = size, r = nmsKernel / 2
-        var peaks: [(index: Int, value: Float)] = []
-        for y in 0..<h { for x in 0..<w {
-            let v = map[y * w + x]
-            guard v > keypointThreshold else { continue }
-            var isMax = true
-            search: for yy in max(0, y - r)...min(h - 1, y + r) { for xx in max(0, x - r)...min(w - 1, x + r) where map[yy * w + xx] > v {
-                isMax = false; break search
-            } }
-            if isMax { peaks.append((y * w + x, v)) }
-        } }
-        let top = peaks.sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(topk)
+        let (w, h) = size
+        let top = HeatmapPeaks.top(map, width: w, height: h, kernel: nmsKernel, threshold: keypointThreshold, limit: topk)
         return top.map { p in
             Candidate(x: Float(p.index % w), y: Float(p.index / w), value: p.value,
                       tag: (0..<l).map { tags[($0 * k + j) * w * h + p.index] })

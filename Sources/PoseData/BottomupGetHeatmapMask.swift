@@ -41,13 +41,7 @@ public struct BottomupGetHeatmapMask: Transform {
     /// `cv2.warpAffine(mask, M, (ow, oh), flags=INTER_LINEAR)` of a float plane: OpenCV's
     /// fixed-point source positions (5 sub-pixel bits) and float weights, 0 outside.
     static func warped(_ mask: [Float], width sw: Int, height sh: Int, by transform: AffineTransform, toWidth w: Int, height h: Int) -> [Float] {
-        var m = [transform.a, transform.b, transform.c, transform.d, transform.e, transform.f]
-        var det = m[0] * m[4] - m[1] * m[3]
-        det = det != 0 ? 1 / det : 0
-        let a11 = m[4] * det, a22 = m[0] * det
-        m[0] = a11; m[1] *= -det; m[3] *= -det; m[4] = a22
-        let b1 = -m[0] * m[2] - m[1] * m[5], b2 = -m[3] * m[2] - m[4] * m[5]
-        m[2] = b1; m[5] = b2
+        let m = transform.openCVInverse
         func round32(_ v: Double) -> Int32 {
             let r = v.rounded(.toNearestOrEven)
             return r.isNaN ? 0 : r >= 2147483647 ? .max : r <= -2147483648 ? .min : Int32(r)

@@ -153,18 +153,7 @@ public struct SPR: BottomupCodec {
     /// The root map's NMS peaks above the threshold, largest first (ties by position), at most
     /// `maxInstances`.
     func peaks(_ map: UnsafePointer<Float>, width w: Int, height h: Int) -> [(index: Int, value: Float)] {
-        let r = nmsKernel / 2
-        var found: [(index: Int, value: Float)] = []
-        for y in 0..<h { for x in 0..<w {
-            let v = map[y * w + x]
-            guard v > decodeThreshold else { continue }
-            var isMax = true
-            search: for yy in max(0, y - r)...min(h - 1, y + r) { for xx in max(0, x - r)...min(w - 1, x + r) where map[yy * w + xx] > v {
-                isMax = false; break search
-            } }
-            if isMax { found.append((y * w + x, v)) }
-        } }
-        return Array(found.sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(maxInstances))
+        HeatmapPeaks.top(map, width: w, height: h, kernel: nmsKernel, threshold: decodeThreshold, limit: maxInstances)
     }
 
     /// PyTorch's `grid_sample(padding_mode='border', align_corners=False)` of one plane at the

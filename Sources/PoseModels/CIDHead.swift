@@ -124,18 +124,9 @@ public final class CIDHead: BottomupHead {
             }
             let smooth = Self.smoothed(root, kernel: blurKernelSize)
             let mapSize = Double(w + h) / 2
-            let pool = mapSize > 300 ? 7 : mapSize > 200 ? 5 : 3, r = pool / 2
-            var peaks: [(index: Int, score: Float)] = []
-            for y in 0..<h { for x in 0..<w {
-                let v = smooth.data[y * w + x]
-                guard v > scoreThreshold else { continue }
-                var isMax = true
-                search: for yy in max(0, y - r)...min(h - 1, y + r) { for xx in max(0, x - r)...min(w - 1, x + r) where smooth.data[yy * w + xx] > v {
-                    isMax = false; break search
-                } }
-                if isMax { peaks.append((y * w + x, v)) }
-            } }
-            peaks = Array(peaks.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }.prefix(maxInstances))
+            let pool = mapSize > 300 ? 7 : mapSize > 200 ? 5 : 3
+            let peaks = HeatmapPeaks.top(smooth.data, width: w, height: h, kernel: pool, threshold: scoreThreshold, limit: maxInstances)
+                .map { (index: $0.index, score: $0.value) }
             guard !peaks.isEmpty else { people.append([]); continue }
             let instances = try instanceHeatmaps(stacked, passes: passes, peaks: peaks, flipIndices: context.flipIndices)
             var output = HeadOutput()
