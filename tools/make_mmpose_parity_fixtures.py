@@ -90,6 +90,42 @@ skeleton links (the rescore net's features), `nms_cases` (nearby_joints_nms on m
 near-duplicates, a far joint, max_dets 3, a chain where a passed-over instance is kept later) and
 every metric figure (all 0).
 
+A third bottom-up family, `cid` (MMPose's `cid_hrnet-w32_8xb20-140e_coco-512x512.py`:
+BottomupPoseEstimator, the HRNet shrunk as `dekr`'s with multiscale_output, FeatureMapProcessor
+concatenating its four branches (120 channels), CIDHead with its IIAModule and GFDModule at
+gfd_channels 32 as the config has it (weights.pth 1.2 MB), the DecoupledHeatmap codec at input
+256 × 256 / heatmaps 64 × 64, BottomupResize 'expand' to multiples of 64, flip test, CocoMetric as
+the config has it: nms_thr 0.8 with nms_mode 'oks_nms' (the default) and score_mode 'keypoint'),
+runs on the four whole COCO images. After the seeded draw, `calibrate_cid` sets the head's layers
+on those images (see the CID_* constants): the root row of the IIA module's conv (a generalized
+eigenvector of the features, image content against the random network's position pattern and
+the border, and a bias) so that 3 to 15 roots pass the threshold in every image, none near the
+border, tied or near the threshold or a neighbour; the GFD module's conv_down and the spatial
+attention's linear layer (one projection of the whitened features, so that the spatial
+attention's channel sum is a similarity to the root's features), the channel attention's scale,
+the spatial attention's 5 × 5 conv (channel sum and relative-coordinate parts) and the heatmap conv
+(least squares towards a person-shaped set of Gaussians around each root, seeded noise drawn again
+where a map's maximum or a refinement would be close) so that the instances' heatmaps differ,
+with clear maxima. Its expected.json has, per image in MMPose's order, img_id, img_path, ori_shape,
+input_size, input_center, input_scale and `people` in MMPose's order (the instances' root scores,
+descending): keypoints in image pixels and keypoint_scores (heatmap maximum × root score) as the
+metric receives them (no bbox_scores), with the metric's `score` (their mean) and `area` (the
+keypoints' extent, image pixels) and `float64_offsets`; `instances`; checksums (shape, float64 sum,
+per-entry sums; `channel_checksums`) of the two branches' features (`features`: the image's, the
+flipped image's mirrored back), the flip-averaged root heatmap before and after smoothing
+(`root_merged`, `root_smoothed`), the GFD's global features, the spatial attention's input sums
+and logits, the GFD output before merging (`gfd_heatmaps`, the image's instances then the
+flipped-back branch's), the merged instance heatmaps before and after smoothing
+(`instance_merged`, `instance_smoothed` with per instance and keypoint sums); `roots`
+(`cid_root_figures`: pool kernel, local maxima, margins), `instance_coords` (x, y; heatmap pixels)
+and `instance_scores`; `decoded` per instance (the maxima, their values, the refinement steps, the
+keypoints in input pixels after the head's half-stride shift, the scores); `keypoint_figures`
+(the decisions' margins); `clamped` (values the truncated sigmoids clamped); `nms` (the metric's
+oks_nms: scores, areas, kept indices, OKS margins; `oks_nms_retrace`); `float64_people` and
+`float64_error` (MMPose's float32 maps against its float64 run). The top level adds the
+calibration's figures, test_cfg's defaults the head used, `pool_cases` (the hierarchical max-pool's
+kernel at the size bounds, on `formula_uniforms` maps) and every metric figure (all 0).
+
 `deform_conv` writes Tests/Fixtures/deform_conv/deform_conv.json: for four seeded small cases
 (groups and deform_groups 1 or 2, stride 1 or 2, padding 1, offsets with fractional, integer,
 border and outside positions) the port's float32 output and the autograd gradients of
@@ -209,23 +245,32 @@ DEKR_TEMPLATE = [(0, -0.42), (0.03, -0.45), (-0.03, -0.45), (0.07, -0.43), (-0.0
                  (-0.13, -0.3), (0.17, -0.12), (-0.17, -0.12), (0.19, 0.04), (-0.19, 0.04), (0.09, 0.05),
                  (-0.09, 0.05), (0.1, 0.27), (-0.1, 0.27), (0.11, 0.48), (-0.11, 0.48)]
 
-# CID (`calibrate_cid`): the root channel of the IIA module's 1×1 conv is the generalized
-# eigenvector of the neck's features that best separates what differs between the images from what
-# they share (the random network's position pattern) and from the CID_ROOT_EDGE-pixel band along
-# the border (weight CID_ROOT_BORDER_WEIGHT), scaled to logits of standard deviation
-# CID_ROOT_SPREAD; its bias puts the instance threshold (test_cfg score_threshold, 0.01) where
-# CID_ROOTS[0]..CID_ROOTS[1] root peaks pass in every image (median within CID_ROOTS_MEDIAN), none
-# within CID_ROOT_BORDER pixels of the border, all peaks at least CID_VALUE_MARGIN from the threshold;
-# the spatial attention's 5×5 conv gets logits whose parts from the channel sum and from the two
-# relative-coordinate channels have standard deviations CID_SPATIAL_FSUM_SPREAD and
-# CID_SPATIAL_COORD_SPREAD (mean 0); the channel attention's linear layer an output RMS of
-# CID_CHANNEL_RMS; the GFD module's heatmap conv, per flip pair, logits of mean CID_HEATMAP_LEVEL and
-# standard deviation CID_HEATMAP_SPREAD, its rows drawn again where a map's maximum would not lead
-# the next value by CID_ARGMAX_MARGIN or a refinement neighbour pair would differ by less than
-# CID_REFINE_MARGIN
+# CID (`calibrate_cid`): the IIA module's root row (the last of keypoint_root_conv) is a
+# generalized eigenvector of the neck's features: what differs between the images (pixels
+# CID_ROOT_EDGE or more inside) against what they share (the random network's position pattern)
+# plus the CID_ROOT_EDGE-pixel border band (weight CID_ROOT_BORDER_WEIGHT) plus a ridge of
+# CID_ROOT_RIDGE × the mean eigenvalue (a small ridge makes large weights, and the backbone's
+# float32 noise grows with them); scaled to logits of standard deviation CID_ROOT_SPREAD, its bias
+# (steps of 0.01) puts the instance threshold (score_threshold 0.01) where CID_ROOTS root peaks pass
+# in every image (median within CID_ROOTS_MEDIAN), none within CID_ROOT_BORDER pixels of the border,
+# every local maximum at least CID_VALUE_MARGIN from the threshold, the passing scores
+# CID_SCORE_GAP apart and every pixel above the threshold CID_ROOT_CLARITY from its largest
+# neighbour (the max-pool equality test). The GFD module: conv_down and the spatial attention's
+# linear layer are one projection of the whitened features (ridge CID_WHITEN_RIDGE × the mean
+# eigenvalue), so that the spatial attention's channel sum is a similarity to the root's features;
+# the channel attention's output has RMS CID_CHANNEL_RMS; the spatial attention's 5 × 5 conv has
+# logits whose channel-sum part (the drawn kernel's magnitudes) and relative-coordinate part (as
+# drawn) have standard deviations CID_SPATIAL_FSUM_SPREAD and CID_SPATIAL_COORD_SPREAD, mean
+# CID_SPATIAL_LEVEL; the heatmap conv is a least-squares fit to Gaussians (CID_TARGET_SIGMA) at the
+# root + DEKR_TEMPLATE × CID_PERSON_HEIGHT, plus seeded noise (CID_HEATMAP_NOISE), mapped per flip
+# pair to logits of mean CID_HEATMAP_LEVEL and maximum CID_HEATMAP_PEAK; a pair's noise is drawn
+# again where a map's maximum would lead the next value by less than CID_ARGMAX_MARGIN or a
+# refinement neighbour pair would differ by less than CID_REFINE_MARGIN
 CID_ROOT_SPREAD = 2.0
 CID_ROOT_EDGE = 6
 CID_ROOT_BORDER_WEIGHT = 1.0
+CID_ROOT_RIDGE = 3e-3
+CID_ROOT_CLARITY = 1e-4
 CID_ROOT_BORDER = 4
 CID_ROOTS = (3, 15)
 CID_ROOTS_MEDIAN = (5, 11)
@@ -235,10 +280,10 @@ CID_SPATIAL_FSUM_SPREAD, CID_SPATIAL_COORD_SPREAD, CID_SPATIAL_LEVEL = 2.0, 0.5,
 CID_CHANNEL_RMS = 0.5
 CID_PERSON_HEIGHT, CID_TARGET_SIGMA = 8.0, 2.0
 CID_HEATMAP_NOISE = 0.05
-CID_HEATMAP_LEVEL, CID_HEATMAP_PEAK = -4.0, 3.0
+CID_HEATMAP_LEVEL, CID_HEATMAP_PEAK = -8.0, 3.0
 CID_SCORE_GAP = 1e-5
-CID_ARGMAX_MARGIN = 1e-5
-CID_REFINE_MARGIN = 1e-6
+CID_ARGMAX_MARGIN = 5e-5
+CID_REFINE_MARGIN = 5e-5
 
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
@@ -1710,7 +1755,8 @@ def cid_trace(store):
         return x.detach().clone()
 
     def predict(self, feats, batch_data_samples, test_cfg={}):
-        store.append(dict(clamped={}, decoded=[]))
+        store.append(dict(clamped={}, decoded=[],
+                          flip_indices=list(batch_data_samples[0].metainfo['flip_indices'])))
         return original['predict'](self, feats, batch_data_samples, test_cfg)
 
     def smooth(heatmaps, blur_kernel_size):
@@ -1811,17 +1857,21 @@ def cid_root_search(raws, spread, thr, max_instances):
     import mmpose.models.heads.heatmap_heads.cid_head as cid
     best = None
     for b in np.arange(-14.0, 0.0, 0.01):
-        counts, margin = [], math.inf
+        counts, margin, clear = [], math.inf, True
         for r in raws:
             h = torch.sigmoid(r * spread + b).clamp(1e-4, 1 - 1e-4).mean(dim=0, keepdim=True)[None]
-            values, _, _, inside = cid_root_peaks(cid.smooth_heatmaps(h, 3), thr, CID_ROOT_BORDER)
+            smoothed = cid.smooth_heatmaps(h, 3)
+            values, _, _, inside = cid_root_peaks(smoothed, thr, CID_ROOT_BORDER)
             selected = values > thr
             counts.append(int(selected.sum()))
-            if not bool(inside[selected].all()) or \
-                    (counts[-1] > 1 and values[selected].sort().values.diff().min() < 2 * CID_SCORE_GAP):
-                break
             margin = min(margin, float((values - thr).abs().min()))
-        if len(counts) < len(raws) or min(counts) < CID_ROOTS[0] or max(counts) > min(CID_ROOTS[1], max_instances) \
+            steps = (smoothed - neighbour_maximum(smoothed)).abs()[smoothed > thr]
+            clear = clear and bool(inside[selected].all()) and \
+                (counts[-1] < 2 or float(values[selected].sort().values.diff().min()) >= 2 * CID_SCORE_GAP) and \
+                (steps.numel() == 0 or float(steps.min()) >= 2 * CID_ROOT_CLARITY)
+            if not clear:
+                break
+        if not clear or min(counts) < CID_ROOTS[0] or max(counts) > min(CID_ROOTS[1], max_instances) \
                 or not CID_ROOTS_MEDIAN[0] <= np.median(counts) <= CID_ROOTS_MEDIAN[1]:
             continue
         if best is None or margin > best[0]:
@@ -1938,7 +1988,8 @@ def calibrate_cid(model, cfg, seed):
         mean = torch.cat([m.movedim(-3, 0).reshape(C, -1) for m in maps], 1).mean(dim=1, keepdim=True)
         spread = covariance(same - shared)
         denominator = covariance(shared.expand_as(same)) + CID_ROOT_BORDER_WEIGHT * (band - mean) @ (band - mean).T \
-            / band.shape[1] + 1e-6 * torch.eye(C, dtype=torch.float64)
+            / band.shape[1]
+        denominator += CID_ROOT_RIDGE * denominator.trace() / C * torch.eye(C, dtype=torch.float64)
         inverse = torch.linalg.inv(torch.linalg.cholesky(denominator))
         _, vectors = torch.linalg.eigh(inverse @ spread @ inverse.T)
         candidates = []
@@ -1950,16 +2001,17 @@ def calibrate_cid(model, cfg, seed):
                 raws = [(r - pooled.mean()) / pooled.std() for r in raws]
                 found = cid_root_search(raws, CID_ROOT_SPREAD, thr, max_instances)
                 if found is not None:
-                    candidates.append((found[0], j, sign, found[1], found[2], w / pooled.std(), pooled.mean() / pooled.std()))
+                    candidates.append((found[0], j, sign, found[1], found[2], w / pooled.std(),
+                                       pooled.mean() / pooled.std()))
         assert candidates, 'no root row passes'
         conv = head.iia_module.keypoint_root_conv
-        for margin, j, sign, b, counts, w, offset in sorted(candidates, key=lambda c: -c[0]):
+        for _, j, sign, b, _, w, offset in sorted(candidates, key=lambda c: -c[0]):
             conv.weight[-1, :, 0, 0] = (CID_ROOT_SPREAD * w).float()
             conv.bias[-1] = float(b - CID_ROOT_SPREAD * offset)
             roots = [cid_root_figures(entry, thr, max_instances) for entry in traced()]
-            if all(r['value_margin'] >= CID_VALUE_MARGIN and (r['score_gap'] or 1) >= CID_SCORE_GAP and r['clarity'] > 0 and
-                   r['border_distance'] >= CID_ROOT_BORDER and CID_ROOTS[0] <= r['instances'] <= CID_ROOTS[1]
-                   for r in roots):
+            if all(r['value_margin'] >= CID_VALUE_MARGIN and (r['score_gap'] is None or r['score_gap'] >= CID_SCORE_GAP) and
+                   r['clarity'] >= CID_ROOT_CLARITY and r['border_distance'] >= CID_ROOT_BORDER and
+                   CID_ROOTS[0] <= r['instances'] <= CID_ROOTS[1] for r in roots):
                 break
         else:
             raise AssertionError('no root row passes in float32')
@@ -1969,8 +2021,8 @@ def calibrate_cid(model, cfg, seed):
         # vectors (its linear layer) are one projection g = P (f − mean) of the neck's features f:
         # P = the drawn conv_down weights × (Σ + CID_WHITEN_RIDGE · mean eigenvalue · I)^(-1/2)
         # (Σ the features' covariance over every pixel of the images and their flips), scaled to
-        # an RMS of 1; the spatial attention's channel sum at pixel p is then g(p) · g(root), a
-        # similarity that peaks near the root
+        # an RMS of 1; the spatial attention's channel sum at pixel p is then Σ_c d_c g_c(p) g_c(root)
+        # (d_c > 0 the linear layer's row factors), a similarity that peaks near the root
         gfd = head.gfd_module
         pixels = torch.cat([m.movedim(1, 0).reshape(C, -1) for m in maps], 1)
         centre = pixels.mean(dim=1)
@@ -1980,10 +2032,13 @@ def calibrate_cid(model, cfg, seed):
             @ eigenvectors.T
         projection = gfd.conv_down.weight[:, :, 0, 0].double() @ whiten
         projection /= (projection @ centred).pow(2).mean().sqrt()
-        for layer, weight in ((gfd.conv_down, gfd.conv_down.weight[:, :, 0, 0]), (gfd.spatial_attention.atn,
-                                                                                   gfd.spatial_attention.atn.weight)):
-            weight.copy_(projection.float())
-            layer.bias.copy_((-(projection @ centre)).float())
+        # (the linear layer's rows scaled apart, by seeded factors in [0.5, 1.5): the similarity
+        # stays one, the two layers' weights differ)
+        weights = torch.rand(projection.shape[0], 1, generator=generator, dtype=torch.float64) + 0.5
+        for layer, weight, factor in ((gfd.conv_down, gfd.conv_down.weight[:, :, 0, 0], 1.0),
+                                      (gfd.spatial_attention.atn, gfd.spatial_attention.atn.weight, weights)):
+            weight.copy_((factor * projection).float())
+            layer.bias.copy_((-(factor * projection) @ centre).float())
         # the channel attention: one factor on the linear layer's weights and bias
         store = traced()
         linear = gfd.channel_attention.atn
@@ -2007,11 +2062,12 @@ def calibrate_cid(model, cfg, seed):
         sconv.bias.fill_(CID_SPATIAL_LEVEL - (a * fsum.mean().item() + c * coords.mean().item()))
         # the heatmap conv: least squares (every pixel of every instance, both branches) towards
         # a Gaussian of CID_TARGET_SIGMA pixels at the instance's root + DEKR_TEMPLATE[k] ×
-        # CID_PERSON_HEIGHT (row r: keypoint r on the image's instances, keypoint flip[r] on the
-        # flipped image's, which the merge averages into keypoint flip[r]... of the image), plus
-        # seeded noise (CID_HEATMAP_NOISE of each row's spread); then per flip pair one affine map
-        # to logits of mean CID_HEATMAP_LEVEL and spread CID_HEATMAP_SPREAD. Float64 stand-ins of
-        # the merged, smoothed maps pick the noise, the traced float32 run confirms it
+        # CID_PERSON_HEIGHT, k = r for row r on the image's instances and k = flip[r] on the
+        # flipped-back branch's (the merge averages channel k of the one with channel flip[k] of
+        # the other), plus seeded noise (CID_HEATMAP_NOISE of each row's spread); then per flip
+        # pair one affine map to logits of mean CID_HEATMAP_LEVEL and maximum CID_HEATMAP_PEAK
+        # (no value reaches the sigmoid's upper clamp). Float64 stand-ins of the merged, smoothed
+        # maps pick the noise, the traced float32 run confirms it
         hconv = gfd.heatmap_conv
         store = traced()
         template = np.array(DEKR_TEMPLATE) * CID_PERSON_HEIGHT
@@ -2071,6 +2127,10 @@ def calibrate_cid(model, cfg, seed):
                     assert redrawn < 1000, 'no clear instance heatmaps'
             store = traced()
             todo = [pair for pair in pairs if not clear(store, pair)]
+            # the metric's person scores (the mean keypoint score) order its OKS NMS: none tied
+            gaps = [np.diff(np.sort([float(np.mean(d[3][0])) for d in entry['decoded']])) for entry in store]
+            if not todo and min(g.min() for g in gaps if g.size) < CID_SCORE_GAP:
+                todo = [pairs[0]]
             redrawn += len(todo)
         figures.update(heatmap_pairs_redrawn=redrawn)
     return figures
@@ -2082,6 +2142,22 @@ def channel_checksums(x):
     return dict(shape=list(x.shape), sum=float(x.sum()), sums=x.flatten(1).sum(dim=1).tolist())
 
 
+def smooth_retrace(x):
+    """cid_head.smooth_heatmaps (kernel 3) in numpy float32 as PyTorch's CPU avg_pool2d computes
+    it: per output pixel the 3 × 3 window's taps inside the map summed one by one in row-major
+    order (taps in the zero padding skipped), divided by 9 (count_include_pad), then
+    (x + average) / 2. x: (..., H, W) float32."""
+    f = np.float32
+    H, W = x.shape[-2:]
+    padded = np.zeros(x.shape[:-2] + (H + 2, W + 2), np.float32)
+    padded[..., 1:-1, 1:-1] = x
+    total = np.zeros_like(x)
+    for i in range(3):
+        for j in range(3):
+            total = (total + padded[..., i:i + H, j:j + W]).astype(np.float32)
+    return ((x + total / f(9)) / f(2)).astype(np.float32)
+
+
 def cid_decoding(entry, codec, metainfo, thr, max_instances):
     """One image's CID decoding, retraced from the trace (`cid_trace`) and checked against what
     MMPose computed: checksums of every stage, the roots' figures (`cid_root_figures`), the
@@ -2090,13 +2166,16 @@ def cid_decoding(entry, codec, metainfo, thr, max_instances):
     feats = entry['feats']
     N = len(entry['scores'])
     out = dict(instances=N,
-               features=[dict(channel_checksums(feats[b]), branch=name) for b, name in enumerate(('image', 'flipped back'))],
-               root_merged=channel_checksums(entry['root_merged'][0]), root_smoothed=channel_checksums(entry['root_smoothed'][0]),
+               features=[dict(channel_checksums(feats[b]), branch=name)
+                         for b, name in enumerate(('image', 'flipped back'))],
+               root_merged=channel_checksums(entry['root_merged'][0]),
+               root_smoothed=channel_checksums(entry['root_smoothed'][0]),
                roots=cid_root_figures(entry, thr, max_instances), clamped=entry['clamped'],
                instance_coords=entry['coords'].tolist(), instance_scores=entry['scores'].double().tolist())
     if N == 0:
         return out
     smoothed = entry['instance_smoothed']
+    H, W = smoothed.shape[-2:]
     out.update(
         global_feats=channel_checksums(entry['global_feats']),
         spatial_input=dict(shape=list(entry['spatial_input'].shape),
@@ -2110,11 +2189,25 @@ def cid_decoding(entry, codec, metainfo, thr, max_instances):
         instance_smoothed=dict(channel_checksums(smoothed), keypoint_sums=smoothed.double().sum(dim=(2, 3)).tolist()))
     assert torch.equal(entry['gfd_coords'], torch.cat((entry['coords'], entry['coords']))) and \
         entry['gfd_imgids'].tolist() == [0] * N + [1] * N
+    # retraced: the smoothing, the flip merge (the flipped branch's channels permuted, no spatial
+    # flip), the instance vectors (the image's N, then the flipped-back features' N, at the same
+    # roots) and the spatial attention's relative coordinates ((root − (pixel + 0.5)) / 32, x first)
+    assert np.array_equal(smooth_retrace(entry['root_merged'].numpy()), entry['root_smoothed'].numpy())
+    assert np.array_equal(smooth_retrace(entry['instance_merged'].numpy()), smoothed.numpy())
+    gfd_maps = entry['gfd_heatmaps']
+    assert torch.equal((gfd_maps[:N] + gfd_maps[N:][:, entry['flip_indices']]) / 2.0, entry['instance_merged'])
+    xs, ys = entry['coords'][:, 0], entry['coords'][:, 1]
+    assert torch.equal(entry['instance_feats'], torch.cat((feats[0][:, ys, xs].T, feats[1][:, ys, xs].T)))
+    pixel_y, pixel_x = torch.meshgrid(torch.arange(H, dtype=torch.float32), torch.arange(W, dtype=torch.float32),
+                                      indexing='ij')
+    relative = entry['spatial_input'][:, 1:]
+    coords2 = torch.cat((entry['coords'], entry['coords'])).float()
+    assert torch.equal(relative[:, 0], (coords2[:, 0, None, None] - (pixel_x + 0.5)) / 32.0) and \
+        torch.equal(relative[:, 1], (coords2[:, 1, None, None] - (pixel_y + 0.5)) / 32.0)
     # the codec: per instance get_heatmap_maximum, refine_keypoints (±0.25 towards the higher
     # neighbour), × scale_factor; scores × the instance's score; then the head adds
     # input_size / heatmap_size / 2 (the real input size over the map's, per axis)
     decoded, keypoints_input = [], []
-    H, W = smoothed.shape[-2:]
     for n, (heatmaps, instance_score, keypoints, scores) in enumerate(entry['decoded']):
         assert np.array_equal(heatmaps[0], smoothed[n].numpy())
         locations, values = get_heatmap_maximum(heatmaps[0].copy())

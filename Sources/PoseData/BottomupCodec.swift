@@ -47,10 +47,11 @@ extension FieldKey {
 }
 
 extension FieldKey {
-    /// `2K × h × w` displacements from a root to each keypoint, x then y per keypoint (DEKR's SPR).
-    public static let displacements = FieldKey("displacements")
-    /// `2K × h × w` weights of the displacement targets (SPR).
-    public static let displacementWeights = FieldKey("displacement_weights")
+    /// `2K × h × w` displacements from a person's root to each keypoint, x then y per keypoint
+    /// (DEKR's SPR; MMPose's `displacements`, named apart from packages' own displacement keys).
+    public static let rootDisplacements = FieldKey("root_displacements")
+    /// `2K × h × w` weights of the root displacements (SPR's `displacement_weights`).
+    public static let rootDisplacementWeights = FieldKey("root_displacement_weights")
     /// Per-pixel weights of heatmap targets, the heatmaps' shape (SPR).
     public static let heatmapWeights = FieldKey("heatmap_weights")
 }

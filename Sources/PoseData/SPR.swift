@@ -50,8 +50,8 @@ public struct SPR: BottomupCodec {
 
     public func targetShapes(keypoints k: Int) -> [FieldKey: [Int]] {
         let (w, h) = heatmapSize, maps = generateKeypointHeatmaps ? k + 1 : 1
-        return [.heatmaps: [maps, h, w], .heatmapWeights: [maps, h, w], .displacements: [2 * k, h, w],
-                .displacementWeights: [2 * k, h, w], .keypointWeights: [k]]
+        return [.heatmaps: [maps, h, w], .heatmapWeights: [maps, h, w], .rootDisplacements: [2 * k, h, w],
+                .rootDisplacementWeights: [2 * k, h, w], .keypointWeights: [k]]
     }
 
     /// One person's targets (`encode(keypoints:visible:persons:)` with one person).
@@ -118,16 +118,16 @@ public struct SPR: BottomupCodec {
         var out = EncodedKeypoints(weights: (0..<k).map { j in (0..<n).contains { visible[$0 * k + j] > 0 } ? 1 : 0 })
         out[.heatmaps] = SampleField(heatmaps, shape: [maps, h, w])
         out[.heatmapWeights] = SampleField(heatmapWeights, shape: [maps, h, w])
-        out[.displacements] = SampleField(displacements, shape: [2 * k, h, w])
-        out[.displacementWeights] = SampleField(displacementWeights, shape: [2 * k, h, w])
+        out[.rootDisplacements] = SampleField(displacements, shape: [2 * k, h, w])
+        out[.rootDisplacementWeights] = SampleField(displacementWeights, shape: [2 * k, h, w])
         return out
     }
 
     /// Every root of sample `index`: `.heatmaps` `N × (K+1) × h × w` (or `N × 1 × h × w` without
-    /// keypoint heatmaps) and `.displacements` `N × 2K × h × w`. Each person's `scores` are its
+    /// keypoint heatmaps) and `.rootDisplacements` `N × 2K × h × w`. Each person's `scores` are its
     /// keypoint scores (1 without keypoint heatmaps), its `score` the root's response.
     public func decodePersons(_ output: HeadOutput, at index: Int) throws -> [DecodedPerson] {
-        guard let maps = output.heatmaps, maps.shape.count == 4, let field = output[.displacements], field.shape.count == 4 else {
+        guard let maps = output.heatmaps, maps.shape.count == 4, let field = output[.rootDisplacements], field.shape.count == 4 else {
             throw DatasetError("SPR decodes heatmaps and displacements; the head predicted \(output.fields.keys.map(\.name)): use a DEKRHead")
         }
         let (c, h, w) = (maps.shape[1], maps.shape[2], maps.shape[3])

@@ -71,8 +71,8 @@ public final class DEKRHead: BottomupHead {
         var d = ChannelBlocking.planar(displacementStem.forward(x, mode: .training))
         for block in adaptive { d = block.forward(d, mode: .training) }
         let moves = ChannelBlocking.planar(displacementOut.forward(d, mode: .training))
-        guard let gtHeat = targets[.heatmaps], let heatWeights = targets[.heatmapWeights], let gtMoves = targets[.displacements],
-              let moveWeights = targets[.displacementWeights] else {
+        guard let gtHeat = targets[.heatmaps], let heatWeights = targets[.heatmapWeights], let gtMoves = targets[.rootDisplacements],
+              let moveWeights = targets[.rootDisplacementWeights] else {
             throw ModelError("DEKRHead needs SPR's targets (heatmaps, heatmap_weights, displacements, displacement_weights); the train pipeline's GenerateTarget needs encoder=dict(type='SPR', ...)")
         }
         guard gtHeat.shape == heat.shape, heatWeights.shape == heat.shape, gtMoves.shape == moves.shape, moveWeights.shape == moves.shape else {
@@ -136,14 +136,14 @@ public final class DEKRHead: BottomupHead {
         return (grad, Float(total) * scale)
     }
 
-    /// `.heatmaps` `N × (K+1) × h × w` and `.displacements` `N × 2K × h × w`.
+    /// `.heatmaps` `N × (K+1) × h × w` and `.rootDisplacements` `N × 2K × h × w`.
     public func predict(_ feats: [Tensor]) -> HeadOutput {
         let x = ChannelBlocking.planar(feats.last!)
         let heat = heatmapOut.forward(heatmapBlock.forward(heatmapStem.forward(x, mode: .inference), mode: .inference), mode: .inference)
         var d = ChannelBlocking.planar(displacementStem.forward(x, mode: .inference))
         for block in adaptive { d = block.forward(d) }
         var out = HeadOutput(heatmaps: ChannelBlocking.planar(heat).clone())
-        out[.displacements] = ChannelBlocking.planar(displacementOut.forward(d, mode: .inference)).clone()
+        out[.rootDisplacements] = ChannelBlocking.planar(displacementOut.forward(d, mode: .inference)).clone()
         return out
     }
 
@@ -166,11 +166,11 @@ public final class DEKRHead: BottomupHead {
                 throw ModelError("DEKRHead predicts \(k) keypoints; the dataset's flip indices are for \(context.flipIndices.count)")
             }
             let back = predict(flipped)
-            let heat = output.heatmaps!, moves = output[.displacements]!
+            let heat = output.heatmaps!, moves = output[.rootDisplacements]!
             // the root map (last) is its own mirror image
             let mirroredHeat = back.heatmaps!.mirrored(channelSource: context.flipIndices + [k], shift: context.settings.shiftHeatmap)
             let pairs = (0..<(2 * k)).map { 2 * context.flipIndices[$0 / 2] + $0 % 2 }
-            let mirroredMoves = back[.displacements]!.mirrored(channelSource: pairs, shift: false)
+            let mirroredMoves = back[.rootDisplacements]!.mirrored(channelSource: pairs, shift: false)
             let (plane, w) = (moves.shape[2] * moves.shape[3], moves.shape[3])
             // flip_heatmaps('offset') negates x; MMPose then adds (s − 1)/s to it
             let scale = Float(context.inputSize.0) / Float(w)
@@ -181,7 +181,7 @@ public final class DEKRHead: BottomupHead {
             } }
             for i in 0..<heat.count { heat.data[i] = (heat.data[i] + mirroredHeat.data[i]) / 2 }
             for i in 0..<moves.count { moves.data[i] = (moves.data[i] + mirroredMoves.data[i]) / 2 }
-            output.heatmaps = heat; output[.displacements] = moves
+            output.heatmaps = heat; output[.rootDisplacements] = moves
         }
         var result: [[DecodedPerson]] = []
         for b in 0..<output.heatmaps!.shape[0] {

@@ -10,11 +10,11 @@ import PoseTensor
         let codec = SPR(inputSize: (64, 64), heatmapSize: (32, 32), sigma: (root: 2, keypoint: 1), generateKeypointHeatmaps: true)
         let a: [Double] = [10, 10, 20, 12, 14, 30], b: [Double] = [44, 40, 52, 44, 48, 58]
         let encoded = codec.encode(keypoints: a + b, visible: [1, 1, 1, 1, 1, 1], persons: 2)
-        let heat = try #require(encoded[.heatmaps]), moves = try #require(encoded[.displacements])
+        let heat = try #require(encoded[.heatmaps]), moves = try #require(encoded[.rootDisplacements])
         #expect(heat.shape == [4, 32, 32] && moves.shape == [6, 32, 32])
         #expect(encoded[.heatmapWeights]!.values.allSatisfy { $0 == 1 || $0 == Float(0.1) })
         var output = HeadOutput(heatmaps: Tensor(heat.values, shape: [1] + heat.shape))
-        output[.displacements] = Tensor(moves.values, shape: [1] + moves.shape)
+        output[.rootDisplacements] = Tensor(moves.values, shape: [1] + moves.shape)
         let people = try codec.decodePersons(output, at: 0)
         #expect(people.count == 2)
         for (person, truth) in zip(people.sorted { $0.keypoints[0] < $1.keypoints[0] }, [a, b]) {
@@ -118,8 +118,8 @@ import PoseTensor
             check("heatmap_weights", s.targets[.heatmapWeights]!.values, expected.heatmap_weights, tolerance: 1e-6)
             // OpenCV's float32 cv2.transform of the keypoints rounds some coordinates one ulp
             // (4e-6 px) apart from SwiftPose's float32 products: sums over ~100 pixels move by 1e-4
-            check("displacements", s.targets[.displacements]!.values, expected.displacements, tolerance: 5e-4)
-            check("displacement_weights", s.targets[.displacementWeights]!.values, expected.displacement_weights, tolerance: 1e-5)
+            check("displacements", s.targets[.rootDisplacements]!.values, expected.displacements, tolerance: 5e-4)
+            check("displacement_weights", s.targets[.rootDisplacementWeights]!.values, expected.displacement_weights, tolerance: 1e-5)
             let mask = s.targets[.heatmapMask]!.values.map { $0 == 1 ? "1" : "0" }.joined()
             #expect(mask == expected.heatmap_mask, "\(expected.img_id): heatmap masks differ in \(zip(mask, expected.heatmap_mask).filter { $0 != $1 }.count) pixels")
         }

@@ -34,8 +34,8 @@ import PoseTensor
         var fields = Fields<Tensor>()
         fields[.heatmaps] = tensor([n, k + 1, h, w]) { Float($0.uniform()) }
         fields[.heatmapWeights] = tensor([n, k + 1, h, w]) { $0.uniform() < 0.5 ? 1 : 0.1 }
-        fields[.displacements] = tensor([n, 2 * k, h, w]) { Float($0.uniform(-2, 2)) }
-        fields[.displacementWeights] = tensor([n, 2 * k, h, w]) { $0.uniform() < 0.6 ? Float($0.uniform(0.1, 1)) : 0 }
+        fields[.rootDisplacements] = tensor([n, 2 * k, h, w]) { Float($0.uniform(-2, 2)) }
+        fields[.rootDisplacementWeights] = tensor([n, 2 * k, h, w]) { $0.uniform() < 0.6 ? Float($0.uniform(0.1, 1)) : 0 }
         fields[.heatmapMask] = tensor([n, h, w]) { $0.uniform() < 0.8 ? 1 : 0 }
         fields[.keypointWeights] = Tensor(repeating: 1, shape: [n, k])
         return HeadTargets(fields: fields)

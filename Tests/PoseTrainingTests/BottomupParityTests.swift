@@ -7,11 +7,12 @@ import PoseModels
 import Testing
 
 /// SwiftPose's bottom-up paradigm against MMPose 1.3.2 itself, run by
-/// `tools/make_mmpose_parity_fixtures.py ae dekr` through MMPose's test loop on the four COCO
+/// `tools/make_mmpose_parity_fixtures.py ae dekr cid` through MMPose's test loop on the four COCO
 /// samples with random weights whose final layers make several people per image:
 /// associative embedding (a small HRNet, `AssociativeEmbeddingHead`, flip test, heatmaps restored
-/// to the input size) and DEKR (a small multi-scale HRNet, `FeatureMapProcessor`, `DEKRHead` with
-/// adaptive deformable convolutions, the SPR codec, rescoring and pose NMS). Every image must
+/// to the input size), DEKR (a small multi-scale HRNet, `FeatureMapProcessor`, `DEKRHead` with
+/// adaptive deformable convolutions, the SPR codec, rescoring and pose NMS) and CID (the same
+/// backbone and neck, `CIDHead`'s instance selection and decoupled heatmaps, `DecoupledHeatmap`). Every image must
 /// give the same people in the same order, their keypoints within 0.1 px (at least 99%), their
 /// scores and instance scores to 1e-4, and CocoMetric's figures equal.
 @Suite struct BottomupParityTests {

@@ -23,7 +23,7 @@ import Testing
         var codec = SPR(inputSize: (64, 64), heatmapSize: (16, 16), sigma: (root: 2, keypoint: 1), generateKeypointHeatmaps: true)
         codec.minimalDiagonalLength = 2.0.squareRoot()
         let targetKeys: [(FieldKey, String)] = [(.heatmaps, "heatmaps"), (.heatmapWeights, "heatmap_weights"),
-                                                (.displacements, "displacements"), (.displacementWeights, "displacement_weights")]
+                                                (.rootDisplacements, "displacements"), (.rootDisplacementWeights, "displacement_weights")]
         for b in 0..<2 {
             let points = try tensor("keypoints.\(b)"), visible = try tensor("keypoints_visible.\(b)")
             let encoded = codec.encode(keypoints: (0..<points.count).map { Double(points[$0]) }, visible: (0..<visible.count).map { Double(visible[$0]) },
