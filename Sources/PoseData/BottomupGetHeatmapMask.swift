@@ -14,9 +14,14 @@ public struct BottomupGetHeatmapMask: Transform {
     public init(getInvalid: Bool = false) { self.getInvalid = getInvalid }
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
-        let (iw, ih) = (s.instance.imageWidth, s.instance.imageHeight)
-        guard iw > 0, ih > 0 else { throw DatasetError("\(s.instance.imagePath): BottomupGetHeatmapMask needs the image size") }
-        var mask = PolygonMask.union(s.instance.invalidRegions, height: ih, width: iw).map { Float($0) }
+        // the decoded image's size, as MMPose's img_shape (bounded by ImageFile's pixel limit),
+        // not the annotation file's, which may claim any size
+        guard let (iw, ih) = s.imageSize else { throw DatasetError("\(s.instance.imagePath): BottomupGetHeatmapMask needs LoadImage first in the pipeline") }
+        let regions: [UInt8]
+        do { regions = try PolygonMask.union(s.instance.invalidRegions, height: ih, width: iw) } catch let error as DatasetError {
+            throw DatasetError("\(s.instance.imagePath): \(error.description)")
+        }
+        var mask = regions.map { Float($0) }
         if !getInvalid { mask = mask.map { 1 - $0 } }
         var (w, h) = (iw, ih)
         if let warp = s.warp, let (ow, oh) = s.inputSize {

@@ -6,6 +6,8 @@ public struct LoadImage: Transform {
     public init() {}
 
     public func apply(_ s: inout TopdownSample, metainfo: DatasetMetainfo, rng: inout RandomGenerator) throws {
-        s.image = try ImageFile.read(path: s.instance.imagePath)
+        let image = try ImageFile.read(path: s.instance.imagePath)
+        s.image = image
+        s.imageSize = (image.width, image.height)
     }
 }

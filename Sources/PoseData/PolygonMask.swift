@@ -6,12 +6,18 @@ import Foundation
 /// MMPose's `BottomupGetHeatmapMask` masks. (A segmentation whose first polygon has four numbers,
 /// which `frPyObjects` takes for boxes and then fails on, is read as polygons.)
 public enum PolygonMask {
+    /// The most outline points (at 5× resolution) one polygon may have: a polygon whose vertices
+    /// lie far outside the image (annotation coordinates reach ±10⁷ px) would otherwise take
+    /// gigabytes to trace.
+    public static let maximumOutlinePoints = 20_000_000
+
     /// The union of `segmentations` (each a list of polygons of (x, y) pairs) as a row-major
     /// `height × width` mask of 0 and 1.
-    public static func union(_ segmentations: [[[Double]]], height h: Int, width w: Int) -> [UInt8] {
+    /// - Throws: `DatasetError` for a polygon whose outline exceeds `maximumOutlinePoints`.
+    public static func union(_ segmentations: [[[Double]]], height h: Int, width w: Int) throws -> [UInt8] {
         var runs: [[UInt32]] = []
         for polygons in segmentations {
-            for p in polygons where p.count >= 2 { runs.append(fromPolygon(p, height: h, width: w)) }
+            for p in polygons where p.count >= 2 { runs.append(try fromPolygon(p, height: h, width: w)) }
         }
         var mask = [UInt8](repeating: 0, count: h * w)
         guard !runs.isEmpty else { return mask }
@@ -26,10 +32,18 @@ public enum PolygonMask {
     }
 
     /// `rleFrPoly`: the run-lengths (column-major) of one polygon.
-    static func fromPolygon(_ xy: [Double], height h: Int, width w: Int) -> [UInt32] {
+    static func fromPolygon(_ xy: [Double], height h: Int, width w: Int) throws -> [UInt32] {
         let k = xy.count / 2, scale = 5.0
+        // C's (int) conversion; coordinates the annotation reader admits (±10⁷) fit
+        guard xy.allSatisfy({ $0.isFinite && abs(scale * $0) < 2e9 }) else {
+            throw DatasetError("a segmentation polygon has a coordinate beyond ±4·10⁸ px; it cannot be rasterised")
+        }
         var x = (0..<k).map { Int32(scale * xy[2 * $0] + 0.5) }, y = (0..<k).map { Int32(scale * xy[2 * $0 + 1] + 0.5) }
         x.append(x[0]); y.append(y[0])
+        let outline = (0..<k).reduce(0) { $0 + Int(max(abs(Int64(x[$1]) - Int64(x[$1 + 1])), abs(Int64(y[$1]) - Int64(y[$1 + 1])))) + 1 }
+        guard outline <= maximumOutlinePoints else {
+            throw DatasetError("a segmentation polygon's outline has \(outline) points at 5× resolution, more than \(maximumOutlinePoints); its vertices lie far outside the image")
+        }
         var u: [Int32] = [], v: [Int32] = []
         for j in 0..<k {
             var (xs, xe, ys, ye) = (x[j], x[j + 1], y[j], y[j + 1])

@@ -24,6 +24,9 @@ public struct TopdownSample: Sendable {
     public var input: [Float] = []
     /// Keypoints in input-crop pixels.
     public var transformedKeypoints: [Double] = []
+    /// (width, height) of the decoded image (MMPose's `img_shape` as `LoadImage` sets it), kept
+    /// after a warp drops the pixels; nil before `LoadImage`.
+    public var imageSize: (Int, Int)?
     /// The map from image to input pixels of a bottom-up warp (`BottomupRandomAffine`), which
     /// `BottomupGetHeatmapMask` applies to the valid-region mask (MMPose's `warp_mat`).
     public var warp: AffineTransform?

@@ -61,13 +61,15 @@ import PoseTensor
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: fixtures.appendingPathComponent("polygon_mask/masks.json")))
         #expect(file.cases.count == 40)
         for (i, c) in file.cases.enumerated() {
-            let mask = PolygonMask.union([c.segmentation], height: file.height, width: file.width)
+            let mask = try PolygonMask.union([c.segmentation], height: file.height, width: file.width)
             let expected = c.mask.map { $0 == "1" ? UInt8(1) : 0 }
             let wrong = zip(mask, expected).filter { $0 != $1 }.count
             #expect(wrong == 0, "case \(i): \(wrong) pixels differ")
         }
+        // an outline far past the image is refused rather than traced
+        #expect(throws: DatasetError.self) { try PolygonMask.union([[[0, 0, 9_000_000, 0, 0, 9_000_000]]], height: 10, width: 10) }
         // several segmentations unite
-        let all = PolygonMask.union(file.cases.prefix(3).map(\.segmentation), height: file.height, width: file.width)
+        let all = try PolygonMask.union(file.cases.prefix(3).map(\.segmentation), height: file.height, width: file.width)
         for i in all.indices {
             let any = file.cases.prefix(3).contains { $0.mask[$0.mask.index($0.mask.startIndex, offsetBy: i)] == "1" }
             #expect((all[i] == 1) == any)
