@@ -126,6 +126,43 @@ oks_nms: scores, areas, kept indices, OKS margins; `oks_nms_retrace`); `float64_
 calibration's figures, test_cfg's defaults the head used, `pool_cases` (the hierarchical max-pool's
 kernel at the size bounds, on `formula_uniforms` maps) and every metric figure (all 0).
 
+A fourth bottom-up family, `rtmo` (MMPose's `rtmo-s_8xb32-600e_coco-640x640.py`: BottomupPoseEstimator,
+PoseDataPreprocessor with mean 0, std 1, no BGR → RGB, pad_size_divisor 32; CSPDarknet (P5, SPP,
+Swish) at widen_factor 0.0625 and deepen_factor 0.33 (its outputs 16, 32, 64 channels at strides
+8, 16, 32; MMPose's 0.5, and 0.125 would make weights.pth 1.5 MB); HybridEncoder at widen_factor
+0.125, deepen_factor 0.33, in_channels [16, 32, 64], hidden_dim 32, one DetrTransformerEncoder layer
+on the last level (8 heads of 4 channels, feed-forward 64, GELU), output_indices [1, 2] and its
+ChannelMapper projector (BN, no activation) at 32 channels in and out; RTMOHead with RTMOHeadModule
+at widen_factor 0.125: in_channels 128 (× 0.125 = 16, half the projector's 32: each level splits into
+a classification half and a pose half), cls_feat_channels 128 (16), channels_per_group 36 (4, in 8
+groups: 32 pose channels), stacked_convs 2, pose_vec_channels 32, and its DCC at in_channels 32,
+feat_channels 16, spe_channels 16, num_bins (48, 64) (MMPose's (192, 256)), GAUEncoder s 16; the
+backbone's pretrained init_cfg goes; input_size 320 × 320 (test_cfg and BottomupResize, 'fit' with
+pad_val 114), test_cfg score_thr 0.1 and nms_thr 0.65, no flip test (as the config has it), CocoMetric
+with score_mode 'bbox' and nms_mode 'none'; 150731 parameters, weights.pth 0.8 MB), runs on the four
+whole COCO images. After the seeded draw, `calibrate_rtmo` sets the head module's final 1×1 convs and
+the DCC's bin encodings on those images (see the RTMO_* constants): the classification logits
+(an affine map per level, one common shift into the widest gap) so that 13 to 43 priors per image
+pass score_thr, none within 2e-3 of it, the candidates' scores distinct; the boxes (centre offsets
+and log sizes, an affine map per row and level, rows drawn again, seeded, until every IoU the NMS
+compares lies 1e-3 or more from nms_thr) so that 9 to 27 people per image survive the NMS; the
+keypoint visibilities (logits of standard deviation 1.5); x_fc and y_fc (one factor each) so that
+the DCC's 1-D heatmap logits vary by 3 over the bins. Its expected.json has, per image in MMPose's
+order, img_id, img_path, ori_shape, input_size, input_center, input_scale and `people` in MMPose's
+order (the NMS's: box scores, descending) as the metric receives them: `bbox` (xyxy, image pixels:
+clamped to the input canvas in input pixels, then mapped as the keypoints), `bbox_score` (the
+classification sigmoid), `keypoints` (image pixels, `add_pred_to_datasample`'s float64),
+`keypoint_scores` (the visibility sigmoid), the flattened prior index (`prior`: level 16 then 32,
+row-major), `float64_offsets` and `float64_bbox_offset`; `dtypes` of MMPose's arrays; `decisions`
+(`rtmo_decisions`: the candidates' prior indices and scores in filter_scores_and_topk's order, the
+NMS's kept positions, the score and IoU margins); `float64_people`; and for the first image `trace`:
+checksums (shape, float64 sum, sum of absolute values, per-channel sums, first 8 values) of the
+preprocessed input, the backbone's and the neck's outputs and the head module's cls_scores,
+bbox_preds, kpt_vis and pose_feats per level, and the DCC's inputs and outputs (pose vectors'
+checksums; the kept boxes as centre and padded scale, unclamped; their priors; the keypoints in
+input pixels). The top level adds the shrunk sizes, the parameter count, test_cfg, the
+calibration's figures and every metric figure (all 0).
+
 `deform_conv` writes Tests/Fixtures/deform_conv/deform_conv.json: for four seeded small cases
 (groups and deform_groups 1 or 2, stride 1 or 2, padding 1, offsets with fractional, integer,
 border and outside positions) the port's float32 output and the autograd gradients of
@@ -210,10 +247,12 @@ FAMILIES = {
              dict(input_size=(256, 256), heatmap_size=(64, 64))),
     'cid': ('cid/coco/cid_hrnet-w32_8xb20-140e_coco-512x512.py', COCO,
             dict(input_size=(256, 256), heatmap_size=(64, 64))),
+    # (RTMO has no decoder: its input size is test_cfg's and BottomupResize's, at 320 × 320)
+    'rtmo': ('rtmo/coco/rtmo-s_8xb32-600e_coco-640x640.py', COCO, dict(input_size=(320, 320))),
 }
 
 # bottom-up families (`run_bottomup`): whole images, one per batch, people grouped by the decoder
-BOTTOMUP_FAMILIES = ['ae', 'dekr', 'cid']
+BOTTOMUP_FAMILIES = ['ae', 'dekr', 'cid', 'rtmo']
 # the AE head's final 1×1 conv, rescaled after the seeded draw (`calibrate_ae`) so that per image
 # about AE_PEAKS of each keypoint's heatmap peaks pass the decoder's keypoint threshold, none tied
 # with another or within AE_VALUE_MARGIN of the threshold, peak values spread by AE_SCORE_SPREAD per
@@ -285,6 +324,39 @@ CID_SCORE_GAP = 1e-5
 CID_ARGMAX_MARGIN = 5e-5
 CID_REFINE_MARGIN = 5e-5
 
+# RTMO (`shrink_rtmo`): the network's sizes. CSPDarknet at widen 0.0625 (its outputs 16, 32, 64
+# channels; 0.125 alone would make weights.pth 1.5 MB), HybridEncoder, ChannelMapper and head at
+# widen 0.125 with a 32-channel hidden dimension (8 attention heads of 4), a 64-channel feed-forward
+# layer and a 32-channel projector: the head module's in_channels 128 × 0.125 = 16, half the
+# projector's 32 (each level splits into a classification half and a pose half); cls_feat_channels
+# 128 × 0.125 = 16, channels_per_group 36 × 0.125 = 4 (8 groups: 32 pose channels), pose vectors
+# of 32; the DCC at 16 feature and 16 sine-encoding channels, GAU s 16, 48 × 64 bins.
+RTMO_BACKBONE_WIDEN, RTMO_WIDEN, RTMO_DEEPEN = 0.0625, 0.125, 0.33
+RTMO_HIDDEN, RTMO_FEEDFORWARD = 32, 64
+RTMO_HEAD_IN, RTMO_CLS_FEAT, RTMO_POSE_VEC = 128, 128, 32
+RTMO_DCC_FEAT, RTMO_SPE, RTMO_GAU_S, RTMO_BINS = 16, 16, 16, (48, 64)
+RTMO_PARAMETERS = 150731  # the shrunk model's parameter count (`run_rtmo` asserts it)
+# RTMO (`calibrate_rtmo`): each level's classification logits get standard deviation
+# RTMO_CLS_SPREAD over the images, one common shift puts score_thr in the widest gap between the
+# logits that leaves RTMO_CANDIDATES candidates in every image (median RTMO_CANDIDATES_MEDIAN ±
+# 10), every prior's score at least RTMO_SCORE_MARGIN from score_thr and the candidates' scores
+# RTMO_SCORE_GAP apart (the 114-grey padding makes equal scores); the boxes' centre offsets (in
+# strides) have standard deviation RTMO_BOX_SHIFT and mean 0, their log sizes RTMO_BOX_LOG_SPREAD
+# around RTMO_BOX_SIZES (w, h; input pixels, per level), every IoU the NMS compares at least
+# RTMO_IOU_MARGIN from nms_thr and RTMO_PEOPLE people per image after it; the visibility logits
+# standard deviation RTMO_VIS_SPREAD, mean 0; the DCC's 1-D heatmap logits standard deviation
+# RTMO_BIN_SPREAD over the bins (x_fc and y_fc scaled). Rows that miss are drawn again (normal,
+# from a generator seeded with the family's seed + 1).
+RTMO_CLS_SPREAD = 1.5
+RTMO_CANDIDATES, RTMO_CANDIDATES_MEDIAN = (10, 60), 30
+RTMO_SCORE_MARGIN, RTMO_SCORE_GAP = 1e-4, 1e-5
+RTMO_BOX_SHIFT, RTMO_BOX_LOG_SPREAD = 0.2, 0.2
+RTMO_BOX_SIZES = ((96, 192), (128, 256))
+RTMO_IOU_MARGIN = 1e-3
+RTMO_PEOPLE = (3, 30)
+RTMO_VIS_SPREAD = 1.5
+RTMO_BIN_SPREAD = 3.0
+
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
 FORMULA = 'fnv1a-fmix32-v1'
@@ -305,6 +377,8 @@ def shrink(model):
     backbone, head = model['backbone'], model['head']
     backbone.pop('init_cfg', None)
     model.pop('init_cfg', None)
+    if backbone['type'] == 'CSPDarknet':
+        return shrink_rtmo(model)
     if backbone['type'] == 'HRNet':
         multiscale = backbone['extra']['stage4'].get('multiscale_output', False)
         backbone['extra'] = copy.deepcopy(HRNET_EXTRA)
@@ -334,6 +408,28 @@ def shrink(model):
         count = len(inner.get('deconv_out_channels', (256, 256, 256)))
         inner['deconv_out_channels'] = (16, ) * count
         inner['deconv_kernel_sizes'] = inner.get('deconv_kernel_sizes', (4, ) * count)
+    return model
+
+
+def shrink_rtmo(model):
+    """RTMO's network at the RTMO_* sizes (see them): CSPDarknet, HybridEncoder (its
+    DetrTransformerEncoder and ChannelMapper projector), RTMOHead (RTMOHeadModule, DCC with its
+    GAUEncoder) as MMPose's config has them, with few channels."""
+    backbone, neck, head = model['backbone'], model['neck'], model['head']
+    backbone.update(widen_factor=RTMO_BACKBONE_WIDEN, deepen_factor=RTMO_DEEPEN)
+    # CSPDarknet P5's stages 2..4 end at 256, 512, 1024 channels before the widen factor
+    neck.update(in_channels=[int(c * RTMO_BACKBONE_WIDEN) for c in (256, 512, 1024)], widen_factor=RTMO_WIDEN,
+                deepen_factor=RTMO_DEEPEN, hidden_dim=RTMO_HIDDEN)
+    neck['encoder_cfg']['self_attn_cfg']['embed_dims'] = RTMO_HIDDEN
+    neck['encoder_cfg']['ffn_cfg'].update(embed_dims=RTMO_HIDDEN, feedforward_channels=RTMO_FEEDFORWARD)
+    neck['projector'].update(in_channels=[RTMO_HIDDEN] * len(neck['output_indices']), out_channels=RTMO_HIDDEN)
+    assert RTMO_HIDDEN % neck['encoder_cfg']['self_attn_cfg']['num_heads'] == 0
+    assert int(RTMO_HEAD_IN * RTMO_WIDEN) * 2 == RTMO_HIDDEN  # the head's classification and pose halves
+    head['head_module_cfg'].update(in_channels=RTMO_HEAD_IN, widen_factor=RTMO_WIDEN, cls_feat_channels=RTMO_CLS_FEAT,
+                                   pose_vec_channels=RTMO_POSE_VEC)
+    head['dcc_cfg'].update(in_channels=RTMO_POSE_VEC, feat_channels=RTMO_DCC_FEAT, num_bins=RTMO_BINS,
+                           spe_channels=RTMO_SPE)
+    head['dcc_cfg']['gau_cfg']['s'] = RTMO_GAU_S
     return model
 
 
@@ -444,14 +540,21 @@ def fixture_config(source, data, codec_changes, full_size=False):
         model = shrink(model)
     bottomup = model['type'] == 'BottomupPoseEstimator'
     codec = None
+    rtmo = model['head']['type'] == 'RTMOHead'
     if codec_changes:
         codec = dict(cfg.codec.to_dict(), **codec_changes)
         head = model['head'].get('pose_cfg', model['head'])
-        # (AE with restore_heatmap_size: the decoder's heatmaps are at the input size, as MMPose's
-        # AE configs have it; DEKR's SPR decodes at the heatmap size)
-        head['decoder'] = dict(codec, heatmap_size=codec['input_size']) \
-            if bottomup and codec['type'] == 'AssociativeEmbedding' else codec
-    model['test_cfg']['flip_test'] = True
+        if rtmo:
+            # RTMO's head has no decoder (its codec only makes training targets)
+            model['test_cfg']['input_size'] = codec['input_size']
+        else:
+            # (AE with restore_heatmap_size: the decoder's heatmaps are at the input size, as MMPose's
+            # AE configs have it; DEKR's SPR decodes at the heatmap size)
+            head['decoder'] = dict(codec, heatmap_size=codec['input_size']) \
+                if bottomup and codec['type'] == 'AssociativeEmbedding' else codec
+    if not rtmo:
+        # (RTMO's config has no flip test: RTMOHead.predict takes one image's features)
+        model['test_cfg']['flip_test'] = True
     dataset = copy.deepcopy(cfg.test_dataloader.dataset.to_dict())
     data_root = os.path.join(ROOT, data['root']) + '/'
     dataset.update(data_root=data_root, ann_file=data['ann'], data_prefix=dict(img=''))
@@ -2406,6 +2509,380 @@ def run_cid(name, source, data, codec_changes, seed):
     print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
 
 
+@HOOKS.register_module()
+class CaptureRTMO(Hook):
+    """Keeps each image's people as the metric receives them (image pixels, MMPose's order), with
+    their boxes (xyxy) and box scores."""
+    captured = []
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        for sample in outputs:
+            p, meta = sample.pred_instances, sample.metainfo
+            CaptureRTMO.captured.append(dict(
+                img_id=int(sample.img_id), img_path=os.path.basename(meta['img_path']),
+                ori_shape=[int(v) for v in meta['ori_shape']], input_size=[int(v) for v in meta['input_size']],
+                input_center=np.asarray(meta['input_center']).astype(float).tolist(),
+                input_scale=np.asarray(meta['input_scale']).astype(float).tolist(),
+                people=[dict(bbox=np.asarray(p.bboxes[i]).astype(float).tolist(), bbox_score=float(p.bbox_scores[i]),
+                             keypoints=np.asarray(p.keypoints[i]).astype(float).tolist(),
+                             keypoint_scores=np.asarray(p.keypoint_scores[i]).astype(float).tolist())
+                        for i in range(len(p.keypoints))],
+                dtypes=dict(bboxes=str(np.asarray(p.bboxes).dtype), keypoints=str(np.asarray(p.keypoints).dtype),
+                            keypoint_scores=str(np.asarray(p.keypoint_scores).dtype))))
+
+
+@contextlib.contextmanager
+def rtmo_trace(store):
+    """Records, per RTMOHead.predict call (one image, one dict appended to `store`), the inputs
+    and outputs of its steps: filter_scores_and_topk (every prior's sigmoid score; the kept prior
+    indices, highest score first), nms_torch (the candidates' boxes in input pixels, unclamped,
+    their scores, the kept positions) and DCC.forward_test (pose vectors, boxes as centre and
+    padded scale, the priors, the keypoints in input pixels)."""
+    import mmpose.models.heads.hybrid_heads.rtmo_head as rtmo_module
+    original_filter, original_nms = rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch
+    original_dcc = rtmo_module.DCC.forward_test
+
+    def filter_scores(scores, score_thr, topk, results=None):
+        out = original_filter(scores, score_thr, topk, results)
+        store.append(dict(scores=scores.detach().clone(), score_thr=score_thr, topk=topk,
+                          keep=out[2].detach().clone(), kept_scores=out[0].detach().clone()))
+        return out
+
+    def nms(bboxes, scores, threshold=0.65, **kwargs):
+        keep = original_nms(bboxes, scores, threshold, **kwargs)
+        store[-1]['nms'] = dict(bboxes=bboxes.detach().clone(), scores=scores.detach().clone(), thr=threshold,
+                                keep=keep.detach().clone())
+        return keep
+
+    def dcc_forward_test(self, pose_feats, bbox_cs, grids):
+        keypoints = original_dcc(self, pose_feats, bbox_cs, grids)
+        store[-1]['dcc'] = dict(pose_feats=pose_feats.detach().clone(), bbox_cs=bbox_cs.detach().clone(),
+                                grids=grids.detach().clone(), keypoints=keypoints.detach().clone())
+        return keypoints
+
+    rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch = filter_scores, nms
+    rtmo_module.DCC.forward_test = dcc_forward_test
+    try:
+        yield
+    finally:
+        rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch = original_filter, original_nms
+        rtmo_module.DCC.forward_test = original_dcc
+
+
+def rtmo_checksums(x):
+    """Shape, float64 sum, sum of absolute values, per-channel sums and the first 8 values
+    (row-major) of one image's (1, C, H, W) tensor (or (N, C) rows: per-column sums)."""
+    x = x.detach().double()
+    figures = tensor_checksums(x) if x.dim() == 4 else dict(shape=list(x.shape), sum=float(x.sum()),
+                                                             channel_sums=x.sum(dim=0).tolist())
+    figures.update(abs_sum=float(x.abs().sum()), first=x.flatten()[:8].tolist())
+    return figures
+
+
+def rtmo_nms_retrace(bboxes, scores, thr):
+    """nms_torch retraced: the kept positions and the smallest |IoU - thr| over the IoUs it
+    compares (a box against every box not yet kept or suppressed when it is kept)."""
+    from mmpose.structures.bbox import bbox_overlaps
+    order = scores.sort(descending=True).indices.tolist()
+    keep, margin, compared = [], math.inf, 0
+    while order:
+        first, order = order[0], order[1:]
+        keep.append(first)
+        if not order:
+            break
+        ious = bbox_overlaps(bboxes[first][None], bboxes[order])[0]
+        margin = min(margin, float((ious.double() - thr).abs().min()))
+        compared += len(order)
+        order = [i for i, iou in zip(order, ious.tolist()) if not iou > thr]
+    return keep, margin, compared
+
+
+def rtmo_decisions(entry):
+    """One image's decisions from `rtmo_trace`'s entry: candidates (prior indices and scores,
+    MMPose's order), the smallest |score - score_thr| over all priors, the smallest gap between
+    two candidates' scores, the NMS's kept candidates and IoU margin (checked against nms_torch)."""
+    scores = entry['scores'][:, 0].double()
+    thr = entry['score_thr']
+    kept = entry['kept_scores'].double()
+    figures = dict(priors=int(scores.numel()), candidates=int(kept.numel()),
+                   candidate_priors=[int(i) for i in entry['keep']],
+                   candidate_scores=entry['kept_scores'].tolist(),
+                   score_margin=float((scores - thr).abs().min()),
+                   score_gap=float((kept[:-1] - kept[1:]).min()) if kept.numel() > 1 else None)
+    if 'nms' in entry:
+        n = entry['nms']
+        keep, margin, compared = rtmo_nms_retrace(n['bboxes'], n['scores'], n['thr'])
+        assert keep == n['keep'].tolist(), 'the retraced NMS differs from nms_torch'
+        figures.update(nms_keep=keep, iou_margin=margin, ious_compared=compared)
+    else:
+        figures.update(nms_keep=[], iou_margin=None, ious_compared=0)
+    return figures
+
+
+def calibrate_rtmo(model, cfg, seed):
+    """Sets the RTMO head module's final 1×1 convs and the DCC's bin encodings on the fixture's
+    images (see the RTMO_* constants): `out_cls` (per level an affine map of the drawn logits;
+    one common shift), `out_bbox` (per level and row an affine map), `out_kpt_vis` (per level
+    and row), and the DCC's `x_fc` and `y_fc` (one factor each, weights and bias: the 1-D
+    heatmaps' logits scale with it). Every map stays an affine image of the drawn network's;
+    where no shift meets the candidate rules, or the NMS's IoUs or people miss theirs, the level's
+    rows are drawn again (normal, from a generator seeded with `seed` + 1). Returns the figures."""
+    from mmengine.dataset import pseudo_collate
+    from mmpose.registry import DATASETS
+    head = model.head
+    module, dcc = head.head_module, head.dcc
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
+    thr = model.test_cfg['score_thr']
+    model.eval()
+    figures = dict(cls_redrawn=0, bbox_redrawn=0)
+    with torch.no_grad():
+        features, samples = [], []  # per image: the neck's features, the data samples
+        for i in range(len(dataset)):
+            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+            features.append(model.extract_feat(data['inputs']))
+            samples.append(data['data_samples'])
+        # the head module's features before its final convs, per level: (classification, pose)
+        branches = []
+        for feats in features:
+            levels = []
+            for i, x in enumerate(feats):
+                cls_feat, reg_feat = x.split(x.size(1) // 2, 1)
+                levels.append((module.conv_cls[i](cls_feat), module.conv_pose[i](reg_feat)))
+            branches.append(levels)
+        L = len(module.featmap_strides)
+
+        def outputs(conv, level, part):
+            """The conv's outputs on the level's features of every image: (images, C, H·W)."""
+            return torch.stack([conv(b[level][part]).flatten(2)[0] for b in branches])
+
+        def predict_now():
+            store = []
+            with rtmo_trace(store):
+                for feats, s in zip(features, samples):
+                    head.predict(feats, s, test_cfg=model.test_cfg)
+            return store
+
+        def affine(conv, rows, values, spread, mean):
+            """Rows of the 1×1 conv so that their outputs (`values`: images, rows, positions)
+            have the standard deviation `spread` and the mean `mean` (per row)."""
+            for r, v in zip(rows, values.transpose(0, 1)):
+                v = v.double()
+                scale = spread / v.std().item()
+                conv.weight[r] *= scale
+                conv.bias[r] = conv.bias[r] * scale + (mean[r] if isinstance(mean, (list, tuple)) else mean) \
+                    - scale * v.mean().item()
+
+        # classification: standard deviation, then the common shift (in the widest gap)
+        level_thr = math.log(thr / (1 - thr))
+        while True:
+            for level in range(L):
+                affine(module.out_cls[level], [0], outputs(module.out_cls[level], level, 0), RTMO_CLS_SPREAD, 0.0)
+            logits = [torch.cat([module.out_cls[level](b[level][0]).flatten() for level in range(L)]).double()
+                      for b in branches]
+            values = torch.cat(logits).unique().numpy()
+            best = None
+            for low, high in zip(values[:-1], values[1:]):
+                level = (low + high) / 2
+                counts = [int((l > level).sum()) for l in logits]
+                if min(counts) < RTMO_CANDIDATES[0] or max(counts) > RTMO_CANDIDATES[1] or \
+                        abs(np.median(counts) - RTMO_CANDIDATES_MEDIAN) > 10:
+                    continue
+                above = [np.sort(l[l > level].numpy()) for l in logits]
+                if min(np.diff(a).min() for a in above) <= 0:
+                    continue  # tied candidates (the padding)
+                if best is None or high - low > best[0]:
+                    best = (high - low, level, counts)
+            if best is not None:
+                for level in range(L):
+                    module.out_cls[level].bias += level_thr - best[1]
+                entries = predict_now()
+                decisions = [rtmo_decisions(e) for e in entries]
+                if min(d['score_margin'] for d in decisions) >= RTMO_SCORE_MARGIN and \
+                        min(d['score_gap'] for d in decisions) >= RTMO_SCORE_GAP:
+                    break
+            for level in range(L):
+                conv = module.out_cls[level]
+                conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
+            figures['cls_redrawn'] += 1
+            assert figures['cls_redrawn'] < 100, 'no classification logits with clear candidates'
+        figures.update(cls_logit_gap=float(best[0]), candidates=[d['candidates'] for d in decisions])
+        # boxes: centre offsets and log sizes per level (affine per row), then the NMS's figures
+        while True:
+            for level, (stride, size) in enumerate(zip(module.featmap_strides, RTMO_BOX_SIZES)):
+                conv = module.out_bbox[level]
+                means = [0.0, 0.0, math.log(size[0] / stride), math.log(size[1] / stride)]
+                values = outputs(conv, level, 1)
+                affine(conv, [0, 1], values[:, :2], RTMO_BOX_SHIFT, means)
+                affine(conv, [2, 3], values[:, 2:], RTMO_BOX_LOG_SPREAD, means)
+            decisions = [rtmo_decisions(e) for e in predict_now()]
+            people = [len(d['nms_keep']) for d in decisions]
+            if min(d['iou_margin'] for d in decisions) >= RTMO_IOU_MARGIN and \
+                    RTMO_PEOPLE[0] <= min(people) and max(people) <= RTMO_PEOPLE[1]:
+                break
+            for level in range(L):
+                conv = module.out_bbox[level]
+                conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
+            figures['bbox_redrawn'] += 1
+            assert figures['bbox_redrawn'] < 100, 'no boxes with clear NMS decisions'
+        figures.update(people=people, iou_margin=min(d['iou_margin'] for d in decisions),
+                       score_margin=min(d['score_margin'] for d in decisions),
+                       score_gap=min(d['score_gap'] for d in decisions))
+        # keypoint visibilities
+        K = head.num_keypoints
+        for level in range(L):
+            conv = module.out_kpt_vis[level]
+            affine(conv, list(range(K)), outputs(conv, level, 1), RTMO_VIS_SPREAD, 0.0)
+        # the DCC's 1-D heatmaps (their logits are linear in x_fc's and y_fc's outputs)
+        entries = [e['dcc'] for e in predict_now() if 'dcc' in e]
+        pose_feats = torch.cat([e['pose_feats'] for e in entries])
+        bbox_cs = torch.cat([e['bbox_cs'] for e in entries])
+        grids = torch.cat([e['grids'] for e in entries])
+        x_hms, y_hms = dcc._pose_feats_to_heatmaps(pose_feats, *dcc._get_bin_enc(bbox_cs, grids))
+        for fc, hms, name in ((dcc.x_fc, x_hms, 'x'), (dcc.y_fc, y_hms, 'y')):
+            scale = RTMO_BIN_SPREAD / hms.double().std(dim=-1).mean().item()
+            fc.weight *= scale
+            fc.bias *= scale
+            figures[f'{name}_bin_scale'] = scale
+        # the keypoints' spread inside their padded boxes (relative standard deviation)
+        entries = [e['dcc'] for e in predict_now() if 'dcc' in e]
+        spread = torch.cat([((e['keypoints'] - e['bbox_cs'][:, None, :2]) / e['bbox_cs'][:, None, 2:]).std(dim=1)
+                            for e in entries]).mean(0)
+        figures['keypoint_spread'] = spread.tolist()
+    return figures
+
+
+def run_rtmo(name, source, data, codec_changes, seed):
+    """The RTMO family: the shrunk network (`shrink_rtmo`) with seeded weights and
+    `calibrate_rtmo`'s layers, MMPose's test loop on whole images (one per batch), each image's
+    people in MMPose's order (the NMS's: box scores, descending) as the metric receives them, the
+    decisions' figures (`rtmo_decisions`), checksums of the first image's tensors, the float64
+    run's people, and the metric's figures."""
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    cfg = Config(fixture_config(source, data, codec_changes))
+    torch.manual_seed(seed)
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    parameters = sum(p.numel() for p in model.parameters())
+    print(name, 'parameters', parameters)
+    assert RTMO_PARAMETERS is None or parameters == RTMO_PARAMETERS, parameters
+    randomize(model, seed)
+    calibration = calibrate_rtmo(model, cfg, seed)
+    weights = os.path.join(folder, 'weights.pth')
+    torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
+                    state_dict=model.state_dict()), weights)
+    work = tempfile.mkdtemp()
+    runner = Runner(model=cfg.model, work_dir=work, test_dataloader=cfg.test_dataloader,
+                    test_evaluator=cfg.test_evaluator, test_cfg=dict(), load_from=weights,
+                    default_scope='mmpose', custom_hooks=[dict(type='CaptureRTMO')],
+                    log_level='WARNING')
+    # the first image's tensors: the preprocessed input, the backbone's and the neck's outputs,
+    # the head module's (cls_scores, bbox_preds, kpt_offsets (empty in eval), kpt_vis, pose_feats)
+    tensors = []
+    net = runner.model
+    modules = dict(data_preprocessor=net.data_preprocessor, backbone=net.backbone, neck=net.neck,
+                   head_module=net.head.head_module)
+    handles = [m.register_forward_hook(lambda module, args, output, key=key: tensors.append((key, output)))
+               for key, m in modules.items()]
+    CaptureRTMO.captured, trace = [], []
+    with rtmo_trace(trace):
+        metrics = runner.test()
+    for handle in handles:
+        handle.remove()
+    images = CaptureRTMO.captured
+    assert len(images) == len(trace)
+    for image, entry in zip(images, trace):
+        decisions = rtmo_decisions(entry)
+        image['decisions'] = decisions
+        assert len(image['people']) == len(decisions['nms_keep'])
+        if not image['people']:
+            continue
+        dcc = entry['dcc']
+        kept = entry['keep'][entry['nms']['keep']]
+        size = np.array(image['input_size'])
+        scale, center = np.array(image['input_scale'], np.float32), np.array(image['input_center'], np.float32)
+        bboxes = entry['nms']['bboxes'][entry['nms']['keep']].clone()
+        bboxes[:, 0::2].clamp_(0, int(size[0]))
+        bboxes[:, 1::2].clamp_(0, int(size[1]))
+        for i, person in enumerate(image['people']):
+            person['prior'] = int(kept[i])
+            # add_pred_to_datasample: input pixels → image pixels (numpy, float32 / int64 → float64)
+            keypoints = dcc['keypoints'][i].numpy() / size * scale + center - 0.5 * scale
+            assert np.array_equal(np.array(person['keypoints']), keypoints), 'input → image pixels differs'
+            box = bboxes[i].numpy().reshape(2, 2) / size * scale + center - 0.5 * scale
+            assert np.array_equal(np.array(person['bbox']), box.reshape(4)), 'box input → image pixels differs'
+            assert person['bbox_score'] == float(entry['nms']['scores'][entry['nms']['keep'][i]])
+    first = {}
+    for key, output in tensors:
+        first.setdefault(key, output)
+    head_outputs = first['head_module']
+    images[0]['trace'] = dict(
+        input=rtmo_checksums(first['data_preprocessor']['inputs']),
+        backbone=[rtmo_checksums(x) for x in first['backbone']],
+        neck=[rtmo_checksums(x) for x in first['neck']],
+        head_module={k: [rtmo_checksums(x) for x in v]
+                     for k, v in zip(('cls_scores', 'bbox_preds', 'kpt_offsets', 'kpt_vis', 'pose_feats'), head_outputs)
+                     if k != 'kpt_offsets'},
+        dcc=dict(pose_feats=rtmo_checksums(trace[0]['dcc']['pose_feats']),
+                 bbox_cs=trace[0]['dcc']['bbox_cs'].tolist(), grids=trace[0]['dcc']['grids'].tolist(),
+                 keypoints_input=trace[0]['dcc']['keypoints'].tolist(),
+                 bboxes_input_unclamped=trace[0]['nms']['bboxes'][trace[0]['nms']['keep']].tolist()))
+    # the same test in float64: where the people or their keypoints move, MMPose's own float32
+    # rounding decided it (see `float64_people` and each person's `float64_offsets`)
+    runner.model.double()
+    runner.model.backbone.register_forward_pre_hook(to_float64)
+    CaptureRTMO.captured = []
+    runner.test()
+    for image, other in zip(images, CaptureRTMO.captured):
+        image['float64_people'] = len(other['people'])
+        if len(other['people']) == len(image['people']):
+            for p, q in zip(image['people'], other['people']):
+                p['float64_offsets'] = [float(np.hypot(a[0] - b[0], a[1] - b[1]))
+                                        for a, b in zip(p['keypoints'], q['keypoints'])]
+                p['float64_bbox_offset'] = float(np.abs(np.array(p['bbox']) - np.array(q['bbox'])).max())
+    shutil.rmtree(work, ignore_errors=True)
+    text = cfg.pretty_text.replace(os.path.join(ROOT, ''), '{{ fileDirname }}/../../')
+    with open(os.path.join(folder, 'config.py'), 'w') as f:
+        f.write(f'# MMPose 1.3.2 `{source}` with a small network and a 320 × 320 input; made by '
+                f'tools/make_mmpose_parity_fixtures.py\n')
+        f.write(text)
+    test_cfg = runner.model.test_cfg
+    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__, parameters=parameters,
+                    shrink=dict(backbone_widen_factor=RTMO_BACKBONE_WIDEN, widen_factor=RTMO_WIDEN,
+                                deepen_factor=RTMO_DEEPEN, hidden_dim=RTMO_HIDDEN,
+                                feedforward_channels=RTMO_FEEDFORWARD, head_in_channels=RTMO_HEAD_IN,
+                                cls_feat_channels=RTMO_CLS_FEAT, pose_vec_channels=RTMO_POSE_VEC,
+                                dcc_feat_channels=RTMO_DCC_FEAT, spe_channels=RTMO_SPE, gau_s=RTMO_GAU_S,
+                                num_bins=list(RTMO_BINS)),
+                    calibration=dict(cls_spread=RTMO_CLS_SPREAD, candidates_range=list(RTMO_CANDIDATES),
+                                     candidates_median=RTMO_CANDIDATES_MEDIAN, score_margin_min=RTMO_SCORE_MARGIN,
+                                     score_gap_min=RTMO_SCORE_GAP, box_shift=RTMO_BOX_SHIFT,
+                                     box_log_spread=RTMO_BOX_LOG_SPREAD, box_sizes=[list(s) for s in RTMO_BOX_SIZES],
+                                     iou_margin_min=RTMO_IOU_MARGIN, people_range=list(RTMO_PEOPLE),
+                                     vis_spread=RTMO_VIS_SPREAD, bin_spread=RTMO_BIN_SPREAD, **calibration),
+                    test_cfg=dict(input_size=list(test_cfg['input_size']), score_thr=test_cfg['score_thr'],
+                                  nms_thr=test_cfg['nms_thr'], nms_pre=test_cfg.get('nms_pre', 100000),
+                                  bbox_padding=runner.model.head.bbox_padding),
+                    images=images, metrics={k: float(v) for k, v in metrics.items()})
+    with open(os.path.join(folder, 'expected.json'), 'w') as f:
+        json.dump(expected, f)
+    for image in images:
+        d = image['decisions']
+        people = image['people']
+        print(name, image['img_path'], image['input_size'], d['candidates'], 'candidates,', len(people),
+              'people (float64:', image['float64_people'], ') score margin %.2g gap %.2g, iou margin %s' % (
+                  d['score_margin'], d['score_gap'] or 0, d['iou_margin']),
+              'box scores %.3f..%.3f' % (min(p['bbox_score'] for p in people), max(p['bbox_score'] for p in people)),
+              'keypoint scores %.3f..%.3f' % (min(min(p['keypoint_scores']) for p in people),
+                                              max(max(p['keypoint_scores']) for p in people)),
+              'float64 offsets max', max((max(p.get('float64_offsets', [0])) for p in people), default=None))
+    print(name, 'calibration', calibration)
+    print(name, {k: round(v, 6) for k, v in expected['metrics'].items()})
+
+
 def precision_fixture(name):
     """One instance's network input and MMPose's heatmaps for it in float32 and in float64
     (stored as float32), for the float32 error of the family's network."""
@@ -2521,7 +2998,7 @@ if __name__ == '__main__':
     names = sys.argv[1:] or list(FAMILIES)
     for i, name in enumerate(FAMILIES):
         if name in names:
-            (run_dekr if name == 'dekr' else run_cid if name == 'cid' else
+            (run_dekr if name == 'dekr' else run_cid if name == 'cid' else run_rtmo if name == 'rtmo' else
              run_bottomup if name in BOTTOMUP_FAMILIES else run)(
                 name, *FAMILIES[name], seed=1000 + i)
     for name in PRECISION_FAMILIES:

@@ -172,7 +172,7 @@ public struct PoseInferCommand: ComponentCommand {
         }
         if !instances.isEmpty {
             let loader = DataLoader(instances: instances, pipeline: data.dataset.pipeline, batchSize: max(1, data.batchSize),
-                                    mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
+                                    preprocessor: settings.model.dataPreprocessor,
                                     seed: settings.seed, workers: Job.loaderThreads)
             defer { loader.shutdown() }
             loader.start(epoch: 0, indices: Array(instances.indices))

@@ -33,6 +33,13 @@ public final class ConfigReader {
         return dict[key]
     }
 
+    /// Whether `key` is given as `None` (which `value` and `has` report as absent); marks it read.
+    public func isNone(_ key: String) -> Bool {
+        known.insert(key)
+        if case .none? = dict[key] { return true }
+        return false
+    }
+
     /// Marks keys as accepted and without effect here.
     public func ignore(_ keys: String...) {
         for k in keys {

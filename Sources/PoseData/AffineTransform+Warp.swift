@@ -15,12 +15,13 @@ extension AffineTransform {
     /// `cv2.warpAffine(image, M, (width, height), flags=INTER_LINEAR)` with `M` = self, bit for
     /// bit as OpenCV 4.x computes it: the inverse map in double, source positions in fixed
     /// point (10 fractional bits per row and column step, then 5 sub-pixel bits), 15-bit
-    /// bilinear weights, results rounded to 8 bits, black (BORDER_CONSTANT 0) for taps outside.
+    /// bilinear weights, results rounded to 8 bits, `borderValue` (BORDER_CONSTANT, black by
+    /// default) for taps outside.
     /// MMPose feeds its networks these 8-bit crops in training and testing, and a float crop
     /// differs from them by up to half a grey level, which near-tied heatmap peaks amplify.
     ///
     /// Writes `3 × height × width` float planes (RGB, values 0–255) to `out`.
-    public func warp(_ image: RGBImage, width: Int, height: Int, into out: UnsafeMutablePointer<Float>) {
+    public func warp(_ image: RGBImage, width: Int, height: Int, into out: UnsafeMutablePointer<Float>, borderValue: UInt8 = 0) {
         let m = openCVInverse
 
         // saturate_cast<int>(double): round half to even, clamped to int32
@@ -33,7 +34,7 @@ extension AffineTransform {
         let scale = 1024.0, roundDelta: Int32 = 16  // AB_SCALE, AB_SCALE / INTER_TAB_SIZE / 2
         let xDelta = (0..<width).map { round32(m[0] * Double($0) * scale) }
         let yDelta = (0..<width).map { round32(m[3] * Double($0) * scale) }
-        let plane = width * height
+        let plane = width * height, border = Int(borderValue)
         let sw = image.width, sh = image.height
         image.pixels.withUnsafeBufferPointer { px in
             let src = px.baseAddress!
@@ -54,12 +55,17 @@ extension AffineTransform {
                         g = Int(p[1]) * w00 + Int(p[4]) * w01 + Int(q[1]) * w10 + Int(q[4]) * w11
                         bl = Int(p[2]) * w00 + Int(p[5]) * w01 + Int(q[2]) * w10 + Int(q[5]) * w11
                     } else if sx < sw && sx + 1 >= 0 && sy < sh && sy + 1 >= 0 {
-                        // at the border each tap outside the image reads the border value, 0
-                        for (tx, ty, w) in [(sx, sy, w00), (sx + 1, sy, w01), (sx, sy + 1, w10), (sx + 1, sy + 1, w11)]
-                        where tx >= 0 && tx < sw && ty >= 0 && ty < sh {
-                            let p = src + (ty * sw + tx) * 3
-                            r += Int(p[0]) * w; g += Int(p[1]) * w; bl += Int(p[2]) * w
+                        // at the border each tap outside the image reads the border value
+                        for (tx, ty, w) in [(sx, sy, w00), (sx + 1, sy, w01), (sx, sy + 1, w10), (sx + 1, sy + 1, w11)] {
+                            if tx >= 0 && tx < sw && ty >= 0 && ty < sh {
+                                let p = src + (ty * sw + tx) * 3
+                                r += Int(p[0]) * w; g += Int(p[1]) * w; bl += Int(p[2]) * w
+                            } else {
+                                r += border * w; g += border * w; bl += border * w
+                            }
                         }
+                    } else {
+                        (r, g, bl) = (border * 1024, border * 1024, border * 1024)
                     }
                     let o = y * width + x
                     out[o] = Float((r + 512) >> 10)

@@ -6,6 +6,9 @@ public struct DecodedPerson: Sendable, Equatable {
     public var scores: [Double]
     /// The person's score (MMPose's `bbox_scores` of a bottom-up prediction).
     public var score: Double
+    /// The person's box (x1, y1, x2, y2) in network-input pixels, from heads that predict one
+    /// (RTMO's); nil for the others.
+    public var box: [Double]?
 
     /// A person from its keypoints, keypoint scores and instance score.
     /// - Parameters:

@@ -3,7 +3,7 @@ import PoseTensor
 
 /// MMPose's `BottomupResize` (non-UDP, one scale): the whole image warped into the network input,
 /// aspect ratio kept, the sides rounded up to multiples of `sizeFactor` and the rest padded with
-/// zeros around the centred image. Sets the sample's `inputSize` (per image in `.expand` mode),
+/// `padValue` (`pad_val`, 0 by default) around the centred image. Sets the sample's `inputSize` (per image in `.expand` mode),
 /// `center` and `scale` (MMPose's `input_center`/`input_scale`), which map predictions back.
 public struct BottomupResize: Transform {
     /// How the image is fitted to `size`.
@@ -20,6 +20,8 @@ public struct BottomupResize: Transform {
     public var sizeFactor: Int
     /// `resize_mode`.
     public var resizeMode: ResizeMode
+    /// `pad_val`: the grey level of the padding (one value for all three channels).
+    public var padValue: UInt8 = 0
 
     /// A resize to `inputSize` with MMPose's defaults (`size_factor=32`, `resize_mode='fit'`).
     /// - Parameters:
@@ -64,7 +66,7 @@ public struct BottomupResize: Transform {
         s.rotation = 0
         let m = AffineTransform.topdown(center: s.center, scale: s.scale, rotation: 0, outputSize: padded)
         s.input = [Float](repeating: 0, count: 3 * padded.0 * padded.1)
-        s.input.withUnsafeMutableBufferPointer { m.warp(image, width: padded.0, height: padded.1, into: $0.baseAddress!) }
+        s.input.withUnsafeMutableBufferPointer { m.warp(image, width: padded.0, height: padded.1, into: $0.baseAddress!, borderValue: padValue) }
         s.inputSize = padded
         s.image = nil
     }

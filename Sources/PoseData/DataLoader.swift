@@ -13,9 +13,13 @@ public final class DataLoader: @unchecked Sendable {
     public private(set) var pipeline: TopdownPipeline
     /// Samples per batch; an epoch's last batch may be smaller unless `start` drops it.
     public let batchSize: Int
-    /// The data preprocessor's per-channel (R, G, B) mean and standard deviation, 0–255 scale: each
-    /// loader thread normalises its samples' crops to `(pixel − mean) / std`.
-    public let mean: [Float], std: [Float]
+    /// The data preprocessor: each loader thread normalises its samples' inputs with it
+    /// (channel order, then `(pixel − mean) / std`).
+    public let preprocessor: DataPreprocessor
+    /// The data preprocessor's per-channel mean, 0–255 scale, in the network's channel order.
+    public var mean: [Float] { preprocessor.mean }
+    /// The data preprocessor's per-channel standard deviation, in the network's channel order.
+    public var std: [Float] { preprocessor.std }
     /// The seed of the samples' generators, each seeded by (seed, epoch, sample index).
     public let seed: UInt64
     /// Loader threads (at least 1).
@@ -40,20 +44,28 @@ public final class DataLoader: @unchecked Sendable {
     /// A loader over `instances`; no thread runs until the first `start(epoch:indices:dropLast:)`.
     /// - Parameters:
     ///   - batchSize: samples per batch.
-    ///   - mean, std: the data preprocessor's per-channel normalisation (RGB).
+    ///   - preprocessor: the model's data preprocessor (channel order, mean, std).
     ///   - seed: the seed of the samples' generators.
     ///   - workers: loader threads (at least 1 is used).
     ///   - prefetch: batches prepared ahead of the consumer (at least 1 is used).
-    public init(instances: [PoseInstance], pipeline: TopdownPipeline, batchSize: Int, mean: [Float], std: [Float],
+    public init(instances: [PoseInstance], pipeline: TopdownPipeline, batchSize: Int, preprocessor: DataPreprocessor,
                 seed: UInt64, workers: Int, prefetch: Int = 2) {
         self.instances = instances
         self.pipeline = pipeline
         self.batchSize = batchSize
-        self.mean = mean
-        self.std = std
+        self.preprocessor = preprocessor
         self.seed = seed
         self.workers = max(1, workers)
         self.prefetch = max(1, prefetch)
+    }
+
+    /// A loader whose data preprocessor feeds R, G, B planes normalised by `mean` and `std`.
+    /// - Parameters:
+    ///   - mean, std: the data preprocessor's per-channel normalisation (R, G, B).
+    public convenience init(instances: [PoseInstance], pipeline: TopdownPipeline, batchSize: Int, mean: [Float], std: [Float],
+                            seed: UInt64, workers: Int, prefetch: Int = 2) {
+        self.init(instances: instances, pipeline: pipeline, batchSize: batchSize, preprocessor: DataPreprocessor(mean: mean, std: std),
+                  seed: seed, workers: workers, prefetch: prefetch)
     }
 
     deinit {
@@ -172,7 +184,7 @@ public final class DataLoader: @unchecked Sendable {
             do {
                 sample = try steps.run(instances[index], rng: &rng)
                 // each worker normalises its own samples, so the pass is spread over the workers
-                sample?.input.withUnsafeMutableBufferPointer { normalize($0) }
+                sample?.input.withUnsafeMutableBufferPointer { preprocessor.normalize($0) }
             } catch { failure = error }
 
             lock.lock()
@@ -206,15 +218,6 @@ public final class DataLoader: @unchecked Sendable {
     private func batchOf(_ job: Int) -> (batch: Int, slot: Int) {
         // every batch but possibly the last has batchSize samples
         (job / batchSize, job % batchSize)
-    }
-
-    /// The data preprocessor's `(pixel − mean) / std` of one `3 × H × W` sample, in place.
-    private func normalize(_ pixels: UnsafeMutableBufferPointer<Float>) {
-        let plane = pixels.count / 3
-        for c in 0..<3 {
-            let m = mean[c], inv = 1 / std[c]
-            for p in c * plane ..< (c + 1) * plane { pixels[p] = (pixels[p] - m) * inv }
-        }
     }
 
     private func collate(_ samples: [TopdownSample], pipeline: TopdownPipeline) throws -> Batch {

@@ -89,8 +89,17 @@ public final class BottomupPoseEstimator: PoseEstimator {
                 }
                 let xs = stride(from: 0, to: 2 * k, by: 2).map { image[$0] }, ys = stride(from: 1, to: 2 * k, by: 2).map { image[$0] }
                 let area = ((xs.max() ?? 0) - (xs.min() ?? 0)) * ((ys.max() ?? 0) - (ys.min() ?? 0))
-                out.append(KeypointPrediction(id: s.instance.id << 20 + p, imageId: s.instance.imageId, categoryId: s.instance.categoryId,
-                                              keypoints: image, keypointScores: person.scores, bboxScore: person.score, area: area))
+                var prediction = KeypointPrediction(id: s.instance.id << 20 + p, imageId: s.instance.imageId, categoryId: s.instance.categoryId,
+                                                    keypoints: image, keypointScores: person.scores, bboxScore: person.score, area: area)
+                if let box = person.box, box.count == 4 {
+                    // MMPose maps the box's corners back as the keypoints, then reports it as x, y, w, h
+                    let x1 = box[0] / Double(iw) * s.scale.0 + s.center.0 - 0.5 * s.scale.0
+                    let y1 = box[1] / Double(ih) * s.scale.1 + s.center.1 - 0.5 * s.scale.1
+                    let x2 = box[2] / Double(iw) * s.scale.0 + s.center.0 - 0.5 * s.scale.0
+                    let y2 = box[3] / Double(ih) * s.scale.1 + s.center.1 - 0.5 * s.scale.1
+                    prediction.bbox = [x1, y1, x2 - x1, y2 - y1]
+                }
+                out.append(prediction)
             }
         }
         return out

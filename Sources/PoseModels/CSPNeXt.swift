@@ -63,22 +63,8 @@ public final class CSPNeXt: Backbone {
         stem.setInputGradientNeeded(false)
         for conv in modules.convs + attentionConvs { WeightInit.kaimingUniformFanIn(conv, a: 5.0.squareRoot(), rng: &rng) }
         for bn in modules.norms { WeightInit.constant(bn, value: 1) }
-        applyFreezing()
+        LayerChain.freeze(layers, frozen: settings.frozenStages + 1, norms: norms, normEval: settings.normEval)
         keepsChannelBlocking = true
-    }
-
-    /// Applies `frozen_stages` (the stem and the first stages: no gradients, BatchNorm in
-    /// inference mode) and `norm_eval`.
-    private func applyFreezing() {
-        let frozen = settings.frozenStages >= 0 ? layers[0...settings.frozenStages] : []
-        var frozenNorms = Set<ObjectIdentifier>()
-        for layer in frozen {
-            for p in layer.stateDict().parameters {
-                p.parameter.requiresGrad = false
-                frozenNorms.insert(ObjectIdentifier(p.parameter))
-            }
-        }
-        for bn in norms where settings.normEval || frozenNorms.contains(ObjectIdentifier(bn.weight)) { bn.frozen = true }
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) -> [Tensor] {

@@ -29,4 +29,18 @@ enum LayerChain {
         }
         return byLayer
     }
+
+    /// MMPose's `frozen_stages` and `norm_eval` on such a chain: the first `frozen` layers get
+    /// no gradients and their BatchNorms stay in inference mode; with `normEval` every one of
+    /// `norms` does.
+    static func freeze(_ layers: [Layer], frozen: Int, norms: [BatchNorm2d], normEval: Bool) {
+        var frozenParameters = Set<ObjectIdentifier>()
+        for layer in layers.prefix(max(0, frozen)) {
+            for p in layer.stateDict().parameters {
+                p.parameter.requiresGrad = false
+                frozenParameters.insert(ObjectIdentifier(p.parameter))
+            }
+        }
+        for bn in norms where normEval || frozenParameters.contains(ObjectIdentifier(bn.weight)) { bn.frozen = true }
+    }
 }

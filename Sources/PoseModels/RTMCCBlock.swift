@@ -22,6 +22,9 @@ final class RTMCCBlock: Layer {
     let relativeBias: Parameter?
     /// `res_scale.scale` (D values), when D = D'.
     let residualScale: Parameter?
+    /// A learned positional encoding (`K × s`) added to q and k (MMPose's `GAUEncoder` with
+    /// `pos_enc='add'`, RTMO's DCC, which owns and names it); nil for none.
+    var positionEncoding: Parameter?
     private var saved: (x: Tensor, uv: Tensor, q: Tensor, k: Tensor, qk: Tensor, kernel: Tensor, av: Tensor)?
 
     /// A block with gamma and beta drawn from U(0, 1) (PyTorch's `rand`), `res_scale` 1, and the
@@ -69,6 +72,10 @@ final class RTMCCBlock: Layer {
             for c in 0..<s {
                 q[r * s + c] = base[c] * g[c] + bt[c]
                 k[r * s + c] = base[c] * g[s + c] + bt[s + c]
+            }
+            if let pe = positionEncoding?.value.data {
+                let token = pe + (r % n) * s
+                for c in 0..<s { q[r * s + c] += token[c]; k[r * s + c] += token[c] }
             }
         }
         // per image: qk = q kᵀ / √s (+ bias), kernel = relu(qk)², av = kernel · v
@@ -157,6 +164,10 @@ final class RTMCCBlock: Layer {
                 dBase[c] = dq * g[c] + dk * g[s + c]
                 dg[c] += dq * base[c]; dg[s + c] += dk * base[c]
                 db[c] += dq; db[s + c] += dk
+            }
+            if let dpe = positionEncoding?.grad.data {
+                let token = dpe + (r % n) * s
+                for c in 0..<s { token[c] += dQ[r * s + c] + dK[r * s + c] }
             }
         }
         let dx = ln.backward(uv.backward(activation.backward(dAct))).reshaped(x.shape)

@@ -34,6 +34,19 @@ public enum WeightInit {
         rng.fillUniform(bias.value, low: -bound, high: bound)
     }
 
+    /// PyTorch's own `nn.Linear` initialisation: weight and bias ~ U(−1/√fan_in, 1/√fan_in).
+    public static func pytorchDefault(_ linear: Linear, rng: inout RandomGenerator) {
+        let bound = Float(1 / Double(linear.inFeatures).squareRoot())
+        rng.fillUniform(linear.weight.value, low: -bound, high: bound)
+        if let bias = linear.bias { rng.fillUniform(bias.value, low: -bound, high: bound) }
+    }
+
+    /// `xavier_uniform_` of a `fanOut × fanIn` weight: U(−b, b), b = gain · √(6 / (fan_in + fan_out)).
+    public static func xavierUniform(_ weight: Parameter, fanIn: Int, fanOut: Int, gain: Double = 1, rng: inout RandomGenerator) {
+        let bound = Float(gain * (6 / Double(fanIn + fanOut)).squareRoot())
+        rng.fillUniform(weight.value, low: -bound, high: bound)
+    }
+
     /// `NormalInit(std)`: weight ~ N(0, std²), bias 0.
     public static func normal(_ weight: Parameter, bias: Parameter?, std: Float, rng: inout RandomGenerator) {
         rng.fillNormal(weight.value, std: std)

@@ -187,6 +187,37 @@ public final class Hardsigmoid: Layer {
     }
 }
 
+/// `y = x · Φ(x) = x/2 · (1 + erf(x/√2))` (PyTorch's exact `GELU`), any shape; the output is
+/// shaped like the input.
+///
+/// A training forward keeps its input; `backward` returns `dy · (Φ(x) + x · φ(x))`. No parameters.
+public final class GELU: Layer {
+    private var input: Tensor?
+
+    /// A GELU (PyTorch's `GELU()`, `approximate='none'`).
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: ForwardMode) -> Tensor {
+        let y = Tensor.pooled(shape: x.shape)
+        for i in 0..<x.count { y[i] = 0.5 * x[i] * (1 + erff(x[i] * Float(0.5.squareRoot()))) }
+        input = mode == .training ? x : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("GELU.backward without a training forward") }
+        input = nil
+        let dx = Tensor.pooled(shape: x.shape)
+        let density = Float(1 / (2 * Double.pi).squareRoot())
+        for i in 0..<x.count {
+            let v = x[i]
+            let cdf = 0.5 * (1 + erff(v * Float(0.5.squareRoot())))
+            dx[i] = dy[i] * (cdf + v * density * expf(-0.5 * v * v))
+        }
+        return dx
+    }
+}
+
 /// The activation of an MMCV `act_cfg` (`dict(type='SiLU')`): which layer a `ConvModule` or a
 /// block applies after its normalisation.
 public enum ActivationType: String, Sendable, CaseIterable {
@@ -198,6 +229,8 @@ public enum ActivationType: String, Sendable, CaseIterable {
     case sigmoid = "Sigmoid"
     /// `Hardsigmoid`.
     case hardsigmoid = "Hardsigmoid"
+    /// `GELU` (exact, erf-based).
+    case gelu = "GELU"
 
     /// A new layer computing this activation.
     public func makeLayer() -> Layer {
@@ -206,6 +239,7 @@ public enum ActivationType: String, Sendable, CaseIterable {
         case .silu: SiLU()
         case .sigmoid: Sigmoid()
         case .hardsigmoid: Hardsigmoid()
+        case .gelu: GELU()
         }
     }
 }

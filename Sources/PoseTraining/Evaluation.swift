@@ -82,7 +82,7 @@ public struct Evaluation {
         let sampler = DistributedSampler(count: loaded.instances.count, shuffle: false, seed: seed, rank: communicator.rank,
                                          worldSize: communicator.size, roundUp: false)
         let loader = DataLoader(instances: loaded.instances, pipeline: pipeline, batchSize: dataloader.batchSize,
-                                mean: preprocessor.mean, std: preprocessor.std, seed: seed, workers: workers)
+                                preprocessor: preprocessor, seed: seed, workers: workers)
         defer { loader.shutdown() }
         loader.start(epoch: 0, indices: sampler.indices(epoch: 0))
         var predictions: [KeypointPrediction] = []

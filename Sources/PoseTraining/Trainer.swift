@@ -189,6 +189,9 @@ public final class Trainer {
             }
             scaleNote = "LR is set based on batch size of \(auto.baseBatchSize) and the current batch size is \(realBatch). Scaling the original LR by \(ratio)."
         }
+        if let augment = settings.model.dataPreprocessor.batchAugments.first {
+            throw DatasetError("model.data_preprocessor.batch_augments: \(augment) is not implemented yet, so training would differ from MMPose's; remove it to train without it (evaluation and inference ignore it, as MMPose does)")
+        }
         let ordered = orderedHooks()
         hooks = try ordered.map { try $0.spec.makeHook() }
         let dataset = trainData.dataset
@@ -245,7 +248,7 @@ public final class Trainer {
                                          rank: communicator.rank, worldSize: worldSize, roundUp: trainData.roundUp)
         self.sampler = sampler
         loader = DataLoader(instances: instances, pipeline: pipeline, batchSize: trainData.batchSize,
-                            mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std,
+                            preprocessor: settings.model.dataPreprocessor,
                             seed: seed, workers: loaderThreads)
         func iterations(_ samples: Int) -> Int {
             trainData.dropLast ? samples / trainData.batchSize : (samples + trainData.batchSize - 1) / trainData.batchSize

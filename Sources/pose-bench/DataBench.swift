@@ -41,7 +41,7 @@ struct DataBench: ParsableCommand {
         let counts = threads.isEmpty ? [1, ProcessInfo.processInfo.activeProcessorCount] : threads
         for n in counts {
             let loader = DataLoader(instances: dataset.instances, pipeline: pipeline, batchSize: data.batchSize,
-                                    mean: settings.model.dataPreprocessor.mean, std: settings.model.dataPreprocessor.std, seed: 0, workers: n, prefetch: 4)
+                                    preprocessor: settings.model.dataPreprocessor, seed: 0, workers: n, prefetch: 4)
             let indices = DistributedSampler(count: dataset.instances.count, shuffle: true, seed: 0).indices(epoch: 0)
             defer { loader.shutdown() }
             loader.start(epoch: 0, indices: Array(indices.prefix(batches * data.batchSize)))

@@ -7,12 +7,14 @@ import PoseModels
 import Testing
 
 /// SwiftPose's bottom-up paradigm against MMPose 1.3.2 itself, run by
-/// `tools/make_mmpose_parity_fixtures.py ae dekr cid` through MMPose's test loop on the four COCO
+/// `tools/make_mmpose_parity_fixtures.py ae dekr cid rtmo` through MMPose's test loop on the four COCO
 /// samples with random weights whose final layers make several people per image:
 /// associative embedding (a small HRNet, `AssociativeEmbeddingHead`, flip test, heatmaps restored
 /// to the input size), DEKR (a small multi-scale HRNet, `FeatureMapProcessor`, `DEKRHead` with
 /// adaptive deformable convolutions, the SPR codec, rescoring and pose NMS) and CID (the same
-/// backbone and neck, `CIDHead`'s instance selection and decoupled heatmaps, `DecoupledHeatmap`). Every image must
+/// backbone and neck, `CIDHead`'s instance selection and decoupled heatmaps, `DecoupledHeatmap`) and RTMO
+/// (a small CSPDarknet, `HybridEncoder` with its transformer layer and `ChannelMapper`, `RTMOHead`'s
+/// box NMS and DCC, BGR input; its boxes too, within 0.1 px). Every image must
 /// give the same people in the same order, their keypoints within 0.1 px (at least 99%), their
 /// scores and instance scores to 1e-4, and CocoMetric's figures equal.
 @Suite struct BottomupParityTests {
@@ -21,6 +23,8 @@ import Testing
             var keypoints: [[Double]]
             var keypoint_scores: [Double]
             var bbox_score: Double?
+            /// RTMO's box, x1, y1, x2, y2 in image pixels.
+            var bbox: [Double]?
         }
         struct Image: Decodable {
             var img_id: Int
@@ -31,7 +35,7 @@ import Testing
         var metrics: [String: Double]
     }
 
-    @Test(arguments: ["ae", "dekr", "cid"]) func predictsAsMMPose(_ family: String) throws {
+    @Test(arguments: ["ae", "dekr", "cid", "rtmo"]) func predictsAsMMPose(_ family: String) throws {
         let dir = repositoryRoot + "/Tests/Fixtures/mmpose_parity/" + family
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json")))
         let (_, settings) = try Job.loadSettings(path: dir + "/config.py", options: [], components: .stock)
@@ -52,6 +56,11 @@ import Testing
                 // MMPose's people without an instance score count 1 (CocoMetric's default)
                 let score = person.bbox_score ?? 1
                 #expect(abs(p.bboxScore - score) <= 1e-4 * max(1, abs(score)))
+                if let box = person.bbox {
+                    let mine = try #require(p.bbox, "RTMO's people carry their boxes")
+                    let theirs = [box[0], box[1], box[2] - box[0], box[3] - box[1]]
+                    #expect(zip(mine, theirs).allSatisfy { abs($0 - $1) <= 0.1 }, "box \(mine) vs MMPose's \(theirs)")
+                }
                 for (j, point) in person.keypoints.enumerated() {
                     #expect(abs(p.keypointScores[j] - person.keypoint_scores[j]) <= 1e-4 * max(1, abs(person.keypoint_scores[j])))
                     let offset = hypot(p.keypoints[2 * j] - point[0], p.keypoints[2 * j + 1] - point[1])

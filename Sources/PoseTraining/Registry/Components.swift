@@ -53,6 +53,7 @@ public struct Components: Sendable {
             try components.registerStockRTMPose()
             try components.registerStockDistillation()
             try components.registerStockBottomup()
+            try components.registerStockRTMO()
             try components.registerStockData()
             try components.registerStockAugmentations()
             try components.registerStockMetrics()

@@ -31,9 +31,13 @@ extension Components {
                 throw t.error("resize_mode", "expected 'fit' or 'expand', got '\(mode)'")
             }
             let pad = try t.doubles("pad_val", default: [0, 0, 0])
-            guard pad.allSatisfy({ $0 == 0 }) else { throw t.error("pad_val", "only (0, 0, 0) is supported") }
-            return BottomupResize(inputSize: try t.pair("input_size", in: ConfigLimits.side),
-                                  sizeFactor: try t.int("size_factor", default: 32, in: 1...1024), resizeMode: resizeMode)
+            guard pad.count == 3, Set(pad).count == 1, let level = pad.first, level == level.rounded(), (0...255).contains(level) else {
+                throw t.error("pad_val", "expected one whole grey level from 0 to 255 for all three channels, got \(pad)")
+            }
+            var resize = BottomupResize(inputSize: try t.pair("input_size", in: ConfigLimits.side),
+                                        sizeFactor: try t.int("size_factor", default: 32, in: 1...1024), resizeMode: resizeMode)
+            resize.padValue = UInt8(level)
+            return resize
         }
     }
 }
@@ -80,6 +84,15 @@ enum StockBottomup {
                 tuned.scoreThreshold = try t.double("score_threshold", default: 0.01)
                 tuned.blurKernelSize = try t.int("blur_kernel_size", default: 3, in: 1...31)
                 guard tuned.blurKernelSize % 2 == 1 else { throw t.error("blur_kernel_size", "must be odd, got \(tuned.blurKernelSize)") }
+                head = tuned
+            }
+            // RTMO's head reads these from test_cfg (input_size only sizes MMPose's deploy-time encodings)
+            if let rtmo = head as? RTMOHeadSpec {
+                var tuned = rtmo
+                tuned.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
+                tuned.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
+                tuned.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+                _ = try t.pair("input_size", default: (640, 640), in: ConfigLimits.side)
                 head = tuned
             }
             t.ignore("output_heatmaps")

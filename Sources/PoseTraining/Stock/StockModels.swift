@@ -191,14 +191,21 @@ enum StockModels {
             _ = try p.type(among: ["PoseDataPreprocessor"])
             let mean = try p.doubles("mean", default: preprocessor.mean.map(Double.init)).map(Float.init)
             let std = try p.doubles("std", default: preprocessor.std.map(Double.init)).map(Float.init)
-            // images are decoded as RGB; MMPose's bgr_to_rgb=True turns its BGR decode into the same
-            if try !p.bool("bgr_to_rgb", default: false) {
-                throw p.error("bgr_to_rgb", "SwiftPose decodes RGB; configs must use bgr_to_rgb=True (MMPose's standard) so mean/std are in RGB order")
-            }
+            // MMPose's default (ImgDataPreprocessor's) is False: the network sees BGR planes
+            let bgrToRGB = try p.bool("bgr_to_rgb", default: false)
             p.ignore("pad_size_divisor", "pad_value", "non_blocking")
             guard mean.count == 3, std.count == 3 else { throw p.error("mean", "mean and std need three values") }
             guard std.allSatisfy({ $0 != 0 && $0.isFinite }) else { throw p.error("std", "must be three finite non-zero values, got \(std)") }
-            preprocessor = DataPreprocessor(mean: mean, std: std)
+            preprocessor = DataPreprocessor(mean: mean, std: std, bgrToRGB: bgrToRGB)
+            if let augments = p.value("batch_augments"), augments != .none {
+                for a in try p.dictionaries("batch_augments") ?? [] {
+                    preprocessor.batchAugments.append(try a.type(among: ["BatchSyncRandomResize"]))
+                    _ = try a.pair("random_size_range", in: ConfigLimits.side)
+                    _ = try a.int("size_divisor", default: 32, in: 1...1024)
+                    _ = try a.int("interval", default: 10, in: 1...1_000_000)
+                    try context.finish(a)
+                }
+            }
             try context.finish(p)
         }
         return preprocessor

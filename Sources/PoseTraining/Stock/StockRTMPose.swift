@@ -43,7 +43,7 @@ enum StockRTMPose {
     }
 
     /// `arch_ovewrite`: a list of `[in_channels, out_channels, num_blocks, add_identity, use_spp]`.
-    private static func stages(_ value: ConfigValue, _ b: ConfigReader) throws -> [CSPNeXtSpec.Stage] {
+    static func stages(_ value: ConfigValue, _ b: ConfigReader) throws -> [CSPNeXtSpec.Stage] {
         let expected = "a list of [in_channels, out_channels, num_blocks, add_identity, use_spp]"
         switch value {
         case .list(let rows) where !rows.isEmpty, .tuple(let rows) where !rows.isEmpty: return try rows.map { try stage($0, b, expected) }

@@ -1,0 +1,206 @@
+import Foundation
+import PoseData
+import PoseNN
+import PoseTensor
+
+/// MMPose's `RTMOHead` (RTMO, one-stage bottom-up): on each level's map, a classification
+/// branch scores every grid point as a person's centre and a pose branch predicts its box,
+/// keypoint visibilities and a pose vector, which the `DynamicCoordinateClassifier` (`dcc`)
+/// turns into keypoints.
+///
+/// Each level's map (`N × 2C × H × W`, C = `in_channels · widen_factor`) is split in two
+/// halves: the first through `head_module.conv_cls[i]` (`stacked_convs` 3×3 `ConvModule`s) and
+/// `out_cls[i]` (1×1, `num_classes`), the second through `conv_pose[i]` (2·`stacked_convs`
+/// 3×3 `ConvModule`s, all but the first grouped in `num_groups`) and the 1×1 `out_bbox[i]`
+/// (4), `out_kpt_reg[i]` (2K, used by training), `out_kpt_vis[i]` (K) and `out_pose[i]`
+/// (`pose_vec_channels`).
+///
+/// Inference (`predictPersons`) follows MMPose's `predict`: grid points at
+/// `(x · stride + (stride − 1) / 2, …)`, boxes `(xy · stride + point, e^wh · stride)`, points
+/// scoring above `score_thr` ranked (at most `nms_pre`), box NMS at `nms_thr`, each kept box
+/// padded by `bbox_padding` for the DCC, boxes then clipped to the input.
+public final class RTMOHead: BottomupHead {
+    public let keypoints: Int
+    /// `featmap_strides`.
+    public let strides: [Int]
+    /// `test_cfg`: `score_thr`, `nms_thr`, `nms_pre`.
+    public var scoreThreshold: Float = 0.01, nmsThreshold: Float = 1, nmsPre = 100_000
+    /// `bbox_padding` (1.25).
+    public let bboxPadding: Float
+    private let classBranches, poseBranches: [Sequential]
+    private let classOutputs, boxOutputs, offsetOutputs, visibilityOutputs: [Conv2d]
+    private let poseOutputs: [Conv2d]?
+    private let halfChannels: Int
+    let dcc: DynamicCoordinateClassifier
+    /// MMPose's `loss_oks.sigmas` buffer (the OKS loss's keypoint sigmas), when the config names a metainfo.
+    var oksLossSigmas: Tensor?
+
+    init(_ spec: RTMOHeadSpec, rng: inout RandomGenerator) throws {
+        try spec.validate()
+        keypoints = spec.keypoints
+        strides = spec.strides
+        bboxPadding = Float(spec.bboxPadding)
+        let w = spec.widenFactor
+        let cin = Int(Double(spec.inChannels) * w), clsChannels = Int(Double(spec.clsFeatChannels) * w)
+        let poseChannels = spec.groups * Int(w * Double(spec.channelsPerGroup))
+        halfChannels = cin
+        var modules = ConvModuleBuilder(norm: spec.norm, activation: spec.activation)
+        var cls: [Sequential] = [], pose: [Sequential] = []
+        for _ in spec.strides {
+            cls.append(Sequential((0..<spec.stackedConvs).map { i in
+                (String(i), modules.convModule(i == 0 ? cin : clsChannels, clsChannels, kernel: 3, padding: 1) as Layer)
+            }))
+            pose.append(Sequential((0..<(2 * spec.stackedConvs)).map { i in
+                (String(i), modules.convModule(i == 0 ? cin : poseChannels, poseChannels, kernel: 3, padding: 1, groups: i == 0 ? 1 : spec.groups) as Layer)
+            }))
+        }
+        (classBranches, poseBranches) = (cls, pose)
+        func outputs(_ cin: Int, _ cout: Int) -> [Conv2d] { spec.strides.map { _ in Conv2d(cin, cout, kernel: 1, bias: true) } }
+        classOutputs = outputs(clsChannels, spec.classes)
+        boxOutputs = outputs(poseChannels, 4)
+        offsetOutputs = outputs(poseChannels, 2 * spec.keypoints)
+        visibilityOutputs = outputs(poseChannels, spec.keypoints)
+        poseOutputs = spec.poseVectorChannels > 0 ? outputs(poseChannels, spec.poseVectorChannels) : nil
+        // the model's init_cfg: Kaiming-uniform (a = √5) convolutions, zero biases; then the
+        // classifier's prior probability 0.01 (bias_init_with_prob)
+        for conv in modules.convs + classOutputs + boxOutputs + offsetOutputs + visibilityOutputs + (poseOutputs ?? []) {
+            WeightInit.kaimingUniformFanIn(conv, a: 5.0.squareRoot(), rng: &rng)
+        }
+        for bn in modules.norms { WeightInit.constant(bn, value: 1) }
+        let prior = Float(-log((1 - 0.01) / 0.01))
+        for conv in classOutputs { conv.bias?.value.data.update(repeating: prior, count: spec.classes) }
+        let vectorChannels = spec.poseVectorChannels > 0 ? spec.poseVectorChannels : poseChannels
+        guard spec.dcc.inChannels == vectorChannels else {
+            throw ModelError("RTMOHead: dcc_cfg.in_channels is \(spec.dcc.inChannels) but the pose vectors have \(vectorChannels) channels (pose_vec_channels)")
+        }
+        dcc = DynamicCoordinateClassifier(inChannels: spec.dcc.inChannels, keypoints: spec.keypoints, featureChannels: spec.dcc.featureChannels,
+                                          bins: spec.dcc.bins, spatialEncodingChannels: spec.dcc.spatialEncodingChannels,
+                                          temperature: spec.dcc.temperature, s: spec.dcc.s, expansionFactor: spec.dcc.expansionFactor,
+                                          activation: spec.dcc.activation, rng: &rng)
+    }
+
+    public func trainStep(_ feats: [Tensor], targets: HeadTargets) throws -> (losses: [(String, Float)], featureGradients: [Tensor?]) {
+        throw ModelError("RTMOHead cannot train yet: SimOTA assignment and its VariFocal, IoU, OKS, BCE and MLECC losses are not written; use it for pose-test and pose-infer")
+    }
+
+    /// The raw outputs of one level: class scores, boxes, visibilities, pose vectors (each
+    /// `N × c × H × W`, before any sigmoid).
+    private func levelOutputs(_ x: Tensor, level i: Int) -> (cls: Tensor, box: Tensor, visibility: Tensor, pose: Tensor) {
+        precondition(x.shape[1] == 2 * halfChannels, "RTMOHead expects maps of \(2 * halfChannels) channels, got \(x.shape)")
+        let clsFeature = classBranches[i].forward(x.channels(0..<halfChannels), mode: .inference)
+        let poseFeature = poseBranches[i].forward(x.channels(halfChannels..<(2 * halfChannels)), mode: .inference)
+        return (classOutputs[i].forward(clsFeature, mode: .inference), boxOutputs[i].forward(poseFeature, mode: .inference),
+                visibilityOutputs[i].forward(poseFeature, mode: .inference), poseOutputs?[i].forward(poseFeature, mode: .inference) ?? poseFeature)
+    }
+
+    /// `.heatmaps`: the first level's person scores after the sigmoid, `N × classes × H × W`.
+    public func predict(_ feats: [Tensor]) -> HeadOutput {
+        let cls = levelOutputs(ChannelBlocking.planar(feats[0]), level: 0).cls.clone()
+        ElementwiseKernels.sigmoid(cls.data, cls.data, count: cls.count)
+        return HeadOutput(heatmaps: cls)
+    }
+
+    public var hasFixedFeatureSize: Bool { false }
+
+    public func checkFeatures(_ feats: [Tensor]) throws {
+        guard feats.count == strides.count else {
+            throw ModelError("RTMOHead has \(strides.count) featmap_strides but gets \(feats.count) feature maps")
+        }
+        for f in feats where f.shape[1] != 2 * halfChannels {
+            throw ModelError("RTMOHead: in_channels · widen_factor is \(halfChannels), so each map needs \(2 * halfChannels) channels; got \(f.shape[1])")
+        }
+    }
+
+    public func predictPersons(_ feats: [Tensor], flipped: [Tensor]?, context: BottomupTestContext) throws -> [[DecodedPerson]] {
+        if flipped != nil { throw ModelError("RTMOHead has no flip test (MMPose's neither); set test_cfg.flip_test=False") }
+        try checkFeatures(feats)
+        let outputs = feats.enumerated().map { levelOutputs(ChannelBlocking.planar($1), level: $0) }
+        let n = feats[0].shape[0]
+        let (inputWidth, inputHeight) = context.inputSize
+        var people: [[DecodedPerson]] = []
+        for b in 0..<n {
+            // candidates over every level, flattened row-major as MMPose's _flatten_predictions
+            var candidates: [(score: Float, box: (Float, Float, Float, Float), grid: (Float, Float), level: Int, index: Int)] = []
+            for (level, out) in outputs.enumerated() {
+                let (c, h, w) = (out.cls.shape[1], out.cls.shape[2], out.cls.shape[3])
+                let stride = Float(strides[level]), centre = Float(strides[level] - 1) / 2
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let p = y * w + x
+                        var score = -Float.infinity
+                        for ch in 0..<c { score = max(score, out.cls.data[(b * c + ch) * h * w + p]) }
+                        score = 1 / (1 + expf(-score))
+                        guard score > scoreThreshold else { continue }
+                        let grid = (Float(x) * stride + centre, Float(y) * stride + centre)
+                        let bb = { (k: Int) in out.box.data[(b * 4 + k) * h * w + p] }
+                        let (cx, cy) = (bb(0) * stride + grid.0, bb(1) * stride + grid.1)
+                        let (bw, bh) = (expf(bb(2)) * stride, expf(bb(3)) * stride)
+                        candidates.append((score, (cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2), grid, level, p))
+                    }
+                }
+            }
+            let ranked = candidates.indices.sorted { candidates[$0].score > candidates[$1].score || (candidates[$0].score == candidates[$1].score && $0 < $1) }
+                .prefix(nmsPre)
+            let kept = nmsThreshold < 1 ? Self.nms(ranked.map { candidates[$0].box }, threshold: nmsThreshold).map { ranked[ranked.startIndex + $0] } : Array(ranked)
+            // the kept people's pose vectors and padded boxes, for the DCC
+            let vectorChannels = outputs[0].pose.shape[1]
+            let vectors = Tensor(zeros: [kept.count, vectorChannels])
+            var boxes: [(Float, Float, Float, Float)] = [], grids: [(Float, Float)] = []
+            for (row, i) in kept.enumerated() {
+                let cand = candidates[i], pose = outputs[cand.level].pose
+                let hw = pose.shape[2] * pose.shape[3]
+                for ch in 0..<vectorChannels { vectors.data[row * vectorChannels + ch] = pose.data[(b * vectorChannels + ch) * hw + cand.index] }
+                let (x1, y1, x2, y2) = cand.box
+                boxes.append(((x2 + x1) * 0.5, (y2 + y1) * 0.5, (x2 - x1) * bboxPadding, (y2 - y1) * bboxPadding))
+                grids.append(cand.grid)
+            }
+            let coordinates = dcc.keypoints(poseVectors: vectors, boxes: boxes, grids: grids)
+            var found: [DecodedPerson] = []
+            for (row, i) in kept.enumerated() {
+                let cand = candidates[i], vis = outputs[cand.level].visibility
+                let hw = vis.shape[2] * vis.shape[3]
+                let scores = (0..<keypoints).map { j in Double(1 / (1 + expf(-vis.data[(b * keypoints + j) * hw + cand.index]))) }
+                let points = (0..<(2 * keypoints)).map { Double(coordinates.data[row * 2 * keypoints + $0]) }
+                let (x1, y1, x2, y2) = cand.box
+                let clipped = [min(max(x1, 0), Float(inputWidth)), min(max(y1, 0), Float(inputHeight)),
+                               min(max(x2, 0), Float(inputWidth)), min(max(y2, 0), Float(inputHeight))].map(Double.init)
+                var person = DecodedPerson(keypoints: points, scores: scores, score: Double(cand.score))
+                person.box = clipped
+                found.append(person)
+            }
+            people.append(found)
+        }
+        return people
+    }
+
+    /// MMPose's `nms_torch` on boxes already ranked by score: the indices kept, best first. A
+    /// box is dropped when its IoU (union floored at 1e-6) with a kept one exceeds `threshold`.
+    static func nms(_ boxes: [(Float, Float, Float, Float)], threshold: Float) -> [Int] {
+        var remaining = Array(boxes.indices), kept: [Int] = []
+        func area(_ b: (Float, Float, Float, Float)) -> Float { (b.2 - b.0) * (b.3 - b.1) }
+        while let first = remaining.first {
+            kept.append(first)
+            let a = boxes[first]
+            remaining = remaining.dropFirst().filter { i in
+                let b = boxes[i]
+                let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
+                let overlap = w * h
+                return !(overlap / max(area(a) + area(b) - overlap, 1e-6) > threshold)
+            }
+        }
+        return kept
+    }
+
+    public func collectState(prefix: String, into state: inout StateDict) {
+        let module = prefix + "head_module."
+        for (i, s) in classBranches.enumerated() { s.collectState(prefix: module + "conv_cls.\(i).", into: &state) }
+        for (i, c) in classOutputs.enumerated() { c.collectState(prefix: module + "out_cls.\(i).", into: &state) }
+        for (i, s) in poseBranches.enumerated() { s.collectState(prefix: module + "conv_pose.\(i).", into: &state) }
+        for (i, c) in boxOutputs.enumerated() { c.collectState(prefix: module + "out_bbox.\(i).", into: &state) }
+        for (i, c) in offsetOutputs.enumerated() { c.collectState(prefix: module + "out_kpt_reg.\(i).", into: &state) }
+        for (i, c) in visibilityOutputs.enumerated() { c.collectState(prefix: module + "out_kpt_vis.\(i).", into: &state) }
+        for (i, c) in (poseOutputs ?? []).enumerated() { c.collectState(prefix: module + "out_pose.\(i).", into: &state) }
+        dcc.collectState(prefix: prefix + "dcc.", into: &state)
+        if let oksLossSigmas { state.buffers.append((prefix + "loss_oks.sigmas", oksLossSigmas)) }
+    }
+}
