@@ -163,6 +163,34 @@ checksums; the kept boxes as centre and padded scale, unclamped; their priors; t
 input pixels). The top level adds the shrunk sizes, the parameter count, test_cfg, the
 calibration's figures and every metric figure (all 0).
 
+A fifth bottom-up family, `yoloxpose` (MMPose's `yoloxpose_s_8xb32-300e_coco-640.py`: BottomupPoseEstimator,
+the data preprocessor as `rtmo`'s; CSPDarknet (P5, SPP, Swish, out_indices (2, 3, 4)) at widen_factor
+0.0625 and deepen_factor 0.33 as `rtmo`'s (outputs 16, 32, 64 channels at strides 8, 16, 32);
+YOLOXPAFPN with in_channels [16, 32, 64], out_channels 16 and num_csp_blocks 1; YOLOXPoseHead with
+YOLOXPoseHeadModule at widen_factor 0.0625 (in_channels 256 and feat_channels 256 as the config has
+them: 16 and 16, stacked_convs 2): the config's own widen_factor (0.5: neck out_channels 128, head
+256 × 0.5) at 0.0625 throughout; the backbone's pretrained init_cfg and the model's Kaiming init_cfg
+go (the seeded draw is torch's default); input_size 320 × 320 (BottomupResize, 'fit' with pad_val 114,
+and test_cfg's input_size, which YOLOXPoseHead does not read: it clamps to the sample's input_size),
+test_cfg score_thr 0.01 and nms_thr 0.65 as the config has them, no flip test, CocoMetric with
+score_mode 'bbox' and nms_mode 'none'; 173459 parameters, weights.pth 0.7 MB), runs on the four whole
+COCO images. After the seeded draw, `calibrate_yoloxpose` sets the head module's final 1×1 convs on
+those images (see the YOLOXPOSE_* constants): `out_cls` and `out_obj` (an affine map per level, then
+one common shift of both biases into the widest gap of the shifts at which a prior's score
+sigmoid(cls) × sigmoid(obj) crosses score_thr) so that 10 to 60 priors per image pass score_thr, none
+within 1e-4 of it, the candidates' scores distinct; the boxes as `rtmo`'s (`calibrate_one_stage_boxes`,
+sizes per level YOLOXPOSE_BOX_SIZES) so that 3 to 30 people per image survive the NMS, every IoU it
+compares 1e-3 or more from nms_thr; the keypoint offsets (`out_kpt`: per row an affine map around
+DEKR_TEMPLATE × the level's box height, standard deviation YOLOXPOSE_KPT_SPREAD × that height) and
+the visibilities (`out_kpt_vis`, logits of standard deviation 1.5). Its expected.json has `rtmo`'s
+structure (`run_rtmo` runs both families): per image the people in MMPose's order (bbox clamped to the
+input canvas then mapped to the image, bbox_score = sigmoid(cls) × sigmoid(obj), keypoints
+(regressed: offset × stride + prior, not clamped), keypoint_scores (the visibility sigmoid), prior,
+float64_offsets, float64_bbox_offset), dtypes, decisions, float64_people; for the first image `trace`
+with the head module's cls_scores, objectnesses, bbox_preds, kpt_offsets and kpt_vis per level and,
+in place of `dcc`, `decoded` (the kept priors' positions and strides, keypoints in input pixels and
+boxes unclamped); the top level as `rtmo`'s (test_cfg without bbox_padding).
+
 `deform_conv` writes Tests/Fixtures/deform_conv/deform_conv.json: for four seeded small cases
 (groups and deform_groups 1 or 2, stride 1 or 2, padding 1, offsets with fractional, integer,
 border and outside positions) the port's float32 output and the autograd gradients of
@@ -249,10 +277,14 @@ FAMILIES = {
             dict(input_size=(256, 256), heatmap_size=(64, 64))),
     # (RTMO has no decoder: its input size is test_cfg's and BottomupResize's, at 320 × 320)
     'rtmo': ('rtmo/coco/rtmo-s_8xb32-600e_coco-640x640.py', COCO, dict(input_size=(320, 320))),
+    # (YOLOX-Pose, also without a decoder: BottomupResize's and test_cfg's input size)
+    'yoloxpose': ('yoloxpose/coco/yoloxpose_s_8xb32-300e_coco-640.py', COCO, dict(input_size=(320, 320))),
 }
 
 # bottom-up families (`run_bottomup`): whole images, one per batch, people grouped by the decoder
-BOTTOMUP_FAMILIES = ['ae', 'dekr', 'cid', 'rtmo']
+BOTTOMUP_FAMILIES = ['ae', 'dekr', 'cid', 'rtmo', 'yoloxpose']
+# one-stage families (`run_rtmo`): boxes, scores and keypoints per prior, then score_thr and the NMS
+ONE_STAGE_HEADS = {'RTMOHead': 'rtmo', 'YOLOXPoseHead': 'yoloxpose'}
 # the AE head's final 1×1 conv, rescaled after the seeded draw (`calibrate_ae`) so that per image
 # about AE_PEAKS of each keypoint's heatmap peaks pass the decoder's keypoint threshold, none tied
 # with another or within AE_VALUE_MARGIN of the threshold, peak values spread by AE_SCORE_SPREAD per
@@ -357,6 +389,28 @@ RTMO_PEOPLE = (3, 30)
 RTMO_VIS_SPREAD = 1.5
 RTMO_BIN_SPREAD = 3.0
 
+# YOLOX-Pose (`shrink_yoloxpose`): the config's widen_factor (0.5 for the backbone, the neck's
+# out_channels 128 = 256 × 0.5 and the head module) at 0.0625 throughout, deepen_factor 0.33 as the
+# config has it: CSPDarknet's outputs 16, 32, 64 channels, YOLOXPAFPN at in_channels [16, 32, 64],
+# out_channels 16 and num_csp_blocks 1 (as the config), the head module's in_channels and
+# feat_channels 256 × 0.0625 = 16 (stacked_convs 2: two 3×3 ConvModules per classification and
+# box branch, four per pose branch)
+YOLOXPOSE_WIDEN, YOLOXPOSE_DEEPEN = 0.0625, 0.33
+YOLOXPOSE_NECK_OUT = 16
+YOLOXPOSE_HEAD_IN, YOLOXPOSE_FEAT = 256, 128
+YOLOXPOSE_PARAMETERS = None  # the shrunk model's parameter count (`run_rtmo` asserts it)
+# YOLOX-Pose (`calibrate_yoloxpose`): the classification and objectness logits get standard
+# deviations YOLOXPOSE_CLS_SPREAD and YOLOXPOSE_OBJ_SPREAD per level over the images (mean 0), then
+# both biases one common shift (the candidate rules of RTMO: RTMO_CANDIDATES,
+# RTMO_CANDIDATES_MEDIAN, RTMO_SCORE_MARGIN, RTMO_SCORE_GAP, on the score sigmoid(cls) ×
+# sigmoid(obj)); the boxes as RTMO's (RTMO_BOX_SHIFT, RTMO_BOX_LOG_SPREAD, RTMO_IOU_MARGIN,
+# RTMO_PEOPLE) around YOLOXPOSE_BOX_SIZES (w, h; input pixels, per level: strides 8, 16, 32); the
+# keypoint offsets (in strides) around DEKR_TEMPLATE × the level's box height, standard deviation
+# YOLOXPOSE_KPT_SPREAD × that height per row; the visibility logits RTMO_VIS_SPREAD, mean 0
+YOLOXPOSE_CLS_SPREAD, YOLOXPOSE_OBJ_SPREAD = 2.5, 2.5
+YOLOXPOSE_BOX_SIZES = ((64, 128), (96, 192), (128, 256))
+YOLOXPOSE_KPT_SPREAD = 0.05
+
 # families kept at full size, with weights from `formula_state_dict` (see the module docstring)
 FORMULA_FAMILIES = ['rtmpose_s', 'rtmpose_m']
 FORMULA = 'fnv1a-fmix32-v1'
@@ -378,7 +432,7 @@ def shrink(model):
     backbone.pop('init_cfg', None)
     model.pop('init_cfg', None)
     if backbone['type'] == 'CSPDarknet':
-        return shrink_rtmo(model)
+        return shrink_yoloxpose(model) if model['neck']['type'] == 'YOLOXPAFPN' else shrink_rtmo(model)
     if backbone['type'] == 'HRNet':
         multiscale = backbone['extra']['stage4'].get('multiscale_output', False)
         backbone['extra'] = copy.deepcopy(HRNET_EXTRA)
@@ -430,6 +484,19 @@ def shrink_rtmo(model):
     head['dcc_cfg'].update(in_channels=RTMO_POSE_VEC, feat_channels=RTMO_DCC_FEAT, num_bins=RTMO_BINS,
                            spe_channels=RTMO_SPE)
     head['dcc_cfg']['gau_cfg']['s'] = RTMO_GAU_S
+    return model
+
+
+def shrink_yoloxpose(model):
+    """YOLOX-Pose's network at the YOLOXPOSE_* sizes (see them): CSPDarknet, YOLOXPAFPN and
+    YOLOXPoseHead (YOLOXPoseHeadModule) as MMPose's config has them, with few channels."""
+    backbone, neck, head = model['backbone'], model['neck'], model['head']
+    backbone.update(widen_factor=YOLOXPOSE_WIDEN, deepen_factor=YOLOXPOSE_DEEPEN)
+    # CSPDarknet P5's stages 2..4 end at 256, 512, 1024 channels before the widen factor
+    neck.update(in_channels=[int(c * YOLOXPOSE_WIDEN) for c in (256, 512, 1024)], out_channels=YOLOXPOSE_NECK_OUT)
+    head['head_module_cfg'].update(in_channels=YOLOXPOSE_HEAD_IN, feat_channels=YOLOXPOSE_FEAT,
+                                   widen_factor=YOLOXPOSE_WIDEN)
+    assert int(YOLOXPOSE_HEAD_IN * YOLOXPOSE_WIDEN) == YOLOXPOSE_NECK_OUT
     return model
 
 
@@ -540,12 +607,12 @@ def fixture_config(source, data, codec_changes, full_size=False):
         model = shrink(model)
     bottomup = model['type'] == 'BottomupPoseEstimator'
     codec = None
-    rtmo = model['head']['type'] == 'RTMOHead'
+    rtmo = model['head']['type'] in ONE_STAGE_HEADS
     if codec_changes:
         codec = dict(cfg.codec.to_dict(), **codec_changes)
         head = model['head'].get('pose_cfg', model['head'])
         if rtmo:
-            # RTMO's head has no decoder (its codec only makes training targets)
+            # RTMO's and YOLOX-Pose's heads have no decoder (their codecs only make training targets)
             model['test_cfg']['input_size'] = codec['input_size']
         else:
             # (AE with restore_heatmap_size: the decoder's heatmaps are at the input size, as MMPose's
@@ -553,7 +620,8 @@ def fixture_config(source, data, codec_changes, full_size=False):
             head['decoder'] = dict(codec, heatmap_size=codec['input_size']) \
                 if bottomup and codec['type'] == 'AssociativeEmbedding' else codec
     if not rtmo:
-        # (RTMO's config has no flip test: RTMOHead.predict takes one image's features)
+        # (RTMO's and YOLOX-Pose's configs have no flip test: their heads' predict takes one
+        # image's features)
         model['test_cfg']['flip_test'] = True
     dataset = copy.deepcopy(cfg.test_dataloader.dataset.to_dict())
     data_root = os.path.join(ROOT, data['root']) + '/'
@@ -2532,15 +2600,18 @@ class CaptureRTMO(Hook):
 
 
 @contextlib.contextmanager
-def rtmo_trace(store):
+def rtmo_trace(store, family='rtmo'):
     """Records, per RTMOHead.predict call (one image, one dict appended to `store`), the inputs
     and outputs of its steps: filter_scores_and_topk (every prior's sigmoid score; the kept prior
     indices, highest score first), nms_torch (the candidates' boxes in input pixels, unclamped,
     their scores, the kept positions) and DCC.forward_test (pose vectors, boxes as centre and
-    padded scale, the priors, the keypoints in input pixels)."""
-    import mmpose.models.heads.hybrid_heads.rtmo_head as rtmo_module
+    padded scale, the priors, the keypoints in input pixels). With family 'yoloxpose', the same
+    of YOLOXPoseHead.predict (its scores sigmoid(cls) × sigmoid(obj); no DCC)."""
+    import importlib
+    rtmo_module = importlib.import_module(f'mmpose.models.heads.hybrid_heads.{family}_head')
     original_filter, original_nms = rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch
-    original_dcc = rtmo_module.DCC.forward_test
+    dcc_class = getattr(rtmo_module, 'DCC', None)
+    original_dcc = dcc_class.forward_test if dcc_class is not None else None
 
     def filter_scores(scores, score_thr, topk, results=None):
         out = original_filter(scores, score_thr, topk, results)
@@ -2561,12 +2632,14 @@ def rtmo_trace(store):
         return keypoints
 
     rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch = filter_scores, nms
-    rtmo_module.DCC.forward_test = dcc_forward_test
+    if dcc_class is not None:
+        dcc_class.forward_test = dcc_forward_test
     try:
         yield
     finally:
         rtmo_module.filter_scores_and_topk, rtmo_module.nms_torch = original_filter, original_nms
-        rtmo_module.DCC.forward_test = original_dcc
+        if dcc_class is not None:
+            dcc_class.forward_test = original_dcc
 
 
 def rtmo_checksums(x):
@@ -2619,6 +2692,57 @@ def rtmo_decisions(entry):
     return figures
 
 
+def one_stage_inputs(model, cfg):
+    """The fixture's images through the data preprocessor and the model's backbone and neck (eval
+    mode, no gradients): per image the neck's features and the data samples."""
+    from mmengine.dataset import pseudo_collate
+    from mmpose.registry import DATASETS
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    features, samples = [], []
+    for i in range(len(dataset)):
+        data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+        features.append(model.extract_feat(data['inputs']))
+        samples.append(data['data_samples'])
+    return features, samples
+
+
+def affine_rows(conv, rows, values, spread, mean):
+    """Rows of the 1×1 conv so that their outputs (`values`: images, rows, positions) have the
+    standard deviation `spread` and the mean `mean` (per row: a number, or a list indexed by row)."""
+    for r, v in zip(rows, values.transpose(0, 1)):
+        v = v.double()
+        scale = spread / v.std().item()
+        conv.weight[r] *= scale
+        conv.bias[r] = conv.bias[r] * scale + (mean[r] if isinstance(mean, (list, tuple)) else mean) \
+            - scale * v.mean().item()
+
+
+def calibrate_one_stage_boxes(module, outputs, part, sizes, predict_now, generator, figures):
+    """The head module's `out_bbox` per level (RTMO and YOLOX-Pose): centre offsets (in strides)
+    of standard deviation RTMO_BOX_SHIFT and mean 0, log sizes of standard deviation
+    RTMO_BOX_LOG_SPREAD around log(`sizes` / stride); the levels' rows drawn again until every IoU
+    the NMS compares lies RTMO_IOU_MARGIN or more from nms_thr and RTMO_PEOPLE people per image
+    remain. `outputs(conv, level, part)` gives the conv's outputs on the fixture's features.
+    Returns every image's `rtmo_decisions` and people."""
+    while True:
+        for level, (stride, size) in enumerate(zip(module.featmap_strides, sizes)):
+            conv = module.out_bbox[level]
+            means = [0.0, 0.0, math.log(size[0] / stride), math.log(size[1] / stride)]
+            values = outputs(conv, level, part)
+            affine_rows(conv, [0, 1], values[:, :2], RTMO_BOX_SHIFT, means)
+            affine_rows(conv, [2, 3], values[:, 2:], RTMO_BOX_LOG_SPREAD, means)
+        decisions = [rtmo_decisions(e) for e in predict_now()]
+        people = [len(d['nms_keep']) for d in decisions]
+        if min(d['iou_margin'] for d in decisions) >= RTMO_IOU_MARGIN and \
+                RTMO_PEOPLE[0] <= min(people) and max(people) <= RTMO_PEOPLE[1]:
+            return decisions, people
+        for level in range(len(module.featmap_strides)):
+            conv = module.out_bbox[level]
+            conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
+        figures['bbox_redrawn'] += 1
+        assert figures['bbox_redrawn'] < 100, 'no boxes with clear NMS decisions'
+
+
 def calibrate_rtmo(model, cfg, seed):
     """Sets the RTMO head module's final 1×1 convs and the DCC's bin encodings on the fixture's
     images (see the RTMO_* constants): `out_cls` (per level an affine map of the drawn logits;
@@ -2627,21 +2751,14 @@ def calibrate_rtmo(model, cfg, seed):
     heatmaps' logits scale with it). Every map stays an affine image of the drawn network's;
     where no shift meets the candidate rules, or the NMS's IoUs or people miss theirs, the level's
     rows are drawn again (normal, from a generator seeded with `seed` + 1). Returns the figures."""
-    from mmengine.dataset import pseudo_collate
-    from mmpose.registry import DATASETS
     head = model.head
     module, dcc = head.head_module, head.dcc
-    dataset = DATASETS.build(cfg.test_dataloader.dataset)
     generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
     thr = model.test_cfg['score_thr']
     model.eval()
     figures = dict(cls_redrawn=0, bbox_redrawn=0)
     with torch.no_grad():
-        features, samples = [], []  # per image: the neck's features, the data samples
-        for i in range(len(dataset)):
-            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
-            features.append(model.extract_feat(data['inputs']))
-            samples.append(data['data_samples'])
+        features, samples = one_stage_inputs(model, cfg)  # per image: the neck's features, the data samples
         # the head module's features before its final convs, per level: (classification, pose)
         branches = []
         for feats in features:
@@ -2663,21 +2780,12 @@ def calibrate_rtmo(model, cfg, seed):
                     head.predict(feats, s, test_cfg=model.test_cfg)
             return store
 
-        def affine(conv, rows, values, spread, mean):
-            """Rows of the 1×1 conv so that their outputs (`values`: images, rows, positions)
-            have the standard deviation `spread` and the mean `mean` (per row)."""
-            for r, v in zip(rows, values.transpose(0, 1)):
-                v = v.double()
-                scale = spread / v.std().item()
-                conv.weight[r] *= scale
-                conv.bias[r] = conv.bias[r] * scale + (mean[r] if isinstance(mean, (list, tuple)) else mean) \
-                    - scale * v.mean().item()
-
         # classification: standard deviation, then the common shift (in the widest gap)
         level_thr = math.log(thr / (1 - thr))
         while True:
             for level in range(L):
-                affine(module.out_cls[level], [0], outputs(module.out_cls[level], level, 0), RTMO_CLS_SPREAD, 0.0)
+                affine_rows(module.out_cls[level], [0], outputs(module.out_cls[level], level, 0), RTMO_CLS_SPREAD,
+                            0.0)
             logits = [torch.cat([module.out_cls[level](b[level][0]).flatten() for level in range(L)]).double()
                       for b in branches]
             values = torch.cat(logits).unique().numpy()
@@ -2708,23 +2816,8 @@ def calibrate_rtmo(model, cfg, seed):
             assert figures['cls_redrawn'] < 100, 'no classification logits with clear candidates'
         figures.update(cls_logit_gap=float(best[0]), candidates=[d['candidates'] for d in decisions])
         # boxes: centre offsets and log sizes per level (affine per row), then the NMS's figures
-        while True:
-            for level, (stride, size) in enumerate(zip(module.featmap_strides, RTMO_BOX_SIZES)):
-                conv = module.out_bbox[level]
-                means = [0.0, 0.0, math.log(size[0] / stride), math.log(size[1] / stride)]
-                values = outputs(conv, level, 1)
-                affine(conv, [0, 1], values[:, :2], RTMO_BOX_SHIFT, means)
-                affine(conv, [2, 3], values[:, 2:], RTMO_BOX_LOG_SPREAD, means)
-            decisions = [rtmo_decisions(e) for e in predict_now()]
-            people = [len(d['nms_keep']) for d in decisions]
-            if min(d['iou_margin'] for d in decisions) >= RTMO_IOU_MARGIN and \
-                    RTMO_PEOPLE[0] <= min(people) and max(people) <= RTMO_PEOPLE[1]:
-                break
-            for level in range(L):
-                conv = module.out_bbox[level]
-                conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
-            figures['bbox_redrawn'] += 1
-            assert figures['bbox_redrawn'] < 100, 'no boxes with clear NMS decisions'
+        decisions, people = calibrate_one_stage_boxes(module, outputs, 1, RTMO_BOX_SIZES, predict_now, generator,
+                                                      figures)
         figures.update(people=people, iou_margin=min(d['iou_margin'] for d in decisions),
                        score_margin=min(d['score_margin'] for d in decisions),
                        score_gap=min(d['score_gap'] for d in decisions))
@@ -2732,7 +2825,7 @@ def calibrate_rtmo(model, cfg, seed):
         K = head.num_keypoints
         for level in range(L):
             conv = module.out_kpt_vis[level]
-            affine(conv, list(range(K)), outputs(conv, level, 1), RTMO_VIS_SPREAD, 0.0)
+            affine_rows(conv, list(range(K)), outputs(conv, level, 1), RTMO_VIS_SPREAD, 0.0)
         # the DCC's 1-D heatmaps (their logits are linear in x_fc's and y_fc's outputs)
         entries = [e['dcc'] for e in predict_now() if 'dcc' in e]
         pose_feats = torch.cat([e['pose_feats'] for e in entries])
@@ -2752,14 +2845,126 @@ def calibrate_rtmo(model, cfg, seed):
     return figures
 
 
+def score_shift(cls, obj, thr):
+    """Per prior (float64 logits), the shift δ at which sigmoid(cls + δ) × sigmoid(obj + δ) (rising
+    with δ) crosses `thr`: bisection, 200 steps from [-60, 60]."""
+    low, high = torch.full_like(cls, -60.0), torch.full_like(cls, 60.0)
+    for _ in range(200):
+        middle = (low + high) / 2
+        above = (cls + middle).sigmoid() * (obj + middle).sigmoid() > thr
+        high = torch.where(above, middle, high)
+        low = torch.where(above, low, middle)
+    return (low + high) / 2
+
+
+def calibrate_yoloxpose(model, cfg, seed):
+    """Sets the YOLOX-Pose head module's final 1×1 convs on the fixture's images (see the
+    YOLOXPOSE_* constants): `out_cls` and `out_obj` (per level an affine map of the drawn logits,
+    then one common shift of both biases: a prior passes score_thr iff
+    sigmoid(cls + shift) × sigmoid(obj + shift) > score_thr, i.e. iff the shift exceeds the
+    prior's `score_shift`, and the shift goes into the widest gap between those thresholds that
+    meets RTMO's candidate rules), `out_bbox` (`calibrate_one_stage_boxes`),
+    `out_kpt` (per level and row an affine map: the keypoints around a person-shaped template
+    centred on the prior) and `out_kpt_vis` (per level and row). Every map stays an affine image of
+    the drawn network's; where no shift meets the candidate rules the levels' out_cls and out_obj
+    rows are drawn again, where the NMS's IoUs or people miss theirs the out_bbox rows (normal, from
+    a generator seeded with `seed` + 1). Returns the figures."""
+    head = model.head
+    module = head.head_module
+    generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
+    thr = model.test_cfg['score_thr']
+    model.eval()
+    figures = dict(cls_redrawn=0, bbox_redrawn=0)
+    with torch.no_grad():
+        features, samples = one_stage_inputs(model, cfg)
+        # the head module's features before its final convs, per level: (classification, box and
+        # objectness, pose)
+        branches = [[(module.conv_cls[i](x), module.conv_reg[i](x), module.conv_pose[i](x)) for i, x in enumerate(feats)]
+                    for feats in features]
+        L = len(module.featmap_strides)
+
+        def outputs(conv, level, part):
+            """The conv's outputs on the level's features of every image: (images, C, H·W)."""
+            return torch.stack([conv(b[level][part]).flatten(2)[0] for b in branches])
+
+        def predict_now():
+            store = []
+            with rtmo_trace(store, 'yoloxpose'):
+                for feats, s in zip(features, samples):
+                    head.predict(feats, s, test_cfg=model.test_cfg)
+            return store
+
+        # classification and objectness: standard deviations, then the common shift of out_cls
+        while True:
+            for level in range(L):
+                affine_rows(module.out_cls[level], [0], outputs(module.out_cls[level], level, 0), YOLOXPOSE_CLS_SPREAD,
+                            0.0)
+                affine_rows(module.out_obj[level], [0], outputs(module.out_obj[level], level, 1), YOLOXPOSE_OBJ_SPREAD,
+                            0.0)
+            shifts = []  # per image and prior: the shift above which the prior passes score_thr
+            for b in branches:
+                cls = torch.cat([module.out_cls[level](b[level][0]).flatten() for level in range(L)]).double()
+                obj = torch.cat([module.out_obj[level](b[level][1]).flatten() for level in range(L)]).double()
+                shifts.append(score_shift(cls, obj, thr))
+            values = torch.cat(shifts).unique().numpy()
+            best = None
+            for low, high in zip(values[:-1], values[1:]):
+                shift = (low + high) / 2
+                counts = [int((s < shift).sum()) for s in shifts]
+                if min(counts) < RTMO_CANDIDATES[0] or max(counts) > RTMO_CANDIDATES[1] or \
+                        abs(np.median(counts) - RTMO_CANDIDATES_MEDIAN) > 10:
+                    continue
+                passing = [np.sort(s[s < shift].numpy()) for s in shifts]
+                if min(np.diff(a).min() for a in passing) <= 0:
+                    continue  # tied candidates (the padding)
+                if best is None or high - low > best[0]:
+                    best = (high - low, shift, counts)
+            if best is not None:
+                for level in range(L):
+                    module.out_cls[level].bias += best[1]
+                    module.out_obj[level].bias += best[1]
+                decisions = [rtmo_decisions(e) for e in predict_now()]
+                if min(d['score_margin'] for d in decisions) >= RTMO_SCORE_MARGIN and \
+                        min(d['score_gap'] for d in decisions) >= RTMO_SCORE_GAP:
+                    break
+            for level in range(L):
+                for conv in (module.out_cls[level], module.out_obj[level]):
+                    conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
+            figures['cls_redrawn'] += 1
+            assert figures['cls_redrawn'] < 100, 'no classification logits with clear candidates'
+        figures.update(logit_shift=float(best[1]), logit_shift_gap=float(best[0]),
+                       candidates=[d['candidates'] for d in decisions])
+        # boxes: centre offsets and log sizes per level (affine per row), then the NMS's figures
+        decisions, people = calibrate_one_stage_boxes(module, outputs, 1, YOLOXPOSE_BOX_SIZES, predict_now,
+                                                      generator, figures)
+        figures.update(people=people, iou_margin=min(d['iou_margin'] for d in decisions),
+                       score_margin=min(d['score_margin'] for d in decisions),
+                       score_gap=min(d['score_gap'] for d in decisions))
+        # keypoint offsets (in strides; row 2k + 0 is keypoint k's x, 2k + 1 its y) around the
+        # template at the level's box height, and the visibilities
+        K = head.num_keypoints
+        template = np.array(DEKR_TEMPLATE, np.float64)
+        assert template.shape == (K, 2)
+        for level, (stride, size) in enumerate(zip(module.featmap_strides, YOLOXPOSE_BOX_SIZES)):
+            height = size[1] / stride
+            conv = module.out_kpt[level]
+            affine_rows(conv, list(range(2 * K)), outputs(conv, level, 2), YOLOXPOSE_KPT_SPREAD * height,
+                        (template * height).ravel().tolist())
+            conv = module.out_kpt_vis[level]
+            affine_rows(conv, list(range(K)), outputs(conv, level, 2), RTMO_VIS_SPREAD, 0.0)
+    return figures
+
+
 def run_rtmo(name, source, data, codec_changes, seed):
-    """The RTMO family: the shrunk network (`shrink_rtmo`) with seeded weights and
-    `calibrate_rtmo`'s layers, MMPose's test loop on whole images (one per batch), each image's
-    people in MMPose's order (the NMS's: box scores, descending) as the metric receives them, the
-    decisions' figures (`rtmo_decisions`), checksums of the first image's tensors, the float64
-    run's people, and the metric's figures."""
+    """The RTMO family (and the YOLOX-Pose family, `name` 'yoloxpose'): the shrunk network
+    (`shrink_rtmo`, `shrink_yoloxpose`) with seeded weights and `calibrate_rtmo`'s
+    (`calibrate_yoloxpose`'s) layers, MMPose's test loop on whole images (one per batch), each
+    image's people in MMPose's order (the NMS's: box scores, descending) as the metric receives
+    them, the decisions' figures (`rtmo_decisions`), checksums of the first image's tensors, the
+    float64 run's people, and the metric's figures."""
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
+    yoloxpose = name == 'yoloxpose'
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     cfg = Config(fixture_config(source, data, codec_changes))
@@ -2768,9 +2973,10 @@ def run_rtmo(name, source, data, codec_changes, seed):
     model = MODELS.build(cfg.model)
     parameters = sum(p.numel() for p in model.parameters())
     print(name, 'parameters', parameters)
-    assert RTMO_PARAMETERS is None or parameters == RTMO_PARAMETERS, parameters
+    expected_parameters = YOLOXPOSE_PARAMETERS if yoloxpose else RTMO_PARAMETERS
+    assert expected_parameters is None or parameters == expected_parameters, parameters
     randomize(model, seed)
-    calibration = calibrate_rtmo(model, cfg, seed)
+    calibration = (calibrate_yoloxpose if yoloxpose else calibrate_rtmo)(model, cfg, seed)
     weights = os.path.join(folder, 'weights.pth')
     torch.save(dict(meta=dict(mmpose_version=mmpose.__version__, seed=seed, family=name),
                     state_dict=model.state_dict()), weights)
@@ -2788,20 +2994,35 @@ def run_rtmo(name, source, data, codec_changes, seed):
     handles = [m.register_forward_hook(lambda module, args, output, key=key: tensors.append((key, output)))
                for key, m in modules.items()]
     CaptureRTMO.captured, trace = [], []
-    with rtmo_trace(trace):
+    with rtmo_trace(trace, 'yoloxpose' if yoloxpose else 'rtmo'):
         metrics = runner.test()
     for handle in handles:
         handle.remove()
     images = CaptureRTMO.captured
     assert len(images) == len(trace)
-    for image, entry in zip(images, trace):
+    head_runs = [output for key, output in tensors if key == 'head_module']
+    assert len(head_runs) == len(images)
+    for index, (image, entry) in enumerate(zip(images, trace)):
         decisions = rtmo_decisions(entry)
         image['decisions'] = decisions
         assert len(image['people']) == len(decisions['nms_keep'])
         if not image['people']:
             continue
-        dcc = entry['dcc']
         kept = entry['keep'][entry['nms']['keep']]
+        if yoloxpose:
+            # YOLOXPoseHead's keypoints: every prior's offsets × stride + prior (its own decode_kpt_reg,
+            # float32), at the kept priors; their scores the visibility sigmoid
+            head = runner.model.head
+            priors = torch.cat(head.mlvl_priors)
+            strides = torch.cat([priors.new_full((size.numel(), ), stride)
+                                 for size, stride in zip(head.featmap_sizes, head.featmap_strides)])
+            cls_scores, objectnesses, bbox_preds, kpt_offsets, kpt_vis = head_runs[index]
+            decoded = head.decode_kpt_reg(head._flatten_predictions(kpt_offsets), priors, strides)[0][kept]
+            visibility = head._flatten_predictions(kpt_vis).sigmoid()[0][kept]
+            entry['decoded'] = dict(priors=priors[kept], strides=strides[kept], keypoints=decoded)
+            for i, person in enumerate(image['people']):
+                assert person['keypoint_scores'] == visibility[i].tolist(), 'keypoint scores differ'
+        dcc = entry['decoded'] if yoloxpose else entry['dcc']
         size = np.array(image['input_size'])
         scale, center = np.array(image['input_scale'], np.float32), np.array(image['input_center'], np.float32)
         bboxes = entry['nms']['bboxes'][entry['nms']['keep']].clone()
@@ -2822,14 +3043,26 @@ def run_rtmo(name, source, data, codec_changes, seed):
     images[0]['trace'] = dict(
         input=rtmo_checksums(first['data_preprocessor']['inputs']),
         backbone=[rtmo_checksums(x) for x in first['backbone']],
-        neck=[rtmo_checksums(x) for x in first['neck']],
-        head_module={k: [rtmo_checksums(x) for x in v]
-                     for k, v in zip(('cls_scores', 'bbox_preds', 'kpt_offsets', 'kpt_vis', 'pose_feats'), head_outputs)
-                     if k != 'kpt_offsets'},
-        dcc=dict(pose_feats=rtmo_checksums(trace[0]['dcc']['pose_feats']),
-                 bbox_cs=trace[0]['dcc']['bbox_cs'].tolist(), grids=trace[0]['dcc']['grids'].tolist(),
-                 keypoints_input=trace[0]['dcc']['keypoints'].tolist(),
-                 bboxes_input_unclamped=trace[0]['nms']['bboxes'][trace[0]['nms']['keep']].tolist()))
+        neck=[rtmo_checksums(x) for x in first['neck']])
+    if yoloxpose:
+        images[0]['trace'].update(
+            head_module={k: [rtmo_checksums(x) for x in v]
+                         for k, v in zip(('cls_scores', 'objectnesses', 'bbox_preds', 'kpt_offsets', 'kpt_vis'),
+                                         head_outputs)},
+            decoded=dict(priors=trace[0]['decoded']['priors'].tolist(),
+                         strides=trace[0]['decoded']['strides'].tolist(),
+                         keypoints_input=trace[0]['decoded']['keypoints'].tolist(),
+                         bboxes_input_unclamped=trace[0]['nms']['bboxes'][trace[0]['nms']['keep']].tolist()))
+    else:
+        images[0]['trace'].update(
+            head_module={k: [rtmo_checksums(x) for x in v]
+                         for k, v in zip(('cls_scores', 'bbox_preds', 'kpt_offsets', 'kpt_vis', 'pose_feats'),
+                                         head_outputs)
+                         if k != 'kpt_offsets'},
+            dcc=dict(pose_feats=rtmo_checksums(trace[0]['dcc']['pose_feats']),
+                     bbox_cs=trace[0]['dcc']['bbox_cs'].tolist(), grids=trace[0]['dcc']['grids'].tolist(),
+                     keypoints_input=trace[0]['dcc']['keypoints'].tolist(),
+                     bboxes_input_unclamped=trace[0]['nms']['bboxes'][trace[0]['nms']['keep']].tolist()))
     # the same test in float64: where the people or their keypoints move, MMPose's own float32
     # rounding decided it (see `float64_people` and each person's `float64_offsets`)
     runner.model.double()
@@ -2850,23 +3083,42 @@ def run_rtmo(name, source, data, codec_changes, seed):
                 f'tools/make_mmpose_parity_fixtures.py\n')
         f.write(text)
     test_cfg = runner.model.test_cfg
-    expected = dict(source=source, seed=seed, mmpose=mmpose.__version__, parameters=parameters,
-                    shrink=dict(backbone_widen_factor=RTMO_BACKBONE_WIDEN, widen_factor=RTMO_WIDEN,
-                                deepen_factor=RTMO_DEEPEN, hidden_dim=RTMO_HIDDEN,
-                                feedforward_channels=RTMO_FEEDFORWARD, head_in_channels=RTMO_HEAD_IN,
-                                cls_feat_channels=RTMO_CLS_FEAT, pose_vec_channels=RTMO_POSE_VEC,
-                                dcc_feat_channels=RTMO_DCC_FEAT, spe_channels=RTMO_SPE, gau_s=RTMO_GAU_S,
-                                num_bins=list(RTMO_BINS)),
-                    calibration=dict(cls_spread=RTMO_CLS_SPREAD, candidates_range=list(RTMO_CANDIDATES),
-                                     candidates_median=RTMO_CANDIDATES_MEDIAN, score_margin_min=RTMO_SCORE_MARGIN,
-                                     score_gap_min=RTMO_SCORE_GAP, box_shift=RTMO_BOX_SHIFT,
-                                     box_log_spread=RTMO_BOX_LOG_SPREAD, box_sizes=[list(s) for s in RTMO_BOX_SIZES],
-                                     iou_margin_min=RTMO_IOU_MARGIN, people_range=list(RTMO_PEOPLE),
-                                     vis_spread=RTMO_VIS_SPREAD, bin_spread=RTMO_BIN_SPREAD, **calibration),
-                    test_cfg=dict(input_size=list(test_cfg['input_size']), score_thr=test_cfg['score_thr'],
-                                  nms_thr=test_cfg['nms_thr'], nms_pre=test_cfg.get('nms_pre', 100000),
-                                  bbox_padding=runner.model.head.bbox_padding),
-                    images=images, metrics={k: float(v) for k, v in metrics.items()})
+    if yoloxpose:
+        expected = dict(source=source, seed=seed, mmpose=mmpose.__version__, parameters=parameters,
+                        shrink=dict(widen_factor=YOLOXPOSE_WIDEN, deepen_factor=YOLOXPOSE_DEEPEN,
+                                    neck_in_channels=list(cfg.model.neck.in_channels), neck_out_channels=YOLOXPOSE_NECK_OUT,
+                                    num_csp_blocks=cfg.model.neck.num_csp_blocks,
+                                    head_in_channels=YOLOXPOSE_HEAD_IN, feat_channels=YOLOXPOSE_FEAT),
+                        calibration=dict(cls_spread=YOLOXPOSE_CLS_SPREAD, obj_spread=YOLOXPOSE_OBJ_SPREAD,
+                                         candidates_range=list(RTMO_CANDIDATES),
+                                         candidates_median=RTMO_CANDIDATES_MEDIAN, score_margin_min=RTMO_SCORE_MARGIN,
+                                         score_gap_min=RTMO_SCORE_GAP, box_shift=RTMO_BOX_SHIFT,
+                                         box_log_spread=RTMO_BOX_LOG_SPREAD,
+                                         box_sizes=[list(s) for s in YOLOXPOSE_BOX_SIZES],
+                                         iou_margin_min=RTMO_IOU_MARGIN, people_range=list(RTMO_PEOPLE),
+                                         keypoint_spread=YOLOXPOSE_KPT_SPREAD, vis_spread=RTMO_VIS_SPREAD,
+                                         **calibration),
+                        test_cfg=dict(input_size=list(test_cfg['input_size']), score_thr=test_cfg['score_thr'],
+                                      nms_thr=test_cfg['nms_thr'], nms_pre=test_cfg.get('nms_pre', 100000)),
+                        images=images, metrics={k: float(v) for k, v in metrics.items()})
+    else:
+        expected = dict(source=source, seed=seed, mmpose=mmpose.__version__, parameters=parameters,
+                        shrink=dict(backbone_widen_factor=RTMO_BACKBONE_WIDEN, widen_factor=RTMO_WIDEN,
+                                    deepen_factor=RTMO_DEEPEN, hidden_dim=RTMO_HIDDEN,
+                                    feedforward_channels=RTMO_FEEDFORWARD, head_in_channels=RTMO_HEAD_IN,
+                                    cls_feat_channels=RTMO_CLS_FEAT, pose_vec_channels=RTMO_POSE_VEC,
+                                    dcc_feat_channels=RTMO_DCC_FEAT, spe_channels=RTMO_SPE, gau_s=RTMO_GAU_S,
+                                    num_bins=list(RTMO_BINS)),
+                        calibration=dict(cls_spread=RTMO_CLS_SPREAD, candidates_range=list(RTMO_CANDIDATES),
+                                         candidates_median=RTMO_CANDIDATES_MEDIAN, score_margin_min=RTMO_SCORE_MARGIN,
+                                         score_gap_min=RTMO_SCORE_GAP, box_shift=RTMO_BOX_SHIFT,
+                                         box_log_spread=RTMO_BOX_LOG_SPREAD, box_sizes=[list(s) for s in RTMO_BOX_SIZES],
+                                         iou_margin_min=RTMO_IOU_MARGIN, people_range=list(RTMO_PEOPLE),
+                                         vis_spread=RTMO_VIS_SPREAD, bin_spread=RTMO_BIN_SPREAD, **calibration),
+                        test_cfg=dict(input_size=list(test_cfg['input_size']), score_thr=test_cfg['score_thr'],
+                                      nms_thr=test_cfg['nms_thr'], nms_pre=test_cfg.get('nms_pre', 100000),
+                                      bbox_padding=runner.model.head.bbox_padding),
+                        images=images, metrics={k: float(v) for k, v in metrics.items()})
     with open(os.path.join(folder, 'expected.json'), 'w') as f:
         json.dump(expected, f)
     for image in images:
@@ -2998,7 +3250,7 @@ if __name__ == '__main__':
     names = sys.argv[1:] or list(FAMILIES)
     for i, name in enumerate(FAMILIES):
         if name in names:
-            (run_dekr if name == 'dekr' else run_cid if name == 'cid' else run_rtmo if name == 'rtmo' else
+            (run_dekr if name == 'dekr' else run_cid if name == 'cid' else run_rtmo if name in ('rtmo', 'yoloxpose') else
              run_bottomup if name in BOTTOMUP_FAMILIES else run)(
                 name, *FAMILIES[name], seed=1000 + i)
     for name in PRECISION_FAMILIES:

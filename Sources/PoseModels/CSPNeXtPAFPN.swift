@@ -13,6 +13,10 @@ import PoseTensor
 /// top-down pass's map of that size (the reduced map), and `bottom_up_blocks[j]` (a `CSPLayer`,
 /// 2·C_j → C_{j+1}) gives the next output. Convolutions are Kaiming-uniform (a = √5), as the
 /// neck's `init_cfg`.
+///
+/// With `settings.darknetBlocks` and `settings.outChannels` it is mmdet's `YOLOXPAFPN`
+/// (YOLOX-Pose's neck): Darknet bottlenecks in the CSPLayers, and every output through its
+/// `out_convs[i]` (1×1 `ConvModule`, C_i → `out_channels`).
 public final class CSPNeXtPAFPN: Neck {
     /// The arguments the neck was built from.
     public let settings: CSPNeXtPAFPNSpec
@@ -21,6 +25,7 @@ public final class CSPNeXtPAFPN: Neck {
     private let downsamples: [Layer]
     private let bottomUpBlocks: [CSPLayer]
     private let upsamples: [UpsampleNearest]
+    private let outConvs: [ConvModule]
     /// The channels of every output (`in_channels`), before `out_indices` selects.
     private var levels: Int { settings.inChannels.count }
 
@@ -35,7 +40,7 @@ public final class CSPNeXtPAFPN: Neck {
         for idx in stride(from: n - 1, to: 0, by: -1) {
             reduce.append(modules.convModule(c[idx], c[idx - 1], kernel: 1))
             topDown.append(CSPLayer(2 * c[idx - 1], c[idx - 1], expandRatio: settings.expandRatio, blocks: settings.cspBlocks,
-                                    addIdentity: false, depthwise: settings.useDepthwise, cspNeXtBlocks: true, channelAttention: false,
+                                    addIdentity: false, depthwise: settings.useDepthwise, cspNeXtBlocks: !settings.darknetBlocks, channelAttention: false,
                                     modules: &modules))
         }
         var down: [Layer] = [], bottomUp: [CSPLayer] = []
@@ -43,11 +48,12 @@ public final class CSPNeXtPAFPN: Neck {
             down.append(settings.useDepthwise ? modules.depthwiseSeparable(c[idx], c[idx], kernel: 3, stride: 2, padding: 1)
                                               : modules.convModule(c[idx], c[idx], kernel: 3, stride: 2, padding: 1))
             bottomUp.append(CSPLayer(2 * c[idx], c[idx + 1], expandRatio: settings.expandRatio, blocks: settings.cspBlocks,
-                                     addIdentity: false, depthwise: settings.useDepthwise, cspNeXtBlocks: true, channelAttention: false,
+                                     addIdentity: false, depthwise: settings.useDepthwise, cspNeXtBlocks: !settings.darknetBlocks, channelAttention: false,
                                      modules: &modules))
         }
         (reduceLayers, topDownBlocks, downsamples, bottomUpBlocks) = (reduce, topDown, down, bottomUp)
         upsamples = (1..<n).map { _ in UpsampleNearest(factor: 2) }
+        outConvs = settings.outChannels.map { out in c.map { modules.convModule($0, out, kernel: 1) } } ?? []
         for conv in modules.convs { WeightInit.kaimingUniformFanIn(conv, a: 5.0.squareRoot(), rng: &rng) }
         for bn in modules.norms { WeightInit.constant(bn, value: 1) }
     }
@@ -69,6 +75,7 @@ public final class CSPNeXtPAFPN: Neck {
             let down = downsamples[idx].forward(outs[outs.count - 1], mode: mode)
             outs.append(bottomUpBlocks[idx].forward(ChannelConcatenation.concatenate([down, inner[idx + 1]]), mode: mode))
         }
+        if !outConvs.isEmpty { outs = zip(outConvs, outs).map { $0.forward($1, mode: mode) } }
         return settings.outIndices.map { outs[$0] }
     }
 
@@ -76,6 +83,7 @@ public final class CSPNeXtPAFPN: Neck {
         let n = levels, c = settings.inChannels
         var dOuts = [Tensor?](repeating: nil, count: n)
         for (index, dy) in zip(settings.outIndices, dys) { if let dy { dOuts[index] = ElementwiseKernels.sum(dOuts[index], dy) } }
+        if !outConvs.isEmpty { dOuts = zip(outConvs, dOuts).map { conv, g in g.map { conv.backward($0) } } }
         // dReduced[i]: the gradient of reduce_layers[i]'s output (inner[n − 1 − i])
         var dReduced = [Tensor?](repeating: nil, count: n - 1)
         for idx in stride(from: n - 2, through: 0, by: -1) {
@@ -107,6 +115,7 @@ public final class CSPNeXtPAFPN: Neck {
         for (i, layer) in topDownBlocks.enumerated() { layer.collectState(prefix: prefix + "top_down_blocks.\(i).", into: &state) }
         for (i, layer) in downsamples.enumerated() { layer.collectState(prefix: prefix + "downsamples.\(i).", into: &state) }
         for (i, layer) in bottomUpBlocks.enumerated() { layer.collectState(prefix: prefix + "bottom_up_blocks.\(i).", into: &state) }
+        for (i, layer) in outConvs.enumerated() { layer.collectState(prefix: prefix + "out_convs.\(i).", into: &state) }
     }
 }
 
@@ -128,6 +137,10 @@ public struct CSPNeXtPAFPNSpec: NeckSpec {
     public var norm = BatchNormSettings(eps: 0.001, momentum: 0.03)
     /// `act_cfg` (Swish, that is SiLU).
     public var activation: ActivationType = .silu
+    /// Darknet bottlenecks (1×1 then 3×3) in the CSPLayers rather than CSPNeXt blocks: YOLOXPAFPN.
+    public var darknetBlocks = false
+    /// YOLOXPAFPN's `out_channels`: every output through a 1×1 `ConvModule` to this; nil (CSPNeXtPAFPN) for none.
+    public var outChannels: Int?
 
     /// A spec with MMPose's defaults for everything but `in_channels`.
     public init(inChannels: [Int]) { self.inChannels = inChannels }
@@ -146,7 +159,7 @@ public struct CSPNeXtPAFPNSpec: NeckSpec {
         }
     }
 
-    public func outputChannels(for inputChannels: [Int]) throws -> [Int] { outIndices.map { inChannels[$0] } }
+    public func outputChannels(for inputChannels: [Int]) throws -> [Int] { outIndices.map { outChannels ?? inChannels[$0] } }
 
     /// The neck for backbone maps of `inputChannels` channels.
     /// - Throws: `ModelError` when they are not `in_channels`, or the arguments are refused.
@@ -164,8 +177,9 @@ public struct CSPNeXtPAFPNSpec: NeckSpec {
         }
         func csp(_ cin: Int, _ cout: Int) -> ModelSize {
             let mid = Int(Double(cout) * expandRatio)
-            let first = useDepthwise ? convModule(mid, mid, 3, groups: mid) + convModule(mid, mid, 1) : convModule(mid, mid, 3)
-            let block = first + convModule(mid, mid, 5, groups: mid) + convModule(mid, mid, 1)
+            let threeByThree = useDepthwise ? convModule(mid, mid, 3, groups: mid) + convModule(mid, mid, 1) : convModule(mid, mid, 3)
+            let block = darknetBlocks ? convModule(mid, mid, 1) + threeByThree
+                                      : threeByThree + convModule(mid, mid, 5, groups: mid) + convModule(mid, mid, 1)
             return 2 * convModule(cin, mid, 1) + cspBlocks * block + convModule(2 * mid, cout, 1)
         }
         var total = ModelSize.zero
@@ -175,6 +189,7 @@ public struct CSPNeXtPAFPNSpec: NeckSpec {
             total += (useDepthwise ? convModule(c[idx], c[idx], 3, groups: c[idx]) + convModule(c[idx], c[idx], 1) : convModule(c[idx], c[idx], 3))
                 + csp(2 * c[idx], c[idx + 1])
         }
+        if let outChannels { for cin in c { total += convModule(cin, outChannels, 1) } }
         return total
     }
 }

@@ -15,8 +15,8 @@ import PoseTensor
 /// (4), `out_kpt_reg[i]` (2K, used by training), `out_kpt_vis[i]` (K) and `out_pose[i]`
 /// (`pose_vec_channels`).
 ///
-/// Inference (`predictPersons`) follows MMPose's `predict`: grid points at
-/// `(x · stride + (stride − 1) / 2, …)`, boxes `(xy · stride + point, e^wh · stride)`, points
+/// Inference (`predictPersons`) follows MMPose's `predict`: grid points from `prior_generator`
+/// (RTMO's: `(x · stride + (stride − 1) / 2, …)`), boxes `(xy · stride + point, e^wh · stride)`, points
 /// scoring above `score_thr` ranked (at most `nms_pre`), box NMS at `nms_thr`, each kept box
 /// padded by `bbox_padding` for the DCC, boxes then clipped to the input.
 public final class RTMOHead: BottomupHead {
@@ -27,6 +27,8 @@ public final class RTMOHead: BottomupHead {
     public var scoreThreshold: Float = 0.01, nmsThreshold: Float = 1, nmsPre = 100_000
     /// `bbox_padding` (1.25).
     public let bboxPadding: Float
+    /// `prior_generator`.
+    public let priors: PriorGenerator
     private let classBranches, poseBranches: [Sequential]
     private let classOutputs, boxOutputs, offsetOutputs, visibilityOutputs: [Conv2d]
     private let poseOutputs: [Conv2d]?
@@ -40,6 +42,7 @@ public final class RTMOHead: BottomupHead {
         keypoints = spec.keypoints
         strides = spec.strides
         bboxPadding = Float(spec.bboxPadding)
+        priors = spec.priors
         let w = spec.widenFactor
         let cin = Int(Double(spec.inChannels) * w), clsChannels = Int(Double(spec.clsFeatChannels) * w)
         let poseChannels = spec.groups * Int(w * Double(spec.channelsPerGroup))
@@ -116,14 +119,12 @@ public final class RTMOHead: BottomupHead {
         try checkFeatures(feats)
         let outputs = feats.enumerated().map { levelOutputs(ChannelBlocking.planar($1), level: $0) }
         let n = feats[0].shape[0]
-        let (inputWidth, inputHeight) = context.inputSize
         var people: [[DecodedPerson]] = []
         for b in 0..<n {
             // candidates over every level, flattened row-major as MMPose's _flatten_predictions
-            var candidates: [(score: Float, box: (Float, Float, Float, Float), grid: (Float, Float), level: Int, index: Int)] = []
+            var candidates: [DetectionCandidate] = []
             for (level, out) in outputs.enumerated() {
                 let (c, h, w) = (out.cls.shape[1], out.cls.shape[2], out.cls.shape[3])
-                let stride = Float(strides[level]), centre = Float(strides[level] - 1) / 2
                 for y in 0..<h {
                     for x in 0..<w {
                         let p = y * w + x
@@ -131,64 +132,35 @@ public final class RTMOHead: BottomupHead {
                         for ch in 0..<c { score = max(score, out.cls.data[(b * c + ch) * h * w + p]) }
                         score = 1 / (1 + expf(-score))
                         guard score > scoreThreshold else { continue }
-                        let grid = (Float(x) * stride + centre, Float(y) * stride + centre)
+                        let grid = priors.point(x: x, y: y, level: level)
                         let bb = { (k: Int) in out.box.data[(b * 4 + k) * h * w + p] }
-                        let (cx, cy) = (bb(0) * stride + grid.0, bb(1) * stride + grid.1)
-                        let (bw, bh) = (expf(bb(2)) * stride, expf(bb(3)) * stride)
-                        candidates.append((score, (cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2), grid, level, p))
+                        let box = OneStageDecoding.box((bb(0), bb(1), bb(2), bb(3)), stride: Float(strides[level]), prior: grid)
+                        candidates.append(DetectionCandidate(score: score, box: box, grid: grid, level: level, index: p))
                     }
                 }
             }
-            let ranked = candidates.indices.sorted { candidates[$0].score > candidates[$1].score || (candidates[$0].score == candidates[$1].score && $0 < $1) }
-                .prefix(nmsPre)
-            let kept = nmsThreshold < 1 ? Self.nms(ranked.map { candidates[$0].box }, threshold: nmsThreshold).map { ranked[ranked.startIndex + $0] } : Array(ranked)
-            // the kept people's pose vectors and padded boxes, for the DCC
+            let kept = OneStageDecoding.select(candidates, nmsPre: nmsPre, nmsThreshold: nmsThreshold)
+            // the kept people's pose vectors and padded (unclipped) boxes, for the DCC
             let vectorChannels = outputs[0].pose.shape[1]
             let vectors = Tensor(zeros: [kept.count, vectorChannels])
-            var boxes: [(Float, Float, Float, Float)] = [], grids: [(Float, Float)] = []
-            for (row, i) in kept.enumerated() {
-                let cand = candidates[i], pose = outputs[cand.level].pose
-                let hw = pose.shape[2] * pose.shape[3]
+            var boxes: [(Float, Float, Float, Float)] = []
+            for (row, cand) in kept.enumerated() {
+                let pose = outputs[cand.level].pose, hw = pose.shape[2] * pose.shape[3]
                 for ch in 0..<vectorChannels { vectors.data[row * vectorChannels + ch] = pose.data[(b * vectorChannels + ch) * hw + cand.index] }
                 let (x1, y1, x2, y2) = cand.box
                 boxes.append(((x2 + x1) * 0.5, (y2 + y1) * 0.5, (x2 - x1) * bboxPadding, (y2 - y1) * bboxPadding))
-                grids.append(cand.grid)
             }
-            let coordinates = dcc.keypoints(poseVectors: vectors, boxes: boxes, grids: grids)
-            var found: [DecodedPerson] = []
-            for (row, i) in kept.enumerated() {
-                let cand = candidates[i], vis = outputs[cand.level].visibility
-                let hw = vis.shape[2] * vis.shape[3]
+            let coordinates = dcc.keypoints(poseVectors: vectors, boxes: boxes, grids: kept.map(\.grid))
+            people.append(kept.enumerated().map { row, cand in
+                let vis = outputs[cand.level].visibility, hw = vis.shape[2] * vis.shape[3]
                 let scores = (0..<keypoints).map { j in Double(1 / (1 + expf(-vis.data[(b * keypoints + j) * hw + cand.index]))) }
-                let points = (0..<(2 * keypoints)).map { Double(coordinates.data[row * 2 * keypoints + $0]) }
-                let (x1, y1, x2, y2) = cand.box
-                let clipped = [min(max(x1, 0), Float(inputWidth)), min(max(y1, 0), Float(inputHeight)),
-                               min(max(x2, 0), Float(inputWidth)), min(max(y2, 0), Float(inputHeight))].map(Double.init)
-                var person = DecodedPerson(keypoints: points, scores: scores, score: Double(cand.score))
-                person.box = clipped
-                found.append(person)
-            }
-            people.append(found)
+                var person = DecodedPerson(keypoints: (0..<(2 * keypoints)).map { Double(coordinates.data[row * 2 * keypoints + $0]) },
+                                           scores: scores, score: Double(cand.score))
+                person.box = OneStageDecoding.clipped(cand.box, inputSize: context.inputSize)
+                return person
+            })
         }
         return people
-    }
-
-    /// MMPose's `nms_torch` on boxes already ranked by score: the indices kept, best first. A
-    /// box is dropped when its IoU (union floored at 1e-6) with a kept one exceeds `threshold`.
-    static func nms(_ boxes: [(Float, Float, Float, Float)], threshold: Float) -> [Int] {
-        var remaining = Array(boxes.indices), kept: [Int] = []
-        func area(_ b: (Float, Float, Float, Float)) -> Float { (b.2 - b.0) * (b.3 - b.1) }
-        while let first = remaining.first {
-            kept.append(first)
-            let a = boxes[first]
-            remaining = remaining.dropFirst().filter { i in
-                let b = boxes[i]
-                let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
-                let overlap = w * h
-                return !(overlap / max(area(a) + area(b) - overlap, 1e-6) > threshold)
-            }
-        }
-        return kept
     }
 
     public func collectState(prefix: String, into state: inout StateDict) {

@@ -46,6 +46,8 @@ public struct RTMOHeadSpec: HeadSpec {
     public var activation = ActivationType.silu
     /// `bbox_padding` (1.25).
     public var bboxPadding = 1.25
+    /// `prior_generator` (RTMO's: `MlvlPointGenerator` with `centralize_points`).
+    public var priors: PriorGenerator
     /// `dcc_cfg`.
     public var dcc: DCC
     /// The OKS loss's per-keypoint sigmas (`loss_oks.metainfo`'s), kept as MMPose's buffer
@@ -57,6 +59,8 @@ public struct RTMOHeadSpec: HeadSpec {
     /// A spec with MMPose's defaults but for the sizes given.
     public init(keypoints: Int, inChannels: Int, dcc: DCC) {
         self.keypoints = keypoints; self.inChannels = inChannels; self.dcc = dcc
+        priors = PriorGenerator(strides: strides)
+        priors.centralizePoints = true
     }
 
     /// RTMO decodes in its head: no codec.
@@ -68,6 +72,7 @@ public struct RTMOHeadSpec: HeadSpec {
         guard keypoints >= 1, classes >= 1, !strides.isEmpty, strides.allSatisfy({ $0 >= 1 }) else {
             throw ModelError("RTMOHead: num_keypoints, num_classes and featmap_strides must be positive")
         }
+        guard priors.strides == strides else { throw ModelError("RTMOHead: prior_generator.strides \(priors.strides) must equal featmap_strides \(strides)") }
         let poseChannels = groups * Int(widenFactor * Double(channelsPerGroup))
         guard Int(Double(inChannels) * widenFactor) >= 1, Int(Double(clsFeatChannels) * widenFactor) >= 1, groups >= 1, poseChannels >= groups,
               stackedConvs >= 1 else {

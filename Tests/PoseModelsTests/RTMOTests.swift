@@ -209,8 +209,8 @@ private final class NeckProbe: Layer {
     @Test func nmsAsMMPose() {
         // two overlapping boxes (IoU 0.81) and one apart; the lower-scored overlap goes
         let boxes: [(Float, Float, Float, Float)] = [(0, 0, 10, 10), (1, 0, 10, 9), (20, 20, 30, 30)]
-        #expect(RTMOHead.nms(boxes, threshold: 0.65) == [0, 2])
-        #expect(RTMOHead.nms(boxes, threshold: 0.9) == [0, 1, 2])
+        #expect(OneStageDecoding.nms(boxes, threshold: 0.65) == [0, 2])
+        #expect(OneStageDecoding.nms(boxes, threshold: 0.9) == [0, 1, 2])
     }
 
     @Test func linspaceAsPyTorch() {

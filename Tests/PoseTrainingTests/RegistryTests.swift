@@ -11,9 +11,11 @@ import ToyComponents
     @Test func stockTypeNames() {
         let c = Components.stock
         #expect(c.estimators.names == ["BottomupPoseEstimator", "DWPoseDistiller", "TopdownPoseEstimator"])
-        #expect(c.backbones.names == ["CSPNeXt", "HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet", "mmdet.CSPNeXt"])
-        #expect(c.necks.names == ["CSPNeXtPAFPN", "FeatureMapProcessor", "GlobalAveragePooling"])
-        #expect(c.heads.names == ["AssociativeEmbeddingHead", "CIDHead", "DEKRHead", "DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RTMWHead", "RegressionHead", "SimCCHead", "VisPredictHead"])
+        #expect(c.backbones.names == ["CSPDarknet", "CSPNeXt", "HRNet", "ResNeSt", "ResNeXt", "ResNet", "ResNetV1d", "SEResNet", "mmdet.CSPDarknet", "mmdet.CSPNeXt"])
+        #expect(c.necks.names == ["CSPNeXtPAFPN", "ChannelMapper", "FeatureMapProcessor", "GlobalAveragePooling", "HybridEncoder", "YOLOXPAFPN",
+                                  "mmdet.ChannelMapper", "mmdet.YOLOXPAFPN"])
+        #expect(c.heads.names == ["AssociativeEmbeddingHead", "CIDHead", "DEKRHead", "DSNTHead", "HeatmapHead", "IntegralRegressionHead", "RLEHead", "RTMCCHead", "RTMOHead",
+                                  "RTMWHead", "RegressionHead", "SimCCHead", "VisPredictHead", "YOLOXPoseHead"])
         #expect(c.losses.names == ["AdaptiveWingLoss", "BCELoss", "CombinedTargetMSELoss", "JSDiscretLoss", "KLDiscretLoss", "KeypointMSELoss", "KeypointOHKMMSELoss", "L1Loss",
                                    "MultipleLossWrapper", "RLELoss", "SmoothL1Loss", "SoftWingLoss", "WingLoss"])
         #expect(c.codecs.names == ["AssociativeEmbedding", "DecoupledHeatmap", "IntegralRegressionLabel", "MSRAHeatmap", "RegressionLabel", "SPR", "SimCCLabel", "UDPHeatmap"])
@@ -68,7 +70,7 @@ import ToyComponents
             do { _ = try settings(zoo, options: options, components: components); return "no error" } catch { return "\(error)" }
         }
         #expect(message(["model.backbone.type=MyNet"])
-                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: CSPNeXt, HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet, mmdet.CSPNeXt"))
+                .hasSuffix("td-hm_res50_8xb64-210e_coco-256x192.py: model.backbone.type: unknown backbone type 'MyNet'; registered: CSPDarknet, CSPNeXt, HRNet, ResNeSt, ResNeXt, ResNet, ResNetV1d, SEResNet, mmdet.CSPDarknet, mmdet.CSPNeXt"))
         #expect(message(["model.head.loss.type=FocalLoss"]).contains("model.head.loss.type: unknown loss type 'FocalLoss'; registered: AdaptiveWingLoss, BCELoss,"))
         #expect(message(["optim_wrapper.type=AmpOptimWrapper"]) == "no error")
         #expect(message(["optim_wrapper.type=ZeroRedundancyOptimizer"])

@@ -86,19 +86,29 @@ enum StockBottomup {
                 guard tuned.blurKernelSize % 2 == 1 else { throw t.error("blur_kernel_size", "must be odd, got \(tuned.blurKernelSize)") }
                 head = tuned
             }
-            // RTMO's head reads these from test_cfg (input_size only sizes MMPose's deploy-time encodings)
-            if let rtmo = head as? RTMOHeadSpec {
-                var tuned = rtmo
-                tuned.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
-                tuned.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
-                tuned.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+            // RTMO's and YOLOX-Pose's heads read these from test_cfg (RTMO's input_size only sizes
+            // MMPose's deploy-time encodings)
+            if var rtmo = head as? RTMOHeadSpec {
+                rtmo.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
+                rtmo.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
+                rtmo.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
                 _ = try t.pair("input_size", default: (640, 640), in: ConfigLimits.side)
-                head = tuned
+                head = rtmo
+            }
+            if var yolox = head as? YOLOXPoseHeadSpec {
+                yolox.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
+                yolox.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
+                yolox.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+                head = yolox
             }
             t.ignore("output_heatmaps")
             try context.finish(t)
         }
-        if let weights = try context.pretrainedWeights(m, target: "") { pretrained.insert(weights, at: 0) }
+        if try backboneType.hasSuffix("CSPDarknet") && StockRTMO.isPartsOwnKaimingInit(m, context) {
+            // YOLOX-Pose's and RTMO's model init_cfg: what their parts already do
+        } else if let weights = try context.pretrainedWeights(m, target: "") {
+            pretrained.insert(weights, at: 0)
+        }
         if let t = try m.dictionary("train_cfg") {
             // CID's cap on training instances per batch, read when CID trains
             _ = try t.int("max_train_instances", default: 200, in: 1...1_000_000)

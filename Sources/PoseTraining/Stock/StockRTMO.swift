@@ -5,13 +5,15 @@ import PoseNN
 
 extension Components {
     /// The parts of MMPose's one-stage bottom-up models (YOLOX-Pose, RTMO): mmdet's `CSPDarknet`
-    /// backbone (also as `mmdet.CSPDarknet`), the `HybridEncoder` and `ChannelMapper` necks and
-    /// `RTMOHead`.
+    /// backbone (also as `mmdet.CSPDarknet`), the `HybridEncoder`, `ChannelMapper` and
+    /// `YOLOXPAFPN` necks, `RTMOHead` and `YOLOXPoseHead`.
     mutating func registerStockRTMO() throws {
         try backbones.register("CSPDarknet", scopes: ["mmdet"], StockRTMO.cspDarknet)
         try necks.register("HybridEncoder", StockRTMO.hybridEncoder)
         try necks.register("ChannelMapper", scopes: ["mmdet"], StockRTMO.channelMapper)
         try heads.register("RTMOHead", StockRTMO.rtmoHead)
+        try necks.register("YOLOXPAFPN", scopes: ["mmdet"], StockRTMO.yoloxPAFPN)
+        try heads.register("YOLOXPoseHead", StockRTMO.yoloxPoseHead)
     }
 }
 
@@ -171,25 +173,98 @@ enum StockRTMO {
         if m.has("num_keypoints"), try m.int("num_keypoints") != keypoints { throw m.error("num_keypoints", "must equal the head's num_keypoints \(keypoints)") }
         try context.finish(m)
         spec.bboxPadding = try h.double("bbox_padding", default: 1.25, in: 0.01...100)
-        if let p = try h.dictionary("prior_generator") {
-            guard try p.type(among: ["MlvlPointGenerator"]) == "MlvlPointGenerator" else { throw p.error("type", "expected 'MlvlPointGenerator'") }
-            guard try p.bool("centralize_points", default: false) else {
-                throw p.error("centralize_points", "only True (RTMO's grid points at the stride's centre) is supported")
-            }
-            guard try p.ints("strides") == strides else { throw p.error("strides", "must equal featmap_strides \(strides)") }
-            p.ignore("offset")   // replaced by 0 when centralize_points
-            try context.finish(p)
-        } else {
-            throw h.error("prior_generator", "is required (MlvlPointGenerator with centralize_points=True)")
-        }
-        if let oks = try h.dictionary("loss_oks"), let file = oks.value("metainfo"), file != .none {
-            do { spec.oksLossSigmas = try DatasetMetainfo.resolve(try oks.string("metainfo")).sigmas } catch let e as ConfigError {
-                throw oks.error("metainfo", e.description)
-            }
-        }
+        guard let p = try h.dictionary("prior_generator") else { throw h.error("prior_generator", "is required (MlvlPointGenerator)") }
+        spec.priors = try priorGenerator(p, context, strides: strides)
+        spec.oksLossSigmas = try oksLossSigmas(h)
         h.ignore("assigner", "overlaps_power", "use_aux_loss", "proxy_target_cc", "loss_cls", "loss_bbox", "loss_oks", "loss_vis",
                  "loss_mle", "loss_bbox_aux")
         do { try spec.validate() } catch let error as ModelError { throw h.error("head_module_cfg", error.description) }
         return spec
+    }
+
+    /// Whether the model's `init_cfg` is YOLOX-Pose's and RTMO's `Kaiming(layer='Conv2d', a=√5,
+    /// distribution='uniform', mode='fan_in', nonlinearity='leaky_relu')`: the init their parts
+    /// (CSPDarknet, HybridEncoder, YOLOXPAFPN, the heads' convolutions) apply themselves, with
+    /// ChannelMapper's own Xavier init after it, as MMEngine's order has it.
+    static func isPartsOwnKaimingInit(_ m: ConfigReader, _ context: BuildContext) throws -> Bool {
+        guard let i = try m.dictionary("init_cfg"), try i.string("type") == "Kaiming" else { return false }
+        let matches = try i.string("layer", default: "") == "Conv2d" && abs(try i.double("a", default: 0) - 5.0.squareRoot()) < 1e-9
+            && i.string("distribution", default: "normal") == "uniform" && i.string("mode", default: "fan_out") == "fan_in"
+            && i.string("nonlinearity", default: "relu") == "leaky_relu"
+        guard matches else { return false }
+        try context.finish(i)
+        return true
+    }
+
+    /// MMPose's `MlvlPointGenerator(strides, offset, centralize_points)`, whose strides must be
+    /// the head's `featmap_strides`.
+    static func priorGenerator(_ p: ConfigReader, _ context: BuildContext, strides: [Int]) throws -> PriorGenerator {
+        _ = try p.type(among: ["MlvlPointGenerator"])
+        var priors = PriorGenerator(strides: try p.ints("strides", in: 1...1024))
+        guard priors.strides == strides else { throw p.error("strides", "must equal the head's featmap_strides \(strides)") }
+        priors.offset = Float(try p.double("offset", default: 0.5, in: 0...1))
+        priors.centralizePoints = try p.bool("centralize_points", default: false)
+        try context.finish(p)
+        return priors
+    }
+
+    /// mmdet's `YOLOXPAFPN(in_channels, out_channels, num_csp_blocks, use_depthwise,
+    /// upsample_cfg, norm_cfg, act_cfg)`: `CSPNeXtPAFPNSpec` with Darknet blocks and `out_convs`.
+    @Sendable static func yoloxPAFPN(_ n: ConfigReader, _ context: BuildContext) throws -> any NeckSpec {
+        n.ignore("init_cfg")   // YOLOXPAFPN's default init_cfg is the Kaiming-uniform init its convolutions get
+        var spec = CSPNeXtPAFPNSpec(inChannels: try n.ints("in_channels", in: ConfigLimits.channels))
+        spec.darknetBlocks = true
+        spec.outChannels = try n.int("out_channels", in: ConfigLimits.channels)
+        spec.outIndices = Array(spec.inChannels.indices)
+        spec.cspBlocks = try n.int("num_csp_blocks", default: 3, in: 0...64)
+        spec.useDepthwise = try n.bool("use_depthwise", default: false)
+        if let u = try n.dictionary("upsample_cfg") {
+            guard try u.double("scale_factor", default: 2, in: 0...1000) == 2, try u.string("mode", default: "nearest") == "nearest" else {
+                throw u.error("scale_factor", "only dict(scale_factor=2, mode='nearest') is supported (each map is half the size of the one before)")
+            }
+            try context.finish(u)
+        }
+        if let conv = n.value("conv_cfg"), conv != .none { throw n.error("conv_cfg", "only None (PyTorch's Conv2d) is supported") }
+        spec.norm = try StockModels.batchNorm(n, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        spec.activation = try StockRTMPose.activation(n, context, key: "act_cfg", default: .silu)
+        do { try spec.validate() } catch let error as ModelError { throw n.error("in_channels", error.description.replacingOccurrences(of: "CSPNeXtPAFPN", with: "YOLOXPAFPN")) }
+        return spec
+    }
+
+    /// MMPose's `YOLOXPoseHead(num_keypoints, head_module_cfg, featmap_strides, num_classes,
+    /// prior_generator, …)`. The training-only parts (`assigner`, `loss_*`, `overlaps_power`,
+    /// `use_aux_loss`) are read by no one: the head refuses to train.
+    @Sendable static func yoloxPoseHead(_ h: ConfigReader, _ context: BuildContext) throws -> any HeadSpec {
+        let keypoints = try h.int("num_keypoints", in: ConfigLimits.keypoints)
+        let strides = try h.ints("featmap_strides", default: [8, 16, 32], in: 1...1024)
+        guard let m = try h.dictionary("head_module_cfg") else { throw h.error("head_module_cfg", "is required") }
+        var spec = YOLOXPoseHeadSpec(keypoints: keypoints, inChannels: try m.int("in_channels", in: ConfigLimits.channels))
+        spec.strides = strides
+        spec.classes = try m.int("num_classes", default: 1, in: 1...10_000)
+        guard try h.int("num_classes", default: 1, in: 1...10_000) == spec.classes else { throw h.error("num_classes", "must equal head_module_cfg.num_classes") }
+        spec.featChannels = try m.int("feat_channels", default: 256, in: ConfigLimits.channels)
+        spec.stackedConvs = try m.int("stacked_convs", default: 2, in: 1...64)
+        spec.widenFactor = try m.double("widen_factor", default: 1, in: 0.001...100)
+        spec.norm = try StockModels.batchNorm(m, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        spec.activation = try StockRTMPose.activation(m, context, key: "act_cfg", default: .silu)
+        if let bias = m.value("conv_bias"), bias != .string("auto") { throw m.error("conv_bias", "only 'auto' is supported") }
+        if m.has("featmap_strides"), try m.ints("featmap_strides") != strides { throw m.error("featmap_strides", "must equal the head's featmap_strides \(strides)") }
+        if m.has("num_keypoints"), try m.int("num_keypoints") != keypoints { throw m.error("num_keypoints", "must equal the head's num_keypoints \(keypoints)") }
+        try context.finish(m)
+        guard let p = try h.dictionary("prior_generator") else { throw h.error("prior_generator", "is required (MlvlPointGenerator)") }
+        spec.priors = try priorGenerator(p, context, strides: strides)
+        spec.oksLossSigmas = try oksLossSigmas(h)
+        h.ignore("assigner", "overlaps_power", "use_aux_loss", "loss_cls", "loss_obj", "loss_bbox", "loss_oks", "loss_vis",
+                 "loss_bbox_aux", "loss_kpt_aux")
+        do { try spec.validate() } catch let error as ModelError { throw h.error("head_module_cfg", error.description) }
+        return spec
+    }
+
+    /// The sigmas of `loss_oks.metainfo` (MMPose's OKSLoss keeps them as a buffer), or nil.
+    static func oksLossSigmas(_ h: ConfigReader) throws -> [Float]? {
+        guard let oks = try h.dictionary("loss_oks"), oks.value("metainfo") != nil else { return nil }
+        do { return try DatasetMetainfo.resolve(try oks.string("metainfo")).sigmas } catch let e as ConfigError {
+            throw oks.error("metainfo", e.description)
+        }
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+
+/// MMPose's `MlvlPointGenerator`: the grid point of cell (x, y) on a level of stride s is
+/// `((x + offset) · s, (y + offset) · s)`, shifted by `(s − 1) / 2` with `centralize_points`
+/// (which sets the offset to 0).
+public struct PriorGenerator: Sendable, Equatable {
+    /// `strides`, one per level.
+    public var strides: [Int]
+    /// `offset` (0.5).
+    public var offset: Float = 0.5
+    /// `centralize_points` (false).
+    public var centralizePoints = false
+
+    /// A generator with MMPose's defaults for the given strides.
+    public init(strides: [Int]) { self.strides = strides }
+
+    /// The grid point of cell (x, y) on `level`, in input pixels.
+    func point(x: Int, y: Int, level: Int) -> (Float, Float) {
+        let s = Float(strides[level])
+        let o: Float = centralizePoints ? 0 : offset
+        let shift: Float = centralizePoints ? (s - 1) / 2 : 0
+        return ((Float(x) + o) * s + shift, (Float(y) + o) * s + shift)
+    }
+}
+
+/// A grid point that scored above the threshold: its score, decoded box (x1, y1, x2, y2 in
+/// input pixels), grid point, level and index in the level's row-major flattening.
+struct DetectionCandidate {
+    var score: Float
+    var box: (Float, Float, Float, Float)
+    var grid: (Float, Float)
+    var level: Int
+    var index: Int
+}
+
+/// The steps of MMPose's `YOLOXPoseHead.predict` that `RTMOHead` shares.
+enum OneStageDecoding {
+    /// `decode_bbox`: centre `xy · stride + prior`, size `e^wh · stride`, as corners.
+    static func box(_ p: (Float, Float, Float, Float), stride: Float, prior: (Float, Float)) -> (Float, Float, Float, Float) {
+        let (cx, cy) = (p.0 * stride + prior.0, p.1 * stride + prior.1)
+        let (w, h) = (expf(p.2) * stride, expf(p.3) * stride)
+        return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    }
+
+    /// `filter_scores_and_topk` then `nms_torch`: candidates ranked by score (ties in grid
+    /// order), at most `nmsPre`, then box NMS at `nmsThreshold` (none at 1 or above).
+    static func select(_ candidates: [DetectionCandidate], nmsPre: Int, nmsThreshold: Float) -> [DetectionCandidate] {
+        let ranked = candidates.indices.sorted {
+            candidates[$0].score > candidates[$1].score || (candidates[$0].score == candidates[$1].score && $0 < $1)
+        }.prefix(nmsPre).map { candidates[$0] }
+        guard nmsThreshold < 1 else { return ranked }
+        return nms(ranked.map(\.box), threshold: nmsThreshold).map { ranked[$0] }
+    }
+
+    /// MMPose's `nms_torch` on boxes already ranked by score: the indices kept, best first. A
+    /// box is dropped when its IoU (union floored at 1e-6, as `bbox_overlaps`) with a kept one
+    /// exceeds `threshold`.
+    static func nms(_ boxes: [(Float, Float, Float, Float)], threshold: Float) -> [Int] {
+        var remaining = Array(boxes.indices), kept: [Int] = []
+        func area(_ b: (Float, Float, Float, Float)) -> Float { (b.2 - b.0) * (b.3 - b.1) }
+        while let first = remaining.first {
+            kept.append(first)
+            let a = boxes[first]
+            remaining = remaining.dropFirst().filter { i in
+                let b = boxes[i]
+                let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
+                let overlap = w * h
+                return !(overlap / max(area(a) + area(b) - overlap, 1e-6) > threshold)
+            }
+        }
+        return kept
+    }
+
+    /// The box clipped to the network input, as MMPose's heads clamp their results.
+    static func clipped(_ box: (Float, Float, Float, Float), inputSize: (Int, Int)) -> [Double] {
+        let (w, h) = (Float(inputSize.0), Float(inputSize.1))
+        return [min(max(box.0, 0), w), min(max(box.1, 0), h), min(max(box.2, 0), w), min(max(box.3, 0), h)].map(Double.init)
+    }
+}
