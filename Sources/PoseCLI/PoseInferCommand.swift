@@ -189,7 +189,10 @@ public struct PoseInferCommand: ComponentCommand {
             var points: [[Double]] = []
             for j in 0..<metainfo.keypointCount { points.append([p.keypoints[2 * j], p.keypoints[2 * j + 1], p.keypointScores[j]]) }
             var box: [Double] = [inst.bbox.0, inst.bbox.1, inst.bbox.2, inst.bbox.3]
-            if bottomup {
+            if bottomup, let b = p.bbox, b.count == 4 {
+                // the box the head predicted (RTMO, YOLOX-Pose), x, y, w, h → x1, y1, x2, y2
+                box = [b[0], b[1], b[0] + b[2], b[1] + b[3]]
+            } else if bottomup {
                 // the person's keypoints' extent (x1, y1, x2, y2)
                 let xs = points.map { $0[0] }, ys = points.map { $0[1] }
                 box = [xs.min() ?? 0, ys.min() ?? 0, xs.max() ?? 0, ys.max() ?? 0]

@@ -46,4 +46,24 @@ import Testing
         let (bad, message) = try run([try executable("pose-infer"), fixture + "/config.py", fixture + "/weights.pth", image, "--bbox", "5,5,60,70"])
         #expect(bad != 0 && message.contains("is a bottom-up model (BottomupPoseEstimator)"))
     }
+
+    /// A one-stage bottom-up model (the RTMO parity fixture): every person with the box RTMO
+    /// predicted, equal to MMPose's (`BottomupParityTests`' rtmo family: 9 people in this image).
+    @Test func rtmoReportsItsBoxes() throws {
+        let dir = try temporaryDirectory("infer-rtmo")
+        let fixture = repositoryRoot + "/Tests/Fixtures/mmpose_parity/rtmo"
+        let image = repositoryRoot + "/Tests/Fixtures/coco/000000000785.jpg"
+        let (status, output) = try run([try executable("pose-infer"), fixture + "/config.py", fixture + "/weights.pth", image,
+                                        "--out", dir + "/r.json", "--draw", dir + "/drawn"])
+        #expect(status == 0, "\(output)")
+        struct Expected: Decodable { struct Image: Decodable { struct Person: Decodable { var bbox: [Double] }; var people: [Person] }; var images: [Image] }
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: fixture + "/expected.json")))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as! [[String: Any]]
+        let theirs = expected.images[0].people.map(\.bbox)
+        #expect(results.count == theirs.count && theirs.count == 9)
+        for (r, box) in zip(results, theirs) {
+            #expect(zip(r["bbox"] as! [Double], box).allSatisfy { abs($0 - $1) < 0.1 }, "\(r["bbox"]!) vs MMPose's \(box)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/drawn/000000000785_pose.jpg"))
+    }
 }
