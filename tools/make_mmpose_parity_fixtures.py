@@ -166,30 +166,36 @@ calibration's figures and every metric figure (all 0).
 A fifth bottom-up family, `yoloxpose` (MMPose's `yoloxpose_s_8xb32-300e_coco-640.py`: BottomupPoseEstimator,
 the data preprocessor as `rtmo`'s; CSPDarknet (P5, SPP, Swish, out_indices (2, 3, 4)) at widen_factor
 0.0625 and deepen_factor 0.33 as `rtmo`'s (outputs 16, 32, 64 channels at strides 8, 16, 32);
-YOLOXPAFPN with in_channels [16, 32, 64], out_channels 16 and num_csp_blocks 1; YOLOXPoseHead with
-YOLOXPoseHeadModule at widen_factor 0.0625 (in_channels 256 and feat_channels 256 as the config has
-them: 16 and 16, stacked_convs 2): the config's own widen_factor (0.5: neck out_channels 128, head
-256 × 0.5) at 0.0625 throughout; the backbone's pretrained init_cfg and the model's Kaiming init_cfg
-go (the seeded draw is torch's default); input_size 320 × 320 (BottomupResize, 'fit' with pad_val 114,
-and test_cfg's input_size, which YOLOXPoseHead does not read: it clamps to the sample's input_size),
-test_cfg score_thr 0.01 and nms_thr 0.65 as the config has them, no flip test, CocoMetric with
-score_mode 'bbox' and nms_mode 'none'; 173459 parameters, weights.pth 0.7 MB), runs on the four whole
-COCO images. After the seeded draw, `calibrate_yoloxpose` sets the head module's final 1×1 convs on
-those images (see the YOLOXPOSE_* constants): `out_cls` and `out_obj` (an affine map per level, then
-one common shift of both biases into the widest gap of the shifts at which a prior's score
-sigmoid(cls) × sigmoid(obj) crosses score_thr) so that 10 to 60 priors per image pass score_thr, none
-within 1e-4 of it, the candidates' scores distinct; the boxes as `rtmo`'s (`calibrate_one_stage_boxes`,
-sizes per level YOLOXPOSE_BOX_SIZES) so that 3 to 30 people per image survive the NMS, every IoU it
-compares 1e-3 or more from nms_thr; the keypoint offsets (`out_kpt`: per row an affine map around
-DEKR_TEMPLATE × the level's box height, standard deviation YOLOXPOSE_KPT_SPREAD × that height) and
-the visibilities (`out_kpt_vis`, logits of standard deviation 1.5). Its expected.json has `rtmo`'s
-structure (`run_rtmo` runs both families): per image the people in MMPose's order (bbox clamped to the
-input canvas then mapped to the image, bbox_score = sigmoid(cls) × sigmoid(obj), keypoints
-(regressed: offset × stride + prior, not clamped), keypoint_scores (the visibility sigmoid), prior,
-float64_offsets, float64_bbox_offset), dtypes, decisions, float64_people; for the first image `trace`
-with the head module's cls_scores, objectnesses, bbox_preds, kpt_offsets and kpt_vis per level and,
-in place of `dcc`, `decoded` (the kept priors' positions and strides, keypoints in input pixels and
-boxes unclamped); the top level as `rtmo`'s (test_cfg without bbox_padding).
+YOLOXPAFPN with in_channels [16, 32, 64], out_channels 16 (the config's 128 at its widen_factor 0.5,
+scaled as the rest) and num_csp_blocks 1 as the config has it; YOLOXPoseHead with YOLOXPoseHeadModule
+at widen_factor 0.0625: in_channels 256 as the config has it (16, the neck's output), feat_channels
+128 (8; the config's 256 would make weights.pth 0.9 MB), stacked_convs 2; the backbone's pretrained
+init_cfg and the model's Kaiming init_cfg go (weights: the seeded default draw, then `randomize`);
+input_size 320 × 320 (BottomupResize, 'fit' with pad_val 114, and test_cfg's input_size, which
+YOLOXPoseHead does not read: it clamps the boxes to the sample's input_size); test_cfg score_thr 0.01
+and nms_thr 0.65 as the config has them, no flip test, CocoMetric with score_mode 'bbox' and nms_mode
+'none'; 135419 parameters, weights.pth 0.7 MB), runs on the four whole COCO images. After the seeded
+draw, `calibrate_yoloxpose` sets the head module's final 1×1 convs on those images (see the
+YOLOXPOSE_* constants): `out_cls` and `out_obj` rows drawn (seeded) as combinations of two
+`content_directions` of their branch's features (the zero padding makes a random direction's largest
+logits lie on the maps' border), an affine map per level, then one common shift of both biases into
+the widest gap of the shifts at which a prior's score sigmoid(cls) × sigmoid(obj) crosses score_thr
+(`score_shift`) so that 10 to 60 priors per image pass score_thr, at most a quarter of them on their
+level's outermost rows and columns, none within 1e-4 of it, the candidates' scores distinct; the boxes
+as `rtmo`'s (`calibrate_one_stage_boxes`, sizes per level YOLOXPOSE_BOX_SIZES) so that 3 to 30 people
+per image survive the NMS, every IoU it compares 1e-3 or more from nms_thr; the keypoint offsets
+(`out_kpt`: per row an affine map around DEKR_TEMPLATE × the level's box height, standard deviation
+YOLOXPOSE_KPT_SPREAD × that height) and the visibilities (`out_kpt_vis`, logits of standard deviation
+1.5). Its expected.json has `rtmo`'s structure (`run_rtmo` runs both families): per image the people
+in MMPose's order (the NMS's: scores descending) with bbox (clamped to the input canvas in input
+pixels, then mapped to the image as the keypoints), bbox_score (sigmoid(cls) × sigmoid(obj)),
+keypoints (regressed: offset × stride + prior, not clamped, then `add_pred_to_datasample`'s mapping),
+keypoint_scores (the visibility sigmoid), prior, float64_offsets, float64_bbox_offset; dtypes,
+decisions, float64_people; for the first image `trace` with input, backbone, neck and the head
+module's cls_scores, objectnesses, bbox_preds, kpt_offsets and kpt_vis per level and, in place of
+`dcc`, `decoded` (the kept priors' positions and strides, their keypoints in input pixels and their
+boxes unclamped); the top level as `rtmo`'s (test_cfg without bbox_padding; the calibration's
+figures add border_candidates and the logit shift).
 
 `deform_conv` writes Tests/Fixtures/deform_conv/deform_conv.json: for four seeded small cases
 (groups and deform_groups 1 or 2, stride 1 or 2, padding 1, offsets with fractional, integer,
@@ -392,22 +398,26 @@ RTMO_BIN_SPREAD = 3.0
 # YOLOX-Pose (`shrink_yoloxpose`): the config's widen_factor (0.5 for the backbone, the neck's
 # out_channels 128 = 256 × 0.5 and the head module) at 0.0625 throughout, deepen_factor 0.33 as the
 # config has it: CSPDarknet's outputs 16, 32, 64 channels, YOLOXPAFPN at in_channels [16, 32, 64],
-# out_channels 16 and num_csp_blocks 1 (as the config), the head module's in_channels and
-# feat_channels 256 × 0.0625 = 16 (stacked_convs 2: two 3×3 ConvModules per classification and
-# box branch, four per pose branch)
+# out_channels 16 and num_csp_blocks 1 (as the config), the head module's in_channels 256 × 0.0625
+# = 16 and feat_channels 128 × 0.0625 = 8 (the config's 256 would make weights.pth 0.9 MB;
+# stacked_convs 2: two 3×3 ConvModules per classification and box branch, four per pose branch)
 YOLOXPOSE_WIDEN, YOLOXPOSE_DEEPEN = 0.0625, 0.33
 YOLOXPOSE_NECK_OUT = 16
 YOLOXPOSE_HEAD_IN, YOLOXPOSE_FEAT = 256, 128
-YOLOXPOSE_PARAMETERS = None  # the shrunk model's parameter count (`run_rtmo` asserts it)
-# YOLOX-Pose (`calibrate_yoloxpose`): the classification and objectness logits get standard
-# deviations YOLOXPOSE_CLS_SPREAD and YOLOXPOSE_OBJ_SPREAD per level over the images (mean 0), then
-# both biases one common shift (the candidate rules of RTMO: RTMO_CANDIDATES,
+YOLOXPOSE_PARAMETERS = 135419  # the shrunk model's parameter count (`run_rtmo` asserts it)
+# YOLOX-Pose (`calibrate_yoloxpose`): out_cls's and out_obj's rows are random combinations of the
+# first YOLOXPOSE_CONTENT_DIRECTIONS `content_directions` of their branch's features (ridge
+# YOLOXPOSE_CONTENT_RIDGE), at most YOLOXPOSE_BORDER_SHARE of an image's candidates on their level's
+# outermost rows and columns; the classification and objectness logits get standard deviations
+# YOLOXPOSE_CLS_SPREAD and YOLOXPOSE_OBJ_SPREAD per level over the images (mean 0), then both
+# biases one common shift (the candidate rules of RTMO: RTMO_CANDIDATES,
 # RTMO_CANDIDATES_MEDIAN, RTMO_SCORE_MARGIN, RTMO_SCORE_GAP, on the score sigmoid(cls) ×
 # sigmoid(obj)); the boxes as RTMO's (RTMO_BOX_SHIFT, RTMO_BOX_LOG_SPREAD, RTMO_IOU_MARGIN,
 # RTMO_PEOPLE) around YOLOXPOSE_BOX_SIZES (w, h; input pixels, per level: strides 8, 16, 32); the
 # keypoint offsets (in strides) around DEKR_TEMPLATE × the level's box height, standard deviation
 # YOLOXPOSE_KPT_SPREAD × that height per row; the visibility logits RTMO_VIS_SPREAD, mean 0
 YOLOXPOSE_CLS_SPREAD, YOLOXPOSE_OBJ_SPREAD = 2.5, 2.5
+YOLOXPOSE_CONTENT_DIRECTIONS, YOLOXPOSE_CONTENT_RIDGE, YOLOXPOSE_BORDER_SHARE = 2, 1e-3, 0.25
 YOLOXPOSE_BOX_SIZES = ((64, 128), (96, 192), (128, 256))
 YOLOXPOSE_KPT_SPREAD = 0.05
 
@@ -2857,18 +2867,44 @@ def score_shift(cls, obj, thr):
     return (low + high) / 2
 
 
+def content_directions(maps, count):
+    """The `count` directions (columns, float64) of a branch's feature space along which the
+    fixture's images vary most against the border of their maps: generalized eigenvectors (largest
+    first) of the features' covariance over the positions off the map's outermost rows and columns
+    (all images) against the border positions' second moment about the inner positions' mean plus a
+    ridge of YOLOXPOSE_CONTENT_RIDGE × its mean eigenvalue. (The zero padding makes the random
+    network's features on the border outliers: along a random direction the largest logits lie
+    there.) `maps`: per image the (1, C, H, W) features."""
+    x = torch.cat([m[0].double().flatten(1) for m in maps], 1)
+    C, (H, W) = x.shape[0], maps[0].shape[-2:]
+    edge = torch.zeros(H, W, dtype=torch.bool)
+    edge[0] = edge[-1] = True
+    edge[:, 0] = edge[:, -1] = True
+    edge = edge.flatten().repeat(len(maps))
+    inner, border = x[:, ~edge], x[:, edge]
+    mean = inner.mean(dim=1, keepdim=True)
+    spread = (inner - mean) @ (inner - mean).T / inner.shape[1]
+    denominator = (border - mean) @ (border - mean).T / border.shape[1]
+    denominator += YOLOXPOSE_CONTENT_RIDGE * denominator.trace() / C * torch.eye(C, dtype=torch.float64)
+    inverse = torch.linalg.inv(torch.linalg.cholesky(denominator))
+    _, vectors = torch.linalg.eigh(inverse @ spread @ inverse.T)
+    return inverse.T @ vectors[:, -count:].flip(-1)
+
+
 def calibrate_yoloxpose(model, cfg, seed):
     """Sets the YOLOX-Pose head module's final 1×1 convs on the fixture's images (see the
-    YOLOXPOSE_* constants): `out_cls` and `out_obj` (per level an affine map of the drawn logits,
-    then one common shift of both biases: a prior passes score_thr iff
-    sigmoid(cls + shift) × sigmoid(obj + shift) > score_thr, i.e. iff the shift exceeds the
-    prior's `score_shift`, and the shift goes into the widest gap between those thresholds that
-    meets RTMO's candidate rules), `out_bbox` (`calibrate_one_stage_boxes`),
-    `out_kpt` (per level and row an affine map: the keypoints around a person-shaped template
-    centred on the prior) and `out_kpt_vis` (per level and row). Every map stays an affine image of
-    the drawn network's; where no shift meets the candidate rules the levels' out_cls and out_obj
-    rows are drawn again, where the NMS's IoUs or people miss theirs the out_bbox rows (normal, from
-    a generator seeded with `seed` + 1). Returns the figures."""
+    YOLOXPOSE_* constants): `out_cls` and `out_obj` (rows drawn as random combinations of their
+    branch's `content_directions`, per level an affine map of their logits, then one common shift of
+    both biases: a prior passes score_thr iff sigmoid(cls + shift) × sigmoid(obj + shift) >
+    score_thr, i.e. iff the shift exceeds the prior's `score_shift`, and the shift goes into the
+    widest gap between those thresholds that meets RTMO's candidate rules and leaves at most
+    YOLOXPOSE_BORDER_SHARE of each image's candidates on their level's outermost rows and columns),
+    `out_bbox` (`calibrate_one_stage_boxes`), `out_kpt` (per level and row an affine map: the
+    keypoints around a person-shaped template centred on the prior) and `out_kpt_vis` (per level
+    and row). Where no shift meets the candidate rules, out_cls's and out_obj's rows are drawn
+    again, where the NMS's IoUs or people miss theirs the out_bbox rows (normal, from a generator
+    seeded with `seed` + 1); the box, keypoint and visibility maps stay affine images of the drawn
+    network's. Returns the figures."""
     head = model.head
     module = head.head_module
     generator = torch.Generator().manual_seed(seed + 1)  # (`randomize` draws from `seed`)
@@ -2894,7 +2930,28 @@ def calibrate_yoloxpose(model, cfg, seed):
                     head.predict(feats, s, test_cfg=model.test_cfg)
             return store
 
-        # classification and objectness: standard deviations, then the common shift of out_cls
+        # the priors on their level's border (the outermost rows and columns), flattened as the head
+        edges = []
+        for level in range(L):
+            H, W = branches[0][level][0].shape[-2:]
+            edge = torch.zeros(H, W, dtype=torch.bool)
+            edge[0] = edge[-1] = True
+            edge[:, 0] = edge[:, -1] = True
+            edges.append(edge.flatten())
+        edges = torch.cat(edges)
+        # out_cls's and out_obj's weights: random (normal, seeded) combinations of their branch's
+        # YOLOXPOSE_CONTENT_DIRECTIONS content directions
+        directions = [[content_directions([b[level][part] for b in branches], YOLOXPOSE_CONTENT_DIRECTIONS)
+                       for part in (0, 1)] for level in range(L)]
+
+        def draw_scores():
+            for level in range(L):
+                for conv, basis in zip((module.out_cls[level], module.out_obj[level]), directions[level]):
+                    z = torch.randn(basis.shape[1], generator=generator, dtype=torch.float64)
+                    conv.weight.copy_((basis @ z).reshape(conv.weight.shape))
+
+        # classification and objectness: standard deviations, then the common shift of both biases
+        draw_scores()
         while True:
             for level in range(L):
                 affine_rows(module.out_cls[level], [0], outputs(module.out_cls[level], level, 0), YOLOXPOSE_CLS_SPREAD,
@@ -2917,6 +2974,8 @@ def calibrate_yoloxpose(model, cfg, seed):
                 passing = [np.sort(s[s < shift].numpy()) for s in shifts]
                 if min(np.diff(a).min() for a in passing) <= 0:
                     continue  # tied candidates (the padding)
+                if max(edges[s < shift].double().mean().item() for s in shifts) > YOLOXPOSE_BORDER_SHARE:
+                    continue
                 if best is None or high - low > best[0]:
                     best = (high - low, shift, counts)
             if best is not None:
@@ -2927,13 +2986,12 @@ def calibrate_yoloxpose(model, cfg, seed):
                 if min(d['score_margin'] for d in decisions) >= RTMO_SCORE_MARGIN and \
                         min(d['score_gap'] for d in decisions) >= RTMO_SCORE_GAP:
                     break
-            for level in range(L):
-                for conv in (module.out_cls[level], module.out_obj[level]):
-                    conv.weight.copy_(torch.randn(conv.weight.shape, generator=generator))
+            draw_scores()
             figures['cls_redrawn'] += 1
             assert figures['cls_redrawn'] < 100, 'no classification logits with clear candidates'
         figures.update(logit_shift=float(best[1]), logit_shift_gap=float(best[0]),
-                       candidates=[d['candidates'] for d in decisions])
+                       candidates=[d['candidates'] for d in decisions],
+                       border_candidates=[int(edges[d['candidate_priors']].sum()) for d in decisions])
         # boxes: centre offsets and log sizes per level (affine per row), then the NMS's figures
         decisions, people = calibrate_one_stage_boxes(module, outputs, 1, YOLOXPOSE_BOX_SIZES, predict_now,
                                                       generator, figures)
@@ -3097,7 +3155,9 @@ def run_rtmo(name, source, data, codec_changes, seed):
                                          box_sizes=[list(s) for s in YOLOXPOSE_BOX_SIZES],
                                          iou_margin_min=RTMO_IOU_MARGIN, people_range=list(RTMO_PEOPLE),
                                          keypoint_spread=YOLOXPOSE_KPT_SPREAD, vis_spread=RTMO_VIS_SPREAD,
-                                         **calibration),
+                                         content_directions=YOLOXPOSE_CONTENT_DIRECTIONS,
+                                         content_ridge=YOLOXPOSE_CONTENT_RIDGE,
+                                         border_share_max=YOLOXPOSE_BORDER_SHARE, **calibration),
                         test_cfg=dict(input_size=list(test_cfg['input_size']), score_thr=test_cfg['score_thr'],
                                       nms_thr=test_cfg['nms_thr'], nms_pre=test_cfg.get('nms_pre', 100000)),
                         images=images, metrics={k: float(v) for k, v in metrics.items()})

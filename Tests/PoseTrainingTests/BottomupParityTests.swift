@@ -7,14 +7,16 @@ import PoseModels
 import Testing
 
 /// SwiftPose's bottom-up paradigm against MMPose 1.3.2 itself, run by
-/// `tools/make_mmpose_parity_fixtures.py ae dekr cid rtmo` through MMPose's test loop on the four COCO
+/// `tools/make_mmpose_parity_fixtures.py ae dekr cid rtmo yoloxpose` through MMPose's test loop on the four COCO
 /// samples with random weights whose final layers make several people per image:
 /// associative embedding (a small HRNet, `AssociativeEmbeddingHead`, flip test, heatmaps restored
 /// to the input size), DEKR (a small multi-scale HRNet, `FeatureMapProcessor`, `DEKRHead` with
 /// adaptive deformable convolutions, the SPR codec, rescoring and pose NMS) and CID (the same
 /// backbone and neck, `CIDHead`'s instance selection and decoupled heatmaps, `DecoupledHeatmap`) and RTMO
 /// (a small CSPDarknet, `HybridEncoder` with its transformer layer and `ChannelMapper`, `RTMOHead`'s
-/// box NMS and DCC, BGR input; its boxes too, within 0.1 px). Every image must
+/// box NMS and DCC, BGR input) and YOLOX-Pose (the same backbone, `YOLOXPAFPN`, `YOLOXPoseHead`'s
+/// objectness-weighted scores and keypoint regression); the one-stage models' boxes too, within
+/// 0.1 px. Every image must
 /// give the same people in the same order, their keypoints within 0.1 px (at least 99%), their
 /// scores and instance scores to 1e-4, and CocoMetric's figures equal.
 @Suite struct BottomupParityTests {
@@ -35,7 +37,7 @@ import Testing
         var metrics: [String: Double]
     }
 
-    @Test(arguments: ["ae", "dekr", "cid", "rtmo"]) func predictsAsMMPose(_ family: String) throws {
+    @Test(arguments: ["ae", "dekr", "cid", "rtmo", "yoloxpose"]) func predictsAsMMPose(_ family: String) throws {
         let dir = repositoryRoot + "/Tests/Fixtures/mmpose_parity/" + family
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json")))
         let (_, settings) = try Job.loadSettings(path: dir + "/config.py", options: [], components: .stock)

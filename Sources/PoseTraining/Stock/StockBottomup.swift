@@ -99,6 +99,7 @@ enum StockBottomup {
                 yolox.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
                 yolox.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
                 yolox.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+                t.ignore("input_size")   // YOLOXPoseHead does not read it
                 head = yolox
             }
             t.ignore("output_heatmaps")
