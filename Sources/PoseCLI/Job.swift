@@ -19,11 +19,13 @@ public enum Job {
         return mpi
     }
 
-    /// Loads a config, applies `--cfg-options` and decodes it through `components`.
-    public static func loadSettings(path: String, options: [String], components: Components) throws -> (Config, ExperimentSettings) {
+    /// Loads a config, applies `--cfg-options` and decodes it through `components`; with
+    /// `evaluationOnly` (pose-test, pose-infer) its training parts are skipped, as
+    /// `ExperimentSettings.decode(_:components:evaluationOnly:)` says.
+    public static func loadSettings(path: String, options: [String], components: Components, evaluationOnly: Bool = false) throws -> (Config, ExperimentSettings) {
         var config = try Config.load(path: path)
         try config.apply(options: options)
-        return (config, try ExperimentSettings.decode(config, components: components))
+        return (config, try ExperimentSettings.decode(config, components: components, evaluationOnly: evaluationOnly))
     }
 
     /// Builds the configured model and loads trained weights into it: every model key must be in

@@ -120,7 +120,7 @@ public struct PoseInferCommand: ComponentCommand {
         if let out { try OutputPath.check(out, label: "--out") }
         if let draw { try OutputPath.createDirectory(draw, label: "--draw") }
         let files = try PoseInferCommand.expand(images)
-        let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
+        let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components, evaluationOnly: true)
         guard let data = settings.test ?? settings.val else { throw TrainingError("\(config): needs test_dataloader (its pipeline is used)") }
         let boxes = try bbox.map { text -> (Double, Double, Double, Double) in
             let v = try PoseInferCommand.parseBox(text)

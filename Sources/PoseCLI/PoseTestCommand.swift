@@ -75,7 +75,7 @@ public struct PoseTestCommand: ComponentCommand {
                 if let workDir { try OutputPath.createDirectory(workDir, label: "--work-dir") }
                 if let showDir, showDir.hasPrefix("/") || workDir == nil { try OutputPath.createDirectory(showDir, label: "--show-dir") }
             }
-            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components)
+            let (_, settings) = try Job.loadSettings(path: config, options: cfgOptions, components: components, evaluationOnly: true)
             guard let data = settings.test ?? settings.val, let evaluator = settings.testEvaluator ?? settings.valEvaluator else {
                 throw TrainingError("\(config): needs test_dataloader and test_evaluator (or their val_ versions)")
             }

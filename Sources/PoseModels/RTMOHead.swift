@@ -20,6 +20,7 @@ import PoseTensor
 /// scoring above `score_thr` ranked (at most `nms_pre`), box NMS at `nms_thr`, each kept box
 /// padded by `bbox_padding` for the DCC, boxes then clipped to the input.
 public final class RTMOHead: BottomupHead {
+    /// `num_keypoints` (K).
     public let keypoints: Int
     /// `featmap_strides`.
     public let strides: [Int]

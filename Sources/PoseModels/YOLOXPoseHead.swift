@@ -14,6 +14,7 @@ import PoseTensor
 /// (`xy · stride + point`, `e^wh · stride`) suppressed at `nms_thr`; keypoint j is
 /// `offset_j · stride + point`, its score `σ(vis_j)`; boxes are clipped to the input.
 public final class YOLOXPoseHead: BottomupHead {
+    /// `num_keypoints` (K).
     public let keypoints: Int
     /// `featmap_strides`.
     public let strides: [Int]

@@ -11,11 +11,17 @@ extension ExperimentSettings {
     /// - Parameters:
     ///   - config: The parsed config, `_base_` files and `--cfg-options` merged.
     ///   - components: The registries whose builders decode the `type=` dicts.
+    ///   - evaluationOnly: Decode what evaluation and inference use (the model, the val and test
+    ///     dataloaders and evaluators, `randomness`) and skip the training parts
+    ///     (`train_dataloader`, `optim_wrapper`, `param_scheduler`, `train_cfg`, `auto_scale_lr`,
+    ///     `default_hooks`, `custom_hooks`), which MMEngine also builds only when training: a
+    ///     config whose training pipeline SwiftPose lacks still tests and infers. The settings
+    ///     then have no training dataloader and no hooks; never train with them.
     /// - Throws: `ConfigError` for a missing, unknown or invalid key or type, or a setting
     ///   SwiftPose does not support (`by_epoch=False`, fp16 `AmpOptimWrapper`, a `save_best` metric
     ///   the evaluator does not report); what the builders throw; `MemoryBudgetError` (as a
     ///   `ConfigError` on `batch_size`) when a batch cannot fit in memory.
-    public static func decode(_ config: Config, components: Components = .stock) throws -> ExperimentSettings {
+    public static func decode(_ config: Config, components: Components = .stock, evaluationOnly: Bool = false) throws -> ExperimentSettings {
         let root = ConfigReader(config.root, path: "", file: config.filename)
         let context = BuildContext(components: components)
 
@@ -27,7 +33,10 @@ extension ExperimentSettings {
             guard let r = try root.dictionary(key) else { return nil }
             return try decodeDataloader(r, context: context)
         }
-        let train = try dataloader("train_dataloader")
+        if evaluationOnly {
+            root.ignore("train_dataloader", "optim_wrapper", "param_scheduler", "train_cfg", "auto_scale_lr", "default_hooks", "custom_hooks")
+        }
+        let train = evaluationOnly ? nil : try dataloader("train_dataloader")
         let val = try dataloader("val_dataloader")
         let test = try dataloader("test_dataloader")
         if let (w, h) = model.decoder?.inputSize {
@@ -40,11 +49,12 @@ extension ExperimentSettings {
             }
         }
 
-        let optimWrapper = try decodeOptimWrapper(root, context: context)
-        let schedulers = try context.buildList(\.schedulers, root, key: "param_scheduler") ?? []
+        let optimWrapper = evaluationOnly ? OptimWrapperSettings(optimizerType: "Adam", optimizer: AdamSpec(learningRate: 1e-3))
+                                          : try decodeOptimWrapper(root, context: context)
+        let schedulers = evaluationOnly ? [] : try context.buildList(\.schedulers, root, key: "param_scheduler") ?? []
 
         var maxEpochs = 1, valInterval = 1, valBegin = 1
-        if let t = try root.dictionary("train_cfg") {
+        if !evaluationOnly, let t = try root.dictionary("train_cfg") {
             if try !t.bool("by_epoch", default: true) { throw t.error("by_epoch", "only epoch-based training is supported") }
             if t.has("type") { _ = try t.type(among: ["EpochBasedTrainLoop"]) }
             maxEpochs = try t.int("max_epochs", default: 1, in: ConfigLimits.iterations)
@@ -56,7 +66,7 @@ extension ExperimentSettings {
         guard maxEpochs >= 1 else { throw ConfigError("\(config.filename): train_cfg.max_epochs must be at least 1") }
         guard valInterval >= 1 else { throw ConfigError("\(config.filename): train_cfg.val_interval must be at least 1") }
 
-        var hooks = try decodeHooks(root, context: context)
+        var hooks = evaluationOnly ? [] : try decodeHooks(root, context: context)
         var notes: [String] = []
 
         func evaluator(_ key: String) throws -> Evaluator? {
@@ -112,7 +122,7 @@ extension ExperimentSettings {
             throw root.error("sync_bn", "'\(mode)': expected 'torch' or 'mmcv' (MMEngine's SyncBatchNorm implementations)")
         }
         var autoScaleLR: (enable: Bool, baseBatchSize: Int)?
-        if let a = try root.dictionary("auto_scale_lr") {
+        if !evaluationOnly, let a = try root.dictionary("auto_scale_lr") {
             autoScaleLR = (try a.bool("enable", default: false), try a.int("base_batch_size", in: 1...10_000_000))
             try context.finish(a)
         }
