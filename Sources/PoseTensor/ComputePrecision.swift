@@ -27,6 +27,11 @@ public enum ComputePrecision: String, Sendable, CaseIterable {
     /// sees it.
     public static var hasNativeBFloat16: Bool { cpuHas(dnnl_cpu_isa_avx512_core_bf16) }
 
+    /// Whether oneDNN can multiply in bfloat16 here at all: natively (AVX512_BF16, AMX) or in
+    /// its emulation, which needs AVX-512. Below AVX-512 (an AVX2-only CPU) it has no bfloat16
+    /// plan, and `checkBFloat16` refuses bfloat16 whatever is set.
+    public static var canComputeBFloat16: Bool { hasNativeBFloat16 || cpuHas(dnnl_cpu_isa_avx512_core) }
+
     /// Whether oneDNN runs every instruction of `isa` here (its values are nested bit sets).
     private static func cpuHas(_ isa: dnnl_cpu_isa_t) -> Bool {
         dnnl_get_effective_cpu_isa().rawValue & isa.rawValue == isa.rawValue

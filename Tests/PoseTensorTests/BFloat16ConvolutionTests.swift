@@ -37,7 +37,7 @@ import Testing
         Case(n: 2, c: 32, h: 4, w: 3, o: 16, kernel: 4, stride: 2, padding: 1, groups: 1, bias: true, transposed: true),
     ]
 
-    @Test(arguments: cases)
+    @Test(.enabled(if: ComputePrecision.canComputeBFloat16, "bfloat16 needs AVX-512 (oneDNN emulates it there) or AVX512_BF16/AMX; this CPU has neither, and bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation checks that it is refused"), arguments: cases)
     func matchesFloat32OnRoundedOperands(c: Case) throws {
         let (outH, outW): (Int, Int)
         if c.transposed {
@@ -83,7 +83,8 @@ import Testing
 /// operands rounded to bfloat16, with every transpose, leading dimensions wider than the
 /// matrices, and β = 1.
 @Suite struct BFloat16MatrixProductTests {
-    @Test(arguments: [(false, false, 0), (true, false, 1), (false, true, 0), (true, true, 1)])
+    @Test(.enabled(if: ComputeBackend.current != .onednn || ComputePrecision.canComputeBFloat16, "bfloat16 needs AVX-512 (oneDNN emulates it there) or AVX512_BF16/AMX; this CPU has neither, and bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation checks that it is refused"),
+          arguments: [(false, false, 0), (true, false, 1), (false, true, 0), (true, true, 1)])
     func matchesFloat32OnRoundedOperands(transA: Bool, transB: Bool, beta: Int) throws {
         let (m, n, k) = (7, 19, 33)
         let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 5

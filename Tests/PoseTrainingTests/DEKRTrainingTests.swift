@@ -72,7 +72,14 @@ import Testing
         }
         print("DEKR training step: \(compared) gradients, largest relative error \(worst.0) at \(worst.1)")
         #expect(compared == 185)
-        #expect(worst.0 < 2e-3, "largest relative gradient error \(worst.0) at \(worst.1)")
+        // The step is not smooth (ReLU, the smooth-L1 kink, deformable convolution's bilinear
+        // sampling), so float32 summation order shows: on the BLAS backend the largest error is
+        // 4.8e-4, and 1e-6 relative noise on the input alone moves it to 3.9e-3 (1e-5: 4.4e-3, in
+        // the displacement branch); oneDNN measured 2.3e-4 with AVX-512 kernels (Xeon) and 1.2e-2
+        // with AVX2 ones (EPYC Zen 3), in the displacement branch's deformable layers, whose
+        // grouped convolutions match the BLAS backend to 1e-5 on their own. A wrong gradient
+        // is off by far more than 1e-2, and the losses and BatchNorm statistics stay within 1e-4.
+        #expect(worst.0 < 2e-2, "largest relative gradient error \(worst.0) at \(worst.1)")
         for (name, b) in model2.state.buffers where name.contains("running") {
             #expect(relativeError(b, try tensor("after." + name)) < 1e-4, "\(name) after the step")
         }

@@ -59,6 +59,19 @@ import Testing
             #expect(throws: BackendError.self) { try ComputePrecision.checkBFloat16(for: "--bf16", remedy: remedy, environment: [:]) }
             return
         }
+        guard ComputePrecision.canComputeBFloat16 else {
+            // an AVX2-only CPU: no bfloat16 plan at all, so even the emulation is refused, in one line
+            for environment in [[:], ["SWIFTPOSE_BF16_EMULATION": "1"]] {
+                do {
+                    try ComputePrecision.checkBFloat16(for: "--bf16", remedy: remedy, environment: environment)
+                    Issue.record("bfloat16 accepted on a CPU without AVX-512")
+                } catch {
+                    let text = "\(error)"
+                    #expect(text.contains("has not even AVX-512") && text.contains(remedy) && !text.contains("\n"), "\(text)")
+                }
+            }
+            return
+        }
         #expect(throws: Never.self) {
             try ComputePrecision.checkBFloat16(for: "--bf16", remedy: remedy, environment: ["SWIFTPOSE_BF16_EMULATION": "1"])
         }
@@ -79,7 +92,8 @@ import Testing
     /// A backward pass of the tiny ResNet model in bfloat16 against fp32: the loss and every
     /// gradient agree to bfloat16's precision (relative 2⁻⁸ per operand, a few times that after
     /// a dozen layers), and differ from fp32's (the precision took effect).
-    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"))
+    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"),
+          .enabled(if: ComputePrecision.canComputeBFloat16, "bfloat16 needs AVX-512 (oneDNN emulates it there) or AVX512_BF16/AMX; this CPU has neither, and bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation checks that it is refused"))
     func bfloat16StepAgreesWithFloat32() throws {
         let dir = try temporaryDirectory("amp-step")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -103,7 +117,8 @@ import Testing
 
     /// The same for MMPose's RTMPose-t, shrunk: CSPNeXt's convolutions and RTMCCHead's GAU,
     /// whose linear layers and attention products run on oneDNN's bfloat16 matmul.
-    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"))
+    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"),
+          .enabled(if: ComputePrecision.canComputeBFloat16, "bfloat16 needs AVX-512 (oneDNN emulates it there) or AVX512_BF16/AMX; this CPU has neither, and bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation checks that it is refused"))
     func rtmposeBFloat16StepAgreesWithFloat32() throws {
         let dir = try temporaryDirectory("amp-rtmpose")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -139,7 +154,8 @@ import Testing
     /// bfloat16, with the reason printed), its checkpoint fp32 and loadable by an fp32
     /// `pose-test`, and `pose-test --bf16` on it close to fp32. (Keypoints within a pixel are
     /// checked on the quick-start model, in BENCHMARKS.md: a one-epoch model's are not stable.)
-    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"))
+    @Test(.enabled(if: ComputeBackend.current == .onednn, "bfloat16 runs on the oneDNN backend; SWIFTPOSE_BACKEND=blas refuses it (bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation)"),
+          .enabled(if: ComputePrecision.canComputeBFloat16, "bfloat16 needs AVX-512 (oneDNN emulates it there) or AVX512_BF16/AMX; this CPU has neither, and bfloat16NeedsTheCPUFeatureOrAnExplicitEmulation checks that it is refused"))
     func poseTrainAndTestInBFloat16() throws {
         let dir = try temporaryDirectory("amp-train")
         defer { try? FileManager.default.removeItem(atPath: dir) }
