@@ -1,4 +1,5 @@
 import Foundation
+import PoseTensor
 
 /// MMPose's `MlvlPointGenerator`: the grid point of cell (x, y) on a level of stride s is
 /// `((x + offset) · s, (y + offset) · s)`, shifted by `(s − 1) / 2` with `centralize_points`
@@ -41,6 +42,33 @@ enum OneStageDecoding {
         let (w, h) = (expf(p.2) * stride, expf(p.3) * stride)
         return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
     }
+
+    /// The grid points of image `b` scoring above `threshold`, over every level in MMPose's
+    /// flattening order (levels in turn, each row-major), with their decoded boxes.
+    /// - Parameters:
+    ///   - boxes: each level's box regressions, `N × 4 × H × W`.
+    ///   - score: the score of the point at a level's flat index (class, or class × objectness).
+    static func candidates(image b: Int, boxes: [Tensor], priors: PriorGenerator, threshold: Float,
+                           score: (_ level: Int, _ index: Int) -> Float) -> [DetectionCandidate] {
+        var found: [DetectionCandidate] = []
+        for (level, box) in boxes.enumerated() {
+            let (h, w) = (box.shape[2], box.shape[3])
+            for y in 0..<h {
+                for x in 0..<w {
+                    let p = y * w + x, s = score(level, p)
+                    guard s > threshold else { continue }
+                    let grid = priors.point(x: x, y: y, level: level)
+                    let value = { (i: Int) in box.data[(b * 4 + i) * h * w + p] }
+                    let decoded = Self.box((value(0), value(1), value(2), value(3)), stride: Float(priors.strides[level]), prior: grid)
+                    found.append(DetectionCandidate(score: s, box: decoded, grid: grid, level: level, index: p))
+                }
+            }
+        }
+        return found
+    }
+
+    /// The sigmoid of a logit.
+    static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
     /// `filter_scores_and_topk` then `nms_torch`: candidates ranked by score (ties in grid
     /// order), at most `nmsPre`, then box NMS at `nmsThreshold` (none at 1 or above).

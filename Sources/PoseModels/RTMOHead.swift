@@ -122,23 +122,9 @@ public final class RTMOHead: BottomupHead {
         let n = feats[0].shape[0]
         var people: [[DecodedPerson]] = []
         for b in 0..<n {
-            // candidates over every level, flattened row-major as MMPose's _flatten_predictions
-            var candidates: [DetectionCandidate] = []
-            for (level, out) in outputs.enumerated() {
-                let (c, h, w) = (out.cls.shape[1], out.cls.shape[2], out.cls.shape[3])
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let p = y * w + x
-                        var score = -Float.infinity
-                        for ch in 0..<c { score = max(score, out.cls.data[(b * c + ch) * h * w + p]) }
-                        score = 1 / (1 + expf(-score))
-                        guard score > scoreThreshold else { continue }
-                        let grid = priors.point(x: x, y: y, level: level)
-                        let bb = { (k: Int) in out.box.data[(b * 4 + k) * h * w + p] }
-                        let box = OneStageDecoding.box((bb(0), bb(1), bb(2), bb(3)), stride: Float(strides[level]), prior: grid)
-                        candidates.append(DetectionCandidate(score: score, box: box, grid: grid, level: level, index: p))
-                    }
-                }
+            let candidates = OneStageDecoding.candidates(image: b, boxes: outputs.map(\.box), priors: priors, threshold: scoreThreshold) { level, p in
+                let cls = outputs[level].cls, c = cls.shape[1], hw = cls.shape[2] * cls.shape[3]
+                return OneStageDecoding.sigmoid((0..<c).map { cls.data[(b * c + $0) * hw + p] }.max() ?? -.infinity)
             }
             let kept = OneStageDecoding.select(candidates, nmsPre: nmsPre, nmsThreshold: nmsThreshold)
             // the kept people's pose vectors and padded (unclipped) boxes, for the DCC
@@ -154,7 +140,7 @@ public final class RTMOHead: BottomupHead {
             let coordinates = dcc.keypoints(poseVectors: vectors, boxes: boxes, grids: kept.map(\.grid))
             people.append(kept.enumerated().map { row, cand in
                 let vis = outputs[cand.level].visibility, hw = vis.shape[2] * vis.shape[3]
-                let scores = (0..<keypoints).map { j in Double(1 / (1 + expf(-vis.data[(b * keypoints + j) * hw + cand.index]))) }
+                let scores = (0..<keypoints).map { j in Double(OneStageDecoding.sigmoid(vis.data[(b * keypoints + j) * hw + cand.index])) }
                 var person = DecodedPerson(keypoints: (0..<(2 * keypoints)).map { Double(coordinates.data[row * 2 * keypoints + $0]) },
                                            scores: scores, score: Double(cand.score))
                 person.box = OneStageDecoding.clipped(cand.box, inputSize: context.inputSize)

@@ -101,22 +101,10 @@ public final class YOLOXPoseHead: BottomupHead {
         let n = feats[0].shape[0], k = keypoints
         var people: [[DecodedPerson]] = []
         for b in 0..<n {
-            var candidates: [DetectionCandidate] = []
-            for (level, out) in outputs.enumerated() {
-                let (c, h, w) = (out.cls.shape[1], out.cls.shape[2], out.cls.shape[3])
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let p = y * w + x
-                        let objectness = 1 / (1 + expf(-out.obj.data[b * h * w + p]))
-                        var score = -Float.infinity
-                        for ch in 0..<c { score = max(score, 1 / (1 + expf(-out.cls.data[(b * c + ch) * h * w + p])) * objectness) }
-                        guard score > scoreThreshold else { continue }
-                        let grid = priors.point(x: x, y: y, level: level)
-                        let bb = { (i: Int) in out.box.data[(b * 4 + i) * h * w + p] }
-                        let box = OneStageDecoding.box((bb(0), bb(1), bb(2), bb(3)), stride: Float(strides[level]), prior: grid)
-                        candidates.append(DetectionCandidate(score: score, box: box, grid: grid, level: level, index: p))
-                    }
-                }
+            let candidates = OneStageDecoding.candidates(image: b, boxes: outputs.map(\.box), priors: priors, threshold: scoreThreshold) { level, p in
+                let out = outputs[level], c = out.cls.shape[1], hw = out.cls.shape[2] * out.cls.shape[3]
+                let objectness = OneStageDecoding.sigmoid(out.obj.data[b * hw + p])
+                return (0..<c).map { OneStageDecoding.sigmoid(out.cls.data[(b * c + $0) * hw + p]) * objectness }.max() ?? 0
             }
             people.append(OneStageDecoding.select(candidates, nmsPre: nmsPre, nmsThreshold: nmsThreshold).map { cand in
                 let out = outputs[cand.level], hw = out.kpt.shape[2] * out.kpt.shape[3], stride = Float(strides[cand.level])
@@ -125,7 +113,7 @@ public final class YOLOXPoseHead: BottomupHead {
                     points[2 * j] = Double(out.kpt.data[(b * 2 * k + 2 * j) * hw + cand.index] * stride + cand.grid.0)
                     points[2 * j + 1] = Double(out.kpt.data[(b * 2 * k + 2 * j + 1) * hw + cand.index] * stride + cand.grid.1)
                 }
-                let scores = (0..<k).map { j in Double(1 / (1 + expf(-out.vis.data[(b * k + j) * hw + cand.index]))) }
+                let scores = (0..<k).map { j in Double(OneStageDecoding.sigmoid(out.vis.data[(b * k + j) * hw + cand.index])) }
                 var person = DecodedPerson(keypoints: points, scores: scores, score: Double(cand.score))
                 person.box = OneStageDecoding.clipped(cand.box, inputSize: context.inputSize)
                 return person
