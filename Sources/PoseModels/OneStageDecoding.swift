@@ -85,18 +85,20 @@ enum OneStageDecoding {
     /// exceeds `threshold`.
     static func nms(_ boxes: [(Float, Float, Float, Float)], threshold: Float) -> [Int] {
         var remaining = Array(boxes.indices), kept: [Int] = []
-        func area(_ b: (Float, Float, Float, Float)) -> Float { (b.2 - b.0) * (b.3 - b.1) }
         while let first = remaining.first {
             kept.append(first)
-            let a = boxes[first]
-            remaining = remaining.dropFirst().filter { i in
-                let b = boxes[i]
-                let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
-                let overlap = w * h
-                return !(overlap / max(area(a) + area(b) - overlap, 1e-6) > threshold)
-            }
+            remaining = remaining.dropFirst().filter { !(iou(boxes[first], boxes[$0]) > threshold) }
         }
         return kept
+    }
+
+    /// mmpose's `bbox_overlaps` IoU of two boxes (x1, y1, x2, y2; union floored at 1e-6), in
+    /// float32 as MMPose computes it.
+    static func iou(_ a: (Float, Float, Float, Float), _ b: (Float, Float, Float, Float)) -> Float {
+        let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
+        let overlap = w * h
+        let union = (a.2 - a.0) * (a.3 - a.1) + (b.2 - b.0) * (b.3 - b.1) - overlap
+        return overlap / max(union, 1e-6)
     }
 
     /// The box clipped to the network input, as MMPose's heads clamp their results.

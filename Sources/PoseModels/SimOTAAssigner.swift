@@ -95,7 +95,7 @@ public struct SimOTAAssigner: Sendable, Equatable {
         var oks = ious
         for (row, i) in valid.enumerated() {
             for j in 0..<g {
-                ious[row][j] = Self.iou(predictions.boxes[i], truth.boxes[j])
+                ious[row][j] = OneStageDecoding.iou(predictions.boxes[i], truth.boxes[j])
                 if oksWeight > 0 || dynamicKByOKS {
                     oks[row][j] = objectKeypointSimilarity(predictions.keypoints[i], truth.keypoints[j], weights: truth.visible[j], area: truth.areas[j])
                 }
@@ -204,14 +204,6 @@ public struct SimOTAAssigner: Sendable, Equatable {
             sum += expf(-d * d / 2) * (weights[k] / total)
         }
         return sum
-    }
-
-    /// mmpose's `bbox_overlaps` IoU of two boxes (union floored at 1e-6).
-    static func iou(_ a: (Float, Float, Float, Float), _ b: (Float, Float, Float, Float)) -> Float {
-        let w = max(min(a.2, b.2) - max(a.0, b.0), 0), h = max(min(a.3, b.3) - max(a.1, b.1), 0)
-        let overlap = w * h
-        let union = (a.2 - a.0) * (a.3 - a.1) + (b.2 - b.0) * (b.3 - b.1) - overlap
-        return overlap / max(union, 1e-6)
     }
 
     /// PyTorch's `binary_cross_entropy` of one probability: logs floored at −100.

@@ -86,19 +86,20 @@ enum StockBottomup {
                 guard tuned.blurKernelSize % 2 == 1 else { throw t.error("blur_kernel_size", "must be odd, got \(tuned.blurKernelSize)") }
                 head = tuned
             }
-            // RTMO's and YOLOX-Pose's heads read these from test_cfg (RTMO's input_size only sizes
+            // RTMO's and YOLOX-Pose's heads read score_thr, nms_thr and nms_pre from test_cfg
+            // (YOLOXPoseHead.predict, which RTMOHead follows; RTMO's input_size only sizes
             // MMPose's deploy-time encodings)
+            func oneStage() throws -> (score: Double, nms: Double, pre: Int) {
+                (try t.double("score_thr", default: 0.01, in: 0...1), try t.double("nms_thr", default: 1, in: 0...1),
+                 try t.int("nms_pre", default: 100_000, in: 1...100_000_000))
+            }
             if var rtmo = head as? RTMOHeadSpec {
-                rtmo.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
-                rtmo.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
-                rtmo.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+                (rtmo.scoreThreshold, rtmo.nmsThreshold, rtmo.nmsPre) = try oneStage()
                 _ = try t.pair("input_size", default: (640, 640), in: ConfigLimits.side)
                 head = rtmo
             }
             if var yolox = head as? YOLOXPoseHeadSpec {
-                yolox.scoreThreshold = try t.double("score_thr", default: 0.01, in: 0...1)
-                yolox.nmsThreshold = try t.double("nms_thr", default: 1, in: 0...1)
-                yolox.nmsPre = try t.int("nms_pre", default: 100_000, in: 1...100_000_000)
+                (yolox.scoreThreshold, yolox.nmsThreshold, yolox.nmsPre) = try oneStage()
                 t.ignore("input_size")   // YOLOXPoseHead does not read it
                 head = yolox
             }

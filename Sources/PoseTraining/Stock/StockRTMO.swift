@@ -157,20 +157,12 @@ enum StockRTMO {
         try context.finish(d)
         var spec = RTMOHeadSpec(keypoints: keypoints, inChannels: try m.int("in_channels", in: ConfigLimits.channels), dcc: dcc)
         spec.strides = strides
-        spec.classes = try m.int("num_classes", default: 1, in: 1...10_000)
-        guard try h.int("num_classes", default: 1, in: 1...10_000) == spec.classes else { throw h.error("num_classes", "must equal head_module_cfg.num_classes") }
+        (spec.classes, spec.widenFactor, spec.norm, spec.activation) = try headModule(m, of: h, context, keypoints: keypoints, strides: strides)
         spec.clsFeatChannels = try m.int("cls_feat_channels", default: 256, in: ConfigLimits.channels)
         spec.stackedConvs = try m.int("stacked_convs", default: 2, in: 1...64)
         spec.groups = try m.int("num_groups", default: 8, in: 1...1024)
         spec.channelsPerGroup = try m.int("channels_per_group", default: 36, in: ConfigLimits.channels)
         spec.poseVectorChannels = try m.int("pose_vec_channels", default: -1, in: -1...ConfigLimits.channels.upperBound)
-        spec.widenFactor = try m.double("widen_factor", default: 1, in: 0.001...100)
-        spec.norm = try StockModels.batchNorm(m, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
-        spec.activation = try StockRTMPose.activation(m, context, key: "act_cfg", default: .silu)
-        if let bias = m.value("conv_bias"), bias != .string("auto") { throw m.error("conv_bias", "only 'auto' is supported") }
-        // RTMOHead writes these into head_module_cfg (configs MMPose saved after building carry them)
-        if m.has("featmap_strides"), try m.ints("featmap_strides") != strides { throw m.error("featmap_strides", "must equal the head's featmap_strides \(strides)") }
-        if m.has("num_keypoints"), try m.int("num_keypoints") != keypoints { throw m.error("num_keypoints", "must equal the head's num_keypoints \(keypoints)") }
         try context.finish(m)
         spec.bboxPadding = try h.double("bbox_padding", default: 1.25, in: 0.01...100)
         guard let p = try h.dictionary("prior_generator") else { throw h.error("prior_generator", "is required (MlvlPointGenerator)") }
@@ -240,16 +232,9 @@ enum StockRTMO {
         guard let m = try h.dictionary("head_module_cfg") else { throw h.error("head_module_cfg", "is required") }
         var spec = YOLOXPoseHeadSpec(keypoints: keypoints, inChannels: try m.int("in_channels", in: ConfigLimits.channels))
         spec.strides = strides
-        spec.classes = try m.int("num_classes", default: 1, in: 1...10_000)
-        guard try h.int("num_classes", default: 1, in: 1...10_000) == spec.classes else { throw h.error("num_classes", "must equal head_module_cfg.num_classes") }
+        (spec.classes, spec.widenFactor, spec.norm, spec.activation) = try headModule(m, of: h, context, keypoints: keypoints, strides: strides)
         spec.featChannels = try m.int("feat_channels", default: 256, in: ConfigLimits.channels)
         spec.stackedConvs = try m.int("stacked_convs", default: 2, in: 1...64)
-        spec.widenFactor = try m.double("widen_factor", default: 1, in: 0.001...100)
-        spec.norm = try StockModels.batchNorm(m, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
-        spec.activation = try StockRTMPose.activation(m, context, key: "act_cfg", default: .silu)
-        if let bias = m.value("conv_bias"), bias != .string("auto") { throw m.error("conv_bias", "only 'auto' is supported") }
-        if m.has("featmap_strides"), try m.ints("featmap_strides") != strides { throw m.error("featmap_strides", "must equal the head's featmap_strides \(strides)") }
-        if m.has("num_keypoints"), try m.int("num_keypoints") != keypoints { throw m.error("num_keypoints", "must equal the head's num_keypoints \(keypoints)") }
         try context.finish(m)
         guard let p = try h.dictionary("prior_generator") else { throw h.error("prior_generator", "is required (MlvlPointGenerator)") }
         spec.priors = try priorGenerator(p, context, strides: strides)
@@ -266,5 +251,22 @@ enum StockRTMO {
         do { return try DatasetMetainfo.resolve(try oks.string("metainfo")).sigmas } catch let e as ConfigError {
             throw oks.error("metainfo", e.description)
         }
+    }
+
+    /// The `head_module_cfg` settings YOLOXPoseHeadModule and RTMOHeadModule share: `num_classes`
+    /// (equal to the head's), `widen_factor`, `norm_cfg`, `act_cfg` and `conv_bias` ('auto'), and
+    /// the `featmap_strides`/`num_keypoints` the heads write into it (configs MMPose saved after
+    /// building carry them), which must equal the head's.
+    static func headModule(_ m: ConfigReader, of h: ConfigReader, _ context: BuildContext, keypoints: Int, strides: [Int]) throws
+        -> (classes: Int, widenFactor: Double, norm: BatchNormSettings, activation: ActivationType) {
+        let classes = try m.int("num_classes", default: 1, in: 1...10_000)
+        guard try h.int("num_classes", default: 1, in: 1...10_000) == classes else { throw h.error("num_classes", "must equal head_module_cfg.num_classes") }
+        let widen = try m.double("widen_factor", default: 1, in: 0.001...100)
+        let norm = try StockModels.batchNorm(m, context, default: BatchNormSettings(eps: 0.001, momentum: 0.03))
+        let activation = try StockRTMPose.activation(m, context, key: "act_cfg", default: .silu)
+        if let bias = m.value("conv_bias"), bias != .string("auto") { throw m.error("conv_bias", "only 'auto' is supported") }
+        if m.has("featmap_strides"), try m.ints("featmap_strides") != strides { throw m.error("featmap_strides", "must equal the head's featmap_strides \(strides)") }
+        if m.has("num_keypoints"), try m.int("num_keypoints") != keypoints { throw m.error("num_keypoints", "must equal the head's num_keypoints \(keypoints)") }
+        return (classes, widen, norm, activation)
     }
 }
