@@ -41,7 +41,11 @@ public final class BottomupPoseEstimator: PoseEstimator {
         arena = ParameterArena(state.parameters.map(\.parameter))
     }
 
-    func features(_ images: Tensor, mode: ForwardMode) -> [Tensor] {
+    /// The neck's (or backbone's) maps for `N × 3 × H × W` images; bottom-up inputs take each
+    /// image's own size, so the backbone's size check runs on every batch.
+    /// - Throws: `ModelError` when the backbone cannot run on that size (`checkInputSize`).
+    func features(_ images: Tensor, mode: ForwardMode) throws -> [Tensor] {
+        try backbone.checkInputSize(width: images.shape[3], height: images.shape[2])
         let feats = backbone.forward(images, mode: mode)
         return neck?.forward(feats, mode: mode) ?? feats
     }
@@ -52,7 +56,7 @@ public final class BottomupPoseEstimator: PoseEstimator {
         guard batch.fields.contains(.keypointWeights) else {
             throw ModelError("BottomupPoseEstimator: the training batch has no targets; the train pipeline needs GenerateTarget")
         }
-        let feats = features(batch.images, mode: .training)
+        let feats = try features(batch.images, mode: .training)
         let (losses, grads) = try head.trainStep(feats, targets: HeadTargets(fields: batch.fields, epoch: epoch))
         backbone.backward(neck?.backward(grads) ?? grads)
         return losses.map { (name: $0.0, value: $0.1) }
@@ -64,7 +68,7 @@ public final class BottomupPoseEstimator: PoseEstimator {
     public func predict(_ batch: Batch) throws -> [KeypointPrediction] {
         let images = batch.images
         let (w, h) = (images.shape[3], images.shape[2])
-        let feats = features(images, mode: .inference).map { $0.clone() }
+        let feats = try features(images, mode: .inference).map { $0.clone() }
         var flippedFeats: [Tensor]?
         if testConfig.flipTest {
             let mirror = Tensor(zeros: images.shape)
@@ -72,7 +76,7 @@ public final class BottomupPoseEstimator: PoseEstimator {
                 let src = images.data + r * w, dst = mirror.data + r * w
                 for x in 0..<w { dst[x] = src[w - 1 - x] }
             }
-            flippedFeats = features(mirror, mode: .inference)
+            flippedFeats = try features(mirror, mode: .inference)
         }
         var context = BottomupTestContext(settings: testConfig, flipIndices: batch.flipIndices, inputSize: (w, h))
         context.skeletonLinks = batch.skeletonLinks
@@ -109,7 +113,7 @@ public final class BottomupPoseEstimator: PoseEstimator {
     public func probe(inputSize: (Int, Int)) throws -> HeadOutput? {
         let (w, h) = inputSize
         let images = Tensor(zeros: [1, 3, h, w])
-        let feats = features(images, mode: .inference)
+        let feats = try features(images, mode: .inference)
         guard !feats.isEmpty, feats.allSatisfy({ $0.shape.count == 4 && $0.shape[2] > 0 && $0.shape[3] > 0 }) else {
             throw ModelError("model.backbone gives no feature map with a pixel for a \(w)x\(h) input")
         }

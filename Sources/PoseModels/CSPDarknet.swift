@@ -58,6 +58,14 @@ public final class CSPDarknet: Backbone {
         return outs
     }
 
+    /// The `Focus` stem folds 2×2 pixel blocks into channels: both sides must be even (MMPose's
+    /// concatenation fails on odd ones too).
+    public func checkInputSize(width: Int, height: Int) throws {
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw ModelError("CSPDarknet's Focus stem folds 2x2 pixel blocks into channels, so the input needs even sides; got \(width)x\(height) (use an input size, or size_factor, that is a multiple of 32)")
+        }
+    }
+
     public func backward(_ dys: [Tensor?]) {
         precondition(dys.count == settings.outIndices.count, "CSPDarknet.backward needs one gradient per output")
         LayerChain.backward(layers, tapped: LayerChain.tapped(dys, at: settings.outIndices, layers: layers.count), frozen: settings.frozenStages + 1)

@@ -206,6 +206,22 @@ private final class NeckProbe: Layer {
         expectLayerGradientsMatch(probe, inputShape: [2, 3, 4], parameterRange: 1.5)
     }
 
+    /// Odd input sides are refused by the backbone's size check (the estimators run it), never
+    /// met by the Focus stem's forward.
+    @Test func cspDarknetRefusesOddSides() throws {
+        var spec = CSPDarknetSpec()
+        (spec.widenFactor, spec.deepenFactor) = (0.0625, 0.33)
+        var rng = RandomGenerator(seed: 1)
+        let backbone = try spec.makeBackbone(rng: &rng)
+        #expect(throws: Never.self) { try backbone.checkInputSize(width: 64, height: 32) }
+        do {
+            try backbone.checkInputSize(width: 65, height: 32)
+            Issue.record("an odd width was accepted")
+        } catch {
+            #expect("\(error)".contains("even sides; got 65x32"))
+        }
+    }
+
     @Test func nmsAsMMPose() {
         // two overlapping boxes (IoU 0.81) and one apart; the lower-scored overlap goes
         let boxes: [(Float, Float, Float, Float)] = [(0, 0, 10, 10), (1, 0, 10, 9), (20, 20, 30, 30)]
